@@ -1,0 +1,48 @@
+package dev.tally.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.core.TallyException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Checks custom attribute values against the workspace's data attributes. An attribute used before
+ * it is defined is defined from its first value; a later value of another type is refused, naming
+ * the attribute and both types. Runs inside the write transaction, so two writers cannot define
+ * one attribute with two types.
+ */
+public final class CustomAttributeTyping {
+
+  /** The store's view of the workspace's attribute definitions, inside the current transaction. */
+  public interface Definitions {
+    /** The declared type, or null when the attribute is not defined yet. */
+    FieldType typeOf(String name);
+
+    void define(String name, FieldType type);
+  }
+
+  private CustomAttributeTyping() {}
+
+  /** Attribute name → typed Java value (null clears the attribute). */
+  public static Map<String, Object> resolve(Map<String, JsonNode> custom, Definitions defs) {
+    Map<String, Object> typed = new LinkedHashMap<>();
+    custom.forEach((name, value) -> {
+      if (value.isNull()) {
+        typed.put(name, null);
+        return;
+      }
+      FieldType declared = defs.typeOf(name);
+      if (declared == null) {
+        declared = FieldType.inferFrom(name, value);
+        defs.define(name, declared);
+      } else if (!declared.accepts(value)) {
+        String path = "custom_attributes." + name;
+        throw TallyException.invalid(path, path + " has type " + declared.apiName() + ", but the value sent has type "
+            + FieldType.describe(value) + ": " + TallyException.quote(value.isTextual() ? value.textValue() : value.toString())
+            + (declared == FieldType.DATE ? " (dates are Unix seconds, non-negative integers)" : ""));
+      }
+      typed.put(name, declared.toJava(value));
+    });
+    return typed;
+  }
+}

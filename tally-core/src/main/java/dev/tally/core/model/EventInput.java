@@ -1,0 +1,104 @@
+package dev.tally.core.model;
+
+import static dev.tally.core.TallyException.invalid;
+import static dev.tally.core.TallyException.missing;
+import static dev.tally.core.TallyException.quote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.core.Ids;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/** A validated POST /events request: which contact, what happened, when, and its metadata. */
+public record EventInput(ContactRef contact, String name, long createdAt, String metadataJson) {
+
+  public static final int MAX_METADATA_KEYS = 10;
+  private static final Set<String> FIELDS = Set.of("event_name", "created_at", "user_id", "id", "email", "metadata", "type");
+
+  public static EventInput parse(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw invalid("body", "the request body must be a JSON object with event_name, created_at and one of user_id, id or email");
+    }
+    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!FIELDS.contains(key)) {
+        throw invalid(key, "unknown field " + quote(key) + " in an event; expected event_name, created_at, user_id, id, email, metadata");
+      }
+    }
+    JsonNode name = body.get("event_name");
+    if (name == null || name.isNull()) {
+      throw missing("event_name", "event_name is required, e.g. \"placed-order\"");
+    }
+    if (!name.isTextual() || name.textValue().isBlank() || name.textValue().length() > ContactPatchParser.MAX_STRING) {
+      throw invalid("event_name", "event_name must be a non-empty string of at most " + ContactPatchParser.MAX_STRING
+          + " characters, got " + ContactPatchParser.shown(name));
+    }
+    JsonNode created = body.get("created_at");
+    if (created == null || created.isNull()) {
+      throw missing("created_at", "created_at is required: when the event happened, in Unix seconds");
+    }
+    if (!FieldType.DATE.accepts(created)) {
+      throw invalid("created_at", "created_at must be a Unix timestamp in seconds (a non-negative integer), got "
+          + ContactPatchParser.shown(created));
+    }
+    return new EventInput(contactRef(body), name.textValue(), created.longValue(), metadata(body.get("metadata")));
+  }
+
+  private static ContactRef contactRef(JsonNode body) {
+    JsonNode id = body.get("id");
+    JsonNode userId = body.get("user_id");
+    JsonNode email = body.get("email");
+    if (id != null && !id.isNull()) {
+      if (!id.isTextual() && !id.isIntegralNumber()) {
+        throw invalid("id", "id must be a contact id (a string), got " + ContactPatchParser.shown(id));
+      }
+      return ContactRef.byId(Ids.parseField("id", id.asText()));
+    }
+    if (userId != null && !userId.isNull()) {
+      if (!userId.isTextual()) {
+        throw invalid("user_id", "user_id must be a string (the contact's external_id), got " + ContactPatchParser.shown(userId));
+      }
+      return ContactRef.byExternalId(userId.textValue());
+    }
+    if (email != null && !email.isNull()) {
+      if (!email.isTextual()) {
+        throw invalid("email", "email must be a string, got " + ContactPatchParser.shown(email));
+      }
+      return ContactRef.byEmail(email.textValue());
+    }
+    throw missing("user_id", "an event needs one of user_id, id or email to name its contact");
+  }
+
+  private static String metadata(JsonNode m) {
+    if (m == null || m.isNull()) {
+      return "{}";
+    }
+    if (!m.isObject()) {
+      throw invalid("metadata", "metadata must be an object, got " + ContactPatchParser.shown(m));
+    }
+    if (m.size() > MAX_METADATA_KEYS) {
+      throw invalid("metadata", "metadata has " + m.size() + " keys; at most " + MAX_METADATA_KEYS + " are allowed");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      boolean scalar = v.isTextual() || v.isNumber() || v.isBoolean() || v.isNull();
+      boolean richObject = v.isObject() && v.size() <= 2 && allScalar(v);
+      if (!scalar && !richObject) {
+        throw invalid("metadata." + e.getKey(), "metadata." + e.getKey() + " must be a string, number, boolean, "
+            + "a link {\"url\", \"value\"} or an amount {\"amount\", \"currency\"}, got " + ContactPatchParser.shown(v));
+      }
+    }
+    return m.toString();
+  }
+
+  private static boolean allScalar(JsonNode object) {
+    for (JsonNode v : object) {
+      if (v.isContainerNode()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,17 @@
+package dev.tally.core.model;
+
+/**
+ * One change, in commit order. Carries ids, the version and the operation, never personal data, so
+ * the oplog can be kept and shipped after a contact's data is erased.
+ */
+public record OplogEntry(long position, long workspaceId, String entity, long entityId, long version, String op, long at) {
+
+  public static final String CONTACT = "contact";
+  public static final String EVENT = "event";
+  public static final String DATA_ATTRIBUTE = "data_attribute";
+  public static final String WORKSPACE = "workspace";
+
+  public static final String CREATE = "create";
+  public static final String UPDATE = "update";
+  public static final String DELETE = "delete";
+}

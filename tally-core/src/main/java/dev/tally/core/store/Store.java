@@ -1,0 +1,84 @@
+package dev.tally.core.store;
+
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactRef;
+import dev.tally.core.model.DataAttribute;
+import dev.tally.core.model.Event;
+import dev.tally.core.model.EventSummary;
+import dev.tally.core.model.OplogEntry;
+import dev.tally.core.model.Page;
+import dev.tally.core.model.TokenInfo;
+import dev.tally.core.model.Workspace;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The one door. Every write of a workspace, token, contact, event or data attribute goes through
+ * {@link #write}, which runs the work in one transaction that updates the document, its version,
+ * the identity rows, event summaries, per-workspace counts and appends one oplog entry per change.
+ *
+ * <p>Contract every implementation must keep (checked by the testkit's StoreContract suite):
+ * <ul>
+ *   <li>{@code write} returns only after the transaction is durable; if the work throws, nothing
+ *       of it is kept (other writes batched with it are unaffected).
+ *   <li>Oplog positions are positive 64-bit numbers that grow in commit order; a reader of
+ *       {@link #oplog} never sees position p+k before p once p is committed (the oplog never skips).
+ *   <li>external_id and email are unique per workspace among users; concurrent creates of one
+ *       identity: exactly one wins, the others get a conflict naming the winner.
+ *   <li>Reads never see another workspace's data.
+ * </ul>
+ */
+public interface Store extends AutoCloseable {
+
+  /** Runs {@code work} in one durable write transaction. */
+  <T> Written<T> write(WriteWork<T> work);
+
+  /**
+   * Like {@link #write}, but at most once per (workspace, key) within the idempotency window: a
+   * retry with the same key and the same request gets the first response, and has no second
+   * effect; the same key with a different request is refused.
+   */
+  Written<StoredResponse> writeOnce(long workspaceId, String key, String fingerprint, WriteWork<StoredResponse> work);
+
+  /** The position of the newest committed oplog entry (0 when the oplog is empty). */
+  long head();
+
+  List<OplogEntry> oplog(long after, int limit);
+
+  List<Workspace> workspaces();
+
+  Optional<Workspace> workspace(long id);
+
+  List<TokenInfo> tokens(long workspaceId);
+
+  /** The workspace a token (given by its hash) belongs to, if the token exists. */
+  OptionalLong workspaceForToken(String tokenHash);
+
+  boolean isAdminToken(String tokenHash);
+
+  boolean hasAdminToken();
+
+  Optional<Contact> contact(long workspaceId, long contactId);
+
+  Optional<Contact> findContact(long workspaceId, ContactRef ref);
+
+  /** Contacts in id order after {@code afterId}. */
+  Page<Contact> contacts(long workspaceId, long afterId, int limit);
+
+  /** The workspace's contact count, kept in the write transactions (no scan). */
+  long contactCount(long workspaceId);
+
+  /** A contact's events, newest first, with ids below {@code beforeId} (Long.MAX_VALUE for the first page). */
+  Page<Event> events(long workspaceId, long contactId, long beforeId, int limit);
+
+  List<EventSummary> eventSummaries(long workspaceId, long contactId);
+
+  List<DataAttribute> dataAttributes(long workspaceId);
+
+  /** Null when the store can serve; otherwise why not, in words for an operator. */
+  String unhealthyReason();
+
+  @Override
+  void close();
+}

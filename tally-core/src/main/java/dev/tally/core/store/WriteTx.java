@@ -1,0 +1,36 @@
+package dev.tally.core.store;
+
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactPatch;
+import dev.tally.core.model.DataAttribute;
+import dev.tally.core.model.DataAttributeInput;
+import dev.tally.core.model.EventInput;
+import dev.tally.core.model.TokenInfo;
+import dev.tally.core.model.Workspace;
+
+/** The operations of one write transaction. Each throws a TallyException for a client mistake. */
+public interface WriteTx {
+
+  Workspace createWorkspace(String name);
+
+  /** Deletes a workspace and everything in it. */
+  void deleteWorkspace(long workspaceId);
+
+  TokenInfo addToken(long workspaceId, String tokenHash, String prefix);
+
+  void revokeToken(long workspaceId, long tokenId);
+
+  void addAdminToken(String tokenHash);
+
+  Contact createContact(long workspaceId, ContactPatch patch);
+
+  Contact updateContact(long workspaceId, long contactId, ContactPatch patch);
+
+  /** Deletes the contact and all its personal data (document, identities, events); returns what was deleted. */
+  Contact deleteContact(long workspaceId, long contactId);
+
+  /** Records an event; false when the same (contact, name, created_at) was recorded before. */
+  boolean recordEvent(long workspaceId, EventInput event);
+
+  DataAttribute createDataAttribute(long workspaceId, DataAttributeInput input);
+}

@@ -1,0 +1,43 @@
+package dev.tally.server.config;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting of {@code tally serve}, in one list. {@code --help} and the README's settings table
+ * are made from it; SettingsDocTest fails when the README drifts.
+ */
+public final class Settings {
+  private Settings() {}
+
+  public static final Setting DATA = Setting.of("data", Setting.Type.PATH, "./data",
+      "Data directory; the SQLite store is <data>/tally.db.");
+  public static final Setting HOST = Setting.of("host", Setting.Type.STRING, "127.0.0.1", "Address the HTTP API listens on.");
+  public static final Setting PORT = Setting.of("port", Setting.Type.PORT, "7400", "Port the HTTP API listens on (0 picks a free one).");
+  public static final Setting STORE = Setting.choice("store", "sqlite", "Store engine (PostgreSQL arrives with the production-engines work).", "sqlite");
+  public static final Setting INDEX = Setting.choice("index", "lucene", "Search index engine (the index arrives with the search work).", "lucene");
+  public static final Setting MAX_BODY = Setting.of("max-body", Setting.Type.BYTES, "1MiB",
+      "Largest request body accepted; larger ones get 413.");
+  public static final Setting WRITE_TIMEOUT = Setting.of("write-timeout", Setting.Type.DURATION, "30s",
+      "How long a request waits for its write to commit before answering 503 (retry with the same Idempotency-Key).");
+  public static final Setting DRAIN_TIMEOUT = Setting.of("drain-timeout", Setting.Type.DURATION, "30s",
+      "On SIGTERM, how long in-flight requests may take to finish before Tally stops.");
+  public static final Setting LOG_FORMAT = Setting.choice("log-format", "json", "Log lines on standard error: json or text.", "json", "text");
+  public static final Setting TEST_ID_OFFSETS = Setting.of("test-id-offsets", Setting.Type.BOOLEAN, "false",
+      "For tests: start every id sequence at its own offset above 2^32 (only takes effect on a new store).");
+  public static final Setting ADMIN_TOKEN = Setting.envOnly("admin-token", Setting.Type.SECRET,
+      "The admin token. When unset, Tally generates one on first start and prints it once.");
+
+  public static final List<Setting> SERVE =
+      List.of(DATA, HOST, PORT, STORE, INDEX, MAX_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
+
+  /** The README's settings table. */
+  public static String markdownTable() {
+    String rows = SERVE.stream()
+        .map(s -> "| " + (s.flag() ? "`" + s.flagName() + "`" : "—") + " | `" + s.env() + "` | "
+            + (s.defaultValue() == null ? "—" : "`" + s.defaultValue() + "`") + " | " + s.description()
+            + (s.choices().isEmpty() ? "" : " One of: " + String.join(", ", s.choices()) + ".") + " |")
+        .collect(Collectors.joining("\n"));
+    return "| flag | environment | default | meaning |\n|---|---|---|---|\n" + rows + "\n";
+  }
+}

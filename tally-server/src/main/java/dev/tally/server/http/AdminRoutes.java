@@ -1,0 +1,163 @@
+package dev.tally.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.Ids;
+import dev.tally.core.TallyException;
+import dev.tally.core.model.OplogEntry;
+import dev.tally.core.model.TokenInfo;
+import dev.tally.core.model.Workspace;
+import dev.tally.core.store.Written;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.List;
+
+/** Admin endpoints (admin token): workspaces, their tokens, and the oplog. */
+final class AdminRoutes {
+  private static final int MAX_NAME = 100;
+  private final RequestContext rc;
+
+  AdminRoutes(RequestContext rc) {
+    this.rc = rc;
+  }
+
+  void register(Javalin app) {
+    app.post("/admin/workspaces", this::createWorkspace);
+    app.get("/admin/workspaces", this::listWorkspaces);
+    app.delete("/admin/workspaces/{id}", this::deleteWorkspace);
+    app.post("/admin/workspaces/{id}/tokens", this::createToken);
+    app.get("/admin/workspaces/{id}/tokens", this::listTokens);
+    app.delete("/admin/workspaces/{id}/tokens/{token_id}", this::revokeToken);
+    app.get("/admin/oplog", this::oplog);
+  }
+
+  /** Token-issuing endpoints show a token once, so they cannot replay a stored response. */
+  private static void refuseIdempotencyKey(Context ctx) {
+    if (ctx.header(RequestContext.IDEMPOTENCY_HEADER) != null) {
+      throw TallyException.invalid(RequestContext.IDEMPOTENCY_HEADER, "this endpoint issues a token that is shown only once, "
+          + "so it takes no Idempotency-Key; list the workspaces or tokens to see whether an earlier request succeeded");
+    }
+  }
+
+  private void createWorkspace(Context ctx) {
+    refuseIdempotencyKey(ctx);
+    JsonNode body = rc.body(ctx);
+    if (!body.isObject()) {
+      throw TallyException.invalid("body", "the request body must be a JSON object like {\"name\": \"acme\"}");
+    }
+    body.fieldNames().forEachRemaining(f -> {
+      if (!f.equals("name")) {
+        throw TallyException.invalid(f, "unknown field " + TallyException.quote(f) + "; a workspace has only a name");
+      }
+    });
+    JsonNode name = body.get("name");
+    if (name == null || name.isNull()) {
+      throw TallyException.missing("name", "name is required: the workspace's name");
+    }
+    if (!name.isTextual() || name.textValue().isBlank() || name.textValue().length() > MAX_NAME) {
+      throw TallyException.invalid("name", "name must be a non-empty string of at most " + MAX_NAME + " characters");
+    }
+    String token = Tokens.generate("tly_");
+    Written<Workspace> w = rc.store().write(tx -> {
+      Workspace ws = tx.createWorkspace(name.textValue());
+      tx.addToken(ws.id(), Tokens.hash(token), Tokens.displayPrefix(token));
+      return ws;
+    });
+    ObjectNode o = workspaceJson(w.value());
+    o.put("token", token);
+    RequestContext.send(ctx, 201, Json.write(o), w.position());
+  }
+
+  private void listWorkspaces(Context ctx) {
+    ObjectNode o = Json.object();
+    o.put("type", "list");
+    ArrayNode data = o.putArray("data");
+    for (Workspace ws : rc.store().workspaces()) {
+      data.add(workspaceJson(ws).put("contact_count", rc.store().contactCount(ws.id())));
+    }
+    RequestContext.json(ctx, 200, o);
+  }
+
+  private void deleteWorkspace(Context ctx) {
+    long id = Ids.parsePath("workspace", ctx.pathParam("id"));
+    Written<Long> w = rc.store().write(tx -> {
+      tx.deleteWorkspace(id);
+      return id;
+    });
+    ObjectNode o = Json.object().put("type", "workspace").put("id", Ids.format(id)).put("deleted", true);
+    RequestContext.send(ctx, 200, Json.write(o), w.position());
+  }
+
+  private void createToken(Context ctx) {
+    refuseIdempotencyKey(ctx);
+    long id = Ids.parsePath("workspace", ctx.pathParam("id"));
+    String token = Tokens.generate("tly_");
+    Written<TokenInfo> w = rc.store().write(tx -> tx.addToken(id, Tokens.hash(token), Tokens.displayPrefix(token)));
+    ObjectNode o = tokenJson(w.value());
+    o.put("token", token);
+    RequestContext.send(ctx, 201, Json.write(o), w.position());
+  }
+
+  private void listTokens(Context ctx) {
+    long id = Ids.parsePath("workspace", ctx.pathParam("id"));
+    if (rc.store().workspace(id).isEmpty()) {
+      throw TallyException.notFound("workspace", ctx.pathParam("id"));
+    }
+    ObjectNode o = Json.object();
+    o.put("type", "list");
+    ArrayNode data = o.putArray("data");
+    rc.store().tokens(id).forEach(t -> data.add(tokenJson(t)));
+    RequestContext.json(ctx, 200, o);
+  }
+
+  private void revokeToken(Context ctx) {
+    long id = Ids.parsePath("workspace", ctx.pathParam("id"));
+    long tokenId = Ids.parsePath("token", ctx.pathParam("token_id"));
+    Written<Long> w = rc.store().write(tx -> {
+      tx.revokeToken(id, tokenId);
+      return tokenId;
+    });
+    ObjectNode o = Json.object().put("type", "token").put("id", Ids.format(tokenId)).put("workspace_id", Ids.format(id))
+        .put("deleted", true);
+    RequestContext.send(ctx, 200, Json.write(o), w.position());
+  }
+
+  private void oplog(Context ctx) {
+    String afterRaw = ctx.queryParam("after");
+    long after = 0;
+    if (afterRaw != null) {
+      try {
+        after = Long.parseLong(afterRaw);
+      } catch (NumberFormatException e) {
+        after = -1;
+      }
+      if (after < 0) {
+        throw TallyException.invalid("after", "after must be an oplog position (a non-negative 64-bit integer), got "
+            + TallyException.quote(afterRaw));
+      }
+    }
+    int limit = Cursor.perPage("limit", ctx.queryParam("limit"), 100, 1000);
+    List<OplogEntry> entries = rc.store().oplog(after, limit);
+    ObjectNode o = Json.object();
+    o.put("type", "list");
+    ArrayNode data = o.putArray("data");
+    for (OplogEntry e : entries) {
+      data.addObject().put("position", Ids.format(e.position())).put("workspace_id", Ids.format(e.workspaceId()))
+          .put("entity", e.entity()).put("id", Ids.format(e.entityId())).put("version", e.version()).put("op", e.op())
+          .put("at", e.at());
+    }
+    o.put("next_after", Ids.format(entries.isEmpty() ? after : entries.get(entries.size() - 1).position()));
+    o.put("head", Ids.format(rc.store().head()));
+    RequestContext.json(ctx, 200, o);
+  }
+
+  private static ObjectNode workspaceJson(Workspace ws) {
+    return Json.object().put("type", "workspace").put("id", Ids.format(ws.id())).put("name", ws.name()).put("created_at", ws.createdAt());
+  }
+
+  private static ObjectNode tokenJson(TokenInfo t) {
+    return Json.object().put("type", "token").put("id", Ids.format(t.id())).put("workspace_id", Ids.format(t.workspaceId()))
+        .put("prefix", t.prefix()).put("created_at", t.createdAt());
+  }
+}

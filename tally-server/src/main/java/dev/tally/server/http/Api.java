@@ -1,0 +1,218 @@
+package dev.tally.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.TallyException;
+import dev.tally.core.store.Store;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API, shaped like Intercom's REST API 2.11. Every error leaves as Intercom's error list
+ * ({@code {"type":"error.list","request_id",...,"errors":[{"code","message","field"}]}}); a client
+ * mistake is a 4xx, and only a bug is a 500.
+ */
+public final class Api {
+  private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+  private static final String REQUEST_ID = "tally.request_id";
+  private static final String STARTED = "tally.started";
+  private static final String ERROR_WRITTEN = "tally.error_written";
+
+  private final Store store;
+  private final String envAdminTokenHash;
+  private final HttpMetrics metrics;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
+  private final Javalin app;
+
+  /**
+   * @param envAdminToken the admin token from the environment, or null to use the stored admin tokens
+   */
+  public Api(Store store, long maxBody, String envAdminToken) {
+    this.store = store;
+    this.envAdminTokenHash = envAdminToken == null ? null : Tokens.hash(envAdminToken);
+    this.metrics = new HttpMetrics(store);
+    RequestContext rc = new RequestContext(store, maxBody);
+    this.app = Javalin.create(cfg -> {
+      cfg.showJavalinBanner = false;
+      cfg.useVirtualThreads = true;
+      cfg.http.maxRequestSize = maxBody + 1;
+      cfg.router.ignoreTrailingSlashes = true;
+    });
+    app.before(this::before);
+    app.after(this::after);
+    app.exception(TallyException.class, (e, ctx) -> error(ctx, e));
+    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, switch (e.getStatus()) {
+      case 404 -> new TallyException(TallyException.Kind.NOT_FOUND, "not_found", null, "no such endpoint: " + ctx.method() + " "
+          + ctx.path());
+      case 413 -> new TallyException(TallyException.Kind.PAYLOAD_TOO_LARGE, "payload_too_large", "body", e.getMessage());
+      default -> new TallyException(kindFor(e.getStatus()), "parameter_invalid", null, e.getMessage());
+    }));
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.atError().setCause(e).addKeyValue("request_id", requestId(ctx)).addKeyValue("path", ctx.path()).log("unexpected error");
+      error(ctx, new TallyException(TallyException.Kind.INTERNAL, "server_error", null,
+          "Tally failed unexpectedly; this is a bug. Quote request_id " + requestId(ctx) + " when reporting it"));
+    });
+    app.error(404, ctx -> {
+      if (ctx.attribute(ERROR_WRITTEN) == null) {
+        error(ctx, new TallyException(TallyException.Kind.NOT_FOUND, "not_found", null,
+            "no such endpoint: " + ctx.method() + " " + ctx.path()));
+      }
+    });
+    app.get("/health/live", ctx -> RequestContext.json(ctx, 200, Json.object().put("status", "live")));
+    app.get("/health/ready", this::ready);
+    app.get("/metrics", ctx -> {
+      ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
+      ctx.result(metrics.scrape());
+    });
+    new AdminRoutes(rc).register(app);
+    new ContactRoutes(rc).register(app);
+    new EventRoutes(rc).register(app);
+    new AttributeRoutes(rc).register(app);
+  }
+
+  public Api start(String host, int port) {
+    app.start(host, port);
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** Stops taking new work: readiness turns false and new requests get 503. */
+  public void startDraining() {
+    draining = true;
+  }
+
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  public void stop() {
+    app.stop();
+  }
+
+  private void before(Context ctx) {
+    ctx.attribute(STARTED, System.nanoTime());
+    String requestId = "req_" + UUID.randomUUID();
+    ctx.attribute(REQUEST_ID, requestId);
+    ctx.header("X-Request-Id", requestId);
+    inFlight.incrementAndGet();
+    ctx.attribute("tally.counted", Boolean.TRUE);
+    String path = ctx.path();
+    if (path.startsWith("/health/") || path.equals("/metrics")) {
+      return;
+    }
+    if (draining) {
+      ctx.header("Retry-After", "1");
+      throw TallyException.unavailable("shutting_down", "this Tally is shutting down and takes no new requests", null);
+    }
+    String token = bearer(ctx);
+    if (path.equals("/admin") || path.startsWith("/admin/")) {
+      if (!isAdmin(token)) {
+        throw unauthorized("this endpoint needs the admin token (TALLY_ADMIN_TOKEN) as Authorization: Bearer <token>");
+      }
+      return;
+    }
+    OptionalLong ws = store.workspaceForToken(Tokens.hash(token));
+    if (ws.isEmpty()) {
+      throw unauthorized("Access Token Invalid: the token is not a workspace token, or it was revoked");
+    }
+    ctx.attribute(RequestContext.WORKSPACE, ws.getAsLong());
+  }
+
+  private boolean isAdmin(String token) {
+    String hash = Tokens.hash(token);
+    if (envAdminTokenHash != null) {
+      return Tokens.constantTimeEquals(hash, envAdminTokenHash);
+    }
+    return store.isAdminToken(hash);
+  }
+
+  private static String bearer(Context ctx) {
+    String auth = ctx.header("Authorization");
+    if (auth == null || auth.isBlank()) {
+      throw unauthorized("Access Token Invalid: send the token as Authorization: Bearer <token>");
+    }
+    if (!auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
+      throw unauthorized("Access Token Invalid: the Authorization header must be \"Bearer <token>\"");
+    }
+    return auth.substring(7).trim();
+  }
+
+  private static TallyException unauthorized(String message) {
+    return new TallyException(TallyException.Kind.UNAUTHORIZED, "unauthorized", null, message);
+  }
+
+  private void after(Context ctx) {
+    if (ctx.attribute("tally.counted") != null) {
+      inFlight.decrementAndGet();
+      ctx.attribute("tally.counted", null);
+    }
+    Long started = ctx.attribute(STARTED);
+    if (started != null) {
+      String route = ctx.endpointHandlerPath();
+      metrics.observe(ctx.method().name(), route == null || route.isEmpty() ? "unmatched" : route, ctx.statusCode(),
+          (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private void ready(Context ctx) {
+    List<String> reasons = new ArrayList<>();
+    if (draining) {
+      reasons.add("shutting down: finishing in-flight requests, taking no new ones");
+    }
+    String store = this.store.unhealthyReason();
+    if (store != null) {
+      reasons.add("store: " + store);
+    }
+    ObjectNode o = Json.object();
+    o.put("status", reasons.isEmpty() ? "ready" : "not_ready");
+    reasons.forEach(o.putArray("reasons")::add);
+    o.put("oplog_head", Long.toString(this.store.head()));
+    RequestContext.json(ctx, reasons.isEmpty() ? 200 : 503, o);
+  }
+
+  private static String requestId(Context ctx) {
+    String id = ctx.attribute(REQUEST_ID);
+    return id == null ? "req_unknown" : id;
+  }
+
+  private void error(Context ctx, TallyException e) {
+    ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
+    if (e.kind().status >= 500) {
+      LOG.atWarn().addKeyValue("request_id", requestId(ctx)).addKeyValue("code", e.code()).addKeyValue("path", ctx.path())
+          .log(e.getMessage());
+      if (e.kind() == TallyException.Kind.UNAVAILABLE) {
+        ctx.header("Retry-After", "1");
+      }
+    }
+    ObjectNode o = Json.object();
+    o.put("type", "error.list");
+    o.put("request_id", requestId(ctx));
+    ObjectNode err = o.putArray("errors").addObject();
+    err.put("code", e.code());
+    err.put("message", e.getMessage());
+    if (e.field() != null) {
+      err.put("field", e.field());
+    }
+    RequestContext.json(ctx, e.kind().status, o);
+  }
+
+  private static TallyException.Kind kindFor(int status) {
+    return switch (status) {
+      case 413 -> TallyException.Kind.PAYLOAD_TOO_LARGE;
+      case 404 -> TallyException.Kind.NOT_FOUND;
+      case 401 -> TallyException.Kind.UNAUTHORIZED;
+      default -> status >= 500 ? TallyException.Kind.INTERNAL : TallyException.Kind.BAD_REQUEST;
+    };
+  }
+}

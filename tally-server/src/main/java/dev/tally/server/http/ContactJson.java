@@ -1,0 +1,90 @@
+package dev.tally.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.Ids;
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactField;
+
+/** Renders a contact as Intercom's contact object (API 2.11): every key present, null when unset, ids as strings. */
+final class ContactJson {
+  private ContactJson() {}
+
+  static ObjectNode render(Contact c) {
+    ObjectNode o = Json.object();
+    String id = Ids.format(c.id());
+    o.put("type", "contact");
+    o.put("id", id);
+    o.put("workspace_id", Ids.format(c.workspaceId()));
+    string(o, "external_id", c, ContactField.EXTERNAL_ID);
+    o.put("role", c.role());
+    string(o, "email", c, ContactField.EMAIL);
+    string(o, "email_domain", c, ContactField.EMAIL_DOMAIN);
+    string(o, "phone", c, ContactField.PHONE);
+    string(o, "name", c, ContactField.NAME);
+    String avatar = c.string(ContactField.AVATAR);
+    if (avatar == null) {
+      o.putNull("avatar");
+    } else {
+      o.putObject("avatar").put("type", "avatar").put("image_url", avatar);
+    }
+    Long owner = c.number(ContactField.OWNER_ID);
+    if (owner == null) {
+      o.putNull("owner_id");
+    } else {
+      o.put("owner_id", Ids.format(owner));
+    }
+    o.putObject("social_profiles").put("type", "list").putArray("data");
+    o.put("has_hard_bounced", false);
+    o.put("marked_email_as_spam", false);
+    o.put("unsubscribed_from_emails", Boolean.TRUE.equals(c.get(ContactField.UNSUBSCRIBED_FROM_EMAILS)));
+    for (ContactField f : new ContactField[] {ContactField.CREATED_AT, ContactField.UPDATED_AT, ContactField.SIGNED_UP_AT,
+        ContactField.LAST_SEEN_AT, ContactField.LAST_REPLIED_AT, ContactField.LAST_CONTACTED_AT}) {
+      number(o, f.jsonName(), c, f);
+    }
+    o.putNull("last_email_opened_at");
+    o.putNull("last_email_clicked_at");
+    string(o, "language_override", c, ContactField.LANGUAGE_OVERRIDE);
+    string(o, "browser", c, ContactField.BROWSER);
+    o.putNull("browser_version");
+    string(o, "browser_language", c, ContactField.BROWSER_LANGUAGE);
+    string(o, "os", c, ContactField.OS);
+    ObjectNode loc = o.putObject("location");
+    loc.put("type", "location");
+    string(loc, "country", c, ContactField.LOCATION_COUNTRY);
+    string(loc, "region", c, ContactField.LOCATION_REGION);
+    string(loc, "city", c, ContactField.LOCATION_CITY);
+    ObjectNode custom = o.putObject("custom_attributes");
+    c.custom().forEach((k, v) -> custom.set(k, Json.MAPPER.valueToTree(v)));
+    emptyList(o, "tags", "/contacts/" + id + "/tags");
+    emptyList(o, "notes", "/contacts/" + id + "/notes");
+    emptyList(o, "companies", "/contacts/" + id + "/companies");
+    return o;
+  }
+
+  private static void emptyList(ObjectNode o, String name, String url) {
+    ObjectNode l = o.putObject(name);
+    l.put("type", "list");
+    l.putArray("data");
+    l.put("url", url);
+    l.put("total_count", 0);
+    l.put("has_more", false);
+  }
+
+  private static void string(ObjectNode o, String key, Contact c, ContactField f) {
+    String v = c.string(f);
+    if (v == null) {
+      o.putNull(key);
+    } else {
+      o.put(key, v);
+    }
+  }
+
+  private static void number(ObjectNode o, String key, Contact c, ContactField f) {
+    Long v = c.number(f);
+    if (v == null) {
+      o.putNull(key);
+    } else {
+      o.put(key, v);
+    }
+  }
+}

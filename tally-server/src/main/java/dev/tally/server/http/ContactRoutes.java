@@ -1,0 +1,105 @@
+package dev.tally.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.Ids;
+import dev.tally.core.TallyException;
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactField;
+import dev.tally.core.model.ContactPatch;
+import dev.tally.core.model.ContactPatchParser;
+import dev.tally.core.model.Page;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/** Intercom's /contacts endpoints. */
+final class ContactRoutes {
+  static final int MAX_PER_PAGE = 150;
+  private final RequestContext rc;
+
+  ContactRoutes(RequestContext rc) {
+    this.rc = rc;
+  }
+
+  void register(Javalin app) {
+    app.post("/contacts", this::create);
+    app.get("/contacts", this::list);
+    app.get("/contacts/{id}", this::get);
+    app.put("/contacts/{id}", this::update);
+    app.delete("/contacts/{id}", this::delete);
+  }
+
+  private void create(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    ContactPatch patch = ContactPatchParser.parse(rc.body(ctx), ContactPatchParser.Mode.CREATE);
+    rc.write(ctx, ws, tx -> {
+      Contact c = tx.createContact(ws, patch);
+      return new RequestContext.Reply(200, ContactJson.render(c), c.id());
+    });
+  }
+
+  private void get(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    long id = Ids.parsePath("contact", ctx.pathParam("id"));
+    Contact c = rc.store().contact(ws, id).orElseThrow(() -> TallyException.notFound("contact", ctx.pathParam("id")));
+    RequestContext.json(ctx, 200, ContactJson.render(c));
+  }
+
+  private void update(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    long id = Ids.parsePath("contact", ctx.pathParam("id"));
+    ContactPatch patch = ContactPatchParser.parse(rc.body(ctx), ContactPatchParser.Mode.UPDATE);
+    rc.write(ctx, ws, tx -> {
+      Contact c = tx.updateContact(ws, id, patch);
+      return new RequestContext.Reply(200, ContactJson.render(c), c.id());
+    });
+  }
+
+  private void delete(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    long id = Ids.parsePath("contact", ctx.pathParam("id"));
+    rc.write(ctx, ws, tx -> {
+      Contact c = tx.deleteContact(ws, id);
+      ObjectNode o = Json.object();
+      o.put("id", Ids.format(id));
+      String externalId = c.string(ContactField.EXTERNAL_ID);
+      if (externalId == null) {
+        o.putNull("external_id");
+      } else {
+        o.put("external_id", externalId);
+      }
+      o.put("type", "contact");
+      o.put("deleted", true);
+      return new RequestContext.Reply(200, o, id);
+    });
+  }
+
+  private void list(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    int perPage = Cursor.perPage("per_page", ctx.queryParam("per_page"), 50, MAX_PER_PAGE);
+    Cursor cursor = Cursor.decode("starting_after", ctx.queryParam("starting_after"));
+    long total = rc.store().contactCount(ws);
+    Page<Contact> page = rc.store().contacts(ws, cursor.afterId(), perPage);
+    ObjectNode o = Json.object();
+    o.put("type", "list");
+    ArrayNode data = o.putArray("data");
+    page.items().forEach(c -> data.add(ContactJson.render(c)));
+    o.put("total_count", total);
+    o.set("pages", pages(cursor.page() + 1, perPage, total, page.more()
+        ? new Cursor(page.items().get(page.items().size() - 1).id(), cursor.page() + 1) : null));
+    RequestContext.json(ctx, 200, o);
+  }
+
+  /** Intercom's cursor pages object; {@code next} is left out on the last page so clients stop. */
+  static ObjectNode pages(int page, int perPage, long total, Cursor next) {
+    ObjectNode p = Json.object();
+    p.put("type", "pages");
+    p.put("page", page);
+    p.put("per_page", perPage);
+    p.put("total_pages", (total + perPage - 1) / perPage);
+    if (next != null) {
+      p.putObject("next").put("page", page + 1).put("starting_after", next.encode());
+    }
+    return p;
+  }
+}
