@@ -6,7 +6,7 @@ import java.time.InstantSource;
 
 /**
  * How to open the SQLite store. {@code testIdOffsets} starts every id sequence at its own offset
- * above 2^32 (reliability test T8), so a narrow column or an int anywhere fails loudly.
+ * above 2^53 (so also above 2^32, reliability test T8), so a narrow column or an int anywhere fails loudly.
  */
 public record SqliteOptions(
     Path file,

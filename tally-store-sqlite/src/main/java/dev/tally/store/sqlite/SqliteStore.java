@@ -97,6 +97,8 @@ public final class SqliteStore implements Store {
     c.setBusyTimeout(5_000);
     c.enforceForeignKeys(true);
     c.setReadOnly(readOnly);
+    // Deleted content is overwritten, so an erased contact's data does not linger in free pages.
+    c.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
     return c;
   }
 
@@ -116,7 +118,8 @@ public final class SqliteStore implements Store {
     Sql db = new Sql(conn);
     for (int i = 0; i < SEQUENCED_TABLES.size(); i++) {
       String table = SEQUENCED_TABLES.get(i);
-      long offset = ((long) (i + 1) << 32) + 7919L * (i + 1);
+      // Above 2^53 and odd, so an id that passes through a double (JavaScript's number) loses its last digit.
+      long offset = (1L << 53) + ((long) (i + 1) << 36) + 1;
       if (db.queryLong("SELECT seq FROM sqlite_sequence WHERE name = ?", table) == null) {
         db.update("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", table, offset);
       }

@@ -1,0 +1,419 @@
+package dev.tally.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.core.TallyException;
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactField;
+import dev.tally.core.model.ContactPatch;
+import dev.tally.core.model.ContactPatchParser;
+import dev.tally.core.model.ContactRef;
+import dev.tally.core.model.DataAttributeInput;
+import dev.tally.core.model.EventInput;
+import dev.tally.core.model.EventSummary;
+import dev.tally.core.model.FieldType;
+import dev.tally.core.model.OplogEntry;
+import dev.tally.core.model.Workspace;
+import dev.tally.core.store.Store;
+import dev.tally.core.store.StoredResponse;
+import dev.tally.core.store.Written;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every {@link Store} must keep, as Lucene's BaseDirectoryTestCase is for
+ * Directory. A backend's test extends this and says how to open a store on a directory; the store
+ * must start every id sequence above 2^32 (T8) so that a narrow column or int fails here.
+ */
+public abstract class StoreContract {
+  protected static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  protected Path dir;
+
+  protected Store store;
+  protected long ws;
+  protected long other;
+
+  /** Opens (or reopens) the store kept in {@code dir}, with id sequences above 2^32. */
+  protected abstract Store open(Path dir);
+
+  @BeforeEach
+  void setUp() {
+    store = open(dir);
+    ws = store.write(tx -> tx.createWorkspace("acme")).value().id();
+    other = store.write(tx -> tx.createWorkspace("globex")).value().id();
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+  }
+
+  protected static ContactPatch patch(String json) {
+    try {
+      return ContactPatchParser.parse(JSON.readTree(json), ContactPatchParser.Mode.CREATE);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  protected static JsonNode json(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  protected static ContactPatch update(String json) {
+    try {
+      return ContactPatchParser.parse(JSON.readTree(json), ContactPatchParser.Mode.UPDATE);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  protected Contact create(long workspace, String json) {
+    return store.write(tx -> tx.createContact(workspace, patch(json))).value();
+  }
+
+  @Test
+  void idsArePastTwoToThe32() {
+    Contact c = create(ws, "{\"email\":\"a@example.com\"}");
+    assertTrue(ws > (1L << 32), "workspace id " + ws);
+    assertTrue(c.id() > (1L << 32), "contact id " + c.id());
+    assertTrue(store.head() > (1L << 32), "oplog position " + store.head());
+    assertNotEquals(c.id(), ws, "each table has its own sequence offset");
+  }
+
+  @Test
+  void createReadUpdateDelete() {
+    Written<Contact> w = store.write(tx -> tx.createContact(ws, patch("{\"email\":\"Ann@Example.com\",\"name\":\"Ann\","
+        + "\"custom_attributes\":{\"plan\":\"pro\"}}")));
+    Contact c = w.value();
+    assertEquals(1, c.version());
+    assertEquals("example.com", c.string(ContactField.EMAIL_DOMAIN));
+    assertEquals("user", c.role());
+    assertEquals(w.position(), store.head());
+    assertEquals(c, store.contact(ws, c.id()).orElseThrow());
+    assertEquals(1, store.contactCount(ws));
+
+    Contact updated = store.write(tx -> tx.updateContact(ws, c.id(), update("{\"name\":null,\"custom_attributes\":{\"plan\":null,\"seats\":3}}")))
+        .value();
+    assertEquals(2, updated.version());
+    assertEquals(null, updated.string(ContactField.NAME));
+    assertEquals(3L, updated.custom().get("seats"));
+    assertFalse(updated.custom().containsKey("plan"));
+
+    store.write(tx -> tx.deleteContact(ws, c.id()));
+    assertTrue(store.contact(ws, c.id()).isEmpty());
+    assertEquals(0, store.contactCount(ws));
+    TallyException e = assertThrows(TallyException.class, () -> store.write(tx -> tx.deleteContact(ws, c.id())));
+    assertEquals(TallyException.Kind.NOT_FOUND, e.kind());
+  }
+
+  @Test
+  void identitiesAreUniquePerWorkspaceAmongUsers() {
+    Contact first = create(ws, "{\"email\":\"dup@example.com\",\"external_id\":\"u1\"}");
+    TallyException byEmail = assertThrows(TallyException.class, () -> create(ws, "{\"email\":\"DUP@example.com\"}"));
+    assertEquals("conflict", byEmail.code());
+    assertTrue(byEmail.getMessage().contains(Long.toString(first.id())), byEmail.getMessage());
+    TallyException byExternalId = assertThrows(TallyException.class, () -> create(ws, "{\"external_id\":\"u1\"}"));
+    assertEquals("conflict", byExternalId.code());
+    // Another workspace, or a lead, may hold the same values.
+    create(other, "{\"email\":\"dup@example.com\",\"external_id\":\"u1\"}");
+    Contact lead = create(ws, "{\"email\":\"dup@example.com\",\"role\":\"lead\"}");
+    // ... but a lead becoming a user must claim them.
+    assertThrows(TallyException.class, () -> store.write(tx -> tx.updateContact(ws, lead.id(), update("{\"role\":\"user\"}"))));
+    // Releasing an identity frees it.
+    store.write(tx -> tx.updateContact(ws, first.id(), update("{\"email\":\"new@example.com\"}")));
+    create(ws, "{\"email\":\"dup@example.com\"}");
+    assertEquals(3, store.contactCount(ws));
+  }
+
+  @Test
+  void concurrentCreatesOfOneIdentityExactlyOneWins() throws Exception {
+    int writers = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String json = i % 2 == 0 ? "{\"email\":\"race@example.com\"}" : "{\"email\":\"Race@Example.com\",\"external_id\":\"r" + i + "\"}";
+        results.add(pool.submit(() -> {
+          try {
+            create(ws, json);
+            return true;
+          } catch (TallyException e) {
+            assertEquals("conflict", e.code());
+            return false;
+          }
+        }));
+      }
+      int wins = 0;
+      for (Future<Boolean> f : results) {
+        wins += f.get() ? 1 : 0;
+      }
+      assertEquals(1, wins);
+      assertEquals(1, store.contactCount(ws));
+      assertTrue(store.findContact(ws, ContactRef.byEmail("RACE@example.com")).isPresent());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFailingWriteLeavesNothingAndDoesNotHurtItsBatch() throws Exception {
+    create(ws, "{\"email\":\"taken@example.com\"}");
+    long before = store.head();
+    int n = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    AtomicInteger ok = new AtomicInteger();
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        fs.add(pool.submit(() -> {
+          try {
+            store.write(tx -> {
+              tx.createContact(ws, patch("{\"email\":\"batch" + k + "@example.com\"}"));
+              if (k % 2 == 1) {
+                // a second change in the same task that fails: the first must be undone too
+                tx.createContact(ws, patch("{\"email\":\"taken@example.com\"}"));
+              }
+              return null;
+            });
+            ok.incrementAndGet();
+          } catch (TallyException e) {
+            assertEquals("conflict", e.code());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(n / 2, ok.get());
+    assertEquals(n / 2 + 1, store.contactCount(ws));
+    for (int i = 0; i < n; i++) {
+      assertEquals(i % 2 == 0, store.findContact(ws, ContactRef.byEmail("batch" + i + "@example.com")).isPresent(), "contact " + i);
+    }
+    List<OplogEntry> entries = store.oplog(before, 1000);
+    assertEquals(n / 2, entries.size(), "one oplog entry per committed create, none for undone ones");
+  }
+
+  @Test
+  void oplogGrowsInCommitOrderAndHoldsNoPersonalData() throws Exception {
+    long start = store.head();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<Written<Contact>>> fs = new ArrayList<>();
+    try {
+      for (int i = 0; i < 64; i++) {
+        int k = i;
+        fs.add(pool.submit(() -> store.write(tx -> tx.createContact(ws, patch("{\"email\":\"o" + k + "@example.com\"}")))));
+      }
+      for (Future<Written<Contact>> f : fs) {
+        Written<Contact> w = f.get();
+        assertTrue(w.position() > start && w.position() <= store.head());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<OplogEntry> entries = store.oplog(start, 1000);
+    assertEquals(64, entries.size());
+    for (int i = 1; i < entries.size(); i++) {
+      assertTrue(entries.get(i).position() > entries.get(i - 1).position());
+    }
+    for (OplogEntry e : entries) {
+      assertEquals(ws, e.workspaceId());
+      assertEquals(OplogEntry.CONTACT, e.entity());
+      assertFalse(e.toString().contains("@example.com"));
+    }
+    assertEquals(entries.get(entries.size() - 1).position(), store.head());
+    assertEquals(10, store.oplog(start, 10).size());
+  }
+
+  @Test
+  void eventsAreDeduplicatedAndSummarised() {
+    Contact c = create(ws, "{\"external_id\":\"u7\",\"email\":\"e@example.com\"}");
+    EventInput a = EventInput.parse(json("{\"event_name\":\"bought\",\"created_at\":200,\"user_id\":\"u7\",\"metadata\":{\"sku\":\"x\"}}"));
+    EventInput b = EventInput.parse(json("{\"event_name\":\"bought\",\"created_at\":100,\"email\":\"E@example.com\"}"));
+    EventInput c2 = EventInput.parse(json("{\"event_name\":\"bought\",\"created_at\":300,\"id\":\"" + c.id() + "\"}"));
+    assertTrue(store.write(tx -> tx.recordEvent(ws, a)).value());
+    long head = store.head();
+    Written<Boolean> dup = store.write(tx -> tx.recordEvent(ws, a));
+    assertFalse(dup.value());
+    assertEquals(head, dup.position(), "a write that changed nothing reports the head");
+    assertTrue(store.write(tx -> tx.recordEvent(ws, b)).value());
+    assertTrue(store.write(tx -> tx.recordEvent(ws, c2)).value());
+    assertEquals(List.of(new EventSummary("bought", 3, 100, 300)), store.eventSummaries(ws, c.id()));
+    assertEquals(3, store.events(ws, c.id(), Long.MAX_VALUE, 10).items().size());
+    assertEquals(4, store.contact(ws, c.id()).orElseThrow().version(), "each new event bumps the contact's version");
+    EventInput unknown = EventInput.parse(json("{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"nobody\"}"));
+    assertEquals(TallyException.Kind.NOT_FOUND, assertThrows(TallyException.class, () -> store.write(tx -> tx.recordEvent(ws, unknown))).kind());
+    // Another workspace cannot record events on this contact.
+    assertThrows(TallyException.class, () -> store.write(tx -> tx.recordEvent(other, c2)));
+  }
+
+  @Test
+  void customAttributesAreTypedByTheirFirstValue() {
+    create(ws, "{\"email\":\"t@example.com\",\"custom_attributes\":{\"seats\":3,\"score\":1.5,\"vip\":true,\"plan\":\"pro\",\"renew_at\":1700000000}}");
+    var types = new java.util.HashMap<String, FieldType>();
+    store.dataAttributes(ws).forEach(a -> types.put(a.name(), a.type()));
+    assertEquals(FieldType.INTEGER, types.get("seats"));
+    assertEquals(FieldType.FLOAT, types.get("score"));
+    assertEquals(FieldType.BOOLEAN, types.get("vip"));
+    assertEquals(FieldType.STRING, types.get("plan"));
+    assertEquals(FieldType.DATE, types.get("renew_at"));
+    TallyException e = assertThrows(TallyException.class, () -> create(ws, "{\"email\":\"u@example.com\",\"custom_attributes\":{\"seats\":\"many\"}}"));
+    assertEquals("custom_attributes.seats", e.field());
+    assertTrue(e.getMessage().contains("integer") && e.getMessage().contains("string"), e.getMessage());
+    assertTrue(store.findContact(ws, ContactRef.byEmail("u@example.com")).isEmpty(), "nothing half-written");
+    // An integer is a fine float; the other workspace has its own definitions.
+    create(ws, "{\"email\":\"v@example.com\",\"custom_attributes\":{\"score\":2}}");
+    create(other, "{\"email\":\"v@example.com\",\"custom_attributes\":{\"seats\":\"many\"}}");
+    // Defined explicitly first, a value must follow the declaration.
+    store.write(tx -> tx.createDataAttribute(ws, DataAttributeInput.parse(json("{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"integer\"}"))));
+    assertThrows(TallyException.class, () -> create(ws, "{\"email\":\"w@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}"));
+    assertThrows(TallyException.class, () -> store.write(tx -> tx.createDataAttribute(ws,
+        DataAttributeInput.parse(json("{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\"}")))));
+  }
+
+  @Test
+  void deletingAContactErasesItsPersonalData() {
+    Contact c = create(ws, "{\"external_id\":\"gone\",\"email\":\"gone@example.com\"}");
+    store.write(tx -> tx.recordEvent(ws, EventInput.parse(json("{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"gone\","
+        + "\"metadata\":{\"secret\":\"s3cr3t\"}}"))));
+    store.writeOnce(ws, "key-1", "fp", tx -> new StoredResponse(200, "{\"email\":\"gone@example.com\"}", c.id()));
+    store.write(tx -> tx.deleteContact(ws, c.id()));
+    assertTrue(store.findContact(ws, ContactRef.byEmail("gone@example.com")).isEmpty());
+    assertTrue(store.findContact(ws, ContactRef.byExternalId("gone")).isEmpty());
+    assertTrue(store.events(ws, c.id(), Long.MAX_VALUE, 10).items().isEmpty());
+    assertTrue(store.eventSummaries(ws, c.id()).isEmpty());
+    Written<StoredResponse> replay = store.writeOnce(ws, "key-1", "fp", tx -> {
+      throw new AssertionError("a replay must not run the work again");
+    });
+    assertFalse(replay.value().body().contains("gone@example.com"), replay.value().body());
+    assertPersonalDataGone("gone@example.com", "s3cr3t");
+    // The identity is free again.
+    create(ws, "{\"external_id\":\"gone\",\"email\":\"gone@example.com\"}");
+  }
+
+  /** Backends check their own storage for any trace of these values. */
+  protected void assertPersonalDataGone(String... values) {}
+
+  @Test
+  void idempotentWritesHaveOneEffect() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    Callable<Written<StoredResponse>> call = () -> store.writeOnce(ws, "k", "same", tx -> {
+      runs.incrementAndGet();
+      Contact c = tx.createContact(ws, patch("{\"email\":\"idem@example.com\"}"));
+      return new StoredResponse(200, "{\"id\":\"" + c.id() + "\"}", c.id());
+    });
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Written<StoredResponse>>> fs = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        fs.add(pool.submit(call));
+      }
+      Written<StoredResponse> first = fs.get(0).get();
+      for (Future<Written<StoredResponse>> f : fs) {
+        assertEquals(first, f.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1, runs.get());
+    assertEquals(1, store.contactCount(ws));
+    TallyException e = assertThrows(TallyException.class, () -> store.writeOnce(ws, "k", "different", tx -> null));
+    assertEquals("idempotency_key_reused", e.code());
+    // Keys are per workspace.
+    store.writeOnce(other, "k", "different", tx -> new StoredResponse(200, "{}", 0));
+  }
+
+  @Test
+  void workspacesAreIsolated() {
+    Contact mine = create(ws, "{\"email\":\"iso@example.com\",\"external_id\":\"iso\"}");
+    assertTrue(store.contact(other, mine.id()).isEmpty());
+    assertTrue(store.findContact(other, ContactRef.byEmail("iso@example.com")).isEmpty());
+    assertTrue(store.contacts(other, 0, 10).items().isEmpty());
+    assertEquals(0, store.contactCount(other));
+    assertEquals(TallyException.Kind.NOT_FOUND,
+        assertThrows(TallyException.class, () -> store.write(tx -> tx.updateContact(other, mine.id(), update("{\"name\":\"x\"}")))).kind());
+    assertEquals(TallyException.Kind.NOT_FOUND,
+        assertThrows(TallyException.class, () -> store.write(tx -> tx.deleteContact(other, mine.id()))).kind());
+    assertTrue(store.contact(ws, mine.id()).isPresent());
+  }
+
+  @Test
+  void listingPagesInIdOrder() {
+    for (int i = 0; i < 7; i++) {
+      create(ws, "{\"email\":\"p" + i + "@example.com\"}");
+    }
+    var page1 = store.contacts(ws, 0, 3);
+    assertTrue(page1.more());
+    var page3 = store.contacts(ws, store.contacts(ws, page1.items().get(2).id(), 3).items().get(2).id(), 3);
+    assertEquals(1, page3.items().size());
+    assertFalse(page3.more());
+  }
+
+  @Test
+  void everythingSurvivesAReopen() {
+    Contact c = create(ws, "{\"email\":\"durable@example.com\",\"custom_attributes\":{\"n\":1}}");
+    long head = store.head();
+    store.close();
+    store = open(dir);
+    assertEquals(c, store.contact(ws, c.id()).orElseThrow());
+    assertEquals(head, store.head());
+    Contact next = create(ws, "{\"email\":\"after@example.com\"}");
+    assertTrue(next.id() > c.id());
+  }
+
+  @Test
+  void deletingAWorkspaceRemovesEverythingInIt() {
+    Contact c = create(ws, "{\"email\":\"w@example.com\"}");
+    store.write(tx -> tx.addToken(ws, "hash-1", "tly_x"));
+    store.write(tx -> {
+      tx.deleteWorkspace(ws);
+      return null;
+    });
+    assertTrue(store.workspace(ws).isEmpty());
+    assertTrue(store.contact(ws, c.id()).isEmpty());
+    assertTrue(store.workspaceForToken("hash-1").isEmpty());
+    assertEquals(List.of("globex"), store.workspaces().stream().map(Workspace::name).toList());
+  }
+
+  @Test
+  void tokensResolveToTheirWorkspaceUntilRevoked() {
+    var t = store.write(tx -> tx.addToken(ws, "h1", "tly_a")).value();
+    assertEquals(ws, store.workspaceForToken("h1").getAsLong());
+    store.write(tx -> {
+      tx.revokeToken(ws, t.id());
+      return null;
+    });
+    assertTrue(store.workspaceForToken("h1").isEmpty());
+    assertThrows(TallyException.class, () -> store.write(tx -> {
+      tx.revokeToken(other, t.id());
+      return null;
+    }));
+  }
+}
