@@ -1,0 +1,83 @@
+package dev.tally.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tally.server.config.Config;
+import dev.tally.server.config.Setting;
+import dev.tally.server.config.Settings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starts a real Tally (SQLite store in a temp dir, ids above 2^53) on a free port for each test. */
+public abstract class ApiTestBase {
+  public static final String ADMIN = "test-admin-token";
+
+  @TempDir
+  protected Path data;
+
+  protected TallyServer server;
+  protected TallyHttp http;
+  /** The default workspace's token. */
+  protected String token;
+
+  @BeforeEach
+  void startTally() throws Exception {
+    StartedTally t = startTally(data, Map.of());
+    server = t.server();
+    token = t.token();
+    http = new TallyHttp(server.port());
+  }
+
+  @AfterEach
+  void stopTally() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  public record StartedTally(TallyServer server, String token) {}
+
+  public static StartedTally startTally(Path data, Map<Setting, String> extra) throws Exception {
+    Map<Setting, String> flags = new HashMap<>(Map.of(Settings.DATA, data.toString(), Settings.PORT, "0",
+        Settings.TEST_ID_OFFSETS, "true", Settings.LOG_FORMAT, "text"));
+    flags.putAll(extra);
+    Config config = Config.resolve(flags, name -> null);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TallyServer server = TallyServer.start(config, ADMIN, new PrintStream(out, true, StandardCharsets.UTF_8));
+    String token = null;
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (line.startsWith("TALLY_TOKEN=")) {
+        token = line.substring("TALLY_TOKEN=".length()).trim();
+      }
+    }
+    return new StartedTally(server, token);
+  }
+
+  protected TallyHttp.Res post(String path, String body) {
+    return http.call("POST", path, token, body);
+  }
+
+  protected TallyHttp.Res get(String path) {
+    return http.call("GET", path, token, null);
+  }
+
+  /** Creates a workspace through the admin API and returns its token. */
+  protected String newWorkspace(String name) {
+    TallyHttp.Res r = http.call("POST", "/admin/workspaces", ADMIN, "{\"name\":\"" + name + "\"}");
+    assertEquals(201, r.status(), r.toString());
+    return r.json().get("token").asText();
+  }
+
+  protected String createContact(String body) {
+    TallyHttp.Res r = post("/contacts", body);
+    assertEquals(200, r.status(), r.toString());
+    return r.json().get("id").asText();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.tally.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+class EventsAndAttributesApiTest extends ApiTestBase {
+
+  @Test
+  void eventsAreAcceptedListedAndSummarised() {
+    String id = createContact("{\"external_id\":\"u1\",\"email\":\"u1@example.com\"}");
+    TallyHttp.Res r = post("/events", "{\"event_name\":\"placed-order\",\"created_at\":1700000000,\"user_id\":\"u1\",\"metadata\":{\"order\":\"A1\"}}");
+    assertEquals(202, r.status(), r.toString());
+    assertEquals("", r.raw().body());
+    assertEquals(202, post("/events", "{\"event_name\":\"placed-order\",\"created_at\":1700000000,\"user_id\":\"u1\"}").status(),
+        "a duplicate is accepted and ignored");
+    assertEquals(202, post("/events", "{\"event_name\":\"placed-order\",\"created_at\":1700000500,\"email\":\"u1@example.com\"}").status());
+    assertEquals(202, post("/events", "{\"event_name\":\"invited\",\"created_at\":1700000100,\"id\":\"" + id + "\"}").status());
+
+    TallyHttp.Res list = get("/events?type=user&user_id=u1&per_page=2");
+    assertEquals(200, list.status(), list.toString());
+    assertEquals("event.list", list.json().get("type").asText());
+    assertEquals(2, list.json().get("events").size());
+    assertEquals("invited", list.json().get("events").get(0).get("event_name").asText());
+    String next = list.json().path("pages").path("next").asText();
+    TallyHttp.Res page2 = get(next);
+    assertEquals(1, page2.json().get("events").size());
+    assertEquals("A1", page2.json().get("events").get(0).path("metadata").path("order").asText());
+
+    TallyHttp.Res summary = get("/events?type=user&intercom_user_id=" + id + "&summary=true");
+    assertEquals("event.summary", summary.json().get("type").asText());
+    assertEquals("u1", summary.json().get("user_id").asText());
+    JsonNode placed = summary.json().get("events").get(1);
+    assertEquals("placed-order", placed.get("name").asText());
+    assertEquals(2, placed.get("count").asInt());
+    assertEquals("2023-11-14T22:13:20.000+00:00", placed.get("first").asText());
+    assertEquals("2023-11-14T22:21:40.000+00:00", placed.get("last").asText());
+
+    assertEquals(404, post("/events", "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"nobody\"}").status());
+    assertEquals(404, get("/events?type=user&email=nobody@example.com").status());
+  }
+
+  @Test
+  void dataAttributesAreDeclaredOrInferredAndEnforced() {
+    TallyHttp.Res made = post("/data_attributes", "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"integer\",\"description\":\"Support tier\"}");
+    assertEquals(200, made.status(), made.toString());
+    assertEquals("custom_attributes.tier", made.json().get("full_name").asText());
+    assertEquals("integer", made.json().get("data_type").asText());
+    assertTrue(made.json().get("id").isTextual());
+    TallyHttp.Res wrong = post("/contacts", "{\"email\":\"a@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}");
+    assertEquals(400, wrong.status());
+    assertEquals("custom_attributes.tier", wrong.field());
+    assertTrue(wrong.message().contains("integer") && wrong.message().contains("string"), wrong.message());
+    createContact("{\"email\":\"b@example.com\",\"custom_attributes\":{\"tier\":2,\"trial_ends_at\":1700000000}}");
+    TallyHttp.Res list = get("/data_attributes?model=contact");
+    assertEquals(2, list.json().get("data").size());
+    assertEquals("date", list.json().get("data").get(1).get("data_type").asText());
+    assertEquals(0, get("/data_attributes?model=company").json().get("data").size());
+    assertEquals(400, post("/data_attributes", "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\"}").status());
+  }
+}
