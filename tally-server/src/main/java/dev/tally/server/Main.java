@@ -47,7 +47,7 @@ public final class Main implements Runnable {
             .build());
       }
     }
-    cli.getCommandSpec().usageMessage().footer("%nSettings without a flag: "
+    serve.getCommandSpec().usageMessage().footer("%nSettings without a flag: "
         + String.join(", ", Settings.SERVE.stream().filter(s -> !s.flag()).map(s -> s.env() + " (" + s.description() + ")").toList()));
     cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
     cli.setParameterExceptionHandler((e, a) -> {

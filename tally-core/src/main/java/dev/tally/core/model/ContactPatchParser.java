@@ -211,6 +211,6 @@ public final class ContactPatchParser {
 
   /** How a rejected value is shown in a message: its JSON type and a short rendering. */
   public static String shown(JsonNode value) {
-    return FieldType.describe(value) + " " + quote(value.toString());
+    return FieldType.describe(value) + " " + quote(value.isTextual() ? value.textValue() : value.toString());
   }
 }

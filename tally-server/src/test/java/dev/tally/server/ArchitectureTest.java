@@ -1,0 +1,49 @@
+package dev.tally.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The architecture, enforced: the core imports no backend; only the store module touches the store. */
+class ArchitectureTest {
+  private static JavaClasses tally;
+
+  @BeforeAll
+  static void importClasses() {
+    tally = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tally");
+  }
+
+  @Test
+  void coreImportsNoBackend() {
+    noClasses().that().resideInAPackage("dev.tally.core..")
+        .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..", "org.postgresql..",
+            "com.zaxxer..", "org.flywaydb..", "org.apache.lucene..", "org.opensearch..", "io.javalin..", "org.eclipse.jetty..",
+            "jakarta.servlet..", "java.net.http..", "picocli..", "dev.tally.store..", "dev.tally.server..")
+        .check(tally);
+  }
+
+  @Test
+  void onlyTheStoreModuleTouchesTheStore() {
+    noClasses().that().resideOutsideOfPackage("dev.tally.store..")
+        .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..", "org.postgresql..",
+            "com.zaxxer..", "org.flywaydb..")
+        .check(tally);
+  }
+
+  @Test
+  void theHttpApiUsesTheStoreContractNotAnImplementation() {
+    noClasses().that().resideInAPackage("dev.tally.server.http..")
+        .should().dependOnClassesThat().resideInAPackage("dev.tally.store..")
+        .check(tally);
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("dev.tally.(**)").should().beFreeOfCycles().check(tally);
+  }
+}
