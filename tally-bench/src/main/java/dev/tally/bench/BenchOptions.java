@@ -1,0 +1,72 @@
+package dev.tally.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/** The command line of {@code bin/bench writes}. */
+record BenchOptions(Duration window, Duration warmup, List<Integer> clients, Path out, Path workDir) {
+  static final String USAGE = """
+      usage: bin/bench writes [--seconds N] [--warmup N] [--clients 1,8] [--out FILE] [--dir DIR]
+        --seconds N    measured seconds per run (default 10)
+        --warmup N     warm-up seconds before each measured run (default 2)
+        --clients L    comma-separated client counts (default 1,8)
+        --out FILE     also write the results as a Markdown snippet to FILE
+        --dir DIR      where the temporary data directories go (default: java.io.tmpdir); both sides use it,
+                       so both fsync to the same file system""";
+
+  static BenchOptions parse(String[] args) {
+    Duration window = Duration.ofSeconds(10);
+    Duration warmup = Duration.ofSeconds(2);
+    List<Integer> clients = List.of(1, 8);
+    Path out = null;
+    Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (flag.equals("--help") || flag.equals("-h")) {
+        throw new UsageException(null);
+      }
+      if (i + 1 >= args.length) {
+        throw new UsageException(flag + " needs a value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--seconds" -> window = Duration.ofSeconds(positive(flag, value));
+        case "--warmup" -> warmup = Duration.ofSeconds(nonNegative(flag, value));
+        case "--clients" -> clients = Arrays.stream(value.split(",")).map(v -> positive(flag, v.trim())).toList();
+        case "--out" -> out = Path.of(value);
+        case "--dir" -> workDir = Path.of(value);
+        default -> throw new UsageException("unknown option " + flag);
+      }
+    }
+    return new BenchOptions(window, warmup, clients, out, workDir);
+  }
+
+  private static int positive(String flag, String value) {
+    int n = nonNegative(flag, value);
+    if (n == 0) {
+      throw new UsageException(flag + " must be at least 1");
+    }
+    return n;
+  }
+
+  private static int nonNegative(String flag, String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n < 0) {
+        throw new UsageException(flag + " must not be negative");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " takes a whole number, not " + value);
+    }
+  }
+
+  /** A bad command line: the message (null for --help) and the usage go to standard error. */
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

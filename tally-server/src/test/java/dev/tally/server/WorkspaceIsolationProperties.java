@@ -1,0 +1,151 @@
+package dev.tally.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * T12: random operations with random tokens. No token ever reads, finds, counts or changes another
+ * workspace's data; within a workspace, identities stay unique. jqwik prints the seed of a failure.
+ */
+class WorkspaceIsolationProperties {
+  private static final int WORKSPACES = 3;
+  private static final AtomicInteger TRY = new AtomicInteger();
+  private static Path data;
+  private static TallyServer server;
+  private static TallyHttp http;
+
+  @BeforeContainer
+  static void start() throws Exception {
+    data = Files.createTempDirectory("tally-isolation");
+    server = ApiTestBase.startTally(data, Map.of()).server();
+    http = new TallyHttp(server.port());
+  }
+
+  @AfterContainer
+  static void stop() {
+    server.close();
+  }
+
+  enum Kind { CREATE, GET, UPDATE, DELETE, LIST, EVENT, EVENTS_OF }
+
+  /** One step: which token acts, what it does, and on which (randomly chosen) contact or email. */
+  record Action(Kind kind, int actor, int target, int email) {}
+
+  @Provide
+  Arbitrary<List<Action>> actions() {
+    Arbitrary<Action> one = Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.integers().between(0, WORKSPACES - 1),
+        Arbitraries.integers().between(0, 50), Arbitraries.integers().between(0, 5)).as(Action::new);
+    return one.list().ofMinSize(5).ofMaxSize(40);
+  }
+
+  @Property(tries = 25)
+  void noTokenSeesOrChangesAnotherWorkspace(@ForAll("actions") List<Action> actions) {
+    int n = TRY.incrementAndGet();
+    String[] tokens = new String[WORKSPACES];
+    String[] wsIds = new String[WORKSPACES];
+    for (int w = 0; w < WORKSPACES; w++) {
+      TallyHttp.Res r = http.call("POST", "/admin/workspaces", ApiTestBase.ADMIN, "{\"name\":\"try" + n + "-" + w + "\"}");
+      assertEquals(201, r.status(), r.toString());
+      tokens[w] = r.json().get("token").asText();
+      wsIds[w] = r.json().get("id").asText();
+    }
+    // The model: contact id -> owning workspace, and each workspace's live emails.
+    List<String> ids = new ArrayList<>();
+    Map<String, Integer> owner = new HashMap<>();
+    Map<String, String> nameOf = new HashMap<>();
+    List<Set<String>> emails = new ArrayList<>();
+    for (int w = 0; w < WORKSPACES; w++) {
+      emails.add(new HashSet<>());
+    }
+    Map<String, String> emailOf = new HashMap<>();
+    for (Action a : actions) {
+      String t = tokens[a.actor()];
+      String id = ids.isEmpty() ? "1" : ids.get(a.target() % ids.size());
+      Integer own = owner.get(id);
+      boolean mine = own != null && own == a.actor();
+      switch (a.kind()) {
+        case CREATE -> {
+          String email = "p" + a.email() + "@example.com";
+          TallyHttp.Res r = http.call("POST", "/contacts", t, "{\"email\":\"" + email + "\",\"external_id\":\"x" + a.email() + "\"}");
+          if (emails.get(a.actor()).contains(email)) {
+            assertEquals(409, r.status(), "duplicate within the workspace: " + r);
+          } else {
+            assertEquals(200, r.status(), "the same email in another workspace is fine: " + r);
+            assertEquals(wsIds[a.actor()], r.json().get("workspace_id").asText());
+            String newId = r.json().get("id").asText();
+            ids.add(newId);
+            owner.put(newId, a.actor());
+            emails.get(a.actor()).add(email);
+            emailOf.put(newId, email);
+          }
+        }
+        case GET -> {
+          TallyHttp.Res r = http.call("GET", "/contacts/" + id, t, null);
+          assertEquals(mine ? 200 : 404, r.status(), r.toString());
+          if (mine) {
+            assertEquals(wsIds[a.actor()], r.json().get("workspace_id").asText());
+          }
+        }
+        case UPDATE -> {
+          String name = "n" + a.target();
+          TallyHttp.Res r = http.call("PUT", "/contacts/" + id, t, "{\"name\":\"" + name + "\"}");
+          assertEquals(mine ? 200 : 404, r.status(), r.toString());
+          if (mine) {
+            nameOf.put(id, name);
+          }
+        }
+        case DELETE -> {
+          TallyHttp.Res r = http.call("DELETE", "/contacts/" + id, t, null);
+          assertEquals(mine ? 200 : 404, r.status(), r.toString());
+          if (mine) {
+            owner.remove(id);
+            ids.remove(id);
+            emails.get(a.actor()).remove(emailOf.remove(id));
+          }
+        }
+        case LIST -> {
+          TallyHttp.Res r = http.call("GET", "/contacts?per_page=150", t, null);
+          long expected = owner.values().stream().filter(w -> w == a.actor()).count();
+          assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
+          for (JsonNode c : r.json().get("data")) {
+            assertEquals(Integer.valueOf(a.actor()), owner.get(c.get("id").asText()), "listed a contact it does not own: " + c);
+          }
+        }
+        case EVENT -> {
+          TallyHttp.Res r = http.call("POST", "/events", t, "{\"event_name\":\"e\",\"created_at\":" + a.target() + ",\"id\":\"" + id + "\"}");
+          assertEquals(mine ? 202 : 404, r.status(), r.toString());
+        }
+        case EVENTS_OF -> {
+          TallyHttp.Res r = http.call("GET", "/events?type=user&intercom_user_id=" + id + "&summary=true", t, null);
+          assertEquals(mine ? 200 : 404, r.status(), r.toString());
+        }
+      }
+    }
+    // Finally every owner still sees its contacts as it left them.
+    for (Map.Entry<String, Integer> e : owner.entrySet()) {
+      TallyHttp.Res r = http.call("GET", "/contacts/" + e.getKey(), tokens[e.getValue()], null);
+      assertEquals(200, r.status());
+      String name = nameOf.get(e.getKey());
+      assertTrue(name == null ? r.json().get("name").isNull() : name.equals(r.json().get("name").asText()), r.toString());
+    }
+  }
+}
