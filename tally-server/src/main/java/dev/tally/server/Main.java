@@ -1,12 +1,17 @@
 package dev.tally.server;
 
-import dev.tally.server.cli.AdminClient;
+import dev.tally.server.cli.AdminOps;
+import dev.tally.server.cli.LocalAdmin;
+import dev.tally.server.cli.RemoteAdmin;
+import dev.tally.server.data.DataDir;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Function;
 import dev.tally.server.cli.ExitCodes;
 import dev.tally.server.config.Config;
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -90,7 +95,7 @@ public final class Main implements Runnable {
       TallyServer server;
       try {
         server = TallyServer.start(config, (String) config.get(Settings.ADMIN_TOKEN), System.out);
-      } catch (TallyServer.DataDirInUseException e) {
+      } catch (DataDir.InUseException e) {
         System.err.println("tally: " + e.getMessage());
         return ExitCodes.UNREACHABLE;
       } catch (Exception e) {
@@ -113,25 +118,59 @@ public final class Main implements Runnable {
     }
   }
 
-  /** Options shared by commands that act on a running Tally. */
-  static final class Remote {
-    @Option(names = "--url", description = "Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
+  /** Where an admin command acts: a running Tally (--url, admin token) or a stopped one (--data). */
+  static final class Target {
+    @Option(names = "--url", description = "A running Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
     String url;
 
-    @Option(names = "--admin-token", description = "The admin token. Environment: TALLY_ADMIN_TOKEN.")
+    @Option(names = "--admin-token", description = "The admin token, with --url. Environment: TALLY_ADMIN_TOKEN.")
     String adminToken;
 
-    AdminClient client() {
+    @Option(names = "--data", paramLabel = "DIR", description = "Act on a stopped Tally's data directory instead of --url.")
+    Path data;
+
+    /** Runs {@code command} on the chosen target and returns its exit code. */
+    int run(CommandSpec spec, Function<AdminOps, Integer> command) {
+      if (data != null) {
+        if (url != null) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "give --url or --data, not both");
+        }
+        try (LocalAdmin local = LocalAdmin.open(data)) {
+          return command.apply(local);
+        } catch (DataDir.InUseException e) {
+          System.err.println("tally: " + e.getMessage());
+          return ExitCodes.UNREACHABLE;
+        } catch (IOException | RuntimeException e) {
+          System.err.println("tally: could not open " + data + ": " + e.getMessage());
+          return ExitCodes.UNREACHABLE;
+        }
+      }
       String u = url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
       String t = adminToken != null ? adminToken : System.getenv("TALLY_ADMIN_TOKEN");
       if (t == null || t.isBlank()) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "the admin token is needed: --admin-token or TALLY_ADMIN_TOKEN");
+        throw new CommandLine.ParameterException(spec.commandLine(), "the admin token is needed with --url: --admin-token or TALLY_ADMIN_TOKEN");
       }
-      return new AdminClient(u, t);
+      return command.apply(new RemoteAdmin(u, t));
     }
   }
 
-  @Command(name = "workspace", mixinStandardHelpOptions = true, description = "Create, list and delete workspaces on a running Tally.",
+  /** An admin command: parses its target, then runs one operation. */
+  abstract static class AdminCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Mixin
+    Target target = new Target();
+
+    abstract int run(AdminOps ops);
+
+    @Override
+    public Integer call() {
+      return target.run(spec, this::run);
+    }
+  }
+
+  @Command(name = "workspace", mixinStandardHelpOptions = true, description = "Create, list and delete workspaces.",
       subcommands = {WorkspaceCmd.Create.class, WorkspaceCmd.ListCmd.class, WorkspaceCmd.Delete.class})
   static final class WorkspaceCmd implements Runnable {
     @Spec
@@ -143,47 +182,38 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a workspace; prints its id and first token.")
-    static final class Create implements Callable<Integer> {
-      @CommandLine.Mixin
-      Remote remote = new Remote();
-
+    static final class Create extends AdminCommand {
       @Parameters(paramLabel = "NAME")
       String name;
 
       @Override
-      public Integer call() {
-        return remote.client().send("POST", "/admin/workspaces", "{\"name\":" + AdminClient.quote(name) + "}");
+      int run(AdminOps ops) {
+        return ops.createWorkspace(name);
       }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List workspaces.")
-    static final class ListCmd implements Callable<Integer> {
-      @CommandLine.Mixin
-      Remote remote = new Remote();
-
+    static final class ListCmd extends AdminCommand {
       @Override
-      public Integer call() {
-        return remote.client().send("GET", "/admin/workspaces", null);
+      int run(AdminOps ops) {
+        return ops.listWorkspaces();
       }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a workspace and everything in it.")
-    static final class Delete implements Callable<Integer> {
-      @CommandLine.Mixin
-      Remote remote = new Remote();
-
+    static final class Delete extends AdminCommand {
       @Parameters(paramLabel = "WORKSPACE_ID")
       String id;
 
       @Override
-      public Integer call() {
-        return remote.client().send("DELETE", "/admin/workspaces/" + AdminClient.path(id), null);
+      int run(AdminOps ops) {
+        return ops.deleteWorkspace(id);
       }
     }
   }
 
   @Command(name = "token", mixinStandardHelpOptions = true,
-      description = "Rotate workspace tokens on a running Tally: create a new one, then revoke the old.",
+      description = "Rotate workspace tokens: create a new one, then revoke the old.",
       subcommands = {TokenCmd.Create.class, TokenCmd.ListCmd.class, TokenCmd.Revoke.class})
   static final class TokenCmd implements Runnable {
     @Spec
@@ -195,38 +225,29 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token for a workspace; prints it once.")
-    static final class Create implements Callable<Integer> {
-      @CommandLine.Mixin
-      Remote remote = new Remote();
-
+    static final class Create extends AdminCommand {
       @Parameters(paramLabel = "WORKSPACE_ID")
       String id;
 
       @Override
-      public Integer call() {
-        return remote.client().send("POST", "/admin/workspaces/" + AdminClient.path(id) + "/tokens", "{}");
+      int run(AdminOps ops) {
+        return ops.createToken(id);
       }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a workspace's tokens (ids and prefixes, never the tokens).")
-    static final class ListCmd implements Callable<Integer> {
-      @CommandLine.Mixin
-      Remote remote = new Remote();
-
+    static final class ListCmd extends AdminCommand {
       @Parameters(paramLabel = "WORKSPACE_ID")
       String id;
 
       @Override
-      public Integer call() {
-        return remote.client().send("GET", "/admin/workspaces/" + AdminClient.path(id) + "/tokens", null);
+      int run(AdminOps ops) {
+        return ops.listTokens(id);
       }
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a workspace token.")
-    static final class Revoke implements Callable<Integer> {
-      @CommandLine.Mixin
-      Remote remote = new Remote();
-
+    static final class Revoke extends AdminCommand {
       @Parameters(index = "0", paramLabel = "WORKSPACE_ID")
       String id;
 
@@ -234,8 +255,8 @@ public final class Main implements Runnable {
       String tokenId;
 
       @Override
-      public Integer call() {
-        return remote.client().send("DELETE", "/admin/workspaces/" + AdminClient.path(id) + "/tokens/" + AdminClient.path(tokenId), null);
+      int run(AdminOps ops) {
+        return ops.revokeToken(id, tokenId);
       }
     }
   }
@@ -247,9 +268,5 @@ public final class Main implements Runnable {
       System.out.print(Settings.markdownTable());
       return ExitCodes.OK;
     }
-  }
-
-  static List<Setting> settings() {
-    return Settings.SERVE;
   }
 }

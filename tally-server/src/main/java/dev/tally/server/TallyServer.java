@@ -1,20 +1,15 @@
 package dev.tally.server;
 
-import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Store;
 import dev.tally.server.config.Config;
 import dev.tally.server.config.Settings;
+import dev.tally.server.data.DataDir;
 import dev.tally.server.http.Api;
-import dev.tally.server.http.Tokens;
+import dev.tally.server.auth.Provisioning;
 import dev.tally.store.sqlite.SqliteOptions;
-import dev.tally.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,45 +27,36 @@ public final class TallyServer implements AutoCloseable {
   private final Config config;
   private final Store store;
   private final Api api;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final DataDir dataDir;
 
-  private TallyServer(Config config, Store store, Api api, FileChannel lockChannel, FileLock lock) {
+  private TallyServer(Config config, Store store, Api api, DataDir dataDir) {
     this.config = config;
     this.store = store;
     this.api = api;
-    this.lockChannel = lockChannel;
-    this.lock = lock;
+    this.dataDir = dataDir;
   }
 
   /** Starts Tally; the first-start token lines go to {@code out}. */
   public static TallyServer start(Config config, String envAdminToken, PrintStream out) throws IOException {
     Path data = config.path(Settings.DATA);
-    Files.createDirectories(data);
-    FileChannel channel = FileChannel.open(data.resolve("tally.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock = channel.tryLock();
-    if (lock == null) {
-      channel.close();
-      throw new DataDirInUseException(data);
-    }
+    DataDir dataDir = DataDir.lock(data);
     Store store = null;
     try {
-      SqliteOptions options = SqliteOptions.defaults(data.resolve("tally.db"))
+      SqliteOptions options = dataDir.storeOptions()
           .withTestIdOffsets(config.bool(Settings.TEST_ID_OFFSETS))
           .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT));
-      store = SqliteStore.open(options);
+      store = dataDir.openStore(options);
       bootstrap(store, envAdminToken, out);
       Api api = new Api(store, config.bytes(Settings.MAX_BODY), envAdminToken)
           .start(config.string(Settings.HOST), config.port(Settings.PORT));
       LOG.atInfo().addKeyValue("host", config.string(Settings.HOST)).addKeyValue("port", api.port())
           .addKeyValue("data", data.toString()).log("Tally is serving");
-      return new TallyServer(config, store, api, channel, lock);
+      return new TallyServer(config, store, api, dataDir);
     } catch (RuntimeException e) {
       if (store != null) {
         store.close();
       }
-      lock.release();
-      channel.close();
+      dataDir.close();
       throw e;
     }
   }
@@ -79,19 +65,10 @@ public final class TallyServer implements AutoCloseable {
   private static void bootstrap(Store store, String envAdminToken, PrintStream out) {
     String adminToken = null;
     if (envAdminToken == null && !store.hasAdminToken()) {
-      String generated = Tokens.generate("tla_");
-      store.write(tx -> {
-        tx.addAdminToken(Tokens.hash(generated));
-        return null;
-      });
-      adminToken = generated;
+      adminToken = Provisioning.createAdminToken(store);
     }
     if (store.workspaces().isEmpty()) {
-      String token = Tokens.generate("tly_");
-      store.write(tx -> {
-        Workspace ws = tx.createWorkspace("default");
-        return tx.addToken(ws.id(), Tokens.hash(token), Tokens.displayPrefix(token));
-      });
+      String token = Provisioning.createWorkspace(store, "default").token();
       out.println("TALLY_ADMIN_TOKEN=" + (adminToken != null ? adminToken : envAdminToken != null ? envAdminToken : "(unchanged)"));
       out.println("TALLY_TOKEN=" + token);
       out.flush();
@@ -128,20 +105,7 @@ public final class TallyServer implements AutoCloseable {
     }
     api.stop();
     store.close();
-    try {
-      lock.release();
-      lockChannel.close();
-    } catch (IOException e) {
-      LOG.atWarn().addKeyValue("error", e.toString()).log("could not release the data directory lock");
-    }
+    dataDir.close();
     LOG.info("Tally stopped");
-  }
-
-  /** Another process serves this data directory. */
-  public static final class DataDirInUseException extends IOException {
-    public DataDirInUseException(Path data) {
-      super("the data directory " + data.toAbsolutePath() + " is in use by another Tally process (lock " + data.resolve("tally.lock")
-          + "); the embedded store serves one process: stop the other, or use --url to talk to it");
-    }
   }
 }

@@ -58,7 +58,7 @@ class AdminApiTest extends ApiTestBase {
       assertTrue(rs.next());
       String stored = rs.getString(1);
       assertFalse(stored.equals(token));
-      assertEquals(dev.tally.server.http.Tokens.hash(token), stored);
+      assertEquals(dev.tally.server.auth.Tokens.hash(token), stored);
     }
   }
 }

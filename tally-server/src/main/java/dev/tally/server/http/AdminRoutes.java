@@ -1,12 +1,12 @@
 package dev.tally.server.http;
 
+import dev.tally.server.auth.Provisioning;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
 import dev.tally.core.model.OplogEntry;
-import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Written;
 import io.javalin.Javalin;
@@ -58,15 +58,10 @@ final class AdminRoutes {
     if (!name.isTextual() || name.textValue().isBlank() || name.textValue().length() > MAX_NAME) {
       throw TallyException.invalid("name", "name must be a non-empty string of at most " + MAX_NAME + " characters");
     }
-    String token = Tokens.generate("tly_");
-    Written<Workspace> w = rc.store().write(tx -> {
-      Workspace ws = tx.createWorkspace(name.textValue());
-      tx.addToken(ws.id(), Tokens.hash(token), Tokens.displayPrefix(token));
-      return ws;
-    });
-    ObjectNode o = workspaceJson(w.value());
-    o.put("token", token);
-    RequestContext.send(ctx, 201, Json.write(o), w.position());
+    Provisioning.NewWorkspace made = Provisioning.createWorkspace(rc.store(), name.textValue());
+    ObjectNode o = AdminJson.workspace(made.workspace());
+    o.put("token", made.token());
+    RequestContext.send(ctx, 201, Json.write(o), made.position());
   }
 
   private void listWorkspaces(Context ctx) {
@@ -74,7 +69,7 @@ final class AdminRoutes {
     o.put("type", "list");
     ArrayNode data = o.putArray("data");
     for (Workspace ws : rc.store().workspaces()) {
-      data.add(workspaceJson(ws).put("contact_count", rc.store().contactCount(ws.id())));
+      data.add(AdminJson.workspace(ws).put("contact_count", rc.store().contactCount(ws.id())));
     }
     RequestContext.json(ctx, 200, o);
   }
@@ -92,11 +87,10 @@ final class AdminRoutes {
   private void createToken(Context ctx) {
     refuseIdempotencyKey(ctx);
     long id = Ids.parsePath("workspace", ctx.pathParam("id"));
-    String token = Tokens.generate("tly_");
-    Written<TokenInfo> w = rc.store().write(tx -> tx.addToken(id, Tokens.hash(token), Tokens.displayPrefix(token)));
-    ObjectNode o = tokenJson(w.value());
-    o.put("token", token);
-    RequestContext.send(ctx, 201, Json.write(o), w.position());
+    Provisioning.NewToken made = Provisioning.createToken(rc.store(), id);
+    ObjectNode o = AdminJson.token(made.info());
+    o.put("token", made.token());
+    RequestContext.send(ctx, 201, Json.write(o), made.position());
   }
 
   private void listTokens(Context ctx) {
@@ -107,7 +101,7 @@ final class AdminRoutes {
     ObjectNode o = Json.object();
     o.put("type", "list");
     ArrayNode data = o.putArray("data");
-    rc.store().tokens(id).forEach(t -> data.add(tokenJson(t)));
+    rc.store().tokens(id).forEach(t -> data.add(AdminJson.token(t)));
     RequestContext.json(ctx, 200, o);
   }
 
@@ -150,14 +144,5 @@ final class AdminRoutes {
     o.put("next_after", Ids.format(entries.isEmpty() ? after : entries.get(entries.size() - 1).position()));
     o.put("head", Ids.format(rc.store().head()));
     RequestContext.json(ctx, 200, o);
-  }
-
-  private static ObjectNode workspaceJson(Workspace ws) {
-    return Json.object().put("type", "workspace").put("id", Ids.format(ws.id())).put("name", ws.name()).put("created_at", ws.createdAt());
-  }
-
-  private static ObjectNode tokenJson(TokenInfo t) {
-    return Json.object().put("type", "token").put("id", Ids.format(t.id())).put("workspace_id", Ids.format(t.workspaceId()))
-        .put("prefix", t.prefix()).put("created_at", t.createdAt());
   }
 }

@@ -1,5 +1,6 @@
 package dev.tally.server.http;
 
+import dev.tally.server.auth.Tokens;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.TallyException;
 import dev.tally.core.store.Store;

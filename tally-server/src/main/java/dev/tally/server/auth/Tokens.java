@@ -1,4 +1,4 @@
-package dev.tally.server.http;
+package dev.tally.server.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,126 @@
+package dev.tally.server.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.Ids;
+import dev.tally.core.TallyException;
+import dev.tally.core.model.TokenInfo;
+import dev.tally.core.model.Workspace;
+import dev.tally.core.store.Store;
+import dev.tally.server.auth.Provisioning;
+import dev.tally.server.data.DataDir;
+import dev.tally.server.http.AdminJson;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/** Administration of a stopped Tally, on its data directory (which it locks while it works). */
+public final class LocalAdmin implements AdminOps {
+  private final DataDir dir;
+  private final Store store;
+
+  private LocalAdmin(DataDir dir, Store store) {
+    this.dir = dir;
+    this.store = store;
+  }
+
+  /** Locks and opens the data directory; throws DataDir.InUseException when a Tally serves it. */
+  public static LocalAdmin open(Path data) throws IOException {
+    DataDir dir = DataDir.lock(data);
+    try {
+      return new LocalAdmin(dir, dir.openStore(dir.storeOptions()));
+    } catch (RuntimeException e) {
+      dir.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public int createWorkspace(String name) {
+    return run(() -> {
+      Provisioning.NewWorkspace made = Provisioning.createWorkspace(store, name);
+      return AdminJson.workspace(made.workspace()).put("token", made.token());
+    });
+  }
+
+  @Override
+  public int listWorkspaces() {
+    return run(() -> {
+      ObjectNode o = AdminJson.object().put("type", "list");
+      ArrayNode data = o.putArray("data");
+      for (Workspace ws : store.workspaces()) {
+        data.add(AdminJson.workspace(ws).put("contact_count", store.contactCount(ws.id())));
+      }
+      return o;
+    });
+  }
+
+  @Override
+  public int deleteWorkspace(String workspaceId) {
+    return run(() -> {
+      long id = Ids.parsePath("workspace", workspaceId);
+      store.write(tx -> {
+        tx.deleteWorkspace(id);
+        return null;
+      });
+      return AdminJson.object().put("type", "workspace").put("id", Ids.format(id)).put("deleted", true);
+    });
+  }
+
+  @Override
+  public int createToken(String workspaceId) {
+    return run(() -> {
+      Provisioning.NewToken made = Provisioning.createToken(store, Ids.parsePath("workspace", workspaceId));
+      return AdminJson.token(made.info()).put("token", made.token());
+    });
+  }
+
+  @Override
+  public int listTokens(String workspaceId) {
+    return run(() -> {
+      long id = Ids.parsePath("workspace", workspaceId);
+      if (store.workspace(id).isEmpty()) {
+        throw TallyException.notFound("workspace", workspaceId);
+      }
+      ObjectNode o = AdminJson.object().put("type", "list");
+      ArrayNode data = o.putArray("data");
+      for (TokenInfo t : store.tokens(id)) {
+        data.add(AdminJson.token(t));
+      }
+      return o;
+    });
+  }
+
+  @Override
+  public int revokeToken(String workspaceId, String tokenId) {
+    return run(() -> {
+      long ws = Ids.parsePath("workspace", workspaceId);
+      long token = Ids.parsePath("token", tokenId);
+      store.write(tx -> {
+        tx.revokeToken(ws, token);
+        return null;
+      });
+      return AdminJson.object().put("type", "token").put("id", Ids.format(token)).put("deleted", true);
+    });
+  }
+
+  private static int run(Supplier<ObjectNode> action) {
+    try {
+      System.out.println(action.get());
+      return ExitCodes.OK;
+    } catch (TallyException e) {
+      System.err.println("tally: " + e.getMessage());
+      return switch (e.kind()) {
+        case BAD_REQUEST -> ExitCodes.USAGE;
+        case UNAVAILABLE, INTERNAL -> ExitCodes.UNREACHABLE;
+        default -> ExitCodes.PROBLEM;
+      };
+    }
+  }
+
+  @Override
+  public void close() {
+    store.close();
+    dir.close();
+  }
+}

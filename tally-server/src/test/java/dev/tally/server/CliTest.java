@@ -1,0 +1,92 @@
+package dev.tally.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's admin commands, on a running Tally (--url) and a stopped one (--data), and their exit codes. */
+class CliTest extends ApiTestBase {
+
+  record Run(int code, String out, String err) {
+    JsonNode json() {
+      try {
+        return TallyHttp.JSON.readTree(out);
+      } catch (java.io.IOException e) {
+        throw new AssertionError("not JSON: " + out, e);
+      }
+    }
+  }
+
+  static Run tally(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    try {
+      int code = Main.run(args);
+      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  private String url() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  @Test
+  void workspacesAndTokensOnARunningTally() {
+    Run made = tally("workspace", "create", "acme", "--url", url(), "--admin-token", ADMIN);
+    assertEquals(0, made.code(), made.err());
+    String ws = made.json().get("id").asText();
+    String first = made.json().get("token").asText();
+    assertEquals(200, http.call("GET", "/contacts", first, null).status());
+
+    Run fresh = tally("token", "create", ws, "--url", url(), "--admin-token", ADMIN);
+    assertEquals(0, fresh.code(), fresh.err());
+    String second = fresh.json().get("token").asText();
+    Run tokens = tally("token", "list", ws, "--url", url(), "--admin-token", ADMIN);
+    String firstId = tokens.json().get("data").get(0).get("id").asText();
+    assertEquals(0, tally("token", "revoke", ws, firstId, "--url", url(), "--admin-token", ADMIN).code());
+    assertEquals(401, http.call("GET", "/contacts", first, null).status());
+    assertEquals(200, http.call("GET", "/contacts", second, null).status());
+
+    assertEquals(2, tally("workspace", "list", "--url", url(), "--admin-token", ADMIN).json().get("data").size());
+    assertEquals(0, tally("workspace", "delete", ws, "--url", url(), "--admin-token", ADMIN).code());
+    assertEquals(1, tally("workspace", "delete", ws, "--url", url(), "--admin-token", ADMIN).code(), "not found is a problem");
+  }
+
+  @Test
+  void exitCodesSayWhatWentWrong() {
+    assertEquals(3, tally("workspace", "list", "--url", "http://127.0.0.1:1", "--admin-token", ADMIN).code(), "unreachable");
+    assertEquals(2, tally("workspace", "list", "--url", url(), "--admin-token", "wrong").code(), "bad credentials are bad usage");
+    assertEquals(2, tally("workspace", "create").code(), "missing argument");
+    assertEquals(2, tally("nonsense").code());
+    Run inUse = tally("workspace", "list", "--data", data.toString());
+    assertEquals(3, inUse.code());
+    assertTrue(inUse.err().contains("in use"), inUse.err());
+  }
+
+  @Test
+  void workspacesOnAStoppedTally(@TempDir Path stopped) throws Exception {
+    Run made = tally("workspace", "create", "offline", "--data", stopped.toString());
+    assertEquals(0, made.code(), made.err());
+    String token = made.json().get("token").asText();
+    assertEquals(1, tally("workspace", "list", "--data", stopped.toString()).json().get("data").size());
+    try (TallyServer s = startTally(stopped, Map.of()).server()) {
+      TallyHttp h = new TallyHttp(s.port());
+      assertEquals(200, h.call("POST", "/contacts", token, "{\"email\":\"o@example.com\"}").status());
+    }
+  }
+}
