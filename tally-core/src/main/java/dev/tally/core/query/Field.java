@@ -1,0 +1,62 @@
+package dev.tally.core.query;
+
+import dev.tally.core.model.ContactField;
+import dev.tally.core.model.FieldType;
+
+/**
+ * A field a filter can name, resolved with its type: a standard contact field, the contact id, a
+ * custom attribute, or an event summary metric.
+ */
+public sealed interface Field {
+  /** The path as written in a query ("email", "custom_attributes.plan", "events.bought.count"). */
+  String path();
+
+  FieldType type();
+
+  /** The contact's id. Compared as a 64-bit integer; written as a string. */
+  record Id() implements Field {
+    @Override
+    public String path() {
+      return "id";
+    }
+
+    @Override
+    public FieldType type() {
+      return FieldType.INTEGER;
+    }
+  }
+
+  record Standard(ContactField field) implements Field {
+    @Override
+    public String path() {
+      return field.jsonName();
+    }
+
+    @Override
+    public FieldType type() {
+      return field == ContactField.OWNER_ID ? FieldType.INTEGER : field.type();
+    }
+  }
+
+  record Custom(String name, FieldType type) implements Field {
+    @Override
+    public String path() {
+      return "custom_attributes." + name;
+    }
+  }
+
+  /** A per-contact event summary: how often (0 when never), first and last time. */
+  record EventMetric(String event, Metric metric) implements Field {
+    public enum Metric { COUNT, FIRST, LAST }
+
+    @Override
+    public String path() {
+      return "events." + event + "." + metric.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public FieldType type() {
+      return metric == Metric.COUNT ? FieldType.INTEGER : FieldType.DATE;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.tally.core.query;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The filter operators: Intercom's, plus {@code <=} and {@code >=}. */
+public enum Operator {
+  EQ("="), NE("!="), IN("IN"), NIN("NIN"), LT("<"), GT(">"), LE("<="), GE(">="),
+  CONTAINS("~"), NOT_CONTAINS("!~"), STARTS_WITH("^"), ENDS_WITH("$");
+
+  private static final Map<String, Operator> BY_SYMBOL = new HashMap<>();
+
+  static {
+    for (Operator o : values()) {
+      BY_SYMBOL.put(o.symbol, o);
+    }
+  }
+
+  private final String symbol;
+
+  Operator(String symbol) {
+    this.symbol = symbol;
+  }
+
+  public String symbol() {
+    return symbol;
+  }
+
+  public static Operator bySymbol(String s) {
+    return BY_SYMBOL.get(s);
+  }
+
+  /** Negations also match contacts that have no value for the field. */
+  public boolean matchesMissing() {
+    return this == NE || this == NIN || this == NOT_CONTAINS;
+  }
+
+  public boolean isRange() {
+    return this == LT || this == GT || this == LE || this == GE;
+  }
+
+  public boolean isText() {
+    return this == CONTAINS || this == NOT_CONTAINS || this == STARTS_WITH || this == ENDS_WITH;
+  }
+
+  public boolean isList() {
+    return this == IN || this == NIN;
+  }
+}

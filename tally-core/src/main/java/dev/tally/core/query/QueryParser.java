@@ -1,0 +1,270 @@
+package dev.tally.core.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.core.TallyException;
+import dev.tally.core.model.ContactField;
+import dev.tally.core.model.FieldType;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Parses Intercom's search query JSON into a {@link Query}, typing every value by its field.
+ * Every refusal is a 400 that names the path of the bad node ({@code query.value[2].operator})
+ * and says what was expected. Recursion is bounded by {@link QueryLimits#maxDepth()} before it
+ * descends, so no input can overflow the stack.
+ */
+public final class QueryParser {
+
+  /** The workspace's custom attributes, by name; null when an attribute is not defined. */
+  @FunctionalInterface
+  public interface Schema {
+    FieldType customType(String name);
+  }
+
+  private static final Set<Operator> EQUALITY = EnumSet.of(Operator.EQ, Operator.NE, Operator.IN, Operator.NIN);
+  private static final Set<Operator> ORDERED = EnumSet.of(Operator.EQ, Operator.NE, Operator.IN, Operator.NIN, Operator.LT,
+      Operator.GT, Operator.LE, Operator.GE);
+  private static final Set<Operator> TEXT = EnumSet.of(Operator.EQ, Operator.NE, Operator.IN, Operator.NIN, Operator.CONTAINS,
+      Operator.NOT_CONTAINS, Operator.STARTS_WITH, Operator.ENDS_WITH);
+  private static final Set<Operator> BOOL = EnumSet.of(Operator.EQ, Operator.NE);
+
+  private final QueryLimits limits;
+  private final Schema schema;
+
+  public QueryParser(QueryLimits limits, Schema schema) {
+    this.limits = limits;
+    this.schema = schema;
+  }
+
+  public Query parse(JsonNode node) {
+    return parse(node, "query", 1);
+  }
+
+  private Query parse(JsonNode node, String path, int depth) {
+    if (node == null || !node.isObject()) {
+      throw bad(path, path + " must be an object: {\"field\", \"operator\", \"value\"} or {\"operator\": \"AND\"|\"OR\", \"value\": [...]}");
+    }
+    if (depth > limits.maxDepth()) {
+      throw bad(path, path + " nests deeper than the limit of " + limits.maxDepth() + " levels");
+    }
+    JsonNode op = node.get("operator");
+    boolean group = op != null && op.isTextual() && (op.textValue().equals("AND") || op.textValue().equals("OR")) && !node.has("field");
+    onlyKeys(node, path, group ? Set.of("operator", "value") : Set.of("field", "operator", "value"));
+    return group ? group(node, path, depth) : filter(node, path);
+  }
+
+  private Query group(JsonNode node, String path, int depth) {
+    Query.Logic logic = Query.Logic.valueOf(node.get("operator").textValue());
+    JsonNode value = node.get("value");
+    if (value == null || !value.isArray()) {
+      throw bad(path + ".value", path + ".value must be an array of filters or groups");
+    }
+    if (value.isEmpty()) {
+      throw bad(path + ".value", path + ".value must not be empty");
+    }
+    if (value.size() > limits.maxGroupSize()) {
+      throw bad(path + ".value", path + ".value has " + value.size() + " entries; the limit per group is " + limits.maxGroupSize());
+    }
+    List<Query> children = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      children.add(parse(value.get(i), path + ".value[" + i + "]", depth + 1));
+    }
+    return new Query.Group(logic, children);
+  }
+
+  private Query filter(JsonNode node, String path) {
+    JsonNode f = node.get("field");
+    if (f == null || !f.isTextual()) {
+      throw bad(path + ".field", path + ".field must be a string naming a contact field, such as \"email\" or \"custom_attributes.plan\"");
+    }
+    Field field = field(f.textValue(), path + ".field");
+    JsonNode o = node.get("operator");
+    Operator op = o != null && o.isTextual() ? Operator.bySymbol(o.textValue()) : null;
+    if (op == null) {
+      throw bad(path + ".operator", path + ".operator must be one of =, !=, IN, NIN, <, >, <=, >=, ~, !~, ^, $ (or AND, OR for a group), got "
+          + (o == null ? "nothing" : TallyException.quote(o.isTextual() ? o.textValue() : o.toString())));
+    }
+    Set<Operator> allowed = allowed(field);
+    if (!allowed.contains(op)) {
+      throw bad(path + ".operator", "operator " + op.symbol() + " does not apply to " + field.type().apiName() + " field "
+          + field.path() + "; use one of " + String.join(", ", allowed.stream().map(Operator::symbol).toList()));
+    }
+    if (!node.has("value")) {
+      throw new TallyException(TallyException.Kind.BAD_REQUEST, "parameter_not_found", path + ".value", path + ".value is required");
+    }
+    JsonNode v = node.get("value");
+    String vpath = path + ".value";
+    if (v.isNull()) {
+      if (op != Operator.EQ && op != Operator.NE) {
+        throw bad(vpath, vpath + " may be null only with = (has no value) or != (has a value)");
+      }
+      return new Query.Filter(field, op, List.of(), true);
+    }
+    if (op.isList()) {
+      if (!v.isArray() || v.isEmpty()) {
+        throw bad(vpath, vpath + " must be a non-empty array with " + op.symbol());
+      }
+      if (v.size() > limits.maxListValues()) {
+        throw bad(vpath, vpath + " has " + v.size() + " values; the limit is " + limits.maxListValues());
+      }
+      List<Object> values = new ArrayList<>(v.size());
+      for (int i = 0; i < v.size(); i++) {
+        values.add(value(field, op, v.get(i), vpath + "[" + i + "]"));
+      }
+      return new Query.Filter(field, op, values, false);
+    }
+    return new Query.Filter(field, op, List.of(value(field, op, v, vpath)), false);
+  }
+
+  private static Set<Operator> allowed(Field field) {
+    if (field instanceof Field.Id) {
+      return EQUALITY;
+    }
+    return switch (field.type()) {
+      case STRING -> TEXT;
+      case BOOLEAN -> BOOL;
+      case INTEGER, FLOAT, DATE -> ORDERED;
+    };
+  }
+
+  private Field field(String name, String path) {
+    if (name.equals("id")) {
+      return new Field.Id();
+    }
+    if (name.startsWith("custom_attributes.")) {
+      String attr = name.substring("custom_attributes.".length());
+      FieldType t = attr.isEmpty() ? null : schema.customType(attr);
+      if (t == null) {
+        throw bad(path, "custom attribute " + TallyException.quote(attr) + " is not defined in this workspace (see GET /data_attributes)");
+      }
+      return new Field.Custom(attr, t);
+    }
+    if (name.startsWith("events.")) {
+      int dot = name.lastIndexOf('.');
+      String event = dot > 7 ? name.substring(7, dot) : "";
+      String metric = name.substring(dot + 1);
+      Field.EventMetric.Metric m = switch (metric) {
+        case "count" -> Field.EventMetric.Metric.COUNT;
+        case "first" -> Field.EventMetric.Metric.FIRST;
+        case "last" -> Field.EventMetric.Metric.LAST;
+        default -> null;
+      };
+      if (event.isEmpty() || m == null || event.length() > 255) {
+        throw bad(path, "an event field is events.<event name>.count, .first or .last, got " + TallyException.quote(name));
+      }
+      return new Field.EventMetric(event, m);
+    }
+    ContactField f = ContactField.byName(name);
+    if (f == null) {
+      throw bad(path, "unknown field " + TallyException.quote(name) + "; search by a contact field (email, role, created_at, ...), id, "
+          + "custom_attributes.<name> or events.<name>.count|first|last");
+    }
+    return new Field.Standard(f);
+  }
+
+  private static Object value(Field field, Operator op, JsonNode v, String path) {
+    if (field instanceof Field.Id) {
+      Long id = integral(v);
+      if (id == null || id <= 0) {
+        throw bad(path, path + " must be a contact id (a string of digits), got " + shown(v));
+      }
+      return id;
+    }
+    switch (field.type()) {
+      case STRING -> {
+        if (!v.isTextual()) {
+          throw bad(path, path + " must be a string for " + field.path() + ", got " + shown(v));
+        }
+        if (op.isText() && v.textValue().isEmpty()) {
+          throw bad(path, path + " must not be empty with " + op.symbol());
+        }
+        return v.textValue();
+      }
+      case BOOLEAN -> {
+        if (v.isBoolean()) {
+          return v.booleanValue();
+        }
+        if (v.isTextual() && (v.textValue().equals("true") || v.textValue().equals("false"))) {
+          return Boolean.parseBoolean(v.textValue());
+        }
+        throw bad(path, path + " must be true or false for " + field.path() + ", got " + shown(v));
+      }
+      case INTEGER -> {
+        Long n = integral(v);
+        if (n == null) {
+          throw bad(path, path + " must be an integer for " + field.path() + ", got " + shown(v));
+        }
+        return n;
+      }
+      case FLOAT -> {
+        Double d = null;
+        if (v.isNumber()) {
+          d = v.doubleValue();
+        } else if (v.isTextual()) {
+          try {
+            d = Double.parseDouble(v.textValue());
+          } catch (NumberFormatException ignored) {
+            // refused below
+          }
+        }
+        if (d == null || !Double.isFinite(d)) {
+          throw bad(path, path + " must be a number for " + field.path() + ", got " + shown(v));
+        }
+        return d;
+      }
+      case DATE -> {
+        if (v.isTextual()) {
+          RelativeTime rel = RelativeTime.parse(v.textValue());
+          if (rel != null) {
+            return rel;
+          }
+        }
+        Long n = integral(v);
+        if (n == null) {
+          throw bad(path, path + " must be a Unix timestamp in seconds or a relative time such as \"now-7d\" for " + field.path()
+              + ", got " + shown(v));
+        }
+        return n;
+      }
+      default -> throw new IllegalStateException("unhandled type " + field.type());
+    }
+  }
+
+  /** An integer given as a JSON integer or a string of digits (Intercom's clients send both). */
+  private static Long integral(JsonNode v) {
+    if (v.isIntegralNumber() && v.canConvertToLong()) {
+      return v.longValue();
+    }
+    if (v.isTextual()) {
+      String s = v.textValue();
+      if (!s.isEmpty() && s.length() <= 20 && s.chars().allMatch(c -> Character.isDigit(c) || c == '-')) {
+        try {
+          return Long.parseLong(s);
+        } catch (NumberFormatException ignored) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static void onlyKeys(JsonNode node, String path, Set<String> keys) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!keys.contains(k)) {
+        throw bad(path + "." + k, "unknown key " + TallyException.quote(k) + " in " + path + "; expected " + String.join(", ", keys.stream().sorted().toList()));
+      }
+    }
+  }
+
+  private static String shown(JsonNode v) {
+    return FieldType.describe(v) + " " + TallyException.quote(v.isTextual() ? v.textValue() : v.toString());
+  }
+
+  private static TallyException bad(String path, String message) {
+    return TallyException.invalid(path, message);
+  }
+}
