@@ -1,0 +1,28 @@
+package dev.tally.core.index;
+
+/**
+ * The search index: derived from the store, disposable, and written only by the projector and the
+ * recovery machinery (invariant 1).
+ *
+ * <p>Contract: {@link #apply} is idempotent and monotonic by document version; the position a
+ * batch reaches is recorded with the data, so after a crash {@link #appliedPosition} names a point
+ * from which replaying the oplog converges; searches see only one workspace.
+ */
+public interface SearchIndex extends AutoCloseable {
+
+  /** The oplog position up to which everything is applied and durable in the index. */
+  long appliedPosition();
+
+  /** The position whose changes searches can already see (may run ahead of the durable one). */
+  long visiblePosition();
+
+  void apply(IndexBatch batch);
+
+  SearchPage search(SearchRequest request);
+
+  /** Documents of a workspace that searches can see. */
+  long count(long workspaceId);
+
+  @Override
+  void close();
+}

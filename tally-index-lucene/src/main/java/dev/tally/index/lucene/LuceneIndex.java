@@ -1,0 +1,244 @@
+package dev.tally.index.lucene;
+
+import dev.tally.core.TallyException;
+import dev.tally.core.index.ContactDocument;
+import dev.tally.core.index.IndexBatch;
+import dev.tally.core.index.SearchIndex;
+import dev.tally.core.index.SearchPage;
+import dev.tally.core.index.SearchRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.SortedNumericSortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * The embedded search index. One writer, owned by the projector; searches go through a
+ * {@link SearcherManager} refreshed after each applied batch, so a batch is visible as soon as it
+ * is applied. The oplog position a batch reaches is written into the Lucene commit's user data
+ * together with the data, so after a crash the index resumes from a position it really contains.
+ *
+ * <p>Monotonic by version: before a document is written, its indexed version is looked up and an
+ * older or equal version is skipped; a deleted contact leaves a tombstone with its version, so a
+ * replayed older version cannot resurrect it.
+ */
+public final class LuceneIndex implements SearchIndex {
+  static final String POSITION = "tally.position";
+
+  private final Directory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private final long commitIntervalNanos;
+  private volatile long appliedPosition;
+  private volatile long visiblePosition;
+  private long lastCommit = System.nanoTime();
+  private long uncommittedPosition;
+
+  private LuceneIndex(Directory directory, IndexWriter writer, long position, long commitIntervalMillis) throws IOException {
+    this.directory = directory;
+    this.writer = writer;
+    this.searchers = new SearcherManager(writer, null);
+    this.appliedPosition = position;
+    this.visiblePosition = position;
+    this.uncommittedPosition = position;
+    this.commitIntervalNanos = commitIntervalMillis * 1_000_000L;
+  }
+
+  /** Opens (or creates) the index in {@code dir}; commits at most every {@code commitIntervalMillis}. */
+  public static LuceneIndex open(Path dir, long commitIntervalMillis) {
+    try {
+      return open(FSDirectory.open(dir), commitIntervalMillis);
+    } catch (IOException e) {
+      throw TallyException.unavailable("index_unavailable", "cannot open the index in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static LuceneIndex open(Directory directory, long commitIntervalMillis) {
+    try {
+      IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
+          .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+          .setRAMBufferSizeMB(64);
+      IndexWriter writer = new IndexWriter(directory, config);
+      long position = 0;
+      Map<String, String> data = new HashMap<>();
+      writer.getLiveCommitData().forEach(e -> data.put(e.getKey(), e.getValue()));
+      if (data.containsKey(POSITION)) {
+        position = Long.parseLong(data.get(POSITION));
+      }
+      return new LuceneIndex(directory, writer, position, commitIntervalMillis);
+    } catch (IOException e) {
+      throw TallyException.unavailable("index_unavailable", "cannot open the index: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long appliedPosition() {
+    return appliedPosition;
+  }
+
+  @Override
+  public long visiblePosition() {
+    return visiblePosition;
+  }
+
+  @Override
+  public synchronized void apply(IndexBatch batch) {
+    try {
+      try (DirectoryReader reader = DirectoryReader.open(writer)) {
+        Map<Long, ContactDocument> newest = new HashMap<>();
+        for (ContactDocument d : batch.upserts()) {
+          newest.merge(d.contact().id(), d, (a, b) -> a.contact().version() >= b.contact().version() ? a : b);
+        }
+        for (ContactDocument d : newest.values()) {
+          long id = d.contact().id();
+          if (indexedVersion(reader, id) < d.contact().version()) {
+            writer.updateDocument(new Term(Fields.DOC_ID, Long.toString(id)), DocumentMapper.live(d));
+          }
+        }
+        for (IndexBatch.Deletion del : batch.deletions()) {
+          if (indexedVersion(reader, del.contactId()) < del.version()) {
+            writer.updateDocument(new Term(Fields.DOC_ID, Long.toString(del.contactId())),
+                DocumentMapper.tombstone(del.workspaceId(), del.contactId(), del.version()));
+          }
+        }
+      }
+      for (long ws : batch.deletedWorkspaces()) {
+        writer.deleteDocuments(new Term(Fields.WORKSPACE, Long.toString(ws)));
+      }
+      uncommittedPosition = Math.max(uncommittedPosition, batch.position());
+      searchers.maybeRefreshBlocking();
+      visiblePosition = uncommittedPosition;
+      if (System.nanoTime() - lastCommit >= commitIntervalNanos) {
+        commit();
+      }
+    } catch (IOException e) {
+      throw TallyException.unavailable("index_write_failed", "the index could not apply a batch up to position " + batch.position()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes everything applied so far durable, with the position it reaches. */
+  public synchronized void commit() throws IOException {
+    writer.setLiveCommitData(Map.of(POSITION, Long.toString(uncommittedPosition)).entrySet());
+    writer.commit();
+    appliedPosition = uncommittedPosition;
+    lastCommit = System.nanoTime();
+  }
+
+  /** The indexed version of a contact (live or tombstone), or -1. */
+  private static long indexedVersion(DirectoryReader reader, long id) throws IOException {
+    BytesRefHolder key = new BytesRefHolder(Long.toString(id));
+    for (LeafReaderContext leaf : reader.leaves()) {
+      Terms terms = leaf.reader().terms(Fields.DOC_ID);
+      if (terms == null) {
+        continue;
+      }
+      TermsEnum te = terms.iterator();
+      if (!te.seekExact(key.ref)) {
+        continue;
+      }
+      PostingsEnum postings = te.postings(null, PostingsEnum.NONE);
+      var live = leaf.reader().getLiveDocs();
+      for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+        if (live != null && !live.get(doc)) {
+          continue;
+        }
+        NumericDocValues versions = leaf.reader().getNumericDocValues(Fields.VERSION);
+        if (versions != null && versions.advanceExact(doc)) {
+          return versions.longValue();
+        }
+      }
+    }
+    return -1;
+  }
+
+  private record BytesRefHolder(org.apache.lucene.util.BytesRef ref) {
+    BytesRefHolder(String s) {
+      this(new org.apache.lucene.util.BytesRef(s));
+    }
+  }
+
+  @Override
+  public SearchPage search(SearchRequest r) {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        org.apache.lucene.search.Query q = new QueryCompiler(r.nowSeconds()).compile(r.workspaceId(), r.query());
+        long total = searcher.count(q);
+        org.apache.lucene.search.Query page = q;
+        if (r.after() != null) {
+          page = new BooleanQuery.Builder().add(q, Occur.FILTER)
+              .add(LongPoint.newRangeQuery(Fields.ID, r.after().id() + 1, Long.MAX_VALUE), Occur.FILTER).build();
+        }
+        TopDocs top = searcher.search(page, r.limit() + 1, new Sort(new SortedNumericSortField(Fields.ID, SortField.Type.LONG)));
+        List<Long> ids = new ArrayList<>(Math.min(r.limit(), top.scoreDocs.length));
+        for (int i = 0; i < top.scoreDocs.length && i < r.limit(); i++) {
+          ScoreDoc sd = top.scoreDocs[i];
+          ids.add((Long) ((org.apache.lucene.search.FieldDoc) sd).fields[0]);
+        }
+        SearchRequest.Cursor next = top.scoreDocs.length > r.limit() ? new SearchRequest.Cursor(0, ids.get(ids.size() - 1)) : null;
+        return new SearchPage(ids, total, next);
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IndexSearcher.TooManyClauses e) {
+      throw TallyException.invalid("query", "the query has too many conditions for the index (" + e.getMessage() + "); split it");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public long count(long workspaceId) {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        return searcher.count(new BooleanQuery.Builder()
+            .add(new TermQuery(new Term(Fields.WORKSPACE, Long.toString(workspaceId))), Occur.FILTER)
+            .add(new TermQuery(new Term(Fields.LIVE, "1")), Occur.FILTER).build());
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      commit();
+      searchers.close();
+      writer.close();
+      directory.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,240 @@
+package dev.tally.index.lucene;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.core.index.ContactDocument;
+import dev.tally.core.index.IndexBatch;
+import dev.tally.core.index.SearchPage;
+import dev.tally.core.index.SearchRequest;
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactField;
+import dev.tally.core.model.EventSummary;
+import dev.tally.core.model.FieldType;
+import dev.tally.core.query.Field;
+import dev.tally.core.query.Operator;
+import dev.tally.core.query.Query;
+import dev.tally.core.query.QueryPrinter;
+import dev.tally.core.query.ReferenceEvaluator;
+import dev.tally.core.query.RelativeTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.lifecycle.AfterContainer;
+import org.apache.lucene.store.ByteBuffersDirectory;
+
+/**
+ * T11: random contacts, random queries; the reference evaluator and Lucene must return the same
+ * ids. Query values are often drawn from the generated contacts (with their case changed), so
+ * equality and prefix filters really match; every operator × type pair must have produced a result
+ * that was neither empty nor everything at least once over the run, or the test fails.
+ */
+class DifferentialQueryProperties {
+  static final long WS = (1L << 53) + 5;
+  static final long NOW = 1_700_000_000L;
+  static final Map<String, FieldType> ATTRS = Map.of("plan", FieldType.STRING, "seats", FieldType.INTEGER, "score", FieldType.FLOAT,
+      "vip", FieldType.BOOLEAN, "renew_at", FieldType.DATE);
+  static final String ALPHABET = "aAbBé\u0130ß1@. ";
+  static final List<Field> FIELDS = fields();
+  static final Map<String, Boolean> COVERED = new ConcurrentHashMap<>();
+
+  static List<Field> fields() {
+    List<Field> all = new ArrayList<>();
+    all.add(new Field.Id());
+    for (ContactField f : List.of(ContactField.EMAIL, ContactField.NAME, ContactField.ROLE, ContactField.EXTERNAL_ID, ContactField.OWNER_ID,
+        ContactField.CREATED_AT, ContactField.LAST_SEEN_AT, ContactField.UNSUBSCRIBED_FROM_EMAILS, ContactField.LOCATION_CITY)) {
+      all.add(new Field.Standard(f));
+    }
+    ATTRS.forEach((k, v) -> all.add(new Field.Custom(k, v)));
+    for (Field.EventMetric.Metric m : Field.EventMetric.Metric.values()) {
+      all.add(new Field.EventMetric("bought", m));
+    }
+    return all;
+  }
+
+  @Property(tries = 150)
+  void luceneAgreesWithTheReferenceEvaluator(@ForAll long seed) {
+    Random r = new Random(seed);
+    List<ContactDocument> docs = new ArrayList<>();
+    int n = 1 + r.nextInt(40);
+    long id = (1L << 53) + 1 + r.nextInt(1000);
+    for (int i = 0; i < n; i++) {
+      id += 1 + r.nextInt(3);
+      docs.add(randomDoc(r, id));
+    }
+    try (LuceneIndex index = LuceneIndex.open(new ByteBuffersDirectory(), 1000)) {
+      index.apply(new IndexBatch(docs, List.of(), List.of(), 1));
+      for (int q = 0; q < 25; q++) {
+        Query query = randomQuery(r, docs, 1 + r.nextInt(3));
+        Set<Long> expected = new TreeSet<>();
+        for (ContactDocument d : docs) {
+          if (ReferenceEvaluator.matches(query, d.contact(), d.events(), NOW)) {
+            expected.add(d.contact().id());
+          }
+        }
+        Set<Long> actual = new TreeSet<>();
+        SearchRequest.Cursor after = null;
+        long total = -1;
+        do {
+          SearchPage page = index.search(new SearchRequest(WS, query, null, 7, after, NOW));
+          actual.addAll(page.ids());
+          total = page.total();
+          after = page.next();
+        } while (after != null);
+        assertEquals(expected, actual, "seed " + seed + ", query " + QueryPrinter.print(query));
+        assertEquals(expected.size(), total, "total_count, query " + QueryPrinter.print(query));
+        if (query instanceof Query.Filter f && !expected.isEmpty() && expected.size() < docs.size()) {
+          COVERED.put(key(f.field(), f.operator()), true);
+        }
+      }
+    }
+  }
+
+  static String key(Field f, Operator op) {
+    return (f instanceof Field.Id ? "id" : f.type().apiName()) + " " + op.symbol();
+  }
+
+  @AfterContainer
+  static void everyOperatorAndTypeWasExercised() {
+    List<String> missing = new ArrayList<>();
+    for (Field f : FIELDS) {
+      for (Operator op : Operator.values()) {
+        if (allowed(f, op) && !COVERED.containsKey(key(f, op))) {
+          missing.add(key(f, op));
+        }
+      }
+    }
+    assertTrue(missing.stream().distinct().toList().isEmpty(), "never a non-trivial result for: " + missing.stream().distinct().toList());
+  }
+
+  static boolean allowed(Field f, Operator o) {
+    if (f instanceof Field.Id) {
+      return o == Operator.EQ || o == Operator.NE || o.isList();
+    }
+    return switch (f.type()) {
+      case STRING -> !o.isRange();
+      case BOOLEAN -> o == Operator.EQ || o == Operator.NE;
+      case INTEGER, FLOAT, DATE -> !o.isText();
+    };
+  }
+
+  static ContactDocument randomDoc(Random r, long id) {
+    Map<ContactField, Object> f = new LinkedHashMap<>();
+    f.put(ContactField.ROLE, r.nextBoolean() ? "user" : "lead");
+    f.put(ContactField.UNSUBSCRIBED_FROM_EMAILS, r.nextBoolean());
+    f.put(ContactField.CREATED_AT, NOW - r.nextInt(200_000));
+    maybe(r, () -> f.put(ContactField.EMAIL, str(r) + "@" + str(r)));
+    maybe(r, () -> f.put(ContactField.NAME, str(r)));
+    maybe(r, () -> f.put(ContactField.EXTERNAL_ID, str(r)));
+    maybe(r, () -> f.put(ContactField.LOCATION_CITY, str(r)));
+    maybe(r, () -> f.put(ContactField.OWNER_ID, boundaryLong(r)));
+    maybe(r, () -> f.put(ContactField.LAST_SEEN_AT, NOW + r.nextInt(400_000) - 200_000L));
+    Map<String, Object> c = new LinkedHashMap<>();
+    maybe(r, () -> c.put("plan", str(r)));
+    maybe(r, () -> c.put("seats", boundaryLong(r)));
+    maybe(r, () -> c.put("score", r.nextBoolean() ? (double) r.nextInt(5) : r.nextDouble() * 10 - 5));
+    maybe(r, () -> c.put("vip", r.nextBoolean()));
+    maybe(r, () -> c.put("renew_at", (long) r.nextInt(5) * 1000));
+    Map<String, EventSummary> events = new HashMap<>();
+    if (r.nextBoolean()) {
+      long first = NOW - r.nextInt(100_000);
+      events.put("bought", new EventSummary("bought", 1 + r.nextInt(4), first, first + r.nextInt(50_000)));
+    }
+    return new ContactDocument(new Contact(id, WS, 1 + r.nextInt(5), f, c), events);
+  }
+
+  static void maybe(Random r, Runnable put) {
+    if (r.nextInt(4) != 0) {
+      put.run();
+    }
+  }
+
+  static String str(Random r) {
+    StringBuilder sb = new StringBuilder();
+    int len = 1 + r.nextInt(4);
+    for (int i = 0; i < len; i++) {
+      sb.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
+    }
+    return sb.toString();
+  }
+
+  static long boundaryLong(Random r) {
+    return switch (r.nextInt(6)) {
+      case 0 -> Long.MIN_VALUE;
+      case 1 -> Long.MAX_VALUE;
+      case 2 -> (1L << 32) + r.nextInt(3);
+      default -> r.nextInt(7) - 3;
+    };
+  }
+
+  static Query randomQuery(Random r, List<ContactDocument> docs, int depth) {
+    if (depth <= 1 || r.nextInt(3) == 0) {
+      return randomFilter(r, docs);
+    }
+    List<Query> children = new ArrayList<>();
+    int k = 1 + r.nextInt(3);
+    for (int i = 0; i < k; i++) {
+      children.add(randomQuery(r, docs, depth - 1));
+    }
+    return new Query.Group(r.nextBoolean() ? Query.Logic.AND : Query.Logic.OR, children);
+  }
+
+  static Query randomFilter(Random r, List<ContactDocument> docs) {
+    Field f = FIELDS.get(r.nextInt(FIELDS.size()));
+    List<Operator> ops = new ArrayList<>();
+    for (Operator o : Operator.values()) {
+      if (allowed(f, o)) {
+        ops.add(o);
+      }
+    }
+    Operator op = ops.get(r.nextInt(ops.size()));
+    if ((op == Operator.EQ || op == Operator.NE) && r.nextInt(6) == 0) {
+      return new Query.Filter(f, op, List.of(), true);
+    }
+    int count = op.isList() ? 1 + r.nextInt(3) : 1;
+    List<Object> values = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      values.add(value(r, f, op, docs));
+    }
+    return new Query.Filter(f, op, values, false);
+  }
+
+  static Object value(Random r, Field f, Operator op, List<ContactDocument> docs) {
+    if (r.nextInt(3) != 0) {
+      ContactDocument d = docs.get(r.nextInt(docs.size()));
+      Object v = ReferenceEvaluator.valueOf(f, d.contact(), d.events());
+      if (v instanceof String s) {
+        String cased = r.nextBoolean() ? s.toUpperCase(Locale.ROOT) : s;
+        if (op.isText() && cased.length() > 1) {
+          int a = r.nextInt(cased.length());
+          int b = a + 1 + r.nextInt(cased.length() - a);
+          cased = op == Operator.STARTS_WITH ? cased.substring(0, b) : op == Operator.ENDS_WITH ? cased.substring(a) : cased.substring(a, b);
+        }
+        return cased;
+      }
+      if (v != null) {
+        return v;
+      }
+    }
+    if (f instanceof Field.Id) {
+      return docs.get(r.nextInt(docs.size())).contact().id() + r.nextInt(3) - 1;
+    }
+    return switch (f.type()) {
+      case STRING -> str(r);
+      case BOOLEAN -> r.nextBoolean();
+      case INTEGER -> boundaryLong(r);
+      case FLOAT -> (double) (r.nextInt(7) - 3);
+      case DATE -> r.nextInt(4) == 0 ? new RelativeTime(-(long) r.nextInt(200_000), "now-" + r.nextInt(3) + "d")
+          : NOW - r.nextInt(200_000);
+    };
+  }
+}
