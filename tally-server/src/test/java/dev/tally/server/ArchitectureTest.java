@@ -36,9 +36,16 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheIndexModuleTouchesLucene() {
+    noClasses().that().resideOutsideOfPackage("dev.tally.index..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.lucene..")
+        .check(tally);
+  }
+
+  @Test
   void theHttpApiUsesTheStoreContractNotAnImplementation() {
     noClasses().that().resideInAPackage("dev.tally.server.http..")
-        .should().dependOnClassesThat().resideInAPackage("dev.tally.store..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.tally.store..", "dev.tally.index..")
         .check(tally);
   }
 

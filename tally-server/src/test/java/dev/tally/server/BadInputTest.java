@@ -115,6 +115,15 @@ class BadInputTest extends ApiTestBase {
         c("GET", "/data_attributes?model=planet", null, 400, P, "model"),
         c("GET", "/data_attributes?include_archived=maybe", null, 400, P, "include_archived"),
         new Case("POST", "/contacts", "{\"email\":\"a@b.co\"}", Who.WORKSPACE, Map.of("Idempotency-Key", "has space"), 400, P, "Idempotency-Key"),
+        // search
+        c("POST", "/contacts/search", "{}", 400, NF, "query"),
+        c("POST", "/contacts/search", "{\"query\":[]}", 400, P, "query"),
+        c("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"limit\":5}", 400, P, "limit"),
+        c("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"pagination\":{\"per_page\":0}}", 400, P, "pagination.per_page"),
+        c("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"pagination\":{\"starting_after\":\"zz\"}}", 400, P, "pagination.starting_after"),
+        c("POST", "/contacts/search", "{\"query\":{\"operator\":\"OR\",\"value\":[{\"field\":\"role\",\"operator\":\"=\",\"value\":\"user\"},{\"field\":\"nope\",\"operator\":\"=\",\"value\":1}]}}", 400, P, "query.value[1].field"),
+        c("POST", "/contacts/search", "{\"query\":{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"soon\"}}", 400, P, "query.value"),
+        new Case("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}", Who.WORKSPACE, Map.of("Tally-Min-Position", "-1"), 400, P, "Tally-Min-Position"),
         // admin
         as(Who.ADMIN, "POST", "/admin/workspaces", "{}", 400, NF, "name"),
         as(Who.ADMIN, "POST", "/admin/workspaces", "{\"name\":\"\"}", 400, P, "name"),

@@ -113,6 +113,19 @@ class CrashRecoveryTest {
       }
       JsonNode list = after.call("GET", "/contacts?per_page=1", token, null).json();
       assertTrue(list.get("total_count").asLong() >= acked.size(), "the contact count is behind the acknowledged contacts");
+      // The index half: projection resumes and every acknowledged contact becomes searchable.
+      java.util.Set<String> found = new java.util.HashSet<>();
+      String cursor = null;
+      do {
+        String pagination = cursor == null ? "{\"per_page\":150}" : "{\"per_page\":150,\"starting_after\":\"" + cursor + "\"}";
+        TallyHttp.Res r = after.call("POST", "/contacts/search", token, "{\"query\":{\"field\":\"external_id\",\"operator\":\"^\","
+            + "\"value\":\"s" + seed + "-\"},\"pagination\":" + pagination + "}", Map.of("Tally-Min-Position", Long.toString(head)));
+        assertEquals(200, r.status(), r.toString());
+        r.json().get("data").forEach(c -> found.add(c.get("id").asText()));
+        JsonNode next = r.json().path("pages").path("next");
+        cursor = next.isMissingNode() ? null : next.get("starting_after").asText();
+      } while (cursor != null);
+      assertTrue(found.containsAll(acked.keySet()), "acknowledged contacts missing from search after restart (seed " + seed + ")");
     }
   }
 

@@ -18,6 +18,9 @@ public interface SearchIndex extends AutoCloseable {
 
   void apply(IndexBatch batch);
 
+  /** Makes what has been applied durable, with its position, when the commit interval has passed. */
+  void maybeCommit();
+
   SearchPage search(SearchRequest request);
 
   /** Documents of a workspace that searches can see. */

@@ -1,5 +1,6 @@
 package dev.tally.core.store;
 
+import dev.tally.core.index.ContactDocument;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactRef;
 import dev.tally.core.model.DataAttribute;
@@ -9,6 +10,7 @@ import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -75,6 +77,16 @@ public interface Store extends AutoCloseable {
   List<EventSummary> eventSummaries(long workspaceId, long contactId);
 
   List<DataAttribute> dataAttributes(long workspaceId);
+
+  /**
+   * The current documents (with event summaries) of these contacts, in any workspace; a contact
+   * that does not exist is left out. The projector's one read: "bring these ids up to their
+   * current version".
+   */
+  List<ContactDocument> documents(Collection<Long> contactIds);
+
+  /** Contact ids of every workspace in id order after {@code afterId}, for rebuilding the index. */
+  List<Long> contactIds(long afterId, int limit);
 
   /** Null when the store can serve; otherwise why not, in words for an operator. */
   String unhealthyReason();

@@ -134,12 +134,22 @@ public final class LuceneIndex implements SearchIndex {
       uncommittedPosition = Math.max(uncommittedPosition, batch.position());
       searchers.maybeRefreshBlocking();
       visiblePosition = uncommittedPosition;
-      if (System.nanoTime() - lastCommit >= commitIntervalNanos) {
-        commit();
-      }
+      maybeCommit();
     } catch (IOException e) {
       throw TallyException.unavailable("index_write_failed", "the index could not apply a batch up to position " + batch.position()
           + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void maybeCommit() {
+    if (uncommittedPosition != appliedPosition && System.nanoTime() - lastCommit >= commitIntervalNanos) {
+      try {
+        commit();
+      } catch (IOException e) {
+        throw TallyException.unavailable("index_commit_failed", "the index could not commit position " + uncommittedPosition + ": "
+            + e.getMessage(), e);
+      }
     }
   }
 

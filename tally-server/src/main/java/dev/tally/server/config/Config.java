@@ -49,6 +49,10 @@ public final class Config {
     return (Integer) values.get(s);
   }
 
+  public int integer(Setting s) {
+    return (Integer) values.get(s);
+  }
+
   public long bytes(Setting s) {
     return (Long) values.get(s);
   }

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public record Setting(String name, String env, Type type, String defaultValue, String description, List<String> choices, boolean flag) {
 
   /** How a setting's text is read. */
-  public enum Type { STRING, PORT, BYTES, DURATION, BOOLEAN, CHOICE, PATH, SECRET }
+  public enum Type { STRING, PORT, INT, BYTES, DURATION, BOOLEAN, CHOICE, PATH, SECRET }
 
   public static Setting of(String name, Type type, String defaultValue, String description) {
     return new Setting(name, "TALLY_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), type, defaultValue, description, List.of(), true);
@@ -51,6 +51,13 @@ public record Setting(String name, String env, Type type, String defaultValue, S
           }
           yield p;
         }
+        case INT -> {
+          int n = Integer.parseInt(raw.trim());
+          if (n < 1) {
+            throw new IllegalArgumentException("must be a positive integer");
+          }
+          yield n;
+        }
         case BYTES -> parseBytes(raw);
         case DURATION -> parseDuration(raw);
         case BOOLEAN -> switch (raw.trim().toLowerCase(Locale.ROOT)) {
@@ -79,6 +86,7 @@ public record Setting(String name, String env, Type type, String defaultValue, S
   private String expected() {
     return switch (type) {
       case PORT -> "must be a port number from 0 to 65535";
+      case INT -> "must be a positive integer";
       case BYTES -> "must be a size such as 1048576, 512KiB or 1MiB";
       case DURATION -> "must be a duration such as 500ms, 30s, 5m or 1h";
       default -> "is not valid";

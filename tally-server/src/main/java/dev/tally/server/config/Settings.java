@@ -15,7 +15,17 @@ public final class Settings {
   public static final Setting HOST = Setting.of("host", Setting.Type.STRING, "127.0.0.1", "Address the HTTP API listens on.");
   public static final Setting PORT = Setting.of("port", Setting.Type.PORT, "7400", "Port the HTTP API listens on (0 picks a free one).");
   public static final Setting STORE = Setting.choice("store", "sqlite", "Store engine (PostgreSQL arrives with the production-engines work).", "sqlite");
-  public static final Setting INDEX = Setting.choice("index", "lucene", "Search index engine (the index arrives with the search work).", "lucene");
+  public static final Setting INDEX = Setting.choice("index", "lucene", "Search index engine (OpenSearch arrives with the production-engines work).", "lucene");
+  public static final Setting INDEX_DIR = Setting.of("index-dir", Setting.Type.PATH, "<data>/index",
+      "Directory the Lucene index owns; it can live on fast, ephemeral disk, since it is rebuilt from the store.");
+  public static final Setting READY_MAX_LAG = Setting.of("ready-max-lag", Setting.Type.DURATION, "5s",
+      "The index is ready only while it is at most this far behind the store (and its counts match the store's).");
+  public static final Setting MIN_POSITION_TIMEOUT = Setting.of("min-position-timeout", Setting.Type.DURATION, "5s",
+      "How long a search with Tally-Min-Position waits for the index to reach that position before answering 503.");
+  public static final Setting QUERY_MAX_DEPTH = Setting.of("query-max-depth", Setting.Type.INT, "10",
+      "Deepest nesting of AND/OR groups a query may have.");
+  public static final Setting QUERY_MAX_GROUP = Setting.of("query-max-group", Setting.Type.INT, "100",
+      "Most filters or groups one AND/OR group may hold.");
   public static final Setting MAX_BODY = Setting.of("max-body", Setting.Type.BYTES, "1MiB",
       "Largest request body accepted; larger ones get 413.");
   public static final Setting WRITE_TIMEOUT = Setting.of("write-timeout", Setting.Type.DURATION, "30s",
@@ -24,12 +34,13 @@ public final class Settings {
       "On SIGTERM, how long in-flight requests may take to finish before Tally stops.");
   public static final Setting LOG_FORMAT = Setting.choice("log-format", "json", "Log lines on standard error: json or text.", "json", "text");
   public static final Setting TEST_ID_OFFSETS = Setting.of("test-id-offsets", Setting.Type.BOOLEAN, "false",
-      "For tests: start every id sequence at its own offset above 2^32 (only takes effect on a new store).");
+      "For tests: start every id sequence at its own offset above 2^53, so also above 2^32 (only takes effect on a new store).");
   public static final Setting ADMIN_TOKEN = Setting.envOnly("admin-token", Setting.Type.SECRET,
       "The admin token. When unset, Tally generates one on first start and prints it once.");
 
   public static final List<Setting> SERVE =
-      List.of(DATA, HOST, PORT, STORE, INDEX, MAX_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
+      List.of(DATA, HOST, PORT, STORE, INDEX, INDEX_DIR, MAX_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT,
+          QUERY_MAX_DEPTH, QUERY_MAX_GROUP, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
 
   /** The README's settings table. */
   public static String markdownTable() {

@@ -4,6 +4,9 @@ import dev.tally.server.auth.Tokens;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.TallyException;
 import dev.tally.core.store.Store;
+import dev.tally.server.search.IndexReadiness;
+import dev.tally.server.search.SearchService;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -27,6 +30,7 @@ public final class Api {
   private static final String ERROR_WRITTEN = "tally.error_written";
 
   private final Store store;
+  private final SearchService search;
   private final String envAdminTokenHash;
   private final HttpMetrics metrics;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -36,7 +40,8 @@ public final class Api {
   /**
    * @param envAdminToken the admin token from the environment, or null to use the stored admin tokens
    */
-  public Api(Store store, long maxBody, String envAdminToken) {
+  public Api(Store store, SearchService search, long maxBody, String envAdminToken) {
+    this.search = search;
     this.store = store;
     this.envAdminTokenHash = envAdminToken == null ? null : Tokens.hash(envAdminToken);
     this.metrics = new HttpMetrics(store);
@@ -74,6 +79,7 @@ public final class Api {
       ctx.result(metrics.scrape());
     });
     new AdminRoutes(rc).register(app);
+    new SearchRoutes(rc, search).register(app);
     new ContactRoutes(rc).register(app);
     new EventRoutes(rc).register(app);
     new AttributeRoutes(rc).register(app);
@@ -175,10 +181,20 @@ public final class Api {
     if (store != null) {
       reasons.add("store: " + store);
     }
+    IndexReadiness.State index = search.readiness().current();
+    reasons.addAll(index.reasons());
     ObjectNode o = Json.object();
     o.put("status", reasons.isEmpty() ? "ready" : "not_ready");
     reasons.forEach(o.putArray("reasons")::add);
     o.put("oplog_head", Long.toString(this.store.head()));
+    ObjectNode ix = o.putObject("index");
+    ix.put("visible_position", Long.toString(index.visible()));
+    ix.put("applied_position", Long.toString(index.applied()));
+    ix.put("lag_positions", index.lagPositions());
+    ix.put("lag_seconds", index.lagSeconds());
+    ArrayNode counts = ix.putArray("workspaces");
+    index.counts().forEach(c -> counts.addObject().put("id", Long.toString(c.workspaceId())).put("index_documents", c.index())
+        .put("store_documents", c.store()));
     RequestContext.json(ctx, reasons.isEmpty() ? 200 : 503, o);
   }
 

@@ -2,6 +2,7 @@ package dev.tally.store.sqlite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.core.index.ContactDocument;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactCodec;
 import dev.tally.core.model.ContactRef;
@@ -17,6 +18,9 @@ import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -55,6 +59,35 @@ final class SqliteReads {
     }
     boolean more = out.size() > limit;
     return new Page<>(more ? out.subList(0, limit) : out, more);
+  }
+
+  static List<ContactDocument> documents(Sql db, Collection<Long> ids) throws SQLException {
+    List<ContactDocument> out = new ArrayList<>(ids.size());
+    for (long id : ids) {
+      try (ResultSet rs = db.prepare("SELECT workspace_id, version, doc FROM contacts WHERE id = ?", id).executeQuery()) {
+        if (!rs.next()) {
+          continue;
+        }
+        long ws = rs.getLong(1);
+        Contact c = ContactCodec.decode(id, ws, rs.getLong(2), rs.getString(3));
+        Map<String, EventSummary> events = new HashMap<>();
+        for (EventSummary s : eventSummaries(db, ws, id)) {
+          events.put(s.name(), s);
+        }
+        out.add(new ContactDocument(c, events));
+      }
+    }
+    return out;
+  }
+
+  static List<Long> contactIds(Sql db, long afterId, int limit) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit).executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+    }
+    return out;
   }
 
   static long contactCount(Sql db, long ws) throws SQLException {

@@ -3,6 +3,7 @@ package dev.tally.store.sqlite;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.core.TallyException;
+import dev.tally.core.index.ContactDocument;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactRef;
 import dev.tally.core.model.DataAttribute;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -228,6 +230,25 @@ public final class SqliteStore implements Store {
   @Override
   public List<DataAttribute> dataAttributes(long workspaceId) {
     return read("list data attributes", db -> SqliteReads.dataAttributes(db, workspaceId));
+  }
+
+  @Override
+  public List<ContactDocument> documents(Collection<Long> contactIds) {
+    // One read transaction: each document and its event summaries come from the same snapshot.
+    return read("read documents", db -> {
+      db.connection().setAutoCommit(false);
+      try {
+        return SqliteReads.documents(db, contactIds);
+      } finally {
+        db.connection().rollback();
+        db.connection().setAutoCommit(true);
+      }
+    });
+  }
+
+  @Override
+  public List<Long> contactIds(long afterId, int limit) {
+    return read("list contact ids", db -> SqliteReads.contactIds(db, afterId, limit));
   }
 
   @Override

@@ -1,0 +1,129 @@
+package dev.tally.core.projection;
+
+import dev.tally.core.index.ContactDocument;
+import dev.tally.core.index.IndexBatch;
+import dev.tally.core.index.SearchIndex;
+import dev.tally.core.model.OplogEntry;
+import dev.tally.core.store.Store;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tails the oplog into the index. Every step is "bring these ids up to their current version":
+ * the ids named by a run of oplog entries are read again from the store and written to the index
+ * with their versions, together with the position the run reaches. Because the store is read at
+ * apply time and the index refuses older versions, replaying any part of the oplog any number of
+ * times converges (invariant 4); rebuilding is the same step over every id.
+ *
+ * <p>The tailer reads {@code position > visible} in order; positions are assigned in commit order
+ * by the store, so no committed entry is passed over (invariant 3).
+ */
+public final class Projector implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
+
+  private final Store store;
+  private final SearchIndex index;
+  private final Duration idlePoll;
+  private final int batchSize;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile String lastError;
+  private volatile long lastErrorAtMillis;
+
+  public Projector(Store store, SearchIndex index, Duration idlePoll, int batchSize) {
+    this.store = store;
+    this.index = index;
+    this.idlePoll = idlePoll;
+    this.batchSize = batchSize;
+    this.thread = Thread.ofPlatform().name("tally-projector").daemon(true).unstarted(this::loop);
+  }
+
+  public Projector start() {
+    thread.start();
+    return this;
+  }
+
+  /** Null while projection works; otherwise its last failure, for readiness. */
+  public String lastError() {
+    return lastError;
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        if (!step()) {
+          index.maybeCommit();
+          LockSupport.parkNanos(idlePoll.toNanos());
+        }
+        lastError = null;
+      } catch (RuntimeException e) {
+        lastError = e.getMessage();
+        lastErrorAtMillis = System.currentTimeMillis();
+        LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).addKeyValue("position", index.visiblePosition())
+            .log("projection failed; retrying in 1 s");
+        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+      }
+    }
+  }
+
+  /** Applies the next run of oplog entries; false when there was nothing to apply. */
+  public boolean step() {
+    List<OplogEntry> entries = store.oplog(index.visiblePosition(), batchSize);
+    if (entries.isEmpty()) {
+      return false;
+    }
+    Set<Long> ids = new LinkedHashSet<>();
+    Map<Long, OplogEntry> lastEntry = new HashMap<>();
+    List<Long> deletedWorkspaces = new ArrayList<>();
+    for (OplogEntry e : entries) {
+      if (e.entity().equals(OplogEntry.CONTACT)) {
+        ids.add(e.entityId());
+        lastEntry.put(e.entityId(), e);
+      } else if (e.entity().equals(OplogEntry.WORKSPACE) && e.op().equals(OplogEntry.DELETE)) {
+        deletedWorkspaces.add(e.entityId());
+      }
+    }
+    long position = entries.get(entries.size() - 1).position();
+    bringUpToDate(ids, lastEntry, deletedWorkspaces, position);
+    return true;
+  }
+
+  /** The one path: read these ids from the store now and write what is there, or tombstones for what is gone. */
+  void bringUpToDate(Set<Long> ids, Map<Long, OplogEntry> lastEntry, List<Long> deletedWorkspaces, long position) {
+    List<ContactDocument> docs = ids.isEmpty() ? List.of() : store.documents(ids);
+    Set<Long> found = new HashSet<>();
+    docs.forEach(d -> found.add(d.contact().id()));
+    List<IndexBatch.Deletion> deletions = new ArrayList<>();
+    for (long id : ids) {
+      if (!found.contains(id)) {
+        OplogEntry e = lastEntry.get(id);
+        deletions.add(new IndexBatch.Deletion(e.workspaceId(), id, e.version()));
+      }
+    }
+    index.apply(new IndexBatch(docs, deletions, deletedWorkspaces, position));
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  long lastErrorAtMillis() {
+    return lastErrorAtMillis;
+  }
+}

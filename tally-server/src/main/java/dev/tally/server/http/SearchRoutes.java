@@ -1,0 +1,98 @@
+package dev.tally.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.TallyException;
+import dev.tally.core.query.Query;
+import dev.tally.server.search.SearchService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.Iterator;
+import java.util.Set;
+
+/** POST /contacts/search, with Intercom's request and response shapes. */
+final class SearchRoutes {
+  static final String MIN_POSITION_HEADER = "Tally-Min-Position";
+  private final RequestContext rc;
+  private final SearchService search;
+
+  SearchRoutes(RequestContext rc, SearchService search) {
+    this.rc = rc;
+    this.search = search;
+  }
+
+  void register(Javalin app) {
+    app.post("/contacts/search", this::search);
+  }
+
+  private void search(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    JsonNode body = rc.body(ctx);
+    if (!body.isObject()) {
+      throw TallyException.invalid("body", "the request body must be a JSON object with query and, optionally, pagination");
+    }
+    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!Set.of("query", "pagination", "sort").contains(k)) {
+        throw TallyException.invalid(k, "unknown field " + TallyException.quote(k) + " in a search; expected query and pagination");
+      }
+    }
+    if (body.has("sort") && !body.get("sort").isNull()) {
+      throw TallyException.invalid("sort", "sort is not supported yet: results come in contact id order");
+    }
+    int perPage = 50;
+    Cursor cursor = new Cursor(0, 0);
+    JsonNode p = body.get("pagination");
+    if (p != null && !p.isNull()) {
+      if (!p.isObject()) {
+        throw TallyException.invalid("pagination", "pagination must be an object with per_page and starting_after");
+      }
+      for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (!k.equals("per_page") && !k.equals("starting_after")) {
+          throw TallyException.invalid("pagination." + k, "unknown field pagination." + k + "; expected per_page and starting_after");
+        }
+      }
+      JsonNode pp = p.get("per_page");
+      if (pp != null && !pp.isNull()) {
+        if (!pp.isIntegralNumber() || pp.asLong() < 1 || pp.asLong() > ContactRoutes.MAX_PER_PAGE) {
+          throw TallyException.invalid("pagination.per_page", "pagination.per_page must be an integer from 1 to " + ContactRoutes.MAX_PER_PAGE
+              + ", got " + pp);
+        }
+        perPage = pp.intValue();
+      }
+      JsonNode sa = p.get("starting_after");
+      if (sa != null && !sa.isNull()) {
+        if (!sa.isTextual()) {
+          throw TallyException.invalid("pagination.starting_after", "pagination.starting_after must be the string from pages.next.starting_after");
+        }
+        cursor = Cursor.decode("pagination.starting_after", sa.textValue());
+      }
+    }
+    Long minPosition = null;
+    String mp = ctx.header(MIN_POSITION_HEADER);
+    if (mp != null) {
+      try {
+        minPosition = Long.parseLong(mp.trim());
+      } catch (NumberFormatException e) {
+        minPosition = -1L;
+      }
+      if (minPosition < 0) {
+        throw TallyException.invalid(MIN_POSITION_HEADER, MIN_POSITION_HEADER + " must be an oplog position (from a write's Tally-Position), got "
+            + TallyException.quote(mp));
+      }
+    }
+    Query query = search.parse(ws, body.get("query"));
+    SearchService.Result r = search.search(ws, query, perPage, cursor.afterId(), minPosition);
+    ObjectNode o = Json.object();
+    o.put("type", "list");
+    ArrayNode data = o.putArray("data");
+    r.contacts().forEach(c -> data.add(ContactJson.render(c)));
+    o.put("total_count", r.total());
+    o.set("pages", ContactRoutes.pages(cursor.page() + 1, perPage, r.total(),
+        r.nextAfterId() == null ? null : new Cursor(r.nextAfterId(), cursor.page() + 1)));
+    ctx.header(RequestContext.POSITION_HEADER, Long.toString(r.position()));
+    RequestContext.json(ctx, 200, o);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.tally.server.search;
+
+import dev.tally.core.index.SearchIndex;
+import dev.tally.core.model.OplogEntry;
+import dev.tally.core.model.Workspace;
+import dev.tally.core.projection.Projector;
+import dev.tally.core.store.Store;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the index may answer searches, judged on data, not on liveness: its lag behind the store
+ * must be within bound, and when it has caught up its document count in every workspace must equal
+ * the store's (which the store keeps in its write transactions, so nothing is scanned). An empty
+ * or lost index is therefore never "ready". Evaluated on a short interval; searches read the
+ * latest verdict.
+ */
+public final class IndexReadiness implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IndexReadiness.class);
+
+  /** Per-workspace document counts. */
+  public record WorkspaceCount(long workspaceId, long index, long store) {}
+
+  /** One verdict, with the numbers behind it. */
+  public record State(boolean ready, List<String> reasons, long head, long visible, long applied, long lagPositions,
+      long lagSeconds, List<WorkspaceCount> counts) {}
+
+  private final Store store;
+  private final SearchIndex index;
+  private final Projector projector;
+  private final Duration maxLag;
+  private final InstantSource clock;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile State current;
+
+  public IndexReadiness(Store store, SearchIndex index, Projector projector, Duration maxLag, InstantSource clock) {
+    this.store = store;
+    this.index = index;
+    this.projector = projector;
+    this.maxLag = maxLag;
+    this.clock = clock;
+    this.current = new State(false, List.of("index: not checked yet"), 0, 0, 0, 0, 0, List.of());
+    this.thread = Thread.ofPlatform().name("tally-index-readiness").daemon(true).unstarted(this::loop);
+  }
+
+  public IndexReadiness start() {
+    current = evaluate();
+    thread.start();
+    return this;
+  }
+
+  public State current() {
+    return current;
+  }
+
+  /** Evaluates now and keeps the verdict (for a caller that cannot wait for the next interval). */
+  public State refresh() {
+    current = evaluate();
+    return current;
+  }
+
+  private void loop() {
+    boolean wasReady = current.ready();
+    while (running) {
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+      try {
+        current = evaluate();
+      } catch (RuntimeException e) {
+        current = new State(false, List.of("index: readiness could not be checked: " + e.getMessage()), 0, 0, 0, 0, 0, List.of());
+      }
+      if (current.ready() != wasReady) {
+        wasReady = current.ready();
+        LOG.atInfo().addKeyValue("ready", wasReady).addKeyValue("reasons", String.join("; ", current.reasons())).log("index readiness changed");
+      }
+    }
+  }
+
+  /** Computes a verdict now. */
+  public State evaluate() {
+    List<String> reasons = new ArrayList<>();
+    long head = store.head();
+    long visible = index.visiblePosition();
+    long lag = Math.max(0, head - visible);
+    long lagSeconds = 0;
+    if (lag > 0) {
+      List<OplogEntry> next = store.oplog(visible, 1);
+      lagSeconds = next.isEmpty() ? 0 : Math.max(0, clock.instant().getEpochSecond() - next.get(0).at());
+      if (lagSeconds > maxLag.toSeconds()) {
+        reasons.add("index is " + lag + " oplog positions (" + lagSeconds + " s) behind the store, more than the allowed "
+            + maxLag.toSeconds() + " s; the projector is catching up");
+      }
+    }
+    String error = projector.lastError();
+    if (error != null) {
+      reasons.add("projector is failing and retrying: " + error);
+    }
+    List<WorkspaceCount> counts = new ArrayList<>();
+    if (lag == 0) {
+      for (Workspace ws : store.workspaces()) {
+        counts.add(new WorkspaceCount(ws.id(), index.count(ws.id()), store.contactCount(ws.id())));
+      }
+      if (store.head() == head) { // a write in between would make the comparison meaningless
+        for (WorkspaceCount c : counts) {
+          if (c.index() != c.store()) {
+            reasons.add("workspace " + c.workspaceId() + ": the index has " + c.index() + " contacts but the store has " + c.store()
+                + " at the same position; the index needs repair (rebuild)");
+          }
+        }
+      }
+    }
+    return new State(reasons.isEmpty(), List.copyOf(reasons), head, visible, index.appliedPosition(), lag, lagSeconds, counts);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    LockSupport.unpark(thread);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.tally.server.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.core.TallyException;
+import dev.tally.core.index.ContactDocument;
+import dev.tally.core.index.SearchIndex;
+import dev.tally.core.index.SearchPage;
+import dev.tally.core.index.SearchRequest;
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.DataAttribute;
+import dev.tally.core.model.FieldType;
+import dev.tally.core.query.Query;
+import dev.tally.core.query.QueryLimits;
+import dev.tally.core.query.QueryParser;
+import dev.tally.core.store.Store;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Contact search: parse the query against the workspace's attributes, refuse to answer from an
+ * index that is not ready (503, never a silently empty result), optionally wait until the index
+ * has applied a given position, then search and load the hits' current documents from the store.
+ */
+public final class SearchService {
+  private final Store store;
+  private final SearchIndex index;
+  private final IndexReadiness readiness;
+  private final QueryLimits limits;
+  private final Duration minPositionTimeout;
+  private final InstantSource clock;
+
+  public SearchService(Store store, SearchIndex index, IndexReadiness readiness, QueryLimits limits, Duration minPositionTimeout,
+      InstantSource clock) {
+    this.store = store;
+    this.index = index;
+    this.readiness = readiness;
+    this.limits = limits;
+    this.minPositionTimeout = minPositionTimeout;
+    this.clock = clock;
+  }
+
+  public IndexReadiness readiness() {
+    return readiness;
+  }
+
+  /** One page of results: contacts in order, the total, the last id (for the next cursor) and the position searched. */
+  public record Result(List<Contact> contacts, long total, Long nextAfterId, long position) {}
+
+  public Query parse(long workspaceId, JsonNode query) {
+    Map<String, FieldType> types = new HashMap<>();
+    for (DataAttribute a : store.dataAttributes(workspaceId)) {
+      types.put(a.name(), a.type());
+    }
+    if (query == null || query.isNull()) {
+      throw new TallyException(TallyException.Kind.BAD_REQUEST, "parameter_not_found", "query", "query is required");
+    }
+    return new QueryParser(limits, types::get).parse(query);
+  }
+
+  public Result search(long workspaceId, Query query, int perPage, long afterId, Long minPosition) {
+    if (minPosition != null) {
+      awaitPosition(minPosition);
+    }
+    IndexReadiness.State state = readiness.current();
+    if (!state.ready()) {
+      state = readiness.refresh(); // the last verdict may predate a catch-up
+    }
+    if (!state.ready()) {
+      throw TallyException.unavailable("index_not_ready", "search is unavailable because the index is not ready: "
+          + String.join("; ", state.reasons()), null);
+    }
+    long position = index.visiblePosition();
+    SearchPage page = index.search(new SearchRequest(workspaceId, query, null, perPage,
+        afterId > 0 ? new SearchRequest.Cursor(0, afterId) : null, clock.instant().getEpochSecond()));
+    Map<Long, Contact> byId = new HashMap<>();
+    for (ContactDocument d : store.documents(page.ids())) {
+      if (d.contact().workspaceId() == workspaceId) {
+        byId.put(d.contact().id(), d.contact());
+      }
+    }
+    List<Contact> contacts = new ArrayList<>(page.ids().size());
+    for (long id : page.ids()) {
+      Contact c = byId.get(id);
+      if (c != null) { // deleted since the index saw it
+        contacts.add(c);
+      }
+    }
+    return new Result(contacts, page.total(), page.next() == null ? null : page.next().id(), position);
+  }
+
+  private void awaitPosition(long position) {
+    long deadline = System.nanoTime() + minPositionTimeout.toNanos();
+    while (index.visiblePosition() < position) {
+      if (System.nanoTime() > deadline) {
+        throw TallyException.unavailable("index_behind", "the index has applied position " + index.visiblePosition() + ", not yet "
+            + position + " (Tally-Min-Position), within " + minPositionTimeout.toMillis() + " ms", null);
+      }
+      LockSupport.parkNanos(2_000_000);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.tally.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class SearchApiTest extends ApiTestBase {
+
+  private TallyHttp.Res search(String body, long minPosition) {
+    return http.call("POST", "/contacts/search", token, body, Map.of("Tally-Min-Position", Long.toString(minPosition)));
+  }
+
+  @Test
+  void aWriteIsSearchableAtOnceWithTallyMinPosition() {
+    long last = 0;
+    for (int i = 0; i < 5; i++) {
+      last = post("/contacts", "{\"email\":\"s" + i + "@example.com\",\"custom_attributes\":{\"seats\":" + i + "}}").position();
+    }
+    TallyHttp.Res r = search("{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"custom_attributes.seats\",\"operator\":\">=\",\"value\":3},"
+        + "{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@EXAMPLE.com\"}]}}", last);
+    assertEquals(200, r.status(), r.toString());
+    assertEquals(2, r.json().get("total_count").asInt());
+    assertEquals("contact", r.json().get("data").get(0).get("type").asText());
+    assertTrue(Long.parseLong(r.header("Tally-Position")) >= last);
+  }
+
+  @Test
+  void eventsAndDeletesReachTheIndex() {
+    String id = createContact("{\"external_id\":\"buyer\"}");
+    createContact("{\"external_id\":\"browser\"}");
+    long p = post("/events", "{\"event_name\":\"bought\",\"created_at\":1700000000,\"user_id\":\"buyer\"}").position();
+    TallyHttp.Res r = search("{\"query\":{\"field\":\"events.bought.count\",\"operator\":\">\",\"value\":0}}", p);
+    assertEquals(1, r.json().get("total_count").asInt(), r.toString());
+    assertEquals(id, r.json().get("data").get(0).get("id").asText());
+    TallyHttp.Res never = search("{\"query\":{\"field\":\"events.bought.count\",\"operator\":\"=\",\"value\":0}}", p);
+    assertEquals(1, never.json().get("total_count").asInt(), "a contact that never bought has count 0");
+    long deleted = http.call("DELETE", "/contacts/" + id, token, null).position();
+    r = search("{\"query\":{\"field\":\"events.bought.count\",\"operator\":\">\",\"value\":0}}", deleted);
+    assertEquals(0, r.json().get("total_count").asInt(), r.toString());
+  }
+
+  @Test
+  void badQueriesNameThePath() {
+    TallyHttp.Res r = post("/contacts/search", "{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},"
+        + "{\"field\":\"email\",\"operator\":\">\",\"value\":\"a\"}]}}");
+    assertEquals(400, r.status());
+    assertEquals("query.value[1].operator", r.field());
+    r = http.call("POST", "/contacts/search", token, "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}",
+        Map.of("Tally-Min-Position", "abc"));
+    assertEquals(400, r.status());
+    assertEquals("Tally-Min-Position", r.field());
+  }
+
+  @Test
+  void aPositionTheIndexDoesNotReachAnswersServiceUnavailable() {
+    TallyHttp.Res r = search("{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}", Long.MAX_VALUE);
+    assertEquals(503, r.status(), r.toString());
+    assertEquals("index_behind", r.code());
+    assertTrue(r.header("Retry-After") != null);
+  }
+
+  @Test
+  void workspacesDoNotSeeEachOthersContacts() {
+    String other = newWorkspace("other");
+    long p = http.call("POST", "/contacts", other, "{\"email\":\"hidden@example.com\"}").position();
+    p = Math.max(p, post("/contacts", "{\"email\":\"visible@example.com\"}").position());
+    TallyHttp.Res r = search("{\"query\":{\"field\":\"email\",\"operator\":\"~\",\"value\":\"@example.com\"}}", p);
+    assertEquals(1, r.json().get("total_count").asInt());
+    assertEquals("visible@example.com", r.json().get("data").get(0).get("email").asText());
+  }
+
+  /** Keyset pages neither skip nor repeat a contact while other contacts are written. */
+  @Test
+  void paginationNeitherSkipsNorRepeatsWhileWritesGoOn() throws Exception {
+    Set<String> original = new HashSet<>();
+    long p = 0;
+    for (int i = 0; i < 60; i++) {
+      TallyHttp.Res c = post("/contacts", "{\"email\":\"page" + i + "@example.com\",\"custom_attributes\":{\"cohort\":\"a\"}}");
+      original.add(c.json().get("id").asText());
+      p = c.position();
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    Future<?> writes = writer.submit(() -> {
+      int i = 0;
+      while (!stop.get()) {
+        post("/contacts", "{\"email\":\"late" + i++ + "@example.com\",\"custom_attributes\":{\"cohort\":\"a\"}}");
+      }
+    });
+    List<String> seen = new ArrayList<>();
+    String after = null;
+    do {
+      String pagination = after == null ? "{\"per_page\":7}" : "{\"per_page\":7,\"starting_after\":\"" + after + "\"}";
+      TallyHttp.Res r = search("{\"query\":{\"field\":\"custom_attributes.cohort\",\"operator\":\"=\",\"value\":\"a\"},\"pagination\":" + pagination + "}", p);
+      assertEquals(200, r.status(), r.toString());
+      r.json().get("data").forEach(c -> seen.add(c.get("id").asText()));
+      JsonNode next = r.json().path("pages").path("next");
+      after = next.isMissingNode() ? null : next.get("starting_after").asText();
+    } while (after != null && seen.size() < 2000);
+    stop.set(true);
+    writes.get();
+    writer.shutdown();
+    assertEquals(new HashSet<>(seen).size(), seen.size(), "a contact was repeated");
+    assertTrue(seen.containsAll(original), "a contact that existed throughout was skipped");
+  }
+
+  @Test
+  void readinessReportsTheIndex() {
+    long p = post("/contacts", "{\"email\":\"r@example.com\"}").position();
+    search("{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"r@example.com\"}}", p);
+    JsonNode ready = http.call("GET", "/health/ready", null, null).json();
+    assertTrue(ready.get("index").has("lag_positions"), ready.toString());
+    assertTrue(ready.get("index").get("workspaces").isArray());
+  }
+}
