@@ -1,6 +1,9 @@
 package dev.tally.server;
 
+import dev.tally.server.cli.AdminClient;
 import dev.tally.server.cli.AdminOps;
+import dev.tally.server.cli.Rebuilds;
+import dev.tally.server.cli.Status;
 import dev.tally.server.cli.LocalAdmin;
 import dev.tally.server.cli.RemoteAdmin;
 import dev.tally.server.data.DataDir;
@@ -26,7 +29,8 @@ import picocli.CommandLine.Spec;
 /** The {@code tally} command line. Exit codes: 0 success, 1 found a problem, 2 bad usage or configuration, 3 could not reach Tally. */
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
     description = "Tally: a self-hosted customer data and messaging core with an Intercom-shaped API.",
-    subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.SettingsCmd.class},
+    subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class,
+        Main.SettingsCmd.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:ran and found a problem", "2:bad usage or configuration", "3:could not reach or open Tally"})
 public final class Main implements Runnable {
@@ -258,6 +262,40 @@ public final class Main implements Runnable {
       int run(AdminOps ops) {
         return ops.revokeToken(id, tokenId);
       }
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Say, in plain words, whether a running Tally is ready and why not: index lag, counts per workspace.")
+  static final class StatusCmd implements Callable<Integer> {
+    @Option(names = "--url", description = "A running Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
+    String url;
+
+    @Override
+    public Integer call() {
+      String u = url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
+      return Status.print(new AdminClient(u, "-"), u);
+    }
+  }
+
+  @Command(name = "rebuild", mixinStandardHelpOptions = true,
+      description = "Rebuild the search index from the store into a new generation beside the serving one, then switch to it.")
+  static final class RebuildCmd implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Mixin
+    Target target = new Target();
+
+    @Option(names = "--index-dir", paramLabel = "DIR", description = "With --data: the index directory. Default: <data>/index.")
+    Path indexDir;
+
+    @Override
+    public Integer call() {
+      if (target.data != null) {
+        return Rebuilds.offline(target.data, indexDir != null ? indexDir : target.data.resolve("index"));
+      }
+      return target.run(spec, ops -> Rebuilds.online((RemoteAdmin) ops));
     }
   }
 

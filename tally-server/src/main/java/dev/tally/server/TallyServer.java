@@ -3,10 +3,9 @@ package dev.tally.server;
 import dev.tally.core.store.Store;
 import dev.tally.server.config.Config;
 import dev.tally.server.config.Settings;
-import dev.tally.core.projection.Projector;
 import dev.tally.core.query.QueryLimits;
-import dev.tally.index.lucene.LuceneIndex;
 import dev.tally.server.data.DataDir;
+import dev.tally.server.search.IndexManager;
 import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.SearchService;
 import java.time.InstantSource;
@@ -34,18 +33,15 @@ public final class TallyServer implements AutoCloseable {
   private final Store store;
   private final Api api;
   private final DataDir dataDir;
-  private final LuceneIndex index;
-  private final Projector projector;
+  private final IndexManager indexes;
   private final IndexReadiness readiness;
 
-  private TallyServer(Config config, Store store, Api api, DataDir dataDir, LuceneIndex index, Projector projector,
-      IndexReadiness readiness) {
+  private TallyServer(Config config, Store store, Api api, DataDir dataDir, IndexManager indexes, IndexReadiness readiness) {
     this.config = config;
     this.store = store;
     this.api = api;
     this.dataDir = dataDir;
-    this.index = index;
-    this.projector = projector;
+    this.indexes = indexes;
     this.readiness = readiness;
   }
 
@@ -54,8 +50,7 @@ public final class TallyServer implements AutoCloseable {
     Path data = config.path(Settings.DATA);
     DataDir dataDir = DataDir.lock(data);
     Store store = null;
-    LuceneIndex index = null;
-    Projector projector = null;
+    IndexManager indexes = null;
     IndexReadiness readiness = null;
     try {
       SqliteOptions options = dataDir.storeOptions()
@@ -63,28 +58,24 @@ public final class TallyServer implements AutoCloseable {
           .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT));
       store = dataDir.openStore(options);
       bootstrap(store, envAdminToken, out);
-      Path indexDir = indexDir(config);
-      index = LuceneIndex.open(indexDir.resolve("gen-1"), 1000);
-      projector = new Projector(store, index, Duration.ofMillis(10), 1000).start();
-      readiness = new IndexReadiness(store, index, projector, config.duration(Settings.READY_MAX_LAG), InstantSource.system()).start();
+      indexes = new IndexManager(store, indexDir(config));
+      readiness = new IndexReadiness(store, indexes.serving(), indexes.projector(), config.duration(Settings.READY_MAX_LAG),
+          InstantSource.system()).start();
       QueryLimits limits = new QueryLimits(config.integer(Settings.QUERY_MAX_DEPTH), config.integer(Settings.QUERY_MAX_GROUP),
           QueryLimits.DEFAULTS.maxListValues());
-      SearchService search = new SearchService(store, index, readiness, limits, config.duration(Settings.MIN_POSITION_TIMEOUT),
-          InstantSource.system());
-      Api api = new Api(store, search, config.bytes(Settings.MAX_BODY), envAdminToken)
+      SearchService search = new SearchService(store, indexes.serving(), readiness, limits,
+          config.duration(Settings.MIN_POSITION_TIMEOUT), InstantSource.system());
+      Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), envAdminToken)
           .start(config.string(Settings.HOST), config.port(Settings.PORT));
       LOG.atInfo().addKeyValue("host", config.string(Settings.HOST)).addKeyValue("port", api.port())
           .addKeyValue("data", data.toString()).log("Tally is serving");
-      return new TallyServer(config, store, api, dataDir, index, projector, readiness);
+      return new TallyServer(config, store, api, dataDir, indexes, readiness);
     } catch (RuntimeException e) {
       if (readiness != null) {
         readiness.close();
       }
-      if (projector != null) {
-        projector.close();
-      }
-      if (index != null) {
-        index.close();
+      if (indexes != null) {
+        indexes.close();
       }
       if (store != null) {
         store.close();
@@ -112,7 +103,7 @@ public final class TallyServer implements AutoCloseable {
   }
 
   /** The index directory: --index-dir, where "<data>" stands for the data directory. */
-  static Path indexDir(Config config) {
+  public static Path indexDir(Config config) {
     String raw = config.string(Settings.INDEX_DIR);
     return raw.startsWith("<data>") ? config.path(Settings.DATA).resolve(raw.substring("<data>".length()).replaceFirst("^/", ""))
         : Path.of(raw);
@@ -149,8 +140,7 @@ public final class TallyServer implements AutoCloseable {
     }
     api.stop();
     readiness.close();
-    projector.close();
-    index.close();
+    indexes.close();
     store.close();
     dataDir.close();
     LOG.info("Tally stopped");

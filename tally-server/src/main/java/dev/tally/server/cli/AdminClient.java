@@ -20,6 +20,26 @@ public final class AdminClient {
     this.token = token;
   }
 
+  /** Sends a request and returns the response, or null when Tally could not be reached (the reason is printed). */
+  public HttpResponse<String> call(String method, String path, String jsonBody) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+    if (jsonBody != null) {
+      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException | IllegalArgumentException e) {
+      System.err.println("tally: could not reach Tally at " + url + ": " + e.getMessage() + " (is it running? --url / TALLY_URL)");
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** Sends a request, prints the response body, and returns the exit code for its outcome. */
   public int send(String method, String path, String jsonBody) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))

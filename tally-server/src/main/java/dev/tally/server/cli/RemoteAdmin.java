@@ -8,6 +8,10 @@ public final class RemoteAdmin implements AdminOps {
     this.client = new AdminClient(url, adminToken);
   }
 
+  public AdminClient client() {
+    return client;
+  }
+
   @Override
   public int createWorkspace(String name) {
     return client.send("POST", "/admin/workspaces", "{\"name\":" + AdminClient.quote(name) + "}");

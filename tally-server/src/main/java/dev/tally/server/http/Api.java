@@ -4,6 +4,7 @@ import dev.tally.server.auth.Tokens;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.TallyException;
 import dev.tally.core.store.Store;
+import dev.tally.server.search.IndexManager;
 import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.SearchService;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -40,7 +41,7 @@ public final class Api {
   /**
    * @param envAdminToken the admin token from the environment, or null to use the stored admin tokens
    */
-  public Api(Store store, SearchService search, long maxBody, String envAdminToken) {
+  public Api(Store store, SearchService search, IndexManager indexes, long maxBody, String envAdminToken) {
     this.search = search;
     this.store = store;
     this.envAdminTokenHash = envAdminToken == null ? null : Tokens.hash(envAdminToken);
@@ -79,6 +80,8 @@ public final class Api {
       ctx.result(metrics.scrape());
     });
     new AdminRoutes(rc).register(app);
+    app.post("/admin/index/rebuild", ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.startRebuild())));
+    app.get("/admin/index/rebuild", ctx -> RequestContext.json(ctx, 200, rebuildJson(indexes.status())));
     new SearchRoutes(rc, search).register(app);
     new ContactRoutes(rc).register(app);
     new EventRoutes(rc).register(app);
@@ -181,7 +184,7 @@ public final class Api {
     if (store != null) {
       reasons.add("store: " + store);
     }
-    IndexReadiness.State index = search.readiness().current();
+    IndexReadiness.State index = search.readiness().refresh();
     reasons.addAll(index.reasons());
     ObjectNode o = Json.object();
     o.put("status", reasons.isEmpty() ? "ready" : "not_ready");
@@ -196,6 +199,14 @@ public final class Api {
     index.counts().forEach(c -> counts.addObject().put("id", Long.toString(c.workspaceId())).put("index_documents", c.index())
         .put("store_documents", c.store()));
     RequestContext.json(ctx, reasons.isEmpty() ? 200 : 503, o);
+  }
+
+  private static ObjectNode rebuildJson(IndexManager.RebuildStatus s) {
+    ObjectNode o = Json.object().put("type", "index.rebuild").put("state", s.state()).put("documents", s.documents())
+        .put("total", s.total()).put("rate", Math.round(s.rate()));
+    o.put("generation", s.generation());
+    o.put("error", s.error());
+    return o;
   }
 
   private static String requestId(Context ctx) {

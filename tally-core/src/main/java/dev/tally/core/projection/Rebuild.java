@@ -1,0 +1,87 @@
+package dev.tally.core.projection;
+
+import dev.tally.core.index.SearchIndex;
+import dev.tally.core.index.SwappableIndex;
+import dev.tally.core.model.Workspace;
+import dev.tally.core.store.Store;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Builds a new index beside the serving one, create-before-destroy: note the oplog head, load
+ * every contact from the store (the projector's own "bring these ids up to their current
+ * version"), catch up from the noted position, then — with the live projector held off — finish
+ * the catch-up, check the new index's counts against the store, and swap. Searches are served by
+ * the old index until the swap; if anything fails, the old index stays and the new one is dropped.
+ */
+public final class Rebuild {
+
+  /** Progress, readable while the rebuild runs. */
+  public static final class Progress {
+    public final AtomicLong documents = new AtomicLong();
+    public volatile long total;
+    public final long startedNanos = System.nanoTime();
+
+    public double rate() {
+      double secs = (System.nanoTime() - startedNanos) / 1e9;
+      return secs <= 0 ? 0 : documents.get() / secs;
+    }
+  }
+
+  private final Store store;
+  private final int batchSize;
+
+  public Rebuild(Store store, int batchSize) {
+    this.store = store;
+    this.batchSize = batchSize;
+  }
+
+  /** Fills {@code fresh} from the store and brings it up to the oplog head; returns the position reached. */
+  public long fill(SearchIndex fresh, Progress progress) {
+    long start = store.head();
+    progress.total = store.workspaces().stream().mapToLong(w -> store.contactCount(w.id())).sum();
+    Projector projector = new Projector(store, fresh, Duration.ofMillis(10), batchSize);
+    long after = 0;
+    while (true) {
+      List<Long> ids = store.contactIds(after, batchSize);
+      if (ids.isEmpty()) {
+        break;
+      }
+      // Position 0 for the bulk: the index must not claim a position before the catch-up below.
+      projector.bringUpToDate(new LinkedHashSet<>(ids), Map.of(), List.of(), 0);
+      progress.documents.addAndGet(ids.size());
+      after = ids.get(ids.size() - 1);
+    }
+    fresh.apply(new dev.tally.core.index.IndexBatch(List.of(), List.of(), List.of(), start));
+    while (projector.step()) {
+      // catching up from the position noted before the bulk load
+    }
+    return fresh.visiblePosition();
+  }
+
+  /**
+   * Swaps {@code fresh} in for the serving index after a final catch-up, if its counts match the
+   * store's; returns the old index (to be closed by the caller), or throws and leaves the serving
+   * index in place.
+   */
+  public SearchIndex swapIn(SwappableIndex serving, SearchIndex fresh) {
+    Projector projector = new Projector(store, fresh, Duration.ofMillis(10), batchSize);
+    return serving.swap(fresh, () -> {
+      while (projector.step()) {
+        // the last entries written while the bulk load ran
+      }
+      fresh.maybeCommit();
+      for (Workspace ws : store.workspaces()) {
+        long inIndex = fresh.count(ws.id());
+        long inStore = store.contactCount(ws.id());
+        if (store.head() == fresh.visiblePosition() && inIndex != inStore) {
+          throw new IllegalStateException("the rebuilt index has " + inIndex + " contacts in workspace " + ws.id() + " but the store has "
+              + inStore + "; keeping the serving index");
+        }
+      }
+    });
+  }
+}

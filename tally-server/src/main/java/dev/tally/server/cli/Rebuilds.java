@@ -1,0 +1,91 @@
+package dev.tally.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.core.projection.Rebuild;
+import dev.tally.server.data.DataDir;
+import dev.tally.server.search.IndexManager;
+import dev.tally.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** {@code tally rebuild}, on a running Tally (through the admin API) or a stopped one (on its data directory). */
+public final class Rebuilds {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Rebuilds() {}
+
+  public static int online(RemoteAdmin admin) {
+    HttpResponse<String> started = admin.client().call("POST", "/admin/index/rebuild", "{}");
+    if (started == null) {
+      return ExitCodes.UNREACHABLE;
+    }
+    if (started.statusCode() != 202) {
+      System.err.println("tally: the rebuild did not start: " + started.statusCode() + " " + started.body());
+      return started.statusCode() == 401 ? ExitCodes.USAGE : ExitCodes.PROBLEM;
+    }
+    ProgressBar bar = new ProgressBar(System.err, "rebuild");
+    while (true) {
+      HttpResponse<String> r = admin.client().call("GET", "/admin/index/rebuild", null);
+      if (r == null) {
+        return ExitCodes.UNREACHABLE;
+      }
+      JsonNode s;
+      try {
+        s = JSON.readTree(r.body());
+      } catch (IOException e) {
+        return ExitCodes.UNREACHABLE;
+      }
+      bar.show(s.path("documents").asLong(), s.path("total").asLong(), s.path("rate").asDouble());
+      switch (s.path("state").asText()) {
+        case "done" -> {
+          bar.done("rebuilt " + s.path("documents").asLong() + " documents into " + s.path("generation").asText() + " and switched to it");
+          return ExitCodes.OK;
+        }
+        case "failed" -> {
+          bar.done("the rebuild failed; the serving index is unchanged: " + s.path("error").asText());
+          return ExitCodes.PROBLEM;
+        }
+        default -> sleep();
+      }
+    }
+  }
+
+  public static int offline(Path data, Path indexDir) {
+    try (DataDir dir = DataDir.lock(data); SqliteStore store = dir.openStore(dir.storeOptions())) {
+      Rebuild.Progress p = new Rebuild.Progress();
+      ProgressBar bar = new ProgressBar(System.err, "rebuild");
+      Thread ticker = Thread.ofVirtual().start(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          bar.show(p.documents.get(), p.total, p.rate());
+          try {
+            TimeUnit.MILLISECONDS.sleep(500);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      IndexManager.RebuildStatus s = IndexManager.rebuildOffline(store, indexDir, p);
+      ticker.interrupt();
+      bar.show(p.documents.get(), p.total, p.rate());
+      bar.done("rebuilt " + s.documents() + " documents into " + s.generation() + " and switched to it");
+      return ExitCodes.OK;
+    } catch (DataDir.InUseException e) {
+      System.err.println("tally: " + e.getMessage());
+      return ExitCodes.UNREACHABLE;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("tally: the rebuild failed: " + e.getMessage());
+      return ExitCodes.PROBLEM;
+    }
+  }
+
+  private static void sleep() {
+    try {
+      TimeUnit.MILLISECONDS.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.tally.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+
+/** {@code tally status}: readiness in words a tired on-call engineer understands. */
+public final class Status {
+  private Status() {}
+
+  public static int print(AdminClient client, String url) {
+    HttpResponse<String> r = client.call("GET", "/health/ready", null);
+    if (r == null) {
+      return ExitCodes.UNREACHABLE;
+    }
+    JsonNode j;
+    try {
+      j = new ObjectMapper().readTree(r.body());
+    } catch (IOException e) {
+      System.err.println("tally: " + url + "/health/ready answered " + r.statusCode() + " with something that is not JSON");
+      return ExitCodes.UNREACHABLE;
+    }
+    boolean ready = "ready".equals(j.path("status").asText());
+    JsonNode ix = j.path("index");
+    System.out.println("Tally at " + url + " is " + (ready ? "READY" : "NOT READY") + ".");
+    System.out.println("  Store: oplog head at position " + j.path("oplog_head").asText() + ".");
+    System.out.println("  Index: searches see position " + ix.path("visible_position").asText() + " (durable up to "
+        + ix.path("applied_position").asText() + "), " + ix.path("lag_positions").asLong() + " positions and "
+        + ix.path("lag_seconds").asLong() + " s behind the store.");
+    for (JsonNode w : ix.path("workspaces")) {
+      long inIndex = w.path("index_documents").asLong();
+      long inStore = w.path("store_documents").asLong();
+      System.out.println("  Workspace " + w.path("id").asText() + ": " + inIndex + " contacts in the index, " + inStore + " in the store"
+          + (inIndex == inStore ? "." : "  <-- they differ"));
+    }
+    if (!ready) {
+      System.out.println("  Why not ready:");
+      for (JsonNode reason : j.path("reasons")) {
+        System.out.println("    - " + reason.asText());
+      }
+      System.out.println("  Meanwhile searches answer 503 (never a partial result) and writes are still accepted.");
+    }
+    return ready ? ExitCodes.OK : ExitCodes.PROBLEM;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.tally.server.search;
+
+import dev.tally.core.TallyException;
+import dev.tally.core.index.SearchIndex;
+import dev.tally.core.index.SwappableIndex;
+import dev.tally.core.projection.Projector;
+import dev.tally.core.projection.Rebuild;
+import dev.tally.core.store.Store;
+import dev.tally.index.lucene.IndexGenerations;
+import dev.tally.index.lucene.LuceneIndex;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the index directory: opens the serving generation, runs the projector into it, and rebuilds
+ * into the next generation beside it (create before destroy), switching only once the new one has
+ * caught up and its counts match the store.
+ */
+public final class IndexManager implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IndexManager.class);
+  static final long COMMIT_INTERVAL_MILLIS = 1000;
+
+  /** What a rebuild is doing, for the admin API and the CLI's progress bar. */
+  public record RebuildStatus(String state, long documents, long total, double rate, String generation, String error) {}
+
+  private final Store store;
+  private final IndexGenerations generations;
+  private final SwappableIndex serving;
+  private final Projector projector;
+  private volatile Rebuild.Progress progress;
+  private volatile RebuildStatus last = new RebuildStatus("idle", 0, 0, 0, null, null);
+  private Thread rebuildThread;
+
+  public IndexManager(Store store, Path indexDir) {
+    this.store = store;
+    this.generations = new IndexGenerations(indexDir);
+    int gen = generations.current();
+    if (gen > 1) {
+      generations.delete(gen - 1); // the previous generation was kept until this start
+    }
+    this.serving = new SwappableIndex(LuceneIndex.open(generations.dir(gen), COMMIT_INTERVAL_MILLIS));
+    this.projector = new Projector(store, serving, Duration.ofMillis(10), 1000).start();
+  }
+
+  public SearchIndex serving() {
+    return serving;
+  }
+
+  public Projector projector() {
+    return projector;
+  }
+
+  /** Starts a rebuild in the background; refused while one runs. */
+  public synchronized RebuildStatus startRebuild() {
+    if (rebuildThread != null && rebuildThread.isAlive()) {
+      throw TallyException.conflict("a rebuild is already running: " + status().documents() + " of " + status().total() + " documents");
+    }
+    Rebuild.Progress p = new Rebuild.Progress();
+    progress = p;
+    int next = generations.prepareNext();
+    last = new RebuildStatus("running", 0, 0, 0, "gen-" + next, null);
+    rebuildThread = Thread.ofPlatform().name("tally-rebuild").daemon(true).start(() -> runRebuild(next, p));
+    return status();
+  }
+
+  private void runRebuild(int next, Rebuild.Progress p) {
+    LuceneIndex fresh = LuceneIndex.open(generations.dir(next), COMMIT_INTERVAL_MILLIS);
+    Rebuild rebuild = new Rebuild(store, 1000);
+    try {
+      rebuild.fill(fresh, p);
+      SearchIndex old = rebuild.swapIn(serving, fresh);
+      fresh.commit();
+      generations.switchTo(next);
+      // Searches that picked the old index just before the swap finish on it; close it a little later.
+      Thread.ofVirtual().name("tally-close-old-index").start(() -> {
+        try {
+          Thread.sleep(5_000);
+        } catch (InterruptedException ignored) {
+          Thread.currentThread().interrupt();
+        }
+        old.close();
+      });
+      last = new RebuildStatus("done", p.documents.get(), p.total, p.rate(), "gen-" + next, null);
+      LOG.atInfo().addKeyValue("generation", next).addKeyValue("documents", p.documents.get()).log("index rebuilt and switched");
+    } catch (RuntimeException | IOException e) {
+      last = new RebuildStatus("failed", p.documents.get(), p.total, p.rate(), "gen-" + next, String.valueOf(e.getMessage()));
+      LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).log("rebuild failed; the serving index is unchanged");
+      if (serving.current() != fresh) {
+        fresh.close();
+        generations.delete(next);
+      }
+    }
+  }
+
+  public RebuildStatus status() {
+    Rebuild.Progress p = progress;
+    if (p != null && "running".equals(last.state())) {
+      return new RebuildStatus("running", p.documents.get(), p.total, p.rate(), last.generation(), null);
+    }
+    return last;
+  }
+
+  /** Rebuilds on a stopped Tally (the caller holds the data directory): fill the next generation, then switch. */
+  public static RebuildStatus rebuildOffline(Store store, Path indexDir, Rebuild.Progress p) throws IOException {
+    IndexGenerations gens = new IndexGenerations(indexDir);
+    int current = gens.current();
+    int next = gens.prepareNext();
+    try (LuceneIndex fresh = LuceneIndex.open(gens.dir(next), COMMIT_INTERVAL_MILLIS)) {
+      new Rebuild(store, 1000).fill(fresh, p);
+      fresh.commit();
+    }
+    gens.switchTo(next);
+    gens.delete(current);
+    return new RebuildStatus("done", p.documents.get(), p.total, p.rate(), "gen-" + next, null);
+  }
+
+  @Override
+  public void close() {
+    projector.close();
+    Thread t = rebuildThread;
+    if (t != null) {
+      t.interrupt();
+    }
+    serving.close();
+  }
+}
