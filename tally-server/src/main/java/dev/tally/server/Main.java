@@ -1,6 +1,7 @@
 package dev.tally.server;
 
-import dev.tally.server.cli.AdminClient;
+import dev.tally.server.cli.ImportExport;
+import dev.tally.server.cli.TallyClient;
 import dev.tally.server.cli.AdminOps;
 import dev.tally.server.cli.Rebuilds;
 import dev.tally.server.cli.Status;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
     description = "Tally: a self-hosted customer data and messaging core with an Intercom-shaped API.",
     subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class,
+        Main.ImportCmd.class, Main.ExportCmd.class,
         Main.SettingsCmd.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:ran and found a problem", "2:bad usage or configuration", "3:could not reach or open Tally"})
@@ -274,7 +276,7 @@ public final class Main implements Runnable {
     @Override
     public Integer call() {
       String u = url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
-      return Status.print(new AdminClient(u, "-"), u);
+      return Status.print(new TallyClient(u, "-"), u);
     }
   }
 
@@ -296,6 +298,59 @@ public final class Main implements Runnable {
         return Rebuilds.offline(target.data, indexDir != null ? indexDir : target.data.resolve("index"));
       }
       return target.run(spec, ops -> Rebuilds.online((RemoteAdmin) ops));
+    }
+  }
+
+  /** Options of commands that act on one workspace of a running Tally. */
+  static final class WorkspaceTarget {
+    @Option(names = "--url", description = "A running Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
+    String url;
+
+    @Option(names = "--token", description = "The workspace token. Environment: TALLY_TOKEN.")
+    String token;
+
+    TallyClient client(CommandSpec spec) {
+      String u = url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
+      String t = token != null ? token : System.getenv("TALLY_TOKEN");
+      if (t == null || t.isBlank()) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "the workspace token is needed: --token or TALLY_TOKEN");
+      }
+      return new TallyClient(u, t);
+    }
+  }
+
+  @Command(name = "import", mixinStandardHelpOptions = true,
+      description = "Load contacts from NDJSON (one contact per line), upserting by external_id; exit 1 if any line was rejected.")
+  static final class ImportCmd implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Mixin
+    WorkspaceTarget target = new WorkspaceTarget();
+
+    @Parameters(paramLabel = "FILE.ndjson")
+    Path file;
+
+    @Override
+    public Integer call() {
+      return ImportExport.importFile(target.client(spec), file);
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true, description = "Write the workspace's contacts as NDJSON (to FILE, or standard output).")
+  static final class ExportCmd implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Mixin
+    WorkspaceTarget target = new WorkspaceTarget();
+
+    @Parameters(paramLabel = "FILE", arity = "0..1")
+    Path file;
+
+    @Override
+    public Integer call() {
+      return ImportExport.export(target.client(spec), file);
     }
   }
 

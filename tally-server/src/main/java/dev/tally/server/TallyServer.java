@@ -65,7 +65,7 @@ public final class TallyServer implements AutoCloseable {
           QueryLimits.DEFAULTS.maxListValues());
       SearchService search = new SearchService(store, indexes.serving(), readiness, limits,
           config.duration(Settings.MIN_POSITION_TIMEOUT), InstantSource.system());
-      Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), envAdminToken)
+      Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken)
           .start(config.string(Settings.HOST), config.port(Settings.PORT));
       LOG.atInfo().addKeyValue("host", config.string(Settings.HOST)).addKeyValue("port", api.port())
           .addKeyValue("data", data.toString()).log("Tally is serving");

@@ -37,6 +37,12 @@ public interface Store extends AutoCloseable {
   <T> Written<T> write(WriteWork<T> work);
 
   /**
+   * Runs each work as its own write, all queued together so they share commits (a bulk load costs
+   * few fsyncs); one that fails is undone alone. Returns only after all are durable or refused.
+   */
+  <T> List<Outcome<T>> writeEach(List<WriteWork<T>> works);
+
+  /**
    * Like {@link #write}, but at most once per (workspace, key) within the idempotency window: a
    * retry with the same key and the same request gets the first response, and has no second
    * effect; the same key with a different request is refused.

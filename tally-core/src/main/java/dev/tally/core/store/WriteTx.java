@@ -26,6 +26,12 @@ public interface WriteTx {
 
   Contact updateContact(long workspaceId, long contactId, ContactPatch patch);
 
+  /** A contact written by {@link #upsertContact}, and whether it was created. */
+  record Upserted(Contact contact, boolean created) {}
+
+  /** Updates the user with this external_id, or creates one with the patch. */
+  Upserted upsertContact(long workspaceId, String externalId, ContactPatch patch);
+
   /** Deletes the contact and all its personal data (document, identities, events); returns what was deleted. */
   Contact deleteContact(long workspaceId, long contactId);
 

@@ -2,19 +2,19 @@ package dev.tally.server.cli;
 
 /** Administration of a running Tally through its admin API. */
 public final class RemoteAdmin implements AdminOps {
-  private final AdminClient client;
+  private final TallyClient client;
 
   public RemoteAdmin(String url, String adminToken) {
-    this.client = new AdminClient(url, adminToken);
+    this.client = new TallyClient(url, adminToken);
   }
 
-  public AdminClient client() {
+  public TallyClient client() {
     return client;
   }
 
   @Override
   public int createWorkspace(String name) {
-    return client.send("POST", "/admin/workspaces", "{\"name\":" + AdminClient.quote(name) + "}");
+    return client.send("POST", "/admin/workspaces", "{\"name\":" + TallyClient.quote(name) + "}");
   }
 
   @Override
@@ -24,21 +24,21 @@ public final class RemoteAdmin implements AdminOps {
 
   @Override
   public int deleteWorkspace(String workspaceId) {
-    return client.send("DELETE", "/admin/workspaces/" + AdminClient.path(workspaceId), null);
+    return client.send("DELETE", "/admin/workspaces/" + TallyClient.path(workspaceId), null);
   }
 
   @Override
   public int createToken(String workspaceId) {
-    return client.send("POST", "/admin/workspaces/" + AdminClient.path(workspaceId) + "/tokens", "{}");
+    return client.send("POST", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens", "{}");
   }
 
   @Override
   public int listTokens(String workspaceId) {
-    return client.send("GET", "/admin/workspaces/" + AdminClient.path(workspaceId) + "/tokens", null);
+    return client.send("GET", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens", null);
   }
 
   @Override
   public int revokeToken(String workspaceId, String tokenId) {
-    return client.send("DELETE", "/admin/workspaces/" + AdminClient.path(workspaceId) + "/tokens/" + AdminClient.path(tokenId), null);
+    return client.send("DELETE", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens/" + TallyClient.path(tokenId), null);
   }
 }

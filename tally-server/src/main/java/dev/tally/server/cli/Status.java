@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 public final class Status {
   private Status() {}
 
-  public static int print(AdminClient client, String url) {
+  public static int print(TallyClient client, String url) {
     HttpResponse<String> r = client.call("GET", "/health/ready", null);
     if (r == null) {
       return ExitCodes.UNREACHABLE;

@@ -28,6 +28,8 @@ public final class Settings {
       "Most filters or groups one AND/OR group may hold.");
   public static final Setting MAX_BODY = Setting.of("max-body", Setting.Type.BYTES, "1MiB",
       "Largest request body accepted; larger ones get 413.");
+  public static final Setting MAX_BULK_BODY = Setting.of("max-bulk-body", Setting.Type.BYTES, "32MiB",
+      "Largest POST /contacts/bulk body (NDJSON, at most 10,000 lines); larger ones get 413.");
   public static final Setting WRITE_TIMEOUT = Setting.of("write-timeout", Setting.Type.DURATION, "30s",
       "How long a request waits for its write to commit before answering 503 (retry with the same Idempotency-Key).");
   public static final Setting DRAIN_TIMEOUT = Setting.of("drain-timeout", Setting.Type.DURATION, "30s",
@@ -39,7 +41,7 @@ public final class Settings {
       "The admin token. When unset, Tally generates one on first start and prints it once.");
 
   public static final List<Setting> SERVE =
-      List.of(DATA, HOST, PORT, STORE, INDEX, INDEX_DIR, MAX_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT,
+      List.of(DATA, HOST, PORT, STORE, INDEX, INDEX_DIR, MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT,
           QUERY_MAX_DEPTH, QUERY_MAX_GROUP, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
 
   /** The README's settings table. */

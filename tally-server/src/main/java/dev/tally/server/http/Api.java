@@ -41,7 +41,7 @@ public final class Api {
   /**
    * @param envAdminToken the admin token from the environment, or null to use the stored admin tokens
    */
-  public Api(Store store, SearchService search, IndexManager indexes, long maxBody, String envAdminToken) {
+  public Api(Store store, SearchService search, IndexManager indexes, long maxBody, long maxBulkBody, String envAdminToken) {
     this.search = search;
     this.store = store;
     this.envAdminTokenHash = envAdminToken == null ? null : Tokens.hash(envAdminToken);
@@ -50,7 +50,7 @@ public final class Api {
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = true;
-      cfg.http.maxRequestSize = maxBody + 1;
+      cfg.http.maxRequestSize = Math.max(maxBody, maxBulkBody) + 1;
       cfg.router.ignoreTrailingSlashes = true;
     });
     app.before(this::before);
@@ -83,6 +83,7 @@ public final class Api {
     app.post("/admin/index/rebuild", ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.startRebuild())));
     app.get("/admin/index/rebuild", ctx -> RequestContext.json(ctx, 200, rebuildJson(indexes.status())));
     new SearchRoutes(rc, search).register(app);
+    new BulkRoutes(rc, maxBulkBody).register(app);
     new ContactRoutes(rc).register(app);
     new EventRoutes(rc).register(app);
     new AttributeRoutes(rc).register(app);

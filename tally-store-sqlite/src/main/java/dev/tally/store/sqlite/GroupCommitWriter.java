@@ -1,6 +1,7 @@
 package dev.tally.store.sqlite;
 
 import dev.tally.core.TallyException;
+import dev.tally.core.store.Outcome;
 import dev.tally.core.store.StoredResponse;
 import dev.tally.core.store.WriteWork;
 import dev.tally.core.store.Written;
@@ -96,6 +97,44 @@ final class GroupCommitWriter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw TallyException.unavailable("write_interrupted", "the write was interrupted while waiting for its commit", e);
+    }
+  }
+
+  /** Queues every work as its own task (consecutive, so they share batches) and waits for all. */
+  <T> List<Outcome<T>> submitEach(List<WriteWork<T>> works) {
+    List<CompletableFuture<Written<T>>> futures = new ArrayList<>(works.size());
+    long deadline = System.nanoTime() + options.writeTimeout().toNanos();
+    try {
+      for (WriteWork<T> w : works) {
+        if (!running) {
+          throw TallyException.unavailable("store_closed", "the store is shutting down and takes no more writes", null);
+        }
+        CompletableFuture<Written<T>> done = new CompletableFuture<>();
+        if (!queue.offer(new Task<>(w, null, done), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          throw TallyException.unavailable("store_overloaded", "the store's write queue stayed full for "
+              + options.writeTimeout().toSeconds() + " s", null);
+        }
+        futures.add(done);
+      }
+      List<Outcome<T>> out = new ArrayList<>(futures.size());
+      for (CompletableFuture<Written<T>> f : futures) {
+        try {
+          out.add(new Outcome<>(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), null));
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof TallyException te) {
+            out.add(new Outcome<>(null, te));
+          } else {
+            throw new IllegalStateException("write failed: " + e.getCause(), e.getCause());
+          }
+        }
+      }
+      return out;
+    } catch (TimeoutException e) {
+      throw TallyException.unavailable("write_timeout", "the writes did not finish within " + options.writeTimeout().toSeconds()
+          + " s; some may still happen", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw TallyException.unavailable("write_interrupted", "interrupted while waiting for commits", e);
     }
   }
 

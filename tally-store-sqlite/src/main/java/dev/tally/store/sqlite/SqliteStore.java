@@ -13,6 +13,7 @@ import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
+import dev.tally.core.store.Outcome;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoredResponse;
 import dev.tally.core.store.WriteWork;
@@ -136,6 +137,11 @@ public final class SqliteStore implements Store {
   @Override
   public <T> Written<T> write(WriteWork<T> work) {
     return writer.submit(work, null);
+  }
+
+  @Override
+  public <T> List<Outcome<T>> writeEach(List<WriteWork<T>> works) {
+    return writer.submitEach(works);
   }
 
   @Override

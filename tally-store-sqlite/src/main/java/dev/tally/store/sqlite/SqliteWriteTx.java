@@ -158,6 +158,16 @@ final class SqliteWriteTx implements WriteTx {
   }
 
   @Override
+  public Upserted upsertContact(long ws, String externalId, ContactPatch patch) {
+    try {
+      Long id = queryLong("SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?", ws, EXTERNAL_ID, externalId);
+      return id == null ? new Upserted(createContact(ws, patch), true) : new Upserted(updateContact(ws, id, patch), false);
+    } catch (SQLException e) {
+      throw SqliteErrors.wrap("upsert contact", e);
+    }
+  }
+
+  @Override
   public Contact deleteContact(long ws, long id) {
     try {
       Contact before = loadContact(ws, id);

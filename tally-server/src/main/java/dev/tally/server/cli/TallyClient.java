@@ -9,13 +9,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** A small HTTP client for CLI commands that act on a running Tally with the admin token. */
-public final class AdminClient {
+/** A small HTTP client for CLI commands that act on a running Tally with a token (admin or workspace). */
+public final class TallyClient {
   private final String url;
   private final String token;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  public AdminClient(String url, String token) {
+  public TallyClient(String url, String token) {
     this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.token = token;
   }
