@@ -124,6 +124,8 @@ class BadInputTest extends ApiTestBase {
         c("POST", "/contacts/search", "{\"query\":{\"operator\":\"OR\",\"value\":[{\"field\":\"role\",\"operator\":\"=\",\"value\":\"user\"},{\"field\":\"nope\",\"operator\":\"=\",\"value\":1}]}}", 400, P, "query.value[1].field"),
         c("POST", "/contacts/search", "{\"query\":{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"soon\"}}", 400, P, "query.value"),
         new Case("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}", Who.WORKSPACE, Map.of("Tally-Min-Position", "-1"), 400, P, "Tally-Min-Position"),
+        c("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"sort\":{\"field\":\"email\"}}", 400, P, "sort.field"),
+        c("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"sort\":{\"field\":\"created_at\",\"order\":\"desc\"}}", 400, "invalid_sort_order", "sort.order"),
         // admin
         as(Who.ADMIN, "POST", "/admin/workspaces", "{}", 400, NF, "name"),
         as(Who.ADMIN, "POST", "/admin/workspaces", "{\"name\":\"\"}", 400, P, "name"),

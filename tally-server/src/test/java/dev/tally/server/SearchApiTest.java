@@ -116,6 +116,27 @@ class SearchApiTest extends ApiTestBase {
   }
 
   @Test
+  void sortsByANumberWithContactsWithoutOneLast() {
+    long p = 0;
+    String none = createContact("{\"email\":\"none@example.com\"}");
+    for (int seats : new int[] {5, 1, 3}) {
+      p = post("/contacts", "{\"email\":\"s" + seats + "@example.com\",\"custom_attributes\":{\"seats\":" + seats + "}}").position();
+    }
+    List<String> emails = new ArrayList<>();
+    String after = null;
+    do {
+      String pagination = after == null ? "{\"per_page\":1}" : "{\"per_page\":1,\"starting_after\":\"" + after + "\"}";
+      TallyHttp.Res r = search("{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"},"
+          + "\"sort\":{\"field\":\"custom_attributes.seats\",\"order\":\"descending\"},\"pagination\":" + pagination + "}", p);
+      assertEquals(200, r.status(), r.toString());
+      r.json().get("data").forEach(c -> emails.add(c.get("email").asText()));
+      JsonNode next = r.json().path("pages").path("next");
+      after = next.isMissingNode() ? null : next.get("starting_after").asText();
+    } while (after != null);
+    assertEquals(List.of("s5@example.com", "s3@example.com", "s1@example.com", "none@example.com"), emails, none);
+  }
+
+  @Test
   void readinessReportsTheIndex() {
     long p = post("/contacts", "{\"email\":\"r@example.com\"}").position();
     search("{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"r@example.com\"}}", p);

@@ -8,9 +8,16 @@ import dev.tally.core.query.Query;
  */
 public record SearchRequest(long workspaceId, Query query, Sort sort, int limit, Cursor after, long nowSeconds) {
 
-  /** Sort by a numeric or date field (or id), ascending or descending; ties broken by id. */
+  /** Sort by a numeric or date field (or id), ascending or descending; ties broken by id; contacts without a value last. */
   public record Sort(dev.tally.core.query.Field field, boolean descending) {}
 
-  /** The sort key and id of the last hit of the previous page. */
-  public record Cursor(long sortKey, long id) {}
+  /**
+   * Where the previous page ended: its last hit's sort key (a long, or a double's bits for float
+   * fields), whether that hit had no value for the sort field, and its id.
+   */
+  public record Cursor(long sortKey, boolean missing, long id) {
+    public static Cursor afterId(long id) {
+      return new Cursor(0, false, id);
+    }
+  }
 }

@@ -130,6 +130,11 @@ public final class QueryParser {
     };
   }
 
+  /** Resolves a field name as filters do (for sorting); {@code path} names it in errors. */
+  public Field resolve(String name, String path) {
+    return field(name, path);
+  }
+
   private Field field(String name, String path) {
     if (name.equals("id")) {
       return new Field.Id();

@@ -201,19 +201,7 @@ public final class LuceneIndex implements SearchIndex {
       try {
         org.apache.lucene.search.Query q = new QueryCompiler(r.nowSeconds()).compile(r.workspaceId(), r.query());
         long total = searcher.count(q);
-        org.apache.lucene.search.Query page = q;
-        if (r.after() != null) {
-          page = new BooleanQuery.Builder().add(q, Occur.FILTER)
-              .add(LongPoint.newRangeQuery(Fields.ID, r.after().id() + 1, Long.MAX_VALUE), Occur.FILTER).build();
-        }
-        TopDocs top = searcher.search(page, r.limit() + 1, new Sort(new SortedNumericSortField(Fields.ID, SortField.Type.LONG)));
-        List<Long> ids = new ArrayList<>(Math.min(r.limit(), top.scoreDocs.length));
-        for (int i = 0; i < top.scoreDocs.length && i < r.limit(); i++) {
-          ScoreDoc sd = top.scoreDocs[i];
-          ids.add((Long) ((org.apache.lucene.search.FieldDoc) sd).fields[0]);
-        }
-        SearchRequest.Cursor next = top.scoreDocs.length > r.limit() ? new SearchRequest.Cursor(0, ids.get(ids.size() - 1)) : null;
-        return new SearchPage(ids, total, next);
+        return SortSpec.of(r.sort()).page(searcher, q, r.after(), r.limit(), total);
       } finally {
         searchers.release(searcher);
       }

@@ -128,8 +128,8 @@ final class QueryCompiler {
     return switch (op) {
       case EQ -> DoublePoint.newExactQuery(field, (Double) values.get(0));
       case IN -> DoublePoint.newSetQuery(field, values.stream().mapToDouble(v -> (Double) v).toArray());
-      case LT -> DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, Math.nextDown((Double) values.get(0)));
-      case GT -> DoublePoint.newRangeQuery(field, Math.nextUp((Double) values.get(0)), Double.POSITIVE_INFINITY);
+      case LT -> DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, DoublePoint.nextDown((Double) values.get(0)));
+      case GT -> DoublePoint.newRangeQuery(field, DoublePoint.nextUp((Double) values.get(0)), Double.POSITIVE_INFINITY);
       case LE -> DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, (Double) values.get(0));
       case GE -> DoublePoint.newRangeQuery(field, (Double) values.get(0), Double.POSITIVE_INFINITY);
       default -> throw new IllegalArgumentException(op + " on a float");

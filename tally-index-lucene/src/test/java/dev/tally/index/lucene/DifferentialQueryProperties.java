@@ -81,22 +81,60 @@ class DifferentialQueryProperties {
             expected.add(d.contact().id());
           }
         }
-        Set<Long> actual = new TreeSet<>();
+        SearchRequest.Sort sort = randomSort(r);
+        List<Long> actualOrder = new ArrayList<>();
         SearchRequest.Cursor after = null;
         long total = -1;
         do {
-          SearchPage page = index.search(new SearchRequest(WS, query, null, 7, after, NOW));
-          actual.addAll(page.ids());
+          SearchPage page = index.search(new SearchRequest(WS, query, sort, 1 + r.nextInt(7), after, NOW));
+          actualOrder.addAll(page.ids());
           total = page.total();
           after = page.next();
         } while (after != null);
+        Set<Long> actual = new TreeSet<>(actualOrder);
         assertEquals(expected, actual, "seed " + seed + ", query " + QueryPrinter.print(query));
+        assertEquals(actualOrder.size(), actual.size(), "a contact repeated across pages");
+        assertEquals(expectedOrder(docs, expected, sort), actualOrder, "order, seed " + seed + ", sort " + sort);
         assertEquals(expected.size(), total, "total_count, query " + QueryPrinter.print(query));
         if (query instanceof Query.Filter f && !expected.isEmpty() && expected.size() < docs.size()) {
           COVERED.put(key(f.field(), f.operator()), true);
         }
       }
     }
+  }
+
+  static SearchRequest.Sort randomSort(Random r) {
+    List<Field> sortable = new ArrayList<>();
+    for (Field f : FIELDS) {
+      boolean count = f instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT;
+      if (f instanceof Field.Id || (!count && f.type() != FieldType.STRING && f.type() != FieldType.BOOLEAN)) {
+        sortable.add(f);
+      }
+    }
+    return r.nextInt(3) == 0 ? null : new SearchRequest.Sort(sortable.get(r.nextInt(sortable.size())), r.nextBoolean());
+  }
+
+  /** The reference order: by the sort value (missing last), then by id; by id alone without a sort. */
+  static List<Long> expectedOrder(List<ContactDocument> docs, Set<Long> ids, SearchRequest.Sort sort) {
+    List<ContactDocument> hits = new ArrayList<>(docs.stream().filter(d -> ids.contains(d.contact().id())).toList());
+    java.util.Comparator<ContactDocument> byId = java.util.Comparator.comparingLong(d -> d.contact().id());
+    if (sort == null) {
+      hits.sort(byId);
+    } else if (sort.field() instanceof Field.Id) {
+      hits.sort(sort.descending() ? byId.reversed() : byId);
+    } else {
+      hits.sort((a, b) -> {
+        Object va = ReferenceEvaluator.valueOf(sort.field(), a.contact(), a.events());
+        Object vb = ReferenceEvaluator.valueOf(sort.field(), b.contact(), b.events());
+        if (va == null || vb == null) {
+          return va == null && vb == null ? byId.compare(a, b) : va == null ? 1 : -1;
+        }
+        int c = va instanceof Double da ? Double.compare(da, (Double) vb) : Long.compare((Long) va, (Long) vb);
+        c = sort.descending() ? -c : c;
+        return c != 0 ? c : byId.compare(a, b);
+      });
+    }
+    return hits.stream().map(d -> d.contact().id()).toList();
   }
 
   static String key(Field f, Operator op) {
@@ -141,7 +179,11 @@ class DifferentialQueryProperties {
     Map<String, Object> c = new LinkedHashMap<>();
     maybe(r, () -> c.put("plan", str(r)));
     maybe(r, () -> c.put("seats", boundaryLong(r)));
-    maybe(r, () -> c.put("score", r.nextBoolean() ? (double) r.nextInt(5) : r.nextDouble() * 10 - 5));
+    maybe(r, () -> c.put("score", switch (r.nextInt(4)) {
+      case 0 -> (double) r.nextInt(5);
+      case 1 -> r.nextBoolean() ? -0.0 : 0.0;
+      default -> r.nextDouble() * 10 - 5;
+    }));
     maybe(r, () -> c.put("vip", r.nextBoolean()));
     maybe(r, () -> c.put("renew_at", (long) r.nextInt(5) * 1000));
     Map<String, EventSummary> events = new HashMap<>();

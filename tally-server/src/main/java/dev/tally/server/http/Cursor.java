@@ -4,11 +4,19 @@ import dev.tally.core.TallyException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** An opaque page cursor: the last id of the page before, and that page's number. */
-record Cursor(long afterId, int page) {
+/**
+ * An opaque page cursor: where the previous page ended (its last id, and for sorted searches its
+ * last sort key and whether that contact had no value) and that page's number.
+ */
+record Cursor(long afterId, int page, long sortKey, boolean missing) {
+
+  Cursor(long afterId, int page) {
+    this(afterId, page, 0, false);
+  }
 
   String encode() {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString((afterId + ":" + page).getBytes(StandardCharsets.UTF_8));
+    String s = afterId + ":" + page + ":" + sortKey + ":" + (missing ? 1 : 0);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
   static Cursor decode(String field, String raw) {
@@ -16,12 +24,13 @@ record Cursor(long afterId, int page) {
       return new Cursor(0, 0);
     }
     try {
-      String s = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
-      int colon = s.indexOf(':');
-      long id = Long.parseLong(s.substring(0, colon));
-      int page = Integer.parseInt(s.substring(colon + 1));
-      if (id >= 0 && page >= 0) {
-        return new Cursor(id, page);
+      String[] parts = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8).split(":");
+      long id = Long.parseLong(parts[0]);
+      int page = Integer.parseInt(parts[1]);
+      long key = parts.length > 2 ? Long.parseLong(parts[2]) : 0;
+      boolean missing = parts.length > 3 && parts[3].equals("1");
+      if (id >= 0 && page >= 0 && parts.length <= 4) {
+        return new Cursor(id, page, key, missing);
       }
     } catch (RuntimeException ignored) {
       // fall through to the error

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.TallyException;
+import dev.tally.core.index.SearchRequest;
+import dev.tally.core.model.FieldType;
+import dev.tally.core.query.Field;
 import dev.tally.core.query.Query;
+import dev.tally.core.query.QueryParser;
 import dev.tally.server.search.SearchService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -37,9 +41,6 @@ final class SearchRoutes {
       if (!Set.of("query", "pagination", "sort").contains(k)) {
         throw TallyException.invalid(k, "unknown field " + TallyException.quote(k) + " in a search; expected query and pagination");
       }
-    }
-    if (body.has("sort") && !body.get("sort").isNull()) {
-      throw TallyException.invalid("sort", "sort is not supported yet: results come in contact id order");
     }
     int perPage = 50;
     Cursor cursor = new Cursor(0, 0);
@@ -83,16 +84,55 @@ final class SearchRoutes {
             + TallyException.quote(mp));
       }
     }
-    Query query = search.parse(ws, body.get("query"));
-    SearchService.Result r = search.search(ws, query, perPage, cursor.afterId(), minPosition);
+    QueryParser parser = search.parser(ws);
+    JsonNode q = body.get("query");
+    if (q == null || q.isNull()) {
+      throw new TallyException(TallyException.Kind.BAD_REQUEST, "parameter_not_found", "query", "query is required");
+    }
+    Query query = parser.parse(q);
+    SearchRequest.Sort sort = sort(parser, body.get("sort"));
+    SearchRequest.Cursor after = cursor.afterId() == 0 ? null : new SearchRequest.Cursor(cursor.sortKey(), cursor.missing(), cursor.afterId());
+    SearchService.Result r = search.search(ws, query, sort, perPage, after, minPosition);
     ObjectNode o = Json.object();
     o.put("type", "list");
     ArrayNode data = o.putArray("data");
     r.contacts().forEach(c -> data.add(ContactJson.render(c)));
     o.put("total_count", r.total());
     o.set("pages", ContactRoutes.pages(cursor.page() + 1, perPage, r.total(),
-        r.nextAfterId() == null ? null : new Cursor(r.nextAfterId(), cursor.page() + 1)));
+        r.next() == null ? null : new Cursor(r.next().id(), cursor.page() + 1, r.next().sortKey(), r.next().missing())));
     ctx.header(RequestContext.POSITION_HEADER, Long.toString(r.position()));
     RequestContext.json(ctx, 200, o);
+  }
+
+  /** Intercom's {"field", "order": "ascending"|"descending"} (default descending); numbers, dates and id. */
+  private static SearchRequest.Sort sort(QueryParser parser, JsonNode sort) {
+    if (sort == null || sort.isNull()) {
+      return null;
+    }
+    if (!sort.isObject()) {
+      throw TallyException.invalid("sort", "sort must be an object like {\"field\": \"created_at\", \"order\": \"descending\"}");
+    }
+    for (Iterator<String> it = sort.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!k.equals("field") && !k.equals("order")) {
+        throw TallyException.invalid("sort." + k, "unknown field sort." + k + "; expected field and order");
+      }
+    }
+    JsonNode f = sort.get("field");
+    if (f == null || !f.isTextual()) {
+      throw TallyException.invalid("sort.field", "sort.field must name a field, such as \"created_at\"");
+    }
+    Field field = parser.resolve(f.textValue(), "sort.field");
+    boolean countField = field instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT;
+    if (!(field instanceof Field.Id) && (countField || field.type() == FieldType.STRING || field.type() == FieldType.BOOLEAN)) {
+      throw TallyException.invalid("sort.field", "sorting by " + field.path() + " is not supported; sort by id, a number or a date");
+    }
+    JsonNode o = sort.get("order");
+    String order = o == null || o.isNull() ? "descending" : o.isTextual() ? o.textValue() : "";
+    if (!order.equals("ascending") && !order.equals("descending")) {
+      throw new TallyException(TallyException.Kind.BAD_REQUEST, "invalid_sort_order", "sort.order",
+          "Invalid sort order " + TallyException.quote(o == null ? "" : o.asText()) + ". Must be one of: ascending, descending");
+    }
+    return new SearchRequest.Sort(field, order.equals("descending"));
   }
 }

@@ -1,6 +1,5 @@
 package dev.tally.server.search;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.core.TallyException;
 import dev.tally.core.index.ContactDocument;
 import dev.tally.core.index.SearchIndex;
@@ -48,21 +47,19 @@ public final class SearchService {
     return readiness;
   }
 
-  /** One page of results: contacts in order, the total, the last id (for the next cursor) and the position searched. */
-  public record Result(List<Contact> contacts, long total, Long nextAfterId, long position) {}
+  /** One page of results: contacts in order, the total, where the next page starts (null at the end) and the position searched. */
+  public record Result(List<Contact> contacts, long total, SearchRequest.Cursor next, long position) {}
 
-  public Query parse(long workspaceId, JsonNode query) {
+  /** A parser that knows the workspace's custom attributes. */
+  public QueryParser parser(long workspaceId) {
     Map<String, FieldType> types = new HashMap<>();
     for (DataAttribute a : store.dataAttributes(workspaceId)) {
       types.put(a.name(), a.type());
     }
-    if (query == null || query.isNull()) {
-      throw new TallyException(TallyException.Kind.BAD_REQUEST, "parameter_not_found", "query", "query is required");
-    }
-    return new QueryParser(limits, types::get).parse(query);
+    return new QueryParser(limits, types::get);
   }
 
-  public Result search(long workspaceId, Query query, int perPage, long afterId, Long minPosition) {
+  public Result search(long workspaceId, Query query, SearchRequest.Sort sort, int perPage, SearchRequest.Cursor after, Long minPosition) {
     if (minPosition != null) {
       awaitPosition(minPosition);
     }
@@ -75,8 +72,7 @@ public final class SearchService {
           + String.join("; ", state.reasons()), null);
     }
     long position = index.visiblePosition();
-    SearchPage page = index.search(new SearchRequest(workspaceId, query, null, perPage,
-        afterId > 0 ? new SearchRequest.Cursor(0, afterId) : null, clock.instant().getEpochSecond()));
+    SearchPage page = index.search(new SearchRequest(workspaceId, query, sort, perPage, after, clock.instant().getEpochSecond()));
     Map<Long, Contact> byId = new HashMap<>();
     for (ContactDocument d : store.documents(page.ids())) {
       if (d.contact().workspaceId() == workspaceId) {
@@ -90,7 +86,7 @@ public final class SearchService {
         contacts.add(c);
       }
     }
-    return new Result(contacts, page.total(), page.next() == null ? null : page.next().id(), position);
+    return new Result(contacts, page.total(), page.next(), position);
   }
 
   private void awaitPosition(long position) {
