@@ -60,8 +60,13 @@ public final class Projector implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
-        if (!step()) {
+        int applied = stepCount();
+        if (applied == 0) {
           index.maybeCommit();
+        }
+        if (applied < batchSize) {
+          // Let a few more entries gather: each apply costs a searcher refresh, so applying one
+          // entry at a time under load would spend a core on refreshes. The wait bounds freshness.
           LockSupport.parkNanos(idlePoll.toNanos());
         }
         lastError = null;
@@ -77,9 +82,14 @@ public final class Projector implements AutoCloseable {
 
   /** Applies the next run of oplog entries; false when there was nothing to apply. */
   public boolean step() {
+    return stepCount() > 0;
+  }
+
+  /** Applies the next run of oplog entries and returns how many there were. */
+  private int stepCount() {
     List<OplogEntry> entries = store.oplog(index.visiblePosition(), batchSize);
     if (entries.isEmpty()) {
-      return false;
+      return 0;
     }
     Set<Long> ids = new LinkedHashSet<>();
     Map<Long, OplogEntry> lastEntry = new HashMap<>();
@@ -94,7 +104,7 @@ public final class Projector implements AutoCloseable {
     }
     long position = entries.get(entries.size() - 1).position();
     bringUpToDate(ids, lastEntry, deletedWorkspaces, position);
-    return true;
+    return entries.size();
   }
 
   /** The one path: read these ids from the store now and write what is there, or tombstones for what is gone. */

@@ -110,7 +110,10 @@ public final class LuceneIndex implements SearchIndex {
   @Override
   public synchronized void apply(IndexBatch batch) {
     try {
-      try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      // The searcher manager was refreshed at the end of the last batch, so it sees every applied version.
+      IndexSearcher current = searchers.acquire();
+      try {
+        DirectoryReader reader = (DirectoryReader) current.getIndexReader();
         Map<Long, ContactDocument> newest = new HashMap<>();
         for (ContactDocument d : batch.upserts()) {
           newest.merge(d.contact().id(), d, (a, b) -> a.contact().version() >= b.contact().version() ? a : b);
@@ -127,6 +130,8 @@ public final class LuceneIndex implements SearchIndex {
                 DocumentMapper.tombstone(del.workspaceId(), del.contactId(), del.version()));
           }
         }
+      } finally {
+        searchers.release(current);
       }
       for (long ws : batch.deletedWorkspaces()) {
         writer.deleteDocuments(new Term(Fields.WORKSPACE, Long.toString(ws)));
