@@ -119,6 +119,11 @@ public final class QueryParser {
     return new Query.Filter(field, op, List.of(value(field, op, v, vpath)), false);
   }
 
+  /** Whether the operator applies to the field's type. */
+  public static boolean allows(Field field, Operator op) {
+    return allowed(field).contains(op);
+  }
+
   private static Set<Operator> allowed(Field field) {
     if (field instanceof Field.Id) {
       return EQUALITY;

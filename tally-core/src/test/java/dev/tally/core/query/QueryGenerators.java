@@ -62,14 +62,7 @@ final class QueryGenerators {
   }
 
   static boolean allowed(Field f, Operator o) {
-    if (f instanceof Field.Id) {
-      return o == Operator.EQ || o == Operator.NE || o.isList();
-    }
-    return switch (f.type()) {
-      case STRING -> !o.isRange();
-      case BOOLEAN -> o == Operator.EQ || o == Operator.NE;
-      case INTEGER, FLOAT, DATE -> !o.isText();
-    };
+    return dev.tally.core.query.QueryParser.allows(f, o);
   }
 
   static Arbitrary<Query> queries(int depth) {

@@ -155,14 +155,7 @@ class DifferentialQueryProperties {
   }
 
   static boolean allowed(Field f, Operator o) {
-    if (f instanceof Field.Id) {
-      return o == Operator.EQ || o == Operator.NE || o.isList();
-    }
-    return switch (f.type()) {
-      case STRING -> !o.isRange();
-      case BOOLEAN -> o == Operator.EQ || o == Operator.NE;
-      case INTEGER, FLOAT, DATE -> !o.isText();
-    };
+    return dev.tally.core.query.QueryParser.allows(f, o);
   }
 
   static ContactDocument randomDoc(Random r, long id) {

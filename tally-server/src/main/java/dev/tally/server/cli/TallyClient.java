@@ -42,21 +42,8 @@ public final class TallyClient {
 
   /** Sends a request, prints the response body, and returns the exit code for its outcome. */
   public int send(String method, String path, String jsonBody) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + token).header("Accept", "application/json");
-    if (jsonBody != null) {
-      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    }
-    HttpResponse<String> r;
-    try {
-      r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException | IllegalArgumentException e) {
-      System.err.println("tally: could not reach Tally at " + url + ": " + e.getMessage() + " (is it running? --url / TALLY_URL)");
-      return ExitCodes.UNREACHABLE;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    HttpResponse<String> r = call(method, path, jsonBody);
+    if (r == null) {
       return ExitCodes.UNREACHABLE;
     }
     if (r.statusCode() >= 200 && r.statusCode() < 300) {
