@@ -14,6 +14,8 @@ import dev.tally.core.model.FieldType;
 import dev.tally.core.query.Field;
 import dev.tally.core.query.Operator;
 import dev.tally.core.query.Query;
+import dev.tally.core.query.QueryLimits;
+import dev.tally.core.query.QueryParser;
 import dev.tally.core.query.QueryPrinter;
 import dev.tally.core.query.ReferenceEvaluator;
 import dev.tally.core.query.RelativeTime;
@@ -46,6 +48,7 @@ class DifferentialQueryProperties {
   static final String ALPHABET = "aAbBé\u0130ß1@. ";
   static final List<Field> FIELDS = fields();
   static final Map<String, Boolean> COVERED = new ConcurrentHashMap<>();
+  static final QueryParser PARSER = new QueryParser(QueryLimits.DEFAULTS, ATTRS::get);
 
   static List<Field> fields() {
     List<Field> all = new ArrayList<>();
@@ -74,7 +77,8 @@ class DifferentialQueryProperties {
     try (LuceneIndex index = LuceneIndex.open(new ByteBuffersDirectory(), 1000)) {
       index.apply(new IndexBatch(docs, List.of(), List.of(), 1));
       for (int q = 0; q < 25; q++) {
-        Query query = randomQuery(r, docs, 1 + r.nextInt(3));
+        // Mostly shallow queries; one in ten nests to the parser's bound (10 levels) with narrow groups.
+        Query query = r.nextInt(10) == 0 ? deepQuery(r, docs, QueryLimits.DEFAULTS.maxDepth()) : randomQuery(r, docs, 1 + r.nextInt(3));
         Set<Long> expected = new TreeSet<>();
         for (ContactDocument d : docs) {
           if (ReferenceEvaluator.matches(query, d.contact(), d.events(), NOW)) {
@@ -223,6 +227,24 @@ class DifferentialQueryProperties {
     return new Query.Group(r.nextBoolean() ? Query.Logic.AND : Query.Logic.OR, children);
   }
 
+  /** A query exactly {@code depth} levels deep (groups of one or two), which the parser must accept. */
+  static Query deepQuery(Random r, List<ContactDocument> docs, int depth) {
+    if (depth == 1) {
+      return randomFilter(r, docs);
+    }
+    List<Query> children = new ArrayList<>();
+    children.add(deepQuery(r, docs, depth - 1));
+    if (r.nextBoolean()) {
+      children.add(randomFilter(r, docs));
+    }
+    Query g = new Query.Group(r.nextBoolean() ? Query.Logic.AND : Query.Logic.OR, children);
+    if (depth == QueryLimits.DEFAULTS.maxDepth()) {
+      // The printed form parses back at the bound: the limit admits exactly what it says.
+      assertEquals(g, PARSER.parse(QueryPrinter.print(g)));
+    }
+    return g;
+  }
+
   static Query randomFilter(Random r, List<ContactDocument> docs) {
     Field f = FIELDS.get(r.nextInt(FIELDS.size()));
     List<Operator> ops = new ArrayList<>();
@@ -268,8 +290,13 @@ class DifferentialQueryProperties {
       case BOOLEAN -> r.nextBoolean();
       case INTEGER -> boundaryLong(r);
       case FLOAT -> (double) (r.nextInt(7) - 3);
-      case DATE -> r.nextInt(4) == 0 ? new RelativeTime(-(long) r.nextInt(200_000), "now-" + r.nextInt(3) + "d")
-          : NOW - r.nextInt(200_000);
+      case DATE -> {
+        if (r.nextInt(4) == 0) {
+          long hours = r.nextInt(60);
+          yield new RelativeTime(-hours * 3600, "now-" + hours + "h");
+        }
+        yield NOW - r.nextInt(200_000);
+      }
     };
   }
 }
