@@ -128,13 +128,15 @@ final class SqliteWriteTx implements WriteTx {
   @Override
   public Contact createContact(long ws, ContactPatch patch) {
     try {
-      requireWorkspace(ws);
+      // Counting first also checks that the workspace exists (a failure later undoes it).
+      if (update("UPDATE workspaces SET contact_count = contact_count + 1 WHERE id = ?", ws) == 0) {
+        throw TallyException.notFound("workspace", Ids.format(ws));
+      }
       Map<String, Object> custom = CustomAttributeTyping.resolve(patch.custom(), definitions(ws));
-      long id = insert("INSERT INTO contacts (workspace_id, version, doc) VALUES (?, 1, '{}') RETURNING id", ws);
-      Contact created = patch.applyTo(new Contact(id, ws, 0, Map.of(), Map.of()), 1, now, custom);
+      Contact draft = patch.applyTo(new Contact(0, ws, 0, Map.of(), Map.of()), 1, now, custom);
+      long id = insert("INSERT INTO contacts (workspace_id, version, doc) VALUES (?, 1, ?) RETURNING id", ws, ContactCodec.encode(draft));
+      Contact created = new Contact(id, ws, 1, draft.fields(), draft.custom());
       claimIdentities(created, null);
-      update("UPDATE contacts SET doc = ? WHERE id = ?", ContactCodec.encode(created), id);
-      update("UPDATE workspaces SET contact_count = contact_count + 1 WHERE id = ?", ws);
       oplog(ws, OplogEntry.CONTACT, id, 1, OplogEntry.CREATE);
       return created;
     } catch (SQLException e) {
