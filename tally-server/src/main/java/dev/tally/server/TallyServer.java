@@ -109,6 +109,11 @@ public final class TallyServer implements AutoCloseable {
         : Path.of(raw);
   }
 
+  /** The oplog position searches can already see (for freshness measurements). */
+  public long searchablePosition() {
+    return indexes.serving().visiblePosition();
+  }
+
   public IndexReadiness readiness() {
     return readiness;
   }
