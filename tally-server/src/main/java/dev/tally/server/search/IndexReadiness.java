@@ -38,6 +38,8 @@ public final class IndexReadiness implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile State current;
+  /** Everything committed before this start must be searchable before the index is ready. */
+  private final long startHead;
 
   public IndexReadiness(Store store, SearchIndex index, Projector projector, Duration maxLag, InstantSource clock) {
     this.store = store;
@@ -46,6 +48,7 @@ public final class IndexReadiness implements AutoCloseable {
     this.maxLag = maxLag;
     this.clock = clock;
     this.current = new State(false, List.of("index: not checked yet"), 0, 0, 0, 0, 0, List.of());
+    this.startHead = store.head();
     this.thread = Thread.ofPlatform().name("tally-index-readiness").daemon(true).unstarted(this::loop);
   }
 
@@ -95,6 +98,11 @@ public final class IndexReadiness implements AutoCloseable {
         reasons.add("index is " + lag + " oplog positions (" + lagSeconds + " s) behind the store, more than the allowed "
             + maxLag.toSeconds() + " s; the projector is catching up");
       }
+    }
+    if (visible < startHead) {
+      // A lost or stale index replays the oplog; recent entries must not make a half-filled index look current.
+      reasons.add("index is catching up with what the store held when Tally started: position " + visible + " of " + startHead
+          + "; searches wait until it has");
     }
     String error = projector.lastError();
     if (error != null) {
