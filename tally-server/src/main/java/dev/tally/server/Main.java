@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
     description = "Tally: a self-hosted customer data and messaging core with an Intercom-shaped API.",
     subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class,
-        Main.ImportCmd.class, Main.ExportCmd.class,
+        Main.ImportCmd.class, Main.ExportCmd.class, Main.BackupCmd.class,
         Main.SettingsCmd.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:ran and found a problem", "2:bad usage or configuration", "3:could not reach or open Tally"})
@@ -351,6 +351,29 @@ public final class Main implements Runnable {
     @Override
     public Integer call() {
       return ImportExport.export(target.client(spec), file);
+    }
+  }
+
+  @Command(name = "backup", mixinStandardHelpOptions = true,
+      description = "Take a consistent online copy of the store (SQLite's backup API), also while a Tally serves --data.")
+  static final class BackupCmd implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "The data directory whose store to copy.")
+    Path data;
+
+    @Parameters(paramLabel = "OUT", description = "Where to write the copy (a SQLite file; restore it as <data>/tally.db).")
+    Path out;
+
+    @Override
+    public Integer call() {
+      try {
+        dev.tally.store.sqlite.SqliteBackup.backup(data.resolve("tally.db"), out);
+        System.err.println("backed up " + data.resolve("tally.db") + " to " + out + "; to restore, put it at <data>/tally.db of a "
+            + "stopped Tally (the index is rebuilt from it on start)");
+        return ExitCodes.OK;
+      } catch (dev.tally.core.TallyException e) {
+        System.err.println("tally: " + e.getMessage());
+        return e.kind() == dev.tally.core.TallyException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.UNREACHABLE;
+      }
     }
   }
 
