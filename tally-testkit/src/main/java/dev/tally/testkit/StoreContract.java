@@ -377,6 +377,20 @@ public abstract class StoreContract {
   }
 
   @Test
+  void documentsAreReadInBulkWithTheirEventSummaries() {
+    Contact a = create(ws, "{\"external_id\":\"a\"}");
+    Contact b = create(other, "{\"external_id\":\"b\"}");
+    Contact c = create(ws, "{\"external_id\":\"c\"}");
+    store.write(tx -> tx.recordEvent(ws, EventInput.parse(json("{\"event_name\":\"x\",\"created_at\":5,\"user_id\":\"c\"}"))));
+    var all = store.documentsAfter(0, 10);
+    assertEquals(List.of(a.id(), b.id(), c.id()), all.stream().map(d -> d.contact().id()).toList());
+    assertEquals(1, all.get(2).events().get("x").count());
+    assertEquals(2, all.get(2).contact().version());
+    assertEquals(List.of(c.id()), store.documentsAfter(b.id(), 10).stream().map(d -> d.contact().id()).toList());
+    assertEquals(store.documents(List.of(c.id())), store.documentsAfter(b.id(), 1));
+  }
+
+  @Test
   void everythingSurvivesAReopen() {
     Contact c = create(ws, "{\"email\":\"durable@example.com\",\"custom_attributes\":{\"n\":1}}");
     long head = store.head();

@@ -18,6 +18,13 @@ public interface SearchIndex extends AutoCloseable {
 
   void apply(IndexBatch batch);
 
+  /**
+   * Adds current documents to an index that is being built and not yet searched (a rebuild before
+   * its catch-up): no version checks, no searcher refresh, safe to call from several threads. The
+   * catch-up that follows goes through {@link #apply} and so restores every guarantee.
+   */
+  void load(java.util.List<ContactDocument> documents);
+
   /** Makes what has been applied durable, with its position, when the commit interval has passed. */
   void maybeCommit();
 

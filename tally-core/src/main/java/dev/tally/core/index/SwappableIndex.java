@@ -45,6 +45,11 @@ public final class SwappableIndex implements SearchIndex {
   }
 
   @Override
+  public void load(java.util.List<ContactDocument> documents) {
+    throw new UnsupportedOperationException("the serving index is only written through apply");
+  }
+
+  @Override
   public void maybeCommit() {
     synchronized (lock) {
       delegate.maybeCommit();

@@ -5,9 +5,7 @@ import dev.tally.core.index.SwappableIndex;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Store;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,21 +39,62 @@ public final class Rebuild {
 
   /** Fills {@code fresh} from the store and brings it up to the oplog head; returns the position reached. */
   public long fill(SearchIndex fresh, Progress progress) {
+    return fill(fresh, progress, 1);
+  }
+
+  /**
+   * Fills {@code fresh} with {@code threads} indexing threads fed by one reader of the store, then
+   * catches up from the oplog position noted before the first read.
+   */
+  public long fill(SearchIndex fresh, Progress progress, int threads) {
     long start = store.head();
     progress.total = store.workspaces().stream().mapToLong(w -> store.contactCount(w.id())).sum();
-    Projector projector = new Projector(store, fresh, Duration.ofMillis(10), batchSize);
-    long after = 0;
-    while (true) {
-      List<Long> ids = store.contactIds(after, batchSize);
-      if (ids.isEmpty()) {
-        break;
-      }
-      // Position 0 for the bulk: the index must not claim a position before the catch-up below.
-      projector.bringUpToDate(new LinkedHashSet<>(ids), Map.of(), List.of(), 0);
-      progress.documents.addAndGet(ids.size());
-      after = ids.get(ids.size() - 1);
+    java.util.concurrent.BlockingQueue<List<dev.tally.core.index.ContactDocument>> queue = new java.util.concurrent.ArrayBlockingQueue<>(threads * 2);
+    List<dev.tally.core.index.ContactDocument> end = List.of();
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> indexers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      indexers.add(Thread.ofPlatform().name("tally-rebuild-indexer-" + t).start(() -> {
+        try {
+          for (List<dev.tally.core.index.ContactDocument> batch = queue.take(); batch != end; batch = queue.take()) {
+            fresh.load(batch);
+            progress.documents.addAndGet(batch.size());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          failed.compareAndSet(null, e);
+          queue.clear();
+        }
+      }));
     }
+    try {
+      long after = 0;
+      while (failed.get() == null) {
+        List<dev.tally.core.index.ContactDocument> docs = store.documentsAfter(after, batchSize);
+        if (docs.isEmpty()) {
+          break;
+        }
+        queue.put(docs);
+        after = docs.get(docs.size() - 1).contact().id();
+      }
+      for (int t = 0; t < threads; t++) {
+        queue.put(end);
+      }
+      for (Thread t : indexers) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      indexers.forEach(Thread::interrupt);
+      throw new IllegalStateException("the rebuild was interrupted", e);
+    }
+    if (failed.get() != null) {
+      throw failed.get();
+    }
+    // The catch-up goes through apply: versions checked, tombstones written, searcher refreshed.
     fresh.apply(new dev.tally.core.index.IndexBatch(List.of(), List.of(), List.of(), start));
+    Projector projector = new Projector(store, fresh, Duration.ofMillis(10), batchSize);
     while (projector.step()) {
       // catching up from the position noted before the bulk load
     }

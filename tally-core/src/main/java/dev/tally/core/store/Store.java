@@ -94,6 +94,9 @@ public interface Store extends AutoCloseable {
   /** Contact ids of every workspace in id order after {@code afterId}, for rebuilding the index. */
   List<Long> contactIds(long afterId, int limit);
 
+  /** The documents of every workspace in id order after {@code afterId}, read as one snapshot, for bulk loads. */
+  List<ContactDocument> documentsAfter(long afterId, int limit);
+
   /** Null when the store can serve; otherwise why not, in words for an operator. */
   String unhealthyReason();
 

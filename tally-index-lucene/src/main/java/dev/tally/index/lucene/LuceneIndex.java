@@ -147,6 +147,17 @@ public final class LuceneIndex implements SearchIndex {
   }
 
   @Override
+  public void load(List<ContactDocument> documents) {
+    try {
+      for (ContactDocument d : documents) {
+        writer.updateDocument(new Term(Fields.DOC_ID, Long.toString(d.contact().id())), DocumentMapper.live(d));
+      }
+    } catch (IOException e) {
+      throw TallyException.unavailable("index_write_failed", "the index could not load documents: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public synchronized void maybeCommit() {
     if (uncommittedPosition != appliedPosition && System.nanoTime() - lastCommit >= commitIntervalNanos) {
       try {

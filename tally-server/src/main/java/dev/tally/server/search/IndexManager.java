@@ -72,7 +72,7 @@ public final class IndexManager implements AutoCloseable {
     LuceneIndex fresh = LuceneIndex.open(generations.dir(next), COMMIT_INTERVAL_MILLIS);
     Rebuild rebuild = new Rebuild(store, 1000);
     try {
-      rebuild.fill(fresh, p);
+      rebuild.fill(fresh, p, Math.max(1, Runtime.getRuntime().availableProcessors()));
       SearchIndex old = rebuild.swapIn(serving, fresh);
       fresh.commit();
       generations.switchTo(next);
@@ -111,7 +111,7 @@ public final class IndexManager implements AutoCloseable {
     int current = gens.current();
     int next = gens.prepareNext();
     try (LuceneIndex fresh = LuceneIndex.open(gens.dir(next), COMMIT_INTERVAL_MILLIS)) {
-      new Rebuild(store, 1000).fill(fresh, p);
+      new Rebuild(store, 1000).fill(fresh, p, Math.max(1, Runtime.getRuntime().availableProcessors()));
       fresh.commit();
     }
     gens.switchTo(next);

@@ -80,6 +80,32 @@ final class SqliteReads {
     return out;
   }
 
+  static List<ContactDocument> documentsAfter(Sql db, long afterId, int limit) throws SQLException {
+    List<Contact> contacts = new ArrayList<>(limit);
+    try (ResultSet rs = db.prepare("SELECT id, workspace_id, version, doc FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit)
+        .executeQuery()) {
+      while (rs.next()) {
+        contacts.add(ContactCodec.decode(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+      }
+    }
+    if (contacts.isEmpty()) {
+      return List.of();
+    }
+    Map<Long, Map<String, EventSummary>> events = new HashMap<>();
+    try (ResultSet rs = db.prepare("SELECT contact_id, name, count, first_at, last_at FROM event_summaries WHERE contact_id BETWEEN ? AND ?",
+        contacts.get(0).id(), contacts.get(contacts.size() - 1).id()).executeQuery()) {
+      while (rs.next()) {
+        events.computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
+            .put(rs.getString(2), new EventSummary(rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+      }
+    }
+    List<ContactDocument> out = new ArrayList<>(contacts.size());
+    for (Contact c : contacts) {
+      out.add(new ContactDocument(c, events.getOrDefault(c.id(), Map.of())));
+    }
+    return out;
+  }
+
   static List<Long> contactIds(Sql db, long afterId, int limit) throws SQLException {
     List<Long> out = new ArrayList<>();
     try (ResultSet rs = db.prepare("SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit).executeQuery()) {

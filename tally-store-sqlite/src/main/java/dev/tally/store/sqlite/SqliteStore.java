@@ -253,6 +253,19 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public List<ContactDocument> documentsAfter(long afterId, int limit) {
+    return read("read documents", db -> {
+      db.connection().setAutoCommit(false);
+      try {
+        return SqliteReads.documentsAfter(db, afterId, limit);
+      } finally {
+        db.connection().rollback();
+        db.connection().setAutoCommit(true);
+      }
+    });
+  }
+
+  @Override
   public List<Long> contactIds(long afterId, int limit) {
     return read("list contact ids", db -> SqliteReads.contactIds(db, afterId, limit));
   }
