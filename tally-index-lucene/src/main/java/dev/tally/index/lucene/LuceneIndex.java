@@ -216,8 +216,12 @@ public final class LuceneIndex implements SearchIndex {
       IndexSearcher searcher = searchers.acquire();
       try {
         org.apache.lucene.search.Query q = new QueryCompiler(r.nowSeconds()).compile(r.workspaceId(), r.query());
+        SortSpec spec = SortSpec.of(r.sort());
+        if (r.after() == null && spec.byIdOnly()) {
+          return spec.firstPageById(searcher, q, r.limit()); // one pass counts and collects the first page
+        }
         long total = searcher.count(q);
-        return SortSpec.of(r.sort()).page(searcher, q, r.after(), r.limit(), total);
+        return spec.page(searcher, q, r.after(), r.limit(), total);
       } finally {
         searchers.release(searcher);
       }

@@ -44,6 +44,18 @@ final class SortSpec {
     return sort == null ? new SortSpec(null, false) : new SortSpec(sort.field(), sort.descending());
   }
 
+  boolean byIdOnly() {
+    return field == null || field instanceof Field.Id;
+  }
+
+  /** The first page in id order and the exact total, counted while collecting (one pass over the matches). */
+  SearchPage firstPageById(IndexSearcher searcher, Query q, int limit) throws IOException {
+    boolean desc = field != null && descending;
+    TopDocs top = searcher.search(q, new org.apache.lucene.search.TopFieldCollectorManager(new Sort(idSort(desc)), limit + 1, null,
+        Integer.MAX_VALUE, searcher.getSlices().length > 1));
+    return result(ids(top), limit, top.totalHits.value, id -> SearchRequest.Cursor.afterId(id));
+  }
+
   SearchPage page(IndexSearcher searcher, Query q, SearchRequest.Cursor after, int limit, long total) throws IOException {
     if (field == null || field instanceof Field.Id) {
       boolean desc = field != null && descending;
