@@ -8,7 +8,6 @@ import dev.tally.core.store.Written;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -266,10 +265,9 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
+  /** Transaction control, through the statement cache: these few statements run for every write. */
   private void exec(String sql) throws SQLException {
-    try (Statement s = conn.createStatement()) {
-      s.execute(sql);
-    }
+    db.prepare(sql).execute();
   }
 
   private void rollbackQuietly() {
