@@ -18,7 +18,7 @@ import org.sqlite.SQLiteException;
  * pragmas of Tally's store (WAL, synchronous=FULL, busy_timeout=5000, foreign_keys, secure_delete).
  * No HTTP, no JSON parsing, no identities or oplog: only SQLite and the fsync.
  */
-final class BareSqliteTarget implements WriteTarget {
+final class BareSqliteTarget implements LoadTarget {
   private static final String UPSERT =
       "INSERT INTO contacts (external_id, doc) VALUES (?, ?) ON CONFLICT (external_id) DO UPDATE SET doc = excluded.doc";
 
@@ -83,7 +83,7 @@ final class BareSqliteTarget implements WriteTarget {
     PreparedStatement upsert = conn.prepareStatement(UPSERT);
     return new Session() {
       @Override
-      public void write(long n) throws SQLException {
+      public void call(long n) throws SQLException {
         upsert.setString(1, ContactBodies.externalId(n));
         upsert.setString(2, ContactBodies.json(n));
         while (true) {

@@ -6,20 +6,27 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The command line of {@code bin/bench writes}. */
-record BenchOptions(Duration window, Duration warmup, List<Integer> clients, Path out, Path workDir) {
+record BenchOptions(Duration window, Duration warmup, Duration jitWarmup, List<Integer> clients, boolean breakdown, Path out,
+    Path workDir) {
   static final String USAGE = """
-      usage: bin/bench writes [--seconds N] [--warmup N] [--clients 1,8] [--out FILE] [--dir DIR]
-        --seconds N    measured seconds per run (default 10)
-        --warmup N     warm-up seconds before each measured run (default 2)
-        --clients L    comma-separated client counts (default 1,8)
-        --out FILE     also write the results as a Markdown snippet to FILE
-        --dir DIR      where the temporary data directories go (default: java.io.tmpdir); both sides use it,
-                       so both fsync to the same file system""";
+      usage: bin/bench writes [--seconds N] [--warmup N] [--jit-warmup N] [--clients 1,8] [--breakdown] [--out FILE] [--dir DIR]
+        --seconds N     measured seconds per run (default 10)
+        --warmup N      unmeasured seconds at the start of each run, same load (default 2)
+        --jit-warmup N  seconds of API writes on a throwaway Tally before anything is measured, so that the
+                        JIT has compiled the request path as in a long-running server (default 40; on 2 CPUs,
+                        15 s left the 1-client figure at half its steady value)
+        --clients L     comma-separated client counts (default 1,8)
+        --breakdown     also measure Tally's store without HTTP and a no-op HTTP request, to show where time goes
+        --out FILE      also write the results as Markdown to FILE
+        --dir DIR       where the temporary data directories go (default: java.io.tmpdir); both sides use it,
+                        so both fsync to the same file system""";
 
   static BenchOptions parse(String[] args) {
     Duration window = Duration.ofSeconds(10);
     Duration warmup = Duration.ofSeconds(2);
+    Duration jitWarmup = Duration.ofSeconds(40);
     List<Integer> clients = List.of(1, 8);
+    boolean breakdown = false;
     Path out = null;
     Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
     for (int i = 0; i < args.length; i++) {
@@ -27,20 +34,25 @@ record BenchOptions(Duration window, Duration warmup, List<Integer> clients, Pat
       if (flag.equals("--help") || flag.equals("-h")) {
         throw new UsageException(null);
       }
+      if (flag.equals("--breakdown")) {
+        breakdown = true;
+        continue;
+      }
       if (i + 1 >= args.length) {
-        throw new UsageException(flag + " needs a value");
+        throw new UsageException(flag.startsWith("--") ? flag + " needs a value" : "unexpected argument " + flag);
       }
       String value = args[++i];
       switch (flag) {
         case "--seconds" -> window = Duration.ofSeconds(positive(flag, value));
         case "--warmup" -> warmup = Duration.ofSeconds(nonNegative(flag, value));
+        case "--jit-warmup" -> jitWarmup = Duration.ofSeconds(nonNegative(flag, value));
         case "--clients" -> clients = Arrays.stream(value.split(",")).map(v -> positive(flag, v.trim())).toList();
         case "--out" -> out = Path.of(value);
         case "--dir" -> workDir = Path.of(value);
         default -> throw new UsageException("unknown option " + flag);
       }
     }
-    return new BenchOptions(window, warmup, clients, out, workDir);
+    return new BenchOptions(window, warmup, jitWarmup, clients, breakdown, out, workDir);
   }
 
   private static int positive(String flag, String value) {
@@ -52,15 +64,16 @@ record BenchOptions(Duration window, Duration warmup, List<Integer> clients, Pat
   }
 
   private static int nonNegative(String flag, String value) {
+    int n;
     try {
-      int n = Integer.parseInt(value);
-      if (n < 0) {
-        throw new UsageException(flag + " must not be negative");
-      }
-      return n;
+      n = Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new UsageException(flag + " takes a whole number, not " + value);
     }
+    if (n < 0) {
+      throw new UsageException(flag + " must not be negative");
+    }
+    return n;
   }
 
   /** A bad command line: the message (null for --help) and the usage go to standard error. */

@@ -3,24 +3,26 @@ package dev.tally.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Drives a target with N closed-loop clients: each thread writes, waits for the durable answer,
- * and writes again. A warm-up (JIT, caches, connection set-up) runs first with the same load, then
- * only writes that both start and finish inside the measured window count.
+ * Drives a target with N closed-loop clients: each thread calls, waits for the (durable) answer,
+ * and calls again. A warm-up (caches, connections, the WAL file) runs first with the same load,
+ * then only calls that both start and finish inside the measured window count.
  */
 final class LoadRunner {
   private LoadRunner() {}
 
-  static Measurement run(WriteTarget target, int clients, Duration warmup, Duration window) throws Exception {
+  static Measurement run(LoadTarget target, int clients, Duration warmup, Duration window) throws Exception {
     AtomicLong nextContact = new AtomicLong(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch sessionsOpen = new CountDownLatch(clients);
     CountDownLatch go = new CountDownLatch(1);
+    CountDownLatch cpuRead = new CountDownLatch(1);  // clients keep their threads (and CPU counters) until then
     long[] clock = new long[2];  // measureStart, measureEnd (nanoTime); written before go.countDown()
     List<LatencyLog> logs = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
@@ -29,7 +31,7 @@ final class LoadRunner {
       logs.add(log);
       threads.add(Thread.ofPlatform().name("bench-client-" + i).start(() -> {
         boolean opened = false;
-        try (WriteTarget.Session session = target.openSession()) {
+        try (LoadTarget.Session session = target.openSession()) {
           opened = true;
           sessionsOpen.countDown();
           go.await();
@@ -41,12 +43,13 @@ final class LoadRunner {
             if (t0 >= end) {
               break;
             }
-            session.write(n);
+            session.call(n);
             long t1 = System.nanoTime();
             if (t0 >= measureStart && t1 <= end) {
               log.add(t1 - t0);
             }
           }
+          cpuRead.await();
         } catch (Throwable t) {
           failure.compareAndSet(null, t);
           if (!opened) {
@@ -62,6 +65,10 @@ final class LoadRunner {
     go.countDown();
     sleepUntil(Math.min(clock[0], clock[1]));
     long retriesBefore = target.busyRetries();
+    CpuByThread cpuBefore = CpuByThread.now();
+    sleepUntil(clock[1]);
+    Map<String, Long> cpu = CpuByThread.now().since(cpuBefore);
+    cpuRead.countDown();
     for (Thread t : threads) {
       t.join();
     }
@@ -71,7 +78,7 @@ final class LoadRunner {
       throw new IllegalStateException(target.name() + " failed with " + clients + " client(s): " + t, t);
     }
     long[] sorted = LatencyLog.sortedUnion(logs);
-    return new Measurement(target.name(), clients, sorted.length, window.toNanos() / 1e9, sorted, retriesInWindow);
+    return new Measurement(target.name(), clients, sorted.length, window.toNanos() / 1e9, sorted, retriesInWindow, cpu);
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -1,17 +1,31 @@
 package dev.tally.bench;
 
+import java.util.Map;
+
 /**
  * What one target did with a given number of clients during the measured window.
  *
- * @param writes      writes that started and finished inside the window
+ * @param calls       calls that started and finished inside the window
  * @param seconds     the window's length
  * @param sortedNanos their latencies, ascending
- * @param busyRetries writes retried after SQLITE_BUSY (bare loop only)
+ * @param busyRetries calls retried after SQLITE_BUSY inside the window (bare loop only)
+ * @param cpuNanos    CPU time spent in the window, by thread group ({@link CpuByThread})
  */
-record Measurement(String target, int clients, long writes, double seconds, long[] sortedNanos, long busyRetries) {
+record Measurement(String target, int clients, long calls, double seconds, long[] sortedNanos, long busyRetries,
+    Map<String, Long> cpuNanos) {
 
-  double writesPerSecond() {
-    return writes / seconds;
+  /** CPU milliseconds per call of one thread group. */
+  double cpuMillisPerCall(String group) {
+    return cpuNanos.getOrDefault(group, 0L) / 1e6 / Math.max(1, calls);
+  }
+
+  /** Share of the machine's CPUs used in the window. */
+  double cpuShare() {
+    return cpuNanos.getOrDefault(CpuByThread.TOTAL, 0L) / (seconds * 1e9 * Runtime.getRuntime().availableProcessors());
+  }
+
+  double perSecond() {
+    return calls / seconds;
   }
 
   double p50Millis() {

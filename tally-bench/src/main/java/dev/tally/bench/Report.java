@@ -1,64 +1,114 @@
 package dev.tally.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The results side by side, as a terminal table and as Markdown, with the goals checked. */
+/** The results side by side, with the goals checked; as terminal tables and as Markdown. */
 final class Report {
   /** Tally's writes/s over the bare loop's must reach these, by client count (group commit should win at 8). */
   static final Map<Integer, Double> GOALS = Map.of(1, 0.5, 8, 1.0);
 
-  /** Tally and the bare loop at one client count. */
-  record Row(Measurement tally, Measurement bare) {
-    int clients() {
-      return tally.clients();
-    }
-
+  /** Everything measured at one client count; {@code store} and {@code noop} are null without --breakdown. */
+  record ClientRun(int clients, Measurement api, Measurement bare, Measurement store, Measurement noop) {
     double ratio() {
-      return tally.writesPerSecond() / bare.writesPerSecond();
+      return api.perSecond() / bare.perSecond();
     }
 
     String goal() {
-      Double goal = GOALS.get(clients());
+      Double goal = GOALS.get(clients);
       if (goal == null) {
         return "-";
       }
-      return String.format(Locale.ROOT, ">= %.1fx %s", goal, ratio() >= goal ? "met" : "NOT met");
+      return String.format(Locale.ROOT, ">= %.1fx: %s", goal, ratio() >= goal ? "met" : "NOT met");
     }
   }
 
-  private final List<Row> rows;
+  private final List<ClientRun> runs;
 
-  Report(List<Row> rows) {
-    this.rows = rows;
+  Report(List<ClientRun> runs) {
+    this.runs = runs;
+  }
+
+  /** Tally's API against the bare loop: the question. */
+  Table comparison() {
+    Table t = new Table("clients", "Tally writes/s", "Tally p50 ms", "Tally p99 ms", "bare writes/s", "bare p50 ms", "bare p99 ms",
+        "bare busy retries", "Tally / bare", "goal");
+    for (ClientRun r : runs) {
+      t.row(Integer.toString(r.clients()), rate(r.api()), millis(r.api().p50Millis()), millis(r.api().p99Millis()), rate(r.bare()),
+          millis(r.bare().p50Millis()), millis(r.bare().p99Millis()), Long.toString(r.bare().busyRetries()),
+          String.format(Locale.ROOT, "%.2fx", r.ratio()), r.goal());
+    }
+    return t;
+  }
+
+  /** Where Tally's time goes: a no-op HTTP request, the store alone, the whole API, and the bare floor. */
+  Table breakdown() {
+    Table t = new Table("clients", "HTTP no-op req/s (p50 ms)", "Tally API writes/s (p50 ms)", "Tally store only writes/s (p50 ms)",
+        "bare writes/s (p50 ms)", "store only / bare");
+    for (ClientRun r : runs) {
+      t.row(Integer.toString(r.clients()), rateAndP50(r.noop()), rateAndP50(r.api()), rateAndP50(r.store()), rateAndP50(r.bare()),
+          String.format(Locale.ROOT, "%.2fx", r.store().perSecond() / r.bare().perSecond()));
+    }
+    return t;
+  }
+
+  /**
+   * CPU milliseconds per call by thread group (see {@link CpuByThread}): client and server share the
+   * machine, so this is where its capacity goes.
+   */
+  Table cpu() {
+    List<String> headers = new ArrayList<>(List.of("clients", "run", "CPUs busy"));
+    CpuByThread.GROUPS.forEach(g -> headers.add(g.getKey()));
+    headers.add(CpuByThread.OTHER);
+    headers.add(CpuByThread.TOTAL);
+    Table t = new Table(headers.toArray(String[]::new));
+    for (ClientRun r : runs) {
+      for (Measurement m : List.of(r.noop(), r.api(), r.store(), r.bare())) {
+        List<String> cells = new ArrayList<>(List.of(Integer.toString(r.clients()), m.target(),
+            String.format(Locale.ROOT, "%.0f%%", 100 * m.cpuShare())));
+        CpuByThread.GROUPS.forEach(g -> cells.add(millis3(m.cpuMillisPerCall(g.getKey()))));
+        cells.add(millis3(m.cpuMillisPerCall(CpuByThread.OTHER)));
+        cells.add(millis3(m.cpuMillisPerCall(CpuByThread.TOTAL)));
+        t.row(cells.toArray(String[]::new));
+      }
+    }
+    return t;
+  }
+
+  boolean hasBreakdown() {
+    return runs.stream().allMatch(r -> r.store() != null && r.noop() != null);
+  }
+
+  private boolean hasCpu() {
+    return runs.stream().noneMatch(r -> r.api().cpuNanos().isEmpty());
   }
 
   String text() {
-    StringBuilder sb = new StringBuilder();
-    String header = "%7s | %11s %8s %8s | %11s %8s %8s %7s | %10s | %s%n";
-    String row = "%7d | %11.0f %8.2f %8.2f | %11.0f %8.2f %8.2f %7d | %9.2fx | %s%n";
-    sb.append(String.format(Locale.ROOT, header, "", "Tally", "", "", "bare JDBC", "", "", "", "", ""));
-    sb.append(String.format(Locale.ROOT, header, "clients", "writes/s", "p50 ms", "p99 ms", "writes/s", "p50 ms", "p99 ms", "busy",
-        "Tally/bare", "goal"));
-    for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, row, r.clients(), r.tally().writesPerSecond(), r.tally().p50Millis(),
-          r.tally().p99Millis(), r.bare().writesPerSecond(), r.bare().p50Millis(), r.bare().p99Millis(), r.bare().busyRetries(),
-          r.ratio(), r.goal()));
-    }
-    return sb.toString();
+    return comparison().text() + (hasBreakdown() ? "\nbreakdown:\n" + breakdown().text() : "")
+        + (hasBreakdown() && hasCpu() ? "\nCPU ms per call, by thread group:\n" + cpu().text() : "");
   }
 
   String markdown() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("| clients | Tally writes/s | Tally p50 ms | Tally p99 ms | bare writes/s | bare p50 ms | bare p99 ms "
-        + "| bare SQLITE_BUSY retries | Tally / bare | goal |\n");
-    sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
-    for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %d | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %d | %.2f× | %s |%n", r.clients(),
-          r.tally().writesPerSecond(), r.tally().p50Millis(), r.tally().p99Millis(), r.bare().writesPerSecond(),
-          r.bare().p50Millis(), r.bare().p99Millis(), r.bare().busyRetries(), r.ratio(), r.goal().replace(">=", "≥")));
-    }
-    return sb.toString();
+    return comparison().markdown()
+        + (hasBreakdown() ? "\nBreakdown:\n\n" + breakdown().markdown() : "")
+        + (hasBreakdown() && hasCpu() ? "\nCPU ms per call, by thread group:\n\n" + cpu().markdown() : "");
+  }
+
+  private static String rate(Measurement m) {
+    return String.format(Locale.ROOT, "%.0f", m.perSecond());
+  }
+
+  private static String millis(double ms) {
+    return String.format(Locale.ROOT, "%.2f", ms);
+  }
+
+  private static String millis3(double ms) {
+    return String.format(Locale.ROOT, "%.3f", ms);
+  }
+
+  private static String rateAndP50(Measurement m) {
+    return rate(m) + " (" + millis(m.p50Millis()) + ")";
   }
 }
