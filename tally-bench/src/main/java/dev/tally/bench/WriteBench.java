@@ -49,7 +49,7 @@ public final class WriteBench {
       // JDBC calls are warm after its own per-run warm-up.
       int clients = Collections.max(options.clients());
       Measurement jit = measure(options, "JIT warm-up (not reported)", clients, Duration.ZERO, options.jitWarmup(), ApiWriteTarget::start);
-      System.out.printf(Locale.ROOT, "    (the JIT warm-up ended at %.0f writes/s)%n", jit.perSecond());
+      System.out.printf(Locale.ROOT, "    (the JIT warm-up averaged %.0f writes/s)%n", jit.perSecond());
     }
     List<Report.ClientRun> runs = new ArrayList<>();
     for (int clients : options.clients()) {
