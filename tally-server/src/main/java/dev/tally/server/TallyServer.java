@@ -6,6 +6,7 @@ import dev.tally.server.config.Settings;
 import dev.tally.core.query.QueryLimits;
 import dev.tally.server.data.DataDir;
 import dev.tally.server.search.IndexManager;
+import dev.tally.server.search.LuceneEngine;
 import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.SearchService;
 import java.time.InstantSource;
@@ -58,7 +59,7 @@ public final class TallyServer implements AutoCloseable {
           .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT));
       store = dataDir.openStore(options);
       bootstrap(store, envAdminToken, out);
-      indexes = new IndexManager(store, indexDir(config));
+      indexes = new IndexManager(store, new LuceneEngine(indexDir(config)));
       readiness = new IndexReadiness(store, indexes.serving(), indexes.projector(), config.duration(Settings.READY_MAX_LAG),
           InstantSource.system()).start();
       QueryLimits limits = new QueryLimits(config.integer(Settings.QUERY_MAX_DEPTH), config.integer(Settings.QUERY_MAX_GROUP),

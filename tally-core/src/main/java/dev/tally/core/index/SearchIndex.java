@@ -28,6 +28,9 @@ public interface SearchIndex extends AutoCloseable {
   /** Makes what has been applied durable, with its position, when the commit interval has passed. */
   void maybeCommit();
 
+  /** Makes everything applied so far durable, with the position it reaches, now. */
+  void commit();
+
   SearchPage search(SearchRequest request);
 
   /** Documents of a workspace that searches can see. */

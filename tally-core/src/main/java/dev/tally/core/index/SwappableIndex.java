@@ -50,6 +50,13 @@ public final class SwappableIndex implements SearchIndex {
   }
 
   @Override
+  public void commit() {
+    synchronized (lock) {
+      delegate.commit();
+    }
+  }
+
+  @Override
   public void maybeCommit() {
     synchronized (lock) {
       delegate.maybeCommit();

@@ -160,19 +160,19 @@ public final class LuceneIndex implements SearchIndex {
   @Override
   public synchronized void maybeCommit() {
     if (uncommittedPosition != appliedPosition && System.nanoTime() - lastCommit >= commitIntervalNanos) {
-      try {
-        commit();
-      } catch (IOException e) {
-        throw TallyException.unavailable("index_commit_failed", "the index could not commit position " + uncommittedPosition + ": "
-            + e.getMessage(), e);
-      }
+      commit();
     }
   }
 
-  /** Makes everything applied so far durable, with the position it reaches. */
-  public synchronized void commit() throws IOException {
-    writer.setLiveCommitData(Map.of(POSITION, Long.toString(uncommittedPosition)).entrySet());
-    writer.commit();
+  @Override
+  public synchronized void commit() {
+    try {
+      writer.setLiveCommitData(Map.of(POSITION, Long.toString(uncommittedPosition)).entrySet());
+      writer.commit();
+    } catch (IOException e) {
+      throw TallyException.unavailable("index_commit_failed", "the index could not commit position " + uncommittedPosition + ": "
+          + e.getMessage(), e);
+    }
     appliedPosition = uncommittedPosition;
     lastCommit = System.nanoTime();
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.projection.Rebuild;
 import dev.tally.server.data.DataDir;
 import dev.tally.server.search.IndexManager;
+import dev.tally.server.search.LuceneEngine;
 import dev.tally.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -67,7 +68,7 @@ public final class Rebuilds {
           }
         }
       });
-      IndexManager.RebuildStatus s = IndexManager.rebuildOffline(store, indexDir, p);
+      IndexManager.RebuildStatus s = IndexManager.rebuildOffline(store, new LuceneEngine(indexDir), p);
       ticker.interrupt();
       bar.show(p.documents.get(), p.total, p.rate());
       bar.done("rebuilt " + s.documents() + " documents into " + s.generation() + " and switched to it");

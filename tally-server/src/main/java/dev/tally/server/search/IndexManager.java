@@ -6,42 +6,34 @@ import dev.tally.core.index.SwappableIndex;
 import dev.tally.core.projection.Projector;
 import dev.tally.core.projection.Rebuild;
 import dev.tally.core.store.Store;
-import dev.tally.index.lucene.IndexGenerations;
-import dev.tally.index.lucene.LuceneIndex;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the index directory: opens the serving generation, runs the projector into it, and rebuilds
- * into the next generation beside it (create before destroy), switching only once the new one has
- * caught up and its counts match the store.
+ * Owns the index's generations (through its {@link IndexEngine}): opens the serving one, runs the
+ * projector into it, and rebuilds into the next generation beside it (create before destroy),
+ * switching only once the new one has caught up and its counts match the store.
  */
 public final class IndexManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexManager.class);
-  static final long COMMIT_INTERVAL_MILLIS = 1000;
-
   /** What a rebuild is doing, for the admin API and the CLI's progress bar. */
   public record RebuildStatus(String state, long documents, long total, double rate, String generation, String error) {}
 
   private final Store store;
-  private final IndexGenerations generations;
+  private final IndexEngine engine;
   private final SwappableIndex serving;
   private final Projector projector;
   private volatile Rebuild.Progress progress;
   private volatile RebuildStatus last = new RebuildStatus("idle", 0, 0, 0, null, null);
   private Thread rebuildThread;
 
-  public IndexManager(Store store, Path indexDir) {
+  public IndexManager(Store store, IndexEngine engine) {
     this.store = store;
-    this.generations = new IndexGenerations(indexDir);
-    int gen = generations.current();
-    if (gen > 1) {
-      generations.delete(gen - 1); // the previous generation was kept until this start
-    }
-    this.serving = new SwappableIndex(LuceneIndex.open(generations.dir(gen), COMMIT_INTERVAL_MILLIS));
+    this.engine = engine;
+    String current = engine.current();
+    engine.retired().forEach(engine::delete); // the previous generation was kept until this start
+    this.serving = new SwappableIndex(engine.open(current));
     // 20 ms between small batches: searches see a write within tens of milliseconds, and a
     // burst of writes costs a searcher refresh per 20 ms rather than one per write.
     this.projector = new Projector(store, serving, Duration.ofMillis(20), 1000).start();
@@ -62,20 +54,20 @@ public final class IndexManager implements AutoCloseable {
     }
     Rebuild.Progress p = new Rebuild.Progress();
     progress = p;
-    int next = generations.prepareNext();
-    last = new RebuildStatus("running", 0, 0, 0, "gen-" + next, null);
+    String next = engine.prepareNext();
+    last = new RebuildStatus("running", 0, 0, 0, next, null);
     rebuildThread = Thread.ofPlatform().name("tally-rebuild").daemon(true).start(() -> runRebuild(next, p));
     return status();
   }
 
-  private void runRebuild(int next, Rebuild.Progress p) {
-    LuceneIndex fresh = LuceneIndex.open(generations.dir(next), COMMIT_INTERVAL_MILLIS);
+  private void runRebuild(String next, Rebuild.Progress p) {
+    SearchIndex fresh = engine.open(next);
     Rebuild rebuild = new Rebuild(store, 1000);
     try {
       rebuild.fill(fresh, p, Math.max(1, Runtime.getRuntime().availableProcessors()));
       SearchIndex old = rebuild.swapIn(serving, fresh);
       fresh.commit();
-      generations.switchTo(next);
+      engine.switchTo(next);
       // Searches that picked the old index just before the swap finish on it; close it a little later.
       Thread.ofVirtual().name("tally-close-old-index").start(() -> {
         try {
@@ -85,14 +77,14 @@ public final class IndexManager implements AutoCloseable {
         }
         old.close();
       });
-      last = new RebuildStatus("done", p.documents.get(), p.total, p.rate(), "gen-" + next, null);
+      last = new RebuildStatus("done", p.documents.get(), p.total, p.rate(), next, null);
       LOG.atInfo().addKeyValue("generation", next).addKeyValue("documents", p.documents.get()).log("index rebuilt and switched");
-    } catch (RuntimeException | IOException e) {
-      last = new RebuildStatus("failed", p.documents.get(), p.total, p.rate(), "gen-" + next, String.valueOf(e.getMessage()));
+    } catch (RuntimeException e) {
+      last = new RebuildStatus("failed", p.documents.get(), p.total, p.rate(), next, String.valueOf(e.getMessage()));
       LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).log("rebuild failed; the serving index is unchanged");
       if (serving.current() != fresh) {
         fresh.close();
-        generations.delete(next);
+        engine.delete(next);
       }
     }
   }
@@ -106,17 +98,16 @@ public final class IndexManager implements AutoCloseable {
   }
 
   /** Rebuilds on a stopped Tally (the caller holds the data directory): fill the next generation, then switch. */
-  public static RebuildStatus rebuildOffline(Store store, Path indexDir, Rebuild.Progress p) throws IOException {
-    IndexGenerations gens = new IndexGenerations(indexDir);
-    int current = gens.current();
-    int next = gens.prepareNext();
-    try (LuceneIndex fresh = LuceneIndex.open(gens.dir(next), COMMIT_INTERVAL_MILLIS)) {
+  public static RebuildStatus rebuildOffline(Store store, IndexEngine engine, Rebuild.Progress p) {
+    String current = engine.current();
+    String next = engine.prepareNext();
+    try (SearchIndex fresh = engine.open(next)) {
       new Rebuild(store, 1000).fill(fresh, p, Math.max(1, Runtime.getRuntime().availableProcessors()));
       fresh.commit();
     }
-    gens.switchTo(next);
-    gens.delete(current);
-    return new RebuildStatus("done", p.documents.get(), p.total, p.rate(), "gen-" + next, null);
+    engine.switchTo(next);
+    engine.delete(current);
+    return new RebuildStatus("done", p.documents.get(), p.total, p.rate(), next, null);
   }
 
   @Override
