@@ -4,6 +4,7 @@ import dev.tally.server.cli.ImportExport;
 import dev.tally.server.cli.TallyClient;
 import dev.tally.server.cli.AdminOps;
 import dev.tally.server.cli.Rebuilds;
+import dev.tally.server.cli.Verifications;
 import dev.tally.server.cli.Status;
 import dev.tally.server.cli.LocalAdmin;
 import dev.tally.server.cli.RemoteAdmin;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
 /** The {@code tally} command line. Exit codes: 0 success, 1 found a problem, 2 bad usage or configuration, 3 could not reach Tally. */
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
     description = "Tally: a self-hosted customer data and messaging core with an Intercom-shaped API.",
-    subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class,
+    subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class, Main.VerifyCmd.class,
         Main.ImportCmd.class, Main.ExportCmd.class, Main.BackupCmd.class,
         Main.SettingsCmd.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -298,6 +299,38 @@ public final class Main implements Runnable {
         return Rebuilds.offline(target.data, indexDir != null ? indexDir : target.data.resolve("index"));
       }
       return target.run(spec, ops -> Rebuilds.online((RemoteAdmin) ops));
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Compare every contact's (id, version) in the store with the index, by digests of id ranges; exit 0 only when "
+          + "they agree. --repair (with --url) re-applies the differing contacts from the store. With --data: read-only, on the data "
+          + "directory of a Tally that may be serving it.")
+  static final class VerifyCmd implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Mixin
+    Target target = new Target();
+
+    @Option(names = "--repair", description = "Re-apply the differing contacts through the projector (needs --url).")
+    boolean repair;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Option(names = "--index-dir", paramLabel = "DIR", description = "With --data: the index directory. Default: <data>/index.")
+    Path indexDir;
+
+    @Override
+    public Integer call() {
+      if (target.data != null) {
+        if (repair) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--repair needs a running Tally (--url): --data is read-only");
+        }
+        return Verifications.offline(target.data, indexDir != null ? indexDir : target.data.resolve("index"), json, System.out);
+      }
+      return target.run(spec, ops -> Verifications.online((RemoteAdmin) ops, repair, json, System.out));
     }
   }
 

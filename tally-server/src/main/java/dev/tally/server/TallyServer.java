@@ -59,7 +59,7 @@ public final class TallyServer implements AutoCloseable {
           .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT));
       store = dataDir.openStore(options);
       bootstrap(store, envAdminToken, out);
-      indexes = new IndexManager(store, new LuceneEngine(indexDir(config)));
+      indexes = new IndexManager(store, new LuceneEngine(indexDir(config))).verifyEvery(config.duration(Settings.VERIFY_INTERVAL));
       readiness = new IndexReadiness(store, indexes.serving(), indexes.projector(), config.duration(Settings.READY_MAX_LAG),
           InstantSource.system()).start();
       QueryLimits limits = new QueryLimits(config.integer(Settings.QUERY_MAX_DEPTH), config.integer(Settings.QUERY_MAX_GROUP),

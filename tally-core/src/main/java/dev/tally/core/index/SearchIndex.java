@@ -8,7 +8,7 @@ package dev.tally.core.index;
  * batch reaches is recorded with the data, so after a crash {@link #appliedPosition} names a point
  * from which replaying the oplog converges; searches see only one workspace.
  */
-public interface SearchIndex extends AutoCloseable {
+public interface SearchIndex extends AutoCloseable, dev.tally.core.verify.VersionSource {
 
   /** The oplog position up to which everything is applied and durable in the index. */
   long appliedPosition();

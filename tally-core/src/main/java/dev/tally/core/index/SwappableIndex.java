@@ -50,6 +50,16 @@ public final class SwappableIndex implements SearchIndex {
   }
 
   @Override
+  public java.util.List<dev.tally.core.verify.VersionDigest> versionDigests() {
+    return current().versionDigests();
+  }
+
+  @Override
+  public java.util.List<dev.tally.core.verify.IdVersion> versions(long fromId, long toId) {
+    return current().versions(fromId, toId);
+  }
+
+  @Override
   public void commit() {
     synchronized (lock) {
       delegate.commit();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class Projector implements AutoCloseable {
   private final Duration idlePoll;
   private final int batchSize;
   private final Thread thread;
+  private volatile BooleanSupplier leading = () -> true;
   private volatile boolean running = true;
   private volatile String lastError;
   private volatile long lastErrorAtMillis;
@@ -45,6 +47,15 @@ public final class Projector implements AutoCloseable {
     this.idlePoll = idlePoll;
     this.batchSize = batchSize;
     this.thread = Thread.ofPlatform().name("tally-projector").daemon(true).unstarted(this::loop);
+  }
+
+  /**
+   * Projects only while {@code leading} says so: where several Tally processes share one index,
+   * the holder of the store's projector lease applies the oplog and the others stand by.
+   */
+  public Projector onlyWhile(BooleanSupplier leading) {
+    this.leading = leading;
+    return this;
   }
 
   public Projector start() {
@@ -60,6 +71,10 @@ public final class Projector implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
+        if (!leading.getAsBoolean()) {
+          LockSupport.parkNanos(idlePoll.toNanos() * 10);
+          continue;
+        }
         int applied = stepCount();
         if (applied == 0) {
           index.maybeCommit();
@@ -120,6 +135,30 @@ public final class Projector implements AutoCloseable {
       }
     }
     index.apply(new IndexBatch(docs, deletions, deletedWorkspaces, position));
+  }
+
+  /**
+   * Repair: brings these contacts up to their current version in the store, whatever the oplog
+   * says; a contact the store no longer has gets a tombstone one version above the index's copy.
+   * The batch carries position 0, so it never moves the index's position (which only grows).
+   *
+   * @param indexedVersions each contact id with the version the index holds (-1 for none)
+   */
+  public void redrive(Map<Long, Long> indexedVersions) {
+    if (indexedVersions.isEmpty()) {
+      return;
+    }
+    List<ContactDocument> docs = store.documents(indexedVersions.keySet());
+    Set<Long> found = new HashSet<>();
+    docs.forEach(d -> found.add(d.contact().id()));
+    List<IndexBatch.Deletion> deletions = new ArrayList<>();
+    indexedVersions.forEach((id, version) -> {
+      if (!found.contains(id) && version >= 0) {
+        // The workspace is unknown once the store has erased the contact; a tombstone is never searched.
+        deletions.add(new IndexBatch.Deletion(0, id, version + 1));
+      }
+    });
+    index.apply(new IndexBatch(docs, deletions, List.of(), 0));
   }
 
   @Override

@@ -29,9 +29,10 @@ import java.util.OptionalLong;
  *   <li>external_id and email are unique per workspace among users; concurrent creates of one
  *       identity: exactly one wins, the others get a conflict naming the winner.
  *   <li>Reads never see another workspace's data.
+ *   <li>Version digests ({@link dev.tally.core.verify.VersionSource}) are computed without reading documents.
  * </ul>
  */
-public interface Store extends AutoCloseable {
+public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSource {
 
   /** Runs {@code work} in one durable write transaction. */
   <T> Written<T> write(WriteWork<T> work);

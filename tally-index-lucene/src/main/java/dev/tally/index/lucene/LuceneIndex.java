@@ -6,6 +6,8 @@ import dev.tally.core.index.IndexBatch;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
+import dev.tally.core.verify.IdVersion;
+import dev.tally.core.verify.VersionDigest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -227,6 +229,34 @@ public final class LuceneIndex implements SearchIndex {
       }
     } catch (IndexSearcher.TooManyClauses e) {
       throw TallyException.invalid("query", "the query has too many conditions for the index (" + e.getMessage() + "); split it");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public List<VersionDigest> versionDigests() {
+    VersionDigest.Builder digests = new VersionDigest.Builder();
+    eachLive(Long.MIN_VALUE, Long.MAX_VALUE, digests::add);
+    return digests.build();
+  }
+
+  @Override
+  public List<IdVersion> versions(long fromId, long toId) {
+    List<IdVersion> out = new ArrayList<>();
+    eachLive(fromId, toId, (id, version) -> out.add(new IdVersion(id, version)));
+    out.sort(java.util.Comparator.comparingLong(IdVersion::id));
+    return out;
+  }
+
+  private void eachLive(long fromId, long toId, java.util.function.BiConsumer<Long, Long> visit) {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        LiveVersions.visit(searcher.getIndexReader(), fromId, toId, visit);
+      } finally {
+        searchers.release(searcher);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

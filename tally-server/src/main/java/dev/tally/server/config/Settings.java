@@ -22,6 +22,8 @@ public final class Settings {
       "The index is ready only while it is at most this far behind the store (and its counts match the store's).");
   public static final Setting MIN_POSITION_TIMEOUT = Setting.of("min-position-timeout", Setting.Type.DURATION, "5s",
       "How long a search with Tally-Min-Position waits for the index to reach that position before answering 503.");
+  public static final Setting VERIFY_INTERVAL = Setting.of("verify-interval", Setting.Type.DURATION, "5m",
+      "How often the background verifier compares the index with the store and repairs what differs (0s: never).");
   public static final Setting QUERY_MAX_DEPTH = Setting.of("query-max-depth", Setting.Type.INT, "10",
       "Deepest nesting of AND/OR groups a query may have.");
   public static final Setting QUERY_MAX_GROUP = Setting.of("query-max-group", Setting.Type.INT, "100",
@@ -41,7 +43,7 @@ public final class Settings {
       "The admin token. When unset, Tally generates one on first start and prints it once.");
 
   public static final List<Setting> SERVE =
-      List.of(DATA, HOST, PORT, STORE, INDEX, INDEX_DIR, MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT,
+      List.of(DATA, HOST, PORT, STORE, INDEX, INDEX_DIR, MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT, VERIFY_INTERVAL,
           QUERY_MAX_DEPTH, QUERY_MAX_GROUP, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
 
   /** The README's settings table. */

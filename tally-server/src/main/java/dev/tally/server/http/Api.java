@@ -45,7 +45,7 @@ public final class Api {
     this.search = search;
     this.store = store;
     this.envAdminTokenHash = envAdminToken == null ? null : Tokens.hash(envAdminToken);
-    this.metrics = new HttpMetrics(store);
+    this.metrics = new HttpMetrics(store, indexes);
     RequestContext rc = new RequestContext(store, maxBody);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
@@ -82,6 +82,7 @@ public final class Api {
     new AdminRoutes(rc).register(app);
     app.post("/admin/index/rebuild", ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.startRebuild())));
     app.get("/admin/index/rebuild", ctx -> RequestContext.json(ctx, 200, rebuildJson(indexes.status())));
+    app.post("/admin/index/verify", ctx -> RequestContext.json(ctx, 200, VerifyJson.of(indexes.verify(VerifyJson.repairRequested(ctx.bodyAsBytes())))));
     new SearchRoutes(rc, search).register(app);
     new BulkRoutes(rc, maxBulkBody).register(app);
     new ContactRoutes(rc).register(app);

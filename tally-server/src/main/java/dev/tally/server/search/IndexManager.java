@@ -6,6 +6,7 @@ import dev.tally.core.index.SwappableIndex;
 import dev.tally.core.projection.Projector;
 import dev.tally.core.projection.Rebuild;
 import dev.tally.core.store.Store;
+import dev.tally.core.projection.Verifier;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,9 @@ public final class IndexManager implements AutoCloseable {
   /** What a rebuild is doing, for the admin API and the CLI's progress bar. */
   public record RebuildStatus(String state, long documents, long total, double rate, String generation, String error) {}
 
+  /** How long a verification waits for the index to reach the store's position before comparing. */
+  static final Duration VERIFY_CATCH_UP = Duration.ofSeconds(30);
+
   private final Store store;
   private final IndexEngine engine;
   private final SwappableIndex serving;
@@ -27,6 +31,7 @@ public final class IndexManager implements AutoCloseable {
   private volatile Rebuild.Progress progress;
   private volatile RebuildStatus last = new RebuildStatus("idle", 0, 0, 0, null, null);
   private Thread rebuildThread;
+  private BackgroundVerifier verifier;
 
   public IndexManager(Store store, IndexEngine engine) {
     this.store = store;
@@ -89,6 +94,22 @@ public final class IndexManager implements AutoCloseable {
     }
   }
 
+  /** Starts verifying the index against the store every {@code interval} (zero: never). */
+  public synchronized IndexManager verifyEvery(Duration interval) {
+    verifier = new BackgroundVerifier(this, interval).start();
+    return this;
+  }
+
+  /** The background verifier, or null when none was started. */
+  public BackgroundVerifier verifier() {
+    return verifier;
+  }
+
+  /** Compares the serving index with the store; with {@code repair}, re-applies what differs through the projector. */
+  public Verifier.Report verify(boolean repair) {
+    return new Verifier(store, serving, VERIFY_CATCH_UP).verify(repair ? projector : null);
+  }
+
   public RebuildStatus status() {
     Rebuild.Progress p = progress;
     if (p != null && "running".equals(last.state())) {
@@ -112,6 +133,9 @@ public final class IndexManager implements AutoCloseable {
 
   @Override
   public void close() {
+    if (verifier != null) {
+      verifier.close();
+    }
     projector.close();
     Thread t = rebuildThread;
     if (t != null) {

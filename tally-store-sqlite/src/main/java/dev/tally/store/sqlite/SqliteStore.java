@@ -24,6 +24,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
+import dev.tally.core.verify.IdVersion;
+import dev.tally.core.verify.VersionDigest;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.flywaydb.core.Flyway;
@@ -263,6 +265,16 @@ public final class SqliteStore implements Store {
         db.connection().setAutoCommit(true);
       }
     });
+  }
+
+  @Override
+  public List<VersionDigest> versionDigests() {
+    return read("digest contact versions", SqliteReads::versionDigests);
+  }
+
+  @Override
+  public List<IdVersion> versions(long fromId, long toId) {
+    return read("list contact versions", db -> SqliteReads.versions(db, fromId, toId));
   }
 
   @Override
