@@ -60,8 +60,9 @@ public final class TallyServer implements AutoCloseable {
       store = dataDir.openStore(options);
       bootstrap(store, envAdminToken, out);
       indexes = new IndexManager(store, new LuceneEngine(indexDir(config))).verifyEvery(config.duration(Settings.VERIFY_INTERVAL));
-      readiness = new IndexReadiness(store, indexes.serving(), indexes.projector(), config.duration(Settings.READY_MAX_LAG),
-          InstantSource.system()).start();
+      readiness = new IndexReadiness(store, indexes.serving(), indexes.projector(), indexes::healing,
+          config.duration(Settings.READY_MAX_LAG), InstantSource.system()).start();
+      indexes.heal(readiness::current);
       QueryLimits limits = new QueryLimits(config.integer(Settings.QUERY_MAX_DEPTH), config.integer(Settings.QUERY_MAX_GROUP),
           QueryLimits.DEFAULTS.maxListValues());
       SearchService search = new SearchService(store, indexes.serving(), readiness, limits,

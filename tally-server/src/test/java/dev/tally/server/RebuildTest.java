@@ -73,7 +73,7 @@ class RebuildTest extends ApiTestBase {
     http = new TallyHttp(server.port());
     assertEquals(50, searchAll(p).json().get("total_count").asInt());
 
-    // The index directory lost while Tally is down: it is re-projected from the oplog.
+    // The index directory lost while Tally is down: it is healed by a rebuild; until then, 503.
     server.close();
     try (var walk = Files.walk(data.resolve("index"))) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -81,6 +81,10 @@ class RebuildTest extends ApiTestBase {
     server = startTally(data, Map.of()).server();
     http = new TallyHttp(server.port());
     TallyHttp.Res r = searchAll(p);
+    for (long deadline = System.nanoTime() + 30_000_000_000L; r.status() == 503 && System.nanoTime() < deadline; r = searchAll(p)) {
+      assertTrue(r.raw().headers().firstValue("Retry-After").isPresent(), "a 503 says when to retry");
+      Thread.sleep(100);
+    }
     assertEquals(200, r.status(), r.toString());
     assertEquals(50, r.json().get("total_count").asInt());
   }

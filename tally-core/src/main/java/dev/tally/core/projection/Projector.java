@@ -85,8 +85,10 @@ public final class Projector implements AutoCloseable {
           LockSupport.parkNanos(idlePoll.toNanos());
         }
         lastError = null;
-      } catch (RuntimeException e) {
-        lastError = e.getMessage();
+      } catch (RuntimeException | AssertionError e) {
+        // AssertionError too: Lucene's assertions trip on a corrupt index, and a projector thread
+        // that dies would leave the index behind for good; the index is healed beside it instead.
+        lastError = String.valueOf(e.getMessage());
         lastErrorAtMillis = System.currentTimeMillis();
         LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).addKeyValue("position", index.visiblePosition())
             .log("projection failed; retrying in 1 s");

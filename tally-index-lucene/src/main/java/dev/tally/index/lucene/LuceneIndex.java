@@ -87,6 +87,11 @@ public final class LuceneIndex implements SearchIndex {
           .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
           .setRAMBufferSizeMB(64);
       IndexWriter writer = new IndexWriter(directory, config);
+      if (!DirectoryReader.indexExists(directory)) {
+        // A new index commits at once, so an index directory without a commit always means damage.
+        writer.setLiveCommitData(Map.of(POSITION, "0").entrySet());
+        writer.commit();
+      }
       long position = 0;
       Map<String, String> data = new HashMap<>();
       writer.getLiveCommitData().forEach(e -> data.put(e.getKey(), e.getValue()));

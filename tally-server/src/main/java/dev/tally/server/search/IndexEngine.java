@@ -27,6 +27,15 @@ public interface IndexEngine {
   /** Generations that are neither serving nor being built (left over from earlier rebuilds). */
   java.util.List<String> retired();
 
+  /** Whether the generation exists at all (a new index has none yet). */
+  boolean exists(String generation);
+
+  /**
+   * Null when the generation looks intact; otherwise what is wrong with it, in words. A deep check
+   * also verifies checksums and may read everything.
+   */
+  String damage(String generation, boolean deep);
+
   /** True when several Tally processes can share this index (a cluster), false for an embedded one. */
   boolean shared();
 

@@ -32,12 +32,29 @@ public final class IndexManager implements AutoCloseable {
   private volatile RebuildStatus last = new RebuildStatus("idle", 0, 0, 0, null, null);
   private Thread rebuildThread;
   private BackgroundVerifier verifier;
+  private IndexHealer healer;
+  /** Why the index is being healed, while it is; null otherwise. */
+  private volatile String healing;
+  /** Tracked here, not re-read from the engine: a wiped index directory forgets which generation serves. */
+  private volatile String servingGeneration;
 
   public IndexManager(Store store, IndexEngine engine) {
     this.store = store;
     this.engine = engine;
     String current = engine.current();
     engine.retired().forEach(engine::delete); // the previous generation was kept until this start
+    // A generation that does not exist yet is a new index, unless the store has contacts: then it
+    // was lost, and a rebuild (a bulk load) brings it back faster than replaying the whole oplog.
+    String damage = engine.exists(current) ? engine.damage(current, true)
+        : storeHasContacts(store) ? "at start-up the index " + current + " is missing" : null;
+    if (damage != null) {
+      // Never open (or serve from) a damaged index: start on an empty generation and rebuild it.
+      LOG.atWarn().addKeyValue("generation", current).addKeyValue("damage", damage).log("the index is damaged; healing it");
+      current = engine.prepareNext();
+      engine.switchTo(current);
+      healing = damage.startsWith("at start-up") ? damage : "at start-up " + damage;
+    }
+    this.servingGeneration = current;
     this.serving = new SwappableIndex(engine.open(current));
     // 20 ms between small batches: searches see a write within tens of milliseconds, and a
     // burst of writes costs a searcher refresh per 20 ms rather than one per write.
@@ -54,7 +71,7 @@ public final class IndexManager implements AutoCloseable {
 
   /** Starts a rebuild in the background; refused while one runs. */
   public synchronized RebuildStatus startRebuild() {
-    if (rebuildThread != null && rebuildThread.isAlive()) {
+    if (rebuilding()) {
       throw TallyException.conflict("a rebuild is already running: " + status().documents() + " of " + status().total() + " documents");
     }
     Rebuild.Progress p = new Rebuild.Progress();
@@ -66,13 +83,15 @@ public final class IndexManager implements AutoCloseable {
   }
 
   private void runRebuild(String next, Rebuild.Progress p) {
-    SearchIndex fresh = engine.open(next);
+    SearchIndex fresh = null;
     Rebuild rebuild = new Rebuild(store, 1000);
     try {
+      fresh = engine.open(next);
       rebuild.fill(fresh, p, Math.max(1, Runtime.getRuntime().availableProcessors()));
       SearchIndex old = rebuild.swapIn(serving, fresh);
       fresh.commit();
       engine.switchTo(next);
+      servingGeneration = next;
       // Searches that picked the old index just before the swap finish on it; close it a little later.
       Thread.ofVirtual().name("tally-close-old-index").start(() -> {
         try {
@@ -80,18 +99,64 @@ public final class IndexManager implements AutoCloseable {
         } catch (InterruptedException ignored) {
           Thread.currentThread().interrupt();
         }
-        old.close();
+        closeQuietly(old);
       });
       last = new RebuildStatus("done", p.documents.get(), p.total, p.rate(), next, null);
+      healing = null;
       LOG.atInfo().addKeyValue("generation", next).addKeyValue("documents", p.documents.get()).log("index rebuilt and switched");
     } catch (RuntimeException e) {
       last = new RebuildStatus("failed", p.documents.get(), p.total, p.rate(), next, String.valueOf(e.getMessage()));
       LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).log("rebuild failed; the serving index is unchanged");
-      if (serving.current() != fresh) {
-        fresh.close();
+      if (fresh != null && serving.current() != fresh) {
+        closeQuietly(fresh);
         engine.delete(next);
       }
     }
+  }
+
+  /**
+   * Starts watching the serving index: when it is lost, emptied, corrupt, or its counts disagree
+   * with the store's and a repair does not fix them, it is healed by a rebuild beside it.
+   */
+  public synchronized IndexManager heal(java.util.function.Supplier<IndexReadiness.State> readiness) {
+    if (healing != null) {
+      startHealing(healing);
+    }
+    healer = new IndexHealer(this, engine, readiness).start();
+    return this;
+  }
+
+  /** Rebuilds because the index is unusable; readiness says why until it is done. */
+  synchronized void startHealing(String reason) {
+    if (rebuilding()) {
+      return;
+    }
+    healing = reason;
+    LOG.atWarn().addKeyValue("reason", reason).log("healing the index: rebuilding it from the store");
+    startRebuild();
+  }
+
+  synchronized boolean rebuilding() {
+    return rebuildThread != null && rebuildThread.isAlive();
+  }
+
+  /** While the index is being healed: why and how far it is, in words; null otherwise. */
+  public String healing() {
+    String reason = healing;
+    if (reason == null) {
+      return null;
+    }
+    RebuildStatus s = status();
+    return switch (s.state()) {
+      case "running" -> reason + "; rebuilding the index from the store: " + s.documents() + " of " + s.total() + " documents";
+      case "failed" -> reason + "; the rebuild failed (" + s.error() + "), trying again";
+      default -> reason + "; starting a rebuild";
+    };
+  }
+
+  /** The serving generation's name. */
+  String servingGeneration() {
+    return servingGeneration;
   }
 
   /** Starts verifying the index against the store every {@code interval} (zero: never). */
@@ -108,6 +173,19 @@ public final class IndexManager implements AutoCloseable {
   /** Compares the serving index with the store; with {@code repair}, re-applies what differs through the projector. */
   public Verifier.Report verify(boolean repair) {
     return new Verifier(store, serving, VERIFY_CATCH_UP).verify(repair ? projector : null);
+  }
+
+  private static boolean storeHasContacts(Store store) {
+    return store.workspaces().stream().anyMatch(w -> store.contactCount(w.id()) > 0);
+  }
+
+  /** A lost or corrupt index may not close cleanly; it is not used any more. */
+  private static void closeQuietly(SearchIndex index) {
+    try {
+      index.close();
+    } catch (RuntimeException e) {
+      LOG.atInfo().addKeyValue("error", String.valueOf(e.getMessage())).log("a replaced index did not close cleanly");
+    }
   }
 
   public RebuildStatus status() {
@@ -133,6 +211,9 @@ public final class IndexManager implements AutoCloseable {
 
   @Override
   public void close() {
+    if (healer != null) {
+      healer.close();
+    }
     if (verifier != null) {
       verifier.close();
     }

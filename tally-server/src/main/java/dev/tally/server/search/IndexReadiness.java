@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +29,12 @@ public final class IndexReadiness implements AutoCloseable {
 
   /** One verdict, with the numbers behind it. */
   public record State(boolean ready, List<String> reasons, long head, long visible, long applied, long lagPositions,
-      long lagSeconds, List<WorkspaceCount> counts) {}
+      long lagSeconds, List<WorkspaceCount> counts, boolean countsDiffer) {}
 
   private final Store store;
   private final SearchIndex index;
   private final Projector projector;
+  private final Supplier<String> healing;
   private final Duration maxLag;
   private final InstantSource clock;
   private final Thread thread;
@@ -41,13 +43,16 @@ public final class IndexReadiness implements AutoCloseable {
   /** Everything committed before this start must be searchable before the index is ready. */
   private final long startHead;
 
-  public IndexReadiness(Store store, SearchIndex index, Projector projector, Duration maxLag, InstantSource clock) {
+  /** @param healing while the index is being healed, what is being done, in words; null otherwise */
+  public IndexReadiness(Store store, SearchIndex index, Projector projector, Supplier<String> healing, Duration maxLag,
+      InstantSource clock) {
     this.store = store;
     this.index = index;
     this.projector = projector;
+    this.healing = healing;
     this.maxLag = maxLag;
     this.clock = clock;
-    this.current = new State(false, List.of("index: not checked yet"), 0, 0, 0, 0, 0, List.of());
+    this.current = new State(false, List.of("index: not checked yet"), 0, 0, 0, 0, 0, List.of(), false);
     this.startHead = store.head();
     this.thread = Thread.ofPlatform().name("tally-index-readiness").daemon(true).unstarted(this::loop);
   }
@@ -75,7 +80,7 @@ public final class IndexReadiness implements AutoCloseable {
       try {
         current = evaluate();
       } catch (RuntimeException e) {
-        current = new State(false, List.of("index: readiness could not be checked: " + e.getMessage()), 0, 0, 0, 0, 0, List.of());
+        current = new State(false, List.of("index: readiness could not be checked: " + e.getMessage()), 0, 0, 0, 0, 0, List.of(), false);
       }
       if (current.ready() != wasReady) {
         wasReady = current.ready();
@@ -87,6 +92,10 @@ public final class IndexReadiness implements AutoCloseable {
   /** Computes a verdict now. */
   public State evaluate() {
     List<String> reasons = new ArrayList<>();
+    String heal = healing.get();
+    if (heal != null) {
+      reasons.add("index is being healed: " + heal);
+    }
     long head = store.head();
     long visible = index.visiblePosition();
     long lag = Math.max(0, head - visible);
@@ -109,6 +118,7 @@ public final class IndexReadiness implements AutoCloseable {
       reasons.add("projector is failing and retrying: " + error);
     }
     List<WorkspaceCount> counts = new ArrayList<>();
+    boolean countsDiffer = false;
     if (lag == 0) {
       for (Workspace ws : store.workspaces()) {
         counts.add(new WorkspaceCount(ws.id(), index.count(ws.id()), store.contactCount(ws.id())));
@@ -116,13 +126,14 @@ public final class IndexReadiness implements AutoCloseable {
       if (store.head() == head) { // a write in between would make the comparison meaningless
         for (WorkspaceCount c : counts) {
           if (c.index() != c.store()) {
+            countsDiffer = true;
             reasons.add("workspace " + c.workspaceId() + ": the index has " + c.index() + " contacts but the store has " + c.store()
-                + " at the same position; the index needs repair (rebuild)");
+                + " at the same position; Tally repairs it, or rebuilds it if a repair does not help");
           }
         }
       }
     }
-    return new State(reasons.isEmpty(), List.copyOf(reasons), head, visible, index.appliedPosition(), lag, lagSeconds, counts);
+    return new State(reasons.isEmpty(), List.copyOf(reasons), head, visible, index.appliedPosition(), lag, lagSeconds, counts, countsDiffer);
   }
 
   @Override

@@ -2,18 +2,21 @@ package dev.tally.server.search;
 
 import dev.tally.core.index.SearchIndex;
 import dev.tally.index.lucene.IndexGenerations;
+import dev.tally.index.lucene.IndexHealth;
 import dev.tally.index.lucene.LuceneIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /** The embedded Lucene index: generations {@code gen-N} in the index directory, one process only. */
 public final class LuceneEngine implements IndexEngine {
   static final long COMMIT_INTERVAL_MILLIS = 1000;
   private final IndexGenerations generations;
+  private final AtomicInteger highestOpened = new AtomicInteger();
 
   public LuceneEngine(Path indexDir) {
     this.generations = new IndexGenerations(indexDir);
@@ -26,12 +29,33 @@ public final class LuceneEngine implements IndexEngine {
 
   @Override
   public String prepareNext() {
-    return name(generations.prepareNext());
+    // Above every generation this process has opened: if the index directory was wiped, CURRENT
+    // is gone too, and a number reused while its old writer is still open would collide.
+    int next = Math.max(generations.current(), Math.max(highestOnDisk(), highestOpened.get())) + 1;
+    generations.delete(next);
+    return name(next);
   }
 
   @Override
   public SearchIndex open(String generation) {
+    highestOpened.accumulateAndGet(number(generation), Math::max);
     return LuceneIndex.open(generations.dir(number(generation)), COMMIT_INTERVAL_MILLIS);
+  }
+
+  @Override
+  public boolean exists(String generation) {
+    return Files.isDirectory(generations.dir(number(generation)));
+  }
+
+  private int highestOnDisk() {
+    if (!Files.isDirectory(generations.root())) {
+      return 0;
+    }
+    try (Stream<Path> dirs = Files.list(generations.root())) {
+      return dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("gen-\\d+")).mapToInt(LuceneEngine::number).max().orElse(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the index directory " + generations.root(), e);
+    }
   }
 
   @Override
@@ -56,6 +80,11 @@ public final class LuceneEngine implements IndexEngine {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the index directory " + generations.root(), e);
     }
+  }
+
+  @Override
+  public String damage(String generation, boolean deep) {
+    return IndexHealth.damage(generations.dir(number(generation)), deep);
   }
 
   @Override

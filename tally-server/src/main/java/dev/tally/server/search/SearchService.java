@@ -72,7 +72,16 @@ public final class SearchService {
           + String.join("; ", state.reasons()), null);
     }
     long position = index.visiblePosition();
-    SearchPage page = index.search(new SearchRequest(workspaceId, query, sort, perPage, after, clock.instant().getEpochSecond()));
+    SearchPage page;
+    try {
+      page = index.search(new SearchRequest(workspaceId, query, sort, perPage, after, clock.instant().getEpochSecond()));
+    } catch (TallyException e) {
+      throw e;
+    } catch (RuntimeException | AssertionError e) {
+      // A damaged index fails in odd ways (Lucene's own assertions included); the healer replaces it.
+      throw TallyException.unavailable("index_damaged", "the search index failed to answer (" + e
+          + "); Tally checks and heals the index, retry shortly", e);
+    }
     Map<Long, Contact> byId = new HashMap<>();
     for (ContactDocument d : store.documents(page.ids())) {
       if (d.contact().workspaceId() == workspaceId) {
