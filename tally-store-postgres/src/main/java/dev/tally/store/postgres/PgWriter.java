@@ -168,6 +168,9 @@ final class PgWriter implements AutoCloseable {
     try {
       connection();
     } catch (SQLException e) {
+      if (failure == null) {
+        LOG.atWarn().addKeyValue("error", e.getMessage()).log("the writer cannot connect to the database; each batch retries");
+      }
       failure = "the database is unreachable: " + e.getMessage();
       failAll(batch, PgErrors.wrap("connect for a write", e));
       return;
@@ -206,6 +209,8 @@ final class PgWriter implements AutoCloseable {
           : PgErrors.wrap(committing ? "commit" : "write", e);
       if (PgErrors.connectionLost(e) || !valid()) {
         failure = "the database is unreachable: " + e.getMessage();
+        LOG.atWarn().addKeyValue("tasks", batch.size()).addKeyValue("error", e.getMessage())
+            .log("lost the writer's connection; the next batch reconnects");
         disconnect();
       }
       failAll(batch, error);

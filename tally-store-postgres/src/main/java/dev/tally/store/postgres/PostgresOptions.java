@@ -45,6 +45,10 @@ public record PostgresOptions(
         InstantSource.system());
   }
 
+  public PostgresOptions withUrl(String u) {
+    return new PostgresOptions(u, user, password, schema, testIdOffsets, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, poolSize, clock);
+  }
+
   public PostgresOptions withCredentials(String u, String p) {
     return new PostgresOptions(url, u, p, schema, testIdOffsets, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, poolSize, clock);
   }

@@ -19,6 +19,7 @@ import dev.tally.core.store.WriteWork;
 import dev.tally.core.store.Written;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -143,10 +144,31 @@ public final class PostgresStore implements Store {
   }
 
   private <T> T read(String what, Read<T> r) {
+    try {
+      return attempt(r);
+    } catch (SQLException e) {
+      if (!PgErrors.connectionLost(e)) {
+        throw PgErrors.wrap(what, e);
+      }
+      // A lost connection usually means a restart or failover, which killed its siblings too: have
+      // the pool replace them all rather than hand each to a request (idle ones are not re-checked
+      // if used within the last 500 ms). If the connection died in our hands, try once more on a
+      // fresh one; if none could be had at all, the database is away and the caller hears so now.
+      pool.getHikariPoolMXBean().softEvictConnections();
+      if (e instanceof SQLTransientConnectionException) {
+        throw PgErrors.wrap(what, e);
+      }
+      try {
+        return attempt(r);
+      } catch (SQLException again) {
+        throw PgErrors.wrap(what, again);
+      }
+    }
+  }
+
+  private <T> T attempt(Read<T> r) throws SQLException {
     try (Connection c = pool.getConnection(); Sql db = new Sql(c)) {
       return r.run(db);
-    } catch (SQLException e) {
-      throw PgErrors.wrap(what, e);
     }
   }
 
