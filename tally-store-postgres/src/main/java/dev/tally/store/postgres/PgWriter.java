@@ -165,22 +165,24 @@ final class PgWriter implements AutoCloseable {
   }
 
   private void runBatch(List<Task<?>> batch) {
+    long batchHead;
     try {
-      connection();
+      batchHead = begin();
     } catch (SQLException e) {
-      if (failure == null) {
-        LOG.atWarn().addKeyValue("error", e.getMessage()).log("the writer cannot connect to the database; each batch retries");
+      rollbackQuietly();
+      if (PgErrors.connectionLost(e)) {
+        if (failure == null) {
+          LOG.atWarn().addKeyValue("error", e.getMessage()).log("the writer cannot reach the database; each batch retries");
+        }
+        failure = "the database is unreachable: " + e.getMessage();
+        disconnect();
       }
-      failure = "the database is unreachable: " + e.getMessage();
-      failAll(batch, PgErrors.wrap("connect for a write", e));
+      failAll(batch, PgErrors.wrap("start a write", e));
       return;
     }
     List<Object> results = new ArrayList<>(batch.size());
     boolean committing = false;
     try {
-      // The lock first: positions drawn after it are above every visible one (see the class comment).
-      db.prepare(LOCK_OPLOG).executeQuery().close();
-      long batchHead = db.queryLong("SELECT COALESCE(MAX(position), 0) FROM oplog");
       for (Task<?> task : batch) {
         exec("SAVEPOINT task");
         PgWriteTx tx = new PgWriteTx(db, clock.instant().getEpochSecond());
@@ -220,6 +222,29 @@ final class PgWriter implements AutoCloseable {
     for (int i = 0; i < batch.size(); i++) {
       complete(batch.get(i), results.get(i));
     }
+  }
+
+  /**
+   * Opens the batch's transaction: the oplog lock first, so positions drawn after it are above every
+   * visible one (see the class comment); returns the head. A connection that died while idle (the
+   * database restarted since the last batch) is replaced once here, before any task has run.
+   */
+  private long begin() throws SQLException {
+    try {
+      return lockOplog();
+    } catch (SQLException e) {
+      if (db == null || !PgErrors.connectionLost(e)) {
+        throw e;
+      }
+      disconnect();
+      return lockOplog();
+    }
+  }
+
+  private long lockOplog() throws SQLException {
+    connection();
+    db.prepare(LOCK_OPLOG).executeQuery().close();
+    return db.queryLong("SELECT COALESCE(MAX(position), 0) FROM oplog");
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -98,6 +98,21 @@ class PostgresConnectionLossTest {
     }
   }
 
+  @Test
+  void connectionsKilledWhileIdleCostNoFailedRequest() throws Exception {
+    Contact c = create("idle@example.com").value();
+    // As after a quick restart: every backend of this store ends while the store is idle.
+    try (Connection admin = PgTestDatabase.connect();
+         PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?")) {
+      ps.setString(1, applicationName);
+      ps.executeQuery().close();
+    }
+    Thread.sleep(100);
+    assertTrue(create("next@example.com").position() > 0, "the writer replaced its connection before running the write");
+    assertEquals(c, store.contact(ws, c.id()).orElseThrow(), "the read retried on a fresh connection");
+    assertNull(store.unhealthyReason());
+  }
+
   private static void assertUnreachable(TallyException e) {
     assertEquals(TallyException.Kind.UNAVAILABLE, e.kind(), e.getMessage());
     assertEquals(503, e.kind().status);
