@@ -61,6 +61,7 @@ final class PgWriter implements AutoCloseable {
   private volatile boolean running = true;
   private volatile String failure;
   private long lastPurge;
+  private long lastProbe;
 
   PgWriter(DataSource source, PostgresOptions options) {
     this.source = source;
@@ -145,6 +146,7 @@ final class PgWriter implements AutoCloseable {
       try {
         Task<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
+          probeAfterFailure();
           purgeExpiredKeys();
           continue;
         }
@@ -290,6 +292,30 @@ final class PgWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * While the writer is failed and idle, checks about once a second whether the database is back,
+   * so health turns good again without waiting for a write (which a load balancer that trusts the
+   * health check would never send).
+   */
+  private void probeAfterFailure() {
+    long now = System.nanoTime();
+    if (failure == null || now - lastProbe < 1_000_000_000L) {
+      return;
+    }
+    lastProbe = now;
+    try {
+      connection();
+      db.queryLong("SELECT 1");
+      db.connection().commit();
+      failure = null;
+      LOG.info("the database is reachable again");
+    } catch (SQLException e) {
+      rollbackQuietly();
+      disconnect();
+      failure = "the database is unreachable: " + e.getMessage();
+    }
+  }
+
   private void purgeExpiredKeys() {
     long now = clock.instant().getEpochSecond();
     if (db == null || now - lastPurge < 600) {
@@ -318,9 +344,6 @@ final class PgWriter implements AutoCloseable {
         throw e;
       }
       db = new Sql(c);
-      if (failure != null) {
-        LOG.info("writer reconnected to the database");
-      }
     }
     return db;
   }

@@ -30,7 +30,9 @@ class PostgresStoreTest extends StoreContract {
 
   @AfterEach
   void dropSchema() {
-    store.close(); // before the contract's own tearDown; closing twice is harmless
+    if (store != null) {
+      store.close(); // before the contract's own tearDown; closing twice is harmless
+    }
     PgTestDatabase.dropSchema(schema);
   }
 
