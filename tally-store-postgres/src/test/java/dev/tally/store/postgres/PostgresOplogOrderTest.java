@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * T5 on PostgreSQL: two stores (as two Tally processes) write to one database while a reader tails
  * the oplog. A transaction held open for seconds must not be passed over, and the reader must see
- * every entry exactly once, in increasing order.
+ * every entry exactly once, in increasing order. Identities stay unique across the two as well.
  */
 class PostgresOplogOrderTest {
   private String schema;
@@ -173,6 +173,34 @@ class PostgresOplogOrderTest {
       assertEquals(8 * perThread, a.contactCount(ws) + a.contactCount(other));
     } finally {
       tailer.stop.set(true);
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void concurrentCreatesOfOneIdentityAcrossProcessesExactlyOneWins() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        PostgresStore store = i % 2 == 0 ? a : b;
+        results.add(pool.submit(() -> {
+          try {
+            store.write(tx -> tx.createContact(ws, patch("Race@Example.com")));
+            return true;
+          } catch (dev.tally.core.TallyException e) {
+            assertEquals("conflict", e.code(), e.getMessage());
+            return false;
+          }
+        }));
+      }
+      int wins = 0;
+      for (Future<Boolean> f : results) {
+        wins += f.get() ? 1 : 0;
+      }
+      assertEquals(1, wins);
+      assertEquals(1, b.contactCount(ws));
+    } finally {
       pool.shutdownNow();
     }
   }
