@@ -24,6 +24,7 @@ import dev.tally.core.store.Store;
 import dev.tally.core.store.StoredResponse;
 import dev.tally.core.store.Written;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -414,6 +415,49 @@ public abstract class StoreContract {
     assertTrue(store.contact(ws, c.id()).isEmpty());
     assertTrue(store.workspaceForToken("hash-1").isEmpty());
     assertEquals(List.of("globex"), store.workspaces().stream().map(Workspace::name).toList());
+  }
+
+  @Test
+  void aLeaseIsTakenRenewedRefusedToOthersAndReleased() {
+    Duration ttl = Duration.ofSeconds(30);
+    assertTrue(store.acquireLease("projector", "a", ttl), "a free lease is taken");
+    assertTrue(store.acquireLease("projector", "a", ttl), "the holder renews it");
+    assertFalse(store.acquireLease("projector", "b", ttl), "refused while another holds it");
+    assertTrue(store.acquireLease("sender", "b", ttl), "leases are independent by name");
+    store.releaseLease("projector", "b"); // not b's: nothing happens
+    assertFalse(store.acquireLease("projector", "b", ttl));
+    store.releaseLease("projector", "a");
+    assertTrue(store.acquireLease("projector", "b", ttl), "free again once released");
+    assertFalse(store.acquireLease("projector", "a", ttl));
+  }
+
+  @Test
+  void anExpiredLeaseIsTakenOver() throws InterruptedException {
+    assertTrue(store.acquireLease("projector", "a", Duration.ofMillis(300)));
+    assertFalse(store.acquireLease("projector", "b", Duration.ofSeconds(30)));
+    Thread.sleep(700);
+    assertTrue(store.acquireLease("projector", "b", Duration.ofSeconds(30)), "taken over after the holder's ttl");
+    assertFalse(store.acquireLease("projector", "a", Duration.ofMillis(300)), "the old holder cannot renew it any more");
+  }
+
+  @Test
+  void concurrentTakersOfALeaseExactlyOneWins() throws Exception {
+    int takers = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(takers);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < takers; i++) {
+        String holder = "p" + i;
+        results.add(pool.submit(() -> store.acquireLease("projector", holder, Duration.ofSeconds(30))));
+      }
+      int wins = 0;
+      for (Future<Boolean> f : results) {
+        wins += f.get() ? 1 : 0;
+      }
+      assertEquals(1, wins);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -97,6 +98,18 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
 
   /** The documents of every workspace in id order after {@code afterId}, read as one snapshot, for bulk loads. */
   List<ContactDocument> documentsAfter(long afterId, int limit);
+
+  /**
+   * Takes the lease {@code name} for {@code holder} when it is free or expired, or renews it when
+   * {@code holder} already has it, until {@code ttl} from now on the store's clock (the database's
+   * clock when several processes share one store). Returns true when {@code holder} holds it
+   * afterwards; at most one holder holds a lease at a time. Used so that exactly one of several
+   * processes runs the projector, and another takes over within a ttl when its holder dies.
+   */
+  boolean acquireLease(String name, String holder, Duration ttl);
+
+  /** Gives up the lease if {@code holder} has it, so another can take it at once; otherwise does nothing. */
+  void releaseLease(String name, String holder);
 
   /** Null when the store can serve; otherwise why not, in words for an operator. */
   String unhealthyReason();

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import dev.tally.core.verify.IdVersion;
@@ -280,6 +281,21 @@ public final class SqliteStore implements Store {
   @Override
   public List<Long> contactIds(long afterId, int limit) {
     return read("list contact ids", db -> SqliteReads.contactIds(db, afterId, limit));
+  }
+
+  // Leases run on the writer thread like any write (the cast is safe: the writer hands its tasks a
+  // SqliteWriteTx); the clock is read there, so the expiry is judged at the moment of the write.
+  @Override
+  public boolean acquireLease(String name, String holder, Duration ttl) {
+    return writer.submit(tx -> ((SqliteWriteTx) tx).acquireLease(name, holder, options.clock().millis(), ttl.toMillis()), null).value();
+  }
+
+  @Override
+  public void releaseLease(String name, String holder) {
+    writer.submit(tx -> {
+      ((SqliteWriteTx) tx).releaseLease(name, holder);
+      return null;
+    }, null);
   }
 
   @Override

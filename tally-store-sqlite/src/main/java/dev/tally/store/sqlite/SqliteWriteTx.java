@@ -309,6 +309,28 @@ final class SqliteWriteTx implements WriteTx {
     };
   }
 
+  // ---- leases (not part of WriteTx: the store runs them on the writer, the one connection that writes) ----
+
+  /** Takes the lease when free or expired, renews it when holder has it; true when holder holds it afterwards. */
+  boolean acquireLease(String name, String holder, long nowMillis, long ttlMillis) {
+    try {
+      update("INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+          + "holder = excluded.holder, expires_at = excluded.expires_at WHERE leases.holder = excluded.holder "
+          + "OR leases.expires_at <= ?", name, holder, nowMillis + ttlMillis, nowMillis);
+      return holder.equals(queryString("SELECT holder FROM leases WHERE name = ?", name));
+    } catch (SQLException e) {
+      throw SqliteErrors.wrap("take the lease " + TallyException.quote(name), e);
+    }
+  }
+
+  void releaseLease(String name, String holder) {
+    try {
+      update("DELETE FROM leases WHERE name = ? AND holder = ?", name, holder);
+    } catch (SQLException e) {
+      throw SqliteErrors.wrap("release the lease " + TallyException.quote(name), e);
+    }
+  }
+
   // ---- oplog and idempotency ----
 
   private void oplog(long ws, String entity, long entityId, long version, String op) throws SQLException {

@@ -1,0 +1,209 @@
+package dev.tally.store.postgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.core.index.ContactDocument;
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactCodec;
+import dev.tally.core.model.ContactRef;
+import dev.tally.core.model.DataAttribute;
+import dev.tally.core.model.Event;
+import dev.tally.core.model.EventSummary;
+import dev.tally.core.model.FieldType;
+import dev.tally.core.model.OplogEntry;
+import dev.tally.core.model.Page;
+import dev.tally.core.model.TokenInfo;
+import dev.tally.core.model.Workspace;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The store's read queries; every one that touches workspace data filters by workspace. */
+final class PgReads {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private PgReads() {}
+
+  static Optional<Contact> contact(Sql db, long ws, long id) throws SQLException {
+    try (ResultSet rs = db.prepare("SELECT version, doc FROM contacts WHERE id = ? AND workspace_id = ?", id, ws).executeQuery()) {
+      return rs.next() ? Optional.of(ContactCodec.decode(id, ws, rs.getLong(1), rs.getString(2))) : Optional.empty();
+    }
+  }
+
+  static Optional<Contact> findContact(Sql db, long ws, ContactRef ref) throws SQLException {
+    return switch (ref.kind()) {
+      case ID -> contact(db, ws, ref.id());
+      case EXTERNAL_ID, EMAIL -> {
+        String kind = ref.kind() == ContactRef.Kind.EMAIL ? PgWriteTx.EMAIL : PgWriteTx.EXTERNAL_ID;
+        String value = ref.kind() == ContactRef.Kind.EMAIL ? ref.value().toLowerCase(Locale.ROOT) : ref.value();
+        Long id = db.queryLong("SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?", ws, kind, value);
+        yield id == null ? Optional.empty() : contact(db, ws, id);
+      }
+    };
+  }
+
+  static Page<Contact> contacts(Sql db, long ws, long afterId, int limit) throws SQLException {
+    List<Contact> out = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT id, version, doc FROM contacts WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
+        ws, afterId, limit + 1).executeQuery()) {
+      while (rs.next()) {
+        out.add(ContactCodec.decode(rs.getLong(1), ws, rs.getLong(2), rs.getString(3)));
+      }
+    }
+    boolean more = out.size() > limit;
+    return new Page<>(more ? out.subList(0, limit) : out, more);
+  }
+
+  /** Two queries for the whole set (one round trip each), not one per id. */
+  static List<ContactDocument> documents(Sql db, Collection<Long> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    java.sql.Array idArray = db.connection().createArrayOf("bigint", ids.toArray(new Long[0]));
+    List<Contact> contacts = new ArrayList<>(ids.size());
+    try (ResultSet rs = db.prepare("SELECT id, workspace_id, version, doc FROM contacts WHERE id = ANY (?) ORDER BY id", idArray)
+        .executeQuery()) {
+      while (rs.next()) {
+        contacts.add(ContactCodec.decode(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+      }
+    }
+    Map<Long, Map<String, EventSummary>> events = new HashMap<>();
+    try (ResultSet rs = db.prepare("SELECT contact_id, name, count, first_at, last_at FROM event_summaries WHERE contact_id = ANY (?)",
+        idArray).executeQuery()) {
+      while (rs.next()) {
+        events.computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
+            .put(rs.getString(2), new EventSummary(rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+      }
+    }
+    List<ContactDocument> out = new ArrayList<>(contacts.size());
+    for (Contact c : contacts) {
+      out.add(new ContactDocument(c, events.getOrDefault(c.id(), Map.of())));
+    }
+    return out;
+  }
+
+  static List<ContactDocument> documentsAfter(Sql db, long afterId, int limit) throws SQLException {
+    List<Contact> contacts = new ArrayList<>(limit);
+    try (ResultSet rs = db.prepare("SELECT id, workspace_id, version, doc FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit)
+        .executeQuery()) {
+      while (rs.next()) {
+        contacts.add(ContactCodec.decode(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+      }
+    }
+    if (contacts.isEmpty()) {
+      return List.of();
+    }
+    Map<Long, Map<String, EventSummary>> events = new HashMap<>();
+    try (ResultSet rs = db.prepare("SELECT contact_id, name, count, first_at, last_at FROM event_summaries WHERE contact_id BETWEEN ? AND ?",
+        contacts.get(0).id(), contacts.get(contacts.size() - 1).id()).executeQuery()) {
+      while (rs.next()) {
+        events.computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
+            .put(rs.getString(2), new EventSummary(rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+      }
+    }
+    List<ContactDocument> out = new ArrayList<>(contacts.size());
+    for (Contact c : contacts) {
+      out.add(new ContactDocument(c, events.getOrDefault(c.id(), Map.of())));
+    }
+    return out;
+  }
+
+  static List<Long> contactIds(Sql db, long afterId, int limit) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit).executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+
+  static long contactCount(Sql db, long ws) throws SQLException {
+    Long n = db.queryLong("SELECT contact_count FROM workspaces WHERE id = ?", ws);
+    return n == null ? 0 : n;
+  }
+
+  static Page<Event> events(Sql db, long ws, long contactId, long beforeId, int limit) throws SQLException {
+    List<Event> out = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT id, name, created_at, metadata FROM events WHERE workspace_id = ? AND contact_id = ? "
+        + "AND id < ? ORDER BY id DESC LIMIT ?", ws, contactId, beforeId, limit + 1).executeQuery()) {
+      while (rs.next()) {
+        out.add(new Event(rs.getLong(1), ws, contactId, rs.getString(2), rs.getLong(3), rs.getString(4)));
+      }
+    }
+    boolean more = out.size() > limit;
+    return new Page<>(more ? out.subList(0, limit) : out, more);
+  }
+
+  static List<EventSummary> eventSummaries(Sql db, long ws, long contactId) throws SQLException {
+    List<EventSummary> out = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT name, count, first_at, last_at FROM event_summaries WHERE workspace_id = ? "
+        + "AND contact_id = ? ORDER BY name", ws, contactId).executeQuery()) {
+      while (rs.next()) {
+        out.add(new EventSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+      }
+    }
+    return out;
+  }
+
+  static List<DataAttribute> dataAttributes(Sql db, long ws) throws SQLException {
+    List<DataAttribute> out = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT id, name, data_type, description, options, messenger_writable, archived, created_at, "
+        + "updated_at FROM data_attributes WHERE workspace_id = ? ORDER BY id", ws).executeQuery()) {
+      while (rs.next()) {
+        List<String> options = new ArrayList<>();
+        try {
+          for (JsonNode o : JSON.readTree(rs.getString(5))) {
+            options.add(o.asText());
+          }
+        } catch (IOException e) {
+          throw new SQLException("data attribute " + rs.getLong(1) + ": options are not JSON", e);
+        }
+        out.add(new DataAttribute(rs.getLong(1), ws, rs.getString(2), FieldType.fromApiName(rs.getString(3)), rs.getString(4),
+            options, rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8), rs.getLong(9)));
+      }
+    }
+    return out;
+  }
+
+  static List<OplogEntry> oplog(Sql db, long after, int limit) throws SQLException {
+    List<OplogEntry> out = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT position, workspace_id, entity, entity_id, version, op, at FROM oplog "
+        + "WHERE position > ? ORDER BY position LIMIT ?", after, limit).executeQuery()) {
+      while (rs.next()) {
+        out.add(new OplogEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getString(6),
+            rs.getLong(7)));
+      }
+    }
+    return out;
+  }
+
+  static List<Workspace> workspaces(Sql db, Long onlyId) throws SQLException {
+    List<Workspace> out = new ArrayList<>();
+    String sql = "SELECT id, name, created_at FROM workspaces" + (onlyId == null ? " ORDER BY id" : " WHERE id = ?");
+    try (ResultSet rs = (onlyId == null ? db.prepare(sql) : db.prepare(sql, onlyId)).executeQuery()) {
+      while (rs.next()) {
+        out.add(new Workspace(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+      }
+    }
+    return out;
+  }
+
+  static List<TokenInfo> tokens(Sql db, long ws) throws SQLException {
+    List<TokenInfo> out = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT id, prefix, created_at FROM workspace_tokens WHERE workspace_id = ? ORDER BY id", ws)
+        .executeQuery()) {
+      while (rs.next()) {
+        out.add(new TokenInfo(rs.getLong(1), ws, rs.getString(2), rs.getLong(3)));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.tally.store.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.core.store.Store;
+import dev.tally.testkit.StoreContract;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The store contract on PostgreSQL, each test in its own schema, plus what only PostgreSQL has: its catalog. */
+class PostgresStoreTest extends StoreContract {
+  private String schema;
+
+  @Override
+  protected Store open(Path dir) {
+    if (schema == null) {
+      schema = PgTestDatabase.createSchema();
+    }
+    return PostgresStore.open(PgTestDatabase.options(schema));
+  }
+
+  @AfterEach
+  void dropSchema() {
+    if (store != null) {
+      store.close(); // before the contract's own tearDown; closing twice is harmless
+    }
+    PgTestDatabase.dropSchema(schema);
+  }
+
+  @Override
+  protected void assertPersonalDataGone(String... values) {
+    try (Connection c = PgTestDatabase.connect()) {
+      List<String> tables = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM information_schema.tables WHERE table_schema = ?")) {
+        ps.setString(1, schema);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            tables.add(rs.getString(1));
+          }
+        }
+      }
+      assertTrue(tables.size() > 10, "tables: " + tables);
+      for (String table : tables) {
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT * FROM " + schema + ".\"" + table + "\"")) {
+          int cols = rows.getMetaData().getColumnCount();
+          while (rows.next()) {
+            for (int i = 1; i <= cols; i++) {
+              String cell = rows.getString(i);
+              for (String v : values) {
+                assertFalse(cell != null && cell.contains(v), table + " still holds " + v + ": " + cell);
+              }
+            }
+          }
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void everyIdColumnAndSequenceIsSixtyFourBit() throws Exception {
+    try (Connection c = PgTestDatabase.connect();
+         PreparedStatement ps = c.prepareStatement("SELECT table_name, column_name, data_type FROM information_schema.columns "
+             + "WHERE table_schema = ? AND table_name NOT LIKE 'flyway%' "
+             + "AND (column_name = 'id' OR column_name LIKE '%\\_id' OR column_name = 'position')")) {
+      ps.setString(1, schema);
+      int n = 0;
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          n++;
+          assertEquals("bigint", rs.getString(3), rs.getString(1) + "." + rs.getString(2));
+        }
+      }
+      assertTrue(n > 10, "found " + n + " id columns");
+    }
+    try (Connection c = PgTestDatabase.connect();
+         PreparedStatement ps = c.prepareStatement("SELECT sequencename, data_type::text, start_value FROM pg_sequences WHERE schemaname = ?")) {
+      ps.setString(1, schema);
+      int n = 0;
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          n++;
+          assertEquals("bigint", rs.getString(2), rs.getString(1));
+        }
+      }
+      assertEquals(PostgresStore.SEQUENCED_COLUMNS.size(), n, "one sequence per key column");
+    }
+  }
+}
