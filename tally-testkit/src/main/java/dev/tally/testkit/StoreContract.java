@@ -23,6 +23,8 @@ import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoredResponse;
 import dev.tally.core.store.Written;
+import dev.tally.core.verify.IdVersion;
+import dev.tally.core.verify.VersionDigest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -389,6 +391,24 @@ public abstract class StoreContract {
     assertEquals(2, all.get(2).contact().version());
     assertEquals(List.of(c.id()), store.documentsAfter(b.id(), 10).stream().map(d -> d.contact().id()).toList());
     assertEquals(store.documents(List.of(c.id())), store.documentsAfter(b.id(), 1));
+  }
+
+  @Test
+  void versionDigestsAgreeWithTheVersionsTheySummarise() {
+    Contact a = create(ws, "{\"external_id\":\"va\"}");
+    Contact b = create(other, "{\"external_id\":\"vb\"}");
+    Contact c = create(ws, "{\"external_id\":\"vc\"}");
+    store.write(tx -> tx.updateContact(ws, a.id(), ContactPatchParser.parse(json("{\"name\":\"A\"}"), ContactPatchParser.Mode.UPDATE)));
+    store.write(tx -> tx.deleteContact(ws, c.id()));
+    List<IdVersion> all = store.versions(Long.MIN_VALUE, Long.MAX_VALUE);
+    assertEquals(List.of(new IdVersion(a.id(), 2), new IdVersion(b.id(), 1)), all, "every workspace, in id order, deleted ones gone");
+    assertEquals(List.of(new IdVersion(b.id(), 1)), store.versions(a.id() + 1, b.id() + 1), "from inclusive, to exclusive");
+    VersionDigest.Builder expected = new VersionDigest.Builder();
+    all.forEach(v -> expected.add(v.id(), v.version()));
+    List<VersionDigest> before = store.versionDigests();
+    assertEquals(expected.build(), before, "the store's digests equal the same hash computed in Java (ids above 2^32 included)");
+    store.write(tx -> tx.updateContact(other, b.id(), ContactPatchParser.parse(json("{\"name\":\"B\"}"), ContactPatchParser.Mode.UPDATE)));
+    assertNotEquals(before, store.versionDigests(), "a new version changes its bucket's digest");
   }
 
   @Test

@@ -22,6 +22,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import dev.tally.core.verify.IdVersion;
+import dev.tally.core.verify.VersionDigest;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -111,6 +113,27 @@ final class PgReads {
     List<ContactDocument> out = new ArrayList<>(contacts.size());
     for (Contact c : contacts) {
       out.add(new ContactDocument(c, events.getOrDefault(c.id(), Map.of())));
+    }
+    return out;
+  }
+
+  static List<VersionDigest> versionDigests(Sql db) throws SQLException {
+    List<VersionDigest> out = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT id >> " + VersionDigest.BUCKET_BITS + " AS bucket, count(*), sum(" + VersionDigest.SQL_HASH
+        + ")::bigint FROM contacts GROUP BY bucket ORDER BY bucket").executeQuery()) {
+      while (rs.next()) {
+        out.add(new VersionDigest(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+      }
+    }
+    return out;
+  }
+
+  static List<IdVersion> versions(Sql db, long fromId, long toId) throws SQLException {
+    List<IdVersion> out = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT id, version FROM contacts WHERE id >= ? AND id < ? ORDER BY id", fromId, toId).executeQuery()) {
+      while (rs.next()) {
+        out.add(new IdVersion(rs.getLong(1), rs.getLong(2)));
+      }
     }
     return out;
   }

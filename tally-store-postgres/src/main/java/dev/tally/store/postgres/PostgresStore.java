@@ -23,6 +23,8 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import dev.tally.core.verify.IdVersion;
+import dev.tally.core.verify.VersionDigest;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -265,6 +267,16 @@ public final class PostgresStore implements Store {
   @Override
   public List<ContactDocument> documentsAfter(long afterId, int limit) {
     return snapshot("read documents", db -> PgReads.documentsAfter(db, afterId, limit));
+  }
+
+  @Override
+  public List<VersionDigest> versionDigests() {
+    return read("digest contact versions", PgReads::versionDigests);
+  }
+
+  @Override
+  public List<IdVersion> versions(long fromId, long toId) {
+    return read("list contact versions", db -> PgReads.versions(db, fromId, toId));
   }
 
   @Override
