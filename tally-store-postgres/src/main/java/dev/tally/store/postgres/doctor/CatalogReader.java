@@ -24,7 +24,7 @@ final class CatalogReader {
              a.attname, quote_ident(a.attname) AS column_sql,
              format_type(a.atttypid, a.atttypmod) AS column_type, coalesce(bt.typname, t.typname) AS base_type,
              fc.oid AS ref_oid, k.ref_attnum, fc.relname AS ref_table,
-             format('%I.%I', fn.nspname, fc.relname) AS ref_table_sql,
+             quote_ident(fn.nspname) || '.' || quote_ident(fc.relname) AS ref_table_sql,
              fa.attname AS ref_column, quote_ident(fa.attname) AS ref_column_sql,
              format_type(fa.atttypid, fa.atttypmod) AS ref_type, coalesce(fbt.typname, ft.typname) AS ref_base_type
         FROM pg_constraint con
@@ -53,7 +53,7 @@ final class CatalogReader {
              s.data_type::text AS sequence_type, s.start_value, s.min_value, s.max_value,
              s.increment_by, s.cycle, s.last_value,
              feed.table_oid, feed.attnum, coalesce(feed.is_identity, false) AS is_identity,
-             fc.relname, format('%I.%I', fn.nspname, fc.relname) AS table_sql,
+             fc.relname, quote_ident(fn.nspname) || '.' || quote_ident(fc.relname) AS table_sql,
              a.attname, quote_ident(a.attname) AS column_sql,
              format_type(a.atttypid, a.atttypmod) AS column_type, coalesce(bt.typname, t.typname) AS base_type
         FROM pg_sequences s
