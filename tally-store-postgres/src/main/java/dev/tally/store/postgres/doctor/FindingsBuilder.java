@@ -115,6 +115,10 @@ final class FindingsBuilder {
   /** "93.1% of what it can hold is used (last value 2000000000 of 2147483647); about 12 days left at 1000000 a day." */
   static String capacityWords(SequenceCapacity capacity) {
     if (capacity.lastValue() == null) return "The sequence has not handed out a value yet.";
+    if (capacity.usedPercent() >= 100.0) {
+      return "EXHAUSTED: its last value %d is already beyond the %d the column can hold, so the next insert fails."
+          .formatted(capacity.lastValue(), capacity.limit());
+    }
     String used = String.format(Locale.ROOT, "%.1f%% of what it can hold is used (last value %d of %d)",
         capacity.usedPercent(), capacity.lastValue(), capacity.limit());
     GrowthEstimate growth = capacity.growth();
