@@ -17,7 +17,10 @@ import java.util.Map;
  */
 final class CatalogReader {
 
-  /** Every primary-key, unique and foreign-key column, paired with the column it references. */
+  /**
+   * Every primary-key, unique and foreign-key column, paired with the column it references.
+   * Constraints that partitions inherit are left out: an ALTER on the partitioned table covers them.
+   */
   private static final String KEY_COLUMNS = """
       SELECT con.conname, con.contype,
              c.oid AS table_oid, k.attnum, c.relname, format('%I.%I', n.nspname, c.relname) AS table_sql,
@@ -41,6 +44,7 @@ final class CatalogReader {
         LEFT JOIN pg_type ft ON ft.oid = fa.atttypid
         LEFT JOIN pg_type fbt ON ft.typtype = 'd' AND fbt.oid = ft.typbasetype
        WHERE n.nspname = ? AND con.contype IN ('p', 'u', 'f')
+         AND con.conparentid = 0 AND NOT c.relispartition
        ORDER BY c.relname, con.conname, k.position
       """;
 

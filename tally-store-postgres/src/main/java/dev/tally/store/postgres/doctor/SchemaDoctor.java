@@ -70,7 +70,8 @@ public final class SchemaDoctor {
   }
 
   /**
-   * Examines {@code schema}. The connection's auto-commit setting is restored afterwards.
+   * Examines {@code schema}. The connection must not be inside a transaction (the doctor begins and
+   * ends its own); its auto-commit setting is restored afterwards.
    *
    * @throws IllegalArgumentException if there is no such schema
    * @throws SQLException             if a catalog query fails, or takes longer than the statement timeout

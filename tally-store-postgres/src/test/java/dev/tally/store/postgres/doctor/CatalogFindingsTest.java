@@ -140,6 +140,23 @@ class CatalogFindingsTest {
   }
 
   @Test
+  void partitionedTableIsReportedOnceNotPerPartition() throws SQLException {
+    schema.execute(
+        "CREATE TABLE {s}.accounts (id bigserial PRIMARY KEY)",
+        "CREATE TABLE {s}.hits (id bigint NOT NULL, day date NOT NULL, account_id integer REFERENCES {s}.accounts (id),"
+            + " PRIMARY KEY (id, day)) PARTITION BY RANGE (day)",
+        "CREATE TABLE {s}.hits_2025 PARTITION OF {s}.hits FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+        "CREATE TABLE {s}.hits_2026 PARTITION OF {s}.hits FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')");
+
+    DoctorReport report = doctor.examine(schema.connection, schema.name);
+
+    Finding finding = only(report, FindingKind.FOREIGN_KEY_TYPE_MISMATCH);
+    assertEquals("hits", finding.table());
+    assertEquals(1, report.findings().size(), report.findings().toString());
+    assertMigrationLeavesNothingAtRisk(finding);
+  }
+
+  @Test
   void everyKeyColumnIsListedWithItsType() throws SQLException {
     schema.execute(
         "CREATE TABLE {s}.accounts (id bigserial PRIMARY KEY, slug text UNIQUE)",
