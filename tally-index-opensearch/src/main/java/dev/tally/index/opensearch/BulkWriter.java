@@ -95,6 +95,10 @@ final class BulkWriter {
       if ((status >= 200 && status < 300) || (status == 404 && type.isEmpty())) { // 404 without error: deleting what is gone
         continue;
       }
+      if (type.equals("index_not_found_exception")) { // the alias is gone (require_alias keeps OpenSearch from inventing an index)
+        throw TallyException.unavailable("index_missing", "the OpenSearch index " + item.path("_index").asText() + " does not exist at "
+            + http.url() + " (deleted?); a rebuild creates it again", null);
+      }
       if (status == 409 && type.equals("version_conflict_engine_exception")) {
         stale++;
       } else if (status == 429 || status >= 500) {
