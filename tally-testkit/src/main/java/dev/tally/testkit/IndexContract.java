@@ -121,6 +121,8 @@ public abstract class IndexContract {
   void applyingABatchTwiceChangesNothing() {
     IndexBatch batch = upserts(5, contact(WS, BASE_ID, 1, "ann", 3L), contact(WS, BASE_ID + 1, 1, "bob", 4L));
     apply(batch);
+    assertEquals(5, index.appliedPosition());
+    assertEquals(5, index.visiblePosition(), "what is applied and made visible is visible");
     apply(batch);
     assertEquals(2, index.count(WS));
     assertEquals(List.of(BASE_ID), ids(WS, nameIs("ann")));
@@ -164,7 +166,7 @@ public abstract class IndexContract {
     index = open();
     makeVisible(index);
     assertEquals(7, index.appliedPosition());
-    assertTrue(index.visiblePosition() <= index.appliedPosition() || index.visiblePosition() == 7);
+    assertTrue(index.visiblePosition() <= index.appliedPosition(), "visible " + index.visiblePosition() + " beyond applied 7");
     assertEquals(2, index.count(WS));
     assertEquals(List.of(BASE_ID), ids(WS, nameIs("ann")));
     // Replaying from the recovered position converges.
