@@ -6,17 +6,20 @@ import dev.tally.server.config.Settings;
 import dev.tally.core.query.QueryLimits;
 import dev.tally.server.data.DataDir;
 import dev.tally.server.search.IndexManager;
+import dev.tally.server.search.IndexEngine;
+import dev.tally.server.search.LeaseKeeper;
 import dev.tally.server.search.LuceneEngine;
 import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.SearchService;
 import java.time.InstantSource;
 import dev.tally.server.http.Api;
 import dev.tally.server.auth.Provisioning;
-import dev.tally.store.sqlite.SqliteOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +40,11 @@ public final class TallyServer implements AutoCloseable {
   private final IndexManager indexes;
   private final IndexReadiness readiness;
 
-  private TallyServer(Config config, Store store, Api api, DataDir dataDir, IndexManager indexes, IndexReadiness readiness) {
+  private final List<AutoCloseable> opened;
+
+  private TallyServer(Config config, Store store, Api api, DataDir dataDir, IndexManager indexes, IndexReadiness readiness,
+      List<AutoCloseable> opened) {
+    this.opened = opened;
     this.config = config;
     this.store = store;
     this.api = api;
@@ -49,19 +56,30 @@ public final class TallyServer implements AutoCloseable {
   /** Starts Tally; the first-start token lines go to {@code out}. */
   public static TallyServer start(Config config, String envAdminToken, PrintStream out) throws IOException {
     Path data = config.path(Settings.DATA);
-    DataDir dataDir = DataDir.lock(data);
-    Store store = null;
-    IndexManager indexes = null;
-    IndexReadiness readiness = null;
+    boolean sqlite = config.string(Settings.STORE).equals("sqlite");
+    boolean lucene = config.string(Settings.INDEX).equals("lucene");
+    // The data directory holds what is embedded (the SQLite store, the Lucene index); its lock keeps a second process off it.
+    DataDir dataDir = sqlite || lucene ? DataDir.lock(data) : null;
+    List<AutoCloseable> opened = new ArrayList<>();
     try {
-      SqliteOptions options = dataDir.storeOptions()
-          .withTestIdOffsets(config.bool(Settings.TEST_ID_OFFSETS))
-          .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT));
-      store = dataDir.openStore(options);
+      Store store = sqlite ? dataDir.openStore(dataDir.storeOptions().withTestIdOffsets(config.bool(Settings.TEST_ID_OFFSETS))
+          .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT))) : Engines.postgres(config);
+      opened.add(store);
       bootstrap(store, envAdminToken, out);
-      indexes = new IndexManager(store, new LuceneEngine(indexDir(config))).verifyEvery(config.duration(Settings.VERIFY_INTERVAL));
-      readiness = new IndexReadiness(store, indexes.serving(), indexes.projector(), indexes::healing,
+      IndexEngine engine = lucene ? new LuceneEngine(indexDir(config)) : Engines.openSearch(config);
+      LeaseKeeper projectorLease = null;
+      if (!sqlite && lucene) {
+        opened.add(Engines.embeddedIndexLease(store));
+      } else if (engine.shared()) {
+        projectorLease = new LeaseKeeper(store, "projector", PROJECTOR_LEASE_TTL).start();
+        opened.add(projectorLease);
+      }
+      IndexManager indexes = new IndexManager(store, engine, projectorLease == null ? null : projectorLease::held)
+          .verifyEvery(config.duration(Settings.VERIFY_INTERVAL));
+      opened.add(indexes);
+      IndexReadiness readiness = new IndexReadiness(store, indexes.serving(), indexes.projector(), indexes::healing,
           config.duration(Settings.READY_MAX_LAG), InstantSource.system()).start();
+      opened.add(readiness);
       indexes.heal(readiness::current);
       QueryLimits limits = new QueryLimits(config.integer(Settings.QUERY_MAX_DEPTH), config.integer(Settings.QUERY_MAX_GROUP),
           QueryLimits.DEFAULTS.maxListValues());
@@ -70,20 +88,28 @@ public final class TallyServer implements AutoCloseable {
       Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken)
           .start(config.string(Settings.HOST), config.port(Settings.PORT));
       LOG.atInfo().addKeyValue("host", config.string(Settings.HOST)).addKeyValue("port", api.port())
-          .addKeyValue("data", data.toString()).log("Tally is serving");
-      return new TallyServer(config, store, api, dataDir, indexes, readiness);
+          .addKeyValue("store", sqlite ? data.resolve("tally.db").toString() : "postgres").addKeyValue("index", engine.describe())
+          .log("Tally is serving");
+      return new TallyServer(config, store, api, dataDir, indexes, readiness, opened);
     } catch (RuntimeException e) {
-      if (readiness != null) {
-        readiness.close();
+      closeAll(opened);
+      if (dataDir != null) {
+        dataDir.close();
       }
-      if (indexes != null) {
-        indexes.close();
-      }
-      if (store != null) {
-        store.close();
-      }
-      dataDir.close();
       throw e;
+    }
+  }
+
+  /** How long a projector lease lasts without renewal: a dead holder is replaced within this time. */
+  static final Duration PROJECTOR_LEASE_TTL = Duration.ofSeconds(6);
+
+  private static void closeAll(List<AutoCloseable> opened) {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).log("could not close " + opened.get(i).getClass().getSimpleName());
+      }
     }
   }
 
@@ -146,10 +172,10 @@ public final class TallyServer implements AutoCloseable {
       LOG.atWarn().addKeyValue("in_flight", api.inFlight()).log("drain timeout reached; stopping with requests in flight");
     }
     api.stop();
-    readiness.close();
-    indexes.close();
-    store.close();
-    dataDir.close();
+    closeAll(opened);
+    if (dataDir != null) {
+      dataDir.close();
+    }
     LOG.info("Tally stopped");
   }
 }

@@ -23,7 +23,7 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("dev.tally.core..")
         .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..", "org.postgresql..",
             "com.zaxxer..", "org.flywaydb..", "org.apache.lucene..", "org.opensearch..", "io.javalin..", "org.eclipse.jetty..",
-            "jakarta.servlet..", "java.net.http..", "picocli..", "dev.tally.store..", "dev.tally.server..")
+            "jakarta.servlet..", "java.net.http..", "picocli..", "dev.tally.store..", "dev.tally.index..", "dev.tally.server..")
         .check(tally);
   }
 
@@ -36,9 +36,28 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheIndexModuleTouchesLucene() {
-    noClasses().that().resideOutsideOfPackage("dev.tally.index..")
+  void onlyTheLuceneIndexModuleTouchesLucene() {
+    noClasses().that().resideOutsideOfPackage("dev.tally.index.lucene..")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.lucene..")
+        .check(tally);
+  }
+
+  @Test
+  void onlyTheOpenSearchIndexModuleTalksToOpenSearch() {
+    // It speaks REST with the JDK's HttpClient; an OpenSearch client library, if one came in, stays there too.
+    noClasses().that().resideOutsideOfPackage("dev.tally.index.opensearch..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.opensearch..")
+        .check(tally);
+    // Only the server's wiring (which picks the engine) knows the OpenSearch module exists.
+    noClasses().that().resideOutsideOfPackages("dev.tally.index.opensearch..", "dev.tally.server", "dev.tally.server.search")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.tally.index.opensearch..")
+        .check(tally);
+  }
+
+  @Test
+  void theIndexBackendsAreIndependentOfEachOther() {
+    noClasses().that().resideInAPackage("dev.tally.index.lucene..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.tally.index.opensearch..")
         .check(tally);
   }
 

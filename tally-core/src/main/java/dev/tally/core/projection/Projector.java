@@ -90,7 +90,7 @@ public final class Projector implements AutoCloseable {
         // that dies would leave the index behind for good; the index is healed beside it instead.
         lastError = String.valueOf(e.getMessage());
         lastErrorAtMillis = System.currentTimeMillis();
-        LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).addKeyValue("position", index.visiblePosition())
+        LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).addKeyValue("position", written(index))
             .log("projection failed; retrying in 1 s");
         LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
       }
@@ -102,9 +102,17 @@ public final class Projector implements AutoCloseable {
     return stepCount() > 0;
   }
 
+  /**
+   * Everything the index was given so far: searchable but not yet durable in Lucene (visible runs
+   * ahead), durable but not yet searchable in OpenSearch (applied runs ahead).
+   */
+  static long written(SearchIndex index) {
+    return Math.max(index.appliedPosition(), index.visiblePosition());
+  }
+
   /** Applies the next run of oplog entries and returns how many there were. */
   private int stepCount() {
-    List<OplogEntry> entries = store.oplog(index.visiblePosition(), batchSize);
+    List<OplogEntry> entries = store.oplog(written(index), batchSize);
     if (entries.isEmpty()) {
       return 0;
     }

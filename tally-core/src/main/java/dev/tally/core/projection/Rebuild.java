@@ -98,7 +98,7 @@ public final class Rebuild {
     while (projector.step()) {
       // catching up from the position noted before the bulk load
     }
-    return fresh.visiblePosition();
+    return Projector.written(fresh);
   }
 
   /**
@@ -112,11 +112,11 @@ public final class Rebuild {
       while (projector.step()) {
         // the last entries written while the bulk load ran
       }
-      fresh.maybeCommit();
+      fresh.commit(); // durable and searchable, so the counts below are of everything applied
       for (Workspace ws : store.workspaces()) {
         long inIndex = fresh.count(ws.id());
         long inStore = store.contactCount(ws.id());
-        if (store.head() == fresh.visiblePosition() && inIndex != inStore) {
+        if (store.head() == Projector.written(fresh) && inIndex != inStore) {
           throw new IllegalStateException("the rebuilt index has " + inIndex + " contacts in workspace " + ws.id() + " but the store has "
               + inStore + "; keeping the serving index");
         }

@@ -48,7 +48,7 @@ public final class Verifier {
   private final Duration catchUpTimeout;
 
   public Verifier(Store store, SearchIndex index, Duration catchUpTimeout) {
-    this(store, store::head, index, index::visiblePosition, catchUpTimeout);
+    this(store, store::head, index, () -> Projector.written(index), catchUpTimeout); // OpenSearch: eachLive refreshes first
   }
 
   /**

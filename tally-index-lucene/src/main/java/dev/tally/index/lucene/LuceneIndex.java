@@ -61,6 +61,8 @@ public final class LuceneIndex implements SearchIndex {
   private volatile long visiblePosition;
   private long lastCommit = System.nanoTime();
   private long uncommittedPosition;
+  /** Set by load(): the searcher that apply() reads versions from does not see loaded documents yet. */
+  private volatile boolean loadedSinceRefresh;
 
   private LuceneIndex(Directory directory, IndexWriter writer, long position, long commitIntervalMillis) throws IOException {
     this.directory = directory;
@@ -117,7 +119,12 @@ public final class LuceneIndex implements SearchIndex {
   @Override
   public synchronized void apply(IndexBatch batch) {
     try {
-      // The searcher manager was refreshed at the end of the last batch, so it sees every applied version.
+      // The searcher manager was refreshed at the end of the last batch, so it sees every applied
+      // version; documents loaded since then need one refresh, or an older version could overwrite them.
+      if (loadedSinceRefresh) {
+        loadedSinceRefresh = false;
+        searchers.maybeRefreshBlocking();
+      }
       IndexSearcher current = searchers.acquire();
       try {
         DirectoryReader reader = (DirectoryReader) current.getIndexReader();
@@ -159,6 +166,7 @@ public final class LuceneIndex implements SearchIndex {
       for (ContactDocument d : documents) {
         writer.updateDocument(new Term(Fields.DOC_ID, Long.toString(d.contact().id())), DocumentMapper.live(d));
       }
+      loadedSinceRefresh = true;
     } catch (IOException e) {
       throw TallyException.unavailable("index_write_failed", "the index could not load documents: " + e.getMessage(), e);
     }

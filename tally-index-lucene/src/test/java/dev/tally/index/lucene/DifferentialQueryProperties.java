@@ -38,15 +38,16 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * T11: random contacts, random queries; the reference evaluator and Lucene must return the same
  * ids. Query values are often drawn from the generated contacts (with their case changed), so
  * equality and prefix filters really match; every operator × type pair must have produced a result
- * that was neither empty nor everything at least once over the run, or the test fails.
+ * that was neither empty nor everything at least once over the run, or the test fails. The
+ * generators are public: the OpenSearch module runs all three evaluators on the same data with them.
  */
-class DifferentialQueryProperties {
-  static final long WS = (1L << 53) + 5;
-  static final long NOW = 1_700_000_000L;
-  static final Map<String, FieldType> ATTRS = Map.of("plan", FieldType.STRING, "seats", FieldType.INTEGER, "score", FieldType.FLOAT,
+public class DifferentialQueryProperties {
+  public static final long WS = (1L << 53) + 5;
+  public static final long NOW = 1_700_000_000L;
+  public static final Map<String, FieldType> ATTRS = Map.of("plan", FieldType.STRING, "seats", FieldType.INTEGER, "score", FieldType.FLOAT,
       "vip", FieldType.BOOLEAN, "renew_at", FieldType.DATE);
   static final String ALPHABET = "aAbBé\u0130ß1@. ";
-  static final List<Field> FIELDS = fields();
+  public static final List<Field> FIELDS = fields();
   static final Map<String, Boolean> COVERED = new ConcurrentHashMap<>();
   static final QueryParser PARSER = new QueryParser(QueryLimits.DEFAULTS, ATTRS::get);
 
@@ -107,7 +108,7 @@ class DifferentialQueryProperties {
     }
   }
 
-  static SearchRequest.Sort randomSort(Random r) {
+  public static SearchRequest.Sort randomSort(Random r) {
     List<Field> sortable = new ArrayList<>();
     for (Field f : FIELDS) {
       boolean count = f instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT;
@@ -119,7 +120,7 @@ class DifferentialQueryProperties {
   }
 
   /** The reference order: by the sort value (missing last), then by id; by id alone without a sort. */
-  static List<Long> expectedOrder(List<ContactDocument> docs, Set<Long> ids, SearchRequest.Sort sort) {
+  public static List<Long> expectedOrder(List<ContactDocument> docs, Set<Long> ids, SearchRequest.Sort sort) {
     List<ContactDocument> hits = new ArrayList<>(docs.stream().filter(d -> ids.contains(d.contact().id())).toList());
     java.util.Comparator<ContactDocument> byId = java.util.Comparator.comparingLong(d -> d.contact().id());
     if (sort == null) {
@@ -141,7 +142,7 @@ class DifferentialQueryProperties {
     return hits.stream().map(d -> d.contact().id()).toList();
   }
 
-  static String key(Field f, Operator op) {
+  public static String key(Field f, Operator op) {
     return (f instanceof Field.Id ? "id" : f.type().apiName()) + " " + op.symbol();
   }
 
@@ -158,11 +159,11 @@ class DifferentialQueryProperties {
     assertTrue(missing.stream().distinct().toList().isEmpty(), "never a non-trivial result for: " + missing.stream().distinct().toList());
   }
 
-  static boolean allowed(Field f, Operator o) {
+  public static boolean allowed(Field f, Operator o) {
     return dev.tally.core.query.QueryParser.allows(f, o);
   }
 
-  static ContactDocument randomDoc(Random r, long id) {
+  public static ContactDocument randomDoc(Random r, long id) {
     Map<ContactField, Object> f = new LinkedHashMap<>();
     f.put(ContactField.ROLE, r.nextBoolean() ? "user" : "lead");
     f.put(ContactField.UNSUBSCRIBED_FROM_EMAILS, r.nextBoolean());
@@ -215,7 +216,7 @@ class DifferentialQueryProperties {
     };
   }
 
-  static Query randomQuery(Random r, List<ContactDocument> docs, int depth) {
+  public static Query randomQuery(Random r, List<ContactDocument> docs, int depth) {
     if (depth <= 1 || r.nextInt(3) == 0) {
       return randomFilter(r, docs);
     }
@@ -228,7 +229,7 @@ class DifferentialQueryProperties {
   }
 
   /** A query exactly {@code depth} levels deep (groups of one or two), which the parser must accept. */
-  static Query deepQuery(Random r, List<ContactDocument> docs, int depth) {
+  public static Query deepQuery(Random r, List<ContactDocument> docs, int depth) {
     if (depth == 1) {
       return randomFilter(r, docs);
     }
@@ -245,7 +246,7 @@ class DifferentialQueryProperties {
     return g;
   }
 
-  static Query randomFilter(Random r, List<ContactDocument> docs) {
+  public static Query randomFilter(Random r, List<ContactDocument> docs) {
     Field f = FIELDS.get(r.nextInt(FIELDS.size()));
     List<Operator> ops = new ArrayList<>();
     for (Operator o : Operator.values()) {

@@ -11,11 +11,29 @@ public final class Settings {
   private Settings() {}
 
   public static final Setting DATA = Setting.of("data", Setting.Type.PATH, "./data",
-      "Data directory; the SQLite store is <data>/tally.db.");
+      "Data directory: the SQLite store is <data>/tally.db; the Lucene index is under it unless --index-dir says otherwise.");
   public static final Setting HOST = Setting.of("host", Setting.Type.STRING, "127.0.0.1", "Address the HTTP API listens on.");
   public static final Setting PORT = Setting.of("port", Setting.Type.PORT, "7400", "Port the HTTP API listens on (0 picks a free one).");
-  public static final Setting STORE = Setting.choice("store", "sqlite", "Store engine (PostgreSQL arrives with the production-engines work).", "sqlite");
-  public static final Setting INDEX = Setting.choice("index", "lucene", "Search index engine (OpenSearch arrives with the production-engines work).", "lucene");
+  public static final Setting STORE = Setting.choice("store", "sqlite",
+      "Store engine: sqlite (embedded, in <data>, one process) or postgres (--store-url; several processes may share it).",
+      "sqlite", "postgres");
+  public static final Setting STORE_URL = Setting.of("store-url", Setting.Type.STRING, null,
+      "With --store postgres: the JDBC URL, e.g. jdbc:postgresql://HOST:5432/DB?user=tally (a password is better given as "
+          + "TALLY_STORE_PASSWORD).");
+  public static final Setting STORE_SCHEMA = Setting.of("store-schema", Setting.Type.STRING, null,
+      "With --store postgres: the schema Tally's tables live in (created if missing); default: the connection's.");
+  public static final Setting STORE_PASSWORD = Setting.envOnly("store-password", Setting.Type.SECRET,
+      "With --store postgres: the database password, when the URL does not carry it.");
+  public static final Setting INDEX = Setting.choice("index", "lucene",
+      "Search index engine: lucene (embedded, in --index-dir, one process) or opensearch (--index-url; shared by several processes).",
+      "lucene", "opensearch");
+  public static final Setting INDEX_URL = Setting.of("index-url", Setting.Type.STRING, "http://127.0.0.1:9200",
+      "With --index opensearch: the cluster's URL.");
+  public static final Setting INDEX_ALIAS = Setting.of("index-alias", Setting.Type.STRING, "tally-contacts",
+      "With --index opensearch: the alias searches go through; its generations are named <alias>-N (one cluster can serve "
+          + "several deployments under different aliases).");
+  public static final Setting INDEX_REFRESH = Setting.of("index-refresh-interval", Setting.Type.DURATION, "1s",
+      "With --index opensearch: how often OpenSearch makes new writes searchable.");
   public static final Setting INDEX_DIR = Setting.of("index-dir", Setting.Type.PATH, "<data>/index",
       "Directory the Lucene index owns; it can live on fast, ephemeral disk, since it is rebuilt from the store.");
   public static final Setting READY_MAX_LAG = Setting.of("ready-max-lag", Setting.Type.DURATION, "5s",
@@ -43,7 +61,7 @@ public final class Settings {
       "The admin token. When unset, Tally generates one on first start and prints it once.");
 
   public static final List<Setting> SERVE =
-      List.of(DATA, HOST, PORT, STORE, INDEX, INDEX_DIR, MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT, VERIFY_INTERVAL,
+      List.of(DATA, HOST, PORT, STORE, STORE_URL, STORE_SCHEMA, STORE_PASSWORD, INDEX, INDEX_URL, INDEX_ALIAS, INDEX_REFRESH, INDEX_DIR, MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT, VERIFY_INTERVAL,
           QUERY_MAX_DEPTH, QUERY_MAX_GROUP, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
 
   /** The README's settings table. */

@@ -39,6 +39,14 @@ public final class IndexManager implements AutoCloseable {
   private volatile String servingGeneration;
 
   public IndexManager(Store store, IndexEngine engine) {
+    this(store, engine, null);
+  }
+
+  /**
+   * @param leading for a shared index, whether this process holds the projector lease (null: always,
+   *     as with an embedded index)
+   */
+  public IndexManager(Store store, IndexEngine engine, java.util.function.BooleanSupplier leading) {
     this.store = store;
     this.engine = engine;
     String current = engine.current();
@@ -58,7 +66,11 @@ public final class IndexManager implements AutoCloseable {
     this.serving = new SwappableIndex(engine.open(current));
     // 20 ms between small batches: searches see a write within tens of milliseconds, and a
     // burst of writes costs a searcher refresh per 20 ms rather than one per write.
-    this.projector = new Projector(store, serving, Duration.ofMillis(20), 1000).start();
+    this.projector = new Projector(store, serving, Duration.ofMillis(20), 1000);
+    if (leading != null) {
+      projector.onlyWhile(leading);
+    }
+    projector.start();
   }
 
   public SearchIndex serving() {
@@ -92,6 +104,12 @@ public final class IndexManager implements AutoCloseable {
       fresh.commit();
       engine.switchTo(next);
       servingGeneration = next;
+      if (engine.shared()) {
+        // Other processes follow the alias; so does this one from now on (a later rebuild elsewhere moves it again).
+        SearchIndex viaAlias = engine.open(next);
+        SearchIndex built = serving.swap(viaAlias, () -> { });
+        Thread.ofVirtual().start(() -> closeQuietly(built));
+      }
       // Searches that picked the old index just before the swap finish on it; close it a little later.
       Thread.ofVirtual().name("tally-close-old-index").start(() -> {
         try {

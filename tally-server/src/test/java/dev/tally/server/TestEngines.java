@@ -1,0 +1,102 @@
+package dev.tally.server;
+
+import dev.tally.server.config.Setting;
+import dev.tally.server.config.Settings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The real servers the engine tests use: PostgreSQL (TALLY_TEST_PG_URL, default the local one) and
+ * OpenSearch (TALLY_TEST_OPENSEARCH_URL, default http://127.0.0.1:9200, started by bin/test). Each
+ * test gets its own schema and its own index alias, removed afterwards. A server that cannot be
+ * reached fails the test: a backend test never skips.
+ */
+final class TestEngines implements AutoCloseable {
+  enum Combo {
+    SQLITE_LUCENE("sqlite", "lucene"), POSTGRES_LUCENE("postgres", "lucene"), SQLITE_OPENSEARCH("sqlite", "opensearch"),
+    POSTGRES_OPENSEARCH("postgres", "opensearch");
+
+    final String store;
+    final String index;
+
+    Combo(String store, String index) {
+      this.store = store;
+      this.index = index;
+    }
+  }
+
+  final String schema = "tally_it_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+  final String alias = "tally-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+  private boolean schemaMade;
+
+  static String pgUrl() {
+    return setting("TALLY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  }
+
+  static String openSearchUrl() {
+    return setting("TALLY_TEST_OPENSEARCH_URL", "http://127.0.0.1:9200");
+  }
+
+  private static String setting(String name, String fallback) {
+    String v = System.getProperty(name);
+    if (v == null || v.isBlank()) {
+      v = System.getenv(name);
+    }
+    return v == null || v.isBlank() ? fallback : v;
+  }
+
+  /** The serve settings for {@code combo}, on this test's schema and alias. */
+  Map<Setting, String> settings(Combo combo) {
+    Map<Setting, String> s = new HashMap<>();
+    s.put(Settings.STORE, combo.store);
+    s.put(Settings.INDEX, combo.index);
+    if (combo.store.equals("postgres")) {
+      schemaMade = true;
+      s.put(Settings.STORE_URL, pgUrl());
+      s.put(Settings.STORE_SCHEMA, schema);
+    }
+    if (combo.index.equals("opensearch")) {
+      s.put(Settings.INDEX_URL, openSearchUrl());
+      s.put(Settings.INDEX_ALIAS, alias);
+      s.put(Settings.INDEX_REFRESH, "200ms");
+    }
+    return s;
+  }
+
+  static void sql(String statement) {
+    try (Connection c = DriverManager.getConnection(pgUrl()); Statement s = c.createStatement()) {
+      s.execute(statement);
+    } catch (SQLException e) {
+      throw new AssertionError("PostgreSQL at " + pgUrl() + ": " + statement + ": " + e.getMessage(), e);
+    }
+  }
+
+  static int openSearch(String method, String path) {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client.send(HttpRequest.newBuilder(URI.create(openSearchUrl() + path)).method(method, HttpRequest.BodyPublishers.noBody())
+          .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (java.io.IOException e) {
+      throw new AssertionError("OpenSearch is not reachable at " + openSearchUrl() + " (bin/opensearch start): " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (schemaMade) {
+      sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+    openSearch("DELETE", "/" + alias + "-*");
+  }
+}
