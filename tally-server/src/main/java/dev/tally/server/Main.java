@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 /** The {@code tally} command line. Exit codes: 0 success, 1 found a problem, 2 bad usage or configuration, 3 could not reach Tally. */
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
     description = "Tally: a self-hosted customer data and messaging core with an Intercom-shaped API.",
-    subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class, Main.VerifyCmd.class,
+    subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class, Main.VerifyCmd.class, Main.SnapshotCmd.class, Main.RestoreCmd.class,
         Main.ImportCmd.class, Main.ExportCmd.class, Main.BackupCmd.class,
         Main.SettingsCmd.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -331,6 +331,48 @@ public final class Main implements Runnable {
         return Verifications.offline(target.data, indexDir != null ? indexDir : target.data.resolve("index"), json, System.out);
       }
       return target.run(spec, ops -> Verifications.online((RemoteAdmin) ops, repair, json, System.out));
+    }
+  }
+
+  @Command(name = "snapshot", mixinStandardHelpOptions = true,
+      description = "Take a snapshot of a running Tally's Lucene index now (into --snapshot-dir), or list the snapshots kept.")
+  static final class SnapshotCmd implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Mixin
+    Target target = new Target();
+
+    @Option(names = "--list", description = "List the snapshots kept instead of taking one.")
+    boolean list;
+
+    @Override
+    public Integer call() {
+      if (target.data != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "snapshots are taken by a running Tally: give --url");
+      }
+      return target.run(spec, ops -> ((RemoteAdmin) ops).client().send(list ? "GET" : "POST", "/admin/index/snapshots",
+          list ? null : "{}"));
+    }
+  }
+
+  @Command(name = "restore", mixinStandardHelpOptions = true,
+      description = "Heal a running Tally's index by hand: restore the newest intact snapshot that the oplog's retention still "
+          + "covers and replay the oplog from it, or rebuild from the store when there is none; then switch to it.")
+  static final class RestoreCmd implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Mixin
+    Target target = new Target();
+
+    @Override
+    public Integer call() {
+      if (target.data != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "restore works on a running Tally (--url); a stopped one "
+            + "heals its index when it starts");
+      }
+      return target.run(spec, ops -> Rebuilds.restore((RemoteAdmin) ops));
     }
   }
 

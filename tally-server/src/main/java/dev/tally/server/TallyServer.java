@@ -9,6 +9,8 @@ import dev.tally.server.search.IndexManager;
 import dev.tally.server.search.IndexEngine;
 import dev.tally.server.search.LeaseKeeper;
 import dev.tally.server.search.LuceneEngine;
+import dev.tally.server.search.OplogPruner;
+import dev.tally.server.config.Setting;
 import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.SearchService;
 import java.time.InstantSource;
@@ -66,7 +68,9 @@ public final class TallyServer implements AutoCloseable {
           .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT))) : Engines.postgres(config);
       opened.add(store);
       bootstrap(store, envAdminToken, out);
-      IndexEngine engine = lucene ? new LuceneEngine(indexDir(config)) : Engines.openSearch(config);
+      IndexEngine engine = lucene ? new LuceneEngine(indexDir(config), dataRelative(config, Settings.SNAPSHOT_DIR))
+          : Engines.openSearch(config);
+      opened.add(new OplogPruner(store, config.duration(Settings.OPLOG_RETENTION), InstantSource.system()).start());
       LeaseKeeper projectorLease = null;
       if (!sqlite && lucene) {
         opened.add(Engines.embeddedIndexLease(store));
@@ -75,7 +79,9 @@ public final class TallyServer implements AutoCloseable {
         opened.add(projectorLease);
       }
       IndexManager indexes = new IndexManager(store, engine, projectorLease == null ? null : projectorLease::held)
-          .verifyEvery(config.duration(Settings.VERIFY_INTERVAL));
+          .verifyEvery(config.duration(Settings.VERIFY_INTERVAL))
+          .snapshotEvery(config.duration(Settings.SNAPSHOT_INTERVAL), config.integer(Settings.SNAPSHOT_KEEP),
+              config.duration(Settings.OPLOG_RETENTION));
       opened.add(indexes);
       IndexReadiness readiness = new IndexReadiness(store, indexes.serving(), indexes.projector(), indexes::healing,
           config.duration(Settings.READY_MAX_LAG), InstantSource.system()).start();
@@ -132,7 +138,12 @@ public final class TallyServer implements AutoCloseable {
 
   /** The index directory: --index-dir, where "<data>" stands for the data directory. */
   public static Path indexDir(Config config) {
-    String raw = config.string(Settings.INDEX_DIR);
+    return dataRelative(config, Settings.INDEX_DIR);
+  }
+
+  /** A path setting in which "<data>" stands for the data directory. */
+  public static Path dataRelative(Config config, Setting setting) {
+    String raw = config.string(setting);
     return raw.startsWith("<data>") ? config.path(Settings.DATA).resolve(raw.substring("<data>".length()).replaceFirst("^/", ""))
         : Path.of(raw);
   }

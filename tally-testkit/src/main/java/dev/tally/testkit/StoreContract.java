@@ -412,6 +412,27 @@ public abstract class StoreContract {
   }
 
   @Test
+  void theOplogIsPrunedByAgeButNeverItsNewestEntryAndTheFloorSaysHowFar() {
+    assertEquals(0, store.oplogFloor());
+    create(ws, "{\"external_id\":\"old1\"}");
+    create(ws, "{\"external_id\":\"old2\"}");
+    long head = store.head();
+    long future = java.time.Instant.now().getEpochSecond() + 3600;
+    int removed = store.write(tx -> tx.pruneOplog(future)).value();
+    assertTrue(removed > 0);
+    List<OplogEntry> left = store.oplog(0, 100);
+    assertEquals(1, left.size(), "the newest entry stays, so the head is still known");
+    assertEquals(head, left.get(0).position());
+    assertEquals(head, store.head());
+    assertTrue(store.oplogFloor() < head && store.oplogFloor() >= store.oplog(0, 1).get(0).position() - 1);
+    assertEquals(left, store.oplog(store.oplogFloor(), 100), "a reader at the floor misses nothing that is kept");
+    assertEquals(0, (int) store.write(tx -> tx.pruneOplog(0)).value(), "nothing older than the epoch");
+    Contact later = create(ws, "{\"external_id\":\"new\"}");
+    assertTrue(store.head() > head, "positions keep growing after a prune");
+    assertEquals(later.id(), store.oplog(head, 10).get(0).entityId());
+  }
+
+  @Test
   void everythingSurvivesAReopen() {
     Contact c = create(ws, "{\"email\":\"durable@example.com\",\"custom_attributes\":{\"n\":1}}");
     long head = store.head();

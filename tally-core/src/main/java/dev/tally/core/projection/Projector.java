@@ -106,15 +106,22 @@ public final class Projector implements AutoCloseable {
    * Everything the index was given so far: searchable but not yet durable in Lucene (visible runs
    * ahead), durable but not yet searchable in OpenSearch (applied runs ahead).
    */
-  static long written(SearchIndex index) {
+  public static long written(SearchIndex index) {
     return Math.max(index.appliedPosition(), index.visiblePosition());
   }
 
   /** Applies the next run of oplog entries and returns how many there were. */
   private int stepCount() {
-    List<OplogEntry> entries = store.oplog(written(index), batchSize);
+    long from = written(index);
+    List<OplogEntry> entries = store.oplog(from, batchSize);
     if (entries.isEmpty()) {
       return 0;
+    }
+    long floor = store.oplogFloor();
+    if (from < floor) {
+      // Entries this index never saw were pruned: applying what is left would skip them silently.
+      throw new IllegalStateException("the index is at oplog position " + from + ", but entries up to " + floor
+          + " were pruned by the oplog's retention; it must be rebuilt from the store");
     }
     Set<Long> ids = new LinkedHashSet<>();
     Map<Long, OplogEntry> lastEntry = new HashMap<>();

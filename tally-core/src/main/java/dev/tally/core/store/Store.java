@@ -56,6 +56,12 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
 
   List<OplogEntry> oplog(long after, int limit);
 
+  /**
+   * The highest oplog position pruned by retention (0 when nothing was): a reader that has applied
+   * less than this cannot catch up from the oplog and must be rebuilt from the store.
+   */
+  long oplogFloor();
+
   List<Workspace> workspaces();
 
   Optional<Workspace> workspace(long id);

@@ -39,4 +39,10 @@ public interface WriteTx {
   boolean recordEvent(long workspaceId, EventInput event);
 
   DataAttribute createDataAttribute(long workspaceId, DataAttributeInput input);
+
+  /**
+   * Removes oplog entries recorded before {@code beforeEpochSeconds}, never the newest one, and
+   * raises the oplog's floor to the highest position removed; returns how many were removed.
+   */
+  int pruneOplog(long beforeEpochSeconds);
 }

@@ -24,6 +24,29 @@ public final class IndexHealth {
 
   /** Null when the index in {@code dir} looks intact; otherwise what is wrong, in words. */
   public static String damage(Path dir, boolean deep) {
+    // The serving writer commits meanwhile and deletes the files of the commit before: a file gone
+    // from a commit that is no longer the newest is no damage, so look again (a few times).
+    String damage = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long before = newestGeneration(dir);
+      damage = check(dir, deep);
+      if (damage == null || newestGeneration(dir) == before) {
+        return damage;
+      }
+    }
+    return damage;
+  }
+
+  private static long newestGeneration(Path dir) {
+    try (var files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("segments_"))
+          .mapToLong(n -> SegmentInfos.generationFromSegmentsFileName(n)).max().orElse(-1);
+    } catch (IOException | RuntimeException e) {
+      return -2;
+    }
+  }
+
+  private static String check(Path dir, boolean deep) {
     if (!Files.isDirectory(dir)) {
       return "the index directory " + dir + " is gone";
     }

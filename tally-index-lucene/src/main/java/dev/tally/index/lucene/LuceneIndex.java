@@ -20,6 +20,8 @@ import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KeepOnlyLastCommitDeletionPolicy;
+import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
@@ -87,7 +89,9 @@ public final class LuceneIndex implements SearchIndex {
     try {
       IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
           .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-          .setRAMBufferSizeMB(64);
+          .setRAMBufferSizeMB(64)
+          // Snapshots pin a commit's files while they are copied out.
+          .setIndexDeletionPolicy(new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()));
       IndexWriter writer = new IndexWriter(directory, config);
       if (!DirectoryReader.indexExists(directory)) {
         // A new index commits at once, so an index directory without a commit always means damage.
@@ -190,6 +194,33 @@ public final class LuceneIndex implements SearchIndex {
     }
     appliedPosition = uncommittedPosition;
     lastCommit = System.nanoTime();
+  }
+
+  /**
+   * Commits what is applied, then copies that commit into a new snapshot under {@code snapshots}
+   * while the writer goes on (the commit's files are pinned until the copy is done).
+   */
+  public LuceneSnapshots.Snapshot snapshot(LuceneSnapshots snapshots) {
+    SnapshotDeletionPolicy policy = (SnapshotDeletionPolicy) writer.getConfig().getIndexDeletionPolicy();
+    org.apache.lucene.index.IndexCommit commit;
+    synchronized (this) {
+      commit();
+      try {
+        commit = policy.snapshot();
+      } catch (IOException e) {
+        throw TallyException.unavailable("snapshot_failed", "could not pin the index commit for a snapshot: " + e.getMessage(), e);
+      }
+    }
+    try {
+      return snapshots.write(directory, commit);
+    } finally {
+      try {
+        policy.release(commit);
+        writer.deleteUnusedFiles();
+      } catch (IOException e) {
+        throw TallyException.unavailable("snapshot_failed", "could not release the snapshot's commit: " + e.getMessage(), e);
+      }
+    }
   }
 
   /** The indexed version of a contact (live or tombstone), or -1. */

@@ -19,12 +19,22 @@ public final class Rebuilds {
   private Rebuilds() {}
 
   public static int online(RemoteAdmin admin) {
-    HttpResponse<String> started = admin.client().call("POST", "/admin/index/rebuild", "{}");
+    return follow(admin, "/admin/index/rebuild");
+  }
+
+  /** {@code tally restore}: the newest usable snapshot plus an oplog replay, else a rebuild from the store; then switch. */
+  public static int restore(RemoteAdmin admin) {
+    return follow(admin, "/admin/index/restore");
+  }
+
+  /** Starts a rebuild (or restore) with {@code start} and shows its progress until it is done. */
+  private static int follow(RemoteAdmin admin, String start) {
+    HttpResponse<String> started = admin.client().call("POST", start, "{}");
     if (started == null) {
       return ExitCodes.UNREACHABLE;
     }
     if (started.statusCode() != 202) {
-      System.err.println("tally: the rebuild did not start: " + started.statusCode() + " " + started.body());
+      System.err.println("tally: it did not start: " + started.statusCode() + " " + started.body());
       return started.statusCode() == 401 ? ExitCodes.USAGE : ExitCodes.PROBLEM;
     }
     ProgressBar bar = new ProgressBar(System.err, "rebuild");
@@ -42,7 +52,9 @@ public final class Rebuilds {
       bar.show(s.path("documents").asLong(), s.path("total").asLong(), s.path("rate").asDouble());
       switch (s.path("state").asText()) {
         case "done" -> {
-          bar.done("rebuilt " + s.path("documents").asLong() + " documents into " + s.path("generation").asText() + " and switched to it");
+          bar.done(s.path("source").asText("store").startsWith("snapshot")
+              ? "restored " + s.path("source").asText() + " into " + s.path("generation").asText() + ", replayed the oplog and switched to it"
+              : "rebuilt " + s.path("documents").asLong() + " documents into " + s.path("generation").asText() + " and switched to it");
           return ExitCodes.OK;
         }
         case "failed" -> {

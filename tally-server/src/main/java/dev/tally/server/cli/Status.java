@@ -24,7 +24,11 @@ public final class Status {
     boolean ready = "ready".equals(j.path("status").asText());
     JsonNode ix = j.path("index");
     System.out.println("Tally at " + url + " is " + (ready ? "READY" : "NOT READY") + ".");
-    System.out.println("  Store: oplog head at position " + j.path("oplog_head").asText() + ".");
+    System.out.println("  Store: oplog head at position " + j.path("oplog_head").asText() + "; entries up to "
+        + j.path("oplog_floor").asText("0") + " were pruned by retention.");
+    for (JsonNode warning : j.path("warnings")) {
+      System.out.println("  WARNING: " + warning.asText());
+    }
     System.out.println("  Index: searches see position " + ix.path("visible_position").asText() + " (durable up to "
         + ix.path("applied_position").asText() + "), " + ix.path("lag_positions").asLong() + " positions and "
         + ix.path("lag_seconds").asLong() + " s behind the store.");

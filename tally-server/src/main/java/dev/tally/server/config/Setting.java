@@ -88,13 +88,13 @@ public record Setting(String name, String env, Type type, String defaultValue, S
       case PORT -> "must be a port number from 0 to 65535";
       case INT -> "must be a positive integer";
       case BYTES -> "must be a size such as 1048576, 512KiB or 1MiB";
-      case DURATION -> "must be a duration such as 500ms, 30s, 5m or 1h";
+      case DURATION -> "must be a duration such as 500ms, 30s, 5m, 1h or 7d";
       default -> "is not valid";
     };
   }
 
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
-  private static final Pattern TIME = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+  private static final Pattern TIME = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   static long parseBytes(String raw) {
     Matcher m = SIZE.matcher(raw.trim());
@@ -125,6 +125,7 @@ public record Setting(String name, String env, Type type, String defaultValue, S
       case "ms" -> Duration.ofMillis(n);
       case "s" -> Duration.ofSeconds(n);
       case "m" -> Duration.ofMinutes(n);
+      case "d" -> Duration.ofDays(n);
       default -> Duration.ofHours(n);
     };
   }

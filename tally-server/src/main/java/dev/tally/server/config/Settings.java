@@ -36,6 +36,13 @@ public final class Settings {
       "With --index opensearch: how often OpenSearch makes new writes searchable.");
   public static final Setting INDEX_DIR = Setting.of("index-dir", Setting.Type.PATH, "<data>/index",
       "Directory the Lucene index owns; it can live on fast, ephemeral disk, since it is rebuilt from the store.");
+  public static final Setting SNAPSHOT_DIR = Setting.of("snapshot-dir", Setting.Type.PATH, "<data>/snapshots",
+      "Where snapshots of the Lucene index are kept (durable storage, apart from --index-dir); healing restores the newest usable one.");
+  public static final Setting SNAPSHOT_INTERVAL = Setting.of("snapshot-interval", Setting.Type.DURATION, "15m",
+      "How often a snapshot of the Lucene index is taken (0s: only on demand, with tally snapshot).");
+  public static final Setting SNAPSHOT_KEEP = Setting.of("snapshot-keep", Setting.Type.INT, "4", "How many snapshots are kept.");
+  public static final Setting OPLOG_RETENTION = Setting.of("oplog-retention", Setting.Type.DURATION, "7d",
+      "How long oplog entries are kept. An index or snapshot older than that is rebuilt from the store, never replayed with gaps.");
   public static final Setting READY_MAX_LAG = Setting.of("ready-max-lag", Setting.Type.DURATION, "5s",
       "The index is ready only while it is at most this far behind the store (and its counts match the store's).");
   public static final Setting MIN_POSITION_TIMEOUT = Setting.of("min-position-timeout", Setting.Type.DURATION, "5s",
@@ -61,7 +68,10 @@ public final class Settings {
       "The admin token. When unset, Tally generates one on first start and prints it once.");
 
   public static final List<Setting> SERVE =
-      List.of(DATA, HOST, PORT, STORE, STORE_URL, STORE_SCHEMA, STORE_PASSWORD, INDEX, INDEX_URL, INDEX_ALIAS, INDEX_REFRESH, INDEX_DIR, MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT, VERIFY_INTERVAL,
+      List.of(DATA, HOST, PORT,
+          STORE, STORE_URL, STORE_SCHEMA, STORE_PASSWORD, OPLOG_RETENTION,
+          INDEX, INDEX_URL, INDEX_ALIAS, INDEX_REFRESH, INDEX_DIR, SNAPSHOT_DIR, SNAPSHOT_INTERVAL, SNAPSHOT_KEEP,
+          MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT, VERIFY_INTERVAL,
           QUERY_MAX_DEPTH, QUERY_MAX_GROUP, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
 
   /** The README's settings table. */

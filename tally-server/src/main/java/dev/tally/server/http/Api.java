@@ -34,6 +34,7 @@ public final class Api {
   private final SearchService search;
   private final String envAdminTokenHash;
   private final HttpMetrics metrics;
+  private final IndexManager indexes;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
   private final Javalin app;
@@ -46,6 +47,7 @@ public final class Api {
     this.store = store;
     this.envAdminTokenHash = envAdminToken == null ? null : Tokens.hash(envAdminToken);
     this.metrics = new HttpMetrics(store, indexes);
+    this.indexes = indexes;
     RequestContext rc = new RequestContext(store, maxBody);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
@@ -82,6 +84,14 @@ public final class Api {
     new AdminRoutes(rc).register(app);
     app.post("/admin/index/rebuild", ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.startRebuild())));
     app.get("/admin/index/rebuild", ctx -> RequestContext.json(ctx, 200, rebuildJson(indexes.status())));
+    app.post("/admin/index/snapshots", ctx -> RequestContext.json(ctx, 201, snapshotJson(indexes.snapshotNow())));
+    app.get("/admin/index/snapshots", ctx -> {
+      ObjectNode list = Json.object().put("type", "list");
+      indexes.snapshots().forEach(sn -> list.withArray("data").add(snapshotJson(sn)));
+      list.withArray("data");
+      RequestContext.json(ctx, 200, list);
+    });
+    app.post("/admin/index/restore", ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.restore())));
     app.post("/admin/index/verify", ctx -> RequestContext.json(ctx, 200, VerifyJson.of(indexes.verify(VerifyJson.repairRequested(ctx.bodyAsBytes())))));
     new SearchRoutes(rc, search).register(app);
     new BulkRoutes(rc, maxBulkBody).register(app);
@@ -192,6 +202,12 @@ public final class Api {
     o.put("status", reasons.isEmpty() ? "ready" : "not_ready");
     reasons.forEach(o.putArray("reasons")::add);
     o.put("oplog_head", Long.toString(this.store.head()));
+    o.put("oplog_floor", Long.toString(this.store.oplogFloor()));
+    String snapshotWarning = indexes.snapshotWarning(java.time.Instant.now());
+    ArrayNode warnings = o.putArray("warnings");
+    if (snapshotWarning != null) {
+      warnings.add(snapshotWarning);
+    }
     ObjectNode ix = o.putObject("index");
     ix.put("visible_position", Long.toString(index.visible()));
     ix.put("applied_position", Long.toString(index.applied()));
@@ -208,7 +224,13 @@ public final class Api {
         .put("total", s.total()).put("rate", Math.round(s.rate()));
     o.put("generation", s.generation());
     o.put("error", s.error());
+    o.put("source", s.source());
     return o;
+  }
+
+  private static ObjectNode snapshotJson(dev.tally.server.search.IndexEngine.SnapshotInfo s) {
+    return Json.object().put("type", "index.snapshot").put("name", s.name()).put("position", Long.toString(s.position()))
+        .put("taken_at", s.takenAt().getEpochSecond()).put("bytes", s.bytes());
   }
 
   private static String requestId(Context ctx) {

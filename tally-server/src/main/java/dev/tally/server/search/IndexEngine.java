@@ -1,6 +1,7 @@
 package dev.tally.server.search;
 
 import dev.tally.core.index.SearchIndex;
+import java.util.List;
 
 /**
  * Where the index's generations live and how one becomes the serving one: Lucene directories
@@ -25,7 +26,7 @@ public interface IndexEngine {
   void delete(String generation);
 
   /** Generations that are neither serving nor being built (left over from earlier rebuilds). */
-  java.util.List<String> retired();
+  List<String> retired();
 
   /** Whether the generation exists at all (a new index has none yet). */
   boolean exists(String generation);
@@ -35,6 +36,28 @@ public interface IndexEngine {
    * also verifies checksums and may read everything.
    */
   String damage(String generation, boolean deep);
+
+  /** A snapshot of the index: its name, the oplog position it holds, when it was taken, its size. */
+  record SnapshotInfo(String name, long position, java.time.Instant takenAt, long bytes) {}
+
+  /** Whether this engine takes its own snapshots. */
+  boolean supportsSnapshots();
+
+  /** Takes a snapshot of the serving index now; refused where the engine has none. */
+  SnapshotInfo snapshot(SearchIndex serving);
+
+  /** The snapshots kept, newest first. */
+  List<SnapshotInfo> snapshots();
+
+  /** Keeps the newest {@code keep} snapshots. */
+  void pruneSnapshots(int keep);
+
+  /**
+   * Fills the empty {@code generation} from the newest snapshot that is intact and holds at least
+   * {@code minPosition}; returns it, or null when none is usable. Each one passed over is added to
+   * {@code skipped} with the reason.
+   */
+  SnapshotInfo restoreNewest(String generation, long minPosition, List<String> skipped);
 
   /** True when several Tally processes can share this index (a cluster), false for an embedded one. */
   boolean shared();

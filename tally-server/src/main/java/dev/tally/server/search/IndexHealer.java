@@ -50,6 +50,9 @@ final class IndexHealer implements AutoCloseable {
       try {
         checks++;
         String damage = engine.damage(indexes.servingGeneration(), checks % DEEP_EVERY_CHECKS == 0);
+        if (damage == null) {
+          damage = indexes.cannotCatchUp();
+        }
         if (damage != null) {
           indexes.startHealing(damage);
           continue;

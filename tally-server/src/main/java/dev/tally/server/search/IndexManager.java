@@ -8,6 +8,8 @@ import dev.tally.core.projection.Rebuild;
 import dev.tally.core.store.Store;
 import dev.tally.core.projection.Verifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class IndexManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexManager.class);
   /** What a rebuild is doing, for the admin API and the CLI's progress bar. */
-  public record RebuildStatus(String state, long documents, long total, double rate, String generation, String error) {}
+  public record RebuildStatus(String state, long documents, long total, double rate, String generation, String error, String source) {
+    RebuildStatus(String state, long documents, long total, double rate, String generation, String error) {
+      this(state, documents, total, rate, generation, error, "store");
+    }
+  }
 
   /** How long a verification waits for the index to reach the store's position before comparing. */
   static final Duration VERIFY_CATCH_UP = Duration.ofSeconds(30);
@@ -32,6 +38,9 @@ public final class IndexManager implements AutoCloseable {
   private volatile RebuildStatus last = new RebuildStatus("idle", 0, 0, 0, null, null);
   private Thread rebuildThread;
   private BackgroundVerifier verifier;
+  private Thread snapshotter;
+  private volatile int keepSnapshots = 4;
+  private volatile Duration retention = Duration.ofDays(7);
   private IndexHealer healer;
   /** Why the index is being healed, while it is; null otherwise. */
   private volatile String healing;
@@ -64,6 +73,9 @@ public final class IndexManager implements AutoCloseable {
     }
     this.servingGeneration = current;
     this.serving = new SwappableIndex(engine.open(current));
+    if (healing == null) {
+      healing = cannotCatchUpAtStart();
+    }
     // 20 ms between small batches: searches see a write within tens of milliseconds, and a
     // burst of writes costs a searcher refresh per 20 ms rather than one per write.
     this.projector = new Projector(store, serving, Duration.ofMillis(20), 1000);
@@ -83,6 +95,11 @@ public final class IndexManager implements AutoCloseable {
 
   /** Starts a rebuild in the background; refused while one runs. */
   public synchronized RebuildStatus startRebuild() {
+    return startRebuild(false);
+  }
+
+  /** Starts a rebuild; {@code fromSnapshot}: first try the newest usable snapshot plus an oplog replay. */
+  private synchronized RebuildStatus startRebuild(boolean fromSnapshot) {
     if (rebuilding()) {
       throw TallyException.conflict("a rebuild is already running: " + status().documents() + " of " + status().total() + " documents");
     }
@@ -90,16 +107,23 @@ public final class IndexManager implements AutoCloseable {
     progress = p;
     String next = engine.prepareNext();
     last = new RebuildStatus("running", 0, 0, 0, next, null);
-    rebuildThread = Thread.ofPlatform().name("tally-rebuild").daemon(true).start(() -> runRebuild(next, p));
+    rebuildThread = Thread.ofPlatform().name("tally-rebuild").daemon(true).start(() -> runRebuild(next, p, fromSnapshot));
     return status();
   }
 
-  private void runRebuild(String next, Rebuild.Progress p) {
+  private void runRebuild(String next, Rebuild.Progress p, boolean fromSnapshot) {
     SearchIndex fresh = null;
     Rebuild rebuild = new Rebuild(store, 1000);
+    String source = "store";
     try {
+      IndexEngine.SnapshotInfo snapshot = fromSnapshot ? restoreSnapshot(next) : null;
       fresh = engine.open(next);
-      rebuild.fill(fresh, p, Math.max(1, Runtime.getRuntime().availableProcessors()));
+      if (snapshot != null) {
+        source = "snapshot " + snapshot.name();
+        last = new RebuildStatus("running", 0, 0, 0, next, null, source);
+      } else {
+        rebuild.fill(fresh, p, Math.max(1, Runtime.getRuntime().availableProcessors()));
+      }
       SearchIndex old = rebuild.swapIn(serving, fresh);
       fresh.commit();
       engine.switchTo(next);
@@ -119,11 +143,12 @@ public final class IndexManager implements AutoCloseable {
         }
         closeQuietly(old);
       });
-      last = new RebuildStatus("done", p.documents.get(), p.total, p.rate(), next, null);
+      last = new RebuildStatus("done", p.documents.get(), p.total, p.rate(), next, null, source);
       healing = null;
-      LOG.atInfo().addKeyValue("generation", next).addKeyValue("documents", p.documents.get()).log("index rebuilt and switched");
+      LOG.atInfo().addKeyValue("generation", next).addKeyValue("source", source).addKeyValue("documents", p.documents.get())
+          .log("index rebuilt and switched");
     } catch (RuntimeException e) {
-      last = new RebuildStatus("failed", p.documents.get(), p.total, p.rate(), next, String.valueOf(e.getMessage()));
+      last = new RebuildStatus("failed", p.documents.get(), p.total, p.rate(), next, String.valueOf(e.getMessage()), source);
       LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).log("rebuild failed; the serving index is unchanged");
       if (fresh != null && serving.current() != fresh) {
         closeQuietly(fresh);
@@ -150,8 +175,8 @@ public final class IndexManager implements AutoCloseable {
       return;
     }
     healing = reason;
-    LOG.atWarn().addKeyValue("reason", reason).log("healing the index: rebuilding it from the store");
-    startRebuild();
+    LOG.atWarn().addKeyValue("reason", reason).log("healing the index: from the newest usable snapshot, else from the store");
+    startRebuild(true);
   }
 
   synchronized boolean rebuilding() {
@@ -166,7 +191,8 @@ public final class IndexManager implements AutoCloseable {
     }
     RebuildStatus s = status();
     return switch (s.state()) {
-      case "running" -> reason + "; rebuilding the index from the store: " + s.documents() + " of " + s.total() + " documents";
+      case "running" -> s.source().startsWith("snapshot") ? reason + "; restored " + s.source() + ", replaying the oplog from its position"
+          : reason + "; rebuilding the index from the store: " + s.documents() + " of " + s.total() + " documents";
       case "failed" -> reason + "; the rebuild failed (" + s.error() + "), trying again";
       default -> reason + "; starting a rebuild";
     };
@@ -195,6 +221,130 @@ public final class IndexManager implements AutoCloseable {
 
   private static boolean storeHasContacts(Store store) {
     return store.workspaces().stream().anyMatch(w -> store.contactCount(w.id()) > 0);
+  }
+
+  /**
+   * Fills the empty generation from the newest snapshot that is intact and not older than the
+   * oplog's retention; null (and the generation left empty) when there is none.
+   */
+  private IndexEngine.SnapshotInfo restoreSnapshot(String generation) {
+    List<String> skipped = new ArrayList<>();
+    IndexEngine.SnapshotInfo s;
+    try {
+      s = engine.restoreNewest(generation, store.oplogFloor(), skipped);
+    } catch (RuntimeException e) {
+      skipped.add("restoring a snapshot failed: " + e.getMessage());
+      engine.delete(generation); // whatever was copied; opening the generation makes it anew, empty
+      s = null;
+    }
+    skipped.forEach(reason -> LOG.atWarn().addKeyValue("reason", reason).log("a snapshot was passed over"));
+    if (s == null) {
+      return null;
+    }
+    LOG.atInfo().addKeyValue("snapshot", s.name()).addKeyValue("position", s.position())
+        .log("restored a snapshot; replaying the oplog from its position");
+    return s;
+  }
+
+  private String cannotCatchUpAtStart() {
+    String reason = cannotCatchUp();
+    if (reason != null) {
+      LOG.atWarn().addKeyValue("reason", reason).log("the index cannot follow the store; healing it");
+      return "at start-up " + reason;
+    }
+    return null;
+  }
+
+  /** Null while the serving index can follow the oplog; otherwise why not (pruned past it, or the store is behind it). */
+  String cannotCatchUp() {
+    long written = Projector.written(serving);
+    long floor = store.oplogFloor();
+    if (written < floor) {
+      return "the index is at oplog position " + written + ", but the oplog was pruned up to " + floor
+          + " (retention); it cannot catch up by replay";
+    }
+    long head = store.head();
+    if (written > head) {
+      // Positions the store will hand out again would be skipped: the index must not be trusted.
+      return "the index is at oplog position " + written + ", ahead of the store's head " + head
+          + " (was the store restored from a backup?)";
+    }
+    return null;
+  }
+
+  /** Takes a snapshot of the serving index now and keeps the newest few (--snapshot-keep). */
+  public IndexEngine.SnapshotInfo snapshotNow() {
+    if (healing != null) {
+      throw TallyException.conflict("the index is being healed (" + healing + "); a snapshot of it now would not be usable");
+    }
+    IndexEngine.SnapshotInfo s = engine.snapshot(serving);
+    engine.pruneSnapshots(keepSnapshots);
+    LOG.atInfo().addKeyValue("snapshot", s.name()).addKeyValue("position", s.position()).addKeyValue("bytes", s.bytes())
+        .log("index snapshot taken");
+    return s;
+  }
+
+  public List<IndexEngine.SnapshotInfo> snapshots() {
+    return engine.snapshots();
+  }
+
+  /**
+   * Null while the newest snapshot can heal the index; otherwise a warning for operators: there is
+   * none, or it is about to fall (or has fallen) out of the oplog's retention, after which healing
+   * means a full rebuild from the store.
+   */
+  public String snapshotWarning(java.time.Instant now) {
+    if (!engine.supportsSnapshots()) {
+      return null;
+    }
+    List<IndexEngine.SnapshotInfo> all = engine.snapshots();
+    if (all.isEmpty()) {
+      return null; // a new deployment: the first scheduled snapshot comes soon
+    }
+    IndexEngine.SnapshotInfo newest = all.get(0);
+    if (newest.position() < store.oplogFloor()) {
+      return "the newest index snapshot (" + newest.name() + ") is older than the oplog kept; healing would rebuild from the store. "
+          + "Check that snapshots are being taken (tally snapshot)";
+    }
+    Duration age = Duration.between(newest.takenAt(), now);
+    if (age.compareTo(retention.multipliedBy(4).dividedBy(5)) > 0) {
+      return "the newest index snapshot (" + newest.name() + ") is " + age.toHours() + " h old, close to the oplog's retention of "
+          + retention.toHours() + " h; once past it, healing means a full rebuild. Take one (tally snapshot) and check the schedule";
+    }
+    return null;
+  }
+
+  /** Restores by hand (tally restore): the newest usable snapshot plus an oplog replay, else a rebuild. */
+  public synchronized RebuildStatus restore() {
+    healing = "a restore was asked for";
+    return startRebuild(true);
+  }
+
+  /** Takes snapshots every {@code interval} (zero: never), keeping the newest {@code keep}. */
+  public IndexManager snapshotEvery(Duration interval, int keep, Duration oplogRetention) {
+    keepSnapshots = keep;
+    retention = oplogRetention;
+    if (interval.isZero() || !engine.supportsSnapshots()) {
+      return this;
+    }
+    snapshotter = Thread.ofPlatform().name("tally-snapshots").daemon(true).start(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          Thread.sleep(interval.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (healing != null || rebuilding()) {
+          continue; // never snapshot an index that is known to be bad
+        }
+        try {
+          snapshotNow();
+        } catch (RuntimeException e) {
+          LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).log("the scheduled snapshot failed; the index serves on");
+        }
+      }
+    });
+    return this;
   }
 
   /** A lost or corrupt index may not close cleanly; it is not used any more. */
@@ -229,6 +379,9 @@ public final class IndexManager implements AutoCloseable {
 
   @Override
   public void close() {
+    if (snapshotter != null) {
+      snapshotter.interrupt();
+    }
     if (healer != null) {
       healer.close();
     }

@@ -3,7 +3,9 @@ package dev.tally.server.search;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.index.lucene.IndexGenerations;
 import dev.tally.index.lucene.IndexHealth;
+import dev.tally.core.index.SwappableIndex;
 import dev.tally.index.lucene.LuceneIndex;
+import dev.tally.index.lucene.LuceneSnapshots;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,8 +20,53 @@ public final class LuceneEngine implements IndexEngine {
   private final IndexGenerations generations;
   private final AtomicInteger highestOpened = new AtomicInteger();
 
+  private final LuceneSnapshots snapshots;
+
   public LuceneEngine(Path indexDir) {
+    this(indexDir, indexDir.resolveSibling("snapshots"));
+  }
+
+  public LuceneEngine(Path indexDir, Path snapshotDir) {
     this.generations = new IndexGenerations(indexDir);
+    this.snapshots = new LuceneSnapshots(snapshotDir);
+  }
+
+  @Override
+  public SnapshotInfo snapshot(SearchIndex serving) {
+    SearchIndex index = serving instanceof SwappableIndex s ? s.current() : serving;
+    return info(((LuceneIndex) index).snapshot(snapshots));
+  }
+
+  @Override
+  public List<SnapshotInfo> snapshots() {
+    return snapshots.list().stream().map(LuceneEngine::info).toList();
+  }
+
+  @Override
+  public void pruneSnapshots(int keep) {
+    snapshots.prune(keep);
+  }
+
+  @Override
+  public SnapshotInfo restoreNewest(String generation, long minPosition, List<String> skipped) {
+    for (LuceneSnapshots.Snapshot s : snapshots.list()) {
+      if (s.position() < minPosition) {
+        skipped.add("snapshot " + s.name() + " holds position " + s.position() + ", older than the oplog kept (from " + minPosition + ")");
+        continue;
+      }
+      String damage = snapshots.damage(s);
+      if (damage != null) {
+        skipped.add(damage);
+        continue;
+      }
+      snapshots.restoreInto(s, generations.dir(number(generation)));
+      return info(s);
+    }
+    return null;
+  }
+
+  private static SnapshotInfo info(LuceneSnapshots.Snapshot s) {
+    return new SnapshotInfo(s.name(), s.position(), s.takenAt(), s.bytes());
   }
 
   @Override
@@ -85,6 +132,11 @@ public final class LuceneEngine implements IndexEngine {
   @Override
   public String damage(String generation, boolean deep) {
     return IndexHealth.damage(generations.dir(number(generation)), deep);
+  }
+
+  @Override
+  public boolean supportsSnapshots() {
+    return true;
   }
 
   @Override

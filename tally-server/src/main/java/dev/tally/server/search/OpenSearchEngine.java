@@ -66,6 +66,31 @@ public final class OpenSearchEngine implements IndexEngine {
     }
   }
 
+  /** OpenSearch snapshots belong in a snapshot repository on the cluster; Tally does not manage them yet. */
+  @Override
+  public SnapshotInfo snapshot(SearchIndex serving) {
+    throw TallyException.conflict("snapshots of an OpenSearch index are taken with OpenSearch's snapshot repository "
+        + "(PUT _snapshot/...); Tally does not manage them yet, and heals by rebuilding from the store");
+  }
+
+  @Override
+  public List<SnapshotInfo> snapshots() {
+    return List.of();
+  }
+
+  @Override
+  public void pruneSnapshots(int keep) {}
+
+  @Override
+  public SnapshotInfo restoreNewest(String generation, long minPosition, List<String> skipped) {
+    return null;
+  }
+
+  @Override
+  public boolean supportsSnapshots() {
+    return false;
+  }
+
   @Override
   public boolean shared() {
     return true;

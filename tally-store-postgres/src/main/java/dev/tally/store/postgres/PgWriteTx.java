@@ -317,6 +317,25 @@ final class PgWriteTx implements WriteTx {
         ws, entity, entityId, version, op, now);
   }
 
+  // ---- retention ----
+
+  @Override
+  public int pruneOplog(long beforeEpochSeconds) {
+    try {
+      Long newest = queryLong("SELECT MAX(position) FROM oplog");
+      Long highest = queryLong("SELECT MAX(position) FROM oplog WHERE at < ? AND position < ?", beforeEpochSeconds,
+          newest == null ? 0 : newest);
+      if (highest == null) {
+        return 0;
+      }
+      int removed = update("DELETE FROM oplog WHERE position <= ?", highest);
+      update("UPDATE oplog_floor SET position = ? WHERE id = 1 AND position < ?", highest, highest);
+      return removed;
+    } catch (SQLException e) {
+      throw PgErrors.wrap("prune the oplog", e);
+    }
+  }
+
   // ---- helpers ----
 
   private void requireWorkspace(long ws) throws SQLException {

@@ -140,6 +140,11 @@ public final class PostgresStore implements Store {
     return read("read the oplog head", db -> db.queryLong("SELECT COALESCE(MAX(position), 0) FROM oplog"));
   }
 
+  @Override
+  public long oplogFloor() {
+    return read("read the oplog floor", db -> db.queryLong("SELECT position FROM oplog_floor WHERE id = 1"));
+  }
+
   /** A read (or a lease operation) on a pooled connection in autocommit. */
   private interface Read<T> {
     T run(Sql db) throws SQLException;

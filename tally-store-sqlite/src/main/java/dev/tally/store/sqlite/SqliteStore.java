@@ -157,6 +157,12 @@ public final class SqliteStore implements Store {
     return writer.head();
   }
 
+  @Override
+  public long oplogFloor() {
+    Long floor = read("read the oplog floor", db -> db.queryLong("SELECT position FROM oplog_floor WHERE id = 1"));
+    return floor == null ? 0 : floor;
+  }
+
   /** A read on a pooled read-only connection. */
   private interface Read<T> {
     T run(Sql db) throws SQLException;
