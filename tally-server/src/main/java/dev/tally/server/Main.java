@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
     description = "Tally: a self-hosted customer data and messaging core with an Intercom-shaped API.",
     subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class, Main.VerifyCmd.class, Main.SnapshotCmd.class, Main.RestoreCmd.class,
         Main.ImportCmd.class, Main.ExportCmd.class, Main.BackupCmd.class,
+        dev.tally.server.cli.DoctorCommand.class,
         Main.SettingsCmd.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:ran and found a problem", "2:bad usage or configuration", "3:could not reach or open Tally"})

@@ -15,6 +15,7 @@ import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.SearchService;
 import java.time.InstantSource;
 import dev.tally.server.http.Api;
+import dev.tally.server.http.EnginesInUse;
 import dev.tally.server.auth.Provisioning;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -91,8 +92,10 @@ public final class TallyServer implements AutoCloseable {
           QueryLimits.DEFAULTS.maxListValues());
       SearchService search = new SearchService(store, indexes.serving(), readiness, limits,
           config.duration(Settings.MIN_POSITION_TIMEOUT), InstantSource.system());
-      Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken)
-          .start(config.string(Settings.HOST), config.port(Settings.PORT));
+      EnginesInUse engines = new EnginesInUse(config.string(Settings.STORE), config.string(Settings.INDEX),
+          projectorLease == null ? null : projectorLease::held);
+      Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken,
+          engines).start(config.string(Settings.HOST), config.port(Settings.PORT));
       LOG.atInfo().addKeyValue("host", config.string(Settings.HOST)).addKeyValue("port", api.port())
           .addKeyValue("store", sqlite ? data.resolve("tally.db").toString() : "postgres").addKeyValue("index", engine.describe())
           .log("Tally is serving");

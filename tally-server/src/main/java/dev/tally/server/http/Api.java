@@ -35,6 +35,7 @@ public final class Api {
   private final String envAdminTokenHash;
   private final HttpMetrics metrics;
   private final IndexManager indexes;
+  private final EnginesInUse engines;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
   private final Javalin app;
@@ -42,7 +43,9 @@ public final class Api {
   /**
    * @param envAdminToken the admin token from the environment, or null to use the stored admin tokens
    */
-  public Api(Store store, SearchService search, IndexManager indexes, long maxBody, long maxBulkBody, String envAdminToken) {
+  public Api(Store store, SearchService search, IndexManager indexes, long maxBody, long maxBulkBody, String envAdminToken,
+      EnginesInUse engines) {
+    this.engines = engines;
     this.search = search;
     this.store = store;
     this.envAdminTokenHash = envAdminToken == null ? null : Tokens.hash(envAdminToken);
@@ -213,6 +216,7 @@ public final class Api {
     ix.put("applied_position", Long.toString(index.applied()));
     ix.put("lag_positions", index.lagPositions());
     ix.put("lag_seconds", index.lagSeconds());
+    engines.writeTo(o, ix);
     ArrayNode counts = ix.putArray("workspaces");
     index.counts().forEach(c -> counts.addObject().put("id", Long.toString(c.workspaceId())).put("index_documents", c.index())
         .put("store_documents", c.store()));

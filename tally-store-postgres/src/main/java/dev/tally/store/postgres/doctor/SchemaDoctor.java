@@ -22,6 +22,8 @@ public final class SchemaDoctor {
 
   /** Exit code when the doctor could not examine the schema at all. */
   public static final int EXIT_FAILED = 2;
+  /** Exit code of {@link #runAgainst} when the server could not be reached (as the tally CLI's other commands). */
+  public static final int EXIT_UNREACHABLE = 3;
 
   private final DoctorSettings settings;
   private Consumer<Connection> insideAuditTransaction = connection -> {};
@@ -47,6 +49,47 @@ public final class SchemaDoctor {
   /** As {@link #run(DataSource, String, boolean, PrintStream)}, on a connection the caller owns. */
   public static int run(Connection connection, String schema, boolean json, PrintStream out) {
     return new SchemaDoctor().report(connection, schema, json, out);
+  }
+
+  /**
+   * Entry point for {@code tally doctor}: connects to {@code url} itself (so that JDBC stays in the
+   * store module), examines {@code schema} (null: the connection's current schema), prints the
+   * report to {@code out} and any failure to {@code err}, so that {@code --json} output stays JSON.
+   *
+   * @param password null when the URL carries it
+   * @return 0 nothing at risk, 1 at risk, {@link #EXIT_FAILED} bad URL or no such schema or the
+   *     catalog could not be read, {@link #EXIT_UNREACHABLE} could not connect
+   */
+  public static int runAgainst(String url, String password, String schema, boolean json, PrintStream out, PrintStream err) {
+    try (Connection connection = DoctorConnection.open(url, password)) {
+      String examined = schema != null ? schema : currentSchema(connection);
+      DoctorReport report;
+      try {
+        report = new SchemaDoctor().examine(connection, examined);
+      } catch (SQLException | IllegalArgumentException e) {
+        err.println("tally doctor: could not examine schema \"" + examined + "\": " + e.getMessage());
+        return EXIT_FAILED;
+      }
+      out.print(json ? DoctorJsonRenderer.render(report) : DoctorTextRenderer.render(report));
+      out.flush();
+      return report.exitCode();
+    } catch (IllegalArgumentException e) {
+      err.println("tally doctor: " + e.getMessage());
+      return EXIT_FAILED;
+    } catch (SQLException e) {
+      err.println("tally doctor: could not connect to " + DoctorConnection.withoutParameters(url) + ": " + e.getMessage());
+      return EXIT_UNREACHABLE;
+    }
+  }
+
+  private static String currentSchema(Connection connection) throws SQLException {
+    try (Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT current_schema()")) {
+      String schema = rs.next() ? rs.getString(1) : null;
+      if (schema == null) {
+        throw new IllegalArgumentException("the connection has no current schema; name one with --store-schema");
+      }
+      return schema;
+    }
   }
 
   /** Examines and prints; returns the exit code. */
