@@ -87,6 +87,9 @@ public final class TallyServer implements AutoCloseable {
           config.duration(Settings.MIN_POSITION_TIMEOUT), InstantSource.system());
       Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken)
           .start(config.string(Settings.HOST), config.port(Settings.PORT));
+      if (store instanceof dev.tally.store.postgres.PostgresStore pg) {
+        registerPoolMetrics(api, pg);
+      }
       LOG.atInfo().addKeyValue("host", config.string(Settings.HOST)).addKeyValue("port", api.port())
           .addKeyValue("store", sqlite ? data.resolve("tally.db").toString() : "postgres").addKeyValue("index", engine.describe())
           .log("Tally is serving");
@@ -98,6 +101,22 @@ public final class TallyServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The PostgreSQL read pool's connections by state, and its configured size: after an outage, total returns to size. */
+  private static void registerPoolMetrics(Api api, dev.tally.store.postgres.PostgresStore pg) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_store_pool_connections")
+        .help("Connections in the PostgreSQL read pool by state (total, active, idle) and requests waiting for one (waiting)")
+        .labelNames("state").callback(cb -> {
+          var p = pg.poolConnections();
+          cb.call(p.total(), "total");
+          cb.call(p.active(), "active");
+          cb.call(p.idle(), "idle");
+          cb.call(p.waiting(), "waiting");
+        }).register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_store_pool_size")
+        .help("The PostgreSQL read pool's configured size").callback(cb -> cb.call(pg.poolConnections().size()))
+        .register(api.metricsRegistry());
   }
 
   /** How long a projector lease lasts without renewal: a dead holder is replaced within this time. */

@@ -104,6 +104,11 @@ public final class Api {
     draining = true;
   }
 
+  /** Where the wiring registers metrics of its own (the store's pool, for one), served at /metrics. */
+  public io.prometheus.metrics.model.registry.PrometheusRegistry metricsRegistry() {
+    return metrics.registry();
+  }
+
   public int inFlight() {
     return inFlight.get();
   }
@@ -186,12 +191,20 @@ public final class Api {
     if (store != null) {
       reasons.add("store: " + store);
     }
-    IndexReadiness.State index = search.readiness().refresh();
+    // While the store is away the index's readiness cannot be judged (it is measured against the
+    // store); readiness still answers, with the reasons, rather than failing as a whole.
+    IndexReadiness.State index;
+    try {
+      index = search.readiness().refresh();
+    } catch (TallyException e) {
+      index = search.readiness().current();
+      reasons.add("index: readiness could not be checked: " + e.getMessage());
+    }
     reasons.addAll(index.reasons());
     ObjectNode o = Json.object();
     o.put("status", reasons.isEmpty() ? "ready" : "not_ready");
     reasons.forEach(o.putArray("reasons")::add);
-    o.put("oplog_head", Long.toString(this.store.head()));
+    o.put("oplog_head", Long.toString(index.head()));
     ObjectNode ix = o.putObject("index");
     ix.put("visible_position", Long.toString(index.visible()));
     ix.put("applied_position", Long.toString(index.applied()));
