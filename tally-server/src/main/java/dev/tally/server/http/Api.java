@@ -196,7 +196,7 @@ public final class Api {
     IndexReadiness.State index;
     try {
       index = search.readiness().refresh();
-    } catch (TallyException e) {
+    } catch (RuntimeException e) {
       index = search.readiness().current();
       reasons.add("index: readiness could not be checked: " + e.getMessage());
     }
