@@ -90,6 +90,13 @@ public final class TallyServer implements AutoCloseable {
       if (store instanceof dev.tally.store.postgres.PostgresStore pg) {
         registerPoolMetrics(api, pg);
       }
+      // Where several processes share the index, one applies the oplog (it holds the lease) and the others stand by.
+      LeaseKeeper lease = projectorLease;
+      java.util.function.BooleanSupplier leading = lease == null ? () -> true : lease::held;
+      api.projectorRole(() -> leading.getAsBoolean() ? "leading" : "standby");
+      io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_projector_leading")
+          .help("1 while this process applies the oplog to the index (it holds the projector lease, or the index is its own), 0 on standby")
+          .callback(cb -> cb.call(leading.getAsBoolean() ? 1 : 0)).register(api.metricsRegistry());
       LOG.atInfo().addKeyValue("host", config.string(Settings.HOST)).addKeyValue("port", api.port())
           .addKeyValue("store", sqlite ? data.resolve("tally.db").toString() : "postgres").addKeyValue("index", engine.describe())
           .log("Tally is serving");

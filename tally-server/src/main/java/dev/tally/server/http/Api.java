@@ -36,6 +36,8 @@ public final class Api {
   private final HttpMetrics metrics;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
+  /** This process's part in projecting the oplog: "leading" or "standby" (several processes on one index), "embedded". */
+  private volatile java.util.function.Supplier<String> projectorRole = () -> "leading";
   private final Javalin app;
 
   /**
@@ -102,6 +104,12 @@ public final class Api {
   /** Stops taking new work: readiness turns false and new requests get 503. */
   public void startDraining() {
     draining = true;
+  }
+
+  /** Tells readiness this process's part in projecting the oplog (see {@link #projectorRole}). */
+  public Api projectorRole(java.util.function.Supplier<String> role) {
+    this.projectorRole = role;
+    return this;
   }
 
   /** Where the wiring registers metrics of its own (the store's pool, for one), served at /metrics. */
@@ -205,6 +213,7 @@ public final class Api {
     o.put("status", reasons.isEmpty() ? "ready" : "not_ready");
     reasons.forEach(o.putArray("reasons")::add);
     o.put("oplog_head", Long.toString(index.head()));
+    o.put("projector", projectorRole.get());
     ObjectNode ix = o.putObject("index");
     ix.put("visible_position", Long.toString(index.visible()));
     ix.put("applied_position", Long.toString(index.applied()));
