@@ -38,6 +38,7 @@ class TwoProjectorsTest {
           .withRefreshInterval(Duration.ofMillis(200)).withReplicas(0);
       try (PostgresStore store = PostgresStore.open(PostgresOptions.defaults(TestEngines.pgUrl()).withSchema(engines.schema)
           .withTestIdOffsets(true))) {
+        BackendLog.ran("postgres", "opensearch");
         long ws = store.write(tx -> tx.createWorkspace("two-projectors")).value().id();
         OpenSearchIndex indexA = OpenSearchIndex.open(os);
         OpenSearchIndex indexB = OpenSearchIndex.open(os);
