@@ -169,6 +169,9 @@ public final class PostgresStore implements Store {
       try {
         return attempt(r);
       } catch (SQLException again) {
+        if (PgErrors.connectionLost(again)) {
+          markUnreachable(again);
+        }
         throw PgErrors.wrap(what, again);
       }
     }
@@ -180,15 +183,17 @@ public final class PostgresStore implements Store {
       T value = r.run(db);
       unreachableSinceNanos = 0;
       return value;
-    } catch (SQLException e) {
-      if (PgErrors.connectionLost(e)) {
-        unreachableWhy = e.getMessage();
-        if (unreachableSinceNanos == 0) {
-          LOG.atWarn().addKeyValue("error", e.getMessage()).log("the database is unreachable; reads fail fast until the pool reconnects");
-          unreachableSinceNanos = System.nanoTime();
-        }
-      }
+    } catch (SQLTransientConnectionException e) {
+      markUnreachable(e); // the pool could not give a connection at all (a dead one in hand is retried first: see read)
       throw e;
+    }
+  }
+
+  private void markUnreachable(SQLException e) {
+    unreachableWhy = e.getMessage();
+    if (unreachableSinceNanos == 0) {
+      LOG.atWarn().addKeyValue("error", e.getMessage()).log("the database is unreachable; reads fail fast until the pool reconnects");
+      unreachableSinceNanos = System.nanoTime();
     }
   }
 
