@@ -96,6 +96,16 @@ public final class TallyServer implements AutoCloseable {
           projectorLease == null ? null : projectorLease::held);
       Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken,
           engines).start(config.string(Settings.HOST), config.port(Settings.PORT));
+      if (store instanceof dev.tally.store.postgres.PostgresStore pg) {
+        registerPoolMetrics(api, pg);
+      }
+      // Where several processes share the index, one applies the oplog (it holds the lease) and the others stand by.
+      LeaseKeeper lease = projectorLease;
+      java.util.function.BooleanSupplier leading = lease == null ? () -> true : lease::held;
+      api.projectorRole(() -> leading.getAsBoolean() ? "leading" : "standby");
+      io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_projector_leading")
+          .help("1 while this process applies the oplog to the index (it holds the projector lease, or the index is its own), 0 on standby")
+          .callback(cb -> cb.call(leading.getAsBoolean() ? 1 : 0)).register(api.metricsRegistry());
       LOG.atInfo().addKeyValue("host", config.string(Settings.HOST)).addKeyValue("port", api.port())
           .addKeyValue("store", sqlite ? data.resolve("tally.db").toString() : "postgres").addKeyValue("index", engine.describe())
           .log("Tally is serving");
@@ -107,6 +117,22 @@ public final class TallyServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The PostgreSQL read pool's connections by state, and its configured size: after an outage, total returns to size. */
+  private static void registerPoolMetrics(Api api, dev.tally.store.postgres.PostgresStore pg) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_store_pool_connections")
+        .help("Connections in the PostgreSQL read pool by state (total, active, idle) and requests waiting for one (waiting)")
+        .labelNames("state").callback(cb -> {
+          var p = pg.poolConnections();
+          cb.call(p.total(), "total");
+          cb.call(p.active(), "active");
+          cb.call(p.idle(), "idle");
+          cb.call(p.waiting(), "waiting");
+        }).register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_store_pool_size")
+        .help("The PostgreSQL read pool's configured size").callback(cb -> cb.call(pg.poolConnections().size()))
+        .register(api.metricsRegistry());
   }
 
   /** How long a projector lease lasts without renewal: a dead holder is replaced within this time. */

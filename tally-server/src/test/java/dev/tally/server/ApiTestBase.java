@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Starts a real Tally (SQLite store in a temp dir, ids above 2^53) on a free port for each test. */
@@ -28,8 +29,15 @@ public abstract class ApiTestBase {
   protected String token;
 
   @BeforeEach
-  void startTally() throws Exception {
-    StartedTally t = startTally(data, Map.of());
+  void startTally(TestInfo test) throws Exception {
+    BackendLog.CURRENT.set(getClass().getName() + "#" + test.getTestMethod().map(m -> m.getName()).orElse("?") + " "
+        + test.getDisplayName());
+    StartedTally t;
+    try {
+      t = startTally(data, Map.of());
+    } finally {
+      BackendLog.CURRENT.remove();
+    }
     server = t.server();
     token = t.token();
     http = new TallyHttp(server.port());
@@ -51,6 +59,7 @@ public abstract class ApiTestBase {
     Config config = Config.resolve(flags, name -> null);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TallyServer server = TallyServer.start(config, ADMIN, new PrintStream(out, true, StandardCharsets.UTF_8));
+    BackendLog.ran(config.string(Settings.STORE), config.string(Settings.INDEX));
     String token = null;
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
       if (line.startsWith("TALLY_TOKEN=")) {

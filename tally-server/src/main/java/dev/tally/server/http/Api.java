@@ -38,6 +38,8 @@ public final class Api {
   private final EnginesInUse engines;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
+  /** This process's part in projecting the oplog: "leading" or "standby" (several processes on one index), "embedded". */
+  private volatile java.util.function.Supplier<String> projectorRole = () -> "leading";
   private final Javalin app;
 
   /**
@@ -115,6 +117,17 @@ public final class Api {
   /** Stops taking new work: readiness turns false and new requests get 503. */
   public void startDraining() {
     draining = true;
+  }
+
+  /** Tells readiness this process's part in projecting the oplog (see {@link #projectorRole}). */
+  public Api projectorRole(java.util.function.Supplier<String> role) {
+    this.projectorRole = role;
+    return this;
+  }
+
+  /** Where the wiring registers metrics of its own (the store's pool, for one), served at /metrics. */
+  public io.prometheus.metrics.model.registry.PrometheusRegistry metricsRegistry() {
+    return metrics.registry();
   }
 
   public int inFlight() {
@@ -199,17 +212,30 @@ public final class Api {
     if (store != null) {
       reasons.add("store: " + store);
     }
-    IndexReadiness.State index = search.readiness().refresh();
+    // While the store is away the index's readiness cannot be judged (it is measured against the
+    // store); readiness still answers, with the reasons, rather than failing as a whole.
+    IndexReadiness.State index;
+    try {
+      index = search.readiness().refresh();
+    } catch (RuntimeException e) {
+      index = search.readiness().current();
+      reasons.add("index: readiness could not be checked: " + e.getMessage());
+    }
     reasons.addAll(index.reasons());
     ObjectNode o = Json.object();
     o.put("status", reasons.isEmpty() ? "ready" : "not_ready");
     reasons.forEach(o.putArray("reasons")::add);
-    o.put("oplog_head", Long.toString(this.store.head()));
-    o.put("oplog_floor", Long.toString(this.store.oplogFloor()));
-    String snapshotWarning = indexes.snapshotWarning(java.time.Instant.now());
+    o.put("oplog_head", Long.toString(index.head()));
+    o.put("projector", projectorRole.get());
     ArrayNode warnings = o.putArray("warnings");
-    if (snapshotWarning != null) {
-      warnings.add(snapshotWarning);
+    try { // the store may be away: readiness still answers, with the reasons above
+      o.put("oplog_floor", Long.toString(this.store.oplogFloor()));
+      String snapshotWarning = indexes.snapshotWarning(java.time.Instant.now());
+      if (snapshotWarning != null) {
+        warnings.add(snapshotWarning);
+      }
+    } catch (RuntimeException e) {
+      o.putNull("oplog_floor");
     }
     ObjectNode ix = o.putObject("index");
     ix.put("visible_position", Long.toString(index.visible()));

@@ -25,7 +25,13 @@ final class HttpMetrics {
     latency = Histogram.builder().name("tally_http_request_duration_seconds").help("HTTP request latency by method, route and status")
         .labelNames("method", "route", "status").register(registry);
     GaugeWithCallback.builder().name("tally_oplog_head").help("Position of the newest committed oplog entry")
-        .callback(cb -> cb.call(store.head())).register(registry);
+        .callback(cb -> {
+          try {
+            cb.call(store.head());
+          } catch (dev.tally.core.TallyException e) {
+            // the store is unreachable: no sample, and the other metrics (the pool's among them) still answer
+          }
+        }).register(registry);
     GaugeWithCallback.builder().name("tally_index_visible_position").help("Oplog position up to which searches see every change")
         .callback(cb -> cb.call(indexes.serving().visiblePosition())).register(registry);
     CounterWithCallback.builder().name("tally_verify_runs_total").help("Background verifications of the index against the store")
@@ -46,6 +52,10 @@ final class HttpMetrics {
 
   private static BackgroundVerifier verifier(IndexManager indexes) {
     return indexes.verifier();
+  }
+
+  PrometheusRegistry registry() {
+    return registry;
   }
 
   void observe(String method, String route, int status, double seconds) {

@@ -89,6 +89,14 @@ public final class LeaseKeeper implements AutoCloseable {
     running = false;
     LockSupport.unpark(thread);
     try {
+      // A renewal running right now could take the lease again after the release below; the next
+      // holder would then wait out the whole time to live.
+      thread.join(ttl.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    heldUntilNanos = 0;
+    try {
       store.releaseLease(name, holder);
     } catch (RuntimeException e) {
       LOG.atInfo().addKeyValue("lease", name).log("could not release the lease; it expires on its own");

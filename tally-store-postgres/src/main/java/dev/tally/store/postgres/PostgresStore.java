@@ -53,6 +53,12 @@ public final class PostgresStore implements Store {
   private final PgWriter writer;
   private final HikariDataSource pool;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Since when reads find the database unreachable (System.nanoTime); 0 while it is reachable. */
+  private volatile long unreachableSinceNanos;
+  private volatile String unreachableWhy;
+  private final java.util.concurrent.atomic.AtomicLong lastProbeNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private static final long UNREACHABLE_PROBE_EVERY_NANOS = 1_000_000_000L;
 
   private PostgresStore(PostgresOptions options, PgWriter writer, HikariDataSource pool) {
     this.options = options;
@@ -168,15 +174,72 @@ public final class PostgresStore implements Store {
       try {
         return attempt(r);
       } catch (SQLException again) {
+        if (PgErrors.connectionLost(again)) {
+          markUnreachable(again);
+        }
         throw PgErrors.wrap(what, again);
       }
     }
   }
 
   private <T> T attempt(Read<T> r) throws SQLException {
+    failFastWhileUnreachable();
     try (Connection c = pool.getConnection(); Sql db = new Sql(c)) {
-      return r.run(db);
+      T value = r.run(db);
+      unreachableSinceNanos = 0;
+      return value;
+    } catch (SQLTransientConnectionException e) {
+      markUnreachable(e); // the pool could not give a connection at all (a dead one in hand is retried first: see read)
+      throw e;
     }
+  }
+
+  private void markUnreachable(SQLException e) {
+    unreachableWhy = e.getMessage();
+    if (unreachableSinceNanos == 0) {
+      LOG.atWarn().addKeyValue("error", e.getMessage()).log("the database is unreachable; reads fail fast until the pool reconnects");
+      unreachableSinceNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * While the database is known to be unreachable and the pool has no connection left, a request
+   * would wait the whole pool timeout ({@link PgConnections#POOL_WAIT_MS}) for nothing, and the
+   * health check twice over. So requests fail at once, and a probe in the background (at most one
+   * a second) waits on the pool instead; HikariCP keeps reconnecting by itself (with a backoff of at
+   * most 10 s), and the first connection the pool has, or the probe gets, ends the fast failing.
+   */
+  private void failFastWhileUnreachable() throws SQLException {
+    if (unreachableSinceNanos == 0) {
+      return;
+    }
+    var mx = pool.getHikariPoolMXBean();
+    if (mx != null && mx.getTotalConnections() > 0) {
+      return;
+    }
+    probeInBackground();
+    throw new SQLTransientConnectionException("no connection to the database for " + (System.nanoTime() - unreachableSinceNanos)
+        / 1_000_000_000L + " s; last error: " + unreachableWhy, "08001");
+  }
+
+  private void probeInBackground() {
+    long now = System.nanoTime();
+    if (now - lastProbeNanos.get() < UNREACHABLE_PROBE_EVERY_NANOS || closed.get() || !probing.compareAndSet(false, true)) {
+      return;
+    }
+    lastProbeNanos.set(now);
+    Thread.ofVirtual().name("tally-postgres-probe").start(() -> {
+      try (Connection c = pool.getConnection()) {
+        if (c.isValid((int) (PgConnections.VALIDATION_TIMEOUT_MS / 1000))) {
+          unreachableSinceNanos = 0;
+          LOG.info("the database is reachable again");
+        }
+      } catch (SQLException | RuntimeException e) {
+        unreachableWhy = e.getMessage();
+      } finally {
+        probing.set(false);
+      }
+    });
   }
 
   /** A read whose queries all see one snapshot. */
@@ -300,6 +363,18 @@ public final class PostgresStore implements Store {
       PgLeases.release(db, name, holder);
       return null;
     });
+  }
+
+  /** The read pool's connections, from HikariCP's pool MXBean: for metrics, and to see the pool back to size after an outage. */
+  public record PoolConnections(int total, int active, int idle, int waiting, int size) {}
+
+  public PoolConnections poolConnections() {
+    var mx = pool.getHikariPoolMXBean();
+    if (mx == null) { // closed, or not started
+      return new PoolConnections(0, 0, 0, 0, options.poolSize());
+    }
+    return new PoolConnections(mx.getTotalConnections(), mx.getActiveConnections(), mx.getIdleConnections(),
+        mx.getThreadsAwaitingConnection(), options.poolSize());
   }
 
   @Override
