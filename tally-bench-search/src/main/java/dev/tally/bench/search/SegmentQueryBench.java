@@ -96,8 +96,6 @@ final class SegmentQueryBench {
         index.apply(new IndexBatch(data.documents(from, Math.min(data.n, from + 5000)), List.of(), List.of(), ++position));
       }
       index.commit();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
     // close() waited for merges, so the reopened index and the peer's reader see the same segments.
     return (System.nanoTime() - t0) / 1e9;
