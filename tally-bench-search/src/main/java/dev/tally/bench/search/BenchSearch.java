@@ -23,6 +23,7 @@ public final class BenchSearch {
       case "freshness" -> FreshnessBench.run(o);
       case "segment-query" -> SegmentQueryBench.run(o);
       case "rebuild" -> RebuildBench.run(o);
+      case "segment-query-opensearch" -> OpenSearchSegmentBench.run(o);
       default -> {
         System.err.println("unknown benchmark: " + args[0]);
         usage();
@@ -40,6 +41,8 @@ public final class BenchSearch {
           segment-query  [--contacts 1000000] [--runs 200] [--warmup 50] [--dir DIR]
                          [--pg-url jdbc:postgresql://127.0.0.1:5432/test] [--pg-user postgres]
           rebuild        [--contacts 200000] [--runs 5] [--dir DIR]
+          segment-query-opensearch  [--contacts 1000000] [--runs 200] [--warmup 50] [--os-url http://127.0.0.1:9200]
+                         [--pg-url jdbc:postgresql://127.0.0.1:5432/test] [--pg-user postgres]
         common: --out FILE   append the Markdown results to FILE""");
   }
 }
