@@ -15,7 +15,7 @@ final class ApiWriteTarget implements LoadTarget {
   private final InProcessTally tally;
   private final URI contacts;
 
-  private ApiWriteTarget(InProcessTally tally) {
+  ApiWriteTarget(InProcessTally tally) {
     this.tally = tally;
     this.contacts = tally.uri("/contacts");
   }
@@ -56,7 +56,7 @@ final class ApiWriteTarget implements LoadTarget {
   }
 
   @Override
-  public void close() {
+  public void close() throws Exception {
     tally.close();
   }
 }

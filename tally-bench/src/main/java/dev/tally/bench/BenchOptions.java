@@ -7,9 +7,9 @@ import java.util.List;
 
 /** The command line of {@code bin/bench writes}. */
 record BenchOptions(Duration window, Duration warmup, Duration jitWarmup, List<Integer> clients, boolean breakdown, Path out,
-    Path workDir) {
+    Path workDir, String pgUrl, String index, String openSearchUrl) {
   static final String USAGE = """
-      usage: bin/bench writes [--seconds N] [--warmup N] [--jit-warmup N] [--clients 1,8] [--breakdown] [--out FILE] [--dir DIR]
+      usage: bin/bench writes|writes-pg [--seconds N] [--warmup N] [--jit-warmup N] [--clients 1,8] [--breakdown] [--out FILE] [--dir DIR]
         --seconds N     measured seconds per run (default 10)
         --warmup N      unmeasured seconds at the start of each run, same load (default 2)
         --jit-warmup N  seconds of API writes on a throwaway Tally before anything is measured, so that the
@@ -19,7 +19,12 @@ record BenchOptions(Duration window, Duration warmup, Duration jitWarmup, List<I
         --breakdown     also measure Tally's store without HTTP and a no-op HTTP request, to show where time goes
         --out FILE      also write the results as Markdown to FILE
         --dir DIR       where the temporary data directories go (default: java.io.tmpdir); both sides use it,
-                        so both fsync to the same file system""";
+                        so both fsync to the same file system
+      writes-pg only (Tally on PostgreSQL vs a bare JDBC upsert loop on the same PostgreSQL):
+        --pg-url URL    the database both sides write to, each in a schema of its own, dropped afterwards
+                        (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres)
+        --index I       Tally's index beside the PostgreSQL store: opensearch (default, the production mix) or lucene
+        --os-url URL    OpenSearch for --index opensearch (default http://127.0.0.1:9200); a new alias per run, deleted afterwards""";
 
   static BenchOptions parse(String[] args) {
     Duration window = Duration.ofSeconds(10);
@@ -29,6 +34,9 @@ record BenchOptions(Duration window, Duration warmup, Duration jitWarmup, List<I
     boolean breakdown = false;
     Path out = null;
     Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+    String pgUrl = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    String index = "opensearch";
+    String openSearchUrl = "http://127.0.0.1:9200";
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--help") || flag.equals("-h")) {
@@ -49,10 +57,18 @@ record BenchOptions(Duration window, Duration warmup, Duration jitWarmup, List<I
         case "--clients" -> clients = Arrays.stream(value.split(",")).map(v -> positive(flag, v.trim())).toList();
         case "--out" -> out = Path.of(value);
         case "--dir" -> workDir = Path.of(value);
+        case "--pg-url" -> pgUrl = value;
+        case "--os-url" -> openSearchUrl = value;
+        case "--index" -> {
+          if (!value.equals("opensearch") && !value.equals("lucene")) {
+            throw new UsageException("--index takes opensearch or lucene, not " + value);
+          }
+          index = value;
+        }
         default -> throw new UsageException("unknown option " + flag);
       }
     }
-    return new BenchOptions(window, warmup, jitWarmup, clients, breakdown, out, workDir);
+    return new BenchOptions(window, warmup, jitWarmup, clients, breakdown, out, workDir, pgUrl, index, openSearchUrl);
   }
 
   private static int positive(String flag, String value) {

@@ -22,7 +22,7 @@ final class CpuByThread {
   static final List<Map.Entry<String, Pattern>> GROUPS = List.of(
       Map.entry("clients", Pattern.compile("bench-client-.*|HttpClient-.*")),
       Map.entry("HTTP", Pattern.compile("ForkJoinPool-.*|MasterPoller|JettyServerThre.*|qtp.*")),  // Jetty and the handlers
-      Map.entry("writer", Pattern.compile("tally-sqlite-wr.*")),
+      Map.entry("writer", Pattern.compile("tally-sqlite-wr.*|tally-postgres-.*")),
       Map.entry("projector", Pattern.compile("tally-projecto.*|Lucene Merge Th.*")),  // search index upkeep
       Map.entry("JIT", Pattern.compile("C[12] CompilerThre.*")),
       Map.entry("GC", Pattern.compile("GC Thread.*|G1 .*|VM Thread")));

@@ -14,7 +14,7 @@ final class HttpNoopTarget implements LoadTarget {
   private final InProcessTally tally;
   private final URI live;
 
-  private HttpNoopTarget(InProcessTally tally) {
+  HttpNoopTarget(InProcessTally tally) {
     this.tally = tally;
     this.live = tally.uri("/health/live");
   }
@@ -49,7 +49,7 @@ final class HttpNoopTarget implements LoadTarget {
   }
 
   @Override
-  public void close() {
+  public void close() throws Exception {
     tally.close();
   }
 }

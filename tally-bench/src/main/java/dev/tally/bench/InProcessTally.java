@@ -20,6 +20,7 @@ import java.util.Map;
 final class InProcessTally implements AutoCloseable {
   private final TallyServer server;
   private final String token;
+  private ServerSpace space;  // the schema and alias this Tally owns on shared servers, removed on close; null on SQLite
 
   private InProcessTally(TallyServer server, String token) {
     this.server = server;
@@ -27,7 +28,33 @@ final class InProcessTally implements AutoCloseable {
   }
 
   static InProcessTally start(Path dataDir) throws Exception {
-    Map<Setting, String> flags = Map.of(Settings.DATA, dataDir.toString(), Settings.PORT, "0", Settings.LOG_FORMAT, "text");
+    return start(Map.of(Settings.DATA, dataDir.toString(), Settings.PORT, "0", Settings.LOG_FORMAT, "text"));
+  }
+
+  /**
+   * Tally on PostgreSQL ({@code space}'s schema) with the index {@code index}: OpenSearch under
+   * {@code space}'s alias with a 1 s refresh, or Lucene in {@code dataDir}.
+   */
+  static InProcessTally startPostgres(Path dataDir, ServerSpace space, String index) throws Exception {
+    Map<Setting, String> flags = new java.util.HashMap<>(Map.of(Settings.DATA, dataDir.toString(), Settings.PORT, "0",
+        Settings.LOG_FORMAT, "text", Settings.STORE, "postgres", Settings.STORE_URL, space.pgUrl, Settings.STORE_SCHEMA, space.schema,
+        Settings.INDEX, index));
+    if (index.equals("opensearch")) {
+      flags.put(Settings.INDEX_URL, space.openSearchUrl);
+      flags.put(Settings.INDEX_ALIAS, space.alias);
+      flags.put(Settings.INDEX_REFRESH, "1s");
+    }
+    try {
+      InProcessTally tally = start(flags);
+      tally.space = space;
+      return tally;
+    } catch (Exception | Error e) {
+      space.close();
+      throw e;
+    }
+  }
+
+  private static InProcessTally start(Map<Setting, String> flags) throws Exception {
     Config config = Config.resolve(flags, name -> null);  // no environment: only the flags above and the defaults
     ByteArrayOutputStream firstStart = new ByteArrayOutputStream();
     TallyServer server = TallyServer.start(config, "bench-admin-token", new PrintStream(firstStart, true, StandardCharsets.UTF_8));
@@ -61,7 +88,13 @@ final class InProcessTally implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    server.close();
+  public void close() throws Exception {
+    try {
+      server.close();
+    } finally {
+      if (space != null) {
+        space.close();
+      }
+    }
   }
 }

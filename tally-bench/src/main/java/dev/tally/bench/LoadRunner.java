@@ -66,8 +66,10 @@ final class LoadRunner {
     sleepUntil(Math.min(clock[0], clock[1]));
     long retriesBefore = target.busyRetries();
     CpuByThread cpuBefore = CpuByThread.now();
+    ExternalCpu externalBefore = ExternalCpu.now();
     sleepUntil(clock[1]);
     Map<String, Long> cpu = CpuByThread.now().since(cpuBefore);
+    cpu.putAll(ExternalCpu.now().since(externalBefore, cpu.getOrDefault(CpuByThread.TOTAL, 0L)));
     cpuRead.countDown();
     for (Thread t : threads) {
       t.join();

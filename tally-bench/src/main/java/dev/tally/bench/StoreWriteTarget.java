@@ -16,7 +16,7 @@ final class StoreWriteTarget implements LoadTarget {
   private final InProcessTally tally;
   private final long workspace;
 
-  private StoreWriteTarget(InProcessTally tally) {
+  StoreWriteTarget(InProcessTally tally) {
     this.tally = tally;
     this.workspace = tally.server().store().workspaces().get(0).id();
   }
@@ -48,7 +48,7 @@ final class StoreWriteTarget implements LoadTarget {
   }
 
   @Override
-  public void close() {
+  public void close() throws Exception {
     tally.close();
   }
 }

@@ -26,6 +26,11 @@ public final class WriteBench {
   private WriteBench() {}
 
   public static void main(String[] args) throws Exception {
+    run(args, false);
+  }
+
+  /** {@code bin/bench writes-pg}: the same on PostgreSQL (see {@link PostgresWriteBench}). */
+  static void run(String[] args, boolean postgres) throws Exception {
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);
@@ -38,35 +43,47 @@ public final class WriteBench {
       return;
     }
     quietStartupLogs();
-    String setup = String.format(Locale.ROOT, "%d s measured after %d s warm-up per run (JIT warm-up %d s first), files under %s, "
-            + "%d CPUs, load average %.2f at start", options.window().toSeconds(), options.warmup().toSeconds(),
-        options.jitWarmup().toSeconds(), options.workDir().toAbsolutePath(), Runtime.getRuntime().availableProcessors(),
-        loadAverage());
+    String where = postgres
+        ? "PostgreSQL at " + options.pgUrl() + " (a schema per run), Tally's index " + options.index()
+            + (options.index().equals("opensearch") ? " at " + options.openSearchUrl() + " (an alias per run, 1 s refresh)" : "")
+        : "files under " + options.workDir().toAbsolutePath();
+    String setup = String.format(Locale.ROOT, "%d s measured after %d s warm-up per run (JIT warm-up %d s first), %s, "
+            + "%d CPUs, load average %s at start", options.window().toSeconds(), options.warmup().toSeconds(),
+        options.jitWarmup().toSeconds(), where, Runtime.getRuntime().availableProcessors(), loadAverages());
     System.out.println("single-contact durable writes: " + setup);
+    if (postgres) {
+      ExternalCpu.locate(options.pgUrl(), options.index().equals("opensearch") ? options.openSearchUrl() : null);
+    }
+    TargetFactory api = postgres ? dir -> new ApiWriteTarget(tallyOnPostgres(dir, options)) : ApiWriteTarget::start;
+    TargetFactory bare = postgres
+        ? dir -> BarePostgresTarget.create(new ServerSpace(options.pgUrl(), null, "bench_bare"), Collections.max(options.clients()))
+        : dir -> BareSqliteTarget.create(dir.resolve("bare.db"));
+    TargetFactory store = postgres ? dir -> new StoreWriteTarget(tallyOnPostgres(dir, options)) : StoreWriteTarget::start;
+    TargetFactory noop = postgres ? dir -> new HttpNoopTarget(tallyOnPostgres(dir, options)) : HttpNoopTarget::start;
     if (!options.jitWarmup().isZero()) {
       // Tally's request path needs many seconds of C2 compilation on a small machine; a long-running
       // server has long finished it, so the measured runs should not pay for it. The bare loop's few
       // JDBC calls are warm after its own per-run warm-up.
       int clients = Collections.max(options.clients());
-      Measurement jit = measure(options, "JIT warm-up (not reported)", clients, Duration.ZERO, options.jitWarmup(), ApiWriteTarget::start);
+      Measurement jit = measure(options, "JIT warm-up (not reported)", clients, Duration.ZERO, options.jitWarmup(), api);
       System.out.printf(Locale.ROOT, "    (the JIT warm-up averaged %.0f writes/s)%n", jit.perSecond());
     }
     List<Report.ClientRun> runs = new ArrayList<>();
     for (int clients : options.clients()) {
-      Measurement api = measure(options, "tally api", clients, ApiWriteTarget::start);
-      Measurement bare = measure(options, "bare jdbc", clients, dir -> BareSqliteTarget.create(dir.resolve("bare.db")));
-      Measurement store = null;
-      Measurement noop = null;
+      Measurement apiRun = measure(options, "tally api", clients, api);
+      Measurement bareRun = measure(options, "bare jdbc", clients, bare);
+      Measurement storeRun = null;
+      Measurement noopRun = null;
       if (options.breakdown()) {
-        store = measure(options, "store only", clients, StoreWriteTarget::start);
-        noop = measure(options, "http no-op", clients, HttpNoopTarget::start);
+        storeRun = measure(options, "store only", clients, store);
+        noopRun = measure(options, "http no-op", clients, noop);
       }
-      runs.add(new Report.ClientRun(clients, api, bare, store, noop));
+      runs.add(new Report.ClientRun(clients, apiRun, bareRun, storeRun, noopRun));
     }
-    Report report = new Report(runs);
+    Report report = new Report(runs, postgres ? Report.POSTGRES_GOALS : Report.GOALS);
     System.out.println();
     System.out.print(report.text());
-    String end = String.format(Locale.ROOT, "load average %.2f at the end (includes this run)", loadAverage());
+    String end = String.format(Locale.ROOT, "load average %s at the end (includes this run)", loadAverages());
     System.out.println(end);
     if (options.out() != null) {
       Files.writeString(options.out(), report.markdown() + "\n" + setup + "; " + end + ".\n", StandardCharsets.UTF_8);
@@ -106,9 +123,21 @@ public final class WriteBench {
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
   }
 
-  /** Other work on the machine skews every figure here, so the results say how busy it was. */
-  private static double loadAverage() {
-    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  /** Other work on the machine skews every figure here, so the results say how busy it was: 1, 5 and 15 minute load averages. */
+  private static String loadAverages() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+  }
+
+  /** Tally on PostgreSQL in a schema of its own, with its index (OpenSearch under an alias of its own, or Lucene in {@code dir}). */
+  private static InProcessTally tallyOnPostgres(Path dir, BenchOptions options) throws Exception {
+    boolean os = options.index().equals("opensearch");
+    return InProcessTally.startPostgres(dir, new ServerSpace(options.pgUrl(), os ? options.openSearchUrl() : null, "bench_w"),
+        options.index());
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -23,6 +23,9 @@ public final class BenchSearch {
       case "freshness" -> FreshnessBench.run(o);
       case "segment-query" -> SegmentQueryBench.run(o);
       case "rebuild" -> RebuildBench.run(o);
+      case "segment-query-opensearch" -> OpenSearchSegmentBench.run(o);
+      case "freshness-opensearch" -> FreshnessBench.runOpenSearch(o);
+      case "rebuild-opensearch" -> OpenSearchRebuildBench.run(o);
       default -> {
         System.err.println("unknown benchmark: " + args[0]);
         usage();
@@ -40,6 +43,13 @@ public final class BenchSearch {
           segment-query  [--contacts 1000000] [--runs 200] [--warmup 50] [--dir DIR]
                          [--pg-url jdbc:postgresql://127.0.0.1:5432/test] [--pg-user postgres]
           rebuild        [--contacts 200000] [--runs 5] [--dir DIR]
+          freshness-opensearch  [--seconds 60] [--max-rate-seconds 10] [--warmup-seconds 20] [--load-fraction 0.5]
+                         [--store postgres|sqlite] [--refresh 1s] [--poll-ms 5] [--goal-ms 2000]
+                         [--pg-url jdbc:postgresql://127.0.0.1:5432/test?user=postgres] [--os-url http://127.0.0.1:9200]
+          rebuild-opensearch  [--contacts 100000] [--runs 3] [--warmup-runs 1] [--threads <CPUs>] [--breakdown true]
+                         [--pg-url jdbc:postgresql://127.0.0.1:5432/test?user=postgres] [--os-url http://127.0.0.1:9200]
+          segment-query-opensearch  [--contacts 1000000] [--runs 200] [--warmup 50] [--os-url http://127.0.0.1:9200]
+                         [--pg-url jdbc:postgresql://127.0.0.1:5432/test] [--pg-user postgres]
         common: --out FILE   append the Markdown results to FILE""");
   }
 }

@@ -149,7 +149,7 @@ final class RebuildBench {
     report.finish(o.out());
   }
 
-  private static double loadStore(SqliteStore store, int n) throws Exception {
+  static double loadStore(dev.tally.core.store.Store store, int n) throws Exception {
     long t0 = System.nanoTime();
     long ws = store.write(tx -> tx.createWorkspace("w")).value().id();
     ObjectMapper json = new ObjectMapper();
@@ -198,21 +198,21 @@ final class RebuildBench {
     }
   }
 
-  private static double median(double[] v) {
+  static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static double min(double[] v) {
+  static double min(double[] v) {
     return Arrays.stream(v).min().orElse(0);
   }
 
-  private static double max(double[] v) {
+  static double max(double[] v) {
     return Arrays.stream(v).max().orElse(0);
   }
 
-  private static String mbFile(Path f) throws java.io.IOException {
+  static String mbFile(Path f) throws java.io.IOException {
     return String.format("%.0f MB", Files.size(f) / 1e6);
   }
 }

@@ -2,5 +2,16 @@ package dev.tally.bench.search;
 
 import java.util.List;
 
-/** What each system answers for the segment: the count and the first page of ids (ascending). */
-record SegmentResult(long count, List<Long> ids) {}
+/**
+ * What each system answers for the segment: the count and the first page of ids (ascending); for
+ * raw OpenSearch requests also OpenSearch's own {@code took} in milliseconds (else 0).
+ */
+record SegmentResult(long count, List<Long> ids, long took) {
+  SegmentResult(long count, List<Long> ids) {
+    this(count, ids, 0);
+  }
+
+  boolean sameAnswer(SegmentResult other) {
+    return count == other.count && ids.equals(other.ids);
+  }
+}
