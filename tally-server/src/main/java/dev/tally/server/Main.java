@@ -3,6 +3,7 @@ package dev.tally.server;
 import dev.tally.server.cli.ImportExport;
 import dev.tally.server.cli.TallyClient;
 import dev.tally.server.cli.AdminOps;
+import dev.tally.server.cli.Plans;
 import dev.tally.server.cli.Rebuilds;
 import dev.tally.server.cli.Verifications;
 import dev.tally.server.cli.Status;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
 /** The {@code tally} command line. Exit codes: 0 success, 1 found a problem, 2 bad usage or configuration, 3 could not reach Tally. */
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
     description = "Tally: a self-hosted customer data and messaging core with an Intercom-shaped API.",
-    subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class, Main.VerifyCmd.class, Main.SnapshotCmd.class, Main.RestoreCmd.class,
+    subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class, Main.VerifyCmd.class, Main.SnapshotCmd.class, Main.RestoreCmd.class, Main.PlanCmd.class, Main.ApplyCmd.class,
         Main.ImportCmd.class, Main.ExportCmd.class, Main.BackupCmd.class,
         dev.tally.server.cli.DoctorCommand.class,
         Main.SettingsCmd.class},
@@ -374,6 +375,38 @@ public final class Main implements Runnable {
             + "heals its index when it starts");
       }
       return target.run(spec, ops -> Rebuilds.restore((RemoteAdmin) ops));
+    }
+  }
+
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = "Show what it takes to bring a running Tally's index to the layout this Tally writes: every step, the "
+          + "destructive ones marked. Changes nothing.")
+  static final class PlanCmd implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Mixin
+    Target target = new Target();
+
+    @Override
+    public Integer call() {
+      return target.run(spec, ops -> Plans.plan((RemoteAdmin) ops, System.out));
+    }
+  }
+
+  @Command(name = "apply", mixinStandardHelpOptions = true,
+      description = "Carry out the plan, create before destroy: a new generation with the new layout, filled, caught up and "
+          + "checked beside the serving one, then switched to. A failure leaves the serving index as it was.")
+  static final class ApplyCmd implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Mixin
+    Target target = new Target();
+
+    @Override
+    public Integer call() {
+      return target.run(spec, ops -> Plans.apply((RemoteAdmin) ops, System.out));
     }
   }
 

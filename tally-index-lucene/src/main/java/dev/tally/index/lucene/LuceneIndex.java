@@ -54,11 +54,19 @@ import org.apache.lucene.store.FSDirectory;
  */
 public final class LuceneIndex implements SearchIndex {
   static final String POSITION = "tally.position";
+  static final String LAYOUT_KEY = "tally.layout";
+  /**
+   * How contacts are laid out in this index ({@link Fields}, {@link DocumentMapper}). Change it with
+   * any change to the layout: `tally plan` then shows the rebuild that moves an older index to it.
+   */
+  public static final String LAYOUT = "lucene-1";
 
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final long commitIntervalNanos;
+  /** The layout this index was built with (kept across commits; a rebuild makes a new one). */
+  private volatile String layout = LAYOUT;
   private volatile long appliedPosition;
   private volatile long visiblePosition;
   private long lastCommit = System.nanoTime();
@@ -95,7 +103,7 @@ public final class LuceneIndex implements SearchIndex {
       IndexWriter writer = new IndexWriter(directory, config);
       if (!DirectoryReader.indexExists(directory)) {
         // A new index commits at once, so an index directory without a commit always means damage.
-        writer.setLiveCommitData(Map.of(POSITION, "0").entrySet());
+        writer.setLiveCommitData(Map.of(POSITION, "0", LAYOUT_KEY, LAYOUT).entrySet());
         writer.commit();
       }
       long position = 0;
@@ -104,7 +112,9 @@ public final class LuceneIndex implements SearchIndex {
       if (data.containsKey(POSITION)) {
         position = Long.parseLong(data.get(POSITION));
       }
-      return new LuceneIndex(directory, writer, position, commitIntervalMillis);
+      LuceneIndex index = new LuceneIndex(directory, writer, position, commitIntervalMillis);
+      index.layout = data.getOrDefault(LAYOUT_KEY, "lucene-1"); // indexes from before layouts were recorded are lucene-1
+      return index;
     } catch (IOException e) {
       throw TallyException.unavailable("index_unavailable", "cannot open the index: " + e.getMessage(), e);
     }
@@ -186,7 +196,7 @@ public final class LuceneIndex implements SearchIndex {
   @Override
   public synchronized void commit() {
     try {
-      writer.setLiveCommitData(Map.of(POSITION, Long.toString(uncommittedPosition)).entrySet());
+      writer.setLiveCommitData(Map.of(POSITION, Long.toString(uncommittedPosition), LAYOUT_KEY, layout).entrySet());
       writer.commit();
     } catch (IOException e) {
       throw TallyException.unavailable("index_commit_failed", "the index could not commit position " + uncommittedPosition + ": "
@@ -194,6 +204,18 @@ public final class LuceneIndex implements SearchIndex {
     }
     appliedPosition = uncommittedPosition;
     lastCommit = System.nanoTime();
+  }
+
+  /** The layout of the index in {@code dir}, from its newest commit; null when there is no index. */
+  public static String layoutOf(Path dir) {
+    try (Directory d = FSDirectory.open(dir)) {
+      if (!DirectoryReader.indexExists(d)) {
+        return null;
+      }
+      return org.apache.lucene.index.SegmentInfos.readLatestCommit(d).getUserData().getOrDefault(LAYOUT_KEY, "lucene-1");
+    } catch (IOException e) {
+      throw TallyException.unavailable("index_unavailable", "cannot read the index in " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /**

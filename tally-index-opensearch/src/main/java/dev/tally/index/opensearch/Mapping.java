@@ -36,8 +36,12 @@ final class Mapping {
     return o.refreshInterval().toMillis() + "ms";
   }
 
+  /** How contacts are laid out in this mapping; change it with any change to the mapping (see `tally plan`). */
+  static final String LAYOUT = "opensearch-1";
+
   private static ObjectNode mappings() {
     ObjectNode m = OpenSearchHttp.JSON.createObjectNode();
+    m.putObject("_meta").put("tally_layout", LAYOUT);
     m.put("dynamic", true);
     m.put("date_detection", false);
     m.put("numeric_detection", false);

@@ -66,6 +66,23 @@ public final class OpenSearchGenerations implements AutoCloseable {
     return out;
   }
 
+  /** The layout this code writes. */
+  public static String layout() {
+    return Mapping.LAYOUT;
+  }
+
+  /** The layout {@code name} was created with (from its mapping's _meta), or null when it does not exist. */
+  public String layoutOf(String name) {
+    OpenSearchHttp.Response r = http.send("GET", "/" + name + "/_mapping", (JsonNode) null);
+    if (r.status() == 404) {
+      return null;
+    }
+    if (!r.ok()) {
+      throw http.failure("GET", "/" + name + "/_mapping", r);
+    }
+    return r.body().path(name).path("mappings").path("_meta").path("tally_layout").asText("opensearch-1");
+  }
+
   public String url() {
     return http.url().toString();
   }

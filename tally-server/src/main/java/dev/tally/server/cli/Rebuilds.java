@@ -28,7 +28,7 @@ public final class Rebuilds {
   }
 
   /** Starts a rebuild (or restore) with {@code start} and shows its progress until it is done. */
-  private static int follow(RemoteAdmin admin, String start) {
+  static int follow(RemoteAdmin admin, String start) {
     HttpResponse<String> started = admin.client().call("POST", start, "{}");
     if (started == null) {
       return ExitCodes.UNREACHABLE;

@@ -96,6 +96,12 @@ public final class Api {
       list.withArray("data");
       RequestContext.json(ctx, 200, list);
     });
+    app.get("/admin/index/plan", ctx -> RequestContext.json(ctx, 200, planJson(indexes.plan())));
+    app.post("/admin/index/apply", ctx -> {
+      IndexManager.Plan plan = indexes.plan();
+      IndexManager.RebuildStatus started = plan.changes() ? indexes.apply() : null;
+      RequestContext.json(ctx, started == null ? 200 : 202, started == null ? planJson(plan) : rebuildJson(started));
+    });
     app.post("/admin/index/restore", ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.restore())));
     app.post("/admin/index/verify", ctx -> RequestContext.json(ctx, 200, VerifyJson.of(indexes.verify(VerifyJson.repairRequested(ctx.bodyAsBytes())))));
     new SearchRoutes(rc, search).register(app);
@@ -234,6 +240,10 @@ public final class Api {
       if (snapshotWarning != null) {
         warnings.add(snapshotWarning);
       }
+      String layoutWarning = indexes.layoutWarning();
+      if (layoutWarning != null) {
+        warnings.add(layoutWarning);
+      }
     } catch (RuntimeException e) {
       o.putNull("oplog_floor");
     }
@@ -255,6 +265,16 @@ public final class Api {
     o.put("generation", s.generation());
     o.put("error", s.error());
     o.put("source", s.source());
+    return o;
+  }
+
+  private static ObjectNode planJson(IndexManager.Plan p) {
+    ObjectNode o = Json.object().put("type", "index.plan").put("generation", p.generation()).put("layout", p.layout())
+        .put("target_layout", p.targetLayout()).put("changes", p.changes());
+    ArrayNode steps = o.putArray("steps");
+    p.steps().forEach(st -> steps.addObject().put("step", st.step()).put("action", st.action()).put("destructive", st.destructive()));
+    o.put("note", p.changes() ? "tally apply carries these out, create before destroy; the serving index is untouched until step 5"
+        : "the serving index already has the layout this Tally writes; nothing to do");
     return o;
   }
 

@@ -59,6 +59,12 @@ public interface IndexEngine {
    */
   SnapshotInfo restoreNewest(String generation, long minPosition, List<String> skipped);
 
+  /** The layout this Tally writes (field types, analyzers, mapping): a new one calls for a rebuild. */
+  String layout();
+
+  /** The layout a generation was built with, or null when it does not exist. */
+  String layoutOf(String generation);
+
   /** True when several Tally processes can share this index (a cluster), false for an embedded one. */
   boolean shared();
 

@@ -272,6 +272,50 @@ public final class IndexManager implements AutoCloseable {
     return null;
   }
 
+  /** One step of a plan; destructive steps remove something that cannot be had back without a rebuild. */
+  public record PlanStep(int step, String action, boolean destructive) {}
+
+  /** What `tally apply` would do to bring the index to the layout this Tally writes. */
+  public record Plan(String generation, String layout, String targetLayout, List<PlanStep> steps) {
+    public boolean changes() {
+      return !steps.isEmpty();
+    }
+  }
+
+  /** Compares the serving generation's layout with the one this Tally writes and lists the steps, create before destroy. */
+  public Plan plan() {
+    String current = servingGeneration;
+    String have = engine.layoutOf(current);
+    String want = engine.layout();
+    if (want.equals(have)) {
+      return new Plan(current, have, want, List.of());
+    }
+    long contacts = store.workspaces().stream().mapToLong(w -> store.contactCount(w.id())).sum();
+    List<PlanStep> steps = List.of(
+        new PlanStep(1, "create a new, empty generation with layout " + want + " beside the serving " + current, false),
+        new PlanStep(2, "fill it from the store: " + contacts + " contacts, while " + current + " goes on serving", false),
+        new PlanStep(3, "catch it up from the oplog position noted before the fill", false),
+        new PlanStep(4, "check its contact counts per workspace against the store's at the same position; on any difference "
+            + "stop here and leave " + current + " serving as it is", false),
+        new PlanStep(5, "switch searches to the new generation in one atomic step (" + (engine.shared() ? "the alias" : "CURRENT")
+            + "); " + current + " is kept", false),
+        new PlanStep(6, "delete the old generation " + current + (engine.shared() ? " when a Tally process next starts"
+            : " when Tally next starts") + ", after the new one has served", true));
+    return new Plan(current, have, want, steps);
+  }
+
+  /** Carries out {@link #plan}: a rebuild into a new generation with this Tally's layout; null when there is nothing to do. */
+  public synchronized RebuildStatus apply() {
+    return plan().changes() ? startRebuild(false) : null;
+  }
+
+  /** A warning when the serving index's layout is not the one this Tally writes; null otherwise. */
+  public String layoutWarning() {
+    Plan p = plan();
+    return p.changes() ? "the index " + p.generation() + " has layout " + p.layout() + " but this Tally writes " + p.targetLayout()
+        + "; it keeps serving it: run tally plan, then tally apply" : null;
+  }
+
   /** Takes a snapshot of the serving index now and keeps the newest few (--snapshot-keep). */
   public IndexEngine.SnapshotInfo snapshotNow() {
     if (healing != null) {

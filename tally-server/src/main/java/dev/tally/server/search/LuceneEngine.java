@@ -135,6 +135,16 @@ public final class LuceneEngine implements IndexEngine {
   }
 
   @Override
+  public String layout() {
+    return LuceneIndex.LAYOUT;
+  }
+
+  @Override
+  public String layoutOf(String generation) {
+    return exists(generation) ? LuceneIndex.layoutOf(generations.dir(number(generation))) : null;
+  }
+
+  @Override
   public boolean supportsSnapshots() {
     return true;
   }

@@ -87,6 +87,16 @@ public final class OpenSearchEngine implements IndexEngine {
   }
 
   @Override
+  public String layout() {
+    return OpenSearchGenerations.layout();
+  }
+
+  @Override
+  public String layoutOf(String generation) {
+    return generations.layoutOf(generation);
+  }
+
+  @Override
   public boolean supportsSnapshots() {
     return false;
   }
