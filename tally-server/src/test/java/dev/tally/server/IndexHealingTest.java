@@ -127,7 +127,7 @@ class IndexHealingTest extends ApiTestBase {
 
   private static void damage(Damage damage, Path index) throws IOException {
     switch (damage) {
-      case DELETE -> deleteTree(index);
+      case DELETE -> TestFiles.deleteTree(index);
       case EMPTY -> {
         for (Path gen : list(index)) {
           if (Files.isDirectory(gen)) {
@@ -172,13 +172,6 @@ class IndexHealingTest extends ApiTestBase {
     }
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
-    }
-  }
 
   private static void sleep(long millis) {
     try {

@@ -37,7 +37,7 @@ class SnapshotHealingTest {
       assertEquals("index.snapshot", snap.json().get("type").asText());
       long after = bulk(http, t.token(), "b", 50);
 
-      deleteTree(data.resolve("index"));
+      TestFiles.deleteTree(data.resolve("index"));
       JsonNode status = awaitRebuildDone(http);
       assertTrue(status.get("source").asText().startsWith("snapshot "), "healed from the snapshot: " + status);
       assertEquals(250, ProductionEnginesTest.search(http, t.token(), ALL, after).json().get("total_count").asInt());
@@ -84,7 +84,7 @@ class SnapshotHealingTest {
       JsonNode ready = http.call("GET", "/health/ready", null, null).json();
       assertTrue(ready.get("warnings").get(0).asText().contains("older than the oplog kept"), ready.toString());
 
-      deleteTree(data.resolve("index"));
+      TestFiles.deleteTree(data.resolve("index"));
       JsonNode status = awaitRebuildDone(http);
       assertEquals("store", status.get("source").asText(), "a snapshot behind the retention is never replayed with a gap");
       assertEquals(100, ProductionEnginesTest.search(http, t.token(), ALL, at).json().get("total_count").asInt());
@@ -126,11 +126,4 @@ class SnapshotHealingTest {
     }
   }
 
-  private static void deleteTree(Path p) throws Exception {
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
-    }
-  }
 }

@@ -43,8 +43,16 @@ final class TcpProxy implements AutoCloseable {
       try {
         Socket client = s.accept();
         Socket upstream = new Socket(host, targetPort);
-        open.add(client);
-        open.add(upstream);
+        synchronized (this) { // a stop() between accept and here must not leave this pair connected
+          if (s.isClosed()) {
+            client.setSoLinger(true, 0);
+            closeQuietly(client);
+            closeQuietly(upstream);
+            return;
+          }
+          open.add(client);
+          open.add(upstream);
+        }
         Thread.ofPlatform().daemon().name("proxy-up").start(() -> pump(client, upstream));
         Thread.ofPlatform().daemon().name("proxy-down").start(() -> pump(upstream, client));
       } catch (IOException e) {

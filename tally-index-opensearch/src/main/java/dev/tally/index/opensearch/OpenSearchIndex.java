@@ -48,6 +48,7 @@ public final class OpenSearchIndex implements SearchIndex {
   private volatile boolean refreshing;
   private volatile long lastApplyNanos = System.nanoTime() - 10_000_000_000L;
   private final Thread follower;
+  private final Object refreshLock = new Object();
 
   private OpenSearchIndex(OpenSearchOptions options, OpenSearchHttp http, String target, boolean viaAlias) {
     this.options = options;
@@ -162,7 +163,16 @@ public final class OpenSearchIndex implements SearchIndex {
   /** Makes everything applied so far searchable now. */
   public void refresh() {
     long applied = appliedPosition;
-    http.expectOk("POST", "/" + target + "/_refresh", null);
+    synchronized (refreshLock) { // many searches waiting for one position share one refresh
+      if (visiblePosition >= applied) {
+        return;
+      }
+      http.expectOk("POST", "/" + target + "/_refresh", null);
+      markVisible(applied);
+    }
+  }
+
+  private void markVisible(long applied) {
     synchronized (notYetVisible) {
       notYetVisible.removeIf(p -> p[0] <= applied);
       visiblePosition = Math.max(visiblePosition, applied);

@@ -100,7 +100,15 @@ public final class SearchService {
 
   private void awaitPosition(long position) {
     long deadline = System.nanoTime() + minPositionTimeout.toNanos();
+    boolean refreshed = false;
     while (index.visiblePosition() < position) {
+      if (!refreshed && index.appliedPosition() >= position) {
+        // Applied and durable but not yet searchable (OpenSearch between refreshes): make it so now
+        // rather than wait out the refresh interval. Lucene shows a batch before it is durable, so never here.
+        index.commit();
+        refreshed = true;
+        continue;
+      }
       if (System.nanoTime() > deadline) {
         throw TallyException.unavailable("index_behind", "the index has applied position " + index.visiblePosition() + ", not yet "
             + position + " (Tally-Min-Position), within " + minPositionTimeout.toMillis() + " ms", null);
