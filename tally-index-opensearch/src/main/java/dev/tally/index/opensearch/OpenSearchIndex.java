@@ -58,7 +58,12 @@ public final class OpenSearchIndex implements SearchIndex {
     this.target = target;
     this.viaAlias = viaAlias;
     this.appliedPosition = readPosition();
-    this.visiblePosition = appliedPosition;
+    // What was acknowledged just before a restart may not be refreshed yet: refresh once, so that
+    // "visible" starts out true; if that fails, count it visible only after a refresh interval.
+    this.visiblePosition = refreshedAtOpen(http, target) ? appliedPosition : 0;
+    if (visiblePosition < appliedPosition) {
+      notYetVisible.addLast(new long[] {appliedPosition, System.nanoTime()});
+    }
     this.refreshing = viaAlias;
     this.follower = viaAlias ? Thread.ofVirtual().name("tally-opensearch-position").start(this::followOtherWriters) : null;
   }
@@ -157,6 +162,14 @@ public final class OpenSearchIndex implements SearchIndex {
           notYetVisible.addLast(new long[] {stored, now});
         }
       }
+    }
+  }
+
+  private static boolean refreshedAtOpen(OpenSearchHttp http, String target) {
+    try {
+      return http.send("POST", "/" + target + "/_refresh", (JsonNode) null).ok();
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 
