@@ -81,6 +81,7 @@ public final class TallyServer implements AutoCloseable {
       }
       IndexManager indexes = new IndexManager(store, engine, projectorLease == null ? null : projectorLease::held)
           .verifyEvery(config.duration(Settings.VERIFY_INTERVAL))
+          .keepReplacedGenerations(config.duration(Settings.GENERATION_RETENTION))
           .snapshotEvery(config.duration(Settings.SNAPSHOT_INTERVAL), config.integer(Settings.SNAPSHOT_KEEP),
               config.duration(Settings.OPLOG_RETENTION));
       opened.add(indexes);

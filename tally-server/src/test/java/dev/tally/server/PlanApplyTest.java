@@ -69,7 +69,7 @@ class PlanApplyTest {
       CliTest.Run plan = CliTest.tally("plan", "--url", url, "--admin-token", ApiTestBase.ADMIN);
       assertEquals(0, plan.code(), plan.err());
       assertTrue(plan.out().contains("has layout lucene-0; this Tally writes lucene-1"), plan.out());
-      assertTrue(plan.out().contains("6. [DESTRUCTIVE] delete the old generation gen-1"), plan.out());
+      assertTrue(plan.out().contains("6. [DESTRUCTIVE] delete the old generation gen-1 once the new one has served"), plan.out());
       assertEquals(1, plan.out().split("DESTRUCTIVE", -1).length - 1, "only the last step destroys anything: " + plan.out());
 
       CliTest.Run apply = CliTest.tally("apply", "--url", url, "--admin-token", ApiTestBase.ADMIN);

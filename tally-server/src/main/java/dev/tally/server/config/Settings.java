@@ -36,6 +36,8 @@ public final class Settings {
       "With --index opensearch: how often OpenSearch makes new writes searchable.");
   public static final Setting INDEX_DIR = Setting.of("index-dir", Setting.Type.PATH, "<data>/index",
       "Directory the Lucene index owns; it can live on fast, ephemeral disk, since it is rebuilt from the store.");
+  public static final Setting GENERATION_RETENTION = Setting.of("generation-retention", Setting.Type.DURATION, "10m",
+      "How long a replaced index generation is kept after a rebuild switched away from it (removed at the next start in any case).");
   public static final Setting SNAPSHOT_DIR = Setting.of("snapshot-dir", Setting.Type.PATH, "<data>/snapshots",
       "Where snapshots of the Lucene index are kept (durable storage, apart from --index-dir); healing restores the newest usable one.");
   public static final Setting SNAPSHOT_INTERVAL = Setting.of("snapshot-interval", Setting.Type.DURATION, "15m",
@@ -70,7 +72,7 @@ public final class Settings {
   public static final List<Setting> SERVE =
       List.of(DATA, HOST, PORT,
           STORE, STORE_URL, STORE_SCHEMA, STORE_PASSWORD, OPLOG_RETENTION,
-          INDEX, INDEX_URL, INDEX_ALIAS, INDEX_REFRESH, INDEX_DIR, SNAPSHOT_DIR, SNAPSHOT_INTERVAL, SNAPSHOT_KEEP,
+          INDEX, INDEX_URL, INDEX_ALIAS, INDEX_REFRESH, INDEX_DIR, GENERATION_RETENTION, SNAPSHOT_DIR, SNAPSHOT_INTERVAL, SNAPSHOT_KEEP,
           MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT, VERIFY_INTERVAL,
           QUERY_MAX_DEPTH, QUERY_MAX_GROUP, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
 

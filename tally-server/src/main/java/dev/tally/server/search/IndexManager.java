@@ -40,6 +40,7 @@ public final class IndexManager implements AutoCloseable {
   private BackgroundVerifier verifier;
   private Thread snapshotter;
   private volatile int keepSnapshots = 4;
+  private volatile Duration generationRetention = Duration.ofMinutes(10);
   private volatile Duration retention = Duration.ofDays(7);
   private IndexHealer healer;
   /** Why the index is being healed, while it is; null otherwise. */
@@ -126,6 +127,7 @@ public final class IndexManager implements AutoCloseable {
       }
       SearchIndex old = rebuild.swapIn(serving, fresh);
       fresh.commit();
+      String replaced = servingGeneration;
       engine.switchTo(next);
       servingGeneration = next;
       if (engine.shared()) {
@@ -135,13 +137,24 @@ public final class IndexManager implements AutoCloseable {
         Thread.ofVirtual().start(() -> closeQuietly(built));
       }
       // Searches that picked the old index just before the swap finish on it; close it a little later.
+      String previous = replaced;
       Thread.ofVirtual().name("tally-close-old-index").start(() -> {
         try {
           Thread.sleep(5_000);
+          closeQuietly(old);
+          // Kept a while longer, then removed: create before destroy, and time to notice a bad new one.
+          Thread.sleep(Math.max(0, generationRetention.toMillis() - 5_000));
+          if (previous != null && !previous.equals(servingGeneration)) {
+            engine.delete(previous);
+            LOG.atInfo().addKeyValue("generation", previous).log("the replaced index generation was removed after its retention");
+          }
         } catch (InterruptedException ignored) {
           Thread.currentThread().interrupt();
+          closeQuietly(old);
+        } catch (RuntimeException e) {
+          LOG.atWarn().addKeyValue("generation", previous).addKeyValue("error", String.valueOf(e.getMessage()))
+              .log("could not remove the replaced generation; it is removed at the next start");
         }
-        closeQuietly(old);
       });
       last = new RebuildStatus("done", p.documents.get(), p.total, p.rate(), next, null, source);
       healing = null;
@@ -299,8 +312,8 @@ public final class IndexManager implements AutoCloseable {
             + "stop here and leave " + current + " serving as it is", false),
         new PlanStep(5, "switch searches to the new generation in one atomic step (" + (engine.shared() ? "the alias" : "CURRENT")
             + "); " + current + " is kept", false),
-        new PlanStep(6, "delete the old generation " + current + (engine.shared() ? " when a Tally process next starts"
-            : " when Tally next starts") + ", after the new one has served", true));
+        new PlanStep(6, "delete the old generation " + current + " once the new one has served for --generation-retention ("
+            + generationRetention.toMinutes() + " min), or at the next start", true));
     return new Plan(current, have, want, steps);
   }
 
@@ -362,6 +375,12 @@ public final class IndexManager implements AutoCloseable {
   public synchronized RebuildStatus restore() {
     healing = "a restore was asked for";
     return startRebuild(true);
+  }
+
+  /** How long a replaced generation is kept after a switch (it is removed at the next start in any case). */
+  public IndexManager keepReplacedGenerations(Duration retention) {
+    generationRetention = retention;
+    return this;
   }
 
   /** Takes snapshots every {@code interval} (zero: never), keeping the newest {@code keep}. */
