@@ -43,7 +43,7 @@ final class Engines {
     String url = config.string(Settings.INDEX_URL);
     try {
       return new OpenSearchEngine(OpenSearchOptions.defaults(url).withAlias(config.string(Settings.INDEX_ALIAS))
-          .withRefreshInterval(config.duration(Settings.INDEX_REFRESH)));
+          .withRefreshInterval(config.duration(Settings.INDEX_REFRESH)), config.string(Settings.INDEX_SNAPSHOT_REPOSITORY));
     } catch (IllegalArgumentException e) {
       throw TallyException.invalid("index-url", e.getMessage());
     }

@@ -35,6 +35,12 @@ public final class OpenSearchGenerations implements AutoCloseable {
     return generations.createNext();
   }
 
+  /** Deletes {@code name} (never the serving one) and makes it anew, empty, ready to be loaded. */
+  public void recreate(String name) {
+    generations.drop(name);
+    http.expectOk("PUT", "/" + name, Mapping.createIndex(options, true));
+  }
+
   /** Serving settings on {@code name}, then the alias moved onto it alone in one request. */
   public void promote(String name) {
     generations.promote(name);

@@ -91,6 +91,15 @@ public final class OpenSearchIndex implements SearchIndex {
     return new OpenSearchIndex(options, http, name, false);
   }
 
+  /** The position this generation holds, then closes this instance (for snapshots). */
+  long appliedPositionAndClose() {
+    try {
+      return appliedPosition;
+    } finally {
+      close();
+    }
+  }
+
   /** The index name this instance writes to: the alias, or the generation it builds. */
   public String target() {
     return target;

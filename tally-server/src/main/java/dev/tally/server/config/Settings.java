@@ -32,6 +32,9 @@ public final class Settings {
   public static final Setting INDEX_ALIAS = Setting.of("index-alias", Setting.Type.STRING, "tally-contacts",
       "With --index opensearch: the alias searches go through; its generations are named <alias>-N (one cluster can serve "
           + "several deployments under different aliases).");
+  public static final Setting INDEX_SNAPSHOT_REPOSITORY = Setting.of("index-snapshot-repository", Setting.Type.STRING, "tally-snapshots",
+      "With --index opensearch: the snapshot repository Tally's snapshots go to (an fs repository of that name under the "
+          + "nodes' path.repo is registered when missing).");
   public static final Setting INDEX_REFRESH = Setting.of("index-refresh-interval", Setting.Type.DURATION, "1s",
       "With --index opensearch: how often OpenSearch makes new writes searchable.");
   public static final Setting INDEX_DIR = Setting.of("index-dir", Setting.Type.PATH, "<data>/index",
@@ -39,7 +42,7 @@ public final class Settings {
   public static final Setting GENERATION_RETENTION = Setting.of("generation-retention", Setting.Type.DURATION, "10m",
       "How long a replaced index generation is kept after a rebuild switched away from it (removed at the next start in any case).");
   public static final Setting SNAPSHOT_DIR = Setting.of("snapshot-dir", Setting.Type.PATH, "<data>/snapshots",
-      "Where snapshots of the Lucene index are kept (durable storage, apart from --index-dir); healing restores the newest usable one.");
+      "With --index lucene: where snapshots of the index are kept (durable storage, apart from --index-dir); healing restores the newest usable one.");
   public static final Setting SNAPSHOT_INTERVAL = Setting.of("snapshot-interval", Setting.Type.DURATION, "15m",
       "How often a snapshot of the Lucene index is taken (0s: only on demand, with tally snapshot).");
   public static final Setting SNAPSHOT_KEEP = Setting.of("snapshot-keep", Setting.Type.INT, "4", "How many snapshots are kept.");
@@ -72,7 +75,7 @@ public final class Settings {
   public static final List<Setting> SERVE =
       List.of(DATA, HOST, PORT,
           STORE, STORE_URL, STORE_SCHEMA, STORE_PASSWORD, OPLOG_RETENTION,
-          INDEX, INDEX_URL, INDEX_ALIAS, INDEX_REFRESH, INDEX_DIR, GENERATION_RETENTION, SNAPSHOT_DIR, SNAPSHOT_INTERVAL, SNAPSHOT_KEEP,
+          INDEX, INDEX_URL, INDEX_ALIAS, INDEX_REFRESH, INDEX_SNAPSHOT_REPOSITORY, INDEX_DIR, GENERATION_RETENTION, SNAPSHOT_DIR, SNAPSHOT_INTERVAL, SNAPSHOT_KEEP,
           MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT, VERIFY_INTERVAL,
           QUERY_MAX_DEPTH, QUERY_MAX_GROUP, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
 

@@ -5,6 +5,7 @@ import dev.tally.core.index.SearchIndex;
 import dev.tally.index.opensearch.OpenSearchGenerations;
 import dev.tally.index.opensearch.OpenSearchIndex;
 import dev.tally.index.opensearch.OpenSearchOptions;
+import dev.tally.index.opensearch.OpenSearchSnapshots;
 import java.util.List;
 
 /**
@@ -16,9 +17,12 @@ public final class OpenSearchEngine implements IndexEngine {
   private final OpenSearchOptions options;
   private final OpenSearchGenerations generations;
 
-  public OpenSearchEngine(OpenSearchOptions options) {
+  private final OpenSearchSnapshots snapshots;
+
+  public OpenSearchEngine(OpenSearchOptions options, String snapshotRepository) {
     this.options = options;
     this.generations = new OpenSearchGenerations(options);
+    this.snapshots = new OpenSearchSnapshots(options, snapshotRepository);
   }
 
   @Override
@@ -66,24 +70,47 @@ public final class OpenSearchEngine implements IndexEngine {
     }
   }
 
-  /** OpenSearch snapshots belong in a snapshot repository on the cluster; Tally does not manage them yet. */
   @Override
   public SnapshotInfo snapshot(SearchIndex serving) {
-    throw TallyException.conflict("snapshots of an OpenSearch index are taken with OpenSearch's snapshot repository "
-        + "(PUT _snapshot/...); Tally does not manage them yet, and heals by rebuilding from the store");
+    OpenSearchSnapshots.Snapshot s = snapshots.take(current());
+    return info(s);
   }
 
   @Override
   public List<SnapshotInfo> snapshots() {
-    return List.of();
+    return snapshots.list().stream().map(OpenSearchEngine::info).toList();
   }
 
   @Override
-  public void pruneSnapshots(int keep) {}
+  public void pruneSnapshots(int keep) {
+    snapshots.prune(keep);
+  }
 
+  /** The generation was made empty by prepareNext; a restore needs the name free, so it is dropped first and made anew if none works. */
   @Override
   public SnapshotInfo restoreNewest(String generation, long minPosition, List<String> skipped) {
+    for (OpenSearchSnapshots.Snapshot s : snapshots.list()) {
+      if (s.position() < minPosition) {
+        skipped.add("snapshot " + s.name() + " holds position " + s.position() + ", older than the oplog kept (from " + minPosition + ")");
+        continue;
+      }
+      generations.drop(generation);
+      String refused = snapshots.restore(s, generation);
+      if (refused == null) {
+        return info(s);
+      }
+      skipped.add(refused);
+    }
+    if (!generations.exists(generation)) {
+      generations.recreate(generation);
+    } else if (!snapshots.list().isEmpty()) {
+      generations.recreate(generation); // a failed restore may have left part of an index behind
+    }
     return null;
+  }
+
+  private static SnapshotInfo info(OpenSearchSnapshots.Snapshot s) {
+    return new SnapshotInfo(s.name(), s.position(), s.takenAt(), s.bytes());
   }
 
   @Override
@@ -98,7 +125,7 @@ public final class OpenSearchEngine implements IndexEngine {
 
   @Override
   public boolean supportsSnapshots() {
-    return false;
+    return true;
   }
 
   @Override
