@@ -22,6 +22,8 @@ public final class Rebuild {
     public final AtomicLong documents = new AtomicLong();
     public volatile long total;
     public final long startedNanos = System.nanoTime();
+    /** When the bulk load from the store ended and the catch-up from the oplog began (0 until then). */
+    public volatile long bulkDoneNanos;
 
     public double rate() {
       double secs = (System.nanoTime() - startedNanos) / 1e9;
@@ -92,6 +94,7 @@ public final class Rebuild {
     if (failed.get() != null) {
       throw failed.get();
     }
+    progress.bulkDoneNanos = System.nanoTime();
     // The catch-up goes through apply: versions checked, tombstones written, searcher refreshed.
     fresh.apply(new dev.tally.core.index.IndexBatch(List.of(), List.of(), List.of(), start));
     Projector projector = new Projector(store, fresh, Duration.ofMillis(10), batchSize);

@@ -255,6 +255,8 @@ public final class Api {
     o.put("generation", s.generation());
     o.put("error", s.error());
     o.put("source", s.source());
+    ObjectNode phases = o.putObject("phases");
+    s.phases().forEach((k, v) -> phases.put(k, Math.round(v * 1000) / 1000.0));
     return o;
   }
 
