@@ -158,10 +158,7 @@ public final class IndexManager implements AutoCloseable {
         last = new RebuildStatus("running", 0, 0, 0, next, null, source);
         // Replay the oplog since the snapshot beside the serving index, so that the live
         // projector is held off only for the last few entries in swapIn.
-        Projector replay = new Projector(store, fresh, Duration.ofMillis(10), 1000);
-        while (replay.step()) {
-          // catching up from the snapshot's position
-        }
+        Rebuild.catchUp(store, fresh, 1000);
       } else {
         rebuild.fill(fresh, p, Math.max(1, Runtime.getRuntime().availableProcessors()));
         phases.seconds.put("fill", (p.bulkDoneNanos - phases.mark) / 1e9);
