@@ -123,9 +123,9 @@ public final class LuceneEngine implements IndexEngine {
     }
     try (Stream<Path> dirs = Files.list(generations.root())) {
       // Above the serving one: a rebuild that a crash (kill -9) cut short; it is never resumed
-      // (a new rebuild starts afresh above it), so it is only disk space. Only when CURRENT names
-      // the serving generation: without it, which one served is not known.
-      boolean named = generations.named();
+      // (a new rebuild starts afresh above it), so it is only disk space. Only when the serving
+      // generation is known: CURRENT names it, or there is none yet and gen-1 (the first) exists.
+      boolean named = generations.named() || Files.isDirectory(generations.dir(current));
       return dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("gen-\\d+"))
           .filter(n -> number(n) < current || (named && number(n) > current)).sorted().toList();
     } catch (IOException e) {
