@@ -606,15 +606,22 @@ final class RecoveryBench {
       double[] idleP99 = new double[runs];
       double[] busyP99 = new double[runs];
       long totalDiff = 0;
+      Map<String, Double> cpuIdle = new java.util.LinkedHashMap<>();
+      Map<String, Double> cpuWrites = new java.util.LinkedHashMap<>();
+      Map<String, Double> cpuBusy = new java.util.LinkedHashMap<>();
       for (int r = 0; r < runs; r++) {
         Report.progress("rebuild-under-writes: round " + r + ": idle rebuild");
+        CpuWindow ci = new CpuWindow();
         RebuildRun idle = rebuildOnline(server);
+        ci.end(cpuIdle);
         Report.progress("rebuild-under-writes: round " + r + ": writes alone for " + Math.max(5, Math.round(idle.seconds())) + " s");
         long[] alone;
         try (Paced paced = new Paced(w, target)) {
           Thread.sleep(1000);
           long from = System.nanoTime();
+          CpuWindow cw = new CpuWindow();
           Thread.sleep(Math.max(5000, Math.round(idle.seconds() * 1000)));
+          cw.end(cpuWrites);
           alone = paced.between(from, System.nanoTime());
         }
         awaitSearchable(server);
@@ -626,7 +633,9 @@ final class RecoveryBench {
           Thread.sleep(1000);
           long from = System.nanoTime();
           long ackedBefore = paced.acked.get();
+          CpuWindow cb = new CpuWindow();
           busy = rebuildOnline(server);
+          cb.end(cpuBusy);
           long to = System.nanoTime();
           achieved = (paced.acked.get() - ackedBefore) / ((to - from) / 1e9);
           during = paced.between(from, to);
@@ -652,6 +661,28 @@ final class RecoveryBench {
       report.line("- write errors: " + w.errors.get());
       report.table(List.of("round", "idle rebuild (phases)", "rebuild under writes (phases)", "throughput ratio", "writes during",
           "write p50 / p99 alone (n)", "write p50 / p99 during rebuild (n)", "p99 ratio", "differences after the swap"), rows);
+      List<List<String>> cpuRows = new ArrayList<>();
+      for (var e : List.of(Map.entry("idle rebuild", cpuIdle), Map.entry("writes alone", cpuWrites), Map.entry("rebuild under writes", cpuBusy))) {
+        List<String> row = new ArrayList<>();
+        row.add(e.getKey());
+        Map<String, Double> m = e.getValue();
+        double wall = m.getOrDefault("wall", 0.0);
+        row.add(String.format("%.1f s", wall));
+        for (String g : cpuColumns()) {
+          row.add(String.format("%.1f", m.getOrDefault(g, 0.0)));
+        }
+        row.add(String.format("%.0f%%", 100 * (m.getOrDefault(CpuByThread.TOTAL, 0.0) + m.getOrDefault("other processes", 0.0))
+            / (wall * Runtime.getRuntime().availableProcessors())));
+        cpuRows.add(row);
+      }
+      List<String> header = new ArrayList<>(List.of("stretch (summed over rounds)", "wall"));
+      cpuColumns().forEach(g -> header.add(g + " CPU s"));
+      header.add("machine busy");
+      report.line("- CPU by thread group of the Tally + bench JVM (Linux per-thread run time; *rebuild*: the reader and indexing threads,"
+          + " *projector*: live projector and Lucene merges of both generations, *clients*: the bench's paced senders and HTTP client),"
+          + " *other processes*: the rest of the machine (/proc/stat), *machine busy*: share of all " + Runtime.getRuntime().availableProcessors()
+          + " CPUs used");
+      report.table(header, cpuRows);
       double ratio = RebuildBench.median(busyRate) / RebuildBench.median(idleRate);
       double p99Ratio = RebuildBench.median(busyP99) / RebuildBench.median(idleP99);
       report.table(List.of("goal", "measured (median of rounds)", "met"), List.of(
@@ -667,6 +698,44 @@ final class RecoveryBench {
       FreshnessBench.deleteTree(data);
     }
     report.finish(o.out());
+  }
+
+  static List<String> cpuColumns() {
+    List<String> cols = new ArrayList<>();
+    CpuByThread.GROUPS.forEach(g -> cols.add(g.getKey()));
+    cols.addAll(List.of(CpuByThread.OTHER, CpuByThread.TOTAL, "other processes"));
+    return cols;
+  }
+
+  /** CPU seconds used by every process on the machine so far (all CPUs), from /proc/stat; NaN off Linux. */
+  static double machineBusySeconds() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+        busy += Long.parseLong(f[i]);
+      }
+      return busy / 100.0;
+    } catch (Exception e) {
+      return Double.NaN;
+    }
+  }
+
+  /** CPU by thread group of this JVM, and of the rest of the machine, over one measured stretch. */
+  static final class CpuWindow {
+    final CpuByThread threads = CpuByThread.now();
+    final double machine = machineBusySeconds();
+    final long wall = System.nanoTime();
+
+    /** Seconds by group, then "other processes" and "wall". */
+    Map<String, Double> end(Map<String, Double> into) {
+      Map<String, Long> by = CpuByThread.now().since(threads);
+      by.forEach((k, v) -> into.merge(k, v / 1e9, Double::sum));
+      double self = by.getOrDefault(CpuByThread.TOTAL, 0L) / 1e9;
+      into.merge("other processes", Math.max(0, machineBusySeconds() - machine - self), Double::sum);
+      into.merge("wall", (System.nanoTime() - wall) / 1e9, Double::sum);
+      return into;
+    }
   }
 
   private static String phases(Map<String, Double> phases) {
