@@ -678,7 +678,7 @@ final class RecoveryBench {
       List<String> header = new ArrayList<>(List.of("stretch (summed over rounds)", "wall"));
       cpuColumns().forEach(g -> header.add(g + " CPU s"));
       header.add("machine busy");
-      report.line("- CPU by thread group of the Tally + bench JVM (Linux per-thread run time; *rebuild*: the reader and indexing threads,"
+      report.line("- CPU by thread group of the Tally + bench JVM (Linux per-thread run time; *rebuild*: the rebuild's reader and indexing threads (which start and end within the stretch: the JVM's CPU time less that of the threads that were there before and after),"
           + " *projector*: live projector and Lucene merges of both generations, *clients*: the bench's paced senders and HTTP client),"
           + " *other processes*: the rest of the machine (/proc/stat), *machine busy*: share of all " + Runtime.getRuntime().availableProcessors()
           + " CPUs used");
@@ -725,13 +725,21 @@ final class RecoveryBench {
   static final class CpuWindow {
     final CpuByThread threads = CpuByThread.now();
     final double machine = machineBusySeconds();
+    final double process = ProcessCpu.seconds("self");
     final long wall = System.nanoTime();
 
-    /** Seconds by group, then "other processes" and "wall". */
+    /**
+     * Seconds by group, then "other processes" and "wall". Threads that start and end within the
+     * stretch (the rebuild's) are not in either per-thread snapshot; the process's own total
+     * (/proc/self/stat, which keeps the time of ended threads) less the threads seen gives them.
+     */
     Map<String, Double> end(Map<String, Double> into) {
       Map<String, Long> by = CpuByThread.now().since(threads);
+      double self = ProcessCpu.seconds("self") - process;
+      double seen = by.getOrDefault(CpuByThread.TOTAL, 0L) / 1e9;
       by.forEach((k, v) -> into.merge(k, v / 1e9, Double::sum));
-      double self = by.getOrDefault(CpuByThread.TOTAL, 0L) / 1e9;
+      into.merge("rebuild", Math.max(0, self - seen), Double::sum);
+      into.merge(CpuByThread.TOTAL, Math.max(0, self - seen), Double::sum);
       into.merge("other processes", Math.max(0, machineBusySeconds() - machine - self), Double::sum);
       into.merge("wall", (System.nanoTime() - wall) / 1e9, Double::sum);
       return into;
