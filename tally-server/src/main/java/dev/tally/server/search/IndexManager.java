@@ -40,21 +40,21 @@ public final class IndexManager implements AutoCloseable {
    * live projector held off: the last entries, a commit, the count check, the switch).
    */
   private static final class Phases {
-    private final Map<String, Double> seconds = new java.util.concurrent.ConcurrentSkipListMap<>();
-    private final java.util.List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Double> seconds = new java.util.LinkedHashMap<>(); // only the rebuild thread writes
     private long mark = System.nanoTime();
 
-    void end(String phase) {
-      long now = System.nanoTime();
-      order.add(phase);
-      seconds.put(phase, (now - mark) / 1e9);
-      mark = now;
+    /** The phase {@code name} ended at {@code endNanos} (it began where the last one ended). */
+    void end(String name, long endNanos) {
+      seconds.put(name, (endNanos - mark) / 1e9);
+      mark = endNanos;
+    }
+
+    void end(String name) {
+      end(name, System.nanoTime());
     }
 
     Map<String, Double> snapshot() {
-      Map<String, Double> out = new java.util.LinkedHashMap<>();
-      order.forEach(p -> out.put(p, seconds.get(p)));
-      return out;
+      return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(seconds));
     }
   }
 
@@ -161,9 +161,7 @@ public final class IndexManager implements AutoCloseable {
         Rebuild.catchUp(store, fresh, 1000);
       } else {
         rebuild.fill(fresh, p, Math.max(1, Runtime.getRuntime().availableProcessors()));
-        phases.seconds.put("fill", (p.bulkDoneNanos - phases.mark) / 1e9);
-        phases.order.add("fill");
-        phases.mark = p.bulkDoneNanos;
+        phases.end("fill", p.bulkDoneNanos);
       }
       phases.end("catch_up");
       SearchIndex old = rebuild.swapIn(serving, fresh);
