@@ -172,10 +172,18 @@ class IndexHealingTest extends ApiTestBase {
     }
   }
 
+  /** Like rm -r while Tally writes: a file the projector creates meanwhile is removed on the next pass. */
   private static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
+    for (int pass = 0; ; pass++) {
+      try (Stream<Path> walk = Files.walk(p)) {
+        for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(x);
+        }
+        return;
+      } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
+        if (pass >= 20) {
+          throw e;
+        }
       }
     }
   }
