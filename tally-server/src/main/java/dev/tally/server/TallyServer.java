@@ -183,6 +183,11 @@ public final class TallyServer implements AutoCloseable {
     return indexes.serving().visiblePosition();
   }
 
+  /** The index's generations, rebuilds, snapshots and verification (for benchmarks and tests in this process). */
+  public IndexManager indexes() {
+    return indexes;
+  }
+
   public IndexReadiness readiness() {
     return readiness;
   }

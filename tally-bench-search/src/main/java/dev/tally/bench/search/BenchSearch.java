@@ -5,7 +5,8 @@ package dev.tally.bench.search;
  * <ul>
  *   <li>{@code freshness}: commit → searchable at half the maximum write rate (goal p99 ≤ 300 ms);
  *   <li>{@code segment-query}: a 4-filter segment over 1M contacts vs hand-written Lucene and PostgreSQL;
- *   <li>{@code rebuild}: rebuild from the store vs a raw Lucene load from NDJSON, and 1 vs 2 threads.
+ *   <li>{@code rebuild}: rebuild from the store vs a raw Lucene load from NDJSON, and 1 vs 2 threads;
+ *   <li>{@code recovery}, {@code verify}, {@code rebuild-under-writes}: issue 5's recovery measurements ({@link RecoveryBench}).
  * </ul>
  * Options: {@code --seconds N} (freshness), {@code --contacts N}, {@code --runs N}, {@code --out FILE}
  * (appends Markdown), and the ones each benchmark documents.
@@ -26,6 +27,9 @@ public final class BenchSearch {
       case "segment-query-opensearch" -> OpenSearchSegmentBench.run(o);
       case "freshness-opensearch" -> FreshnessBench.runOpenSearch(o);
       case "rebuild-opensearch" -> OpenSearchRebuildBench.run(o);
+      case "recovery" -> RecoveryBench.recovery(o);
+      case "verify" -> RecoveryBench.verify(o);
+      case "rebuild-under-writes" -> RecoveryBench.rebuildUnderWrites(o);
       default -> {
         System.err.println("unknown benchmark: " + args[0]);
         usage();
@@ -50,6 +54,9 @@ public final class BenchSearch {
                          [--pg-url jdbc:postgresql://127.0.0.1:5432/test?user=postgres] [--os-url http://127.0.0.1:9200]
           segment-query-opensearch  [--contacts 1000000] [--runs 200] [--warmup 50] [--os-url http://127.0.0.1:9200]
                          [--pg-url jdbc:postgresql://127.0.0.1:5432/test] [--pg-user postgres]
+          recovery       [--contacts 1000000] [--writes-after 20000] [--dir DIR]
+          verify         [--contacts 1000000] [--runs 5] [--divergent 100] [--dir DIR]
+          rebuild-under-writes  [--contacts 300000] [--runs 3] [--max-rate-seconds 10] [--load-fraction 0.5] [--dir DIR]
         common: --out FILE   append the Markdown results to FILE""");
   }
 }

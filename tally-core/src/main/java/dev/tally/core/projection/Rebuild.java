@@ -22,6 +22,8 @@ public final class Rebuild {
     public final AtomicLong documents = new AtomicLong();
     public volatile long total;
     public final long startedNanos = System.nanoTime();
+    /** When the bulk load from the store ended and the catch-up from the oplog began (0 until then). */
+    public volatile long bulkDoneNanos;
 
     public double rate() {
       double secs = (System.nanoTime() - startedNanos) / 1e9;
@@ -92,13 +94,29 @@ public final class Rebuild {
     if (failed.get() != null) {
       throw failed.get();
     }
+    progress.bulkDoneNanos = System.nanoTime();
     // The catch-up goes through apply: versions checked, tombstones written, searcher refreshed.
     fresh.apply(new dev.tally.core.index.IndexBatch(List.of(), List.of(), List.of(), start));
-    Projector projector = new Projector(store, fresh, Duration.ofMillis(10), batchSize);
-    while (projector.step()) {
-      // catching up from the position noted before the bulk load
-    }
+    catchUp(store, fresh, batchSize);
     return Projector.written(fresh);
+  }
+
+  /**
+   * Applies the oplog to {@code index} in passes, each up to the head noted when it starts, until
+   * one ends within a batch of the head. "Until nothing is left" would never end under steady
+   * writes (each step finds a few new entries: a rebuild measured catching up 6.8 s for 400
+   * entries at 240 writes/s); what is left is applied in {@link #swapIn}, with the live projector
+   * held off, to a fixed target as well.
+   */
+  public static void catchUp(Store store, SearchIndex index, int batchSize) {
+    Projector projector = new Projector(store, index, Duration.ofMillis(10), batchSize);
+    long target;
+    do {
+      target = store.head();
+      while (Projector.written(index) < target && projector.step()) {
+        // up to this pass's target
+      }
+    } while (store.head() - Projector.written(index) > batchSize);
   }
 
   /**
@@ -109,7 +127,12 @@ public final class Rebuild {
   public SearchIndex swapIn(SwappableIndex serving, SearchIndex fresh) {
     Projector projector = new Projector(store, fresh, Duration.ofMillis(10), batchSize);
     return serving.swap(fresh, () -> {
-      while (projector.step()) {
+      // Up to the head as it is now, not "until empty", which under writes would hold the live
+      // projector off for as long as writes keep coming. Later entries are the live projector's:
+      // it goes on from the new index's position (nothing is skipped, since this target is at or
+      // above anything the old index applied, the live projector being held off).
+      long target = store.head();
+      while (Projector.written(fresh) < target && projector.step()) {
         // the last entries written while the bulk load ran
       }
       fresh.commit(); // durable and searchable, so the counts below are of everything applied

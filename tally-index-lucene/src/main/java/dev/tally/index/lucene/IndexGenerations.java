@@ -40,6 +40,11 @@ public final class IndexGenerations {
     }
   }
 
+  /** Whether a CURRENT file names the serving generation (a new index directory has none yet). */
+  public boolean named() {
+    return Files.exists(root.resolve(CURRENT));
+  }
+
   public Path dir(int generation) {
     return root.resolve("gen-" + generation);
   }

@@ -25,7 +25,10 @@ public interface IndexEngine {
   /** Removes a generation that is not serving; refuses the serving one. */
   void delete(String generation);
 
-  /** Generations that are neither serving nor being built (left over from earlier rebuilds). */
+  /**
+   * Generations that are neither serving nor being built: older ones left over from earlier
+   * rebuilds, and newer ones from a rebuild a crash cut short. Asked at start-up, when none is being built.
+   */
   List<String> retired();
 
   /** Whether the generation exists at all (a new index has none yet). */

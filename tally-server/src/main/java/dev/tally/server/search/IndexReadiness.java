@@ -79,7 +79,7 @@ public final class IndexReadiness implements AutoCloseable {
       LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
       try {
         current = evaluate();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | AssertionError e) { // a corrupt Lucene index may trip an assertion: the thread must live on
         current = new State(false, List.of("index: readiness could not be checked: " + e.getMessage()), 0, 0, 0, 0, 0, List.of(), false);
       }
       if (current.ready() != wasReady) {

@@ -122,8 +122,12 @@ public final class LuceneEngine implements IndexEngine {
       return List.of();
     }
     try (Stream<Path> dirs = Files.list(generations.root())) {
+      // Above the serving one: a rebuild that a crash (kill -9) cut short; it is never resumed
+      // (a new rebuild starts afresh above it), so it is only disk space. Only when the serving
+      // generation is known: CURRENT names it, or there is none yet and gen-1 (the first) exists.
+      boolean named = generations.named() || Files.isDirectory(generations.dir(current));
       return dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("gen-\\d+"))
-          .filter(n -> number(n) < current).sorted().toList();
+          .filter(n -> number(n) < current || (named && number(n) > current)).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the index directory " + generations.root(), e);
     }
