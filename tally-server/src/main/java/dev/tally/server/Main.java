@@ -179,6 +179,29 @@ public final class Main implements Runnable {
     }
   }
 
+  /** An admin command that only a running Tally can carry out: --url, never --data. */
+  abstract static class RunningTallyCommand extends AdminCommand {
+    abstract int run(RemoteAdmin admin);
+
+    /** Why --data does not do, for the usage error. */
+    String needsUrl() {
+      return "this works on a running Tally: give --url";
+    }
+
+    @Override
+    final int run(AdminOps ops) {
+      return run((RemoteAdmin) ops);
+    }
+
+    @Override
+    public Integer call() {
+      if (target.data != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), needsUrl());
+      }
+      return super.call();
+    }
+  }
+
   @Command(name = "workspace", mixinStandardHelpOptions = true, description = "Create, list and delete workspaces.",
       subcommands = {WorkspaceCmd.Create.class, WorkspaceCmd.ListCmd.class, WorkspaceCmd.Delete.class})
   static final class WorkspaceCmd implements Runnable {
@@ -338,75 +361,48 @@ public final class Main implements Runnable {
 
   @Command(name = "snapshot", mixinStandardHelpOptions = true,
       description = "Take a snapshot of a running Tally's Lucene index now (into --snapshot-dir), or list the snapshots kept.")
-  static final class SnapshotCmd implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @CommandLine.Mixin
-    Target target = new Target();
-
+  static final class SnapshotCmd extends RunningTallyCommand {
     @Option(names = "--list", description = "List the snapshots kept instead of taking one.")
     boolean list;
 
     @Override
-    public Integer call() {
-      if (target.data != null) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "snapshots are taken by a running Tally: give --url");
-      }
-      return target.run(spec, ops -> ((RemoteAdmin) ops).client().send(list ? "GET" : "POST", "/admin/index/snapshots",
-          list ? null : "{}"));
+    int run(RemoteAdmin admin) {
+      return admin.client().send(list ? "GET" : "POST", "/admin/index/snapshots", list ? null : "{}");
     }
   }
 
   @Command(name = "restore", mixinStandardHelpOptions = true,
       description = "Heal a running Tally's index by hand: restore the newest intact snapshot that the oplog's retention still "
           + "covers and replay the oplog from it, or rebuild from the store when there is none; then switch to it.")
-  static final class RestoreCmd implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @CommandLine.Mixin
-    Target target = new Target();
+  static final class RestoreCmd extends RunningTallyCommand {
+    @Override
+    String needsUrl() {
+      return "restore works on a running Tally (--url); a stopped one heals its index when it starts";
+    }
 
     @Override
-    public Integer call() {
-      if (target.data != null) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "restore works on a running Tally (--url); a stopped one "
-            + "heals its index when it starts");
-      }
-      return target.run(spec, ops -> Rebuilds.restore((RemoteAdmin) ops));
+    int run(RemoteAdmin admin) {
+      return Rebuilds.restore(admin);
     }
   }
 
   @Command(name = "plan", mixinStandardHelpOptions = true,
       description = "Show what it takes to bring a running Tally's index to the layout this Tally writes: every step, the "
           + "destructive ones marked. Changes nothing.")
-  static final class PlanCmd implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @CommandLine.Mixin
-    Target target = new Target();
-
+  static final class PlanCmd extends RunningTallyCommand {
     @Override
-    public Integer call() {
-      return target.run(spec, ops -> Plans.plan((RemoteAdmin) ops, System.out));
+    int run(RemoteAdmin admin) {
+      return Plans.plan(admin, System.out);
     }
   }
 
   @Command(name = "apply", mixinStandardHelpOptions = true,
       description = "Carry out the plan, create before destroy: a new generation with the new layout, filled, caught up and "
           + "checked beside the serving one, then switched to. A failure leaves the serving index as it was.")
-  static final class ApplyCmd implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @CommandLine.Mixin
-    Target target = new Target();
-
+  static final class ApplyCmd extends RunningTallyCommand {
     @Override
-    public Integer call() {
-      return target.run(spec, ops -> Plans.apply((RemoteAdmin) ops, System.out));
+    int run(RemoteAdmin admin) {
+      return Plans.apply(admin, System.out);
     }
   }
 
