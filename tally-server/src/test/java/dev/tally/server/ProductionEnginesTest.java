@@ -82,24 +82,19 @@ class ProductionEnginesTest {
     }
   }
 
-  static TallyHttp.Res search(TallyHttp http, String token, String body, long position) throws InterruptedException {
-    TallyHttp.Res r;
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    do { // 503 while the index is not ready (e.g. catching up after a restart); a client retries
-      r = http.call("POST", "/contacts/search", token, body, Map.of("Tally-Min-Position", Long.toString(position)));
-      if (r.status() != 503) {
-        return r;
-      }
-      Thread.sleep(100);
-    } while (System.nanoTime() < deadline);
-    return r;
+  /** A search that waits for Tally-Min-Position; a 503 (the index not ready yet, e.g. after a restart) is retried, as a client would. */
+  static TallyHttp.Res search(TallyHttp http, String token, String body, long position) {
+    return Await.until("a search that is not refused with 503", java.time.Duration.ofSeconds(30),
+        () -> http.call("POST", "/contacts/search", token, body, Map.of("Tally-Min-Position", Long.toString(position))),
+        r -> r.status() != 503);
   }
+
 
   private static String firstId(TallyHttp http, String token) {
     return http.call("GET", "/contacts?per_page=1", token, null).json().get("data").get(0).get("id").asText();
   }
 
-  private static List<String> pageThrough(TallyHttp http, String token, long position) throws InterruptedException {
+  private static List<String> pageThrough(TallyHttp http, String token, long position) {
     List<String> seen = new ArrayList<>();
     String after = null;
     do {
@@ -119,16 +114,11 @@ class ProductionEnginesTest {
     return out;
   }
 
-  static void awaitRebuild(TallyHttp http) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      JsonNode s = http.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json();
-      if (s.get("state").asText().equals("done")) {
-        return;
-      }
-      assertTrue(!s.get("state").asText().equals("failed"), s.toString());
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the rebuild did not finish within 60 s");
+  static void awaitRebuild(TallyHttp http) {
+    JsonNode s = Await.until("the rebuild", java.time.Duration.ofSeconds(60),
+        () -> http.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json(),
+        st -> !st.get("state").asText().equals("running"));
+    assertEquals("done", s.get("state").asText(), s.toString());
   }
+
 }

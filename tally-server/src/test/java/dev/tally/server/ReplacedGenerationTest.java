@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tally.server.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,11 +25,8 @@ class ReplacedGenerationTest {
       assertEquals(202, http.call("POST", "/admin/index/rebuild", ApiTestBase.ADMIN, "{}").status());
       ProductionEnginesTest.awaitRebuild(http);
       assertTrue(Files.isDirectory(data.resolve("index/gen-1")), "kept right after the switch, while searches may still use it");
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (Files.exists(data.resolve("index/gen-1"))) {
-        assertTrue(System.nanoTime() < deadline, "the replaced generation was not removed after its retention");
-        Thread.sleep(100);
-      }
+      Await.until("removing the replaced generation after its retention", Duration.ofSeconds(20),
+          () -> Files.exists(data.resolve("index/gen-1")), exists -> !exists);
       assertTrue(Files.isDirectory(data.resolve("index/gen-2")), "the serving one stays");
       assertTrue(http.call("POST", "/admin/index/verify", ApiTestBase.ADMIN, "{}").json().get("agree").asBoolean());
     }

@@ -8,6 +8,7 @@ import dev.tally.server.config.Settings;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -73,14 +74,12 @@ class SnapshotHealingTest {
       TallyHttp http = new TallyHttp(server.port());
       bulk(http, t.token(), "d", 80);
       assertEquals(201, http.call("POST", "/admin/index/snapshots", ApiTestBase.ADMIN, "{}").status());
-      Thread.sleep(1500);
       long at = bulk(http, t.token(), "e", 20); // the entries between the snapshot and now...
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (server.store().oplogFloor() <= Long.parseLong(http.call("GET", "/admin/index/snapshots", ApiTestBase.ADMIN, null).json()
-          .get("data").get(0).get("position").asText())) { // ...until the pruner has removed some the snapshot would need
-        assertTrue(System.nanoTime() < deadline, "the oplog was not pruned");
-        Thread.sleep(200);
-      }
+      long snapshotAt = Long.parseLong(http.call("GET", "/admin/index/snapshots", ApiTestBase.ADMIN, null).json()
+          .get("data").get(0).get("position").asText());
+      // ...until the pruner has removed some that the snapshot would need
+      Await.until("pruning the oplog past the snapshot", Duration.ofSeconds(20), () -> server.store().oplogFloor(),
+          floor -> floor > snapshotAt);
       JsonNode ready = http.call("GET", "/health/ready", null, null).json();
       assertTrue(ready.get("warnings").get(0).asText().contains("older than the oplog kept"), ready.toString());
 
@@ -102,18 +101,13 @@ class SnapshotHealingTest {
   }
 
   /** Waits for the healing rebuild (or restore) that the damage starts to be done; returns its status. */
-  private static JsonNode awaitRebuildDone(TallyHttp http) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      JsonNode s = http.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json();
-      // The first rebuild of this Tally is the healing one (it may finish between two polls).
-      if (s.get("state").asText().equals("done") && http.call("GET", "/health/ready", null, null).status() == 200) {
-        return s;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the index did not heal within 60 s");
+  private static JsonNode awaitRebuildDone(TallyHttp http) {
+    // The first rebuild of this Tally is the healing one (it may finish between two polls).
+    return Await.until("healing the index", Duration.ofSeconds(60),
+        () -> http.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json(),
+        s -> s.get("state").asText().equals("done") && http.call("GET", "/health/ready", null, null).status() == 200);
   }
+
 
   private static void corruptEveryFile(Path root) throws Exception {
     try (Stream<Path> walk = Files.walk(root)) {
