@@ -15,7 +15,8 @@ public final class TallyException extends RuntimeException {
     CONFLICT(409, false),
     PAYLOAD_TOO_LARGE(413, false),
     UNAVAILABLE(503, true),
-    INTERNAL(500, true);
+    /** A bug in Tally: the same request would fail the same way, so a retry cannot help. */
+    INTERNAL(500, false);
 
     public final int status;
     public final boolean retriable;

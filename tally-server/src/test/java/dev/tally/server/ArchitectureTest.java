@@ -35,6 +35,21 @@ class ArchitectureTest {
         .check(tally);
   }
 
+  /** The store is written once over JDBC: the shared module knows no database, and the databases' modules not each other. */
+  @Test
+  void theJdbcStoreKnowsNoDatabaseAndTheDatabasesNotEachOther() {
+    noClasses().that().resideInAPackage("dev.tally.store.jdbc..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.sqlite..", "org.postgresql..", "com.zaxxer..", "org.flywaydb..",
+            "dev.tally.store.sqlite..", "dev.tally.store.postgres..")
+        .check(tally);
+    noClasses().that().resideInAPackage("dev.tally.store.sqlite..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.postgresql..", "dev.tally.store.postgres..")
+        .check(tally);
+    noClasses().that().resideInAPackage("dev.tally.store.postgres..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.sqlite..", "dev.tally.store.sqlite..")
+        .check(tally);
+  }
+
   @Test
   void onlyTheLuceneIndexModuleTouchesLucene() {
     noClasses().that().resideOutsideOfPackage("dev.tally.index.lucene..")

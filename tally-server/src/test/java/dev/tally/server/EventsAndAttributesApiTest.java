@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 class EventsAndAttributesApiTest extends ApiTestBase {
@@ -40,6 +43,24 @@ class EventsAndAttributesApiTest extends ApiTestBase {
 
     assertEquals(404, post("/events", "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"nobody\"}").status());
     assertEquals(404, get("/events?type=user&email=nobody@example.com").status());
+  }
+
+  /** A database error Tally does not expect is a bug: a 500 naming the request, and no Retry-After, since a retry cannot help. */
+  @Test
+  void anUnexpectedDatabaseErrorIsA500WithoutRetryAfter() throws Exception {
+    createContact("{\"external_id\":\"u1\"}");
+    // Behind Tally's back, as a careless migration might: the database now refuses some events.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("tally.db")); Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout = 5000");
+      s.execute("CREATE TRIGGER forbid BEFORE INSERT ON events WHEN NEW.name = 'forbidden' BEGIN SELECT RAISE(ABORT, 'no'); END");
+    }
+    TallyHttp.Res r = post("/events", "{\"event_name\":\"forbidden\",\"created_at\":1,\"user_id\":\"u1\"}");
+    assertEquals(500, r.status(), r.toString());
+    assertEquals(null, r.header("Retry-After"));
+    assertEquals("store_error", r.json().path("errors").get(0).path("code").asText());
+    assertTrue(r.message().contains("retrying will not help"), r.message());
+    assertTrue(r.json().path("request_id").asText().length() > 0);
+    assertEquals(202, post("/events", "{\"event_name\":\"allowed\",\"created_at\":1,\"user_id\":\"u1\"}").status());
   }
 
   @Test

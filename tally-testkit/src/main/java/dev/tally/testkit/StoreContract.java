@@ -57,6 +57,12 @@ public abstract class StoreContract {
   /** Opens (or reopens) the store kept in {@code dir}, with id sequences above 2^32. */
   protected abstract Store open(Path dir);
 
+  /**
+   * Behind the store's back, as a careless migration or an operator might: makes the database
+   * refuse events with this name by a constraint Tally knows nothing of.
+   */
+  protected abstract void forbidEventsNamed(String name);
+
   @BeforeEach
   void setUp() {
     store = open(dir);
@@ -275,6 +281,81 @@ public abstract class StoreContract {
     assertEquals(TallyException.Kind.NOT_FOUND, assertThrows(TallyException.class, () -> store.write(tx -> tx.recordEvent(ws, unknown))).kind());
     // Another workspace cannot record events on this contact.
     assertThrows(TallyException.class, () -> store.write(tx -> tx.recordEvent(other, c2)));
+  }
+
+  /** A database error Tally does not expect is a bug: not retriable (a 500), never a 503 that asks clients to retry. */
+  @Test
+  void anUnexpectedDatabaseErrorIsABugNotAnOutage() {
+    Contact c = create(ws, "{\"external_id\":\"u1\"}");
+    assertTrue(store.write(tx -> tx.recordEvent(ws, EventInput.parse(json("{\"event_name\":\"fine\",\"created_at\":1,\"user_id\":\"u1\"}")))).value());
+    forbidEventsNamed("forbidden");
+    EventInput forbidden = EventInput.parse(json("{\"event_name\":\"forbidden\",\"created_at\":2,\"user_id\":\"u1\"}"));
+    TallyException e = assertThrows(TallyException.class, () -> store.write(tx -> tx.recordEvent(ws, forbidden)));
+    assertEquals(TallyException.Kind.INTERNAL, e.kind(), e.getMessage());
+    assertFalse(e.retriable());
+    assertTrue(e.getMessage().contains("record event") && e.getMessage().contains("bug"), e.getMessage());
+    // Nothing half-written, and the writer goes on.
+    assertEquals(2, store.contact(ws, c.id()).orElseThrow().version());
+    assertEquals(List.of(new EventSummary("fine", 1, 1, 1)), store.eventSummaries(ws, c.id()));
+    assertTrue(store.write(tx -> tx.recordEvent(ws, EventInput.parse(json("{\"event_name\":\"fine\",\"created_at\":3,\"user_id\":\"u1\"}")))).value());
+    assertEquals(null, store.unhealthyReason(), "one failed write does not make the store unhealthy");
+  }
+
+  /** Counts are summed per batch: after creates and deletes sharing batches, some failing, they equal what is there. */
+  @Test
+  void contactCountsMatchTheContactsAfterSharedBatches() {
+    List<dev.tally.core.store.WriteWork<Long>> works = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      int k = i;
+      // every fifth collides with the one before it: it fails alone
+      String email = "c" + (k % 5 == 4 ? k - 1 : k) + "@example.com";
+      works.add(tx -> tx.createContact(k / 10 % 2 == 0 ? ws : other, patch("{\"email\":\"" + email + "\"}")).id());
+    }
+    List<dev.tally.core.store.Outcome<Long>> created = store.writeEach(works);
+    List<dev.tally.core.store.WriteWork<Long>> deletes = new ArrayList<>();
+    for (int i = 0; i < created.size(); i += 3) {
+      if (created.get(i).ok()) {
+        long id = created.get(i).written().value();
+        long w = i / 10 % 2 == 0 ? ws : other;
+        deletes.add(tx -> tx.deleteContact(w, id).id());
+      }
+    }
+    store.writeEach(deletes);
+    for (long w : new long[] {ws, other}) {
+      int listed = 0;
+      for (long after = 0; ; ) {
+        var page = store.contacts(w, after, 50);
+        listed += page.items().size();
+        if (!page.more()) {
+          break;
+        }
+        after = page.items().get(page.items().size() - 1).id();
+      }
+      assertEquals(listed, store.contactCount(w), "workspace " + w);
+    }
+    assertTrue(created.stream().anyMatch(o -> !o.ok()), "some creates were meant to fail");
+  }
+
+  /**
+   * A data attribute defined by a write that was then undone is not remembered: the next value of
+   * another type defines it anew (a store that cached the undone definition would refuse it).
+   */
+  @Test
+  void anUndoneAttributeDefinitionIsForgotten() {
+    List<dev.tally.core.store.WriteWork<Long>> works = new ArrayList<>();
+    works.add(tx -> {
+      tx.createContact(ws, patch("{\"email\":\"a@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}"));
+      throw TallyException.invalid("test", "undone on purpose");
+    });
+    works.add(tx -> tx.createContact(ws, patch("{\"email\":\"b@example.com\"}")).id());
+    List<dev.tally.core.store.Outcome<Long>> out = store.writeEach(works);
+    assertFalse(out.get(0).ok());
+    assertTrue(out.get(1).ok());
+    assertTrue(store.dataAttributes(ws).stream().noneMatch(a -> a.name().equals("tier")));
+    create(ws, "{\"email\":\"c@example.com\",\"custom_attributes\":{\"tier\":3}}");
+    assertEquals(FieldType.INTEGER, store.dataAttributes(ws).stream().filter(a -> a.name().equals("tier")).findFirst().orElseThrow().type());
+    TallyException e = assertThrows(TallyException.class, () -> create(ws, "{\"email\":\"d@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}"));
+    assertEquals("custom_attributes.tier", e.field());
   }
 
   @Test

@@ -24,7 +24,8 @@ import java.util.OptionalLong;
  * <p>Contract every implementation must keep (checked by the testkit's StoreContract suite):
  * <ul>
  *   <li>{@code write} returns only after the transaction is durable; if the work throws, nothing
- *       of it is kept (other writes batched with it are unaffected).
+ *       of it is kept (other writes batched with it are unaffected). The work may run more than
+ *       once, only the last run being kept ({@link WriteWork}).
  *   <li>Oplog positions are positive 64-bit numbers that grow in commit order; a reader of
  *       {@link #oplog} never sees position p+k before p once p is committed (the oplog never skips).
  *   <li>external_id and email are unique per workspace among users; concurrent creates of one

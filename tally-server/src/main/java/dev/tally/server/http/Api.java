@@ -294,7 +294,11 @@ public final class Api {
 
   private void error(Context ctx, TallyException e) {
     ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
-    if (e.kind().status >= 500) {
+    if (e.kind() == TallyException.Kind.INTERNAL) {
+      // A bug, not an outage: logged with its stack, and no Retry-After, since the same request would fail again.
+      LOG.atError().setCause(e.getCause() == null ? e : e.getCause()).addKeyValue("request_id", requestId(ctx))
+          .addKeyValue("code", e.code()).addKeyValue("path", ctx.path()).log(e.getMessage());
+    } else if (e.kind().status >= 500) {
       LOG.atWarn().addKeyValue("request_id", requestId(ctx)).addKeyValue("code", e.code()).addKeyValue("path", ctx.path())
           .log(e.getMessage());
       if (e.kind() == TallyException.Kind.UNAVAILABLE) {

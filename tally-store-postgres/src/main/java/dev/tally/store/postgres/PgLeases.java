@@ -1,5 +1,6 @@
 package dev.tally.store.postgres;
 
+import dev.tally.store.jdbc.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;

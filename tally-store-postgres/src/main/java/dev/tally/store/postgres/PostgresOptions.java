@@ -1,5 +1,6 @@
 package dev.tally.store.postgres;
 
+import dev.tally.store.jdbc.WriterSettings;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -38,6 +39,10 @@ public record PostgresOptions(
     if (maxBatch < 1 || queueCapacity < 1 || poolSize < 1) {
       throw new IllegalArgumentException("maxBatch, queueCapacity and poolSize must be positive");
     }
+  }
+
+  public WriterSettings writerSettings() {
+    return new WriterSettings(writeTimeout, maxBatch, queueCapacity, idempotencyWindow, clock);
   }
 
   public static PostgresOptions defaults(String url) {

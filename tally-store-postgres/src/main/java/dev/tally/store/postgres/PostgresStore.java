@@ -2,32 +2,17 @@ package dev.tally.store.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.core.TallyException;
-import dev.tally.core.index.ContactDocument;
-import dev.tally.core.model.Contact;
-import dev.tally.core.model.ContactRef;
-import dev.tally.core.model.DataAttribute;
-import dev.tally.core.model.Event;
-import dev.tally.core.model.EventSummary;
-import dev.tally.core.model.OplogEntry;
-import dev.tally.core.model.Page;
-import dev.tally.core.model.TokenInfo;
-import dev.tally.core.model.Workspace;
-import dev.tally.core.store.Outcome;
-import dev.tally.core.store.Store;
-import dev.tally.core.store.StoredResponse;
-import dev.tally.core.store.WriteWork;
-import dev.tally.core.store.Written;
+import dev.tally.store.jdbc.GroupCommitWriter;
+import dev.tally.store.jdbc.JdbcStore;
+import dev.tally.store.jdbc.Sql;
+import dev.tally.store.jdbc.StoreErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import dev.tally.core.verify.IdVersion;
-import dev.tally.core.verify.VersionDigest;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -36,11 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The production store: PostgreSQL, shared by any number of Tally processes. Writes go through
- * one {@link PgWriter} per process (group commit; oplog positions drawn under one advisory lock, so
- * they grow in commit order across processes); reads and leases use a HikariCP pool. Nothing is
+ * one {@link GroupCommitWriter} per process (group commit; oplog positions drawn under one advisory
+ * lock, so they grow in commit order across processes: {@link PgSession}); reads and leases use a
+ * HikariCP pool. Nothing is
  * cached in the process that another process could change: even {@link #head()} asks the database.
  */
-public final class PostgresStore implements Store {
+public final class PostgresStore extends JdbcStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
 
   /** Key columns fed by an identity sequence, each started at its own offset in tests (T8). */
@@ -50,19 +36,18 @@ public final class PostgresStore implements Store {
       new String[] {"oplog", "position"});
 
   private final PostgresOptions options;
-  private final PgWriter writer;
   private final HikariDataSource pool;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Since when reads find the database unreachable (System.nanoTime); 0 while it is reachable. */
   private volatile long unreachableSinceNanos;
   private volatile String unreachableWhy;
-  private final java.util.concurrent.atomic.AtomicLong lastProbeNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong lastProbeNanos = new AtomicLong();
   private final AtomicBoolean probing = new AtomicBoolean();
   private static final long UNREACHABLE_PROBE_EVERY_NANOS = 1_000_000_000L;
 
-  private PostgresStore(PostgresOptions options, PgWriter writer, HikariDataSource pool) {
+  private PostgresStore(PostgresOptions options, GroupCommitWriter writer, HikariDataSource pool) {
+    super(PgDialect.INSTANCE, writer);
     this.options = options;
-    this.writer = writer;
     this.pool = pool;
   }
 
@@ -82,7 +67,7 @@ public final class PostgresStore implements Store {
       try (Connection c = migrations.getConnection()) {
         startSequencesAboveTwoToThe53(c);
       } catch (SQLException e) {
-        throw PgErrors.wrap("start the test id offsets", e);
+        throw StoreErrors.wrap(PgDialect.INSTANCE, "start the test id offsets", e);
       }
     }
     HikariDataSource pool;
@@ -91,7 +76,8 @@ public final class PostgresStore implements Store {
     } catch (RuntimeException e) {
       throw TallyException.unavailable("store_unavailable", "cannot open the store at " + options.url() + ": " + rootMessage(e), e);
     }
-    PgWriter writer = new PgWriter(PgConnections.writer(options), options);
+    GroupCommitWriter writer = new GroupCommitWriter("tally-postgres-writer", new PgSession(PgConnections.writer(options)),
+        PgDialect.INSTANCE, options.writerSettings(), 0);
     PostgresStore store = new PostgresStore(options, writer, pool);
     LOG.atInfo().addKeyValue("url", options.url()).addKeyValue("schema", options.schema()).addKeyValue("head", store.head())
         .log("store opened");
@@ -118,26 +104,11 @@ public final class PostgresStore implements Store {
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    return PgErrors.connectionLost(e) ? "the database is unreachable (" + t.getMessage() + ")" : t.getMessage();
+    return StoreErrors.connectionLost(PgDialect.INSTANCE, e) ? "the database is unreachable (" + t.getMessage() + ")" : t.getMessage();
   }
 
   public PostgresOptions options() {
     return options;
-  }
-
-  @Override
-  public <T> Written<T> write(WriteWork<T> work) {
-    return writer.submit(work, null);
-  }
-
-  @Override
-  public <T> List<Outcome<T>> writeEach(List<WriteWork<T>> works) {
-    return writer.submitEach(works);
-  }
-
-  @Override
-  public Written<StoredResponse> writeOnce(long workspaceId, String key, String fingerprint, WriteWork<StoredResponse> work) {
-    return writer.submit(work, new PgWriter.Idempotency(workspaceId, key, fingerprint));
   }
 
   /** Asks the database: another process may have written since. */
@@ -147,21 +118,12 @@ public final class PostgresStore implements Store {
   }
 
   @Override
-  public long oplogFloor() {
-    return read("read the oplog floor", db -> db.queryLong("SELECT position FROM oplog_floor WHERE id = 1"));
-  }
-
-  /** A read (or a lease operation) on a pooled connection in autocommit. */
-  private interface Read<T> {
-    T run(Sql db) throws SQLException;
-  }
-
-  private <T> T read(String what, Read<T> r) {
+  protected <T> T read(String what, Read<T> r) {
     try {
       return attempt(r);
     } catch (SQLException e) {
-      if (!PgErrors.connectionLost(e)) {
-        throw PgErrors.wrap(what, e);
+      if (!StoreErrors.connectionLost(PgDialect.INSTANCE, e)) {
+        throw StoreErrors.wrap(PgDialect.INSTANCE, what, e);
       }
       // A lost connection usually means a restart or failover, which killed its siblings too: have
       // the pool replace them all rather than hand each to a request (idle ones are not re-checked
@@ -169,15 +131,15 @@ public final class PostgresStore implements Store {
       // fresh one; if none could be had at all, the database is away and the caller hears so now.
       pool.getHikariPoolMXBean().softEvictConnections();
       if (e instanceof SQLTransientConnectionException) {
-        throw PgErrors.wrap(what, e);
+        throw StoreErrors.wrap(PgDialect.INSTANCE, what, e);
       }
       try {
         return attempt(r);
       } catch (SQLException again) {
-        if (PgErrors.connectionLost(again)) {
+        if (StoreErrors.connectionLost(PgDialect.INSTANCE, again)) {
           markUnreachable(again);
         }
-        throw PgErrors.wrap(what, again);
+        throw StoreErrors.wrap(PgDialect.INSTANCE, what, again);
       }
     }
   }
@@ -243,7 +205,8 @@ public final class PostgresStore implements Store {
   }
 
   /** A read whose queries all see one snapshot. */
-  private <T> T snapshot(String what, Read<T> r) {
+  @Override
+  protected <T> T snapshot(String what, Read<T> r) {
     return read(what, db -> {
       Connection c = db.connection();
       c.setAutoCommit(false);
@@ -254,102 +217,6 @@ public final class PostgresStore implements Store {
         c.rollback();
       }
     });
-  }
-
-  @Override
-  public List<OplogEntry> oplog(long after, int limit) {
-    return read("read the oplog", db -> PgReads.oplog(db, after, limit));
-  }
-
-  @Override
-  public List<Workspace> workspaces() {
-    return read("list workspaces", db -> PgReads.workspaces(db, null));
-  }
-
-  @Override
-  public Optional<Workspace> workspace(long id) {
-    return read("read a workspace", db -> PgReads.workspaces(db, id).stream().findFirst());
-  }
-
-  @Override
-  public List<TokenInfo> tokens(long workspaceId) {
-    return read("list tokens", db -> PgReads.tokens(db, workspaceId));
-  }
-
-  @Override
-  public OptionalLong workspaceForToken(String tokenHash) {
-    Long ws = read("check a token", db -> db.queryLong("SELECT workspace_id FROM workspace_tokens WHERE token_hash = ?", tokenHash));
-    return ws == null ? OptionalLong.empty() : OptionalLong.of(ws);
-  }
-
-  @Override
-  public boolean isAdminToken(String tokenHash) {
-    return read("check a token", db -> db.exists("SELECT 1 FROM admin_tokens WHERE token_hash = ?", tokenHash));
-  }
-
-  @Override
-  public boolean hasAdminToken() {
-    return read("check admin tokens", db -> db.exists("SELECT 1 FROM admin_tokens LIMIT 1"));
-  }
-
-  @Override
-  public Optional<Contact> contact(long workspaceId, long contactId) {
-    return read("read a contact", db -> PgReads.contact(db, workspaceId, contactId));
-  }
-
-  @Override
-  public Optional<Contact> findContact(long workspaceId, ContactRef ref) {
-    return read("find a contact", db -> PgReads.findContact(db, workspaceId, ref));
-  }
-
-  @Override
-  public Page<Contact> contacts(long workspaceId, long afterId, int limit) {
-    return read("list contacts", db -> PgReads.contacts(db, workspaceId, afterId, limit));
-  }
-
-  @Override
-  public long contactCount(long workspaceId) {
-    return read("count contacts", db -> PgReads.contactCount(db, workspaceId));
-  }
-
-  @Override
-  public Page<Event> events(long workspaceId, long contactId, long beforeId, int limit) {
-    return read("list events", db -> PgReads.events(db, workspaceId, contactId, beforeId, limit));
-  }
-
-  @Override
-  public List<EventSummary> eventSummaries(long workspaceId, long contactId) {
-    return read("read event summaries", db -> PgReads.eventSummaries(db, workspaceId, contactId));
-  }
-
-  @Override
-  public List<DataAttribute> dataAttributes(long workspaceId) {
-    return read("list data attributes", db -> PgReads.dataAttributes(db, workspaceId));
-  }
-
-  @Override
-  public List<ContactDocument> documents(Collection<Long> contactIds) {
-    return snapshot("read documents", db -> PgReads.documents(db, contactIds));
-  }
-
-  @Override
-  public List<ContactDocument> documentsAfter(long afterId, int limit) {
-    return snapshot("read documents", db -> PgReads.documentsAfter(db, afterId, limit));
-  }
-
-  @Override
-  public List<VersionDigest> versionDigests() {
-    return read("digest contact versions", PgReads::versionDigests);
-  }
-
-  @Override
-  public List<IdVersion> versions(long fromId, long toId) {
-    return read("list contact versions", db -> PgReads.versions(db, fromId, toId));
-  }
-
-  @Override
-  public List<Long> contactIds(long afterId, int limit) {
-    return read("list contact ids", db -> PgReads.contactIds(db, afterId, limit));
   }
 
   @Override
@@ -375,20 +242,6 @@ public final class PostgresStore implements Store {
     }
     return new PoolConnections(mx.getTotalConnections(), mx.getActiveConnections(), mx.getIdleConnections(),
         mx.getThreadsAwaitingConnection(), options.poolSize());
-  }
-
-  @Override
-  public String unhealthyReason() {
-    String w = writer.failure();
-    if (w != null) {
-      return w;
-    }
-    try {
-      read("answer a health check", db -> db.queryLong("SELECT 1"));
-      return null;
-    } catch (TallyException e) {
-      return e.getMessage();
-    }
   }
 
   @Override

@@ -37,6 +37,15 @@ class PostgresStoreTest extends StoreContract {
   }
 
   @Override
+  protected void forbidEventsNamed(String name) {
+    try (Connection c = PgTestDatabase.connect(); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE " + schema + ".events ADD CONSTRAINT forbid_events CHECK (name <> '" + name + "')");
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
   protected void assertPersonalDataGone(String... values) {
     try (Connection c = PgTestDatabase.connect()) {
       List<String> tables = new ArrayList<>();

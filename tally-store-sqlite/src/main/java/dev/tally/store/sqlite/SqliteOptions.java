@@ -1,5 +1,6 @@
 package dev.tally.store.sqlite;
 
+import dev.tally.store.jdbc.WriterSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -17,6 +18,10 @@ public record SqliteOptions(
     Duration idempotencyWindow,
     int readers,
     InstantSource clock) {
+
+  public WriterSettings writerSettings() {
+    return new WriterSettings(writeTimeout, maxBatch, queueCapacity, idempotencyWindow, clock);
+  }
 
   public static SqliteOptions defaults(Path file) {
     return new SqliteOptions(file, false, Duration.ofSeconds(30), 512, 8192, Duration.ofHours(24), 8, InstantSource.system());

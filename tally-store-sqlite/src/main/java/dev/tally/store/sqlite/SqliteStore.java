@@ -3,32 +3,17 @@ package dev.tally.store.sqlite;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.core.TallyException;
-import dev.tally.core.index.ContactDocument;
-import dev.tally.core.model.Contact;
-import dev.tally.core.model.ContactRef;
-import dev.tally.core.model.DataAttribute;
-import dev.tally.core.model.Event;
-import dev.tally.core.model.EventSummary;
-import dev.tally.core.model.OplogEntry;
-import dev.tally.core.model.Page;
-import dev.tally.core.model.TokenInfo;
-import dev.tally.core.model.Workspace;
-import dev.tally.core.store.Outcome;
-import dev.tally.core.store.Store;
-import dev.tally.core.store.StoredResponse;
-import dev.tally.core.store.WriteWork;
-import dev.tally.core.store.Written;
+import dev.tally.store.jdbc.GroupCommitWriter;
+import dev.tally.store.jdbc.JdbcStore;
+import dev.tally.store.jdbc.JdbcWriteTx;
+import dev.tally.store.jdbc.Sql;
+import dev.tally.store.jdbc.StoreErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import dev.tally.core.verify.IdVersion;
-import dev.tally.core.verify.VersionDigest;
-import java.util.Optional;
-import java.util.OptionalLong;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +25,7 @@ import org.sqlite.SQLiteDataSource;
  * when it returns. Writes go through one {@link GroupCommitWriter}; reads use a small pool of
  * read-only connections, which WAL lets run beside the writer.
  */
-public final class SqliteStore implements Store {
+public final class SqliteStore extends JdbcStore {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
 
   /** Tables whose ids come from an AUTOINCREMENT sequence, each started at its own offset in tests (T8). */
@@ -49,13 +34,12 @@ public final class SqliteStore implements Store {
 
   private final SqliteOptions options;
   private final Connection writerConnection;
-  private final GroupCommitWriter writer;
   private final HikariDataSource readers;
 
   private SqliteStore(SqliteOptions options, Connection writerConnection, GroupCommitWriter writer, HikariDataSource readers) {
+    super(SqliteDialect.INSTANCE, writer);
     this.options = options;
     this.writerConnection = writerConnection;
-    this.writer = writer;
     this.readers = readers;
   }
 
@@ -78,7 +62,9 @@ public final class SqliteStore implements Store {
       if (options.testIdOffsets()) {
         startSequencesAboveTwoToThe32(conn);
       }
-      GroupCommitWriter writer = new GroupCommitWriter(conn, options);
+      Long head = new Sql(conn).queryLong("SELECT COALESCE(MAX(position), 0) FROM oplog");
+      GroupCommitWriter writer = new GroupCommitWriter("tally-sqlite-writer", new SqliteSession(new Sql(conn)), SqliteDialect.INSTANCE,
+          options.writerSettings(), head == null ? 0 : head);
       HikariConfig hc = new HikariConfig();
       SQLiteDataSource readSource = new SQLiteDataSource(config(true));
       readSource.setUrl(url);
@@ -138,122 +124,26 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public <T> Written<T> write(WriteWork<T> work) {
-    return writer.submit(work, null);
-  }
-
-  @Override
-  public <T> List<Outcome<T>> writeEach(List<WriteWork<T>> works) {
-    return writer.submitEach(works);
-  }
-
-  @Override
-  public Written<StoredResponse> writeOnce(long workspaceId, String key, String fingerprint, WriteWork<StoredResponse> work) {
-    return writer.submit(work, new GroupCommitWriter.Idempotency(workspaceId, key, fingerprint));
-  }
-
-  @Override
   public long head() {
     return writer.head();
   }
 
   @Override
-  public long oplogFloor() {
-    Long floor = read("read the oplog floor", db -> db.queryLong("SELECT position FROM oplog_floor WHERE id = 1"));
-    return floor == null ? 0 : floor;
-  }
-
-  /** A read on a pooled read-only connection. */
-  private interface Read<T> {
-    T run(Sql db) throws SQLException;
-  }
-
-  private <T> T read(String what, Read<T> r) {
+  protected <T> T read(String what, Read<T> r) {
     try (Connection c = readers.getConnection(); Sql db = new Sql(c)) {
       return r.run(db);
     } catch (SQLException e) {
-      throw SqliteErrors.wrap(what, e);
+      throw StoreErrors.wrap(SqliteDialect.INSTANCE, what, e);
     }
   }
 
+  /** One read transaction: WAL gives it one snapshot. */
   @Override
-  public List<OplogEntry> oplog(long after, int limit) {
-    return read("read the oplog", db -> SqliteReads.oplog(db, after, limit));
-  }
-
-  @Override
-  public List<Workspace> workspaces() {
-    return read("list workspaces", db -> SqliteReads.workspaces(db, null));
-  }
-
-  @Override
-  public Optional<Workspace> workspace(long id) {
-    return read("read a workspace", db -> SqliteReads.workspaces(db, id).stream().findFirst());
-  }
-
-  @Override
-  public List<TokenInfo> tokens(long workspaceId) {
-    return read("list tokens", db -> SqliteReads.tokens(db, workspaceId));
-  }
-
-  @Override
-  public OptionalLong workspaceForToken(String tokenHash) {
-    Long ws = read("check a token", db -> db.queryLong("SELECT workspace_id FROM workspace_tokens WHERE token_hash = ?", tokenHash));
-    return ws == null ? OptionalLong.empty() : OptionalLong.of(ws);
-  }
-
-  @Override
-  public boolean isAdminToken(String tokenHash) {
-    return read("check a token", db -> db.exists("SELECT 1 FROM admin_tokens WHERE token_hash = ?", tokenHash));
-  }
-
-  @Override
-  public boolean hasAdminToken() {
-    return read("check admin tokens", db -> db.exists("SELECT 1 FROM admin_tokens"));
-  }
-
-  @Override
-  public Optional<Contact> contact(long workspaceId, long contactId) {
-    return read("read a contact", db -> SqliteReads.contact(db, workspaceId, contactId));
-  }
-
-  @Override
-  public Optional<Contact> findContact(long workspaceId, ContactRef ref) {
-    return read("find a contact", db -> SqliteReads.findContact(db, workspaceId, ref));
-  }
-
-  @Override
-  public Page<Contact> contacts(long workspaceId, long afterId, int limit) {
-    return read("list contacts", db -> SqliteReads.contacts(db, workspaceId, afterId, limit));
-  }
-
-  @Override
-  public long contactCount(long workspaceId) {
-    return read("count contacts", db -> SqliteReads.contactCount(db, workspaceId));
-  }
-
-  @Override
-  public Page<Event> events(long workspaceId, long contactId, long beforeId, int limit) {
-    return read("list events", db -> SqliteReads.events(db, workspaceId, contactId, beforeId, limit));
-  }
-
-  @Override
-  public List<EventSummary> eventSummaries(long workspaceId, long contactId) {
-    return read("read event summaries", db -> SqliteReads.eventSummaries(db, workspaceId, contactId));
-  }
-
-  @Override
-  public List<DataAttribute> dataAttributes(long workspaceId) {
-    return read("list data attributes", db -> SqliteReads.dataAttributes(db, workspaceId));
-  }
-
-  @Override
-  public List<ContactDocument> documents(Collection<Long> contactIds) {
-    // One read transaction: each document and its event summaries come from the same snapshot.
-    return read("read documents", db -> {
+  protected <T> T snapshot(String what, Read<T> r) {
+    return read(what, db -> {
       db.connection().setAutoCommit(false);
       try {
-        return SqliteReads.documents(db, contactIds);
+        return r.run(db);
       } finally {
         db.connection().rollback();
         db.connection().setAutoCommit(true);
@@ -261,60 +151,31 @@ public final class SqliteStore implements Store {
     });
   }
 
-  @Override
-  public List<ContactDocument> documentsAfter(long afterId, int limit) {
-    return read("read documents", db -> {
-      db.connection().setAutoCommit(false);
-      try {
-        return SqliteReads.documentsAfter(db, afterId, limit);
-      } finally {
-        db.connection().rollback();
-        db.connection().setAutoCommit(true);
-      }
-    });
-  }
-
-  @Override
-  public List<VersionDigest> versionDigests() {
-    return read("digest contact versions", SqliteReads::versionDigests);
-  }
-
-  @Override
-  public List<IdVersion> versions(long fromId, long toId) {
-    return read("list contact versions", db -> SqliteReads.versions(db, fromId, toId));
-  }
-
-  @Override
-  public List<Long> contactIds(long afterId, int limit) {
-    return read("list contact ids", db -> SqliteReads.contactIds(db, afterId, limit));
-  }
-
-  // Leases run on the writer thread like any write (the cast is safe: the writer hands its tasks a
-  // SqliteWriteTx); the clock is read there, so the expiry is judged at the moment of the write.
+  // Leases run on the writer thread like any write (the writer hands its tasks a JdbcWriteTx); the
+  // clock is read there, so the expiry is judged at the moment of the write.
   @Override
   public boolean acquireLease(String name, String holder, Duration ttl) {
-    return writer.submit(tx -> ((SqliteWriteTx) tx).acquireLease(name, holder, options.clock().millis(), ttl.toMillis()), null).value();
+    return write(tx -> lease("take", name, () -> SqliteLeases.acquire(((JdbcWriteTx) tx).sql(), name, holder,
+        options.clock().millis(), ttl.toMillis()))).value();
   }
 
   @Override
   public void releaseLease(String name, String holder) {
-    writer.submit(tx -> {
-      ((SqliteWriteTx) tx).releaseLease(name, holder);
+    write(tx -> lease("release", name, () -> {
+      SqliteLeases.release(((JdbcWriteTx) tx).sql(), name, holder);
       return null;
-    }, null);
+    }));
   }
 
-  @Override
-  public String unhealthyReason() {
-    String w = writer.failure();
-    if (w != null) {
-      return w;
-    }
+  private interface LeaseOp<T> {
+    T run() throws SQLException;
+  }
+
+  private static <T> T lease(String verb, String name, LeaseOp<T> op) {
     try {
-      read("check the store", db -> db.queryLong("SELECT 1"));
-      return null;
-    } catch (TallyException e) {
-      return e.getMessage();
+      return op.run();
+    } catch (SQLException e) {
+      throw StoreErrors.wrap(SqliteDialect.INSTANCE, verb + " the lease " + TallyException.quote(name), e);
     }
   }
 

@@ -4,6 +4,8 @@ import dev.tally.core.TallyException;
 import dev.tally.core.verify.IdVersion;
 import dev.tally.core.verify.VersionDigest;
 import dev.tally.core.verify.VersionSource;
+import dev.tally.store.jdbc.JdbcReads;
+import dev.tally.store.jdbc.Sql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -48,12 +50,12 @@ public final class SqliteVersionReader implements VersionSource, AutoCloseable {
 
   @Override
   public List<VersionDigest> versionDigests() {
-    return read(() -> SqliteReads.versionDigests(db));
+    return read(() -> new JdbcReads(SqliteDialect.INSTANCE).versionDigests(db));
   }
 
   @Override
   public List<IdVersion> versions(long fromId, long toId) {
-    return read(() -> SqliteReads.versions(db, fromId, toId));
+    return read(() -> new JdbcReads(SqliteDialect.INSTANCE).versions(db, fromId, toId));
   }
 
   private interface Query<T> {

@@ -21,6 +21,17 @@ class SqliteStoreTest extends StoreContract {
   }
 
   @Override
+  protected void forbidEventsNamed(String name) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db")); Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout = 5000");
+      s.execute("CREATE TRIGGER forbid_events BEFORE INSERT ON events WHEN NEW.name = '" + name + "' "
+          + "BEGIN SELECT RAISE(ABORT, 'events named " + name + " are forbidden'); END");
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
   protected void assertPersonalDataGone(String... values) {
     // Every text column of every table, read back through SQL.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));

@@ -1,14 +1,12 @@
-package dev.tally.store.postgres;
+package dev.tally.store.jdbc;
 
 import dev.tally.core.TallyException;
 import dev.tally.core.store.Outcome;
 import dev.tally.core.store.StoredResponse;
 import dev.tally.core.store.WriteWork;
 import dev.tally.core.store.Written;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,84 +15,91 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.sql.DataSource;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL store's writer: one thread per process with group commit, as on SQLite.
+ * The store's single writer per process, with group commit, for every database.
  *
- * <p>Requests queue here and the thread runs as many as are waiting in one transaction, each inside
- * its own savepoint: a task that fails is rolled back to its savepoint and fails alone, the rest
- * share one commit. Callers are answered only after the commit.
+ * <p>A durable commit costs an fsync (and on PostgreSQL a round trip), so instead of each request
+ * committing on its own, requests queue here and one thread runs as many as are waiting in one
+ * transaction. Callers are answered only after the commit. The {@link WriterSession} begins each
+ * batch so that oplog positions grow in commit order, also across processes.
  *
- * <p>Several Tally processes may write to one database, and the oplog must never skip (a reader
- * must not pass a position whose transaction commits later). So every batch first takes one
- * transaction-scoped advisory lock per schema and only then draws oplog positions from the
- * sequence. PostgreSQL makes a commit visible before it releases the committing transaction's locks,
- * so the next batch, in any process, draws its positions only after every lower position is
- * visible: position order is commit order. The price is that write transactions on one database
- * run one at a time; group commit is what keeps that cheap.
+ * <p>A task that fails must fail alone. The batch is first run optimistically, without a savepoint
+ * per task (on PostgreSQL each costs two round trips); if a task fails, the whole transaction is
+ * rolled back and, when other tasks shared it, the batch runs again with a savepoint around each
+ * task, so the failing one is undone alone. So a {@link WriteWork} may run more than once: it must
+ * have no effect outside its transaction (the store's contract says so).
  *
  * <p>The connection is replaced when it is lost: the batch that meets the loss fails with a
  * retriable "database unreachable" error and the next batch connects anew. Hazards: a task must not
- * block (it holds the oplog lock for every process); a caller that times out does not cancel its
- * task, so its outcome is unknown to it, which is why writes take idempotency keys.
+ * block (it holds the write lock, for every process on PostgreSQL); a caller that times out does
+ * not cancel its task, so its outcome is unknown to it, which is why writes take idempotency keys.
  */
-final class PgWriter implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(PgWriter.class);
-
-  /** The advisory lock's first key: "tall" in ASCII; the second is a hash of the schema, so schemas do not contend. */
-  static final int OPLOG_LOCK_CLASS = 0x74616c6c;
-  private static final String LOCK_OPLOG = "SELECT pg_advisory_xact_lock(" + OPLOG_LOCK_CLASS + ", hashtext(current_schema()))";
+public final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+  private static final int ATTRIBUTE_CACHE = 100_000;
 
   private record Task<T>(WriteWork<T> work, Idempotency idem, CompletableFuture<Written<T>> done) {}
 
-  record Idempotency(long workspaceId, String key, String fingerprint) {}
+  public record Idempotency(long workspaceId, String key, String fingerprint) {}
 
-  private final DataSource source;
-  private final PostgresOptions options;
-  private final InstantSource clock;
+  private final WriterSession session;
+  private final Dialect dialect;
+  private final JdbcReads reads;
+  private final WriterSettings settings;
   private final BlockingQueue<Task<?>> queue;
+  private final AttributeTypes attributeTypes = new AttributeTypes(ATTRIBUTE_CACHE);
+  private final AtomicLong head = new AtomicLong();
   private final Thread thread;
-  private Sql db; // the writer thread's connection, null until (re)connected
   private volatile boolean running = true;
   private volatile String failure;
+  /** True when the failure is a lost connection, which the idle writer probes for. */
+  private boolean lostConnection;
   private long lastPurge;
   private long lastProbe;
 
-  PgWriter(DataSource source, PostgresOptions options) {
-    this.source = source;
-    this.options = options;
-    this.clock = options.clock();
-    this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-    this.thread = Thread.ofPlatform().name("tally-postgres-writer").daemon(false).unstarted(this::loop);
+  public GroupCommitWriter(String name, WriterSession session, Dialect dialect, WriterSettings settings, long head) {
+    this.session = session;
+    this.dialect = dialect;
+    this.reads = new JdbcReads(dialect);
+    this.settings = settings;
+    this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.head.set(head);
+    this.thread = Thread.ofPlatform().name(name).daemon(false).unstarted(this::loop);
     thread.start();
   }
 
+  /** The oplog head after this writer's last commit. */
+  public long head() {
+    return head.get();
+  }
+
   /** Null while the writer works; otherwise why it cannot. */
-  String failure() {
+  public String failure() {
     return thread.isAlive() ? failure : "the store's writer thread has stopped";
   }
 
-  <T> Written<T> submit(WriteWork<T> work, Idempotency idem) {
+  public <T> Written<T> submit(WriteWork<T> work, Idempotency idem) {
     if (!running) {
-      throw TallyException.unavailable("store_closed", "the store is shutting down and takes no more writes", null);
+      throw closed();
     }
     CompletableFuture<Written<T>> done = new CompletableFuture<>();
     if (!queue.offer(new Task<>(work, idem, done))) {
-      throw TallyException.unavailable("store_overloaded", "the store's write queue is full (" + options.queueCapacity()
+      throw TallyException.unavailable("store_overloaded", "the store's write queue is full (" + settings.queueCapacity()
           + " waiting writes)", null);
     }
     try {
-      return done.get(options.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      return done.get(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TallyException te) {
         throw te;
       }
       throw new IllegalStateException("write failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw TallyException.unavailable("write_timeout", "the write did not finish within " + options.writeTimeout().toSeconds()
+      throw TallyException.unavailable("write_timeout", "the write did not finish within " + settings.writeTimeout().toSeconds()
           + " s; it may still happen, so retry with the same Idempotency-Key", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -103,18 +108,18 @@ final class PgWriter implements AutoCloseable {
   }
 
   /** Queues every work as its own task (consecutive, so they share batches) and waits for all. */
-  <T> List<Outcome<T>> submitEach(List<WriteWork<T>> works) {
+  public <T> List<Outcome<T>> submitEach(List<WriteWork<T>> works) {
     List<CompletableFuture<Written<T>>> futures = new ArrayList<>(works.size());
-    long deadline = System.nanoTime() + options.writeTimeout().toNanos();
+    long deadline = System.nanoTime() + settings.writeTimeout().toNanos();
     try {
       for (WriteWork<T> w : works) {
         if (!running) {
-          throw TallyException.unavailable("store_closed", "the store is shutting down and takes no more writes", null);
+          throw closed();
         }
         CompletableFuture<Written<T>> done = new CompletableFuture<>();
         if (!queue.offer(new Task<>(w, null, done), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           throw TallyException.unavailable("store_overloaded", "the store's write queue stayed full for "
-              + options.writeTimeout().toSeconds() + " s", null);
+              + settings.writeTimeout().toSeconds() + " s", null);
         }
         futures.add(done);
       }
@@ -132,12 +137,16 @@ final class PgWriter implements AutoCloseable {
       }
       return out;
     } catch (TimeoutException e) {
-      throw TallyException.unavailable("write_timeout", "the writes did not finish within " + options.writeTimeout().toSeconds()
+      throw TallyException.unavailable("write_timeout", "the writes did not finish within " + settings.writeTimeout().toSeconds()
           + " s; some may still happen", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw TallyException.unavailable("write_interrupted", "interrupted while waiting for commits", e);
     }
+  }
+
+  private static TallyException closed() {
+    return TallyException.unavailable("store_closed", "the store is shutting down and takes no more writes", null);
   }
 
   private void loop() {
@@ -146,107 +155,127 @@ final class PgWriter implements AutoCloseable {
       try {
         Task<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
-          probeAfterFailure();
+          probeAfterLoss();
           purgeExpiredKeys();
           continue;
         }
         batch.add(first);
-        queue.drainTo(batch, options.maxBatch() - 1);
-        runBatch(batch);
+        queue.drainTo(batch, settings.maxBatch() - 1);
+        if (!runBatch(batch, false)) {
+          runBatch(batch, true);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         running = false;
       } catch (RuntimeException | Error e) {
         LOG.error("writer batch failed unexpectedly", e);
-        failAll(batch, TallyException.unavailable("store_error", "the store's writer failed: " + e, e));
+        failAll(batch, new TallyException(TallyException.Kind.INTERNAL, "store_error", null, "the store's writer failed: " + e, e));
       } finally {
         batch.clear();
       }
     }
-    disconnect();
+    session.disconnect();
   }
 
-  private void runBatch(List<Task<?>> batch) {
+  /**
+   * Runs the batch in one transaction and answers every task. With {@code careful}, each task runs
+   * inside its own savepoint. Returns false when an optimistic run must be repeated carefully (a
+   * task failed and others shared its transaction, which has been rolled back).
+   */
+  private boolean runBatch(List<Task<?>> batch, boolean careful) {
+    Sql db;
     long batchHead;
     try {
-      batchHead = begin();
+      batchHead = session.begin(head.get());
+      db = session.connect(); // the connection begin used, which may be a new one
     } catch (SQLException e) {
-      rollbackQuietly();
-      if (PgErrors.connectionLost(e)) {
-        if (failure == null) {
-          LOG.atWarn().addKeyValue("error", e.getMessage()).log("the writer cannot reach the database; each batch retries");
-        }
-        failure = "the database is unreachable: " + e.getMessage();
-        disconnect();
+      session.rollback();
+      if (StoreErrors.connectionLost(dialect, e)) {
+        lost(e);
       }
-      failAll(batch, PgErrors.wrap("start a write", e));
-      return;
+      failAll(batch, StoreErrors.wrap(dialect, "start a write", e));
+      return true;
     }
+    Batch shared = new Batch(attributeTypes);
     List<Object> results = new ArrayList<>(batch.size());
     boolean committing = false;
     try {
       for (Task<?> task : batch) {
-        exec("SAVEPOINT task");
-        PgWriteTx tx = new PgWriteTx(db, clock.instant().getEpochSecond());
+        if (careful) {
+          db.exec(dialect.savepoint());
+        }
+        JdbcWriteTx tx = new JdbcWriteTx(db, dialect, reads, shared, settings.clock().instant().getEpochSecond());
         try {
           Object value = runTask(task, tx, batchHead);
-          exec("RELEASE SAVEPOINT task");
+          if (careful) {
+            db.exec(dialect.releaseSavepoint());
+          }
+          tx.mergeInto(shared);
           long pos = tx.lastPosition() > 0 ? tx.lastPosition() : batchHead;
-          results.add(value instanceof Written<?> w ? w : new Written<>(value, pos));
+          results.add(value instanceof Written<?> w ? w : new Written<>(value, pos)); // a replayed response has its own position
           batchHead = Math.max(batchHead, tx.lastPosition());
         } catch (RuntimeException e) {
-          exec("ROLLBACK TO SAVEPOINT task");
-          exec("RELEASE SAVEPOINT task");
-          if (!(e instanceof TallyException)) {
-            LOG.error("write task failed unexpectedly", e);
+          if (!careful) {
+            session.rollback();
+            if (StoreErrors.connectionLost(dialect, e)) {
+              lost(e);
+              failAll(batch, e instanceof TallyException te ? te : TallyException.unavailable("store_unreachable",
+                  "the database became unreachable during a write (" + e.getMessage() + ")", e));
+              return true;
+            }
+            if (batch.size() > 1) {
+              return false; // run again, a savepoint around each task
+            }
+            logIfBug(e);
+            complete(task, e);
+            return true;
           }
+          db.exec(dialect.rollbackToSavepoint());
+          db.exec(dialect.releaseSavepoint());
+          logIfBug(e);
           results.add(e);
         }
       }
+      shared.flush(db);
       committing = true;
-      db.connection().commit();
+      session.commit();
     } catch (SQLException e) {
-      rollbackQuietly();
-      TallyException error = committing && PgErrors.connectionLost(e)
+      session.rollback();
+      TallyException error = committing && StoreErrors.connectionLost(dialect, e)
           ? TallyException.unavailable("store_unreachable", "the database became unreachable during the commit, so these writes "
               + "may or may not have been kept; retry with the same Idempotency-Key (" + e.getMessage() + ")", e)
-          : PgErrors.wrap(committing ? "commit" : "write", e);
-      if (PgErrors.connectionLost(e) || !valid()) {
-        failure = "the database is unreachable: " + e.getMessage();
-        LOG.atWarn().addKeyValue("tasks", batch.size()).addKeyValue("error", e.getMessage())
-            .log("lost the writer's connection; the next batch reconnects");
-        disconnect();
+          : StoreErrors.wrap(dialect, committing ? "commit" : "write", e);
+      if (StoreErrors.connectionLost(dialect, e)) {
+        lost(e);
+      } else {
+        failure = "the last commit failed: " + e.getMessage();
       }
       failAll(batch, error);
-      return;
+      return true;
     }
+    shared.committed();
+    head.accumulateAndGet(batchHead, Math::max);
     failure = null;
+    lostConnection = false;
     for (int i = 0; i < batch.size(); i++) {
       complete(batch.get(i), results.get(i));
     }
+    return true;
   }
 
-  /**
-   * Opens the batch's transaction: the oplog lock first, so positions drawn after it are above every
-   * visible one (see the class comment); returns the head. A connection that died while idle (the
-   * database restarted since the last batch) is replaced once here, before any task has run.
-   */
-  private long begin() throws SQLException {
-    try {
-      return lockOplog();
-    } catch (SQLException e) {
-      if (db == null || !PgErrors.connectionLost(e)) {
-        throw e;
-      }
-      disconnect();
-      return lockOplog();
+  private static void logIfBug(RuntimeException e) {
+    if (!(e instanceof TallyException) || ((TallyException) e).kind() == TallyException.Kind.INTERNAL) {
+      LOG.error("write task failed unexpectedly", e);
     }
   }
 
-  private long lockOplog() throws SQLException {
-    connection();
-    db.prepare(LOCK_OPLOG).executeQuery().close();
-    return db.queryLong("SELECT COALESCE(MAX(position), 0) FROM oplog");
+  private void lost(Throwable e) {
+    if (!lostConnection) {
+      LOG.atWarn().addKeyValue("error", e.getMessage()).log("lost the writer's connection to the database; the next batch reconnects");
+    }
+    failure = "the database is unreachable: " + e.getMessage();
+    lostConnection = true;
+    session.disconnect();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -260,19 +289,20 @@ final class PgWriter implements AutoCloseable {
   }
 
   /** Runs one task; for an idempotent one, replays the stored response or stores the new one. */
-  private Object runTask(Task<?> task, PgWriteTx tx, long batchHead) {
+  private Object runTask(Task<?> task, JdbcWriteTx tx, long batchHead) {
     Idempotency idem = task.idem();
     if (idem == null) {
       return task.work().run(tx);
     }
+    Sql db = tx.sql();
     try {
-      long cutoff = tx.now() - options.idempotencyWindow().toSeconds();
+      long cutoff = tx.now() - settings.idempotencyWindow().toSeconds();
       try (ResultSet rs = db.prepare("SELECT fingerprint, status, body, position, contact_id FROM idempotency_keys "
           + "WHERE workspace_id = ? AND key = ? AND created_at >= ?", idem.workspaceId(), idem.key(), cutoff).executeQuery()) {
         if (rs.next()) {
           if (!rs.getString(1).equals(idem.fingerprint())) {
             throw TallyException.badRequest("idempotency_key_reused", "the Idempotency-Key " + TallyException.quote(idem.key())
-                + " was used within the last " + options.idempotencyWindow().toHours()
+                + " was used within the last " + settings.idempotencyWindow().toHours()
                 + " hours for a different request; use a new key for a new request");
           }
           return new Written<>(new StoredResponse(rs.getInt(2), rs.getString(3), rs.getLong(5)), rs.getLong(4));
@@ -288,99 +318,50 @@ final class PgWriter implements AutoCloseable {
           response.status(), response.body(), pos, response.contactId() == 0 ? null : response.contactId(), tx.now());
       return new Written<>(response, pos);
     } catch (SQLException e) {
-      throw PgErrors.wrap("record the idempotency key", e);
+      throw StoreErrors.wrap(dialect, "record the idempotency key", e);
     }
   }
 
   /**
-   * While the writer is failed and idle, checks about once a second whether the database is back,
-   * so health turns good again without waiting for a write (which a load balancer that trusts the
-   * health check would never send).
+   * While the connection is lost and the writer idle, checks about once a second whether the
+   * database is back, so health turns good again without waiting for a write (which a load
+   * balancer that trusts the health check would never send).
    */
-  private void probeAfterFailure() {
+  private void probeAfterLoss() {
     long now = System.nanoTime();
-    if (failure == null || now - lastProbe < 1_000_000_000L) {
+    if (!lostConnection || now - lastProbe < 1_000_000_000L) {
       return;
     }
     lastProbe = now;
     try {
-      connection();
-      db.queryLong("SELECT 1");
-      db.connection().commit();
+      session.begin(head.get());
+      session.rollback();
       failure = null;
+      lostConnection = false;
       LOG.info("the database is reachable again");
     } catch (SQLException e) {
-      rollbackQuietly();
-      disconnect();
+      session.rollback();
+      session.disconnect();
       failure = "the database is unreachable: " + e.getMessage();
     }
   }
 
   private void purgeExpiredKeys() {
-    long now = clock.instant().getEpochSecond();
-    if (db == null || now - lastPurge < 600) {
+    long now = settings.clock().instant().getEpochSecond();
+    if (lostConnection || now - lastPurge < 600) {
       return;
     }
     lastPurge = now;
     try {
-      int n = db.update("DELETE FROM idempotency_keys WHERE created_at < ?", now - options.idempotencyWindow().toSeconds());
-      db.connection().commit();
+      session.begin(head.get());
+      int n = session.connect().update("DELETE FROM idempotency_keys WHERE created_at < ?", now - settings.idempotencyWindow().toSeconds());
+      session.commit();
       if (n > 0) {
         LOG.atInfo().addKeyValue("deleted", n).log("purged expired idempotency keys");
       }
     } catch (SQLException e) {
-      rollbackQuietly();
+      session.rollback();
       LOG.atWarn().addKeyValue("error", e.getMessage()).log("could not purge expired idempotency keys; will retry");
-    }
-  }
-
-  private Sql connection() throws SQLException {
-    if (db == null) {
-      Connection c = source.getConnection();
-      try {
-        c.setAutoCommit(false);
-      } catch (SQLException e) {
-        c.close();
-        throw e;
-      }
-      db = new Sql(c);
-    }
-    return db;
-  }
-
-  private boolean valid() {
-    try {
-      return db != null && db.connection().isValid((int) (PgConnections.VALIDATION_TIMEOUT_MS / 1000));
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  private void disconnect() {
-    if (db == null) {
-      return;
-    }
-    db.close();
-    try {
-      db.connection().close();
-    } catch (SQLException ignored) {
-      // the connection is already gone
-    }
-    db = null;
-  }
-
-  /** Transaction control, through the statement cache: these few statements run for every write. */
-  private void exec(String sql) throws SQLException {
-    db.prepare(sql).execute();
-  }
-
-  private void rollbackQuietly() {
-    try {
-      if (db != null) {
-        db.connection().rollback();
-      }
-    } catch (SQLException ignored) {
-      // no transaction left to roll back, or no connection
     }
   }
 
@@ -390,12 +371,12 @@ final class PgWriter implements AutoCloseable {
     }
   }
 
-  /** Stops taking writes, finishes the queued ones, then stops the thread (which closes its connection). */
+  /** Stops taking writes, finishes the queued ones, then stops the thread (which disconnects its session). */
   @Override
   public void close() {
     running = false;
     try {
-      thread.join(options.writeTimeout().toMillis());
+      thread.join(settings.writeTimeout().toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

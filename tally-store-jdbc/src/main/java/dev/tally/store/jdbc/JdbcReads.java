@@ -1,4 +1,4 @@
-package dev.tally.store.sqlite;
+package dev.tally.store.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +15,7 @@ import dev.tally.core.model.Page;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import java.io.IOException;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -27,23 +28,30 @@ import dev.tally.core.verify.VersionDigest;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The store's read queries; every one that touches workspace data filters by workspace. */
-final class SqliteReads {
+/**
+ * The store's read queries, for every dialect; every one that touches workspace data filters by
+ * workspace. Sets of ids are read in one query (bound as one parameter), never one query per id.
+ */
+public final class JdbcReads {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private SqliteReads() {}
+  private final Dialect dialect;
 
-  static Optional<Contact> contact(Sql db, long ws, long id) throws SQLException {
+  public JdbcReads(Dialect dialect) {
+    this.dialect = dialect;
+  }
+
+  public Optional<Contact> contact(Sql db, long ws, long id) throws SQLException {
     try (ResultSet rs = db.prepare("SELECT version, doc FROM contacts WHERE id = ? AND workspace_id = ?", id, ws).executeQuery()) {
       return rs.next() ? Optional.of(ContactCodec.decode(id, ws, rs.getLong(1), rs.getString(2))) : Optional.empty();
     }
   }
 
-  static Optional<Contact> findContact(Sql db, long ws, ContactRef ref) throws SQLException {
+  public Optional<Contact> findContact(Sql db, long ws, ContactRef ref) throws SQLException {
     return switch (ref.kind()) {
       case ID -> contact(db, ws, ref.id());
       case EXTERNAL_ID, EMAIL -> {
-        String kind = ref.kind() == ContactRef.Kind.EMAIL ? SqliteWriteTx.EMAIL : SqliteWriteTx.EXTERNAL_ID;
+        String kind = ref.kind() == ContactRef.Kind.EMAIL ? Identity.EMAIL : Identity.EXTERNAL_ID;
         String value = ref.kind() == ContactRef.Kind.EMAIL ? ref.value().toLowerCase(Locale.ROOT) : ref.value();
         Long id = db.queryLong("SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?", ws, kind, value);
         yield id == null ? Optional.empty() : contact(db, ws, id);
@@ -51,7 +59,7 @@ final class SqliteReads {
     };
   }
 
-  static Page<Contact> contacts(Sql db, long ws, long afterId, int limit) throws SQLException {
+  public Page<Contact> contacts(Sql db, long ws, long afterId, int limit) throws SQLException {
     List<Contact> out = new ArrayList<>();
     try (ResultSet rs = db.prepare("SELECT id, version, doc FROM contacts WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
         ws, afterId, limit + 1).executeQuery()) {
@@ -63,26 +71,24 @@ final class SqliteReads {
     return new Page<>(more ? out.subList(0, limit) : out, more);
   }
 
-  static List<ContactDocument> documents(Sql db, Collection<Long> ids) throws SQLException {
-    List<ContactDocument> out = new ArrayList<>(ids.size());
-    for (long id : ids) {
-      try (ResultSet rs = db.prepare("SELECT workspace_id, version, doc FROM contacts WHERE id = ?", id).executeQuery()) {
-        if (!rs.next()) {
-          continue;
-        }
-        long ws = rs.getLong(1);
-        Contact c = ContactCodec.decode(id, ws, rs.getLong(2), rs.getString(3));
-        Map<String, EventSummary> events = new HashMap<>();
-        for (EventSummary s : eventSummaries(db, ws, id)) {
-          events.put(s.name(), s);
-        }
-        out.add(new ContactDocument(c, events));
+  /** Two queries for the whole set (one round trip each), not one per id. */
+  public List<ContactDocument> documents(Sql db, Collection<Long> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Object idSet = dialect.idSet(db.connection(), ids);
+    List<Contact> contacts = new ArrayList<>(ids.size());
+    try (ResultSet rs = db.prepare("SELECT id, workspace_id, version, doc FROM contacts WHERE " + dialect.inIds("id") + " ORDER BY id",
+        idSet).executeQuery()) {
+      while (rs.next()) {
+        contacts.add(ContactCodec.decode(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
       }
     }
-    return out;
+    return withSummaries(contacts, db.prepare("SELECT contact_id, name, count, first_at, last_at FROM event_summaries WHERE "
+        + dialect.inIds("contact_id"), idSet));
   }
 
-  static List<ContactDocument> documentsAfter(Sql db, long afterId, int limit) throws SQLException {
+  public List<ContactDocument> documentsAfter(Sql db, long afterId, int limit) throws SQLException {
     List<Contact> contacts = new ArrayList<>(limit);
     try (ResultSet rs = db.prepare("SELECT id, workspace_id, version, doc FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit)
         .executeQuery()) {
@@ -93,9 +99,14 @@ final class SqliteReads {
     if (contacts.isEmpty()) {
       return List.of();
     }
+    return withSummaries(contacts, db.prepare("SELECT contact_id, name, count, first_at, last_at FROM event_summaries "
+        + "WHERE contact_id BETWEEN ? AND ?", contacts.get(0).id(), contacts.get(contacts.size() - 1).id()));
+  }
+
+  /** The contacts as documents, with the event summaries that {@code summaries} selects (contact_id, name, count, first, last). */
+  private static List<ContactDocument> withSummaries(List<Contact> contacts, PreparedStatement summaries) throws SQLException {
     Map<Long, Map<String, EventSummary>> events = new HashMap<>();
-    try (ResultSet rs = db.prepare("SELECT contact_id, name, count, first_at, last_at FROM event_summaries WHERE contact_id BETWEEN ? AND ?",
-        contacts.get(0).id(), contacts.get(contacts.size() - 1).id()).executeQuery()) {
+    try (ResultSet rs = summaries.executeQuery()) {
       while (rs.next()) {
         events.computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
             .put(rs.getString(2), new EventSummary(rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
@@ -108,11 +119,10 @@ final class SqliteReads {
     return out;
   }
 
-  static List<VersionDigest> versionDigests(Sql db) throws SQLException {
+  public List<VersionDigest> versionDigests(Sql db) throws SQLException {
     List<VersionDigest> out = new ArrayList<>();
-    // INDEXED BY: the covering (id, version) index, so no document page is read.
-    try (ResultSet rs = db.prepare("SELECT id >> " + VersionDigest.BUCKET_BITS + " AS bucket, count(*), sum(" + VersionDigest.SQL_HASH
-        + ") FROM contacts INDEXED BY contacts_versions GROUP BY bucket ORDER BY bucket").executeQuery()) {
+    try (ResultSet rs = db.prepare("SELECT id >> " + VersionDigest.BUCKET_BITS + " AS bucket, count(*), CAST(sum("
+        + VersionDigest.SQL_HASH + ") AS BIGINT) FROM " + dialect.contactVersions() + " GROUP BY bucket ORDER BY bucket").executeQuery()) {
       while (rs.next()) {
         out.add(new VersionDigest(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
       }
@@ -120,9 +130,9 @@ final class SqliteReads {
     return out;
   }
 
-  static List<IdVersion> versions(Sql db, long fromId, long toId) throws SQLException {
+  public List<IdVersion> versions(Sql db, long fromId, long toId) throws SQLException {
     List<IdVersion> out = new ArrayList<>();
-    try (ResultSet rs = db.prepare("SELECT id, version FROM contacts INDEXED BY contacts_versions WHERE id >= ? AND id < ? ORDER BY id",
+    try (ResultSet rs = db.prepare("SELECT id, version FROM " + dialect.contactVersions() + " WHERE id >= ? AND id < ? ORDER BY id",
         fromId, toId).executeQuery()) {
       while (rs.next()) {
         out.add(new IdVersion(rs.getLong(1), rs.getLong(2)));
@@ -131,7 +141,7 @@ final class SqliteReads {
     return out;
   }
 
-  static List<Long> contactIds(Sql db, long afterId, int limit) throws SQLException {
+  public List<Long> contactIds(Sql db, long afterId, int limit) throws SQLException {
     List<Long> out = new ArrayList<>();
     try (ResultSet rs = db.prepare("SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit).executeQuery()) {
       while (rs.next()) {
@@ -141,12 +151,12 @@ final class SqliteReads {
     return out;
   }
 
-  static long contactCount(Sql db, long ws) throws SQLException {
+  public long contactCount(Sql db, long ws) throws SQLException {
     Long n = db.queryLong("SELECT contact_count FROM workspaces WHERE id = ?", ws);
     return n == null ? 0 : n;
   }
 
-  static Page<Event> events(Sql db, long ws, long contactId, long beforeId, int limit) throws SQLException {
+  public Page<Event> events(Sql db, long ws, long contactId, long beforeId, int limit) throws SQLException {
     List<Event> out = new ArrayList<>();
     try (ResultSet rs = db.prepare("SELECT id, name, created_at, metadata FROM events WHERE workspace_id = ? AND contact_id = ? "
         + "AND id < ? ORDER BY id DESC LIMIT ?", ws, contactId, beforeId, limit + 1).executeQuery()) {
@@ -158,7 +168,7 @@ final class SqliteReads {
     return new Page<>(more ? out.subList(0, limit) : out, more);
   }
 
-  static List<EventSummary> eventSummaries(Sql db, long ws, long contactId) throws SQLException {
+  public List<EventSummary> eventSummaries(Sql db, long ws, long contactId) throws SQLException {
     List<EventSummary> out = new ArrayList<>();
     try (ResultSet rs = db.prepare("SELECT name, count, first_at, last_at FROM event_summaries WHERE workspace_id = ? "
         + "AND contact_id = ? ORDER BY name", ws, contactId).executeQuery()) {
@@ -169,7 +179,7 @@ final class SqliteReads {
     return out;
   }
 
-  static List<DataAttribute> dataAttributes(Sql db, long ws) throws SQLException {
+  public List<DataAttribute> dataAttributes(Sql db, long ws) throws SQLException {
     List<DataAttribute> out = new ArrayList<>();
     try (ResultSet rs = db.prepare("SELECT id, name, data_type, description, options, messenger_writable, archived, created_at, "
         + "updated_at FROM data_attributes WHERE workspace_id = ? ORDER BY id", ws).executeQuery()) {
@@ -183,13 +193,13 @@ final class SqliteReads {
           throw new SQLException("data attribute " + rs.getLong(1) + ": options are not JSON", e);
         }
         out.add(new DataAttribute(rs.getLong(1), ws, rs.getString(2), FieldType.fromApiName(rs.getString(3)), rs.getString(4),
-            options, rs.getInt(6) != 0, rs.getInt(7) != 0, rs.getLong(8), rs.getLong(9)));
+            options, rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8), rs.getLong(9)));
       }
     }
     return out;
   }
 
-  static List<OplogEntry> oplog(Sql db, long after, int limit) throws SQLException {
+  public List<OplogEntry> oplog(Sql db, long after, int limit) throws SQLException {
     List<OplogEntry> out = new ArrayList<>();
     try (ResultSet rs = db.prepare("SELECT position, workspace_id, entity, entity_id, version, op, at FROM oplog "
         + "WHERE position > ? ORDER BY position LIMIT ?", after, limit).executeQuery()) {
@@ -201,7 +211,7 @@ final class SqliteReads {
     return out;
   }
 
-  static List<Workspace> workspaces(Sql db, Long onlyId) throws SQLException {
+  public List<Workspace> workspaces(Sql db, Long onlyId) throws SQLException {
     List<Workspace> out = new ArrayList<>();
     String sql = "SELECT id, name, created_at FROM workspaces" + (onlyId == null ? " ORDER BY id" : " WHERE id = ?");
     try (ResultSet rs = (onlyId == null ? db.prepare(sql) : db.prepare(sql, onlyId)).executeQuery()) {
@@ -212,7 +222,7 @@ final class SqliteReads {
     return out;
   }
 
-  static List<TokenInfo> tokens(Sql db, long ws) throws SQLException {
+  public List<TokenInfo> tokens(Sql db, long ws) throws SQLException {
     List<TokenInfo> out = new ArrayList<>();
     try (ResultSet rs = db.prepare("SELECT id, prefix, created_at FROM workspace_tokens WHERE workspace_id = ? ORDER BY id", ws)
         .executeQuery()) {

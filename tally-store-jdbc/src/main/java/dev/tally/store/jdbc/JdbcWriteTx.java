@@ -1,4 +1,4 @@
-package dev.tally.store.postgres;
+package dev.tally.store.jdbc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.Ids;
@@ -6,7 +6,6 @@ import dev.tally.core.TallyException;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
 import dev.tally.core.model.ContactPatch;
-import dev.tally.core.model.ContactRef;
 import dev.tally.core.model.CustomAttributeTyping;
 import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.DataAttributeInput;
@@ -17,31 +16,43 @@ import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.model.ContactCodec;
 import dev.tally.core.store.WriteTx;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The write operations of one transaction on the writer connection. Each keeps the document, its
- * version, identities, summaries and counts consistent and appends one oplog entry per change.
- * Client mistakes are thrown as TallyException before or after SQL runs; the writer rolls the
- * task back to its savepoint either way, so nothing is half-written.
+ * The write operations of one task on the writer's connection, for every dialect. Each keeps the
+ * document, its version, identities, summaries and counts consistent and appends one oplog entry
+ * per change. Client mistakes are thrown as TallyException; the writer undoes the task either way,
+ * so nothing is half-written. How a contact's rows are written is the dialect's
+ * {@link ContactStatements}; what is written, and every check, is decided here, once.
  */
-final class PgWriteTx implements WriteTx {
+public final class JdbcWriteTx implements WriteTx {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String EXTERNAL_ID = "external_id";
-  static final String EMAIL = "email";
 
   private final Sql db;
+  private final Dialect dialect;
+  private final JdbcReads reads;
+  private final ContactStatements contacts;
+  private final Batch batch;
   private final long now;
   private long lastPosition;
+  private final Map<Long, Long> countChanges = new HashMap<>();
+  private final Map<AttributeTypes.Key, FieldType> defined = new HashMap<>();
 
-  PgWriteTx(Sql sql, long nowSeconds) {
-    this.db = sql;
+  JdbcWriteTx(Sql db, Dialect dialect, JdbcReads reads, Batch batch, long nowSeconds) {
+    this.db = db;
+    this.dialect = dialect;
+    this.reads = reads;
+    this.contacts = dialect.contactStatements();
+    this.batch = batch;
     this.now = nowSeconds;
+  }
+
+  /** The writer's connection, for a store's own writes that are not part of {@link WriteTx} (SQLite's leases). */
+  public Sql sql() {
+    return db;
   }
 
   /** The position of the last oplog entry this task appended, or 0. */
@@ -51,6 +62,11 @@ final class PgWriteTx implements WriteTx {
 
   long now() {
     return now;
+  }
+
+  /** Hands what this task changed to its batch; called once the task has succeeded. */
+  void mergeInto(Batch b) {
+    b.merge(countChanges, defined);
   }
 
   // ---- workspaces and tokens ----
@@ -65,7 +81,7 @@ final class PgWriteTx implements WriteTx {
       oplog(id, OplogEntry.WORKSPACE, id, 1, OplogEntry.CREATE);
       return new Workspace(id, name, now);
     } catch (SQLException e) {
-      throw PgErrors.wrap("create workspace", e);
+      throw wrap("create workspace", e);
     }
   }
 
@@ -86,7 +102,7 @@ final class PgWriteTx implements WriteTx {
       }
       oplog(ws, OplogEntry.WORKSPACE, ws, 2, OplogEntry.DELETE);
     } catch (SQLException e) {
-      throw PgErrors.wrap("delete workspace " + ws, e);
+      throw wrap("delete workspace " + ws, e);
     }
   }
 
@@ -98,7 +114,7 @@ final class PgWriteTx implements WriteTx {
           ws, tokenHash, prefix, now);
       return new TokenInfo(id, ws, prefix, now);
     } catch (SQLException e) {
-      throw PgErrors.wrap("add token", e);
+      throw wrap("add token", e);
     }
   }
 
@@ -110,7 +126,7 @@ final class PgWriteTx implements WriteTx {
         throw TallyException.notFound("token", Ids.format(tokenId));
       }
     } catch (SQLException e) {
-      throw PgErrors.wrap("revoke token", e);
+      throw wrap("revoke token", e);
     }
   }
 
@@ -119,7 +135,7 @@ final class PgWriteTx implements WriteTx {
     try {
       update("INSERT INTO admin_tokens (token_hash, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING", tokenHash, now);
     } catch (SQLException e) {
-      throw PgErrors.wrap("add admin token", e);
+      throw wrap("add admin token", e);
     }
   }
 
@@ -128,20 +144,27 @@ final class PgWriteTx implements WriteTx {
   @Override
   public Contact createContact(long ws, ContactPatch patch) {
     try {
-      // Counting first also checks that the workspace exists (a failure later undoes it).
-      if (update("UPDATE workspaces SET contact_count = contact_count + 1 WHERE id = ?", ws) == 0) {
-        throw TallyException.notFound("workspace", Ids.format(ws));
-      }
-      Map<String, Object> custom = CustomAttributeTyping.resolve(patch.custom(), definitions(ws));
-      Contact draft = patch.applyTo(new Contact(0, ws, 0, Map.of(), Map.of()), 1, now, custom);
-      long id = insert("INSERT INTO contacts (workspace_id, version, doc) VALUES (?, 1, ?) RETURNING id", ws, ContactCodec.encode(draft));
-      Contact created = new Contact(id, ws, 1, draft.fields(), draft.custom());
-      claimIdentities(created, null);
-      oplog(ws, OplogEntry.CONTACT, id, 1, OplogEntry.CREATE);
-      return created;
+      Inserted in = insert(ws, patch);
+      refuse(ws, in.result());
+      return in.contact();
     } catch (SQLException e) {
-      throw PgErrors.wrap("create contact", e);
+      throw wrap("create contact", e);
     }
+  }
+
+  /** A contact the insert wrote (null when it wrote nothing), and what the insert said. */
+  private record Inserted(Contact contact, ContactStatements.Result result) {}
+
+  private Inserted insert(long ws, ContactPatch patch) throws SQLException {
+    Map<String, Object> custom = CustomAttributeTyping.resolve(patch.custom(), definitions(ws));
+    Contact draft = patch.applyTo(new Contact(0, ws, 0, Map.of(), Map.of()), 1, now, custom);
+    ContactStatements.Result r = contacts.insert(db, ws, ContactCodec.encode(draft), Identity.between(null, draft).claims(), now);
+    if (r.position() == 0) {
+      return new Inserted(null, r);
+    }
+    countChanges.merge(ws, 1L, Long::sum);
+    lastPosition = r.position();
+    return new Inserted(new Contact(r.id(), ws, 1, draft.fields(), draft.custom()), r);
   }
 
   @Override
@@ -150,22 +173,53 @@ final class PgWriteTx implements WriteTx {
       Contact before = loadContact(ws, id);
       Map<String, Object> custom = CustomAttributeTyping.resolve(patch.custom(), definitions(ws));
       Contact after = patch.applyTo(before, before.version() + 1, now, custom);
-      claimIdentities(after, before);
-      update("UPDATE contacts SET version = ?, doc = ? WHERE id = ?", after.version(), ContactCodec.encode(after), id);
-      oplog(ws, OplogEntry.CONTACT, id, after.version(), OplogEntry.UPDATE);
+      Identity.Change change = Identity.between(before, after);
+      ContactStatements.Result r = contacts.update(db, ws, id, after.version(), ContactCodec.encode(after), change.releases(),
+          change.claims(), now);
+      refuse(ws, r);
+      lastPosition = r.position();
       return after;
     } catch (SQLException e) {
-      throw PgErrors.wrap("update contact " + id, e);
+      throw wrap("update contact " + id, e);
     }
   }
 
+  /** Throws the client's mistake when a contact write wrote nothing because of it. */
+  private static void refuse(long ws, ContactStatements.Result r) {
+    if (r.noWorkspace()) {
+      throw TallyException.notFound("workspace", Ids.format(ws));
+    }
+    if (r.held() != null) {
+      throw TallyException.conflict("A contact matching those details already exists with id=" + Ids.format(r.holder())
+          + " (" + r.held().kind() + " " + TallyException.quote(r.held().value()) + " belongs to it)");
+    }
+  }
+
+  /**
+   * A new external_id is the common case (an import), so a user's upsert tries the insert first:
+   * the insert finds the external_id's holder if there is one, and then it is an update. One
+   * statement for a new contact instead of a lookup and an insert.
+   */
   @Override
   public Upserted upsertContact(long ws, String externalId, ContactPatch patch) {
     try {
-      Long id = queryLong("SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?", ws, EXTERNAL_ID, externalId);
+      Long id;
+      Object role = patch.fields().get(ContactField.ROLE);
+      if (role == null || Contact.Role.USER.equals(role)) { // a lead claims no identity, so the insert could not find the holder
+        Inserted in = insert(ws, patch);
+        Identity held = in.result().held();
+        if (held == null || !held.equals(new Identity(Identity.EXTERNAL_ID, externalId))) {
+          refuse(ws, in.result());
+          return new Upserted(in.contact(), true);
+        }
+        id = in.result().holder();
+      } else {
+        id = db.queryLong("SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?", ws,
+            Identity.EXTERNAL_ID, externalId);
+      }
       return id == null ? new Upserted(createContact(ws, patch), true) : new Upserted(updateContact(ws, id, patch), false);
     } catch (SQLException e) {
-      throw PgErrors.wrap("upsert contact", e);
+      throw wrap("upsert contact", e);
     }
   }
 
@@ -177,59 +231,19 @@ final class PgWriteTx implements WriteTx {
       update("DELETE FROM event_summaries WHERE contact_id = ?", id);
       update("DELETE FROM events WHERE contact_id = ?", id);
       update("DELETE FROM contacts WHERE id = ?", id);
-      update("UPDATE workspaces SET contact_count = contact_count - 1 WHERE id = ?", ws);
+      countChanges.merge(ws, -1L, Long::sum);
       // A stored idempotent response may hold the contact's data: keep only its id.
       String redacted = JSON.createObjectNode().put("type", "contact").put("id", Ids.format(id)).put("deleted", true).toString();
       update("UPDATE idempotency_keys SET body = ? WHERE contact_id = ?", redacted, id);
       oplog(ws, OplogEntry.CONTACT, id, before.version() + 1, OplogEntry.DELETE);
       return before;
     } catch (SQLException e) {
-      throw PgErrors.wrap("delete contact " + id, e);
+      throw wrap("delete contact " + id, e);
     }
   }
 
-  /** Makes the identity rows match {@code after}: users hold their external_id and email, leads none. */
-  private void claimIdentities(Contact after, Contact before) throws SQLException {
-    String[][] kinds = {{EXTERNAL_ID, identity(after, ContactField.EXTERNAL_ID)}, {EMAIL, identity(after, ContactField.EMAIL)}};
-    for (String[] kv : kinds) {
-      String kind = kv[0];
-      String value = after.isUser() ? kv[1] : null;
-      String old = before == null || !before.isUser() ? null
-          : identity(before, kind.equals(EMAIL) ? ContactField.EMAIL : ContactField.EXTERNAL_ID);
-      if (value != null && value.equals(old)) {
-        continue;
-      }
-      if (old != null) {
-        update("DELETE FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?", after.workspaceId(), kind, old);
-      }
-      if (value != null) {
-        Long holder = queryLong("SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?",
-            after.workspaceId(), kind, value);
-        if (holder != null) {
-          throw TallyException.conflict("A contact matching those details already exists with id=" + Ids.format(holder)
-              + " (" + kind + " " + TallyException.quote(value) + " belongs to it)");
-        }
-        update("INSERT INTO identities (workspace_id, kind, value, contact_id) VALUES (?, ?, ?, ?)",
-            after.workspaceId(), kind, value, after.id());
-      }
-    }
-  }
-
-  static String identity(Contact c, ContactField f) {
-    String v = c.string(f);
-    if (v == null) {
-      return null;
-    }
-    return f == ContactField.EMAIL ? v.toLowerCase(Locale.ROOT) : v;
-  }
-
-  Contact loadContact(long ws, long id) throws SQLException {
-    try (ResultSet rs = db.prepare("SELECT version, doc FROM contacts WHERE id = ? AND workspace_id = ?", id, ws).executeQuery()) {
-      if (!rs.next()) {
-        throw TallyException.notFound("contact", Ids.format(id));
-      }
-      return ContactCodec.decode(id, ws, rs.getLong(1), rs.getString(2));
-    }
+  private Contact loadContact(long ws, long id) throws SQLException {
+    return reads.contact(db, ws, id).orElseThrow(() -> TallyException.notFound("contact", Ids.format(id)));
   }
 
   // ---- events ----
@@ -237,29 +251,17 @@ final class PgWriteTx implements WriteTx {
   @Override
   public boolean recordEvent(long ws, EventInput e) {
     try {
-      Contact contact = findContact(ws, e.contact())
+      Contact contact = reads.findContact(db, ws, e.contact())
           .orElseThrow(() -> new TallyException(TallyException.Kind.NOT_FOUND, "not_found", null, e.contact().describe() + " not found"));
-      long eventId = insert("INSERT INTO events (workspace_id, contact_id, name, created_at, metadata) VALUES (?, ?, ?, ?, ?) "
-          + "ON CONFLICT DO NOTHING RETURNING id",
-          ws, contact.id(), e.name(), e.createdAt(), e.metadataJson());
-      if (eventId == 0) {
+      ContactStatements.Result r = contacts.insertEvent(db, ws, contact.id(), contact.version() + 1, e, now);
+      if (r.position() == 0) {
         return false;
       }
-      update("INSERT INTO event_summaries (contact_id, name, workspace_id, count, first_at, last_at) VALUES (?, ?, ?, 1, ?, ?) "
-          + "ON CONFLICT (contact_id, name) DO UPDATE SET count = event_summaries.count + 1, "
-          + "first_at = LEAST(event_summaries.first_at, excluded.first_at), last_at = GREATEST(event_summaries.last_at, excluded.last_at)", contact.id(), e.name(), ws, e.createdAt(), e.createdAt());
-      long version = contact.version() + 1;
-      update("UPDATE contacts SET version = ? WHERE id = ?", version, contact.id());
-      oplog(ws, OplogEntry.EVENT, eventId, 1, OplogEntry.CREATE);
-      oplog(ws, OplogEntry.CONTACT, contact.id(), version, OplogEntry.UPDATE);
+      lastPosition = r.position();
       return true;
     } catch (SQLException ex) {
-      throw PgErrors.wrap("record event", ex);
+      throw wrap("record event", ex);
     }
-  }
-
-  Optional<Contact> findContact(long ws, ContactRef ref) throws SQLException {
-    return PgReads.findContact(db, ws, ref);
   }
 
   // ---- data attributes ----
@@ -274,7 +276,7 @@ final class PgWriteTx implements WriteTx {
       }
       return defineAttribute(ws, in.name(), in.type(), in.description(), in.options(), in.messengerWritable());
     } catch (SQLException e) {
-      throw PgErrors.wrap("create data attribute", e);
+      throw wrap("create data attribute", e);
     }
   }
 
@@ -284,27 +286,43 @@ final class PgWriteTx implements WriteTx {
         + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", ws, name, type.apiName(), description,
         JSON.valueToTree(options).toString(), messengerWritable, now, now);
     oplog(ws, OplogEntry.DATA_ATTRIBUTE, id, 1, OplogEntry.CREATE);
+    defined.put(new AttributeTypes.Key(ws, name), type);
     return new DataAttribute(id, ws, name, type, description, options, messengerWritable, false, now, now);
   }
 
+  /** Attribute types as this task sees them: its own definitions, its batch's, the writer's cache, then the database. */
   private CustomAttributeTyping.Definitions definitions(long ws) {
     return new CustomAttributeTyping.Definitions() {
       @Override
       public FieldType typeOf(String name) {
+        AttributeTypes.Key key = new AttributeTypes.Key(ws, name);
+        FieldType known = defined.get(key);
+        if (known == null) {
+          known = batch.typeOf(key);
+        }
+        if (known != null) {
+          return known;
+        }
         try {
-          String t = queryString("SELECT data_type FROM data_attributes WHERE workspace_id = ? AND name = ?", ws, name);
-          return t == null ? null : FieldType.fromApiName(t);
+          String t = db.queryString("SELECT data_type FROM data_attributes WHERE workspace_id = ? AND name = ?", ws, name);
+          if (t == null) {
+            return null;
+          }
+          FieldType type = FieldType.fromApiName(t);
+          batch.learned(key, type);
+          return type;
         } catch (SQLException e) {
-          throw PgErrors.wrap("read data attribute", e);
+          throw wrap("read data attribute", e);
         }
       }
 
       @Override
       public void define(String name, FieldType type) {
         try {
+          requireWorkspace(ws);
           defineAttribute(ws, name, type, null, List.of(), false);
         } catch (SQLException e) {
-          throw PgErrors.wrap("define data attribute", e);
+          throw wrap("define data attribute", e);
         }
       }
     };
@@ -313,8 +331,7 @@ final class PgWriteTx implements WriteTx {
   // ---- oplog and idempotency ----
 
   private void oplog(long ws, String entity, long entityId, long version, String op) throws SQLException {
-    lastPosition = insert("INSERT INTO oplog (workspace_id, entity, entity_id, version, op, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING position",
-        ws, entity, entityId, version, op, now);
+    lastPosition = Oplog.append(db, ws, entity, entityId, version, op, now);
   }
 
   // ---- retention ----
@@ -332,7 +349,7 @@ final class PgWriteTx implements WriteTx {
       update("UPDATE oplog_floor SET position = ? WHERE id = 1 AND position < ?", highest, highest);
       return removed;
     } catch (SQLException e) {
-      throw PgErrors.wrap("prune the oplog", e);
+      throw wrap("prune the oplog", e);
     }
   }
 
@@ -349,11 +366,7 @@ final class PgWriteTx implements WriteTx {
   }
 
   private long insert(String sql, Object... args) throws SQLException {
-    long id = db.insert(sql, args);
-    if (id == 0 && !sql.contains("ON CONFLICT DO NOTHING")) {
-      throw new SQLException("insert returned no key: " + sql);
-    }
-    return id;
+    return db.insert(false, sql, args);
   }
 
   private boolean exists(String sql, Object... args) throws SQLException {
@@ -364,7 +377,7 @@ final class PgWriteTx implements WriteTx {
     return db.queryLong(sql, args);
   }
 
-  private String queryString(String sql, Object... args) throws SQLException {
-    return db.queryString(sql, args);
+  private TallyException wrap(String what, SQLException e) {
+    return StoreErrors.wrap(dialect, what, e);
   }
 }

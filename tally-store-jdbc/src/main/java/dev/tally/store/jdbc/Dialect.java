@@ -1,0 +1,45 @@
+package dev.tally.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+
+/**
+ * What differs between the databases Tally stores in; everything else is written once in this
+ * package. A dialect is small on purpose: how failures map onto outages, how a set of ids is bound
+ * as one parameter, where (id, version) pairs are read from, and how a contact's rows are written ({@link ContactStatements}: one statement
+ * per step, or fused into one statement where round trips are what costs).
+ */
+public interface Dialect {
+
+  /** The outage this failure is, or null when it is none (then it is a bug, and becomes a 500). */
+  Outage outage(SQLException e);
+
+  /** A condition that {@code column} is in the set of ids bound by {@link #idSet} as one parameter. */
+  String inIds(String column);
+
+  /** The value to bind for {@link #inIds}. */
+  Object idSet(Connection c, Collection<Long> ids) throws SQLException;
+
+  /**
+   * The table to read (id, version) pairs from, naming the covering index where the database
+   * needs telling, so that verifying versions reads no document.
+   */
+  String contactVersions();
+
+  /** How this database writes a contact's rows. */
+  ContactStatements contactStatements();
+
+  /** Savepoints around each task of a batch that has to be run with one (see {@link GroupCommitWriter}). */
+  default String savepoint() {
+    return "SAVEPOINT task";
+  }
+
+  default String releaseSavepoint() {
+    return "RELEASE SAVEPOINT task";
+  }
+
+  default String rollbackToSavepoint() {
+    return "ROLLBACK TO SAVEPOINT task";
+  }
+}

@@ -1,0 +1,186 @@
+package dev.tally.store.jdbc;
+
+import dev.tally.core.TallyException;
+import dev.tally.core.index.ContactDocument;
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactRef;
+import dev.tally.core.model.DataAttribute;
+import dev.tally.core.model.Event;
+import dev.tally.core.model.EventSummary;
+import dev.tally.core.model.OplogEntry;
+import dev.tally.core.model.Page;
+import dev.tally.core.model.TokenInfo;
+import dev.tally.core.model.Workspace;
+import dev.tally.core.store.Outcome;
+import dev.tally.core.store.Store;
+import dev.tally.core.store.StoredResponse;
+import dev.tally.core.store.WriteWork;
+import dev.tally.core.store.Written;
+import dev.tally.core.verify.IdVersion;
+import dev.tally.core.verify.VersionDigest;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The store over JDBC, written once: writes go through the {@link GroupCommitWriter}, reads through
+ * {@link JdbcReads}. A database's store adds how it opens, how a read gets its connection (and
+ * what it does when the database is away), the oplog head, leases, and what only it has.
+ */
+public abstract class JdbcStore implements Store {
+
+  /** A read on a connection the store lends for its duration. */
+  protected interface Read<T> {
+    T run(Sql db) throws SQLException;
+  }
+
+  protected final Dialect dialect;
+  protected final JdbcReads reads;
+  protected final GroupCommitWriter writer;
+
+  protected JdbcStore(Dialect dialect, GroupCommitWriter writer) {
+    this.dialect = dialect;
+    this.reads = new JdbcReads(dialect);
+    this.writer = writer;
+  }
+
+  /** Runs a read on a connection of the store's; a failure becomes a TallyException saying what could not be done. */
+  protected abstract <T> T read(String what, Read<T> r);
+
+  /** Like {@link #read}, but every query of the read sees one snapshot. */
+  protected abstract <T> T snapshot(String what, Read<T> r);
+
+  @Override
+  public <T> Written<T> write(WriteWork<T> work) {
+    return writer.submit(work, null);
+  }
+
+  @Override
+  public <T> List<Outcome<T>> writeEach(List<WriteWork<T>> works) {
+    return writer.submitEach(works);
+  }
+
+  @Override
+  public Written<StoredResponse> writeOnce(long workspaceId, String key, String fingerprint, WriteWork<StoredResponse> work) {
+    return writer.submit(work, new GroupCommitWriter.Idempotency(workspaceId, key, fingerprint));
+  }
+
+  @Override
+  public long oplogFloor() {
+    Long floor = read("read the oplog floor", db -> db.queryLong("SELECT position FROM oplog_floor WHERE id = 1"));
+    return floor == null ? 0 : floor;
+  }
+
+  @Override
+  public List<OplogEntry> oplog(long after, int limit) {
+    return read("read the oplog", db -> reads.oplog(db, after, limit));
+  }
+
+  @Override
+  public List<Workspace> workspaces() {
+    return read("list workspaces", db -> reads.workspaces(db, null));
+  }
+
+  @Override
+  public Optional<Workspace> workspace(long id) {
+    return read("read a workspace", db -> reads.workspaces(db, id).stream().findFirst());
+  }
+
+  @Override
+  public List<TokenInfo> tokens(long workspaceId) {
+    return read("list tokens", db -> reads.tokens(db, workspaceId));
+  }
+
+  @Override
+  public OptionalLong workspaceForToken(String tokenHash) {
+    Long ws = read("check a token", db -> db.queryLong("SELECT workspace_id FROM workspace_tokens WHERE token_hash = ?", tokenHash));
+    return ws == null ? OptionalLong.empty() : OptionalLong.of(ws);
+  }
+
+  @Override
+  public boolean isAdminToken(String tokenHash) {
+    return read("check a token", db -> db.exists("SELECT 1 FROM admin_tokens WHERE token_hash = ?", tokenHash));
+  }
+
+  @Override
+  public boolean hasAdminToken() {
+    return read("check admin tokens", db -> db.exists("SELECT 1 FROM admin_tokens LIMIT 1"));
+  }
+
+  @Override
+  public Optional<Contact> contact(long workspaceId, long contactId) {
+    return read("read a contact", db -> reads.contact(db, workspaceId, contactId));
+  }
+
+  @Override
+  public Optional<Contact> findContact(long workspaceId, ContactRef ref) {
+    return read("find a contact", db -> reads.findContact(db, workspaceId, ref));
+  }
+
+  @Override
+  public Page<Contact> contacts(long workspaceId, long afterId, int limit) {
+    return read("list contacts", db -> reads.contacts(db, workspaceId, afterId, limit));
+  }
+
+  @Override
+  public long contactCount(long workspaceId) {
+    return read("count contacts", db -> reads.contactCount(db, workspaceId));
+  }
+
+  @Override
+  public Page<Event> events(long workspaceId, long contactId, long beforeId, int limit) {
+    return read("list events", db -> reads.events(db, workspaceId, contactId, beforeId, limit));
+  }
+
+  @Override
+  public List<EventSummary> eventSummaries(long workspaceId, long contactId) {
+    return read("read event summaries", db -> reads.eventSummaries(db, workspaceId, contactId));
+  }
+
+  @Override
+  public List<DataAttribute> dataAttributes(long workspaceId) {
+    return read("list data attributes", db -> reads.dataAttributes(db, workspaceId));
+  }
+
+  /** One snapshot: each document and its event summaries come from the same moment. */
+  @Override
+  public List<ContactDocument> documents(Collection<Long> contactIds) {
+    return snapshot("read documents", db -> reads.documents(db, contactIds));
+  }
+
+  @Override
+  public List<ContactDocument> documentsAfter(long afterId, int limit) {
+    return snapshot("read documents", db -> reads.documentsAfter(db, afterId, limit));
+  }
+
+  @Override
+  public List<VersionDigest> versionDigests() {
+    return read("digest contact versions", reads::versionDigests);
+  }
+
+  @Override
+  public List<IdVersion> versions(long fromId, long toId) {
+    return read("list contact versions", db -> reads.versions(db, fromId, toId));
+  }
+
+  @Override
+  public List<Long> contactIds(long afterId, int limit) {
+    return read("list contact ids", db -> reads.contactIds(db, afterId, limit));
+  }
+
+  @Override
+  public String unhealthyReason() {
+    String w = writer.failure();
+    if (w != null) {
+      return w;
+    }
+    try {
+      read("answer a health check", db -> db.queryLong("SELECT 1"));
+      return null;
+    } catch (TallyException e) {
+      return e.getMessage();
+    }
+  }
+}

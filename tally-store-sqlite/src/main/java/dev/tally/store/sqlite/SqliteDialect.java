@@ -1,0 +1,57 @@
+package dev.tally.store.sqlite;
+
+import dev.tally.store.jdbc.ContactStatements;
+import dev.tally.store.jdbc.Dialect;
+import dev.tally.store.jdbc.Outage;
+import dev.tally.store.jdbc.PortableContactStatements;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.stream.Collectors;
+import org.sqlite.SQLiteException;
+
+/**
+ * SQLite's differences. A statement costs no round trip here (SQLite runs in the process), so a
+ * contact's rows are written one statement per step; sets of ids are bound as one JSON array.
+ */
+enum SqliteDialect implements Dialect {
+  INSTANCE;
+
+  private static final ContactStatements CONTACTS = new PortableContactStatements();
+
+  /** By SQLite's primary result code: busy and locked, a full disk, I/O errors and files it cannot open are outages. */
+  @Override
+  public Outage outage(SQLException e) {
+    if (!(e instanceof SQLiteException se)) {
+      return null;
+    }
+    return switch (se.getResultCode().code & 0xff) {
+      case 5, 6 -> Outage.BUSY; // SQLITE_BUSY, SQLITE_LOCKED
+      case 13 -> Outage.FULL; // SQLITE_FULL
+      case 10, 14 -> Outage.IO; // SQLITE_IOERR, SQLITE_CANTOPEN
+      case 8 -> Outage.READ_ONLY; // SQLITE_READONLY (the file or its directory became read-only)
+      default -> null;
+    };
+  }
+
+  @Override
+  public String inIds(String column) {
+    return column + " IN (SELECT value FROM json_each(?))";
+  }
+
+  @Override
+  public Object idSet(Connection c, Collection<Long> ids) {
+    return ids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+  }
+
+  // INDEXED BY: the covering (id, version) index, so no document page is read.
+  @Override
+  public String contactVersions() {
+    return "contacts INDEXED BY contacts_versions";
+  }
+
+  @Override
+  public ContactStatements contactStatements() {
+    return CONTACTS;
+  }
+}
