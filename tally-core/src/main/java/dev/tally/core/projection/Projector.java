@@ -117,7 +117,10 @@ public final class Projector implements AutoCloseable {
     if (entries.isEmpty()) {
       return 0;
     }
-    long floor = store.oplogFloor();
+    // Pruning leaves a gap after `from`; without one nothing this index needs was pruned, and the
+    // floor need not be read (a read per step, otherwise). Positions may skip for other reasons
+    // (a rolled-back transaction drew a number), and then the floor is read.
+    long floor = entries.get(0).position() == from + 1 ? from : store.oplogFloor();
     if (from < floor) {
       // Entries this index never saw were pruned: applying what is left would skip them silently.
       throw new IllegalStateException("the index is at oplog position " + from + ", but entries up to " + floor

@@ -53,6 +53,9 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final BlockingQueue<Task<?>> queue;
   private final AttributeTypes attributeTypes = new AttributeTypes(ATTRIBUTE_CACHE);
   private final AtomicLong head = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong tasks = new AtomicLong();
+  private final AtomicLong reruns = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile String failure;
@@ -75,6 +78,13 @@ public final class GroupCommitWriter implements AutoCloseable {
   /** The oplog head after this writer's last commit. */
   public long head() {
     return head.get();
+  }
+
+  /** How many batches ran, how many tasks they held, and how many had to run again with savepoints. */
+  public record Stats(long batches, long tasks, long reruns) {}
+
+  public Stats stats() {
+    return new Stats(batches.get(), tasks.get(), reruns.get());
   }
 
   /** Null while the writer works; otherwise why it cannot. */
@@ -161,7 +171,10 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, settings.maxBatch() - 1);
+        batches.incrementAndGet();
+        tasks.addAndGet(batch.size());
         if (!runBatch(batch, false)) {
+          reruns.incrementAndGet();
           runBatch(batch, true);
         }
       } catch (InterruptedException e) {

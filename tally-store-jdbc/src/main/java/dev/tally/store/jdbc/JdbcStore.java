@@ -46,6 +46,11 @@ public abstract class JdbcStore implements Store {
     this.writer = writer;
   }
 
+  /** The writer's counts: batches, tasks, and batches run again because a task failed. */
+  public GroupCommitWriter.Stats writerStats() {
+    return writer.stats();
+  }
+
   /** Runs a read on a connection of the store's; a failure becomes a TallyException saying what could not be done. */
   protected abstract <T> T read(String what, Read<T> r);
 

@@ -5,7 +5,6 @@ import dev.tally.core.model.OplogEntry;
 import dev.tally.store.jdbc.ContactStatements;
 import dev.tally.store.jdbc.Identity;
 import dev.tally.store.jdbc.Sql;
-import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -17,56 +16,69 @@ import java.util.List;
  * claimed identities held by another contact and writes nothing when it finds one; since writes
  * run under the oplog lock (see {@link PgSession}), a statement started after it sees every
  * committed identity, so that look is exact. The unique keys stay the last line of defence.
+ *
+ * <p>Hazard: the writer's statements are prepared once and run for the life of its connection, so
+ * PostgreSQL may plan them once, generically, when the tables are still empty. Every row is
+ * therefore found by equality on all the columns of a key, bound as parameters: a plan that scans
+ * a whole workspace's identities (which PostgreSQL chose for an identity lookup written as a join,
+ * and kept as the table grew) cannot arise. A contact has at most one identity of each kind, so
+ * each kind is a parameter of its own (null: none).
  */
 final class PgContactStatements implements ContactStatements {
 
-  /** Claimed identities held by someone: shared by the insert and the update. */
-  private static final String CLAIMS_AND_HELD = "claims AS (SELECT * FROM unnest(?::text[], ?::text[]) AS c(kind, value)), "
-      + "held AS (SELECT i.kind, i.value, i.contact_id FROM identities i JOIN claims c ON i.kind = c.kind AND i.value = c.value, p "
-      + "WHERE i.workspace_id = p.ws), ";
+  /** The claimed identities someone holds: (kind, value, holder) for the external_id, then the email. */
+  private static final String HELD = "held AS ("
+      + "SELECT 'external_id'::text AS kind, i.value, i.contact_id FROM identities i "
+      + "WHERE i.workspace_id = ?::bigint AND i.kind = 'external_id' AND i.value = ?::text "
+      + "UNION ALL SELECT 'email'::text, i.value, i.contact_id FROM identities i "
+      + "WHERE i.workspace_id = ?::bigint AND i.kind = 'email' AND i.value = ?::text), ";
+
+  /** The claimed identities as rows, for the insert into identities: (VALUES (external_id), (email)) without the nulls. */
+  private static final String CLAIMS = "(VALUES ('external_id'::text, ?::text), ('email'::text, ?::text)) AS x(kind, value)";
 
   /** Rows of the answer: ('written', id, position) or ('held', holder, kind, value) per identity in the way. */
   private static final String ANSWER_HELD = " UNION ALL SELECT 'held', h.contact_id, 0, h.kind, h.value FROM held h";
 
-  private static final String INSERT = "WITH p AS (SELECT ?::bigint AS ws, ?::text AS doc, ?::bigint AS now, ?::text AS entity, "
-      + "?::text AS op), " + CLAIMS_AND_HELD
-      + "w AS (SELECT w.id FROM workspaces w, p WHERE w.id = p.ws AND NOT EXISTS (SELECT 1 FROM held)), "
-      + "c AS (INSERT INTO contacts (workspace_id, version, doc) SELECT w.id, 1, p.doc FROM w, p RETURNING id), "
-      + "i AS (INSERT INTO identities (workspace_id, kind, value, contact_id) SELECT p.ws, cl.kind, cl.value, c.id FROM p, claims cl, c), "
-      + "o AS (INSERT INTO oplog (workspace_id, entity, entity_id, version, op, at) SELECT p.ws, p.entity, c.id, 1, p.op, p.now "
-      + "FROM p, c RETURNING position) "
+  static final String INSERT = "WITH " + HELD
+      + "c AS (INSERT INTO contacts (workspace_id, version, doc) SELECT w.id, 1, ?::text FROM workspaces w "
+      + "WHERE w.id = ?::bigint AND NOT EXISTS (SELECT 1 FROM held) RETURNING id), "
+      + "i AS (INSERT INTO identities (workspace_id, kind, value, contact_id) SELECT ?::bigint, x.kind, x.value, c.id FROM c, " + CLAIMS
+      + " WHERE x.value IS NOT NULL), "
+      + "o AS (INSERT INTO oplog (workspace_id, entity, entity_id, version, op, at) SELECT ?::bigint, ?::text, c.id, 1, ?::text, ?::bigint "
+      + "FROM c RETURNING position) "
       + "SELECT 'written', c.id, o.position, NULL::text, NULL::text FROM c, o" + ANSWER_HELD;
 
-  private static final String UPDATE = "WITH p AS (SELECT ?::bigint AS ws, ?::bigint AS id, ?::bigint AS version, ?::text AS doc, "
-      + "?::bigint AS now, ?::text AS entity, ?::text AS op), " + CLAIMS_AND_HELD
-      + "releases AS (SELECT * FROM unnest(?::text[], ?::text[]) AS r(kind, value)), "
-      + "u AS (UPDATE contacts SET version = p.version, doc = p.doc FROM p WHERE contacts.id = p.id AND NOT EXISTS (SELECT 1 FROM held) "
-      + "RETURNING contacts.id), "
-      + "d AS (DELETE FROM identities i USING p, releases r, u WHERE i.workspace_id = p.ws AND i.kind = r.kind AND i.value = r.value), "
-      + "ins AS (INSERT INTO identities (workspace_id, kind, value, contact_id) SELECT p.ws, cl.kind, cl.value, u.id FROM p, claims cl, u), "
-      + "o AS (INSERT INTO oplog (workspace_id, entity, entity_id, version, op, at) SELECT p.ws, p.entity, u.id, p.version, p.op, p.now "
-      + "FROM p, u RETURNING position) "
+  static final String UPDATE = "WITH " + HELD
+      + "u AS (UPDATE contacts SET version = ?::bigint, doc = ?::text WHERE id = ?::bigint AND NOT EXISTS (SELECT 1 FROM held) "
+      + "RETURNING id), "
+      + "d1 AS (DELETE FROM identities i USING u WHERE i.workspace_id = ?::bigint AND i.kind = 'external_id' AND i.value = ?::text), "
+      + "d2 AS (DELETE FROM identities i USING u WHERE i.workspace_id = ?::bigint AND i.kind = 'email' AND i.value = ?::text), "
+      + "i AS (INSERT INTO identities (workspace_id, kind, value, contact_id) SELECT ?::bigint, x.kind, x.value, u.id FROM u, " + CLAIMS
+      + " WHERE x.value IS NOT NULL), "
+      + "o AS (INSERT INTO oplog (workspace_id, entity, entity_id, version, op, at) SELECT ?::bigint, ?::text, u.id, ?::bigint, ?::text, "
+      + "?::bigint FROM u RETURNING position) "
       + "SELECT 'written', u.id, o.position, NULL::text, NULL::text FROM u, o" + ANSWER_HELD;
 
-  private static final String EVENT = "WITH p AS (SELECT ?::bigint AS ws, ?::bigint AS cid, ?::text AS name, ?::bigint AS at, "
-      + "?::text AS meta, ?::bigint AS version, ?::bigint AS now), "
-      + "e AS (INSERT INTO events (workspace_id, contact_id, name, created_at, metadata) SELECT ws, cid, name, at, meta FROM p "
-      + "ON CONFLICT DO NOTHING RETURNING id), "
+  static final String EVENT = "WITH "
+      + "e AS (INSERT INTO events (workspace_id, contact_id, name, created_at, metadata) VALUES (?::bigint, ?::bigint, ?::text, ?::bigint, "
+      + "?::text) ON CONFLICT DO NOTHING RETURNING id, contact_id, name, created_at, workspace_id), "
       + "s AS (INSERT INTO event_summaries (contact_id, name, workspace_id, count, first_at, last_at) "
-      + "SELECT p.cid, p.name, p.ws, 1, p.at, p.at FROM p, e ON CONFLICT (contact_id, name) DO UPDATE SET "
+      + "SELECT e.contact_id, e.name, e.workspace_id, 1, e.created_at, e.created_at FROM e ON CONFLICT (contact_id, name) DO UPDATE SET "
       + "count = event_summaries.count + 1, first_at = LEAST(event_summaries.first_at, excluded.first_at), "
       + "last_at = GREATEST(event_summaries.last_at, excluded.last_at)), "
-      + "u AS (UPDATE contacts SET version = p.version FROM p, e WHERE contacts.id = p.cid), "
+      + "u AS (UPDATE contacts SET version = ?::bigint WHERE id = ?::bigint AND EXISTS (SELECT 1 FROM e)), "
       + "o AS (INSERT INTO oplog (workspace_id, entity, entity_id, version, op, at) "
-      + "SELECT p.ws, x.entity, x.entity_id, x.version, x.op, p.now FROM p, e, LATERAL (VALUES "
-      + "(1, ?::text, e.id, 1::bigint, ?::text), (2, ?::text, p.cid, p.version, ?::text)) AS x(n, entity, entity_id, version, op) "
+      + "SELECT e.workspace_id, x.entity, x.entity_id, x.version, x.op, ?::bigint FROM e, LATERAL (VALUES "
+      + "(1, ?::text, e.id, 1::bigint, ?::text), (2, ?::text, e.contact_id, ?::bigint, ?::text)) AS x(n, entity, entity_id, version, op) "
       + "ORDER BY x.n RETURNING position) "
       + "SELECT e.id, (SELECT max(position) FROM o) FROM e";
 
   @Override
   public Result insert(Sql db, long ws, String doc, List<Identity> claims, long now) throws SQLException {
-    Array[] c = arrays(db, claims);
-    try (ResultSet rs = db.prepare(INSERT, ws, doc, now, OplogEntry.CONTACT, OplogEntry.CREATE, c[0], c[1]).executeQuery()) {
+    String ext = value(claims, Identity.EXTERNAL_ID);
+    String email = value(claims, Identity.EMAIL);
+    try (ResultSet rs = db.prepare(INSERT, ws, ext, ws, email, doc, ws, ws, ext, email, ws, OplogEntry.CONTACT, OplogEntry.CREATE, now)
+        .executeQuery()) {
       return answer(rs, claims, Result.workspaceGone());
     }
   }
@@ -74,18 +86,18 @@ final class PgContactStatements implements ContactStatements {
   @Override
   public Result update(Sql db, long ws, long id, long version, String doc, List<Identity> releases, List<Identity> claims, long now)
       throws SQLException {
-    Array[] c = arrays(db, claims);
-    Array[] r = arrays(db, releases);
-    try (ResultSet rs = db.prepare(UPDATE, ws, id, version, doc, now, OplogEntry.CONTACT, OplogEntry.UPDATE, c[0], c[1], r[0], r[1])
-        .executeQuery()) {
+    String ext = value(claims, Identity.EXTERNAL_ID);
+    String email = value(claims, Identity.EMAIL);
+    try (ResultSet rs = db.prepare(UPDATE, ws, ext, ws, email, version, doc, id, ws, value(releases, Identity.EXTERNAL_ID), ws,
+        value(releases, Identity.EMAIL), ws, ext, email, ws, OplogEntry.CONTACT, version, OplogEntry.UPDATE, now).executeQuery()) {
       return answer(rs, claims, null);
     }
   }
 
   @Override
   public Result insertEvent(Sql db, long ws, long contactId, long version, EventInput e, long now) throws SQLException {
-    try (ResultSet rs = db.prepare(EVENT, ws, contactId, e.name(), e.createdAt(), e.metadataJson(), version, now,
-        OplogEntry.EVENT, OplogEntry.CREATE, OplogEntry.CONTACT, OplogEntry.UPDATE).executeQuery()) {
+    try (ResultSet rs = db.prepare(EVENT, ws, contactId, e.name(), e.createdAt(), e.metadataJson(), version, contactId, now,
+        OplogEntry.EVENT, OplogEntry.CREATE, OplogEntry.CONTACT, version, OplogEntry.UPDATE).executeQuery()) {
       return rs.next() ? Result.written(rs.getLong(1), rs.getLong(2)) : Result.none();
     }
   }
@@ -114,14 +126,13 @@ final class PgContactStatements implements ContactStatements {
     return otherwise;
   }
 
-  /** The kinds and the values of identities, as two text arrays for unnest. */
-  private static Array[] arrays(Sql db, List<Identity> identities) throws SQLException {
-    String[] kinds = new String[identities.size()];
-    String[] values = new String[identities.size()];
-    for (int i = 0; i < kinds.length; i++) {
-      kinds[i] = identities.get(i).kind();
-      values[i] = identities.get(i).value();
+  /** The value of the identity of this kind, or null (a contact has at most one of each kind). */
+  private static String value(List<Identity> identities, String kind) {
+    for (Identity i : identities) {
+      if (i.kind().equals(kind)) {
+        return i.value();
+      }
     }
-    return new Array[] {db.connection().createArrayOf("text", kinds), db.connection().createArrayOf("text", values)};
+    return null;
   }
 }

@@ -204,17 +204,23 @@ public final class PostgresStore extends JdbcStore {
     });
   }
 
-  /** A read whose queries all see one snapshot. */
+  /**
+   * A read whose queries all see one snapshot: one REPEATABLE READ transaction, begun with the first
+   * query (pgjdbc sends the BEGIN with it) and rolled back after, so it costs one round trip more
+   * than the queries; the session's own isolation level is left alone (changing it would cost a
+   * round trip to set and another for the pool to reset).
+   */
   @Override
   protected <T> T snapshot(String what, Read<T> r) {
     return read(what, db -> {
       Connection c = db.connection();
       c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try {
+        db.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
         return r.run(db);
       } finally {
         c.rollback();
+        c.setAutoCommit(true);
       }
     });
   }
