@@ -1,7 +1,6 @@
 package dev.tally.store.jdbc;
 
 import dev.tally.core.model.FieldType;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,7 +13,7 @@ import java.util.Map;
  */
 final class Batch {
   private final AttributeTypes committed;
-  private final Map<Long, Long> contactCounts = new HashMap<>();
+  private final CountChanges counts = new CountChanges();
   private final Map<AttributeTypes.Key, FieldType> defined = new HashMap<>();
 
   Batch(AttributeTypes committed) {
@@ -34,17 +33,13 @@ final class Batch {
 
   /** Takes over what a task changed, once the task has succeeded. */
   void merge(Map<Long, Long> taskCounts, Map<AttributeTypes.Key, FieldType> taskDefined) {
-    taskCounts.forEach((ws, d) -> contactCounts.merge(ws, d, Long::sum));
+    counts.add(taskCounts);
     defined.putAll(taskDefined);
   }
 
-  /** Writes the summed count changes; runs inside the transaction, just before the commit. */
-  void flush(Sql db) throws SQLException {
-    for (Map.Entry<Long, Long> e : contactCounts.entrySet()) {
-      if (e.getValue() != 0) {
-        db.update("UPDATE workspaces SET contact_count = contact_count + ? WHERE id = ?", e.getValue(), e.getKey());
-      }
-    }
+  /** The summed count changes, for the session to write just before its commit. */
+  CountChanges counts() {
+    return counts;
   }
 
   /** After the commit: the batch's definitions are now committed data. */

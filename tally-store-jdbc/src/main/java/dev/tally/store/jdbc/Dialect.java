@@ -7,7 +7,8 @@ import java.util.Collection;
 /**
  * What differs between the databases Tally stores in; everything else is written once in this
  * package. A dialect is small on purpose: how failures map onto outages, how a set of ids is bound
- * as one parameter, where (id, version) pairs are read from, and how a contact's rows are written ({@link ContactStatements}: one statement
+ * as one parameter, how rows aggregate into JSON, where (id, version) pairs are read from, and how a
+ * contact's rows are written ({@link ContactStatements}: one statement
  * per step, or fused into one statement where round trips are what costs).
  */
 public interface Dialect {
@@ -26,6 +27,9 @@ public interface Dialect {
    * needs telling, so that verifying versions reads no document.
    */
   String contactVersions();
+
+  /** An aggregate of the rows of a subquery into one JSON array of arrays of {@code values} (SQL, comma-separated). */
+  String jsonArrays(String values);
 
   /** How this database writes a contact's rows. */
   ContactStatements contactStatements();

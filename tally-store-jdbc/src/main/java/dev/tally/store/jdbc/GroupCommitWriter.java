@@ -249,9 +249,8 @@ public final class GroupCommitWriter implements AutoCloseable {
           results.add(e);
         }
       }
-      shared.flush(db);
       committing = true;
-      session.commit();
+      session.commit(shared.counts());
     } catch (SQLException e) {
       session.rollback();
       TallyException error = committing && StoreErrors.connectionLost(dialect, e)
@@ -368,7 +367,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     try {
       session.begin(head.get());
       int n = session.connect().update("DELETE FROM idempotency_keys WHERE created_at < ?", now - settings.idempotencyWindow().toSeconds());
-      session.commit();
+      session.commit(new CountChanges());
       if (n > 0) {
         LOG.atInfo().addKeyValue("deleted", n).log("purged expired idempotency keys");
       }

@@ -37,8 +37,11 @@ public final class JdbcReads {
 
   private final Dialect dialect;
 
+  private final String documents;
+
   public JdbcReads(Dialect dialect) {
     this.dialect = dialect;
+    this.documents = documentsQuery();
   }
 
   public Optional<Contact> contact(Sql db, long ws, long id) throws SQLException {
@@ -71,50 +74,46 @@ public final class JdbcReads {
     return new Page<>(more ? out.subList(0, limit) : out, more);
   }
 
-  /** Two queries for the whole set (one round trip each), not one per id. */
+  /**
+   * The documents of these contacts, each with its event summaries, in one query: one statement
+   * sees one snapshot on every database, so no transaction is needed to keep a document and its
+   * summaries from different moments, and the set is one round trip.
+   */
   public List<ContactDocument> documents(Sql db, Collection<Long> ids) throws SQLException {
     if (ids.isEmpty()) {
       return List.of();
     }
-    Object idSet = dialect.idSet(db.connection(), ids);
-    List<Contact> contacts = new ArrayList<>(ids.size());
-    try (ResultSet rs = db.prepare("SELECT id, workspace_id, version, doc FROM contacts WHERE " + dialect.inIds("id") + " ORDER BY id",
-        idSet).executeQuery()) {
-      while (rs.next()) {
-        contacts.add(ContactCodec.decode(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
-      }
-    }
-    return withSummaries(contacts, db.prepare("SELECT contact_id, name, count, first_at, last_at FROM event_summaries WHERE "
-        + dialect.inIds("contact_id"), idSet));
+    return documents(db.prepare(documents + "WHERE " + dialect.inIds("c.id") + " ORDER BY c.id", dialect.idSet(db.connection(), ids)));
   }
 
+  /** The documents of every workspace in id order after {@code afterId}, for bulk loads. */
   public List<ContactDocument> documentsAfter(Sql db, long afterId, int limit) throws SQLException {
-    List<Contact> contacts = new ArrayList<>(limit);
-    try (ResultSet rs = db.prepare("SELECT id, workspace_id, version, doc FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit)
-        .executeQuery()) {
-      while (rs.next()) {
-        contacts.add(ContactCodec.decode(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
-      }
-    }
-    if (contacts.isEmpty()) {
-      return List.of();
-    }
-    return withSummaries(contacts, db.prepare("SELECT contact_id, name, count, first_at, last_at FROM event_summaries "
-        + "WHERE contact_id BETWEEN ? AND ?", contacts.get(0).id(), contacts.get(contacts.size() - 1).id()));
+    return documents(db.prepare(documents + "WHERE c.id > ? ORDER BY c.id LIMIT ?", afterId, limit));
   }
 
-  /** The contacts as documents, with the event summaries that {@code summaries} selects (contact_id, name, count, first, last). */
-  private static List<ContactDocument> withSummaries(List<Contact> contacts, PreparedStatement summaries) throws SQLException {
-    Map<Long, Map<String, EventSummary>> events = new HashMap<>();
-    try (ResultSet rs = summaries.executeQuery()) {
+  private String documentsQuery() {
+    return "SELECT c.id, c.workspace_id, c.version, c.doc, (SELECT " + dialect.jsonArrays("s.name, s.count, s.first_at, s.last_at")
+        + " FROM event_summaries s WHERE s.contact_id = c.id) FROM contacts c ";
+  }
+
+  private List<ContactDocument> documents(PreparedStatement query) throws SQLException {
+    List<ContactDocument> out = new ArrayList<>();
+    try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
-        events.computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
-            .put(rs.getString(2), new EventSummary(rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+        Contact c = ContactCodec.decode(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4));
+        Map<String, EventSummary> events = new HashMap<>();
+        String summaries = rs.getString(5);
+        if (summaries != null) {
+          try {
+            for (JsonNode a : JSON.readTree(summaries)) {
+              events.put(a.get(0).asText(), new EventSummary(a.get(0).asText(), a.get(1).asLong(), a.get(2).asLong(), a.get(3).asLong()));
+            }
+          } catch (IOException e) {
+            throw new SQLException("event summaries of contact " + c.id() + " are not JSON", e);
+          }
+        }
+        out.add(new ContactDocument(c, events));
       }
-    }
-    List<ContactDocument> out = new ArrayList<>(contacts.size());
-    for (Contact c : contacts) {
-      out.add(new ContactDocument(c, events.getOrDefault(c.id(), Map.of())));
     }
     return out;
   }

@@ -54,9 +54,6 @@ public abstract class JdbcStore implements Store {
   /** Runs a read on a connection of the store's; a failure becomes a TallyException saying what could not be done. */
   protected abstract <T> T read(String what, Read<T> r);
 
-  /** Like {@link #read}, but every query of the read sees one snapshot. */
-  protected abstract <T> T snapshot(String what, Read<T> r);
-
   @Override
   public <T> Written<T> write(WriteWork<T> work) {
     return writer.submit(work, null);
@@ -149,15 +146,15 @@ public abstract class JdbcStore implements Store {
     return read("list data attributes", db -> reads.dataAttributes(db, workspaceId));
   }
 
-  /** One snapshot: each document and its event summaries come from the same moment. */
+  /** One query: each document and its event summaries come from the same moment. */
   @Override
   public List<ContactDocument> documents(Collection<Long> contactIds) {
-    return snapshot("read documents", db -> reads.documents(db, contactIds));
+    return read("read documents", db -> reads.documents(db, contactIds));
   }
 
   @Override
   public List<ContactDocument> documentsAfter(long afterId, int limit) {
-    return snapshot("read documents", db -> reads.documentsAfter(db, afterId, limit));
+    return read("read documents", db -> reads.documentsAfter(db, afterId, limit));
   }
 
   @Override

@@ -20,7 +20,8 @@ public interface WriterSession {
    */
   long begin(long knownHead) throws SQLException;
 
-  void commit() throws SQLException;
+  /** Writes the batch's count changes, then commits (in as few round trips as the database allows). */
+  void commit(CountChanges counts) throws SQLException;
 
   /** Rolls back the open transaction, if any; quietly, since it may be gone with its connection. */
   void rollback();

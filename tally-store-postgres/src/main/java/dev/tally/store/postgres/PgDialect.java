@@ -70,6 +70,11 @@ enum PgDialect implements Dialect {
   }
 
   @Override
+  public String jsonArrays(String values) {
+    return "json_agg(json_build_array(" + values + "))";
+  }
+
+  @Override
   public ContactStatements contactStatements() {
     return CONTACTS;
   }

@@ -1,9 +1,15 @@
 package dev.tally.store.postgres;
 
+import dev.tally.store.jdbc.CountChanges;
 import dev.tally.store.jdbc.Sql;
 import dev.tally.store.jdbc.StoreErrors;
 import dev.tally.store.jdbc.WriterSession;
 import java.sql.Connection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -18,6 +24,12 @@ import javax.sql.DataSource;
  * in any process, draws its positions only after every lower position is visible: position order
  * is commit order. The price is that write transactions on one database run one at a time; group
  * commit, and few round trips per batch, are what keep that cheap.
+ *
+ * <p>The connection stays in autocommit mode and the session sends BEGIN and COMMIT itself, so that
+ * each travels with other statements: BEGIN with the lock ({@code BEGIN; SELECT
+ * tally_begin_write()}), COMMIT after the batch's count updates. pgjdbc sends the statements of one
+ * such string together and reads their answers after, one round trip for each pair; each statement
+ * still gets its own snapshot, so the head is read after the lock is held.
  */
 final class PgSession implements WriterSession {
   private final DataSource source;
@@ -32,7 +44,7 @@ final class PgSession implements WriterSession {
     if (db == null) {
       Connection c = source.getConnection();
       try {
-        c.setAutoCommit(false);
+        c.setAutoCommit(true);
       } catch (SQLException e) {
         c.close();
         throw e;
@@ -58,20 +70,36 @@ final class PgSession implements WriterSession {
   }
 
   private long lockOplog() throws SQLException {
-    Long head = connect().queryLong("SELECT tally_begin_write()");
-    return head == null ? 0 : head;
+    PreparedStatement begin = connect().prepare("BEGIN; SELECT tally_begin_write()");
+    begin.execute();
+    while (begin.getResultSet() == null) {
+      if (!begin.getMoreResults() && begin.getUpdateCount() == -1) {
+        throw new SQLException("tally_begin_write() returned nothing");
+      }
+    }
+    try (ResultSet rs = begin.getResultSet()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
   }
 
   @Override
-  public void commit() throws SQLException {
-    db.connection().commit();
+  public void commit(CountChanges counts) throws SQLException {
+    BaseConnection c = db.connection().unwrap(BaseConnection.class);
+    // PostgreSQL answers the COMMIT of a failed transaction with ROLLBACK, not an error; a failed
+    // statement after this point (a count update) makes pgjdbc throw, so only this case is left.
+    if (c.getTransactionState() != TransactionState.OPEN) {
+      throw new SQLException("the write transaction cannot be committed (transaction state " + c.getTransactionState() + ")", "25P02");
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute(counts.inlined() + "COMMIT");
+    }
   }
 
   @Override
   public void rollback() {
     try {
       if (db != null) {
-        db.connection().rollback();
+        db.exec("ROLLBACK");
       }
     } catch (SQLException ignored) {
       // no transaction left to roll back, or no connection

@@ -204,27 +204,6 @@ public final class PostgresStore extends JdbcStore {
     });
   }
 
-  /**
-   * A read whose queries all see one snapshot: one REPEATABLE READ transaction, begun with the first
-   * query (pgjdbc sends the BEGIN with it) and rolled back after, so it costs one round trip more
-   * than the queries; the session's own isolation level is left alone (changing it would cost a
-   * round trip to set and another for the pool to reset).
-   */
-  @Override
-  protected <T> T snapshot(String what, Read<T> r) {
-    return read(what, db -> {
-      Connection c = db.connection();
-      c.setAutoCommit(false);
-      try {
-        db.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-        return r.run(db);
-      } finally {
-        c.rollback();
-        c.setAutoCommit(true);
-      }
-    });
-  }
-
   @Override
   public boolean acquireLease(String name, String holder, Duration ttl) {
     return read("take the lease " + TallyException.quote(name), db -> PgLeases.acquire(db, name, holder, ttl));

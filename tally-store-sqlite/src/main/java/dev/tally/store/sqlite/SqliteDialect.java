@@ -51,6 +51,11 @@ enum SqliteDialect implements Dialect {
   }
 
   @Override
+  public String jsonArrays(String values) {
+    return "json_group_array(json_array(" + values + "))";
+  }
+
+  @Override
   public ContactStatements contactStatements() {
     return CONTACTS;
   }

@@ -1,5 +1,6 @@
 package dev.tally.store.sqlite;
 
+import dev.tally.store.jdbc.CountChanges;
 import dev.tally.store.jdbc.Sql;
 import dev.tally.store.jdbc.WriterSession;
 import java.sql.SQLException;
@@ -28,7 +29,8 @@ final class SqliteSession implements WriterSession {
   }
 
   @Override
-  public void commit() throws SQLException {
+  public void commit(CountChanges counts) throws SQLException {
+    counts.apply(db);
     db.exec("COMMIT");
   }
 

@@ -137,20 +137,6 @@ public final class SqliteStore extends JdbcStore {
     }
   }
 
-  /** One read transaction: WAL gives it one snapshot. */
-  @Override
-  protected <T> T snapshot(String what, Read<T> r) {
-    return read(what, db -> {
-      db.connection().setAutoCommit(false);
-      try {
-        return r.run(db);
-      } finally {
-        db.connection().rollback();
-        db.connection().setAutoCommit(true);
-      }
-    });
-  }
-
   // Leases run on the writer thread like any write (the writer hands its tasks a JdbcWriteTx); the
   // clock is read there, so the expiry is judged at the moment of the write.
   @Override
