@@ -100,6 +100,9 @@ public final class TallyServer implements AutoCloseable {
       if (store instanceof dev.tally.store.postgres.PostgresStore pg) {
         registerPoolMetrics(api, pg);
       }
+      if (store instanceof dev.tally.store.jdbc.JdbcStore jdbc) {
+        registerWriterMetrics(api, jdbc);
+      }
       // Where several processes share the index, one applies the oplog (it holds the lease) and the others stand by.
       LeaseKeeper lease = projectorLease;
       java.util.function.BooleanSupplier leading = lease == null ? () -> true : lease::held;
@@ -118,6 +121,19 @@ public final class TallyServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The group-commit writer: batches, the writes they held, and batches run again with a savepoint per write. */
+  private static void registerWriterMetrics(Api api, dev.tally.store.jdbc.JdbcStore store) {
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_store_write_batches")
+        .help("Write transactions the store's writer committed or tried (each holds the writes that were waiting)")
+        .callback(cb -> cb.call(store.writerStats().batches())).register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_store_writes")
+        .help("Writes the store's writer ran in its batches").callback(cb -> cb.call(store.writerStats().tasks()))
+        .register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_store_write_batch_reruns")
+        .help("Batches run again with a savepoint per write because one of their writes failed")
+        .callback(cb -> cb.call(store.writerStats().reruns())).register(api.metricsRegistry());
   }
 
   /** The PostgreSQL read pool's connections by state, and its configured size: after an outage, total returns to size. */

@@ -31,6 +31,8 @@ class OpsApiTest extends ApiTestBase {
     assertTrue(metrics.contains("tally_http_requests_total{method=\"POST\",route=\"/contacts\",status=\"200\"} 1.0"), metrics);
     assertTrue(metrics.contains("tally_http_requests_total{method=\"GET\",route=\"/contacts/{id}\",status=\"404\"} 1.0"), metrics);
     assertTrue(metrics.contains("tally_http_request_duration_seconds_bucket"), metrics);
+    assertTrue(metrics.contains("tally_store_write_batches_total") && metrics.contains("tally_store_writes_total")
+        && metrics.contains("tally_store_write_batch_reruns_total"), metrics);
     assertTrue(metrics.contains("tally_oplog_head " + (double) server.store().head())
         || metrics.contains("tally_oplog_head " + String.format("%.10E", (double) server.store().head())), metrics);
   }

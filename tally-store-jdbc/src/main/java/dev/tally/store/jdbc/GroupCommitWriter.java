@@ -215,13 +215,13 @@ public final class GroupCommitWriter implements AutoCloseable {
     try {
       for (Task<?> task : batch) {
         if (careful) {
-          db.exec(dialect.savepoint());
+          db.exec("SAVEPOINT task");
         }
         JdbcWriteTx tx = new JdbcWriteTx(db, dialect, reads, shared, settings.clock().instant().getEpochSecond());
         try {
           Object value = runTask(task, tx, batchHead);
           if (careful) {
-            db.exec(dialect.releaseSavepoint());
+            db.exec("RELEASE SAVEPOINT task");
           }
           tx.mergeInto(shared);
           long pos = tx.lastPosition() > 0 ? tx.lastPosition() : batchHead;
@@ -243,8 +243,8 @@ public final class GroupCommitWriter implements AutoCloseable {
             complete(task, e);
             return true;
           }
-          db.exec(dialect.rollbackToSavepoint());
-          db.exec(dialect.releaseSavepoint());
+          db.exec("ROLLBACK TO SAVEPOINT task");
+          db.exec("RELEASE SAVEPOINT task");
           logIfBug(e);
           results.add(e);
         }

@@ -17,6 +17,8 @@ import java.util.Collection;
 enum PgDialect implements Dialect {
   INSTANCE;
 
+  // Index-only scans of contacts_versions (id INCLUDE version) come without asking.
+  private static final Forms FORMS = new Forms("%s = ANY (?)", "contacts", "json_agg(json_build_array(%s))");
   private static final ContactStatements CONTACTS = new PgContactStatements();
 
   /**
@@ -54,24 +56,13 @@ enum PgDialect implements Dialect {
   }
 
   @Override
-  public String inIds(String column) {
-    return column + " = ANY (?)";
-  }
-
-  @Override
   public Object idSet(Connection c, Collection<Long> ids) throws SQLException {
     return c.createArrayOf("bigint", ids.toArray(new Long[0]));
   }
 
-  // The planner picks contacts_versions (id INCLUDE version) for index-only scans by itself.
   @Override
-  public String contactVersions() {
-    return "contacts";
-  }
-
-  @Override
-  public String jsonArrays(String values) {
-    return "json_agg(json_build_array(" + values + "))";
+  public Forms forms() {
+    return FORMS;
   }
 
   @Override

@@ -59,14 +59,12 @@ class PostgresStoreTest extends StoreContract {
       }
       assertTrue(tables.size() > 10, "tables: " + tables);
       for (String table : tables) {
-        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT * FROM " + schema + ".\"" + table + "\"")) {
-          int cols = rows.getMetaData().getColumnCount();
+        // Each row as PostgreSQL prints it, every column in it.
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT r::text FROM " + schema + ".\"" + table + "\" r")) {
           while (rows.next()) {
-            for (int i = 1; i <= cols; i++) {
-              String cell = rows.getString(i);
-              for (String v : values) {
-                assertFalse(cell != null && cell.contains(v), table + " still holds " + v + ": " + cell);
-              }
+            String row = rows.getString(1);
+            for (String v : values) {
+              assertFalse(row.contains(v), table + " still holds " + v + ": " + row);
             }
           }
         }

@@ -17,6 +17,9 @@ import org.sqlite.SQLiteException;
 enum SqliteDialect implements Dialect {
   INSTANCE;
 
+  // INDEXED BY: the covering (id, version) index, so no document page is read.
+  private static final Forms FORMS = new Forms("%s IN (SELECT value FROM json_each(?))", "contacts INDEXED BY contacts_versions",
+      "json_group_array(json_array(%s))");
   private static final ContactStatements CONTACTS = new PortableContactStatements();
 
   /** By SQLite's primary result code: busy and locked, a full disk, I/O errors and files it cannot open are outages. */
@@ -35,24 +38,13 @@ enum SqliteDialect implements Dialect {
   }
 
   @Override
-  public String inIds(String column) {
-    return column + " IN (SELECT value FROM json_each(?))";
-  }
-
-  @Override
   public Object idSet(Connection c, Collection<Long> ids) {
     return ids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
   }
 
-  // INDEXED BY: the covering (id, version) index, so no document page is read.
   @Override
-  public String contactVersions() {
-    return "contacts INDEXED BY contacts_versions";
-  }
-
-  @Override
-  public String jsonArrays(String values) {
-    return "json_group_array(json_array(" + values + "))";
+  public Forms forms() {
+    return FORMS;
   }
 
   @Override
