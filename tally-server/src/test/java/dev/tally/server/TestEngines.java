@@ -2,6 +2,7 @@ package dev.tally.server;
 
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
+import dev.tally.testkit.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,19 +40,11 @@ final class TestEngines implements AutoCloseable {
   private boolean schemaMade;
 
   static String pgUrl() {
-    return setting("TALLY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    return TestServers.postgresUrl();
   }
 
   static String openSearchUrl() {
-    return setting("TALLY_TEST_OPENSEARCH_URL", "http://127.0.0.1:9200");
-  }
-
-  private static String setting(String name, String fallback) {
-    String v = System.getProperty(name);
-    if (v == null || v.isBlank()) {
-      v = System.getenv(name);
-    }
-    return v == null || v.isBlank() ? fallback : v;
+    return TestServers.openSearchUrl();
   }
 
   /** The serve settings for {@code combo}, on this test's schema and alias. */

@@ -1,5 +1,6 @@
 package dev.tally.index.opensearch;
 
+import dev.tally.testkit.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,22 +9,13 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The OpenSearch node the integration tests run against: TALLY_TEST_OPENSEARCH_URL (system
- * property or environment), default http://127.0.0.1:9200. A test that cannot reach it fails —
+ * The OpenSearch node the integration tests run against: {@link TestServers#openSearchUrl()}. A test that cannot reach it fails —
  * it never skips — and says how to start one.
  */
 final class TestNode {
-  static final String URL = url();
+  static final String URL = TestServers.openSearchUrl();
 
   private TestNode() {}
-
-  private static String url() {
-    String p = System.getProperty("TALLY_TEST_OPENSEARCH_URL");
-    if (p == null || p.isBlank()) {
-      p = System.getenv("TALLY_TEST_OPENSEARCH_URL");
-    }
-    return p == null || p.isBlank() ? "http://127.0.0.1:9200" : p;
-  }
 
   /** Options for a fresh alias of this test's own; replicas 0 so a single node is green. */
   static OpenSearchOptions options(String prefix) {

@@ -1,5 +1,6 @@
 package dev.tally.store.postgres;
 
+import dev.tally.testkit.TestServers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,16 +13,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * fails the test: a backend test never skips.
  */
 final class PgTestDatabase {
-  static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test";
-
   private PgTestDatabase() {}
 
   static String url() {
-    String url = System.getProperty("TALLY_TEST_PG_URL");
-    if (url == null || url.isBlank()) {
-      url = System.getenv("TALLY_TEST_PG_URL");
-    }
-    return url == null || url.isBlank() ? DEFAULT_URL : url;
+    return TestServers.postgresUrl();
   }
 
   static Connection connect() {

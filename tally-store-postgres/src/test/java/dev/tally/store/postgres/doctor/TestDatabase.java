@@ -1,5 +1,6 @@
 package dev.tally.store.postgres.doctor;
 
+import dev.tally.testkit.TestServers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -7,20 +8,15 @@ import java.sql.Statement;
 import java.util.UUID;
 
 /**
- * The PostgreSQL the doctor's tests run against: TALLY_TEST_PG_URL (system property or
- * environment), else the local server's "test" database as user postgres. An unreachable server
+ * The PostgreSQL the doctor's tests run against: {@link TestServers#postgresUrl()}. An unreachable server
  * fails the tests; it never skips them.
  */
 final class TestDatabase {
 
-  static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
-
   private TestDatabase() {}
 
   static String url() {
-    String url = System.getProperty("TALLY_TEST_PG_URL");
-    if (url == null || url.isBlank()) url = System.getenv("TALLY_TEST_PG_URL");
-    return url == null || url.isBlank() ? DEFAULT_URL : url;
+    return TestServers.postgresUrl();
   }
 
   static Connection connect() {

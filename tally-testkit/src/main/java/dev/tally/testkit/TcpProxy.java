@@ -1,4 +1,4 @@
-package dev.tally.store.postgres;
+package dev.tally.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,26 +10,26 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP proxy in front of PostgreSQL. {@link #stop()} drops every connection and refuses
- * new ones, as a database that went away does; {@link #start()} listens again on the same port.
+ * A loopback TCP proxy in front of a server (PostgreSQL, OpenSearch), for tests that cut the
+ * network. {@link #stop()} drops every connection and refuses new ones, as a database that went away does; {@link #start()} listens again on the same port.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final String host;
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
   private int port;
 
-  TcpProxy(String host, int targetPort) {
+  public TcpProxy(String host, int targetPort) {
     this.host = host;
     this.targetPort = targetPort;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  synchronized void start() throws IOException {
+  public synchronized void start() throws IOException {
     ServerSocket s = new ServerSocket();
     s.setReuseAddress(true);
     s.bind(new InetSocketAddress("127.0.0.1", port));
@@ -43,8 +43,16 @@ final class TcpProxy implements AutoCloseable {
       try {
         Socket client = s.accept();
         Socket upstream = new Socket(host, targetPort);
-        open.add(client);
-        open.add(upstream);
+        synchronized (this) { // a stop() between accept and here must not leave this pair connected
+          if (s.isClosed()) {
+            client.setSoLinger(true, 0);
+            closeQuietly(client);
+            closeQuietly(upstream);
+            return;
+          }
+          open.add(client);
+          open.add(upstream);
+        }
         Thread.ofPlatform().daemon().name("proxy-up").start(() -> pump(client, upstream));
         Thread.ofPlatform().daemon().name("proxy-down").start(() -> pump(upstream, client));
       } catch (IOException e) {
@@ -69,7 +77,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Refuses new connections and resets the open ones. */
-  synchronized void stop() {
+  public synchronized void stop() {
     closeQuietly(server);
     for (Socket s : open) {
       try {
