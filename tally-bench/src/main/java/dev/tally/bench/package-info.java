@@ -1,0 +1,5 @@
+/**
+ * Write benchmarks (bin/bench writes, writes-pg): Tally against a bare JDBC loop on the same
+ * database, with a breakdown of where the time and CPU go. Outside the default build.
+ */
+package dev.tally.bench;
