@@ -17,11 +17,7 @@ final class Engines {
   private Engines() {}
 
   static PostgresStore postgres(Config config) {
-    String url = config.string(Settings.STORE_URL);
-    if (url == null) {
-      throw TallyException.invalid("store-url", "--store postgres needs --store-url (TALLY_STORE_URL), "
-          + "for example jdbc:postgresql://127.0.0.1:5432/tally?user=tally");
-    }
+    String url = config.string(Settings.STORE_URL); // present: Config refuses --store postgres without it
     PostgresOptions options;
     try {
       options = PostgresOptions.defaults(url).withTestIdOffsets(config.bool(Settings.TEST_ID_OFFSETS))

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -13,9 +15,11 @@ import java.util.function.Function;
  */
 public final class Config {
   private final Map<Setting, Object> values;
+  private final Set<Setting> given;
 
-  private Config(Map<Setting, Object> values) {
+  private Config(Map<Setting, Object> values, Set<Setting> given) {
     this.values = Collections.unmodifiableMap(values);
+    this.given = Collections.unmodifiableSet(given);
   }
 
   /**
@@ -24,17 +28,57 @@ public final class Config {
    */
   public static Config resolve(Map<Setting, String> flags, Function<String, String> env) {
     Map<Setting, Object> values = new LinkedHashMap<>();
+    Set<Setting> given = new HashSet<>();
     for (Setting s : Settings.SERVE) {
       String raw = flags.get(s);
       if (raw == null) {
         raw = env.apply(s.env());
       }
-      if (raw == null) {
+      if (raw != null) {
+        given.add(s);
+      } else {
         raw = s.defaultValue();
       }
       values.put(s, raw == null ? null : s.parse(raw));
     }
-    return new Config(values);
+    Config config = new Config(values, given);
+    config.checkTogether();
+    return config;
+  }
+
+  /** Whether the setting was given (as a flag or in the environment) rather than defaulted. */
+  public boolean given(Setting s) {
+    return given.contains(s);
+  }
+
+  /**
+   * Settings that only mean something with another one: a PostgreSQL URL given to a SQLite store is
+   * a mistake (the operator believes Tally writes to PostgreSQL while it writes to a local file), so
+   * it is refused with one line naming the setting, before anything is opened.
+   */
+  private void checkTogether() {
+    String store = string(Settings.STORE);
+    String index = string(Settings.INDEX);
+    if (store.equals("postgres") && string(Settings.STORE_URL) == null) {
+      throw new IllegalArgumentException("--store postgres needs --store-url (" + Settings.STORE_URL.env() + "), for example "
+          + "jdbc:postgresql://127.0.0.1:5432/tally?user=tally");
+    }
+    for (Setting s : new Setting[] {Settings.STORE_URL, Settings.STORE_SCHEMA, Settings.STORE_PASSWORD}) {
+      if (store.equals("sqlite") && given(s)) {
+        throw new IllegalArgumentException(describe(s) + " is for --store postgres, but the store is sqlite (its file is in "
+            + "--data): add --store postgres, or remove " + describe(s));
+      }
+    }
+    for (Setting s : new Setting[] {Settings.INDEX_URL, Settings.INDEX_ALIAS, Settings.INDEX_SNAPSHOT_REPOSITORY, Settings.INDEX_REFRESH}) {
+      if (index.equals("lucene") && given(s)) {
+        throw new IllegalArgumentException(describe(s) + " is for --index opensearch, but the index is lucene (embedded, in "
+            + "--index-dir): add --index opensearch, or remove " + describe(s));
+      }
+    }
+  }
+
+  private String describe(Setting s) {
+    return s.flag() ? s.flagName() + " (or " + s.env() + ")" : s.env();
   }
 
   public Object get(Setting s) {
