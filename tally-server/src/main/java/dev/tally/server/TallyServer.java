@@ -1,6 +1,7 @@
 package dev.tally.server;
 
 import dev.tally.core.store.Store;
+import dev.tally.server.config.Backends;
 import dev.tally.server.config.Config;
 import dev.tally.server.config.Settings;
 import dev.tally.core.query.QueryLimits;
@@ -59,8 +60,8 @@ public final class TallyServer implements AutoCloseable {
   /** Starts Tally; the first-start token lines go to {@code out}. */
   public static TallyServer start(Config config, String envAdminToken, PrintStream out) throws IOException {
     Path data = config.path(Settings.DATA);
-    boolean sqlite = config.string(Settings.STORE).equals("sqlite");
-    boolean lucene = config.string(Settings.INDEX).equals("lucene");
+    boolean sqlite = config.store() == Backends.Store.SQLITE;
+    boolean lucene = config.index() == Backends.Index.LUCENE;
     // The data directory holds what is embedded (the SQLite store, the Lucene index); its lock keeps a second process off it.
     DataDir dataDir = sqlite || lucene ? DataDir.lock(data) : null;
     List<AutoCloseable> opened = new ArrayList<>();
@@ -93,7 +94,7 @@ public final class TallyServer implements AutoCloseable {
           QueryLimits.DEFAULTS.maxListValues());
       SearchService search = new SearchService(store, indexes.serving(), readiness, limits,
           config.duration(Settings.MIN_POSITION_TIMEOUT), InstantSource.system());
-      EnginesInUse engines = new EnginesInUse(config.string(Settings.STORE), config.string(Settings.INDEX),
+      EnginesInUse engines = new EnginesInUse(config.store().setting, config.index().setting,
           projectorLease == null ? null : projectorLease::held);
       Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken,
           engines).start(config.string(Settings.HOST), config.port(Settings.PORT));

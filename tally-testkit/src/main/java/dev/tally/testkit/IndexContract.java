@@ -26,8 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link SearchIndex} must keep (invariants 4 and 5 of DESIGN.md), as Lucene's
- * BaseDirectoryTestCase is for Directory: applying is idempotent and monotonic by version (an
+ * The contract every {@link SearchIndex} must keep ("projection is idempotent and monotonic" and
+ * "the index knows how far it got", docs/invariants.md), as Lucene's BaseDirectoryTestCase is for
+ * Directory: applying is idempotent and monotonic by version (an
  * older version never overwrites a newer one, a deleted contact stays deleted under an older
  * replay), the applied position survives a reopen, searches and counts see one workspace, keyset
  * pages neither skip nor repeat, and a rebuild's load keeps versions. A backend's test extends this

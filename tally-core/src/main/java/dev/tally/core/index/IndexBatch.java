@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One step of projection: documents to bring up to (at least) their version, contacts that no
  * longer exist, workspaces that no longer exist, and the oplog position this batch reaches.
- * Applying a batch twice, or an older one after a newer one, changes nothing (invariant 4).
+ * Applying a batch twice, or an older one after a newer one, changes nothing ("projection is
+ * idempotent and monotonic", docs/invariants.md).
  */
 public record IndexBatch(List<ContactDocument> upserts, List<Deletion> deletions, List<Long> deletedWorkspaces, long position) {
 

@@ -2,7 +2,7 @@ package dev.tally.core.index;
 
 /**
  * The search index: derived from the store, disposable, and written only by the projector and the
- * recovery machinery (invariant 1).
+ * recovery machinery ("the store is the truth; the index is derived", docs/invariants.md).
  *
  * <p>Contract: {@link #apply} is idempotent and monotonic by document version; the position a
  * batch reaches is recorded with the data, so after a crash {@link #appliedPosition} names a point

@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * the ids named by a run of oplog entries are read again from the store and written to the index
  * with their versions, together with the position the run reaches. Because the store is read at
  * apply time and the index refuses older versions, replaying any part of the oplog any number of
- * times converges (invariant 4); rebuilding is the same step over every id.
+ * times converges ("projection is idempotent and monotonic", docs/invariants.md); rebuilding is
+ * the same step over every id.
  *
  * <p>The tailer reads {@code position > visible} in order; positions are assigned in commit order
- * by the store, so no committed entry is passed over (invariant 3).
+ * by the store, so no committed entry is passed over ("the oplog never skips", docs/invariants.md).
  */
 public final class Projector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Projector.class);

@@ -46,6 +46,16 @@ public final class Config {
     return config;
   }
 
+  /** The store the settings choose. */
+  public Backends.Store store() {
+    return Backends.Store.of(string(Settings.STORE));
+  }
+
+  /** The index the settings choose. */
+  public Backends.Index index() {
+    return Backends.Index.of(string(Settings.INDEX));
+  }
+
   /** Whether the setting was given (as a flag or in the environment) rather than defaulted. */
   public boolean given(Setting s) {
     return given.contains(s);
@@ -57,20 +67,20 @@ public final class Config {
    * it is refused with one line naming the setting, before anything is opened.
    */
   private void checkTogether() {
-    String store = string(Settings.STORE);
-    String index = string(Settings.INDEX);
-    if (store.equals("postgres") && string(Settings.STORE_URL) == null) {
+    Backends.Store store = store();
+    Backends.Index index = index();
+    if (store == Backends.Store.POSTGRES && string(Settings.STORE_URL) == null) {
       throw new IllegalArgumentException("--store postgres needs --store-url (" + Settings.STORE_URL.env() + "), for example "
           + "jdbc:postgresql://127.0.0.1:5432/tally?user=tally");
     }
     for (Setting s : new Setting[] {Settings.STORE_URL, Settings.STORE_SCHEMA, Settings.STORE_PASSWORD}) {
-      if (store.equals("sqlite") && given(s)) {
+      if (store == Backends.Store.SQLITE && given(s)) {
         throw new IllegalArgumentException(describe(s) + " is for --store postgres, but the store is sqlite (its file is in "
             + "--data): add --store postgres, or remove " + describe(s));
       }
     }
     for (Setting s : new Setting[] {Settings.INDEX_URL, Settings.INDEX_ALIAS, Settings.INDEX_SNAPSHOT_REPOSITORY, Settings.INDEX_REFRESH}) {
-      if (index.equals("lucene") && given(s)) {
+      if (index == Backends.Index.LUCENE && given(s)) {
         throw new IllegalArgumentException(describe(s) + " is for --index opensearch, but the index is lucene (embedded, in "
             + "--index-dir): add --index opensearch, or remove " + describe(s));
       }
