@@ -94,7 +94,7 @@ public final class TallyServer implements AutoCloseable {
           QueryLimits.DEFAULTS.maxListValues());
       SearchService search = new SearchService(store, indexes.serving(), readiness, limits,
           config.duration(Settings.MIN_POSITION_TIMEOUT), InstantSource.system());
-      EnginesInUse engines = new EnginesInUse(config.store().setting, config.index().setting,
+      EnginesInUse engines = new EnginesInUse(config.store().setting(), config.index().setting(),
           projectorLease == null ? null : projectorLease::held);
       Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken,
           engines).start(config.string(Settings.HOST), config.port(Settings.PORT));

@@ -1,46 +1,32 @@
 package dev.tally.server.config;
 
+import java.util.Locale;
+
 /** The backends the settings choose between, as types rather than strings compared with equals. */
 public final class Backends {
   private Backends() {}
 
   /** Where the truth is kept (--store). */
   public enum Store {
-    SQLITE("sqlite"), POSTGRES("postgres");
+    SQLITE, POSTGRES;
 
-    public final String setting;
-
-    Store(String setting) {
-      this.setting = setting;
-    }
-
-    static Store of(String setting) {
-      for (Store s : values()) {
-        if (s.setting.equals(setting)) {
-          return s;
-        }
-      }
-      throw new IllegalArgumentException("--store must be sqlite or postgres, got " + setting);
+    /** The setting's value that names it. */
+    public String setting() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
   /** Where the index is kept (--index). */
   public enum Index {
-    LUCENE("lucene"), OPENSEARCH("opensearch");
+    LUCENE, OPENSEARCH;
 
-    public final String setting;
-
-    Index(String setting) {
-      this.setting = setting;
+    public String setting() {
+      return name().toLowerCase(Locale.ROOT);
     }
+  }
 
-    static Index of(String setting) {
-      for (Index i : values()) {
-        if (i.setting.equals(setting)) {
-          return i;
-        }
-      }
-      throw new IllegalArgumentException("--index must be lucene or opensearch, got " + setting);
-    }
+  /** The backend a setting's value names (the setting itself has already checked it is one of them). */
+  static <E extends Enum<E>> E of(Class<E> type, String setting) {
+    return Enum.valueOf(type, setting.toUpperCase(Locale.ROOT));
   }
 }

@@ -48,12 +48,12 @@ public final class Config {
 
   /** The store the settings choose. */
   public Backends.Store store() {
-    return Backends.Store.of(string(Settings.STORE));
+    return Backends.of(Backends.Store.class, string(Settings.STORE));
   }
 
   /** The index the settings choose. */
   public Backends.Index index() {
-    return Backends.Index.of(string(Settings.INDEX));
+    return Backends.of(Backends.Index.class, string(Settings.INDEX));
   }
 
   /** Whether the setting was given (as a flag or in the environment) rather than defaulted. */
