@@ -34,7 +34,7 @@ public final class CountChanges {
     StringJoiner sql = new StringJoiner("; ", "", "; ").setEmptyValue("");
     contactCounts.forEach((ws, d) -> {
       if (d != 0) {
-        sql.add(UPDATE.replaceFirst("\\?", Long.toString(d)).replaceFirst("\\?", Long.toString(ws)));
+        sql.add("UPDATE workspaces SET contact_count = contact_count + " + d + " WHERE id = " + ws);
       }
     });
     return sql.toString();

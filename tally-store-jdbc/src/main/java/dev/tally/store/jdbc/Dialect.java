@@ -23,9 +23,10 @@ public interface Dialect {
    * The few SQL forms that differ, each a format with one {@code %s}: a condition that a column is
    * in the set of ids bound by {@link #idSet} as one parameter; the table to read (id, version) pairs
    * from (naming the covering index where the database needs telling, so that verifying versions
-   * reads no document); an aggregate of a subquery's rows into one JSON array of arrays of values.
+   * reads no document); an aggregate of a subquery's rows into one JSON array of arrays of values;
+   * and how a contact's rows are written.
    */
-  record Forms(String inIds, String contactVersions, String jsonArrays) {}
+  record Forms(String inIds, String contactVersions, String jsonArrays, ContactStatements contacts) {}
 
   Forms forms();
 
@@ -43,5 +44,7 @@ public interface Dialect {
   }
 
   /** How this database writes a contact's rows. */
-  ContactStatements contactStatements();
+  default ContactStatements contactStatements() {
+    return forms().contacts();
+  }
 }

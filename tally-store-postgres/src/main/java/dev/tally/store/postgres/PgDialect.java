@@ -1,6 +1,5 @@
 package dev.tally.store.postgres;
 
-import dev.tally.store.jdbc.ContactStatements;
 import dev.tally.store.jdbc.Dialect;
 import dev.tally.store.jdbc.Outage;
 import java.io.IOException;
@@ -18,8 +17,8 @@ enum PgDialect implements Dialect {
   INSTANCE;
 
   // Index-only scans of contacts_versions (id INCLUDE version) come without asking.
-  private static final Forms FORMS = new Forms("%s = ANY (?)", "contacts", "json_agg(json_build_array(%s))");
-  private static final ContactStatements CONTACTS = new PgContactStatements();
+  private static final Forms FORMS = new Forms("%s = ANY (?)", "contacts", "json_agg(json_build_array(%s))",
+      new PgContactStatements());
 
   /**
    * By SQLSTATE, anywhere in the cause chain: connection exceptions (08), shutdown and start-up
@@ -65,8 +64,4 @@ enum PgDialect implements Dialect {
     return FORMS;
   }
 
-  @Override
-  public ContactStatements contactStatements() {
-    return CONTACTS;
-  }
 }

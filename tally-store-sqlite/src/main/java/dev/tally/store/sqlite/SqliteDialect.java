@@ -1,6 +1,5 @@
 package dev.tally.store.sqlite;
 
-import dev.tally.store.jdbc.ContactStatements;
 import dev.tally.store.jdbc.Dialect;
 import dev.tally.store.jdbc.Outage;
 import dev.tally.store.jdbc.PortableContactStatements;
@@ -19,8 +18,7 @@ enum SqliteDialect implements Dialect {
 
   // INDEXED BY: the covering (id, version) index, so no document page is read.
   private static final Forms FORMS = new Forms("%s IN (SELECT value FROM json_each(?))", "contacts INDEXED BY contacts_versions",
-      "json_group_array(json_array(%s))");
-  private static final ContactStatements CONTACTS = new PortableContactStatements();
+      "json_group_array(json_array(%s))", new PortableContactStatements());
 
   /** By SQLite's primary result code: busy and locked, a full disk, I/O errors and files it cannot open are outages. */
   @Override
@@ -47,8 +45,4 @@ enum SqliteDialect implements Dialect {
     return FORMS;
   }
 
-  @Override
-  public ContactStatements contactStatements() {
-    return CONTACTS;
-  }
 }
