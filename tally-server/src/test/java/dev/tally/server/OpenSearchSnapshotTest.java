@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,15 +60,9 @@ class OpenSearchSnapshotTest {
     return Long.parseLong(r.json().get("position").asText());
   }
 
-  private static JsonNode awaitHealed(TallyHttp http) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      JsonNode s = http.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json();
-      if (s.get("state").asText().equals("done") && http.call("GET", "/health/ready", null, null).status() == 200) {
-        return s;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the index did not heal within 60 s: " + http.call("GET", "/health/ready", null, null).raw().body());
+  private static JsonNode awaitHealed(TallyHttp http) {
+    return Await.until("the index healed and Tally ready", Duration.ofSeconds(60),
+        () -> http.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json(),
+        s -> s.get("state").asText().equals("done") && http.call("GET", "/health/ready", null, null).status() == 200);
   }
 }

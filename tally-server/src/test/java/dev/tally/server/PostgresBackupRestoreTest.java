@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,21 +137,14 @@ class PostgresBackupRestoreTest {
    * Waits for readiness, requiring that it never says ready before the rebuilt index holds every
    * restored contact: a restored store with a half-built index must answer 503, not partial results.
    */
-  private static void awaitReadyAndNeverReadyTooSoon(TallyHttp http, int contacts) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      TallyHttp.Res ready = http.call("GET", "/health/ready", null, null);
-      if (ready.status() == 200) {
-        long indexed = 0;
-        for (JsonNode w : ready.json().path("index").path("workspaces")) {
-          assertEquals(w.get("store_documents").asLong(), w.get("index_documents").asLong(), "ready with counts that differ: " + ready);
-          indexed += w.get("index_documents").asLong();
-        }
-        assertEquals(contacts, indexed, "ready only once every restored contact is indexed: " + ready);
-        return;
-      }
-      Thread.sleep(20);
+  private static void awaitReadyAndNeverReadyTooSoon(TallyHttp http, int contacts) {
+    TallyHttp.Res ready = Await.until("Tally on the restored store ready", Duration.ofSeconds(60),
+        () -> http.call("GET", "/health/ready", null, null), r -> r.status() == 200);
+    long indexed = 0;
+    for (JsonNode w : ready.json().path("index").path("workspaces")) {
+      assertEquals(w.get("store_documents").asLong(), w.get("index_documents").asLong(), "ready with counts that differ: " + ready);
+      indexed += w.get("index_documents").asLong();
     }
-    throw new AssertionError("Tally on the restored store was not ready within 60 s");
+    assertEquals(contacts, indexed, "ready only once every restored contact is indexed: " + ready);
   }
 }

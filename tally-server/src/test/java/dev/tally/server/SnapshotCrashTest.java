@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,13 +92,9 @@ class SnapshotCrashTest {
       long count = after.call("POST", "/contacts/search", token, ALL, java.util.Map.of("Tally-Min-Position", Long.toString(head)))
           .json().get("total_count").asLong();
       deleteTree(data.resolve("index"));
-      JsonNode status;
-      long until = System.nanoTime() + 60_000_000_000L;
-      do {
-        Thread.sleep(50);
-        status = after.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json();
-      } while (!(status.get("state").asText().equals("done") && after.call("GET", "/health/ready", null, null).status() == 200)
-          && System.nanoTime() < until);
+      JsonNode status = Await.until("the lost index restored and Tally ready", Duration.ofSeconds(60),
+          () -> after.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json(),
+          s -> s.get("state").asText().equals("done") && after.call("GET", "/health/ready", null, null).status() == 200);
       assertEquals("done", status.get("state").asText(), status.toString());
       assertTrue(status.get("source").asText().startsWith("snapshot ") && !status.get("source").asText().endsWith(".partial"),
           "healed from a complete snapshot: " + status);

@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,13 +65,7 @@ class StatusEnginesTest {
     return CliTest.tally("status", "--url", "http://127.0.0.1:" + server.port());
   }
 
-  private static CliTest.Run awaitStatus(TallyServer server, Predicate<CliTest.Run> until) throws InterruptedException {
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    CliTest.Run s = status(server);
-    while (!until.test(s) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      s = status(server);
-    }
-    return s;
+  private static CliTest.Run awaitStatus(TallyServer server, Predicate<CliTest.Run> until) {
+    return Await.until("tally status to say so", Duration.ofSeconds(15), () -> status(server), until);
   }
 }
