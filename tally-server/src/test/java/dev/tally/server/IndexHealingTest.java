@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,27 +103,14 @@ class IndexHealingTest extends ApiTestBase {
   }
 
   private static void awaitAnswers(AtomicLong served, long atLeast) {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (served.get() < atLeast) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("searches were not answered: " + served.get() + " < " + atLeast);
-      }
-      sleep(20);
-    }
+    Await.until(atLeast + " searches answered", Duration.ofSeconds(30), served::get, n -> n >= atLeast);
   }
 
   /** Waits until readiness is {@code ready}; returns its reasons. */
   private String awaitReady(boolean ready, int seconds) {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    TallyHttp.Res r;
-    do {
-      r = http.call("GET", "/health/ready", null, null);
-      if (r.status() == (ready ? 200 : 503)) { // anything else (a slow answer under load) is asked again
-        return r.raw().body();
-      }
-      sleep(100);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("readiness did not become " + ready + " within " + seconds + " s: " + r.raw().body());
+    // anything but the awaited status (a slow answer under load) is asked again
+    return Await.until("readiness " + ready, Duration.ofSeconds(seconds), () -> http.call("GET", "/health/ready", null, null),
+        r -> r.status() == (ready ? 200 : 503)).raw().body();
   }
 
   private static void damage(Damage damage, Path index) throws IOException {

@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import java.time.Duration;
 import dev.tally.testkit.TcpProxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -170,16 +171,8 @@ class OpenSearchOutageTest {
 
   /** Waits until readiness is {@code ready}; returns its body. */
   static String awaitReady(TallyHttp http, boolean ready, int seconds) {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    TallyHttp.Res r;
-    do {
-      r = http.call("GET", "/health/ready", null, null);
-      if ((r.status() == 200) == ready) {
-        return r.raw().body();
-      }
-      sleep(100);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("readiness did not become " + ready + " within " + seconds + " s: " + r.raw().body());
+    return Await.until("readiness " + ready, Duration.ofSeconds(seconds), () -> http.call("GET", "/health/ready", null, null),
+        r -> (r.status() == 200) == ready).raw().body();
   }
 
   static void sleep(long millis) {
