@@ -9,7 +9,7 @@ import dev.tally.server.cli.Verifications;
 import dev.tally.server.cli.Status;
 import dev.tally.server.cli.LocalAdmin;
 import dev.tally.server.cli.RemoteAdmin;
-import dev.tally.server.data.DataDir;
+import dev.tally.server.wiring.DataDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -18,6 +18,7 @@ import dev.tally.server.config.Config;
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -50,16 +51,11 @@ public final class Main implements Runnable {
   static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
     CommandLine serve = cli.getSubcommands().get("serve");
-    for (Setting s : Settings.SERVE) {
-      if (s.flag()) {
-        serve.getCommandSpec().addOption(OptionSpec.builder(s.flagName())
-            .paramLabel(s.type() == Setting.Type.BOOLEAN ? "BOOL" : s.type().name())
-            .arity("1")
-            .type(String.class)
-            .description(s.description() + (s.choices().isEmpty() ? "" : " One of: " + String.join(", ", s.choices()) + ".")
-                + " Environment: " + s.env() + "." + (s.defaultValue() == null ? "" : " Default: " + s.defaultValue() + "."))
-            .build());
-      }
+    addSettings(serve, Settings.SERVE);
+    for (String offline : List.of("rebuild", "verify", "status")) {
+      addSettings(cli.getSubcommands().get(offline), offline.equals("status")
+          ? java.util.stream.Stream.concat(java.util.stream.Stream.of(Settings.DATA), Settings.BACKENDS.stream()).toList()
+          : Settings.BACKENDS);
     }
     serve.getCommandSpec().usageMessage().footer("%nSettings without a flag: "
         + String.join(", ", Settings.SERVE.stream().filter(s -> !s.flag()).map(s -> s.env() + " (" + s.description() + ")").toList()));
@@ -77,6 +73,53 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** Adds an option for each setting that has a flag (its help says its environment variable and default). */
+  private static void addSettings(CommandLine command, List<Setting> settings) {
+    for (Setting s : settings) {
+      if (s.flag()) {
+        command.getCommandSpec().addOption(OptionSpec.builder(s.flagName())
+            .paramLabel(s.type() == Setting.Type.BOOLEAN ? "BOOL" : s.type().name())
+            .arity("1")
+            .type(String.class)
+            .description(s.description() + (s.choices().isEmpty() ? "" : " One of: " + String.join(", ", s.choices()) + ".")
+                + " Environment: " + s.env() + "." + (s.defaultValue() == null ? "" : " Default: " + s.defaultValue() + "."))
+            .build());
+      }
+    }
+  }
+
+  /** The settings given as flags to {@code spec}'s command (those it has an option for). */
+  static Map<Setting, String> flags(CommandSpec spec, List<Setting> settings) {
+    Map<Setting, String> flags = new HashMap<>();
+    for (Setting s : settings) {
+      if (s.flag() && spec.findOption(s.flagName()) != null) {
+        String v = spec.findOption(s.flagName()).getValue();
+        if (v != null) {
+          flags.put(s, v);
+        }
+      }
+    }
+    return flags;
+  }
+
+  /**
+   * The store and index an offline command acts on, named as for {@code tally serve}: flags, else
+   * the environment, else the defaults (SQLite and Lucene in {@code data}).
+   */
+  static Config offlineConfig(CommandSpec spec, Path data) {
+    Map<Setting, String> flags = flags(spec, Settings.BACKENDS);
+    if (data != null) {
+      flags.put(Settings.DATA, data.toString());
+    } else if (spec.findOption(Settings.DATA.flagName()) != null && spec.findOption(Settings.DATA.flagName()).getValue() != null) {
+      flags.put(Settings.DATA, spec.findOption(Settings.DATA.flagName()).getValue());
+    }
+    try {
+      return Config.resolve(flags, System::getenv);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "bad setting: " + e.getMessage());
+    }
+  }
+
   @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the HTTP API with data in --data (default ./data).")
   static final class Serve implements Callable<Integer> {
     @Spec
@@ -84,15 +127,7 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() {
-      Map<Setting, String> flags = new HashMap<>();
-      for (Setting s : Settings.SERVE) {
-        if (s.flag()) {
-          String v = spec.findOption(s.flagName()).getValue();
-          if (v != null) {
-            flags.put(s, v);
-          }
-        }
-      }
+      Map<Setting, String> flags = flags(spec, Settings.SERVE);
       Config config;
       try {
         config = Config.resolve(flags, System::getenv);
@@ -294,13 +329,26 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Say, in plain words, whether a running Tally is ready and why not: index lag, counts per workspace.")
+      description = "Say, in plain words, whether a running Tally is ready and why not: index lag, counts per workspace. With "
+          + "--offline, the same for a stopped Tally's store and index, named by the settings below as for tally serve.")
   static final class StatusCmd implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--url", description = "A running Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
     String url;
 
+    @Option(names = "--offline", description = "Examine a stopped Tally's store and index instead of asking a running one.")
+    boolean offline;
+
     @Override
     public Integer call() {
+      if (offline) {
+        if (url != null) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "give --url or --offline, not both");
+        }
+        return Status.offline(offlineConfig(spec, null));
+      }
       String u = url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
       return Status.print(new TallyClient(u, "-"), u);
     }
@@ -315,13 +363,14 @@ public final class Main implements Runnable {
     @CommandLine.Mixin
     Target target = new Target();
 
-    @Option(names = "--index-dir", paramLabel = "DIR", description = "With --data: the index directory. Default: <data>/index.")
-    Path indexDir;
+    @Option(names = "--offline", description = "Act on a stopped Tally's store and index, named by the settings below as for "
+        + "tally serve (also implied by --data).")
+    boolean offline;
 
     @Override
     public Integer call() {
-      if (target.data != null) {
-        return Rebuilds.offline(target.data, indexDir != null ? indexDir : target.data.resolve("index"));
+      if (target.data != null || offline) {
+        return Rebuilds.offline(offlineConfig(spec, target.data));
       }
       return target.run(spec, ops -> Rebuilds.online((RemoteAdmin) ops));
     }
@@ -344,16 +393,17 @@ public final class Main implements Runnable {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
-    @Option(names = "--index-dir", paramLabel = "DIR", description = "With --data: the index directory. Default: <data>/index.")
-    Path indexDir;
+    @Option(names = "--offline", description = "Read the store and index named by the settings below, as for tally serve "
+        + "(also implied by --data); read-only, also beside a Tally serving them.")
+    boolean offline;
 
     @Override
     public Integer call() {
-      if (target.data != null) {
+      if (target.data != null || offline) {
         if (repair) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--repair needs a running Tally (--url): --data is read-only");
+          throw new CommandLine.ParameterException(spec.commandLine(), "--repair needs a running Tally (--url): --offline is read-only");
         }
-        return Verifications.offline(target.data, indexDir != null ? indexDir : target.data.resolve("index"), json, System.out);
+        return Verifications.offline(offlineConfig(spec, target.data), json, System.out);
       }
       return target.run(spec, ops -> Verifications.online((RemoteAdmin) ops, repair, json, System.out));
     }
@@ -471,7 +521,7 @@ public final class Main implements Runnable {
     @Override
     public Integer call() {
       try {
-        dev.tally.store.sqlite.SqliteBackup.backup(data.resolve("tally.db"), out);
+        dev.tally.server.wiring.Engines.backupSqlite(data, out);
         System.err.println("backed up " + data.resolve("tally.db") + " to " + out + "; to restore, put it at <data>/tally.db of a "
             + "stopped Tally (the index is rebuilt from it on start)");
         return ExitCodes.OK;

@@ -5,13 +5,12 @@ import dev.tally.server.config.Backends;
 import dev.tally.server.config.Config;
 import dev.tally.server.config.Settings;
 import dev.tally.core.query.QueryLimits;
-import dev.tally.server.data.DataDir;
+import dev.tally.server.wiring.DataDir;
+import dev.tally.server.wiring.Engines;
 import dev.tally.server.search.IndexManager;
-import dev.tally.server.search.IndexEngine;
+import dev.tally.core.index.IndexEngine;
 import dev.tally.server.search.LeaseKeeper;
-import dev.tally.server.search.LuceneEngine;
 import dev.tally.server.search.OplogPruner;
-import dev.tally.server.config.Setting;
 import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.SearchService;
 import java.time.InstantSource;
@@ -63,15 +62,13 @@ public final class TallyServer implements AutoCloseable {
     boolean sqlite = config.store() == Backends.Store.SQLITE;
     boolean lucene = config.index() == Backends.Index.LUCENE;
     // The data directory holds what is embedded (the SQLite store, the Lucene index); its lock keeps a second process off it.
-    DataDir dataDir = sqlite || lucene ? DataDir.lock(data) : null;
+    DataDir dataDir = Engines.embedded(config) ? DataDir.lock(data) : null;
     List<AutoCloseable> opened = new ArrayList<>();
     try {
-      Store store = sqlite ? dataDir.openStore(dataDir.storeOptions().withTestIdOffsets(config.bool(Settings.TEST_ID_OFFSETS))
-          .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT))) : Engines.postgres(config);
+      Store store = Engines.openStore(config, dataDir);
       opened.add(store);
       bootstrap(store, envAdminToken, out);
-      IndexEngine engine = lucene ? new LuceneEngine(indexDir(config), dataRelative(config, Settings.SNAPSHOT_DIR))
-          : Engines.openSearch(config);
+      IndexEngine engine = Engines.openIndex(config);
       opened.add(new OplogPruner(store, config.duration(Settings.OPLOG_RETENTION), InstantSource.system()).start());
       LeaseKeeper projectorLease = null;
       if (!sqlite && lucene) {
@@ -98,11 +95,11 @@ public final class TallyServer implements AutoCloseable {
           projectorLease == null ? null : projectorLease::held);
       Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken,
           engines).start(config.string(Settings.HOST), config.port(Settings.PORT));
-      if (store instanceof dev.tally.store.postgres.PostgresStore pg) {
-        registerPoolMetrics(api, pg);
+      if (store.poolStatistics().isPresent()) {
+        registerPoolMetrics(api, store);
       }
-      if (store instanceof dev.tally.store.jdbc.JdbcStore jdbc) {
-        registerWriterMetrics(api, jdbc);
+      if (store.writerStatistics().isPresent()) {
+        registerWriterMetrics(api, store);
       }
       // Where several processes share the index, one applies the oplog (it holds the lease) and the others stand by.
       LeaseKeeper lease = projectorLease;
@@ -125,31 +122,31 @@ public final class TallyServer implements AutoCloseable {
   }
 
   /** The group-commit writer: batches, the writes they held, and batches run again with a savepoint per write. */
-  private static void registerWriterMetrics(Api api, dev.tally.store.jdbc.JdbcStore store) {
+  private static void registerWriterMetrics(Api api, Store store) {
     io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_store_write_batches")
         .help("Write transactions the store's writer committed or tried (each holds the writes that were waiting)")
-        .callback(cb -> cb.call(store.writerStats().batches())).register(api.metricsRegistry());
+        .callback(cb -> cb.call(store.writerStatistics().orElseThrow().batches())).register(api.metricsRegistry());
     io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_store_writes")
-        .help("Writes the store's writer ran in its batches").callback(cb -> cb.call(store.writerStats().tasks()))
+        .help("Writes the store's writer ran in its batches").callback(cb -> cb.call(store.writerStatistics().orElseThrow().writes()))
         .register(api.metricsRegistry());
     io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_store_write_batch_reruns")
         .help("Batches run again with a savepoint per write because one of their writes failed")
-        .callback(cb -> cb.call(store.writerStats().reruns())).register(api.metricsRegistry());
+        .callback(cb -> cb.call(store.writerStatistics().orElseThrow().reruns())).register(api.metricsRegistry());
   }
 
   /** The PostgreSQL read pool's connections by state, and its configured size: after an outage, total returns to size. */
-  private static void registerPoolMetrics(Api api, dev.tally.store.postgres.PostgresStore pg) {
+  private static void registerPoolMetrics(Api api, Store store) {
     io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_store_pool_connections")
         .help("Connections in the PostgreSQL read pool by state (total, active, idle) and requests waiting for one (waiting)")
         .labelNames("state").callback(cb -> {
-          var p = pg.poolConnections();
+          var p = store.poolStatistics().orElseThrow();
           cb.call(p.total(), "total");
           cb.call(p.active(), "active");
           cb.call(p.idle(), "idle");
           cb.call(p.waiting(), "waiting");
         }).register(api.metricsRegistry());
     io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_store_pool_size")
-        .help("The PostgreSQL read pool's configured size").callback(cb -> cb.call(pg.poolConnections().size()))
+        .help("The PostgreSQL read pool's configured size").callback(cb -> cb.call(store.poolStatistics().orElseThrow().size()))
         .register(api.metricsRegistry());
   }
 
@@ -181,18 +178,6 @@ public final class TallyServer implements AutoCloseable {
       out.println("TALLY_ADMIN_TOKEN=" + adminToken);
       out.flush();
     }
-  }
-
-  /** The index directory: --index-dir, where "<data>" stands for the data directory. */
-  public static Path indexDir(Config config) {
-    return dataRelative(config, Settings.INDEX_DIR);
-  }
-
-  /** A path setting in which "<data>" stands for the data directory. */
-  public static Path dataRelative(Config config, Setting setting) {
-    String raw = config.string(setting);
-    return raw.startsWith("<data>") ? config.path(Settings.DATA).resolve(raw.substring("<data>".length()).replaceFirst("^/", ""))
-        : Path.of(raw);
   }
 
   /** The oplog position searches can already see (for freshness measurements). */

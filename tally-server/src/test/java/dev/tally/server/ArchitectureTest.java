@@ -63,9 +63,17 @@ class ArchitectureTest {
     noClasses().that().resideOutsideOfPackage("dev.tally.index.opensearch..")
         .should().dependOnClassesThat().resideInAnyPackage("org.opensearch..")
         .check(tally);
-    // Only the server's wiring (which picks the engine) knows the OpenSearch module exists.
-    noClasses().that().resideOutsideOfPackages("dev.tally.index.opensearch..", "dev.tally.server", "dev.tally.server.search")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.tally.index.opensearch..")
+  }
+
+  /**
+   * The server knows its backends in one place: the wiring package opens the store and the index the
+   * settings choose, and everything else works on their contracts (Store, IndexEngine, SearchIndex),
+   * so a new endpoint or command cannot quietly support only one setup.
+   */
+  @Test
+  void onlyTheServersWiringKnowsTheBackends() {
+    noClasses().that().resideInAPackage("dev.tally.server..").and().resideOutsideOfPackage("dev.tally.server.wiring..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.tally.store..", "dev.tally.index..")
         .check(tally);
   }
 

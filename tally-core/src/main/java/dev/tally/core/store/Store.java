@@ -121,6 +121,16 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   /** Null when the store can serve; otherwise why not, in words for an operator. */
   String unhealthyReason();
 
+  /** The read pool's connections, where the store keeps a pool; empty otherwise. */
+  default Optional<StoreStatistics.Pool> poolStatistics() {
+    return Optional.empty();
+  }
+
+  /** The group-commit writer's counts, where the store batches its writes; empty otherwise. */
+  default Optional<StoreStatistics.Writer> writerStatistics() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 }

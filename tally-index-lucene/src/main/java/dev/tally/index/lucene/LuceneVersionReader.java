@@ -18,7 +18,7 @@ import org.apache.lucene.store.FSDirectory;
  * serving it (a reader beside the writer needs no lock). Each call first reopens onto the newest
  * commit, so {@link #position()} and the versions describe the same commit.
  */
-public final class LuceneVersionReader implements VersionSource, AutoCloseable {
+public final class LuceneVersionReader implements dev.tally.core.index.IndexEngine.Reader {
   private final Directory directory;
   private DirectoryReader reader;
 

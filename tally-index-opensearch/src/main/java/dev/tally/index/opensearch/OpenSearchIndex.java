@@ -36,7 +36,7 @@ public final class OpenSearchIndex implements SearchIndex {
   private final OpenSearchOptions options;
   private final OpenSearchHttp http;
   private final BulkWriter bulk;
-  private final Generations generations;
+  private final OpenSearchGenerations generations;
   /** What searches and writes address: the alias, or a generation being built. */
   private final String target;
   private final boolean viaAlias;
@@ -54,7 +54,7 @@ public final class OpenSearchIndex implements SearchIndex {
     this.options = options;
     this.http = http;
     this.bulk = new BulkWriter(http, options);
-    this.generations = new Generations(http, options);
+    this.generations = new OpenSearchGenerations(http, options);
     this.target = target;
     this.viaAlias = viaAlias;
     this.appliedPosition = readPosition();
@@ -71,7 +71,7 @@ public final class OpenSearchIndex implements SearchIndex {
   /** The serving index behind {@code options.alias()}; creates generation 1 and the alias when there is none. */
   public static OpenSearchIndex open(OpenSearchOptions options) {
     OpenSearchHttp http = new OpenSearchHttp(options);
-    new Generations(http, options).ensureServing();
+    new OpenSearchGenerations(http, options).ensureServing();
     return new OpenSearchIndex(options, http, options.alias(), true);
   }
 
@@ -81,7 +81,7 @@ public final class OpenSearchIndex implements SearchIndex {
    */
   public static OpenSearchIndex createGeneration(OpenSearchOptions options) {
     OpenSearchHttp http = new OpenSearchHttp(options);
-    String name = new Generations(http, options).createNext();
+    String name = new OpenSearchGenerations(http, options).createNext();
     return new OpenSearchIndex(options, http, name, false);
   }
 

@@ -2,7 +2,7 @@ package dev.tally.server.cli;
 
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
-import dev.tally.store.postgres.doctor.SchemaDoctor;
+import dev.tally.server.wiring.Engines;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,7 +45,7 @@ public final class DoctorCommand implements Callable<Integer> {
           "the store's URL is needed: --store-url or " + Settings.STORE_URL.env());
     }
     String schema = storeSchema != null ? storeSchema : fromEnvironment(Settings.STORE_SCHEMA);
-    return SchemaDoctor.runAgainst(url, fromEnvironment(Settings.STORE_PASSWORD), schema, json, System.out, System.err);
+    return Engines.doctor(url, fromEnvironment(Settings.STORE_PASSWORD), schema, json, System.out, System.err);
   }
 
   private static String fromEnvironment(Setting setting) {

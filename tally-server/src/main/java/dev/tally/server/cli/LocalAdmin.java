@@ -8,7 +8,7 @@ import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Store;
 import dev.tally.server.auth.Provisioning;
-import dev.tally.server.data.DataDir;
+import dev.tally.server.wiring.DataDir;
 import dev.tally.server.http.AdminJson;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,13 +3,13 @@ package dev.tally.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.projection.Rebuild;
-import dev.tally.server.data.DataDir;
+import dev.tally.server.wiring.DataDir;
 import dev.tally.server.search.IndexManager;
-import dev.tally.server.search.LuceneEngine;
-import dev.tally.store.sqlite.SqliteStore;
+import dev.tally.core.TallyException;
+import dev.tally.server.config.Config;
+import dev.tally.server.wiring.StoppedTally;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** {@code tally rebuild}, on a running Tally (through the admin API) or a stopped one (on its data directory). */
@@ -66,8 +66,9 @@ public final class Rebuilds {
     }
   }
 
-  public static int offline(Path data, Path indexDir) {
-    try (DataDir dir = DataDir.lock(data); SqliteStore store = dir.openStore(dir.storeOptions())) {
+  /** On a stopped Tally, on whatever store and index the settings name: fill the next generation, then switch. */
+  public static int offline(Config config) {
+    try (StoppedTally tally = StoppedTally.open(config)) {
       Rebuild.Progress p = new Rebuild.Progress();
       ProgressBar bar = new ProgressBar(System.err, "rebuild");
       Thread ticker = Thread.ofVirtual().start(() -> {
@@ -80,14 +81,17 @@ public final class Rebuilds {
           }
         }
       });
-      IndexManager.RebuildStatus s = IndexManager.rebuildOffline(store, new LuceneEngine(indexDir), p);
+      IndexManager.RebuildStatus s = IndexManager.rebuildOffline(tally.store(), tally.engine(), p);
       ticker.interrupt();
       bar.show(p.documents.get(), p.total, p.rate());
-      bar.done("rebuilt " + s.documents() + " documents into " + s.generation() + " and switched to it");
+      bar.done("rebuilt " + s.documents() + " documents into " + s.generation() + " (" + tally.engine().describe() + ") and switched to it");
       return ExitCodes.OK;
     } catch (DataDir.InUseException e) {
       System.err.println("tally: " + e.getMessage());
       return ExitCodes.UNREACHABLE;
+    } catch (TallyException e) {
+      System.err.println("tally: the rebuild failed: " + e.getMessage());
+      return e.kind() == TallyException.Kind.CONFLICT ? ExitCodes.UNREACHABLE : ExitCodes.PROBLEM;
     } catch (IOException | RuntimeException e) {
       System.err.println("tally: the rebuild failed: " + e.getMessage());
       return ExitCodes.PROBLEM;

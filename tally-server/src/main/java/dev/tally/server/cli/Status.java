@@ -1,5 +1,13 @@
 package dev.tally.server.cli;
 
+import dev.tally.core.index.IndexEngine;
+import dev.tally.core.index.SearchIndex;
+import dev.tally.core.model.Workspace;
+import dev.tally.core.store.Store;
+import dev.tally.server.config.Config;
+import dev.tally.server.wiring.DataDir;
+import dev.tally.server.wiring.StoppedTally;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -47,6 +55,50 @@ public final class Status {
       System.out.println("  Meanwhile searches answer 503 (never a partial result) and writes are still accepted.");
     }
     return ready ? ExitCodes.OK : ExitCodes.PROBLEM;
+  }
+
+  /**
+   * {@code tally status --offline}: a stopped Tally's store and index as the settings name them,
+   * without starting it: where the index stands against the store, and whether they agree. Exit 0
+   * when the index holds the store's head with the same counts, 1 otherwise.
+   */
+  public static int offline(Config config) {
+    try (StoppedTally tally = StoppedTally.open(config)) {
+      Store store = tally.store();
+      IndexEngine engine = tally.engine();
+      String generation = engine.current();
+      boolean agree = true;
+      System.out.println("Tally (stopped): store " + config.store().setting() + ", index " + engine.describe() + ".");
+      System.out.println("  Store: oplog head at position " + store.head() + "; entries up to " + store.oplogFloor()
+          + " were pruned by retention.");
+      try (SearchIndex index = engine.open(generation)) {
+        long position = index.appliedPosition();
+        agree = position >= store.head();
+        String layout = engine.layoutOf(generation);
+        System.out.println("  Index: generation " + generation + " (layout " + layout + (engine.layout().equals(layout) ? ""
+            : ", this Tally writes " + engine.layout() + ": run tally plan") + ") holds position " + position
+            + (agree ? "." : ", " + (store.head() - position) + " positions behind the store; it catches up when Tally starts."));
+        for (Workspace ws : store.workspaces()) {
+          long inIndex = index.count(ws.id());
+          long inStore = store.contactCount(ws.id());
+          agree &= inIndex == inStore;
+          System.out.println("  Workspace " + ws.id() + ": " + inIndex + " contacts in the index, " + inStore + " in the store"
+              + (inIndex == inStore ? "." : "  <-- they differ"));
+        }
+      }
+      if (engine.supportsSnapshots()) {
+        var snapshots = engine.snapshots();
+        System.out.println("  Snapshots: " + (snapshots.isEmpty() ? "none" : snapshots.size() + ", the newest " + snapshots.get(0).name()
+            + " at position " + snapshots.get(0).position() + ", taken " + snapshots.get(0).takenAt()) + ".");
+      }
+      return agree ? ExitCodes.OK : ExitCodes.PROBLEM;
+    } catch (DataDir.InUseException e) {
+      System.err.println("tally: " + e.getMessage() + "; for a running Tally, use tally status --url");
+      return ExitCodes.UNREACHABLE;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("tally: could not open the stopped Tally's store and index: " + e.getMessage());
+      return ExitCodes.UNREACHABLE;
+    }
   }
 
   /** Which engines serve, and who applies the oplog: on a shared index a stand-by is healthy, not stuck. */

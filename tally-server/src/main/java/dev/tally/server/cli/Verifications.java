@@ -2,15 +2,14 @@ package dev.tally.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.core.index.IndexEngine;
 import dev.tally.core.projection.Verifier;
-import dev.tally.index.lucene.IndexGenerations;
+import dev.tally.server.config.Config;
+import dev.tally.server.wiring.Engines;
 import dev.tally.server.http.VerifyJson;
-import dev.tally.index.lucene.LuceneVersionReader;
-import dev.tally.store.sqlite.SqliteVersionReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -46,11 +45,13 @@ public final class Verifications {
     }
   }
 
-  /** Read-only: a plain read-only connection to the store and a reader of the index's newest commit. */
-  public static int offline(Path data, Path indexDir, boolean json, PrintStream out) {
-    Path gen = new IndexGenerations(indexDir).dir(new IndexGenerations(indexDir).current());
-    try (SqliteVersionReader store = SqliteVersionReader.open(data.resolve("tally.db"));
-        LuceneVersionReader index = LuceneVersionReader.open(gen)) {
+  /**
+   * Read-only, on whatever store and index the settings name, beside a Tally that may be serving
+   * them: the store's versions through a reader and the index's serving generation through its own.
+   */
+  public static int offline(Config config, boolean json, PrintStream out) {
+    IndexEngine engine = Engines.openIndex(config);
+    try (Engines.StoreReader store = Engines.openStoreReader(config); IndexEngine.Reader index = engine.openReader()) {
       // The index commits about once a second while it applies; give it time to commit the store's head.
       Verifier.Report report = new Verifier(store, store::head, index, index::position, Duration.ofSeconds(30)).verify(null);
       JsonNode node = VerifyJson.of(report);
@@ -61,7 +62,7 @@ public final class Verifications {
       }
       return report.agree() ? ExitCodes.OK : ExitCodes.PROBLEM;
     } catch (RuntimeException e) {
-      System.err.println("tally: could not verify " + data + ": " + e.getMessage());
+      System.err.println("tally: could not verify " + engine.describe() + " against the store: " + e.getMessage());
       return ExitCodes.UNREACHABLE;
     }
   }

@@ -122,4 +122,10 @@ public final class Config {
   public Path path(Setting s) {
     return Path.of(string(s));
   }
+
+  /** A path setting in which "<data>" stands for the data directory (--index-dir, --snapshot-dir). */
+  public Path pathUnderData(Setting s) {
+    String raw = string(s);
+    return raw.startsWith("<data>") ? path(Settings.DATA).resolve(raw.substring("<data>".length()).replaceFirst("^/", "")) : Path.of(raw);
+  }
 }

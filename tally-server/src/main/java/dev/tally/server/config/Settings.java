@@ -79,6 +79,15 @@ public final class Settings {
           MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT, VERIFY_INTERVAL,
           QUERY_MAX_DEPTH, QUERY_MAX_GROUP, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
 
+  /**
+   * The settings that name the store and the index (besides --data): the offline commands
+   * ({@code rebuild}, {@code verify}, {@code status} with --offline) take them too, so they act on
+   * every store and index {@code serve} can run on.
+   */
+  public static final List<Setting> BACKENDS =
+      List.of(STORE, STORE_URL, STORE_SCHEMA, STORE_PASSWORD, INDEX, INDEX_URL, INDEX_ALIAS, INDEX_SNAPSHOT_REPOSITORY, INDEX_DIR,
+          SNAPSHOT_DIR);
+
   /** The README's settings table. */
   public static String markdownTable() {
     String rows = SERVE.stream()

@@ -1,5 +1,7 @@
 package dev.tally.server.http;
 
+import dev.tally.core.index.IndexEngine;
+
 import dev.tally.server.auth.Tokens;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.TallyException;
@@ -282,7 +284,7 @@ public final class Api {
     return o;
   }
 
-  private static ObjectNode snapshotJson(dev.tally.server.search.IndexEngine.SnapshotInfo s) {
+  private static ObjectNode snapshotJson(IndexEngine.SnapshotInfo s) {
     return Json.object().put("type", "index.snapshot").put("name", s.name()).put("position", Long.toString(s.position()))
         .put("taken_at", s.takenAt().getEpochSecond()).put("bytes", s.bytes());
   }

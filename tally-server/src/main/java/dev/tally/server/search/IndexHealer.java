@@ -1,5 +1,7 @@
 package dev.tally.server.search;
 
+import dev.tally.core.index.IndexEngine;
+
 import dev.tally.core.projection.Verifier;
 import java.time.Duration;
 import java.util.function.Supplier;

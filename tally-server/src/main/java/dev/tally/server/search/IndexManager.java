@@ -1,5 +1,7 @@
 package dev.tally.server.search;
 
+import dev.tally.core.index.IndexEngine;
+
 import dev.tally.core.TallyException;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.core.index.SwappableIndex;
@@ -380,7 +382,7 @@ public final class IndexManager implements AutoCloseable {
     if (healing != null) {
       throw TallyException.conflict("the index is being healed (" + healing + "); a snapshot of it now would not be usable");
     }
-    IndexEngine.SnapshotInfo s = engine.snapshot(serving);
+    IndexEngine.SnapshotInfo s = engine.snapshot(servingGeneration);
     engine.pruneSnapshots(keepSnapshots);
     LOG.atInfo().addKeyValue("snapshot", s.name()).addKeyValue("position", s.position()).addKeyValue("bytes", s.bytes())
         .log("index snapshot taken");

@@ -10,6 +10,7 @@ import dev.tally.core.model.ContactPatchParser;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.projection.Projector;
 import dev.tally.core.store.Store;
+import dev.tally.index.lucene.LuceneEngine;
 import dev.tally.store.sqlite.SqliteOptions;
 import dev.tally.store.sqlite.SqliteStore;
 import java.lang.reflect.InvocationTargetException;

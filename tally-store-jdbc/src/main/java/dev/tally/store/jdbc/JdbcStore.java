@@ -13,6 +13,7 @@ import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Outcome;
 import dev.tally.core.store.Store;
+import dev.tally.core.store.StoreStatistics;
 import dev.tally.core.store.StoredResponse;
 import dev.tally.core.store.WriteWork;
 import dev.tally.core.store.Written;
@@ -47,8 +48,10 @@ public abstract class JdbcStore implements Store {
   }
 
   /** The writer's counts: batches, tasks, and batches run again because a task failed. */
-  public GroupCommitWriter.Stats writerStats() {
-    return writer.stats();
+  @Override
+  public Optional<StoreStatistics.Writer> writerStatistics() {
+    GroupCommitWriter.Stats s = writer.stats();
+    return Optional.of(new StoreStatistics.Writer(s.batches(), s.tasks(), s.reruns()));
   }
 
   /** Runs a read on a connection of the store's; a failure becomes a TallyException saying what could not be done. */

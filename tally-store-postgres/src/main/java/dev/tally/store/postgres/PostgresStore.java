@@ -1,5 +1,7 @@
 package dev.tally.store.postgres;
 
+import dev.tally.core.store.StoreStatistics;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.core.TallyException;
 import dev.tally.store.jdbc.GroupCommitWriter;
@@ -218,15 +220,14 @@ public final class PostgresStore extends JdbcStore {
   }
 
   /** The read pool's connections, from HikariCP's pool MXBean: for metrics, and to see the pool back to size after an outage. */
-  public record PoolConnections(int total, int active, int idle, int waiting, int size) {}
-
-  public PoolConnections poolConnections() {
+  @Override
+  public java.util.Optional<StoreStatistics.Pool> poolStatistics() {
     var mx = pool.getHikariPoolMXBean();
     if (mx == null) { // closed, or not started
-      return new PoolConnections(0, 0, 0, 0, options.poolSize());
+      return java.util.Optional.of(new StoreStatistics.Pool(0, 0, 0, 0, options.poolSize()));
     }
-    return new PoolConnections(mx.getTotalConnections(), mx.getActiveConnections(), mx.getIdleConnections(),
-        mx.getThreadsAwaitingConnection(), options.poolSize());
+    return java.util.Optional.of(new StoreStatistics.Pool(mx.getTotalConnections(), mx.getActiveConnections(), mx.getIdleConnections(),
+        mx.getThreadsAwaitingConnection(), options.poolSize()));
   }
 
   @Override

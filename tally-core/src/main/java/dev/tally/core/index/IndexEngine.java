@@ -1,13 +1,14 @@
-package dev.tally.server.search;
+package dev.tally.core.index;
 
-import dev.tally.core.index.SearchIndex;
+import dev.tally.core.verify.VersionSource;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * Where the index's generations live and how one becomes the serving one: Lucene directories
  * beside each other under a CURRENT file, or OpenSearch indices behind an alias. A rebuild makes
  * the next generation, fills it, switches to it atomically and only then retires the old one
- * (create before destroy).
+ * ("create before destroy", docs/invariants.md).
  */
 public interface IndexEngine {
 
@@ -41,13 +42,13 @@ public interface IndexEngine {
   String damage(String generation, boolean deep);
 
   /** A snapshot of the index: its name, the oplog position it holds, when it was taken, its size. */
-  record SnapshotInfo(String name, long position, java.time.Instant takenAt, long bytes) {}
+  record SnapshotInfo(String name, long position, Instant takenAt, long bytes) {}
 
-  /** Whether this engine takes its own snapshots. */
+  /** Whether this engine takes its own snapshots (a capability: callers ask, never check the type). */
   boolean supportsSnapshots();
 
-  /** Takes a snapshot of the serving index now; refused where the engine has none. */
-  SnapshotInfo snapshot(SearchIndex serving);
+  /** Takes a snapshot of {@code generation}, which this engine opened and serves; refused where the engine has none. */
+  SnapshotInfo snapshot(String generation);
 
   /** The snapshots kept, newest first. */
   List<SnapshotInfo> snapshots();
@@ -56,11 +57,30 @@ public interface IndexEngine {
   void pruneSnapshots(int keep);
 
   /**
-   * Fills the empty {@code generation} from the newest snapshot that is intact and holds at least
-   * {@code minPosition}; returns it, or null when none is usable. Each one passed over is added to
-   * {@code skipped} with the reason.
+   * Fills the empty {@code generation} from {@code snapshot}; null when it did, otherwise why not
+   * (its files are damaged, the cluster refused it), with the generation left empty.
    */
-  SnapshotInfo restoreNewest(String generation, long minPosition, List<String> skipped);
+  String restore(SnapshotInfo snapshot, String generation);
+
+  /**
+   * Fills the empty {@code generation} from the newest snapshot that is intact and holds at least
+   * {@code minPosition} (older ones could not be caught up: the oplog before it is pruned); returns
+   * it, or null when none is usable. Each one passed over is added to {@code skipped} with the reason.
+   */
+  default SnapshotInfo restoreNewest(String generation, long minPosition, List<String> skipped) {
+    for (SnapshotInfo s : snapshots()) {
+      if (s.position() < minPosition) {
+        skipped.add("snapshot " + s.name() + " holds position " + s.position() + ", older than the oplog kept (from " + minPosition + ")");
+        continue;
+      }
+      String refused = restore(s, generation);
+      if (refused == null) {
+        return s;
+      }
+      skipped.add(refused);
+    }
+    return null;
+  }
 
   /** The layout this Tally writes (field types, analyzers, mapping): a new one calls for a rebuild. */
   String layout();
@@ -73,4 +93,19 @@ public interface IndexEngine {
 
   /** Where the index lives, for logs and status. */
   String describe();
+
+  /** A read-only view of the serving generation: its contacts' versions and the oplog position they reach. */
+  interface Reader extends VersionSource, AutoCloseable {
+    /** The oplog position the view holds (what it was last made durable at). */
+    long position();
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Opens the serving generation read-only, without taking it from whoever serves it (so a
+   * verification can run beside a running Tally).
+   */
+  Reader openReader();
 }

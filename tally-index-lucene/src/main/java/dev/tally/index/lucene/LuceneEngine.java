@@ -1,26 +1,27 @@
-package dev.tally.server.search;
+package dev.tally.index.lucene;
 
 import dev.tally.core.index.SearchIndex;
-import dev.tally.index.lucene.IndexGenerations;
-import dev.tally.index.lucene.IndexHealth;
-import dev.tally.core.index.SwappableIndex;
-import dev.tally.index.lucene.LuceneIndex;
-import dev.tally.index.lucene.LuceneSnapshots;
+import dev.tally.core.index.IndexEngine;
+import dev.tally.core.TallyException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /** The embedded Lucene index: generations {@code gen-N} in the index directory, one process only. */
 public final class LuceneEngine implements IndexEngine {
-  static final long COMMIT_INTERVAL_MILLIS = 1000;
+  public static final long COMMIT_INTERVAL_MILLIS = 1000;
   private final IndexGenerations generations;
   private final AtomicInteger highestOpened = new AtomicInteger();
 
   private final LuceneSnapshots snapshots;
+  /** The indexes this engine opened, by generation: a snapshot is taken through the serving one's writer. */
+  private final Map<String, LuceneIndex> opened = new ConcurrentHashMap<>();
 
   public LuceneEngine(Path indexDir) {
     this(indexDir, indexDir.resolveSibling("snapshots"));
@@ -32,9 +33,12 @@ public final class LuceneEngine implements IndexEngine {
   }
 
   @Override
-  public SnapshotInfo snapshot(SearchIndex serving) {
-    SearchIndex index = serving instanceof SwappableIndex s ? s.current() : serving;
-    return info(((LuceneIndex) index).snapshot(snapshots));
+  public SnapshotInfo snapshot(String generation) {
+    LuceneIndex index = opened.get(generation);
+    if (index == null) {
+      throw TallyException.conflict("the index generation " + generation + " is not open in this process; a snapshot is taken of the serving one");
+    }
+    return info(index.snapshot(snapshots));
   }
 
   @Override
@@ -48,21 +52,22 @@ public final class LuceneEngine implements IndexEngine {
   }
 
   @Override
-  public SnapshotInfo restoreNewest(String generation, long minPosition, List<String> skipped) {
-    for (LuceneSnapshots.Snapshot s : snapshots.list()) {
-      if (s.position() < minPosition) {
-        skipped.add("snapshot " + s.name() + " holds position " + s.position() + ", older than the oplog kept (from " + minPosition + ")");
-        continue;
-      }
-      String damage = snapshots.damage(s);
-      if (damage != null) {
-        skipped.add(damage);
-        continue;
-      }
-      snapshots.restoreInto(s, generations.dir(number(generation)));
-      return info(s);
+  public String restore(SnapshotInfo snapshot, String generation) {
+    LuceneSnapshots.Snapshot s = snapshots.list().stream().filter(x -> x.name().equals(snapshot.name())).findFirst().orElse(null);
+    if (s == null) {
+      return "snapshot " + snapshot.name() + " is gone from " + snapshots.root();
     }
+    String damage = snapshots.damage(s);
+    if (damage != null) {
+      return damage;
+    }
+    snapshots.restoreInto(s, generations.dir(number(generation)));
     return null;
+  }
+
+  @Override
+  public Reader openReader() {
+    return LuceneVersionReader.open(generations.dir(generations.current()));
   }
 
   private static SnapshotInfo info(LuceneSnapshots.Snapshot s) {
@@ -86,7 +91,9 @@ public final class LuceneEngine implements IndexEngine {
   @Override
   public SearchIndex open(String generation) {
     highestOpened.accumulateAndGet(number(generation), Math::max);
-    return LuceneIndex.open(generations.dir(number(generation)), COMMIT_INTERVAL_MILLIS);
+    LuceneIndex index = LuceneIndex.open(generations.dir(number(generation)), COMMIT_INTERVAL_MILLIS);
+    opened.put(generation, index);
+    return index;
   }
 
   @Override

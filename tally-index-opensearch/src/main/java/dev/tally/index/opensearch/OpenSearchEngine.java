@@ -1,11 +1,10 @@
-package dev.tally.server.search;
+package dev.tally.index.opensearch;
 
 import dev.tally.core.TallyException;
+import dev.tally.core.index.IndexEngine;
 import dev.tally.core.index.SearchIndex;
-import dev.tally.index.opensearch.OpenSearchGenerations;
-import dev.tally.index.opensearch.OpenSearchIndex;
-import dev.tally.index.opensearch.OpenSearchOptions;
-import dev.tally.index.opensearch.OpenSearchSnapshots;
+import dev.tally.core.verify.IdVersion;
+import dev.tally.core.verify.VersionDigest;
 import java.util.List;
 
 /**
@@ -71,8 +70,8 @@ public final class OpenSearchEngine implements IndexEngine {
   }
 
   @Override
-  public SnapshotInfo snapshot(SearchIndex serving) {
-    OpenSearchSnapshots.Snapshot s = snapshots.take(current());
+  public SnapshotInfo snapshot(String generation) {
+    OpenSearchSnapshots.Snapshot s = snapshots.take(generation);
     return info(s);
   }
 
@@ -86,27 +85,45 @@ public final class OpenSearchEngine implements IndexEngine {
     snapshots.prune(keep);
   }
 
-  /** The generation was made empty by prepareNext; a restore needs the name free, so it is dropped first and made anew if none works. */
+  /** A restore needs the name free, so the empty generation is dropped first, and made anew, empty, if the restore is refused. */
   @Override
-  public SnapshotInfo restoreNewest(String generation, long minPosition, List<String> skipped) {
-    for (OpenSearchSnapshots.Snapshot s : snapshots.list()) {
-      if (s.position() < minPosition) {
-        skipped.add("snapshot " + s.name() + " holds position " + s.position() + ", older than the oplog kept (from " + minPosition + ")");
-        continue;
-      }
-      generations.drop(generation);
-      String refused = snapshots.restore(s, generation);
-      if (refused == null) {
-        return info(s);
-      }
-      skipped.add(refused);
+  public String restore(SnapshotInfo snapshot, String generation) {
+    OpenSearchSnapshots.Snapshot s = snapshots.list().stream().filter(x -> x.name().equals(snapshot.name())).findFirst().orElse(null);
+    if (s == null) {
+      return "snapshot " + snapshot.name() + " is gone from the repository";
     }
-    if (!generations.exists(generation)) {
-      generations.recreate(generation);
-    } else if (!snapshots.list().isEmpty()) {
+    generations.drop(generation);
+    String refused = snapshots.restore(s, generation);
+    if (refused != null) {
       generations.recreate(generation); // a failed restore may have left part of an index behind
     }
-    return null;
+    return refused;
+  }
+
+  @Override
+  public Reader openReader() {
+    OpenSearchIndex index = OpenSearchIndex.open(options);
+    return new Reader() {
+      @Override
+      public long position() {
+        return index.appliedPosition();
+      }
+
+      @Override
+      public java.util.List<VersionDigest> versionDigests() {
+        return index.versionDigests();
+      }
+
+      @Override
+      public java.util.List<IdVersion> versions(long fromId, long toId) {
+        return index.versions(fromId, toId);
+      }
+
+      @Override
+      public void close() {
+        index.close();
+      }
+    };
   }
 
   private static SnapshotInfo info(OpenSearchSnapshots.Snapshot s) {

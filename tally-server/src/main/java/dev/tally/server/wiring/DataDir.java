@@ -1,4 +1,4 @@
-package dev.tally.server.data;
+package dev.tally.server.wiring;
 
 import dev.tally.core.TallyException;
 import dev.tally.store.sqlite.SqliteOptions;
