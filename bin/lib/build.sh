@@ -11,8 +11,8 @@ tally_build_if_stale() {
   local name="$1" jar="$2"
   shift 2
   if tally_stale "$jar"; then
-    echo "$name: building (mvn $*) ..." >&2
-    (cd "$root" && mvn -q -B "$@" >&2) \
+    echo "$name: building (mvnw $*) ..." >&2
+    (cd "$root" && ./mvnw -q -B "$@" >&2) \
       || { echo "$name: build failed (if another build ran at the same time, try again)" >&2; exit 2; }
   fi
 }

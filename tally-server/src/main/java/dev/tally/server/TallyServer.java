@@ -11,6 +11,7 @@ import dev.tally.server.search.IndexManager;
 import dev.tally.core.index.IndexEngine;
 import dev.tally.server.search.LeaseKeeper;
 import dev.tally.server.search.OplogPruner;
+import dev.tally.server.schedule.Scheduler;
 import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.SearchService;
 import java.time.InstantSource;
@@ -64,29 +65,33 @@ public final class TallyServer implements AutoCloseable {
     // The data directory holds what is embedded (the SQLite store, the Lucene index); its lock keeps a second process off it.
     DataDir dataDir = Engines.embedded(config) ? DataDir.lock(data) : null;
     List<AutoCloseable> opened = new ArrayList<>();
+    // The periodic work (readiness, healer, verifier, snapshots, pruning, leases) on one scheduler,
+    // closed last, after each of its tasks.
+    Scheduler scheduler = Scheduler.system();
+    opened.add(scheduler);
     try {
       Store store = Engines.openStore(config, dataDir);
       opened.add(store);
       bootstrap(store, envAdminToken, out);
       IndexEngine engine = Engines.openIndex(config);
-      opened.add(new OplogPruner(store, config.duration(Settings.OPLOG_RETENTION), InstantSource.system()).start());
+      opened.add(new OplogPruner(store, config.duration(Settings.OPLOG_RETENTION), InstantSource.system()).start(scheduler));
       LeaseKeeper projectorLease = null;
       if (!sqlite && lucene) {
-        opened.add(Engines.embeddedIndexLease(store));
+        opened.add(Engines.embeddedIndexLease(store, scheduler));
       } else if (engine.shared()) {
-        projectorLease = new LeaseKeeper(store, "projector", PROJECTOR_LEASE_TTL).start();
+        projectorLease = new LeaseKeeper(store, "projector", PROJECTOR_LEASE_TTL).start(scheduler);
         opened.add(projectorLease);
       }
       IndexManager indexes = new IndexManager(store, engine, projectorLease == null ? null : projectorLease::held)
-          .verifyEvery(config.duration(Settings.VERIFY_INTERVAL))
+          .verifyEvery(config.duration(Settings.VERIFY_INTERVAL), scheduler)
           .keepReplacedGenerations(config.duration(Settings.GENERATION_RETENTION))
           .snapshotEvery(config.duration(Settings.SNAPSHOT_INTERVAL), config.integer(Settings.SNAPSHOT_KEEP),
-              config.duration(Settings.OPLOG_RETENTION));
+              config.duration(Settings.OPLOG_RETENTION), scheduler);
       opened.add(indexes);
       IndexReadiness readiness = new IndexReadiness(store, indexes.serving(), indexes.projector(), indexes::healing,
-          config.duration(Settings.READY_MAX_LAG), InstantSource.system()).start();
+          config.duration(Settings.READY_MAX_LAG), InstantSource.system()).start(scheduler);
       opened.add(readiness);
-      indexes.heal(readiness::current);
+      indexes.heal(readiness::current, scheduler);
       QueryLimits limits = new QueryLimits(config.integer(Settings.QUERY_MAX_DEPTH), config.integer(Settings.QUERY_MAX_GROUP),
           QueryLimits.DEFAULTS.maxListValues());
       SearchService search = new SearchService(store, indexes.serving(), readiness, limits,
@@ -95,6 +100,7 @@ public final class TallyServer implements AutoCloseable {
           projectorLease == null ? null : projectorLease::held);
       Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken,
           engines).start(config.string(Settings.HOST), config.port(Settings.PORT));
+      registerTaskMetrics(api, scheduler);
       if (store.poolStatistics().isPresent()) {
         registerPoolMetrics(api, store);
       }
@@ -119,6 +125,27 @@ public final class TallyServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Each periodic task's runs, failures and the times of its last run and last failure: a task that keeps failing shows. */
+  private static void registerTaskMetrics(Api api, Scheduler scheduler) {
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_task_runs")
+        .help("Runs of each periodic task (readiness, healer, verifier, snapshots, oplog pruning, leases), failed or not")
+        .labelNames("task").callback(cb -> scheduler.states().forEach(t -> cb.call(t.runs(), t.name()))).register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_task_failures")
+        .help("Runs of each periodic task that threw; the task runs again at its next time")
+        .labelNames("task").callback(cb -> scheduler.states().forEach(t -> cb.call(t.failures(), t.name())))
+        .register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_task_last_run_timestamp_seconds")
+        .help("When each periodic task last ran (0: not yet)").labelNames("task")
+        .callback(cb -> scheduler.states().forEach(t -> cb.call(seconds(t.lastRun()), t.name()))).register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_task_last_failure_timestamp_seconds")
+        .help("When each periodic task last failed (0: never)").labelNames("task")
+        .callback(cb -> scheduler.states().forEach(t -> cb.call(seconds(t.lastFailure()), t.name()))).register(api.metricsRegistry());
+  }
+
+  private static double seconds(java.time.Instant at) {
+    return at == null ? 0 : at.toEpochMilli() / 1000.0;
   }
 
   /** The group-commit writer: batches, the writes they held, and batches run again with a savepoint per write. */

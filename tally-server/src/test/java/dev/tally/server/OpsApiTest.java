@@ -33,6 +33,14 @@ class OpsApiTest extends ApiTestBase {
     assertTrue(metrics.contains("tally_http_request_duration_seconds_bucket"), metrics);
     assertTrue(metrics.contains("tally_store_write_batches_total") && metrics.contains("tally_store_writes_total")
         && metrics.contains("tally_store_write_batch_reruns_total"), metrics);
+    // Each periodic task shows that it runs (and when it last failed), so a dead one would show.
+    for (String task : new String[] {"index-readiness", "index-healer", "oplog-pruner", "index-verifier", "index-snapshots"}) {
+      assertTrue(metrics.contains("tally_task_runs_total{task=\"" + task + "\"}"), task + ": " + metrics);
+      assertTrue(metrics.contains("tally_task_last_failure_timestamp_seconds{task=\"" + task + "\"}"), task + ": " + metrics);
+    }
+    Await.until("readiness has run (every 200 ms)", java.time.Duration.ofSeconds(10),
+        () -> http.call("GET", "/metrics", null, null).raw().body(),
+        m -> m.matches("(?s).*tally_task_last_run_timestamp_seconds\\{task=\"index-readiness\"} [1-9].*"));
     assertTrue(metrics.contains("tally_oplog_head " + (double) server.store().head())
         || metrics.contains("tally_oplog_head " + String.format("%.10E", (double) server.store().head())), metrics);
   }

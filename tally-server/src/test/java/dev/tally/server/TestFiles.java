@@ -23,6 +23,10 @@ final class TestFiles {
         if (attempt > 50) {
           throw e;
         }
+      } catch (java.io.UncheckedIOException e) { // the walk itself met a file that a merge had just removed
+        if (attempt > 50 || !(e.getCause() instanceof NoSuchFileException)) {
+          throw e;
+        }
       }
     }
   }

@@ -52,7 +52,7 @@ import org.apache.lucene.store.FSDirectory;
  * older or equal version is skipped; a deleted contact leaves a tombstone with its version, so a
  * replayed older version cannot resurrect it.
  */
-public final class LuceneIndex implements SearchIndex {
+public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.ScannedVersions {
   static final String POSITION = "tally.position";
   static final String LAYOUT_KEY = "tally.layout";
   /**
@@ -301,21 +301,7 @@ public final class LuceneIndex implements SearchIndex {
   }
 
   @Override
-  public List<VersionDigest> versionDigests() {
-    VersionDigest.Builder digests = new VersionDigest.Builder();
-    eachLive(Long.MIN_VALUE, Long.MAX_VALUE, digests::add);
-    return digests.build();
-  }
-
-  @Override
-  public List<IdVersion> versions(long fromId, long toId) {
-    List<IdVersion> out = new ArrayList<>();
-    eachLive(fromId, toId, (id, version) -> out.add(new IdVersion(id, version)));
-    out.sort(java.util.Comparator.comparingLong(IdVersion::id));
-    return out;
-  }
-
-  private void eachLive(long fromId, long toId, java.util.function.BiConsumer<Long, Long> visit) {
+  public void eachLive(long fromId, long toId, java.util.function.BiConsumer<Long, Long> visit) {
     try {
       IndexSearcher searcher = searchers.acquire();
       try {

@@ -18,7 +18,7 @@ import org.apache.lucene.store.FSDirectory;
  * serving it (a reader beside the writer needs no lock). Each call first reopens onto the newest
  * commit, so {@link #position()} and the versions describe the same commit.
  */
-public final class LuceneVersionReader implements dev.tally.core.index.IndexEngine.Reader {
+public final class LuceneVersionReader implements dev.tally.core.index.IndexEngine.Reader, dev.tally.core.verify.ScannedVersions {
   private final Directory directory;
   private DirectoryReader reader;
 
@@ -51,22 +51,9 @@ public final class LuceneVersionReader implements dev.tally.core.index.IndexEngi
     }
   }
 
+  /** The digests and ranges (ScannedVersions' defaults) read under this lock, one scan at a time. */
   @Override
-  public synchronized List<VersionDigest> versionDigests() {
-    VersionDigest.Builder b = new VersionDigest.Builder();
-    visit(Long.MIN_VALUE, Long.MAX_VALUE, b::add);
-    return b.build();
-  }
-
-  @Override
-  public synchronized List<IdVersion> versions(long fromId, long toId) {
-    List<IdVersion> out = new ArrayList<>();
-    visit(fromId, toId, (id, v) -> out.add(new IdVersion(id, v)));
-    out.sort(Comparator.comparingLong(IdVersion::id));
-    return out;
-  }
-
-  private void visit(long fromId, long toId, java.util.function.BiConsumer<Long, Long> v) {
+  public synchronized void eachLive(long fromId, long toId, java.util.function.BiConsumer<Long, Long> v) {
     if (reader == null) {
       return;
     }

@@ -3,7 +3,6 @@ package dev.tally.index.lucene;
 import dev.tally.core.query.Field;
 import dev.tally.core.query.Operator;
 import dev.tally.core.query.Query;
-import dev.tally.core.query.RelativeTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.document.DoublePoint;
@@ -78,7 +77,7 @@ final class QueryCompiler {
       case Field.EventMetric e when e.metric() == Field.EventMetric.Metric.COUNT -> {
         // A contact that never did the event has count 0 and no indexed count.
         org.apache.lucene.search.Query indexed = longs(Fields.number(field.path()), op, values);
-        yield holds(op, 0L, values) ? or(indexed, not(has(field.path()))) : indexed;
+        yield op.holds(0L, values, now) ? or(indexed, not(has(field.path()))) : indexed;
       }
       default -> switch (field.type()) {
         case STRING -> strings(field.path(), op, values);
@@ -136,21 +135,8 @@ final class QueryCompiler {
     };
   }
 
-  /** Whether a value of 0 satisfies the operator (for the implicit count of events never done). */
-  private boolean holds(Operator op, long actual, List<Object> values) {
-    return switch (op) {
-      case EQ -> actual == asLong(values.get(0));
-      case IN -> values.stream().anyMatch(v -> asLong(v) == actual);
-      case LT -> actual < asLong(values.get(0));
-      case GT -> actual > asLong(values.get(0));
-      case LE -> actual <= asLong(values.get(0));
-      case GE -> actual >= asLong(values.get(0));
-      default -> false;
-    };
-  }
-
   private long asLong(Object v) {
-    return v instanceof RelativeTime r ? r.resolve(now) : (Long) v;
+    return Operator.asLong(v, now);
   }
 
   private static org.apache.lucene.search.Query has(String path) {

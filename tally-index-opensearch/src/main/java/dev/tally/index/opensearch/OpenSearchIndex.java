@@ -32,7 +32,7 @@ import dev.tally.core.verify.VersionDigest;
  * {@link OpenSearchOptions#refreshInterval()}; {@link #visiblePosition} estimates it from the time a
  * batch was acknowledged, and {@link #refresh} makes everything searchable at once (tests, rebuilds).
  */
-public final class OpenSearchIndex implements SearchIndex {
+public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify.ScannedVersions {
   private final OpenSearchOptions options;
   private final OpenSearchHttp http;
   private final BulkWriter bulk;
@@ -256,24 +256,7 @@ public final class OpenSearchIndex implements SearchIndex {
   }
 
   @Override
-  public List<VersionDigest> versionDigests() {
-    VersionDigest.Builder b = new VersionDigest.Builder();
-    eachLive(Long.MIN_VALUE, Long.MAX_VALUE, b::add);
-    return b.build();
-  }
-
-  @Override
-  public List<IdVersion> versions(long fromId, long toId) {
-    List<IdVersion> out = new ArrayList<>();
-    eachLive(fromId, toId, (id, v) -> out.add(new IdVersion(id, v)));
-    return out;
-  }
-
-  /**
-   * Visits (id, version) of the live documents with fromId <= id < toId in id order, from doc
-   * values (no _source), a page of 10,000 at a time.
-   */
-  private void eachLive(long fromId, long toId, java.util.function.BiConsumer<Long, Long> visit) {
+  public void eachLive(long fromId, long toId, java.util.function.BiConsumer<Long, Long> visit) {
     checkOpen();
     http.expectOk("POST", "/" + target + "/_refresh", null);
     JsonNode last = null;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.query.Field;
 import dev.tally.core.query.Operator;
 import dev.tally.core.query.Query;
-import dev.tally.core.query.RelativeTime;
 import java.util.List;
 
 /**
@@ -81,7 +80,7 @@ final class QueryCompiler {
       case Field.EventMetric e when e.metric() == Field.EventMetric.Metric.COUNT -> {
         // A contact that never did the event has count 0 and no indexed count.
         ObjectNode indexed = longs(Fields.number(field.path()), op, values);
-        yield holds(op, 0L, values) ? or(indexed, not(has(field.path()))) : indexed;
+        yield op.holds(0L, values, now) ? or(indexed, not(has(field.path()))) : indexed;
       }
       default -> switch (field.type()) {
         case STRING -> strings(field.path(), op, values);
@@ -164,21 +163,8 @@ final class QueryCompiler {
     return Double.doubleToRawLongBits(d) == 0L ? -0.0 : Math.nextDown(d);
   }
 
-  /** Whether a value of 0 satisfies the operator (for the implicit count of events never done). */
-  private boolean holds(Operator op, long actual, List<Object> values) {
-    return switch (op) {
-      case EQ -> actual == asLong(values.get(0));
-      case IN -> values.stream().anyMatch(v -> asLong(v) == actual);
-      case LT -> actual < asLong(values.get(0));
-      case GT -> actual > asLong(values.get(0));
-      case LE -> actual <= asLong(values.get(0));
-      case GE -> actual >= asLong(values.get(0));
-      default -> false;
-    };
-  }
-
   private long asLong(Object v) {
-    return v instanceof RelativeTime r ? r.resolve(now) : (Long) v;
+    return Operator.asLong(v, now);
   }
 
   static ObjectNode has(String path) {

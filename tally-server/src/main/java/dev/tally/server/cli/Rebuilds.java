@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.projection.Rebuild;
 import dev.tally.server.wiring.DataDir;
-import dev.tally.server.search.IndexManager;
+import dev.tally.server.search.RebuildRunner;
 import dev.tally.core.TallyException;
 import dev.tally.server.config.Config;
 import dev.tally.server.wiring.StoppedTally;
@@ -81,7 +81,7 @@ public final class Rebuilds {
           }
         }
       });
-      IndexManager.RebuildStatus s = IndexManager.rebuildOffline(tally.store(), tally.engine(), p);
+      RebuildRunner.Status s = RebuildRunner.offline(tally.store(), tally.engine(), p);
       ticker.interrupt();
       bar.show(p.documents.get(), p.total, p.rate());
       bar.done("rebuilt " + s.documents() + " documents into " + s.generation() + " (" + tally.engine().describe() + ") and switched to it");

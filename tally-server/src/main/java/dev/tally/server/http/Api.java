@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.TallyException;
 import dev.tally.core.store.Store;
 import dev.tally.server.search.IndexManager;
+import dev.tally.server.search.LayoutPlan;
+import dev.tally.server.search.RebuildRunner;
 import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.SearchService;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -100,8 +102,8 @@ public final class Api {
     });
     app.get("/admin/index/plan", ctx -> RequestContext.json(ctx, 200, planJson(indexes.plan())));
     app.post("/admin/index/apply", ctx -> {
-      IndexManager.Plan plan = indexes.plan();
-      IndexManager.RebuildStatus started = plan.changes() ? indexes.apply() : null;
+      LayoutPlan plan = indexes.plan();
+      RebuildRunner.Status started = plan.changes() ? indexes.apply() : null;
       RequestContext.json(ctx, started == null ? 200 : 202, started == null ? planJson(plan) : rebuildJson(started));
     });
     app.post("/admin/index/restore", ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.restore())));
@@ -263,8 +265,8 @@ public final class Api {
     RequestContext.json(ctx, reasons.isEmpty() ? 200 : 503, o);
   }
 
-  private static ObjectNode rebuildJson(IndexManager.RebuildStatus s) {
-    ObjectNode o = Json.object().put("type", "index.rebuild").put("state", s.state()).put("documents", s.documents())
+  private static ObjectNode rebuildJson(RebuildRunner.Status s) {
+    ObjectNode o = Json.object().put("type", "index.rebuild").put("state", s.state().wire()).put("documents", s.documents())
         .put("total", s.total()).put("rate", Math.round(s.rate()));
     o.put("generation", s.generation());
     o.put("error", s.error());
@@ -274,7 +276,7 @@ public final class Api {
     return o;
   }
 
-  private static ObjectNode planJson(IndexManager.Plan p) {
+  private static ObjectNode planJson(LayoutPlan p) {
     ObjectNode o = Json.object().put("type", "index.plan").put("generation", p.generation()).put("layout", p.layout())
         .put("target_layout", p.targetLayout()).put("changes", p.changes());
     ArrayNode steps = o.putArray("steps");

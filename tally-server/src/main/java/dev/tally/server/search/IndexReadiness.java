@@ -1,5 +1,6 @@
 package dev.tally.server.search;
 
+import dev.tally.server.schedule.Scheduler;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Workspace;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class IndexReadiness implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexReadiness.class);
+  /** How often the verdict is renewed. */
+  static final Duration EVERY = Duration.ofMillis(200);
 
   /** Per-workspace document counts. */
   public record WorkspaceCount(long workspaceId, long index, long store) {}
@@ -37,9 +39,9 @@ public final class IndexReadiness implements AutoCloseable {
   private final Supplier<String> healing;
   private final Duration maxLag;
   private final InstantSource clock;
-  private final Thread thread;
-  private volatile boolean running = true;
   private volatile State current;
+  private volatile boolean wasReady;
+  private Scheduler.Task task;
   /** Everything committed before this start must be searchable before the index is ready. */
   private final long startHead;
 
@@ -54,12 +56,13 @@ public final class IndexReadiness implements AutoCloseable {
     this.clock = clock;
     this.current = new State(false, List.of("index: not checked yet"), 0, 0, 0, 0, 0, List.of(), false);
     this.startHead = store.head();
-    this.thread = Thread.ofPlatform().name("tally-index-readiness").daemon(true).unstarted(this::loop);
   }
 
-  public IndexReadiness start() {
+  /** Evaluates now, then every {@link #EVERY} on {@code scheduler}. */
+  public IndexReadiness start(Scheduler scheduler) {
     current = evaluate();
-    thread.start();
+    wasReady = current.ready();
+    task = scheduler.every("index-readiness", EVERY, this::tick);
     return this;
   }
 
@@ -73,19 +76,15 @@ public final class IndexReadiness implements AutoCloseable {
     return current;
   }
 
-  private void loop() {
-    boolean wasReady = current.ready();
-    while (running) {
-      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-      try {
-        current = evaluate();
-      } catch (RuntimeException | AssertionError e) { // a corrupt Lucene index may trip an assertion: the thread must live on
-        current = new State(false, List.of("index: readiness could not be checked: " + e.getMessage()), 0, 0, 0, 0, 0, List.of(), false);
-      }
-      if (current.ready() != wasReady) {
-        wasReady = current.ready();
-        LOG.atInfo().addKeyValue("ready", wasReady).addKeyValue("reasons", String.join("; ", current.reasons())).log("index readiness changed");
-      }
+  private void tick() {
+    try {
+      current = evaluate();
+    } catch (RuntimeException | AssertionError e) { // a corrupt Lucene index may trip an assertion: not ready, and checked again
+      current = new State(false, List.of("index: readiness could not be checked: " + e.getMessage()), 0, 0, 0, 0, 0, List.of(), false);
+    }
+    if (current.ready() != wasReady) {
+      wasReady = current.ready();
+      LOG.atInfo().addKeyValue("ready", wasReady).addKeyValue("reasons", String.join("; ", current.reasons())).log("index readiness changed");
     }
   }
 
@@ -147,7 +146,8 @@ public final class IndexReadiness implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    LockSupport.unpark(thread);
+    if (task != null) {
+      task.close();
+    }
   }
 }

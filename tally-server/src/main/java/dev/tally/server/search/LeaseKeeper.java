@@ -1,11 +1,11 @@
 package dev.tally.server.search;
 
+import dev.tally.server.schedule.Scheduler;
 import dev.tally.core.store.Store;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +22,8 @@ public final class LeaseKeeper implements AutoCloseable {
   private final String name;
   private final String holder;
   private final Duration ttl;
-  private final Thread thread;
-  private volatile boolean running = true;
+  private Scheduler.Task task;
+  private boolean closed; // guarded by this: no renewal after the release
   private volatile long heldUntilNanos;
 
   public LeaseKeeper(Store store, String name, Duration ttl) {
@@ -31,13 +31,12 @@ public final class LeaseKeeper implements AutoCloseable {
     this.name = name;
     this.holder = processName();
     this.ttl = ttl;
-    this.thread = Thread.ofPlatform().name("tally-lease-" + name).daemon(true).unstarted(this::loop);
   }
 
   /** Tries once now (so the caller knows at once), then keeps trying and renewing in the background. */
-  public LeaseKeeper start() {
+  public LeaseKeeper start(Scheduler scheduler) {
     renew();
-    thread.start();
+    task = scheduler.every("lease-" + name, ttl.dividedBy(3), this::renew);
     return this;
   }
 
@@ -49,16 +48,10 @@ public final class LeaseKeeper implements AutoCloseable {
     return holder;
   }
 
-  private void loop() {
-    while (running) {
-      LockSupport.parkNanos(ttl.toNanos() / 3);
-      if (running) {
-        renew();
-      }
+  private synchronized void renew() {
+    if (closed) {
+      return;
     }
-  }
-
-  private void renew() {
     boolean was = held();
     long asked = System.nanoTime();
     try {
@@ -86,16 +79,15 @@ public final class LeaseKeeper implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    LockSupport.unpark(thread);
-    try {
-      // A renewal running right now could take the lease again after the release below; the next
-      // holder would then wait out the whole time to live.
-      thread.join(ttl.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (task != null) {
+      task.close();
     }
-    heldUntilNanos = 0;
+    synchronized (this) {
+      // A renewal running right now would take the lease again after the release below; the next
+      // holder would then wait out the whole time to live. So: no renewal once closed.
+      closed = true;
+      heldUntilNanos = 0;
+    }
     try {
       store.releaseLease(name, holder);
     } catch (RuntimeException e) {

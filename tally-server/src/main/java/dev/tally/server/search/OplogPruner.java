@@ -1,9 +1,9 @@
 package dev.tally.server.search;
 
+import dev.tally.server.schedule.Scheduler;
 import dev.tally.core.store.Store;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,18 +18,18 @@ public final class OplogPruner implements AutoCloseable {
   private final Store store;
   private final Duration retention;
   private final InstantSource clock;
-  private final Thread thread;
-  private volatile boolean running = true;
+  private Scheduler.Task task;
 
   public OplogPruner(Store store, Duration retention, InstantSource clock) {
     this.store = store;
     this.retention = retention;
     this.clock = clock;
-    this.thread = Thread.ofPlatform().name("tally-oplog-pruner").daemon(true).unstarted(this::loop);
   }
 
-  public OplogPruner start() {
-    thread.start();
+  /** Prunes now, then every tenth of the retention (at most hourly, at least every second): the oplog overshoots its retention by little. */
+  public OplogPruner start(Scheduler scheduler) {
+    Duration every = Duration.ofNanos(Math.min(Duration.ofHours(1).toNanos(), Math.max(Duration.ofSeconds(1).toNanos(), retention.toNanos() / 10)));
+    task = scheduler.every("oplog-pruner", Duration.ZERO, every, this::pruneNow);
     return this;
   }
 
@@ -44,22 +44,10 @@ public final class OplogPruner implements AutoCloseable {
     return removed;
   }
 
-  private void loop() {
-    // A tenth of the retention, at most hourly: the oplog overshoots its retention by little.
-    long every = Math.min(Duration.ofHours(1).toNanos(), Math.max(Duration.ofSeconds(1).toNanos(), retention.toNanos() / 10));
-    while (running) {
-      try {
-        pruneNow();
-      } catch (RuntimeException e) {
-        LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).log("could not prune the oplog; trying again later");
-      }
-      LockSupport.parkNanos(every);
-    }
-  }
-
   @Override
   public void close() {
-    running = false;
-    LockSupport.unpark(thread);
+    if (task != null) {
+      task.close();
+    }
   }
 }

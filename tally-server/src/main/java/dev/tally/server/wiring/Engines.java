@@ -12,6 +12,7 @@ import dev.tally.index.opensearch.OpenSearchOptions;
 import dev.tally.server.config.Backends;
 import dev.tally.server.config.Config;
 import dev.tally.server.config.Settings;
+import dev.tally.server.schedule.Scheduler;
 import dev.tally.server.search.LeaseKeeper;
 import dev.tally.store.postgres.PostgresOptions;
 import dev.tally.store.postgres.PostgresStore;
@@ -123,8 +124,8 @@ public final class Engines {
    * The embedded Lucene index lives in one process, so on a shared store only one Tally may run
    * with it: a lease in the store says who does, and a second process refuses to start.
    */
-  public static LeaseKeeper embeddedIndexLease(Store store) {
-    LeaseKeeper lease = new LeaseKeeper(store, "embedded-index", Duration.ofSeconds(15)).start();
+  public static LeaseKeeper embeddedIndexLease(Store store, Scheduler scheduler) {
+    LeaseKeeper lease = new LeaseKeeper(store, "embedded-index", Duration.ofSeconds(15)).start(scheduler);
     if (!lease.held()) {
       lease.close();
       throw TallyException.conflict("another Tally process serves this PostgreSQL store with an embedded Lucene index; with --index "

@@ -6,6 +6,7 @@ import dev.tally.core.store.Store;
 import dev.tally.server.config.Backends;
 import dev.tally.server.config.Config;
 import dev.tally.server.config.Settings;
+import dev.tally.server.schedule.Scheduler;
 import dev.tally.server.search.LeaseKeeper;
 import java.io.IOException;
 import java.time.Duration;
@@ -25,8 +26,10 @@ public final class StoppedTally implements AutoCloseable {
   private final Store store;
   private final IndexEngine engine;
   private final LeaseKeeper lease;
+  private final Scheduler scheduler;
 
-  private StoppedTally(DataDir dataDir, Store store, IndexEngine engine, LeaseKeeper lease) {
+  private StoppedTally(DataDir dataDir, Store store, IndexEngine engine, LeaseKeeper lease, Scheduler scheduler) {
+    this.scheduler = scheduler;
     this.dataDir = dataDir;
     this.store = store;
     this.engine = engine;
@@ -37,20 +40,22 @@ public final class StoppedTally implements AutoCloseable {
   public static StoppedTally open(Config config) throws IOException {
     DataDir dataDir = Engines.embedded(config) ? DataDir.lock(config.path(Settings.DATA)) : null;
     Store store = null;
+    Scheduler scheduler = Scheduler.system(); // renews the lease while the command runs
     try {
       store = Engines.openStore(config, dataDir);
       LeaseKeeper lease = null;
       if (config.store() == Backends.Store.POSTGRES) {
         String name = config.index() == Backends.Index.LUCENE ? "embedded-index" : "projector";
-        lease = new LeaseKeeper(store, name, LEASE_TTL).start();
+        lease = new LeaseKeeper(store, name, LEASE_TTL).start(scheduler);
         if (!lease.held()) {
           lease.close();
           throw TallyException.conflict("a Tally process serves this PostgreSQL store and its index (it holds the " + name
               + " lease): act through it with --url, or stop every process first");
         }
       }
-      return new StoppedTally(dataDir, store, Engines.openIndex(config), lease);
+      return new StoppedTally(dataDir, store, Engines.openIndex(config), lease, scheduler);
     } catch (RuntimeException e) {
+      scheduler.close();
       if (store != null) {
         store.close();
       }
@@ -74,6 +79,7 @@ public final class StoppedTally implements AutoCloseable {
     if (lease != null) {
       lease.close();
     }
+    scheduler.close();
     store.close();
     if (dataDir != null) {
       dataDir.close();

@@ -53,14 +53,17 @@ class StaleHeadTest {
       // head() one behind what the oplog holds (the moment between COMMIT and publishing the head).
       Store lagging = lagging(store, real - 1, false);
       try (IndexManager m = new IndexManager(lagging, engine)) {
-        assertNull(m.cannotCatchUp(), "an index at a committed position is not ahead of the store");
+        assertNull(HealingPolicy.cannotCatchUp(lagging, Projector.written(m.serving())),
+            "an index at a committed position is not ahead of the store");
         assertNull(m.healing(), "nothing to heal at start-up");
       }
       // A store that really ends before the index (restored from an older backup): that is damage.
       Store behind = lagging(store, real - 1, true);
       try (IndexManager m = new IndexManager(behind, engine)) {
-        assertNotNull(m.cannotCatchUp());
-        assertTrue(m.cannotCatchUp().contains("ahead of the store's head"), m.cannotCatchUp());
+        HealingPolicy.Cause cause = HealingPolicy.cannotCatchUp(behind, Projector.written(m.serving()));
+        assertNotNull(cause);
+        assertEquals(HealingPolicy.Reason.AHEAD_OF_STORE, cause.reason());
+        assertTrue(cause.detail().contains("ahead of the store's head"), cause.detail());
       }
     }
   }
