@@ -53,11 +53,8 @@ public final class LuceneEngine implements IndexEngine {
 
   @Override
   public String restore(SnapshotInfo snapshot, String generation) {
-    LuceneSnapshots.Snapshot s = snapshots.list().stream().filter(x -> x.name().equals(snapshot.name())).findFirst().orElse(null);
-    if (s == null) {
-      return "snapshot " + snapshot.name() + " is gone from " + snapshots.root();
-    }
-    String damage = snapshots.damage(s);
+    LuceneSnapshots.Snapshot s = snapshots.find(snapshot.name());
+    String damage = s == null ? "snapshot " + snapshot.name() + " is gone from " + snapshots.root() : snapshots.damage(s);
     if (damage != null) {
       return damage;
     }

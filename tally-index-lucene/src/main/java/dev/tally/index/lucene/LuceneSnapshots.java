@@ -141,6 +141,11 @@ public final class LuceneSnapshots {
     }
   }
 
+  /** The complete snapshot named {@code name}, or null when there is none. */
+  public Snapshot find(String name) {
+    return list().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+  }
+
   /** Null when every file is present and matches its checksum; otherwise what is wrong. */
   public String damage(Snapshot snapshot) {
     try {

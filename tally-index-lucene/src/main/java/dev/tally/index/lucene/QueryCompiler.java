@@ -1,6 +1,7 @@
 package dev.tally.index.lucene;
 
-import dev.tally.core.query.Field;
+import dev.tally.core.index.IndexQueryCompiler;
+import dev.tally.core.index.Wildcards;
 import dev.tally.core.query.Operator;
 import dev.tally.core.query.Query;
 import java.util.ArrayList;
@@ -24,11 +25,10 @@ import org.apache.lucene.util.BytesRef;
  * (!=, NIN, !~) is "not the positive", so it also matches contacts without a value; events.X.count
  * treats a contact that never did X as 0.
  */
-final class QueryCompiler {
-  private final long now;
+final class QueryCompiler extends IndexQueryCompiler<org.apache.lucene.search.Query> {
 
   QueryCompiler(long nowSeconds) {
-    this.now = nowSeconds;
+    super(nowSeconds);
   }
 
   /** The query for live documents of one workspace that match {@code q}. */
@@ -40,56 +40,41 @@ final class QueryCompiler {
         .build();
   }
 
-  private org.apache.lucene.search.Query node(Query q) {
-    return switch (q) {
-      case Query.Group g -> {
-        BooleanQuery.Builder b = new BooleanQuery.Builder();
-        Occur occur = g.logic() == Query.Logic.AND ? Occur.FILTER : Occur.SHOULD;
-        for (Query child : g.children()) {
-          b.add(node(child), occur);
-        }
-        yield b.build();
-      }
-      case Query.Filter f -> filter(f);
-    };
+  @Override
+  protected org.apache.lucene.search.Query group(Query.Logic logic, List<org.apache.lucene.search.Query> children) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    Occur occur = logic == Query.Logic.AND ? Occur.FILTER : Occur.SHOULD;
+    children.forEach(child -> b.add(child, occur));
+    return b.build();
   }
 
-  private org.apache.lucene.search.Query filter(Query.Filter f) {
-    String path = f.field().path();
-    if (f.isNull()) {
-      // The id and an event count always have a value (a count is 0 for an event never done).
-      boolean alwaysSet = f.field() instanceof Field.Id
-          || (f.field() instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT);
-      org.apache.lucene.search.Query has = alwaysSet ? new MatchAllDocsQuery() : has(path);
-      return f.operator() == Operator.EQ ? not(has) : has;
-    }
-    return switch (f.operator()) {
-      case NE -> not(positive(f.field(), Operator.EQ, f.values()));
-      case NIN -> not(positive(f.field(), Operator.IN, f.values()));
-      case NOT_CONTAINS -> not(positive(f.field(), Operator.CONTAINS, f.values()));
-      default -> positive(f.field(), f.operator(), f.values());
-    };
+  @Override
+  protected org.apache.lucene.search.Query everything() {
+    return new MatchAllDocsQuery();
   }
 
-  private org.apache.lucene.search.Query positive(Field field, Operator op, List<Object> values) {
-    org.apache.lucene.search.Query q = switch (field) {
-      case Field.Id id -> longs(Fields.ID, op, values);
-      case Field.EventMetric e when e.metric() == Field.EventMetric.Metric.COUNT -> {
-        // A contact that never did the event has count 0 and no indexed count.
-        org.apache.lucene.search.Query indexed = longs(Fields.number(field.path()), op, values);
-        yield op.holds(0L, values, now) ? or(indexed, not(has(field.path()))) : indexed;
-      }
-      default -> switch (field.type()) {
-        case STRING -> strings(field.path(), op, values);
-        case INTEGER, DATE -> longs(Fields.number(field.path()), op, values);
-        case FLOAT -> doubles(Fields.decimal(field.path()), op, values);
-        case BOOLEAN -> new TermQuery(new Term(Fields.bool(field.path()), values.get(0).toString()));
-      };
-    };
-    return q;
+  @Override
+  protected org.apache.lucene.search.Query ids(Operator op, List<Object> values) {
+    return longs(Fields.ID, op, values);
   }
 
-  private org.apache.lucene.search.Query strings(String path, Operator op, List<Object> values) {
+  @Override
+  protected org.apache.lucene.search.Query integers(String path, Operator op, List<Object> values) {
+    return longs(Fields.number(path), op, values);
+  }
+
+  @Override
+  protected org.apache.lucene.search.Query floats(String path, Operator op, List<Object> values) {
+    return doubles(Fields.decimal(path), op, values);
+  }
+
+  @Override
+  protected org.apache.lucene.search.Query bool(String path, boolean value) {
+    return new TermQuery(new Term(Fields.bool(path), Boolean.toString(value)));
+  }
+
+  @Override
+  protected org.apache.lucene.search.Query strings(String path, Operator op, List<Object> values) {
     String field = Fields.keyword(path);
     return switch (op) {
       case EQ -> new TermQuery(new Term(field, Fields.fold((String) values.get(0))));
@@ -100,7 +85,7 @@ final class QueryCompiler {
       }
       case STARTS_WITH -> new PrefixQuery(new Term(field, Fields.fold((String) values.get(0))));
       case ENDS_WITH -> new PrefixQuery(new Term(Fields.reversed(path), Fields.reverse(Fields.fold((String) values.get(0)))));
-      case CONTAINS -> new WildcardQuery(new Term(field, "*" + escapeWildcard(Fields.fold((String) values.get(0))) + "*"));
+      case CONTAINS -> new WildcardQuery(new Term(field, "*" + Wildcards.escape(Fields.fold((String) values.get(0))) + "*"));
       default -> throw new IllegalArgumentException(op + " on a string");
     };
   }
@@ -135,31 +120,18 @@ final class QueryCompiler {
     };
   }
 
-  private long asLong(Object v) {
-    return Operator.asLong(v, now);
-  }
-
-  private static org.apache.lucene.search.Query has(String path) {
+  @Override
+  protected org.apache.lucene.search.Query hasValue(String path) {
     return new TermQuery(new Term(Fields.HAS, path));
   }
 
-  private static org.apache.lucene.search.Query not(org.apache.lucene.search.Query q) {
+  @Override
+  protected org.apache.lucene.search.Query negate(org.apache.lucene.search.Query q) {
     return new BooleanQuery.Builder().add(new MatchAllDocsQuery(), Occur.FILTER).add(q, Occur.MUST_NOT).build();
   }
 
-  private static org.apache.lucene.search.Query or(org.apache.lucene.search.Query a, org.apache.lucene.search.Query b) {
+  @Override
+  protected org.apache.lucene.search.Query either(org.apache.lucene.search.Query a, org.apache.lucene.search.Query b) {
     return new BooleanQuery.Builder().add(a, Occur.SHOULD).add(b, Occur.SHOULD).build();
-  }
-
-  private static String escapeWildcard(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 4);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '*' || c == '?' || c == '\\') {
-        sb.append('\\');
-      }
-      sb.append(c);
-    }
-    return sb.toString();
   }
 }

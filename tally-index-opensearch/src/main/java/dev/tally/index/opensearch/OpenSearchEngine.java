@@ -71,13 +71,12 @@ public final class OpenSearchEngine implements IndexEngine {
 
   @Override
   public SnapshotInfo snapshot(String generation) {
-    OpenSearchSnapshots.Snapshot s = snapshots.take(generation);
-    return info(s);
+    return OpenSearchSnapshots.info(snapshots.take(generation));
   }
 
   @Override
   public List<SnapshotInfo> snapshots() {
-    return snapshots.list().stream().map(OpenSearchEngine::info).toList();
+    return snapshots.list().stream().map(OpenSearchSnapshots::info).toList();
   }
 
   @Override
@@ -88,12 +87,8 @@ public final class OpenSearchEngine implements IndexEngine {
   /** A restore needs the name free, so the empty generation is dropped first, and made anew, empty, if the restore is refused. */
   @Override
   public String restore(SnapshotInfo snapshot, String generation) {
-    OpenSearchSnapshots.Snapshot s = snapshots.list().stream().filter(x -> x.name().equals(snapshot.name())).findFirst().orElse(null);
-    if (s == null) {
-      return "snapshot " + snapshot.name() + " is gone from the repository";
-    }
     generations.drop(generation);
-    String refused = snapshots.restore(s, generation);
+    String refused = snapshots.restore(snapshot.name(), generation);
     if (refused != null) {
       generations.recreate(generation); // a failed restore may have left part of an index behind
     }
@@ -124,10 +119,6 @@ public final class OpenSearchEngine implements IndexEngine {
         index.close();
       }
     };
-  }
-
-  private static SnapshotInfo info(OpenSearchSnapshots.Snapshot s) {
-    return new SnapshotInfo(s.name(), s.position(), s.takenAt(), s.bytes());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.tally.index.opensearch;
 
+import dev.tally.core.index.IndexEngine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.TallyException;
@@ -17,6 +18,11 @@ import java.util.List;
 public final class OpenSearchSnapshots implements AutoCloseable {
   /** One snapshot: its name, the oplog position it holds, when it was taken, its size. */
   public record Snapshot(String name, long position, Instant takenAt, long bytes) {}
+
+  /** One snapshot as every index engine describes it. */
+  static IndexEngine.SnapshotInfo info(Snapshot s) {
+    return new IndexEngine.SnapshotInfo(s.name(), s.position(), s.takenAt(), s.bytes());
+  }
 
   private final OpenSearchOptions options;
   private final OpenSearchHttp http;
@@ -65,17 +71,21 @@ public final class OpenSearchSnapshots implements AutoCloseable {
     return out;
   }
 
-  /** Restores {@code snapshot} as the index {@code target}, which must not exist; false (with the reason) when OpenSearch refuses. */
-  public String restore(Snapshot snapshot, String target) {
-    JsonNode info = http.expectOk("GET", "/_snapshot/" + repository + "/" + snapshot.name(), null);
+  /** Restores the snapshot {@code name} as the index {@code target}, which must not exist; the reason when OpenSearch refuses, else null. */
+  public String restore(String name, String target) {
+    OpenSearchHttp.Response found = http.send("GET", "/_snapshot/" + repository + "/" + name, (JsonNode) null);
+    if (found.status() == 404) {
+      return "snapshot " + name + " is gone from the repository " + repository;
+    }
+    JsonNode info = found.body();
     String source = info.path("snapshots").path(0).path("indices").path(0).asText();
     ObjectNode body = OpenSearchHttp.JSON.createObjectNode().put("indices", source).put("include_global_state", false)
         .put("include_aliases", false).put("rename_pattern", "^" + java.util.regex.Pattern.quote(source) + "$")
         .put("rename_replacement", target);
-    OpenSearchHttp.Response r = http.send("POST", "/_snapshot/" + repository + "/" + snapshot.name() + "/_restore?wait_for_completion=true",
+    OpenSearchHttp.Response r = http.send("POST", "/_snapshot/" + repository + "/" + name + "/_restore?wait_for_completion=true",
         body);
     if (!r.ok() || r.body().path("snapshot").path("shards").path("failed").asInt(0) > 0) {
-      return "OpenSearch could not restore snapshot " + snapshot.name() + ": " + OpenSearchHttp.reason(r.body());
+      return "OpenSearch could not restore snapshot " + name + ": " + OpenSearchHttp.reason(r.body());
     }
     return null;
   }

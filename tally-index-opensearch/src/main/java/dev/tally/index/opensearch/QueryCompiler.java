@@ -2,7 +2,8 @@ package dev.tally.index.opensearch;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.core.query.Field;
+import dev.tally.core.index.IndexQueryCompiler;
+import dev.tally.core.index.Wildcards;
 import dev.tally.core.query.Operator;
 import dev.tally.core.query.Query;
 import java.util.List;
@@ -15,11 +16,10 @@ import java.util.List;
  * are), so exclusive bounds on longs and doubles (-0.0 below 0.0) mean exactly what the evaluator
  * means. Everything runs in filter context: no scoring.
  */
-final class QueryCompiler {
-  private final long now;
+final class QueryCompiler extends IndexQueryCompiler<ObjectNode> {
 
   QueryCompiler(long nowSeconds) {
-    this.now = nowSeconds;
+    super(nowSeconds);
   }
 
   /** The query for live documents of one workspace that match {@code q}. */
@@ -36,62 +36,63 @@ final class QueryCompiler {
     return bool;
   }
 
-  private ObjectNode node(Query q) {
-    return switch (q) {
-      case Query.Group g -> {
-        if (g.children().isEmpty()) {
-          yield g.logic() == Query.Logic.AND ? matchAll() : matchNone(); // as the reference evaluator: all() / any() of nothing
-        }
-        ObjectNode bool = object();
-        ObjectNode inner = bool.putObject("bool");
-        ArrayNode clauses = inner.putArray(g.logic() == Query.Logic.AND ? "filter" : "should");
-        for (Query child : g.children()) {
-          clauses.add(node(child));
-        }
-        if (g.logic() == Query.Logic.OR) {
-          inner.put("minimum_should_match", 1);
-        }
-        yield bool;
-      }
-      case Query.Filter f -> filter(f);
-    };
-  }
-
-  private ObjectNode filter(Query.Filter f) {
-    String path = f.field().path();
-    if (f.isNull()) {
-      // The id and an event count always have a value (a count is 0 for an event never done).
-      boolean alwaysSet = f.field() instanceof Field.Id
-          || (f.field() instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT);
-      ObjectNode has = alwaysSet ? matchAll() : has(path);
-      return f.operator() == Operator.EQ ? not(has) : has;
+  @Override
+  protected ObjectNode group(Query.Logic logic, List<ObjectNode> children) {
+    if (children.isEmpty()) {
+      return logic == Query.Logic.AND ? matchAll() : matchNone(); // as the reference evaluator: all() / any() of nothing
     }
-    return switch (f.operator()) {
-      case NE -> not(positive(f.field(), Operator.EQ, f.values()));
-      case NIN -> not(positive(f.field(), Operator.IN, f.values()));
-      case NOT_CONTAINS -> not(positive(f.field(), Operator.CONTAINS, f.values()));
-      default -> positive(f.field(), f.operator(), f.values());
-    };
+    ObjectNode bool = object();
+    ObjectNode inner = bool.putObject("bool");
+    ArrayNode clauses = inner.putArray(logic == Query.Logic.AND ? "filter" : "should");
+    children.forEach(clauses::add);
+    if (logic == Query.Logic.OR) {
+      inner.put("minimum_should_match", 1);
+    }
+    return bool;
   }
 
-  private ObjectNode positive(Field field, Operator op, List<Object> values) {
-    return switch (field) {
-      case Field.Id id -> longs(Fields.ID, op, values);
-      case Field.EventMetric e when e.metric() == Field.EventMetric.Metric.COUNT -> {
-        // A contact that never did the event has count 0 and no indexed count.
-        ObjectNode indexed = longs(Fields.number(field.path()), op, values);
-        yield op.holds(0L, values, now) ? or(indexed, not(has(field.path()))) : indexed;
-      }
-      default -> switch (field.type()) {
-        case STRING -> strings(field.path(), op, values);
-        case INTEGER, DATE -> longs(Fields.number(field.path()), op, values);
-        case FLOAT -> doubles(Fields.decimal(field.path()), op, values);
-        case BOOLEAN -> term(Fields.bool(field.path()), (Boolean) values.get(0));
-      };
-    };
+  @Override
+  protected ObjectNode everything() {
+    return matchAll();
   }
 
-  private ObjectNode strings(String path, Operator op, List<Object> values) {
+  @Override
+  protected ObjectNode negate(ObjectNode q) {
+    return not(q);
+  }
+
+  @Override
+  protected ObjectNode either(ObjectNode a, ObjectNode b) {
+    return or(a, b);
+  }
+
+  @Override
+  protected ObjectNode hasValue(String path) {
+    return has(path);
+  }
+
+  @Override
+  protected ObjectNode ids(Operator op, List<Object> values) {
+    return longs(Fields.ID, op, values);
+  }
+
+  @Override
+  protected ObjectNode integers(String path, Operator op, List<Object> values) {
+    return longs(Fields.number(path), op, values);
+  }
+
+  @Override
+  protected ObjectNode floats(String path, Operator op, List<Object> values) {
+    return doubles(Fields.decimal(path), op, values);
+  }
+
+  @Override
+  protected ObjectNode bool(String path, boolean value) {
+    return term(Fields.bool(path), value);
+  }
+
+  @Override
+  protected ObjectNode strings(String path, Operator op, List<Object> values) {
     String field = Fields.keyword(path);
     String first = Fields.fold((String) values.get(0));
     return switch (op) {
@@ -106,7 +107,7 @@ final class QueryCompiler {
       case ENDS_WITH -> prefix(Fields.reversed(path), Fields.reverse(first));
       case CONTAINS -> {
         ObjectNode q = object();
-        q.putObject("wildcard").putObject(field).put("value", "*" + escapeWildcard(first) + "*");
+        q.putObject("wildcard").putObject(field).put("value", "*" + Wildcards.escape(first) + "*");
         yield q;
       }
       default -> throw new IllegalArgumentException(op + " on a string");
@@ -161,10 +162,6 @@ final class QueryCompiler {
 
   static double nextDown(double d) {
     return Double.doubleToRawLongBits(d) == 0L ? -0.0 : Math.nextDown(d);
-  }
-
-  private long asLong(Object v) {
-    return Operator.asLong(v, now);
   }
 
   static ObjectNode has(String path) {
@@ -254,17 +251,5 @@ final class QueryCompiler {
 
   private static ObjectNode object() {
     return OpenSearchHttp.JSON.createObjectNode();
-  }
-
-  private static String escapeWildcard(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 4);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '*' || c == '?' || c == '\\') {
-        sb.append('\\');
-      }
-      sb.append(c);
-    }
-    return sb.toString();
   }
 }
