@@ -2,6 +2,14 @@ package dev.tally.bench.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.bench.common.BenchFiles;
+import dev.tally.bench.common.BenchOptions;
+import dev.tally.bench.common.InProcessTally;
+import dev.tally.bench.common.LongList;
+import dev.tally.bench.common.Percentiles;
+import dev.tally.bench.common.Report;
+import dev.tally.bench.common.ServerSpace;
+import dev.tally.bench.common.Workers;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -10,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,13 +29,12 @@ import java.util.concurrent.locks.LockSupport;
  * hide its own lag. Every acknowledged write's (ack time, Tally-Position) goes to the
  * {@link VisibilitySampler}.
  */
-final class FreshnessBench {
+public final class FreshnessBench {
   private static final int MAX_RATE_CLIENTS = 8;
   private static final int PACED_WORKERS = 48;
 
   private final InProcessTally tally;
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client = InProcessTally.newClient();
   private final AtomicLong nextContact = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
 
@@ -34,7 +42,7 @@ final class FreshnessBench {
     this.tally = tally;
   }
 
-  static void run(BenchOptions o) throws Exception {
+  public static void run(BenchOptions o) throws Exception {
     run(o, false);
   }
 
@@ -43,7 +51,7 @@ final class FreshnessBench {
    * production mix) with a 1 s refresh; visibility is asked of OpenSearch itself
    * ({@link OpenSearchVisibilitySampler}), and Tally's own estimate is reported beside it.
    */
-  static void runOpenSearch(BenchOptions o) throws Exception {
+  public static void runOpenSearch(BenchOptions o) throws Exception {
     run(o, true);
   }
 
@@ -52,7 +60,7 @@ final class FreshnessBench {
     int maxRateSeconds = o.integer("max-rate-seconds", 10);
     int warmupSeconds = o.integer("warmup-seconds", openSearch ? 20 : 3);
     double fraction = o.decimal("load-fraction", 0.5);
-    String store = o.string("store", "postgres");
+    String store = o.choice("store", "postgres", "postgres", "sqlite");
     String osUrl = o.string("os-url", "http://127.0.0.1:9200");
     String refresh = o.string("refresh", "1s");
     int pollMillis = o.integer("poll-ms", 5);
@@ -62,8 +70,9 @@ final class FreshnessBench {
         ? "Freshness on OpenSearch: commit → searchable (in-process Tally on " + (store.equals("postgres") ? "PostgreSQL" : "SQLite")
             + " + OpenSearch, refresh " + refresh + ", HTTP writes)"
         : "Freshness: commit → searchable (in-process Tally, HTTP writes)");
+    String pgUrl = store.equals("postgres") ? o.string("pg-url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres") : null;
     try (InProcessTally tally = openSearch
-        ? InProcessTally.startOnOpenSearch(dir, store, o.string("pg-url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"), osUrl, refresh)
+        ? InProcessTally.start(dir, new ServerSpace(pgUrl, osUrl, "bench_fresh"), store, "opensearch", refresh)
         : InProcessTally.start(dir)) {
       FreshnessBench b = new FreshnessBench(tally);
       if (openSearch) {
@@ -75,7 +84,7 @@ final class FreshnessBench {
       Report.progress("freshness: maximum write rate, " + MAX_RATE_CLIENTS + " clients, " + maxRateSeconds + " s");
       double maxRate = b.closedLoop(maxRateSeconds);
       long maxRateErrors = b.errors.getAndSet(0);
-      b.waitCaughtUp();
+      tally.awaitSearchable(Duration.ofSeconds(60));  // so the paced run starts without a backlog
       double target = maxRate * fraction;
       Report.progress(String.format("freshness: max %.0f writes/s; paced run at %.0f writes/s for %d s", maxRate, target, seconds));
       Paced paced;
@@ -143,7 +152,7 @@ final class FreshnessBench {
       }
       report.table(List.of("what", "writes measured", "p50", "p90", "p99", "max", "goal (p99)", "met"), rows);
     } finally {
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
     report.finish(o.out());
   }
@@ -186,31 +195,16 @@ final class FreshnessBench {
   /** Closed loop with {@link #MAX_RATE_CLIENTS} clients for {@code seconds}; returns acknowledged writes per second. */
   private double closedLoop(int seconds) throws InterruptedException {
     AtomicLong ok = new AtomicLong();
-    long end = System.nanoTime() + seconds * 1_000_000_000L;
     long start = System.nanoTime();
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < MAX_RATE_CLIENTS; i++) {
-      threads.add(Thread.ofPlatform().name("max-rate-" + i).start(() -> {
-        while (System.nanoTime() < end) {
-          if (write(nextContact.incrementAndGet()) >= 0) {
-            ok.incrementAndGet();
-          }
+    long end = start + seconds * 1_000_000_000L;
+    Workers.run("bench-client", MAX_RATE_CLIENTS, () -> {
+      while (System.nanoTime() < end) {
+        if (write(nextContact.incrementAndGet()) >= 0) {
+          ok.incrementAndGet();
         }
-      }));
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
+      }
+    });
     return ok.get() / ((System.nanoTime() - start) / 1e9);
-  }
-
-  /** Waits until searches see everything written so far, so the paced run starts without a backlog. */
-  private void waitCaughtUp() throws InterruptedException {
-    long head = tally.server().store().head();
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (tally.server().searchablePosition() < head && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
   }
 
   private record Paced(long acked, long errors, double seconds, long[] latencies, long[] sendLag) {
@@ -227,48 +221,38 @@ final class FreshnessBench {
     AtomicLong acked = new AtomicLong();
     long errorsBefore = errors.get();
     long start = System.nanoTime() + 50_000_000L;
-    LongList[] latencies = new LongList[PACED_WORKERS];
-    LongList[] lags = new LongList[PACED_WORKERS];
-    List<Thread> threads = new ArrayList<>();
+    List<LongList> latencies = new ArrayList<>();
+    List<LongList> lags = new ArrayList<>();
     for (int w = 0; w < PACED_WORKERS; w++) {
-      LongList lat = latencies[w] = new LongList();
-      LongList lag = lags[w] = new LongList();
-      threads.add(Thread.ofPlatform().name("paced-" + w).start(() -> {
-        for (long i; (i = slot.getAndIncrement()) < total; ) {
-          long due = start + (long) (i * interval);
-          for (long now; (now = System.nanoTime()) < due; ) {
-            LockSupport.parkNanos(due - now);
-          }
-          long sent = System.nanoTime();
-          lag.add(sent - due);
-          long[] written = writeWithId(nextContact.incrementAndGet());
-          long ack = System.nanoTime();
-          if (written != null) {
-            sampler.acked(ack, written[0]);
-            if (osSampler != null) {
-              osSampler.acked(ack, written[1]);
-            }
-            acked.incrementAndGet();
-            lat.add(ack - sent);
-          }
+      latencies.add(new LongList());
+      lags.add(new LongList());
+    }
+    AtomicInteger worker = new AtomicInteger();
+    Workers.run("paced", PACED_WORKERS, () -> {
+      int w = worker.getAndIncrement();
+      LongList lat = latencies.get(w);
+      LongList lag = lags.get(w);
+      for (long i; (i = slot.getAndIncrement()) < total; ) {
+        long due = start + (long) (i * interval);
+        for (long now; (now = System.nanoTime()) < due; ) {
+          LockSupport.parkNanos(due - now);
         }
-      }));
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    double elapsed = Math.max(seconds, (System.nanoTime() - start) / 1e9);
-    return new Paced(acked.get(), errors.get() - errorsBefore, elapsed, merge(latencies), merge(lags));
-  }
-
-  private static long[] merge(LongList[] lists) {
-    LongList all = new LongList();
-    for (LongList l : lists) {
-      for (long v : l.toArray()) {
-        all.add(v);
+        long sent = System.nanoTime();
+        lag.add(sent - due);
+        long[] written = writeWithId(nextContact.incrementAndGet());
+        long ack = System.nanoTime();
+        if (written != null) {
+          sampler.acked(ack, written[0]);
+          if (osSampler != null) {
+            osSampler.acked(ack, written[1]);
+          }
+          acked.incrementAndGet();
+          lat.add(ack - sent);
+        }
       }
-    }
-    return all.toArray();
+    });
+    double elapsed = Math.max(seconds, (System.nanoTime() - start) / 1e9);
+    return new Paced(acked.get(), errors.get() - errorsBefore, elapsed, LongList.concat(latencies), LongList.concat(lags));
   }
 
   /** Writes one contact, waits until it is searchable, and finds it through POST /contacts/search. */
@@ -283,14 +267,8 @@ final class FreshnessBench {
       Thread.sleep(1);
     }
     double visibleMs = (System.nanoTime() - t0) / 1e6;
-    String body = "{\"query\":{\"field\":\"external_id\",\"operator\":\"=\",\"value\":\"u-" + n + "\"}}";
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(tally.uri("/contacts/search"))
-        .header("Authorization", "Bearer " + tally.token()).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode json = new ObjectMapper().readTree(r.body());
-    boolean found = r.statusCode() == 200 && json.path("total_count").asLong() == 1
-        && ("u-" + n).equals(json.path("data").path(0).path("external_id").asText());
-    if (!found) {
+    HttpResponse<String> r = searchFor(n);
+    if (!finds(r, n)) {
       throw new IllegalStateException("the written contact u-" + n + " was not found by search: " + r.statusCode() + " " + r.body());
     }
     return String.format("contact u-%d (position %d) visible after %.1f ms and found by `POST /contacts/search` (total_count 1)",
@@ -305,16 +283,10 @@ final class FreshnessBench {
       throw new IllegalStateException("the end-to-end write failed");
     }
     long t0 = System.nanoTime();
-    String body = "{\"query\":{\"field\":\"external_id\",\"operator\":\"=\",\"value\":\"u-" + n + "\"}}";
     int searches = 0;
     while (System.nanoTime() - t0 < 30_000_000_000L) {
       searches++;
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(tally.uri("/contacts/search"))
-          .header("Authorization", "Bearer " + tally.token()).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = JSON.readTree(r.body());
-      if (r.statusCode() == 200 && json.path("total_count").asLong() == 1
-          && ("u-" + n).equals(json.path("data").path(0).path("external_id").asText())) {
+      if (finds(searchFor(n), n)) {
         return String.format("contact u-%d (id %d) found by `POST /contacts/search` %.0f ms after its write was acknowledged (%d searches, 5 ms apart)",
             n, w[1], (System.nanoTime() - t0) / 1e6, searches);
       }
@@ -323,20 +295,24 @@ final class FreshnessBench {
     throw new IllegalStateException("the written contact u-" + n + " was not found by search within 30 s");
   }
 
+  /** {@code POST /contacts/search} for the contact with external_id u-{@code n}. */
+  private HttpResponse<String> searchFor(long n) throws Exception {
+    String body = "{\"query\":{\"field\":\"external_id\",\"operator\":\"=\",\"value\":\"u-" + n + "\"}}";
+    return client.send(HttpRequest.newBuilder(tally.uri("/contacts/search"))
+        .header("Authorization", "Bearer " + tally.token()).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Whether the search answered with exactly the contact u-{@code n}. */
+  private static boolean finds(HttpResponse<String> r, long n) throws Exception {
+    JsonNode json = JSON.readTree(r.body());
+    return r.statusCode() == 200 && json.path("total_count").asLong() == 1
+        && ("u-" + n).equals(json.path("data").path(0).path("external_id").asText());
+  }
+
   private static String describeOpenSearch(String url) {
     try (RawOpenSearch raw = new RawOpenSearch(url)) {
       return raw.describe();
-    }
-  }
-
-  static void deleteTree(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
-      Report.progress("could not delete " + dir + ": " + e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tally.bench.search;
 
+import dev.tally.index.lucene.Fields;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +20,11 @@ import org.apache.lucene.search.TopDocs;
 
 /**
  * Peer A of the segment query: the query Tally should compile to, written by hand against Tally's
- * field layout (k.* keywords, n.* LongPoints, _ws, _live, id doc values), on the same index files.
- * What Tally adds on top of this is its own overhead.
+ * field layout ({@link Fields}: k.* keywords, n.* LongPoints, _ws, _live, id doc values), on the same
+ * index files. What Tally adds on top of this is its own overhead.
  */
 final class LuceneSegmentPeer {
-  private static final Sort BY_ID = new Sort(new SortedNumericSortField("id", SortField.Type.LONG));
+  private static final Sort BY_ID = new Sort(new SortedNumericSortField(Fields.ID, SortField.Type.LONG));
 
   private final IndexSearcher searcher;
 
@@ -33,12 +34,12 @@ final class LuceneSegmentPeer {
 
   static Query query(long ws, long t1, long s) {
     return new BooleanQuery.Builder()
-        .add(new TermQuery(new Term("_ws", Long.toString(ws))), Occur.FILTER)
-        .add(new TermQuery(new Term("_live", "1")), Occur.FILTER)
-        .add(new TermQuery(new Term("k.role", "user")), Occur.FILTER)
-        .add(new TermQuery(new Term("k.custom_attributes.plan", "pro")), Occur.FILTER)
-        .add(LongPoint.newRangeQuery("n.created_at", t1, Long.MAX_VALUE), Occur.FILTER)
-        .add(LongPoint.newRangeQuery("n.custom_attributes.seats", Long.MIN_VALUE, s - 1), Occur.FILTER)
+        .add(new TermQuery(new Term(Fields.WORKSPACE, Long.toString(ws))), Occur.FILTER)
+        .add(new TermQuery(new Term(Fields.LIVE, "1")), Occur.FILTER)
+        .add(new TermQuery(new Term(Fields.keyword("role"), "user")), Occur.FILTER)
+        .add(new TermQuery(new Term(Fields.keyword("custom_attributes.plan"), "pro")), Occur.FILTER)
+        .add(LongPoint.newRangeQuery(Fields.number("created_at"), t1, Long.MAX_VALUE), Occur.FILTER)
+        .add(LongPoint.newRangeQuery(Fields.number("custom_attributes.seats"), Long.MIN_VALUE, s - 1), Occur.FILTER)
         .build();
   }
 

@@ -1,8 +1,17 @@
 package dev.tally.bench.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.bench.common.BenchFiles;
+import dev.tally.bench.common.BenchOptions;
+import dev.tally.bench.common.ExternalCpu;
+import dev.tally.bench.common.Report;
+import dev.tally.bench.common.ServerSpace;
+import dev.tally.bench.common.Workers;
 import dev.tally.core.index.ContactDocument;
 import dev.tally.core.projection.Rebuild;
+import dev.tally.index.opensearch.DocumentMapper;
+import dev.tally.index.opensearch.Fields;
+import dev.tally.index.opensearch.Mapping;
 import dev.tally.index.opensearch.OpenSearchIndex;
 import dev.tally.index.opensearch.OpenSearchOptions;
 import dev.tally.store.postgres.PostgresOptions;
@@ -14,47 +23,45 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Rebuild into OpenSearch. A PostgreSQL store (a schema of its own) is loaded with N contacts
- * through the store's write path, and its documents are written once, in Tally's OpenSearch layout,
- * as a {@code _bulk} NDJSON file. Then, in rounds with a rotating order, each into a new index:
+ * through the store's write path, and its documents are written once, in Tally's OpenSearch layout
+ * ({@link DocumentMapper#live}), as a {@code _bulk} NDJSON file. Then, in rounds with a rotating order, each into a new index:
  * <ul>
  *   <li>Tally: {@code OpenSearchIndex.createGeneration} (no replicas, refresh off) and
  *       {@code new Rebuild(store, 1000).fill(generation, progress, T)} as {@code IndexManager} runs it
  *       (T = the CPU count there), then {@code commit()} (a refresh: everything searchable);
- *   <li>raw {@code _bulk}: a new index with the same settings and the very mapping Tally's
- *       generations get, then T threads each POSTing the next 1,000 documents of the file, then a refresh.
+ *   <li>raw {@code _bulk}: a new index with the body Tally creates a loading generation with
+ *       ({@link Mapping#createIndex}: settings and mapping), then T threads each POSTing the next 1,000
+ *       documents of the file, then a refresh.
  * </ul>
  * With {@code --breakdown}: store reads only, Tally's {@code load} of documents already in memory,
  * and the raw load with external versions (as Tally writes them). Every index built is checked to
  * hold the same documents (counts of a few filters), and Tally's sources are compared with the file's.
  */
-final class OpenSearchRebuildBench {
+public final class OpenSearchRebuildBench {
   private static final int BATCH = 1000;
 
-  static void run(BenchOptions o) throws Exception {
+  public static void run(BenchOptions o) throws Exception {
     int n = o.integer("contacts", 100_000);
     int runs = o.integer("runs", 3);
     int warmupRuns = o.integer("warmup-runs", 1);
     int threads = o.integer("threads", Math.max(1, Runtime.getRuntime().availableProcessors()));
-    boolean breakdown = Boolean.parseBoolean(o.string("breakdown", "false"));
+    boolean breakdown = o.flag("breakdown");
     String osUrl = o.string("os-url", "http://127.0.0.1:9200");
     String pgUrl = o.string("pg-url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
-    String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-    String schema = "bench_rebuild_" + suffix;
-    String alias = "bench-rebuild-" + suffix;
-    OpenSearchOptions options = OpenSearchOptions.defaults(osUrl).withAlias(alias).withReplicas(0);
     Path work = Files.createTempDirectory("tally-bench-rebuild-os");
     Report report = new Report("Rebuild into OpenSearch at " + String.format("%,d", n) + " contacts");
-    try (RawOpenSearch raw = new RawOpenSearch(osUrl)) {
+    try (ServerSpace space = new ServerSpace(pgUrl, osUrl, "bench_rebuild"); RawOpenSearch raw = new RawOpenSearch(osUrl)) {
+      String schema = space.schema;
+      String alias = space.alias;
+      OpenSearchOptions options = OpenSearchOptions.defaults(osUrl).withAlias(alias).withReplicas(0);
       try (PostgresStore store = PostgresStore.open(PostgresOptions.defaults(pgUrl).withSchema(schema))) {
         Report.progress("rebuild-opensearch: loading " + n + " contacts into PostgreSQL (schema " + schema + ")");
-        double loadSeconds = RebuildBench.loadStore(store, n);
+        double loadSeconds = GeneratedContacts.createAndLoad(store, n);
         Path plain = work.resolve("bulk.ndjson");
         Path versioned = work.resolve("bulk-versioned.ndjson");
         List<ContactDocument> inMemory = exportBulk(store, plain, versioned);
@@ -62,11 +69,12 @@ final class OpenSearchRebuildBench {
           throw new IllegalStateException("exported " + inMemory.size() + " of " + n + " contacts");
         }
         long ws = inMemory.get(0).contact().workspaceId();
-        String settings = rawIndexBody(raw, options);
+        String settings = Mapping.createIndex(options, true).toString();
         report.line(String.format("- store: PostgreSQL, %,d contacts loaded through `Store.writeEach` (chunks of 2,000) in %.1f s; "
-            + "`_bulk` NDJSON file written from `documentsAfter` in Tally's layout: %s", n, loadSeconds, RebuildBench.mbFile(plain)));
+            + "`_bulk` NDJSON file written from `documentsAfter` in Tally's layout: %s", n, loadSeconds, BenchFiles.megabytes(plain)));
         report.line("- " + raw.describe() + "; every index: 1 shard, 0 replicas, `refresh_interval: -1` while loading, the mapping Tally's"
-            + " generations get (copied from one), a refresh at the end (included in the time)");
+            + " generations get (the peer's from `Mapping.createIndex`, as Tally creates a loading generation), a refresh at the end"
+            + " (included in the time)");
         report.line("- Tally: `OpenSearchIndex.createGeneration` + `new Rebuild(store, " + BATCH + ").fill(generation, progress, " + threads
             + ")` (one store reader, " + threads + " indexing threads, each `load` one `_bulk` of " + BATCH
             + " documents with external versions, checked item by item) + `commit()` (refresh)");
@@ -84,7 +92,7 @@ final class OpenSearchRebuildBench {
         double[][] secs = new double[names.size()][runs];
         double[][] jvmCpu = new double[names.size()][runs];
         double[][] osCpu = new double[names.size()][runs];
-        String osPid = ProcessCpu.openSearchPid(raw);
+        String osPid = Integer.toString(ExternalCpu.openSearchPid(osUrl));
         long[] reference = null;
         boolean sourcesChecked = false;
         int indexNumber = 0;
@@ -93,8 +101,8 @@ final class OpenSearchRebuildBench {
             int which = Math.floorMod(r + k, names.size());
             Report.progress("rebuild-opensearch: round " + r + ": " + names.get(which));
             String index = null;
-            double jvm0 = ProcessCpu.seconds("self");
-            double os0 = ProcessCpu.seconds(osPid);
+            double jvm0 = ExternalCpu.processSeconds("self");
+            double os0 = ExternalCpu.processSeconds(osPid);
             long t0 = System.nanoTime();
             switch (which) {
               case 0 -> {
@@ -133,8 +141,8 @@ final class OpenSearchRebuildBench {
             }
             double s = (System.nanoTime() - t0) / 1e9;
             if (r >= 0) {
-              jvmCpu[which][r] = ProcessCpu.seconds("self") - jvm0;
-              osCpu[which][r] = ProcessCpu.seconds(osPid) - os0;
+              jvmCpu[which][r] = ExternalCpu.processSeconds("self") - jvm0;
+              osCpu[which][r] = ExternalCpu.processSeconds(osPid) - os0;
             }
             if (index != null) {
               long[] check = check(raw, index, ws);
@@ -170,13 +178,9 @@ final class OpenSearchRebuildBench {
         double peer = RebuildBench.median(secs[1]);
         report.table(List.of("comparison", "ratio (throughput)", "goal", "met"), List.of(List.of("Tally rebuild ÷ raw `_bulk` load",
             Report.ratio(peer, tally), "≥ 0.9×", peer / tally >= 0.9 ? "yes" : String.format("**no** (%.0f%% short)", 100 * (1 - (peer / tally) / 0.9)))));
-      } finally {
-        raw.deleteAll(alias + "-");
-        try (var c = java.sql.DriverManager.getConnection(pgUrl); var st = c.createStatement()) {
-          st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-        FreshnessBench.deleteTree(work);
       }
+    } finally {
+      BenchFiles.deleteTree(work);
     }
     report.finish(o.out());
   }
@@ -189,7 +193,7 @@ final class OpenSearchRebuildBench {
       long after = 0;
       for (List<ContactDocument> docs; !(docs = store.documentsAfter(after, BATCH)).isEmpty(); after = docs.get(docs.size() - 1).contact().id()) {
         for (ContactDocument d : docs) {
-          String source = OpenSearchLayout.source(d).toString();
+          String source = DocumentMapper.live(d).toString();
           long id = d.contact().id();
           p.write("{\"index\":{\"_id\":\"" + id + "\"}}\n" + source + "\n");
           v.write("{\"index\":{\"_id\":\"" + id + "\",\"version\":" + d.contact().version() + ",\"version_type\":\"external\"}}\n" + source + "\n");
@@ -200,44 +204,17 @@ final class OpenSearchRebuildBench {
     return all;
   }
 
-  /** The create-index body for the peer: the settings of a loading generation and the mapping Tally gives one (read from a throwaway generation). */
-  private static String rawIndexBody(RawOpenSearch raw, OpenSearchOptions options) {
-    OpenSearchIndex probe = OpenSearchIndex.createGeneration(options);
-    String name = probe.target();
-    probe.close();
-    JsonNode mapping = raw.json("GET", "/" + name + "/_mapping", null).path(name).path("mappings");
-    JsonNode fieldLimit = raw.json("GET", "/" + name + "/_settings", null).path(name).path("settings").path("index").path("mapping")
-        .path("total_fields").path("limit");
-    raw.status("DELETE", "/" + name);
-    return "{\"settings\":{\"index\":{\"number_of_shards\":1,\"number_of_replicas\":0,\"refresh_interval\":\"-1\","
-        + "\"mapping\":{\"total_fields\":{\"limit\":" + fieldLimit.asText("10000") + "}}}},\"mappings\":" + mapping + "}";
-  }
-
   private static String rawLoad(RawOpenSearch raw, String index, String settings, Path file, int threads) throws Exception {
     raw.json("PUT", "/" + index, settings);
-    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      List<Thread> workers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        workers.add(Thread.ofPlatform().name("raw-bulk-" + t).start(() -> {
-          try {
-            for (String body; (body = next(in)) != null; ) {
-              JsonNode r = raw.send("POST", "/" + index + "/_bulk", body, "application/x-ndjson");
-              if (r.path("errors").asBoolean(true)) {
-                throw new IllegalStateException("the raw bulk load had item errors: " + r.toString().substring(0, Math.min(500, r.toString().length())));
-              }
-            }
-          } catch (Throwable e) {
-            failures.add(e);
+      Workers.run("raw-bulk", threads, () -> {
+        for (String body; (body = next(in)) != null; ) {
+          JsonNode r = raw.send("POST", "/" + index + "/_bulk", body, "application/x-ndjson");
+          if (r.path("errors").asBoolean(true)) {
+            throw new IllegalStateException("the raw bulk load had item errors: " + r.toString().substring(0, Math.min(500, r.toString().length())));
           }
-        }));
-      }
-      for (Thread w : workers) {
-        w.join();
-      }
-    }
-    if (!failures.isEmpty()) {
-      throw new IllegalStateException("raw load failed", failures.get(0));
+        }
+      });
     }
     raw.json("POST", "/" + index + "/_refresh", null);
     return index;
@@ -260,35 +237,21 @@ final class OpenSearchRebuildBench {
 
   private static void loadInMemory(OpenSearchIndex fresh, List<ContactDocument> docs, int threads) throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
-    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-    List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      workers.add(Thread.ofPlatform().name("tally-load-" + t).start(() -> {
-        try {
-          for (int from; (from = next.getAndAdd(BATCH)) < docs.size(); ) {
-            fresh.load(docs.subList(from, Math.min(docs.size(), from + BATCH)));
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }));
-    }
-    for (Thread w : workers) {
-      w.join();
-    }
-    if (!failures.isEmpty()) {
-      throw new IllegalStateException("load failed", failures.get(0));
-    }
+    Workers.run("tally-load", threads, () -> {
+      for (int from; (from = next.getAndAdd(BATCH)) < docs.size(); ) {
+        fresh.load(docs.subList(from, Math.min(docs.size(), from + BATCH)));
+      }
+    });
   }
 
   /** Contacts of the workspace, then a few filter counts, so two indexes can be compared. */
   private static long[] check(RawOpenSearch raw, String index, long ws) {
-    String scope = "{\"term\":{\"ws\":\"" + ws + "\"}}";
+    String scope = "{\"term\":{\"" + Fields.WORKSPACE + "\":\"" + ws + "\"}}";
     return new long[] {count(raw, index, scope),
-        count(raw, index, "{\"term\":{\"" + OpenSearchLayout.field("k_", "role") + "\":\"user\"}}"),
-        count(raw, index, "{\"term\":{\"" + OpenSearchLayout.field("k_", "custom_attributes.plan") + "\":\"pro\"}}"),
-        count(raw, index, "{\"range\":{\"" + OpenSearchLayout.field("n_", "custom_attributes.seats") + "\":{\"lte\":40}}}"),
-        count(raw, index, "{\"term\":{\"" + OpenSearchLayout.field("b_", "custom_attributes.beta") + "\":true}}")};
+        count(raw, index, "{\"term\":{\"" + Fields.keyword("role") + "\":\"user\"}}"),
+        count(raw, index, "{\"term\":{\"" + Fields.keyword("custom_attributes.plan") + "\":\"pro\"}}"),
+        count(raw, index, "{\"range\":{\"" + Fields.number("custom_attributes.seats") + "\":{\"lte\":40}}}"),
+        count(raw, index, "{\"term\":{\"" + Fields.bool("custom_attributes.beta") + "\":true}}")};
   }
 
   private static long count(RawOpenSearch raw, String index, String query) {
@@ -306,7 +269,7 @@ final class OpenSearchRebuildBench {
     }
     JsonNode got = raw.json("POST", "/" + index + "/_mget", ids.append("]}").toString()).path("docs");
     for (int i = 0; i < sample.size(); i++) {
-      JsonNode expected = RawOpenSearch.JSON.readTree(OpenSearchLayout.source(sample.get(i)).toString());
+      JsonNode expected = RawOpenSearch.JSON.readTree(DocumentMapper.live(sample.get(i)).toString());
       if (!expected.equals(got.get(i).path("_source"))) {
         throw new IllegalStateException("Tally's source for contact " + sample.get(i).contact().id() + " differs from the file's: "
             + got.get(i).path("_source") + " vs " + expected);

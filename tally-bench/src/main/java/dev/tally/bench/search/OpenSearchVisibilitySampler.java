@@ -1,6 +1,8 @@
 package dev.tally.bench.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.bench.common.LongList;
+import dev.tally.index.opensearch.Fields;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -70,7 +72,7 @@ final class OpenSearchVisibilitySampler implements AutoCloseable {
             pending.put(a.id, a.ackNanos);
           }
         }
-        long count = os.json("POST", "/" + alias + "/_count", "{\"query\":{\"term\":{\"ws\":\"" + workspace + "\"}}}").path("count").asLong();
+        long count = os.json("POST", "/" + alias + "/_count", "{\"query\":{\"term\":{\"" + Fields.WORKSPACE + "\":\"" + workspace + "\"}}}").path("count").asLong();
         long now = System.nanoTime();
         if (count != lastCount) {
           lastCount = count;
@@ -96,8 +98,9 @@ final class OpenSearchVisibilitySampler implements AutoCloseable {
     }
     Long after = null;
     while (true) {
-      String body = "{\"query\":{\"bool\":{\"filter\":[{\"term\":{\"ws\":\"" + workspace + "\"}},{\"range\":{\"id\":{\"gte\":" + lowWater
-          + "}}}]}},\"size\":10000,\"_source\":false,\"track_total_hits\":false,\"sort\":[{\"id\":\"asc\"}]"
+      String body = "{\"query\":{\"bool\":{\"filter\":[{\"term\":{\"" + Fields.WORKSPACE + "\":\"" + workspace + "\"}},{\"range\":{\"" + Fields.ID
+          + "\":{\"gte\":" + lowWater
+          + "}}}]}},\"size\":10000,\"_source\":false,\"track_total_hits\":false,\"sort\":[{\"" + Fields.ID + "\":\"asc\"}]"
           + (after == null ? "" : ",\"search_after\":[" + after + "]") + "}";
       JsonNode hits = os.json("POST", "/" + alias + "/_search", body).path("hits").path("hits");
       for (JsonNode h : hits) {

@@ -2,6 +2,8 @@ package dev.tally.bench.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.bench.common.Workers;
+import dev.tally.index.lucene.Fields;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +33,10 @@ import org.apache.lucene.util.NumericUtils;
 /**
  * The rebuild peer: loads an {@link NdjsonExport} straight into Lucene with Tally's writer settings
  * (StandardAnalyzer, 64 MB RAM buffer, a new index) and documents laid out as Tally lays them out
- * (its mapper is package-private, so the layout is restated here: _id, _ws, _v, _live, id, _has,
- * k./r. keywords, n./d. points with doc values, b. booleans). It is the ceiling for a rebuild:
- * addDocument (no version check, no update-by-term), no searcher refreshes, no store reads.
+ * (the field names from the index module's {@link Fields}: _id, _ws, _v, _live, id, _has, k./r.
+ * keywords, n./d. points with doc values, b. booleans; built here from the JSON lines, lower-cased
+ * with {@code Locale.ROOT}). It is the ceiling for a rebuild: addDocument (no version check, no
+ * update-by-term), no searcher refreshes, no store reads.
  *
  * <p>With T threads, each thread takes the next 1,000 lines from the shared file and parses and
  * indexes them itself; T = 1 is the same code with one thread.
@@ -65,48 +68,34 @@ final class RawLuceneLoad {
     AtomicLong docs = new AtomicLong();
     try (FSDirectory directory = FSDirectory.open(dir); IndexWriter writer = new IndexWriter(directory, config);
         BufferedReader in = Files.newBufferedReader(ndjson, StandardCharsets.UTF_8)) {
-      List<Thread> workers = new ArrayList<>();
-      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
       DirectoryReader[] nrt = {variant.refreshAndCommit() ? DirectoryReader.open(writer) : null};
       long[] lastCommit = {System.nanoTime()};
-      for (int t = 0; t < threads; t++) {
-        workers.add(Thread.ofPlatform().name("raw-load-" + t).start(() -> {
-          try {
-            for (List<String> chunk; !(chunk = next(in, 1000)).isEmpty(); ) {
-              for (String line : chunk) {
-                JsonNode j = JSON.readTree(line);
-                if (variant.update()) {
-                  writer.updateDocument(new Term("_id", Long.toString(j.get("id").longValue())), document(j));
-                } else {
-                  writer.addDocument(document(j));
-                }
+      Workers.run("raw-load", threads, () -> {
+        for (List<String> chunk; !(chunk = next(in, 1000)).isEmpty(); ) {
+          for (String line : chunk) {
+            JsonNode j = JSON.readTree(line);
+            if (variant.update()) {
+              writer.updateDocument(new Term(Fields.DOC_ID, Long.toString(j.get("id").longValue())), document(j));
+            } else {
+              writer.addDocument(document(j));
+            }
+          }
+          docs.addAndGet(chunk.size());
+          if (variant.refreshAndCommit()) {
+            synchronized (nrt) {
+              DirectoryReader newer = DirectoryReader.openIfChanged(nrt[0], writer);
+              if (newer != null) {
+                nrt[0].close();
+                nrt[0] = newer;
               }
-              docs.addAndGet(chunk.size());
-              if (variant.refreshAndCommit()) {
-                synchronized (nrt) {
-                  DirectoryReader newer = DirectoryReader.openIfChanged(nrt[0], writer);
-                  if (newer != null) {
-                    nrt[0].close();
-                    nrt[0] = newer;
-                  }
-                  if (System.nanoTime() - lastCommit[0] >= 1_000_000_000L) {
-                    writer.commit();
-                    lastCommit[0] = System.nanoTime();
-                  }
-                }
+              if (System.nanoTime() - lastCommit[0] >= 1_000_000_000L) {
+                writer.commit();
+                lastCommit[0] = System.nanoTime();
               }
             }
-          } catch (Throwable e) {
-            failures.add(e);
           }
-        }));
-      }
-      for (Thread w : workers) {
-        w.join();
-      }
-      if (!failures.isEmpty()) {
-        throw new IllegalStateException("raw load failed", failures.get(0));
-      }
+        }
+      });
       if (nrt[0] != null) {
         nrt[0].close();
       }
@@ -130,12 +119,12 @@ final class RawLuceneLoad {
   static Document document(JsonNode j) {
     long id = j.get("id").longValue();
     Document d = new Document();
-    d.add(new StringField("_id", Long.toString(id), Field.Store.NO));
-    d.add(new StringField("_ws", Long.toString(j.get("ws").longValue()), Field.Store.NO));
-    d.add(new NumericDocValuesField("_v", j.get("v").longValue()));
-    d.add(new StringField("_live", "1", Field.Store.NO));
-    d.add(new LongPoint("id", id));
-    d.add(new SortedNumericDocValuesField("id", id));
+    d.add(new StringField(Fields.DOC_ID, Long.toString(id), Field.Store.NO));
+    d.add(new StringField(Fields.WORKSPACE, Long.toString(j.get("ws").longValue()), Field.Store.NO));
+    d.add(new NumericDocValuesField(Fields.VERSION, j.get("v").longValue()));
+    d.add(new StringField(Fields.LIVE, "1", Field.Store.NO));
+    d.add(new LongPoint(Fields.ID, id));
+    d.add(new SortedNumericDocValuesField(Fields.ID, id));
     for (Iterator<Map.Entry<String, JsonNode>> it = j.get("f").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       add(d, e.getKey(), e.getValue());
@@ -157,19 +146,19 @@ final class RawLuceneLoad {
     if (v == null || v.isNull()) {
       return;
     }
-    d.add(new StringField("_has", path, Field.Store.NO));
+    d.add(new StringField(Fields.HAS, path, Field.Store.NO));
     if (v.isTextual()) {
       String folded = v.textValue().toLowerCase(Locale.ROOT);
-      d.add(new StringField("k." + path, folded, Field.Store.NO));
-      d.add(new StringField("r." + path, new StringBuilder(folded).reverse().toString(), Field.Store.NO));
+      d.add(new StringField(Fields.keyword(path), folded, Field.Store.NO));
+      d.add(new StringField(Fields.reversed(path), new StringBuilder(folded).reverse().toString(), Field.Store.NO));
     } else if (v.isIntegralNumber()) {
-      d.add(new LongPoint("n." + path, v.longValue()));
-      d.add(new SortedNumericDocValuesField("n." + path, v.longValue()));
+      d.add(new LongPoint(Fields.number(path), v.longValue()));
+      d.add(new SortedNumericDocValuesField(Fields.number(path), v.longValue()));
     } else if (v.isNumber()) {
-      d.add(new DoublePoint("d." + path, v.doubleValue()));
-      d.add(new SortedNumericDocValuesField("d." + path, NumericUtils.doubleToSortableLong(v.doubleValue())));
+      d.add(new DoublePoint(Fields.decimal(path), v.doubleValue()));
+      d.add(new SortedNumericDocValuesField(Fields.decimal(path), NumericUtils.doubleToSortableLong(v.doubleValue())));
     } else if (v.isBoolean()) {
-      d.add(new StringField("b." + path, Boolean.toString(v.booleanValue()), Field.Store.NO));
+      d.add(new StringField(Fields.bool(path), Boolean.toString(v.booleanValue()), Field.Store.NO));
     } else {
       throw new IllegalArgumentException("cannot index " + path + " = " + v);
     }

@@ -1,23 +1,19 @@
 package dev.tally.bench.search;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.bench.common.BenchFiles;
+import dev.tally.bench.common.BenchOptions;
+import dev.tally.bench.common.Report;
 import dev.tally.core.index.ContactDocument;
 import dev.tally.core.index.IndexBatch;
-import dev.tally.core.model.Contact;
-import dev.tally.core.model.ContactPatch;
-import dev.tally.core.model.ContactPatchParser;
 import dev.tally.core.projection.Rebuild;
-import dev.tally.core.store.Outcome;
-import dev.tally.core.store.WriteWork;
+import dev.tally.index.lucene.Fields;
 import dev.tally.index.lucene.LuceneIndex;
 import dev.tally.store.sqlite.SqliteOptions;
 import dev.tally.store.sqlite.SqliteStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.Term;
@@ -32,29 +28,26 @@ import org.apache.lucene.store.FSDirectory;
  * the raw Lucene load of the export with 1 and 2 threads each build a fresh index. Every built
  * index is checked to hold the same documents (count and a few filter counts).
  */
-final class RebuildBench {
+public final class RebuildBench {
   private static final int REBUILD_BATCH = 1000;  // what the server's rebuild uses
   private static final long COMMIT_INTERVAL_MILLIS = 1000;  // what the server's indexes use
 
-  static void run(BenchOptions o) throws Exception {
+  public static void run(BenchOptions o) throws Exception {
     int n = o.integer("contacts", 200_000);
     int runs = o.integer("runs", 5);
     int warmupRuns = o.integer("warmup-runs", 1);
-    Path base = o.values().containsKey("dir") ? Files.createDirectories(Path.of(o.string("dir", ""))) : Files.createTempDirectory("tally-bench-rebuild");
-    Path work = base.resolve("rebuild-bench");
-    FreshnessBench.deleteTree(work);
-    Files.createDirectories(work);
+    Path work = o.freshDir("tally-bench-rebuild", "rebuild-bench");
     Report report = new Report("Rebuild throughput at " + String.format("%,d", n) + " contacts");
     try (SqliteStore store = SqliteStore.open(SqliteOptions.defaults(work.resolve("store.db")))) {
       Report.progress("rebuild: loading " + n + " contacts into the SQLite store");
-      double loadSeconds = loadStore(store, n);
+      double loadSeconds = GeneratedContacts.createAndLoad(store, n);
       Path ndjson = work.resolve("contacts.ndjson");
       long exported = NdjsonExport.export(store, ndjson);
       if (exported != n) {
         throw new IllegalStateException("exported " + exported + " of " + n + " contacts");
       }
       report.line(String.format("- store: %,d contacts loaded through `Store.writeEach` (chunks of 2,000) in %.1f s; %s SQLite file; "
-          + "NDJSON export %s", n, loadSeconds, mbFile(work.resolve("store.db")), mbFile(ndjson)));
+          + "NDJSON export %s", n, loadSeconds, BenchFiles.megabytes(work.resolve("store.db")), BenchFiles.megabytes(ndjson)));
       report.line("- Tally: `new Rebuild(store, " + REBUILD_BATCH + ").fill(LuceneIndex.open(dir, " + COMMIT_INTERVAL_MILLIS
           + "), …)` then `close()` (final commit, waits for merges) — single-threaded: **a two-thread rebuild is not implemented in Tally**");
       report.line("- peer: NDJSON → Lucene `addDocument` with the same IndexWriterConfig (StandardAnalyzer, 64 MB RAM buffer, new index)"
@@ -74,7 +67,7 @@ final class RebuildBench {
         for (int k = 0; k < names.length; k++) {
           int which = Math.floorMod(r + k, names.length);
           Path dir = work.resolve("index-" + which);
-          FreshnessBench.deleteTree(dir);
+          BenchFiles.deleteTree(dir);
           Report.progress("rebuild: round " + r + ": " + names[which]);
           long t0 = System.nanoTime();
           switch (which) {
@@ -121,7 +114,7 @@ final class RebuildBench {
           if (r >= 0) {
             secs[which][r] = s;
           }
-          FreshnessBench.deleteTree(dir);
+          BenchFiles.deleteTree(dir);
         }
       }
       report.line("- every index built held the same " + n + " documents and the same counts for role=user, plan=pro, seats<41, "
@@ -144,36 +137,9 @@ final class RebuildBench {
           List.of("Tally rebuild, 2 threads ÷ 1 thread", Report.ratio(tally, tallyTwo), "≥ 1.0×",
               tally / tallyTwo >= 1.0 ? "yes" : "**no**")));
     } finally {
-      FreshnessBench.deleteTree(work);
+      BenchFiles.deleteTree(work);
     }
     report.finish(o.out());
-  }
-
-  static double loadStore(dev.tally.core.store.Store store, int n) throws Exception {
-    long t0 = System.nanoTime();
-    long ws = store.write(tx -> tx.createWorkspace("w")).value().id();
-    ObjectMapper json = new ObjectMapper();
-    SplittableRandom rnd = new SplittableRandom(7);
-    String[] plans = {"free", "starter", "pro", "enterprise"};
-    String[] countries = {"US", "DE", "FR", "GB", "BR", "IN", "JP", "CA", "ES", "NL"};
-    for (int from = 0; from < n; from += 2000) {
-      List<WriteWork<Contact>> works = new ArrayList<>();
-      for (int i = from; i < Math.min(n, from + 2000); i++) {
-        String body = "{\"role\":\"" + (rnd.nextDouble() < 0.6 ? "user" : "lead") + "\",\"external_id\":\"r-" + i
-            + "\",\"email\":\"r" + i + "@example.com\",\"name\":\"Contact " + i + "\",\"signed_up_at\":" + (1_600_000_000L + rnd.nextLong(63_072_000L))
-            + ",\"last_seen_at\":" + (1_660_000_000L + rnd.nextLong(31_536_000L)) + ",\"location\":{\"country\":\""
-            + countries[rnd.nextInt(countries.length)] + "\"},\"custom_attributes\":{\"plan\":\"" + plans[rnd.nextInt(plans.length)]
-            + "\",\"seats\":" + (1 + rnd.nextLong(100)) + ",\"mrr\":" + (rnd.nextInt(100_000) / 100.0) + ",\"beta\":" + rnd.nextBoolean() + "}}";
-        ContactPatch patch = ContactPatchParser.parse(json.readTree(body), ContactPatchParser.Mode.CREATE);
-        works.add(tx -> tx.createContact(ws, patch));
-      }
-      for (Outcome<Contact> out : store.writeEach(works)) {
-        if (!out.ok()) {
-          throw out.error();
-        }
-      }
-    }
-    return (System.nanoTime() - t0) / 1e9;
   }
 
   /** Every contact document of the store, read as the rebuild reads them. */
@@ -190,11 +156,11 @@ final class RebuildBench {
   private static long[] check(Path dir) throws Exception {
     try (FSDirectory d = FSDirectory.open(dir); DirectoryReader r = DirectoryReader.open(d)) {
       IndexSearcher s = new IndexSearcher(r);
-      return new long[] {r.numDocs(), s.count(new TermQuery(new Term("k.role", "user"))),
-          s.count(new TermQuery(new Term("k.custom_attributes.plan", "pro"))),
-          s.count(LongPoint.newRangeQuery("n.custom_attributes.seats", Long.MIN_VALUE, 40)),
-          s.count(LongPoint.newRangeQuery("n.signed_up_at", 1_630_000_000L, Long.MAX_VALUE)),
-          s.count(new TermQuery(new Term("b.custom_attributes.beta", "true")))};
+      return new long[] {r.numDocs(), s.count(new TermQuery(new Term(Fields.keyword("role"), "user"))),
+          s.count(new TermQuery(new Term(Fields.keyword("custom_attributes.plan"), "pro"))),
+          s.count(LongPoint.newRangeQuery(Fields.number("custom_attributes.seats"), Long.MIN_VALUE, 40)),
+          s.count(LongPoint.newRangeQuery(Fields.number("signed_up_at"), 1_630_000_000L, Long.MAX_VALUE)),
+          s.count(new TermQuery(new Term(Fields.bool("custom_attributes.beta"), "true")))};
     }
   }
 
@@ -210,9 +176,5 @@ final class RebuildBench {
 
   static double max(double[] v) {
     return Arrays.stream(v).max().orElse(0);
-  }
-
-  static String mbFile(Path f) throws java.io.IOException {
-    return String.format("%.0f MB", Files.size(f) / 1e6);
   }
 }

@@ -1,7 +1,15 @@
 package dev.tally.bench.search;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.bench.common.BenchFiles;
+import dev.tally.bench.common.BenchOptions;
+import dev.tally.bench.common.CpuByThread;
+import dev.tally.bench.common.ExternalCpu;
+import dev.tally.bench.common.InProcessTally;
+import dev.tally.bench.common.LongList;
+import dev.tally.bench.common.Percentiles;
+import dev.tally.bench.common.Report;
+import dev.tally.bench.common.Workers;
 import dev.tally.core.index.ContactDocument;
 import dev.tally.core.index.IndexBatch;
 import dev.tally.core.model.Contact;
@@ -9,31 +17,25 @@ import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.ContactPatchParser;
 import dev.tally.core.projection.Rebuild;
 import dev.tally.core.projection.Verifier;
-import dev.tally.core.store.Outcome;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.WriteWork;
+import dev.tally.core.verify.VersionDigest;
 import dev.tally.index.lucene.LuceneIndex;
-import dev.tally.server.TallyServer;
-import dev.tally.server.config.Config;
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
-import dev.tally.server.search.IndexManager;
 import dev.tally.store.sqlite.SqliteOptions;
 import dev.tally.store.sqlite.SqliteStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,7 +52,7 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code rebuild-under-writes}: an online rebuild idle vs under writes at half the maximum rate.
  * </ul>
  */
-final class RecoveryBench {
+public final class RecoveryBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ALL = "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"},\"pagination\":{\"per_page\":1}}";
 
@@ -59,99 +61,55 @@ final class RecoveryBench {
   // ---------------------------------------------------------------------------------------------
   // Shared set-up: a data directory whose store holds N contacts in the default workspace.
 
-  /** Tally on {@code data}, with the scheduled snapshots and the background verifier off (the benchmark drives both). */
-  static TallyServer start(Path data, PrintStream out) throws Exception {
-    Map<Setting, String> flags = new HashMap<>(Map.of(Settings.DATA, data.toString(), Settings.PORT, "0", Settings.LOG_FORMAT, "text",
-        Settings.SNAPSHOT_INTERVAL, "0s", Settings.VERIFY_INTERVAL, "0s"));
-    return TallyServer.start(Config.resolve(flags, n -> null), "bench-admin", out);
-  }
+  /** Scheduled snapshots and the background verifier off: the benchmark asks for both itself. */
+  private static final Map<Setting, String> BACKGROUND_OFF = Map.of(Settings.SNAPSHOT_INTERVAL, "0s", Settings.VERIFY_INTERVAL, "0s");
 
-  record Prepared(String token, long workspace, double loadSeconds, double startupSeconds) {}
+  /** Tally serving the loaded store (stopped on close), the workspace, and how long loading and the first start took. */
+  record Prepared(InProcessTally tally, long workspace, double loadSeconds, double startupSeconds) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      tally.close();
+    }
+  }
 
   /**
    * First start (default workspace, token), stop; load {@code n} contacts straight into the store
    * with {@code Store.writeEach} in chunks of 2,000 (the index directory removed meanwhile); start
    * again: Tally finds the store full and the index missing and rebuilds it (timed until ready).
    */
-  static Prepared prepare(Path data, int n, Holder<TallyServer> serving) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (TallyServer first = start(data, new PrintStream(out, true, StandardCharsets.UTF_8))) {
-      // only the token
+  static Prepared prepare(Path data, int n) throws Exception {
+    String token;
+    try (InProcessTally first = InProcessTally.start(data, BACKGROUND_OFF)) {
+      token = first.token();
     }
-    String token = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("TALLY_TOKEN="))
-        .map(l -> l.substring("TALLY_TOKEN=".length())).findFirst().orElseThrow();
-    FreshnessBench.deleteTree(data.resolve("index"));
+    BenchFiles.deleteTree(data.resolve("index"));
     long ws;
     double load;
     try (SqliteStore store = SqliteStore.open(SqliteOptions.defaults(data.resolve("tally.db")))) {
       ws = store.workspaces().get(0).id();
       Report.progress("loading " + n + " contacts into the SQLite store");
-      load = loadInto(store, ws, 0, n);
+      load = GeneratedContacts.load(store, ws, 0, n);
     }
     Report.progress(String.format("loaded in %.1f s; starting Tally (the index is missing: it rebuilds from the store)", load));
     long t0 = System.nanoTime();
-    TallyServer server = start(data, new PrintStream(OutputStreamNull.INSTANCE));
-    serving.value = server;
-    awaitReady(server, Duration.ofMinutes(10));
-    return new Prepared(token, ws, load, (System.nanoTime() - t0) / 1e9);
-  }
-
-  static final class Holder<T> {
-    T value;
-  }
-
-  private static final class OutputStreamNull extends java.io.OutputStream {
-    static final OutputStreamNull INSTANCE = new OutputStreamNull();
-
-    @Override
-    public void write(int b) {
-      // discarded
-    }
-  }
-
-  /** Creates contacts {@code from} ..< {@code from + n} in workspace {@code ws}, as {@link RebuildBench} shapes them. */
-  static double loadInto(Store store, long ws, int from, int n) throws Exception {
-    long t0 = System.nanoTime();
-    SplittableRandom rnd = new SplittableRandom(7 + from);
-    for (int at = from; at < from + n; at += 2000) {
-      List<WriteWork<Contact>> works = new ArrayList<>();
-      for (int i = at; i < Math.min(from + n, at + 2000); i++) {
-        ContactPatch patch = ContactPatchParser.parse(JSON.readTree(contactJson(rnd, i)), ContactPatchParser.Mode.CREATE);
-        works.add(tx -> tx.createContact(ws, patch));
+    InProcessTally tally = InProcessTally.restart(data, BACKGROUND_OFF, token);
+    try {
+      tally.awaitReady(Duration.ofMinutes(10));
+    } catch (RuntimeException | InterruptedException e) {
+      try {
+        tally.close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
       }
-      for (Outcome<Contact> o : store.writeEach(works)) {
-        if (!o.ok()) {
-          throw o.error();
-        }
-      }
+      throw e;
     }
-    return (System.nanoTime() - t0) / 1e9;
+    return new Prepared(tally, ws, load, (System.nanoTime() - t0) / 1e9);
   }
 
-  static String contactJson(SplittableRandom rnd, long i) {
-    String[] plans = {"free", "starter", "pro", "enterprise"};
-    String[] countries = {"US", "DE", "FR", "GB", "BR", "IN", "JP", "CA", "ES", "NL"};
-    return "{\"role\":\"" + (rnd.nextDouble() < 0.6 ? "user" : "lead") + "\",\"external_id\":\"r-" + i
-        + "\",\"email\":\"r" + i + "@example.com\",\"name\":\"Contact " + i + "\",\"signed_up_at\":" + (1_600_000_000L + rnd.nextLong(63_072_000L))
-        + ",\"last_seen_at\":" + (1_660_000_000L + rnd.nextLong(31_536_000L)) + ",\"location\":{\"country\":\""
-        + countries[rnd.nextInt(countries.length)] + "\"},\"custom_attributes\":{\"plan\":\"" + plans[rnd.nextInt(plans.length)]
-        + "\",\"seats\":" + (1 + rnd.nextLong(100)) + ",\"mrr\":" + (rnd.nextInt(100_000) / 100.0) + ",\"beta\":" + rnd.nextBoolean() + "}}";
-  }
-
-  static void awaitReady(TallyServer server, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!(server.indexes().healing() == null && !server.indexes().status().state().equals("running")
-        && server.readiness().refresh().ready())) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Tally was not ready within " + timeout + ": " + server.readiness().current().reasons());
-      }
-      Thread.sleep(5);
-    }
-  }
-
-  static long searchCount(HttpClient client, TallyServer server, String token) throws Exception {
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/contacts/search"))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+  /** The number of contacts a search for every one finds ({@code total_count}). */
+  static long searchCount(HttpClient client, InProcessTally tally) throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(tally.uri("/contacts/search"))
+        .header("Authorization", "Bearer " + tally.token()).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(ALL)).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("search answered " + r.statusCode() + " " + r.body());
@@ -159,62 +117,53 @@ final class RecoveryBench {
     return JSON.readTree(r.body()).path("total_count").asLong();
   }
 
-  static String mb(Path dir) {
-    try (var s = Files.walk(dir)) {
-      return String.format("%.0f MB", s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() / 1e6);
-    } catch (java.io.IOException e) {
-      return "?";
+  private static void awaitSearchable(InProcessTally tally) throws InterruptedException {
+    if (!tally.awaitSearchable(Duration.ofMinutes(10))) {
+      throw new IllegalStateException("searches did not catch up with the store within 10 minutes");
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // recovery
 
-  static void recovery(BenchOptions o) throws Exception {
+  public static void recovery(BenchOptions o) throws Exception {
     int n = o.integer("contacts", 1_000_000);
     int after = o.integer("writes-after", 20_000);
-    Path base = o.values().containsKey("dir") ? Files.createDirectories(Path.of(o.string("dir", ""))) : Files.createTempDirectory("tally-bench-recovery");
-    Path data = base.resolve("recovery-data");
-    FreshnessBench.deleteTree(data);
+    Path data = o.freshDir("tally-bench-recovery", "recovery-data");
     Report report = new Report("Recovery: total index loss → ready with correct results, " + String.format("%,d", n) + " contacts");
-    Holder<TallyServer> holder = new Holder<>();
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    try {
-      Prepared p = prepare(data, n, holder);
-      TallyServer server = holder.value;
+    HttpClient client = InProcessTally.newClient();
+    try (Prepared p = prepare(data, n)) {
+      InProcessTally tally = p.tally();
       report.line(String.format("- store: SQLite, %,d contacts in one workspace loaded with `Store.writeEach` (chunks of 2,000) in %.1f s; "
           + "%s; then Tally started on it with no index: rebuilt from the store and ready in %.1f s", n, p.loadSeconds(),
-          mb(data.resolve("tally.db")) + " SQLite file", p.startupSeconds()));
+          BenchFiles.megabytes(data.resolve("tally.db")) + " SQLite file", p.startupSeconds()));
       report.line("- Tally in process, default settings except `--snapshot-interval 0s --verify-interval 0s` (the benchmark asks for both);"
-          + " index " + mb(data.resolve("index")) + " on disk");
+          + " index " + BenchFiles.megabytes(data.resolve("index")) + " on disk");
       List<List<String>> rows = new ArrayList<>();
       // (i) snapshot + redrive
       long ts = System.nanoTime();
-      var snap = server.indexes().snapshotNow();
+      var snap = tally.snapshotNow();
       double snapSeconds = (System.nanoTime() - ts) / 1e9;
       report.line(String.format("- snapshot taken on demand (`snapshotNow`, as `tally snapshot`): %.1f s, %,d bytes, position %d",
           snapSeconds, snap.bytes(), snap.position()));
-      double writeSeconds = writeAfter(server.store(), p.workspace(), n, after);
-      awaitSearchable(server);
+      double writeSeconds = writeAfter(tally.server().store(), p.workspace(), n, after);
+      awaitSearchable(tally);
       report.line(String.format("- then %,d more writes (half creates, half updates of loaded contacts, `Store.writeEach`, %.1f s) applied"
-          + " by the projector: the snapshot is %,d oplog positions behind", after, writeSeconds, server.store().head() - snap.position()));
-      rows.add(loseAndHeal(server, client, p, data, "(i) snapshot + oplog redrive"));
+          + " by the projector: the snapshot is %,d oplog positions behind", after, writeSeconds, tally.server().store().head() - snap.position()));
+      rows.add(loseAndHeal(tally, client, p, data, "(i) snapshot + oplog redrive"));
       // (ii) no snapshot: rebuild from the store
-      FreshnessBench.deleteTree(data.resolve("snapshots"));
-      writeSeconds = writeAfter(server.store(), p.workspace(), n + after, after);
-      awaitSearchable(server);
+      BenchFiles.deleteTree(data.resolve("snapshots"));
+      writeSeconds = writeAfter(tally.server().store(), p.workspace(), n + after, after);
+      awaitSearchable(tally);
       report.line(String.format("- for (ii) every snapshot was deleted and %,d more writes made (%.1f s)", after, writeSeconds));
-      rows.add(loseAndHeal(server, client, p, data, "(ii) rebuild from the store"));
+      rows.add(loseAndHeal(tally, client, p, data, "(ii) rebuild from the store"));
       report.line("- loss = the whole index directory deleted (`rm -r <data>/index`) while Tally serves and no writes run; the healer checks"
           + " every second. Phases from `IndexManager`'s rebuild status; *ready* = healing done and `IndexReadiness` true; then checked:"
           + " `IndexManager.verify` agrees (its time in the last column) and a search's `total_count` equals the store's count");
       report.table(List.of("way", "detection", "restore", "fill", "catch-up", "swap", "loss → ready", "goal ≤ 60 s", "verify agrees",
           "search count = store", "verify took"), rows);
     } finally {
-      if (holder.value != null) {
-        holder.value.close();
-      }
-      FreshnessBench.deleteTree(data);
+      BenchFiles.deleteTree(data);
     }
     report.finish(o.out());
   }
@@ -224,7 +173,7 @@ final class RecoveryBench {
     List<Long> ids = store.contactIds(0, 100_000);
     SplittableRandom rnd = new SplittableRandom(from);
     int creates = n / 2;
-    loadInto(store, ws, from, creates);
+    GeneratedContacts.load(store, ws, from, creates);
     for (int at = 0; at < n - creates; at += 2000) {
       List<WriteWork<Contact>> works = new ArrayList<>();
       for (int i = at; i < Math.min(n - creates, at + 2000); i++) {
@@ -233,48 +182,36 @@ final class RecoveryBench {
             + (1 + rnd.nextInt(100)) + "}}"), ContactPatchParser.Mode.UPDATE);
         works.add(tx -> tx.updateContact(ws, id, patch));
       }
-      for (Outcome<Contact> o : store.writeEach(works)) {
-        if (!o.ok()) {
-          throw o.error();
-        }
-      }
+      GeneratedContacts.write(store, works);
     }
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static void awaitSearchable(TallyServer server) throws InterruptedException {
-    long head = server.store().head();
-    while (server.searchablePosition() < head) {
-      Thread.sleep(5);
-    }
-  }
-
-  private static List<String> loseAndHeal(TallyServer server, HttpClient client, Prepared p, Path data, String way) throws Exception {
-    IndexManager indexes = server.indexes();
-    String before = indexes.status().generation();
+  private static List<String> loseAndHeal(InProcessTally tally, HttpClient client, Prepared p, Path data, String way) throws Exception {
+    String before = tally.rebuildStatus().generation();
     Report.progress("recovery: " + way + ": deleting the index directory");
     long t0 = System.nanoTime();
-    FreshnessBench.deleteTree(data.resolve("index"));
+    BenchFiles.deleteTree(data.resolve("index"));
     long deleted = t0; // the loss starts with the first file removed
     long detected = 0;
-    while (indexes.healing() == null && !indexes.status().state().equals("running")) {
+    while (!tally.indexBusy()) {
       if (System.nanoTime() - deleted > 60_000_000_000L) {
         throw new IllegalStateException("the lost index was not noticed within 60 s");
       }
       LockSupport.parkNanos(200_000);
     }
     detected = System.nanoTime();
-    awaitReady(server, Duration.ofMinutes(5));
+    tally.awaitReady(Duration.ofMinutes(5));
     long ready = System.nanoTime();
-    IndexManager.RebuildStatus s = indexes.status();
+    var s = tally.rebuildStatus();
     if (!s.state().equals("done") || (before != null && before.equals(s.generation()))) {
       throw new IllegalStateException("unexpected rebuild status after healing: " + s);
     }
     long v0 = System.nanoTime();
-    Verifier.Report v = indexes.verify(false);
+    Verifier.Report v = tally.verify();
     double verifySeconds = (System.nanoTime() - v0) / 1e9;
-    long searched = searchCount(client, server, p.token());
-    long inStore = server.store().contactCount(p.workspace());
+    long searched = searchCount(client, tally);
+    long inStore = tally.server().store().contactCount(p.workspace());
     Report.progress(String.format("recovery: %s: ready after %.1f s from %s; phases %s; verify %s in %.1f s; search %d, store %d", way,
         (ready - deleted) / 1e9, s.source(), s.phases(), v.agree(), verifySeconds, searched, inStore));
     if (!v.agree() || searched != inStore) {
@@ -295,19 +232,16 @@ final class RecoveryBench {
   // ---------------------------------------------------------------------------------------------
   // verify
 
-  static void verify(BenchOptions o) throws Exception {
+  public static void verify(BenchOptions o) throws Exception {
     int n = o.integer("contacts", 1_000_000);
     int runs = o.integer("runs", 5);
     int divergent = o.integer("divergent", 100);
-    Path base = o.values().containsKey("dir") ? Files.createDirectories(Path.of(o.string("dir", ""))) : Files.createTempDirectory("tally-bench-verify");
-    Path work = base.resolve("verify-bench");
-    FreshnessBench.deleteTree(work);
-    Files.createDirectories(work);
+    Path work = o.freshDir("tally-bench-verify", "verify-bench");
     Report report = new Report("Verify: " + String.format("%,d", n) + " contacts, agreeing and with " + divergent + " divergent");
     try (SqliteStore store = SqliteStore.open(SqliteOptions.defaults(work.resolve("tally.db")))) {
       long ws = store.write(tx -> tx.createWorkspace("w")).value().id();
       Report.progress("verify: loading " + n + " contacts");
-      double load = loadInto(store, ws, 0, n);
+      double load = GeneratedContacts.load(store, ws, 0, n);
       Report.progress("verify: building the index");
       long tb = System.nanoTime();
       try (LuceneIndex index = LuceneIndex.open(work.resolve("index"), 1000)) {
@@ -315,7 +249,7 @@ final class RecoveryBench {
         index.commit();
         double build = (System.nanoTime() - tb) / 1e9;
         report.line(String.format("- SQLite store with %,d contacts (`Store.writeEach`, %.1f s); Lucene index built by `Rebuild.fill` (2 threads, %.1f s, %s)",
-            n, load, build, mb(work.resolve("index"))));
+            n, load, build, BenchFiles.megabytes(work.resolve("index"))));
         report.line("- `new Verifier(store, index, 30 s).verify(null)` — what `tally verify` and the background verifier run: per-bucket digests"
             + " (4,096 ids a bucket) from the store's covering index and from Lucene's doc values, id-by-id only where digests differ;"
             + " 1 warm-up, then " + runs + " runs each, median (min–max)");
@@ -349,7 +283,7 @@ final class RecoveryBench {
         for (List<Long> ids; !(ids = store.contactIds(all.isEmpty() ? 0 : all.get(all.size() - 1), 10_000)).isEmpty(); ) {
           all.addAll(ids);
         }
-        java.util.Collections.shuffle(all, new java.util.Random(5));
+        Collections.shuffle(all, new Random(5));
         List<Long> chosen = all.subList(0, divergent);
         List<IndexBatch.Deletion> gone = new ArrayList<>();
         List<ContactDocument> newer = new ArrayList<>();
@@ -363,7 +297,7 @@ final class RecoveryBench {
           }
         }
         index.apply(new IndexBatch(newer, gone, List.of(), 0));
-        long differingBuckets = chosen.stream().map(dev.tally.core.verify.VersionDigest::bucket).distinct().count();
+        long differingBuckets = chosen.stream().map(VersionDigest::bucket).distinct().count();
         double[] diverging = new double[runs];
         for (int r = -1; r < runs; r++) {
           long t0 = System.nanoTime();
@@ -387,7 +321,7 @@ final class RecoveryBench {
                 fmt(RebuildBench.median(diverging)), range(diverging), rate(n, RebuildBench.median(diverging)))));
       }
     } finally {
-      FreshnessBench.deleteTree(work);
+      BenchFiles.deleteTree(work);
     }
     report.finish(o.out());
   }
@@ -409,23 +343,21 @@ final class RecoveryBench {
 
   /** One write of the mix, over HTTP; its send time and latency are kept. */
   static final class Writer {
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    private final TallyServer server;
-    private final String token;
+    private final HttpClient client = InProcessTally.newClient();
+    private final InProcessTally tally;
     private final long[] pool;
     private final AtomicLong next = new AtomicLong(50_000_000);
     private final ConcurrentLinkedQueue<String> created = new ConcurrentLinkedQueue<>();
     final AtomicLong errors = new AtomicLong();
 
-    Writer(TallyServer server, String token, long[] pool) {
-      this.server = server;
-      this.token = token;
+    Writer(InProcessTally tally, long[] pool) {
+      this.tally = tally;
       this.pool = pool;
     }
 
     private HttpRequest.Builder req(String path) {
-      return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(30))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+      return HttpRequest.newBuilder(tally.uri(path)).timeout(Duration.ofSeconds(30))
+          .header("Authorization", "Bearer " + tally.token()).header("Content-Type", "application/json");
     }
 
     /** 50 % creates, 30 % updates of loaded contacts, 15 % events, 5 % deletes of contacts this writer created. */
@@ -439,7 +371,7 @@ final class RecoveryBench {
           r = req("/contacts/" + deleting).DELETE().build();
         } else if (op < 55) {
           long i = next.incrementAndGet();
-          r = req("/contacts").POST(HttpRequest.BodyPublishers.ofString(contactJson(new SplittableRandom(i), i))).build();
+          r = req("/contacts").POST(HttpRequest.BodyPublishers.ofString(GeneratedContacts.json(new SplittableRandom(i), i))).build();
         } else if (op < 85) {
           r = req("/contacts/" + pool[rnd.nextInt(pool.length)]).PUT(HttpRequest.BodyPublishers.ofString(
               "{\"name\":\"w" + rnd.nextInt(1_000_000) + "\",\"custom_attributes\":{\"seats\":" + (1 + rnd.nextInt(100)) + "}}")).build();
@@ -470,19 +402,13 @@ final class RecoveryBench {
       AtomicLong ok = new AtomicLong();
       long start = System.nanoTime();
       long end = start + seconds * 1_000_000_000L;
-      List<Thread> ts = new ArrayList<>();
-      for (int i = 0; i < clients; i++) {
-        ts.add(Thread.ofPlatform().start(() -> {
-          while (System.nanoTime() < end) {
-            if (write()) {
-              ok.incrementAndGet();
-            }
+      Workers.run("bench-client", clients, () -> {
+        while (System.nanoTime() < end) {
+          if (write()) {
+            ok.incrementAndGet();
           }
-        }));
-      }
-      for (Thread t : ts) {
-        t.join();
-      }
+        }
+      });
       return ok.get() / ((System.nanoTime() - start) / 1e9);
     }
   }
@@ -551,12 +477,11 @@ final class RecoveryBench {
     }
   }
 
-  static RebuildRun rebuildOnline(TallyServer server) throws InterruptedException {
-    IndexManager indexes = server.indexes();
+  static RebuildRun rebuildOnline(InProcessTally tally) throws InterruptedException {
     long t0 = System.nanoTime();
-    indexes.startRebuild();
-    IndexManager.RebuildStatus s;
-    while ((s = indexes.status()).state().equals("running")) {
+    tally.startRebuild();
+    var s = tally.rebuildStatus();
+    for (; s.state().equals("running"); s = tally.rebuildStatus()) {
       Thread.sleep(2);
     }
     double secs = (System.nanoTime() - t0) / 1e9;
@@ -566,30 +491,26 @@ final class RecoveryBench {
     return new RebuildRun(secs, s.documents(), s.phases());
   }
 
-  static void rebuildUnderWrites(BenchOptions o) throws Exception {
+  public static void rebuildUnderWrites(BenchOptions o) throws Exception {
     int n = o.integer("contacts", 300_000);
     int runs = o.integer("runs", 3);
     int maxRateSeconds = o.integer("max-rate-seconds", 10);
     double fraction = o.decimal("load-fraction", 0.5);
-    Path base = o.values().containsKey("dir") ? Files.createDirectories(Path.of(o.string("dir", ""))) : Files.createTempDirectory("tally-bench-ruw");
-    Path data = base.resolve("ruw-data");
-    FreshnessBench.deleteTree(data);
+    Path data = o.freshDir("tally-bench-ruw", "ruw-data");
     Report report = new Report("Rebuild under writes: " + String.format("%,d", n) + " contacts, writes at "
         + Math.round(fraction * 100) + " % of the maximum rate");
-    Holder<TallyServer> holder = new Holder<>();
-    try {
-      Prepared p = prepare(data, n, holder);
-      TallyServer server = holder.value;
-      List<Long> ids = server.store().contactIds(0, 100_000);
+    try (Prepared p = prepare(data, n)) {
+      InProcessTally tally = p.tally();
+      List<Long> ids = tally.server().store().contactIds(0, 100_000);
       long[] pool = ids.stream().mapToLong(Long::longValue).toArray();
-      Writer w = new Writer(server, p.token(), pool);
+      Writer w = new Writer(tally, pool);
       Report.progress("rebuild-under-writes: warm-up (3 s writes, one rebuild)");
       w.closedLoop(8, 3);
-      rebuildOnline(server);
+      rebuildOnline(tally);
       Report.progress("rebuild-under-writes: maximum write rate, 8 clients, " + maxRateSeconds + " s");
       double max = w.closedLoop(8, maxRateSeconds);
       double target = max * fraction;
-      awaitSearchable(server);
+      awaitSearchable(tally);
       Report.progress(String.format("rebuild-under-writes: max %.0f writes/s; target %.0f writes/s", max, target));
       report.line(String.format("- store: SQLite, %,d contacts (`Store.writeEach`, %.1f s); Tally in process (snapshots and background verifier off)", n,
           p.loadSeconds()));
@@ -606,13 +527,13 @@ final class RecoveryBench {
       double[] idleP99 = new double[runs];
       double[] busyP99 = new double[runs];
       long totalDiff = 0;
-      Map<String, Double> cpuIdle = new java.util.LinkedHashMap<>();
-      Map<String, Double> cpuWrites = new java.util.LinkedHashMap<>();
-      Map<String, Double> cpuBusy = new java.util.LinkedHashMap<>();
+      Map<String, Double> cpuIdle = new LinkedHashMap<>();
+      Map<String, Double> cpuWrites = new LinkedHashMap<>();
+      Map<String, Double> cpuBusy = new LinkedHashMap<>();
       for (int r = 0; r < runs; r++) {
         Report.progress("rebuild-under-writes: round " + r + ": idle rebuild");
         CpuWindow ci = new CpuWindow();
-        RebuildRun idle = rebuildOnline(server);
+        RebuildRun idle = rebuildOnline(tally);
         ci.end(cpuIdle);
         Report.progress("rebuild-under-writes: round " + r + ": writes alone for " + Math.max(5, Math.round(idle.seconds())) + " s");
         long[] alone;
@@ -624,7 +545,7 @@ final class RecoveryBench {
           cw.end(cpuWrites);
           alone = paced.between(from, System.nanoTime());
         }
-        awaitSearchable(server);
+        awaitSearchable(tally);
         Report.progress("rebuild-under-writes: round " + r + ": rebuild under writes");
         RebuildRun busy;
         long[] during;
@@ -634,14 +555,14 @@ final class RecoveryBench {
           long from = System.nanoTime();
           long ackedBefore = paced.acked.get();
           CpuWindow cb = new CpuWindow();
-          busy = rebuildOnline(server);
+          busy = rebuildOnline(tally);
           cb.end(cpuBusy);
           long to = System.nanoTime();
           achieved = (paced.acked.get() - ackedBefore) / ((to - from) / 1e9);
           during = paced.between(from, to);
         }
         long tv = System.nanoTime();
-        Verifier.Report v = server.indexes().verify(false);
+        Verifier.Report v = tally.verify();
         double verifySeconds = (System.nanoTime() - tv) / 1e9;
         int diff = v.agree() ? 0 : Math.max(1, v.differences().size());
         totalDiff += diff;
@@ -692,40 +613,22 @@ final class RecoveryBench {
               Percentiles.fmt(RebuildBench.median(idleP99))), p99Ratio <= 2 ? "yes" : String.format("**no** (%.1f× over)", p99Ratio / 2)),
           List.of("differences after the swap = 0", Long.toString(totalDiff) + " over " + runs + " rounds", totalDiff == 0 ? "yes" : "**no**")));
     } finally {
-      if (holder.value != null) {
-        holder.value.close();
-      }
-      FreshnessBench.deleteTree(data);
+      BenchFiles.deleteTree(data);
     }
     report.finish(o.out());
   }
 
   static List<String> cpuColumns() {
-    List<String> cols = new ArrayList<>();
-    CpuByThread.GROUPS.forEach(g -> cols.add(g.getKey()));
-    cols.addAll(List.of(CpuByThread.OTHER, CpuByThread.TOTAL, "other processes"));
+    List<String> cols = CpuByThread.columns();
+    cols.add("other processes");
     return cols;
-  }
-
-  /** CPU seconds used by every process on the machine so far (all CPUs), from /proc/stat; NaN off Linux. */
-  static double machineBusySeconds() {
-    try {
-      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      long busy = 0;
-      for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
-        busy += Long.parseLong(f[i]);
-      }
-      return busy / 100.0;
-    } catch (Exception e) {
-      return Double.NaN;
-    }
   }
 
   /** CPU by thread group of this JVM, and of the rest of the machine, over one measured stretch. */
   static final class CpuWindow {
     final CpuByThread threads = CpuByThread.now();
-    final double machine = machineBusySeconds();
-    final double process = ProcessCpu.seconds("self");
+    final double machine = ExternalCpu.machineBusySeconds();
+    final double process = ExternalCpu.processSeconds("self");
     final long wall = System.nanoTime();
 
     /**
@@ -735,12 +638,12 @@ final class RecoveryBench {
      */
     Map<String, Double> end(Map<String, Double> into) {
       Map<String, Long> by = CpuByThread.now().since(threads);
-      double self = ProcessCpu.seconds("self") - process;
+      double self = ExternalCpu.processSeconds("self") - process;
       double seen = by.getOrDefault(CpuByThread.TOTAL, 0L) / 1e9;
       by.forEach((k, v) -> into.merge(k, v / 1e9, Double::sum));
       into.merge("rebuild", Math.max(0, self - seen), Double::sum);
       into.merge(CpuByThread.TOTAL, Math.max(0, self - seen), Double::sum);
-      into.merge("other processes", Math.max(0, machineBusySeconds() - machine - self), Double::sum);
+      into.merge("other processes", Math.max(0, ExternalCpu.machineBusySeconds() - machine - self), Double::sum);
       into.merge("wall", (System.nanoTime() - wall) / 1e9, Double::sum);
       return into;
     }

@@ -1,5 +1,6 @@
 package dev.tally.bench.search;
 
+import dev.tally.bench.common.BenchOptions;
 import dev.tally.core.index.ContactDocument;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
@@ -28,6 +29,16 @@ final class SegmentData {
   static final long T1 = CREATED_FROM + CREATED_SPAN / 2;
   /** seats is uniform in 1..100; seats &lt; S selects 40%. */
   static final long S = 41;
+  /** The clock the segment is asked at (the query has no relative dates, so it only fills the request). */
+  static final long NOW = 1_700_000_000L;
+
+  /** What both segment benchmarks take from the command line: the data's size, the rounds, and the PostgreSQL peer's database. */
+  record Options(int contacts, int runs, int warmup, String pgUrl, String pgUser) {
+    static Options of(BenchOptions o) {
+      return new Options(o.integer("contacts", 1_000_000), o.positive("runs", 200), o.integer("warmup", 50),
+          o.string("pg-url", "jdbc:postgresql://127.0.0.1:5432/test"), o.string("pg-user", "postgres"));
+    }
+  }
 
   final int n;
   final byte[] role;

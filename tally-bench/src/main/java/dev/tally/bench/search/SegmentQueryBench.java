@@ -2,6 +2,10 @@ package dev.tally.bench.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.bench.common.BenchFiles;
+import dev.tally.bench.common.BenchOptions;
+import dev.tally.bench.common.Percentiles;
+import dev.tally.bench.common.Report;
 import dev.tally.core.index.IndexBatch;
 import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
@@ -10,7 +14,6 @@ import dev.tally.core.query.Query;
 import dev.tally.core.query.QueryLimits;
 import dev.tally.core.query.QueryParser;
 import dev.tally.index.lucene.LuceneIndex;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,19 +32,13 @@ import org.apache.lucene.store.FSDirectory;
  * <p>Two rounds: with Lucene's default query cache (what a server sees for a segment queried again
  * and again) and with the query cache off (the cost of evaluating the filters each time).
  */
-final class SegmentQueryBench {
-  private static final long NOW = 1_700_000_000L;
+public final class SegmentQueryBench {
   private static final long COMMIT_NEVER_MILLIS = 3_600_000L;
 
-  static void run(BenchOptions o) throws Exception {
-    int n = o.integer("contacts", 1_000_000);
-    int runs = o.integer("runs", 200);
-    int warmup = o.integer("warmup", 50);
-    String pgUrl = o.string("pg-url", "jdbc:postgresql://127.0.0.1:5432/test");
-    String pgUser = o.string("pg-user", "postgres");
-    Path base = o.values().containsKey("dir") ? Files.createDirectories(Path.of(o.string("dir", ""))) : Files.createTempDirectory("tally-bench-segment");
-    Path indexDir = base.resolve("segment-index");
-    FreshnessBench.deleteTree(indexDir);
+  public static void run(BenchOptions o) throws Exception {
+    SegmentData.Options so = SegmentData.Options.of(o);
+    int n = so.contacts();
+    Path indexDir = o.freshDir("tally-bench-segment", "segment-index");
     Report report = new Report("Segment query at " + String.format("%,d", n) + " contacts");
     try {
       Report.progress("segment-query: generating " + n + " contacts");
@@ -50,14 +47,14 @@ final class SegmentQueryBench {
       Report.progress("segment-query: building Tally's index in " + indexDir);
       double buildSeconds = buildIndex(data, indexDir);
       Report.progress(String.format("segment-query: index built in %.1f s; loading PostgreSQL", buildSeconds));
-      try (PostgresSegmentPeer pg = PostgresSegmentPeer.load(pgUrl, pgUser, data)) {
+      try (PostgresSegmentPeer pg = PostgresSegmentPeer.load(so.pgUrl(), so.pgUser(), data)) {
         report.line(String.format("- data: %,d contacts in one workspace (ids above 2^53); the segment selects %,d = %.2f%%", n, expected,
             100.0 * expected / n));
         report.line(String.format("- Tally index built through `LuceneIndex.apply` in batches of 5,000: %.1f s (%,.0f docs/s), "
-            + "%s on disk", buildSeconds, n / buildSeconds, mb(indexDir)));
+            + "%s on disk", buildSeconds, n / buildSeconds, BenchFiles.megabytes(indexDir)));
         report.line(String.format("- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s", pg.loadSeconds, pg.indexSeconds,
             pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
-        report.line("- each run = count + first page of 50 by id; " + warmup + " warm-up runs, then " + runs
+        report.line("- each run = count + first page of 50 by id; " + so.warmup() + " warm-up runs, then " + so.runs()
             + " measured runs per system, interleaved (Tally, Lucene, PostgreSQL in rotating order)");
         Query query = parse();
         QueryCache defaultCache = IndexSearcher.getDefaultQueryCache();
@@ -65,13 +62,13 @@ final class SegmentQueryBench {
         for (boolean cache : new boolean[] {true, false}) {
           IndexSearcher.setDefaultQueryCache(cache ? defaultCache : null);
           Report.progress("segment-query: measuring, query cache " + (cache ? "on" : "off"));
-          rows.addAll(measure(indexDir, query, pg, data, expected, warmup, runs, cache, report));
+          rows.addAll(measure(indexDir, query, pg, expected, so, cache, report));
         }
         IndexSearcher.setDefaultQueryCache(defaultCache);
         report.table(List.of("query cache", "system", "median", "p99", "Tally ÷ system (median)", "Tally ÷ system (p99)", "goal", "met"), rows);
       }
     } finally {
-      FreshnessBench.deleteTree(indexDir);
+      BenchFiles.deleteTree(indexDir);
     }
     report.finish(o.out());
   }
@@ -101,42 +98,28 @@ final class SegmentQueryBench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static List<List<String>> measure(Path indexDir, Query query, PostgresSegmentPeer pg, SegmentData data, long expected,
-      int warmup, int runs, boolean cache, Report report) throws Exception {
+  private static List<List<String>> measure(Path indexDir, Query query, PostgresSegmentPeer pg, long expected, SegmentData.Options so,
+      boolean cache, Report report) throws Exception {
     long ws = SegmentData.WORKSPACE;
     try (LuceneIndex tally = LuceneIndex.open(indexDir, COMMIT_NEVER_MILLIS);
         DirectoryReader reader = DirectoryReader.open(FSDirectory.open(indexDir))) {
       LuceneSegmentPeer lucene = new LuceneSegmentPeer(new IndexSearcher(reader));
-      SearchRequest request = new SearchRequest(ws, query, null, 50, null, NOW);
-      long[][] nanos = new long[3][runs];
-      int checked = 0;
-      for (int i = -warmup; i < runs; i++) {
-        SegmentResult[] r = new SegmentResult[3];
-        for (int k = 0; k < 3; k++) {
-          int sys = Math.floorMod(i + k, 3);
-          long t0 = System.nanoTime();
-          r[sys] = switch (sys) {
-            case 0 -> {
-              SearchPage p = tally.search(request);
-              yield new SegmentResult(p.total(), p.ids());
+      SearchRequest request = new SearchRequest(ws, query, null, 50, null, SegmentData.NOW);
+      long[][] nanos = InterleavedRuns.run(so.warmup(), so.runs(), List.of(
+          () -> {
+            SearchPage p = tally.search(request);
+            return new SegmentResult(p.total(), p.ids());
+          },
+          () -> lucene.run(ws, SegmentData.T1, SegmentData.S),
+          () -> pg.run(ws, SegmentData.T1, SegmentData.S)), r -> {
+            if (r[0].count() != expected || !r[0].sameAnswer(r[1]) || !r[0].sameAnswer(r[2]) || r[0].ids().size() != 50) {
+              throw new IllegalStateException("the systems disagree (expected count " + expected + "): Tally " + r[0] + ", Lucene " + r[1]
+                  + ", PostgreSQL " + r[2]);
             }
-            case 1 -> lucene.run(ws, SegmentData.T1, SegmentData.S);
-            default -> pg.run(ws, SegmentData.T1, SegmentData.S);
-          };
-          long took = System.nanoTime() - t0;
-          if (i >= 0) {
-            nanos[sys][i] = took;
-          }
-        }
-        if (r[0].count() != expected || !r[0].sameAnswer(r[1]) || !r[0].sameAnswer(r[2]) || r[0].ids().size() != 50) {
-          throw new IllegalStateException("the systems disagree (expected count " + expected + "): Tally " + r[0] + ", Lucene " + r[1]
-              + ", PostgreSQL " + r[2]);
-        }
-        checked++;
-      }
+          }).nanos();
       if (cache) {
         report.line("- index: " + reader.leaves().size() + " segments, " + reader.numDocs() + " documents; all three returned count "
-            + expected + " and the same 50 first-page ids in every one of " + checked
+            + expected + " and the same 50 first-page ids in every one of " + (so.warmup() + so.runs())
             + " runs per round (checked against a scan of the generated rows)");
       }
       Percentiles t = new Percentiles(nanos[0]);
@@ -159,12 +142,5 @@ final class SegmentQueryBench {
 
   private static String ms(double v) {
     return Percentiles.fmt(v) + " ms";
-  }
-
-  static String mb(Path dir) throws java.io.IOException {
-    try (var s = Files.walk(dir)) {
-      long bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-      return String.format("%.0f MB", bytes / 1e6);
-    }
   }
 }

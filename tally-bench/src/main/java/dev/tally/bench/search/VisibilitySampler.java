@@ -1,5 +1,6 @@
 package dev.tally.bench.search;
 
+import dev.tally.bench.common.LongList;
 import dev.tally.server.TallyServer;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;

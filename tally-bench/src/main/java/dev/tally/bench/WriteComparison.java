@@ -1,12 +1,16 @@
 package dev.tally.bench;
 
+import dev.tally.bench.common.CpuByThread;
+import dev.tally.bench.common.ExternalCpu;
+import dev.tally.bench.common.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
-/** The results side by side, with the goals checked; as terminal tables and as Markdown. */
-final class Report {
+/** The write benchmarks' results side by side, with the goals checked; as terminal tables and as Markdown. */
+final class WriteComparison {
   /** Tally's writes/s over the bare SQLite loop's must reach these, by client count (group commit should win at 8). */
   static final Map<Integer, Double> GOALS = Map.of(1, 0.5, 8, 1.0);
   /** On PostgreSQL the bare loop's commits are group-committed by PostgreSQL itself, so the goal at 8 is lower. */
@@ -30,11 +34,7 @@ final class Report {
   private final List<ClientRun> runs;
   private final Map<Integer, Double> goals;
 
-  Report(List<ClientRun> runs) {
-    this(runs, GOALS);
-  }
-
-  Report(List<ClientRun> runs, Map<Integer, Double> goals) {
+  WriteComparison(List<ClientRun> runs, Map<Integer, Double> goals) {
     this.runs = runs;
     this.goals = goals;
   }
@@ -67,25 +67,22 @@ final class Report {
    * machine, so this is where its capacity goes.
    */
   Table cpu() {
-    List<String> headers = new ArrayList<>(List.of("clients", "run", "CPUs busy"));
-    CpuByThread.GROUPS.forEach(g -> headers.add(g.getKey()));
-    headers.add(CpuByThread.OTHER);
-    headers.add(CpuByThread.TOTAL);
-    // outside this JVM, where measured (server engines): the servers, the whole machine, and everyone else on it
+    List<Measurement> all = runs.stream().flatMap(r -> Stream.of(r.noop(), r.api(), r.store(), r.bare())).toList();
+    // this JVM's thread groups that any run used; then, where measured (server engines), the servers, the whole machine and everyone else on it
+    List<String> groups = CpuByThread.columns().stream().filter(k -> all.stream().anyMatch(m -> m.cpuNanos().getOrDefault(k, 0L) > 0))
+        .toList();
     List<String> external = List.of(ExternalCpu.POSTGRES, ExternalCpu.OPENSEARCH, ExternalCpu.MACHINE, ExternalCpu.OTHERS).stream()
         .filter(k -> runs.stream().anyMatch(r -> r.api().cpuNanos().containsKey(k))).toList();
+    List<String> headers = new ArrayList<>(List.of("clients", "run", "CPUs busy"));
+    headers.addAll(groups);
     headers.addAll(external);
     Table t = new Table(headers.toArray(String[]::new));
-    for (ClientRun r : runs) {
-      for (Measurement m : List.of(r.noop(), r.api(), r.store(), r.bare())) {
-        List<String> cells = new ArrayList<>(List.of(Integer.toString(r.clients()), m.target(),
-            String.format(Locale.ROOT, "%.0f%%", 100 * m.cpuShare())));
-        CpuByThread.GROUPS.forEach(g -> cells.add(millis3(m.cpuMillisPerCall(g.getKey()))));
-        cells.add(millis3(m.cpuMillisPerCall(CpuByThread.OTHER)));
-        cells.add(millis3(m.cpuMillisPerCall(CpuByThread.TOTAL)));
-        external.forEach(k -> cells.add(millis3(m.cpuMillisPerCall(k))));
-        t.row(cells.toArray(String[]::new));
-      }
+    for (Measurement m : all) {
+      List<String> cells = new ArrayList<>(List.of(Integer.toString(m.clients()), m.target(),
+          String.format(Locale.ROOT, "%.0f%%", 100 * m.cpuShare())));
+      groups.forEach(k -> cells.add(millis3(m.cpuMillisPerCall(k))));
+      external.forEach(k -> cells.add(millis3(m.cpuMillisPerCall(k))));
+      t.row(cells.toArray(String[]::new));
     }
     return t;
   }

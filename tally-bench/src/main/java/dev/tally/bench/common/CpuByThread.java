@@ -1,8 +1,9 @@
-package dev.tally.bench;
+package dev.tally.bench.common;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,17 +18,21 @@ import java.util.stream.Stream;
  * JIT compiler and GC threads that Java's ThreadMXBean does not see; elsewhere it reports nothing.
  * Virtual threads (Tally's request handlers) are counted on the carrier threads that run them.
  */
-final class CpuByThread {
-  /** Native thread-name patterns (Linux keeps the first 15 characters), first match wins; the rest is {@link #OTHER}. */
-  static final List<Map.Entry<String, Pattern>> GROUPS = List.of(
-      Map.entry("clients", Pattern.compile("bench-client-.*|HttpClient-.*")),
+public final class CpuByThread {
+  /**
+   * Native thread-name patterns (Linux keeps the first 15 characters), first match wins; the rest is
+   * {@link #OTHER}. Clients are the benchmarks' own threads: closed-loop clients and paced senders.
+   */
+  public static final List<Map.Entry<String, Pattern>> GROUPS = List.of(
+      Map.entry("rebuild", Pattern.compile("tally-rebuild.*")),
+      Map.entry("clients", Pattern.compile("bench-client-.*|paced-.*|HttpClient-.*")),
       Map.entry("HTTP", Pattern.compile("ForkJoinPool-.*|MasterPoller|JettyServerThre.*|qtp.*")),  // Jetty and the handlers
       Map.entry("writer", Pattern.compile("tally-sqlite-wr.*|tally-postgres-.*")),
       Map.entry("projector", Pattern.compile("tally-projecto.*|Lucene Merge Th.*")),  // search index upkeep
       Map.entry("JIT", Pattern.compile("C[12] CompilerThre.*")),
       Map.entry("GC", Pattern.compile("GC Thread.*|G1 .*|VM Thread")));
-  static final String OTHER = "other";
-  static final String TOTAL = "total";
+  public static final String OTHER = "other";
+  public static final String TOTAL = "total";
 
   private static final Path TASKS = Path.of("/proc/self/task");
 
@@ -39,7 +44,7 @@ final class CpuByThread {
     this.nameByThread = nameByThread;
   }
 
-  static CpuByThread now() {
+  public static CpuByThread now() {
     Map<String, Long> nanos = new HashMap<>();
     Map<String, String> names = new HashMap<>();
     if (Files.isDirectory(TASKS)) {
@@ -63,7 +68,7 @@ final class CpuByThread {
   }
 
   /** CPU nanoseconds spent between {@code earlier} and this snapshot, by group, with {@link #OTHER} and {@link #TOTAL}; empty off Linux. */
-  Map<String, Long> since(CpuByThread earlier) {
+  public Map<String, Long> since(CpuByThread earlier) {
     Map<String, Long> byGroup = new LinkedHashMap<>();
     if (nanosByThread.isEmpty()) {
       return byGroup;
@@ -80,5 +85,14 @@ final class CpuByThread {
     }
     byGroup.put(TOTAL, total);
     return byGroup;
+  }
+
+  /** The keys {@link #since} reports, in order: the groups, {@link #OTHER}, {@link #TOTAL}. */
+  public static List<String> columns() {
+    List<String> columns = new ArrayList<>();
+    GROUPS.forEach(g -> columns.add(g.getKey()));
+    columns.add(OTHER);
+    columns.add(TOTAL);
+    return columns;
   }
 }

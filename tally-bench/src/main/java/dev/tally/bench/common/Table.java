@@ -1,19 +1,25 @@
-package dev.tally.bench;
+package dev.tally.bench.common;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A table of strings, rendered for the terminal (aligned columns) or as Markdown. */
-final class Table {
+/** A table of strings, rendered for the terminal (aligned columns) or as Markdown (figures right-aligned). */
+public final class Table {
   private final List<String> headers;
   private final List<List<String>> rows = new ArrayList<>();
 
-  Table(String... headers) {
+  public Table(String... headers) {
     this.headers = List.of(headers);
   }
 
-  Table row(String... cells) {
+  public static Table of(List<String> headers, List<List<String>> rows) {
+    Table t = new Table(headers.toArray(String[]::new));
+    rows.forEach(r -> t.row(r.toArray(String[]::new)));
+    return t;
+  }
+
+  public Table row(String... cells) {
     if (cells.length != headers.size()) {
       throw new IllegalArgumentException("row has " + cells.length + " cells, the table " + headers.size() + " columns");
     }
@@ -21,7 +27,7 @@ final class Table {
     return this;
   }
 
-  String text() {
+  public String text() {
     int[] widths = new int[headers.size()];
     for (int c = 0; c < widths.length; c++) {
       widths[c] = headers.get(c).length();
@@ -49,7 +55,7 @@ final class Table {
     }
   }
 
-  String markdown() {
+  public String markdown() {
     StringBuilder sb = new StringBuilder();
     sb.append("| ").append(String.join(" | ", headers)).append(" |\n|");
     for (int c = 0; c < headers.size(); c++) {

@@ -1,4 +1,4 @@
-package dev.tally.bench;
+package dev.tally.bench.common;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,13 +15,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * OpenSearch, an index alias with its generations), named uniquely so that runs never meet each
  * other or other engineers' tests on the same servers, and removed when the run ends.
  */
-final class ServerSpace implements AutoCloseable {
-  final String pgUrl;
-  final String schema;
-  final String openSearchUrl;  // null: nothing on OpenSearch
-  final String alias;
+public final class ServerSpace implements AutoCloseable {
+  public final String pgUrl;  // null: nothing on PostgreSQL
+  public final String schema;
+  public final String openSearchUrl;  // null: nothing on OpenSearch
+  public final String alias;
 
-  ServerSpace(String pgUrl, String openSearchUrl, String prefix) {
+  /** {@code prefix} names the schema ({@code prefix_<random>}) and the alias ({@code prefix-<random>}, its indexes below it). */
+  public ServerSpace(String pgUrl, String openSearchUrl, String prefix) {
     String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     this.pgUrl = pgUrl;
     this.schema = prefix.replace('-', '_') + "_" + suffix;
@@ -29,23 +30,26 @@ final class ServerSpace implements AutoCloseable {
     this.alias = prefix.replace('_', '-') + "-" + suffix;
   }
 
-  Connection connect() throws SQLException {
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(pgUrl);
   }
 
-  void createSchema() throws SQLException {
+  public void createSchema() throws SQLException {
     sql("CREATE SCHEMA " + schema);
   }
 
-  void sql(String statement) throws SQLException {
+  public void sql(String statement) throws SQLException {
     try (Connection c = connect(); Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }
 
+  /** Drops the schema and deletes every index under the alias's name (its generations and the peers' indexes named after it). */
   @Override
   public void close() throws Exception {
-    sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    if (pgUrl != null) {
+      sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
     if (openSearchUrl != null) {
       try (HttpClient client = HttpClient.newHttpClient()) {
         client.send(HttpRequest.newBuilder(URI.create(openSearchUrl + "/" + alias + "-*")).DELETE().build(),

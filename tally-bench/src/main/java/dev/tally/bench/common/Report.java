@@ -1,6 +1,7 @@
-package dev.tally.bench.search;
+package dev.tally.bench.common;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,46 +9,31 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A benchmark's Markdown section, printed to stdout and appended to {@code --out}. Each section
  * says when it ran and how loaded the machine was, since on 2 cores other work moves the numbers.
  */
-final class Report {
+public final class Report {
   private final StringBuilder md = new StringBuilder();
 
-  Report(String title) {
+  public Report(String title) {
     md.append("\n### ").append(title).append("\n\n");
     line("- run at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " (UTC); load average before: " + loadAverage());
   }
 
-  Report line(String s) {
+  public Report line(String s) {
     md.append(s).append('\n');
     return this;
   }
 
-  Report table(List<String> header, List<List<String>> rows) {
-    md.append('\n').append("| ").append(String.join(" | ", header)).append(" |\n|");
-    header.forEach(h -> md.append("---|"));
-    md.append('\n');
-    for (List<String> r : rows) {
-      md.append("| ").append(String.join(" | ", r)).append(" |\n");
-    }
-    md.append('\n');
+  public Report table(List<String> header, List<List<String>> rows) {
+    md.append('\n').append(Table.of(header, rows).markdown()).append('\n');
     return this;
   }
 
-  /** The 1, 5 and 15 minute load averages, from /proc/loadavg. */
-  static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + ", " + f[1] + ", " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
-  void finish(Path out) throws IOException {
+  public void finish(Path out) throws IOException {
     line("- load average after: " + loadAverage());
     String text = md.toString();
     System.out.print(text);
@@ -57,11 +43,22 @@ final class Report {
     }
   }
 
-  static String ratio(double a, double b) {
+  /** How busy the machine is, since other work on it skews every figure: the 1, 5 and 15 minute load averages. */
+  public static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+  }
+
+  public static String ratio(double a, double b) {
     return b == 0 ? "n/a" : String.format("%.2f×", a / b);
   }
 
-  static void progress(String s) {
-    System.err.println("[bench-search] " + s);
+  /** What a benchmark is doing, on standard error (the results go to standard output). */
+  public static void progress(String s) {
+    System.err.println("[bench] " + s);
   }
 }
