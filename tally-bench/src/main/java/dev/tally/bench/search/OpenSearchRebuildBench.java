@@ -130,11 +130,12 @@ public final class OpenSearchRebuildBench {
                 OpenSearchIndex fresh = OpenSearchIndex.createGeneration(options);
                 try {
                   loadInMemory(fresh, inMemory, threads);
-                  fresh.commit();
                 } finally {
                   fresh.close();
                 }
                 index = fresh.target();
+                // commit() refreshes only up to an applied oplog position, which load() does not move: refresh as the peer does
+                raw.json("POST", "/" + index + "/_refresh", null);
               }
               case 4 -> index = rawLoad(raw, alias + "-raw-" + (++indexNumber), settings, versioned, threads);
               default -> throw new IllegalStateException();
