@@ -124,14 +124,16 @@ public final class BenchOptions {
     return path("out", null);
   }
 
-  /** Where a benchmark keeps its files: {@code --dir} (created if missing), or a new temporary directory named after {@code prefix}. */
-  public Path dir(String prefix) throws IOException {
-    return has("dir") ? Files.createDirectories(Path.of(values.get("dir"))) : Files.createTempDirectory(prefix);
-  }
-
-  /** A new empty directory {@code name} in {@link #dir} (emptied first if it is left from an earlier run). */
+  /**
+   * An empty directory for a benchmark's files: {@code name} in {@code --dir} (emptied first if an
+   * earlier run left it), or else a new temporary directory named after {@code prefix}, so that the
+   * benchmark's removing it at the end leaves nothing behind.
+   */
   public Path freshDir(String prefix, String name) throws IOException {
-    Path d = dir(prefix).resolve(name);
+    if (!has("dir")) {
+      return Files.createTempDirectory(prefix);
+    }
+    Path d = Path.of(values.get("dir")).resolve(name);
     BenchFiles.deleteTree(d);
     return Files.createDirectories(d);
   }
