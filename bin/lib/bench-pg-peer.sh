@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     --pg-url) pg_url="$2"; shift 2 ;;
     --index) index="$2"; shift 2 ;;
     --os-url) os_url="$2"; shift 2 ;;
-    -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench pg-peer: unknown option $1" >&2; exit 2 ;;
   esac
 done

@@ -1,4 +1,4 @@
-# Sourced by bin/tally, bin/bench and bin/bench-search: builds with Maven when a jar is missing or
+# Sourced by bin/tally and bin/bench: builds with Maven when a jar is missing or
 # older than any main source or pom. Needs $root (the checkout) and a JDK found by bin/jdk.sh.
 #   tally_build_if_stale NAME JAR MAVEN-ARGS...   e.g. tally_build_if_stale tally "$jar" -DskipTests package
 tally_stale() { # $1 = jar

@@ -1,5 +1,9 @@
 package dev.tally.bench;
 
+import dev.tally.bench.common.CpuByThread;
+import dev.tally.bench.common.ExternalCpu;
+import dev.tally.bench.common.LongList;
+import dev.tally.bench.common.Percentiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +28,10 @@ final class LoadRunner {
     CountDownLatch go = new CountDownLatch(1);
     CountDownLatch cpuRead = new CountDownLatch(1);  // clients keep their threads (and CPU counters) until then
     long[] clock = new long[2];  // measureStart, measureEnd (nanoTime); written before go.countDown()
-    List<LatencyLog> logs = new ArrayList<>();
+    List<LongList> logs = new ArrayList<>();  // latencies in nanoseconds, one list per client
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      LatencyLog log = new LatencyLog();
+      LongList log = new LongList();
       logs.add(log);
       threads.add(Thread.ofPlatform().name("bench-client-" + i).start(() -> {
         boolean opened = false;
@@ -79,8 +83,8 @@ final class LoadRunner {
     if (t != null) {
       throw new IllegalStateException(target.name() + " failed with " + clients + " client(s): " + t, t);
     }
-    long[] sorted = LatencyLog.sortedUnion(logs);
-    return new Measurement(target.name(), clients, sorted.length, window.toNanos() / 1e9, sorted, retriesInWindow, cpu);
+    Percentiles latencies = new Percentiles(LongList.concat(logs));
+    return new Measurement(target.name(), clients, latencies.count(), window.toNanos() / 1e9, latencies, retriesInWindow, cpu);
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -1,5 +1,7 @@
 package dev.tally.bench;
 
+import dev.tally.bench.common.CpuByThread;
+import dev.tally.bench.common.Percentiles;
 import java.util.Map;
 
 /**
@@ -7,11 +9,11 @@ import java.util.Map;
  *
  * @param calls       calls that started and finished inside the window
  * @param seconds     the window's length
- * @param sortedNanos their latencies, ascending
+ * @param latencies   their latencies
  * @param busyRetries calls retried after SQLITE_BUSY inside the window (bare loop only)
- * @param cpuNanos    CPU time spent in the window, by thread group ({@link CpuByThread})
+ * @param cpuNanos    CPU time spent in the window, by thread group ({@link CpuByThread}) and outside this JVM
  */
-record Measurement(String target, int clients, long calls, double seconds, long[] sortedNanos, long busyRetries,
+record Measurement(String target, int clients, long calls, double seconds, Percentiles latencies, long busyRetries,
     Map<String, Long> cpuNanos) {
 
   /** CPU milliseconds per call of one thread group. */
@@ -29,19 +31,15 @@ record Measurement(String target, int clients, long calls, double seconds, long[
   }
 
   double p50Millis() {
-    return percentileMillis(0.50);
+    return percentileMillis(50);
   }
 
   double p99Millis() {
-    return percentileMillis(0.99);
+    return percentileMillis(99);
   }
 
-  /** Nearest-rank percentile. */
-  double percentileMillis(double p) {
-    if (sortedNanos.length == 0) {
-      return Double.NaN;
-    }
-    int rank = (int) Math.ceil(p * sortedNanos.length);
-    return sortedNanos[Math.max(0, rank - 1)] / 1e6;
+  /** Nearest-rank percentile ({@code p} from 0 to 100); NaN without calls. */
+  private double percentileMillis(double p) {
+    return latencies.count() == 0 ? Double.NaN : latencies.ms(p);
   }
 }

@@ -17,34 +17,36 @@ import dev.tally.core.query.ReferenceEvaluator;
  *   <li>Floats: {@code d.<path>} as a DoublePoint plus sortable-long doc values.
  *   <li>Booleans: {@code b.<path>} keyword "true"/"false".
  * </ul>
+ * The field names are public so that code which reads or writes this layout itself (the benchmarks'
+ * hand-written Lucene peers) takes them from here.
  */
-final class Fields {
-  static final String DOC_ID = "_id";
-  static final String ID = "id";
-  static final String WORKSPACE = "_ws";
-  static final String LIVE = "_live";
-  static final String VERSION = "_v";
-  static final String HAS = "_has";
+public final class Fields {
+  public static final String DOC_ID = "_id";
+  public static final String ID = "id";
+  public static final String WORKSPACE = "_ws";
+  public static final String LIVE = "_live";
+  public static final String VERSION = "_v";
+  public static final String HAS = "_has";
 
   private Fields() {}
 
-  static String keyword(String path) {
+  public static String keyword(String path) {
     return "k." + path;
   }
 
-  static String reversed(String path) {
+  public static String reversed(String path) {
     return "r." + path;
   }
 
-  static String number(String path) {
+  public static String number(String path) {
     return "n." + path;
   }
 
-  static String decimal(String path) {
+  public static String decimal(String path) {
     return "d." + path;
   }
 
-  static String bool(String path) {
+  public static String bool(String path) {
     return "b." + path;
   }
 

@@ -6,11 +6,14 @@ import dev.tally.core.index.ContactDocument;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.EventSummary;
 
-/** Turns a contact document into an OpenSearch source laid out as {@link Fields} describes. */
-final class DocumentMapper {
+/**
+ * Turns a contact document into an OpenSearch source laid out as {@link Fields} describes. Public so
+ * that code which writes Tally's documents itself (the benchmarks' raw peers) uses this definition.
+ */
+public final class DocumentMapper {
   private DocumentMapper() {}
 
-  static ObjectNode live(ContactDocument cd) {
+  public static ObjectNode live(ContactDocument cd) {
     Contact c = cd.contact();
     ObjectNode d = identity(c.workspaceId(), c.id(), c.version(), true);
     ArrayNode has = d.putArray(Fields.HAS);

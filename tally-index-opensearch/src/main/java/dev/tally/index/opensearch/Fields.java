@@ -20,36 +20,39 @@ import dev.tally.core.query.ReferenceEvaluator;
  * A path ("custom_attributes.plan", "events.signed.up.count") is encoded into one field name
  * without dots (each character outside [A-Za-z0-9_-] becomes %XX of its UTF-8 bytes), so an
  * attribute or event name can never turn a field into an object or collide with another.
+ *
+ * <p>The field names are public so that queries written by hand against this layout (the
+ * benchmarks' raw peers) take them from here.
  */
-final class Fields {
-  static final String ID = "id";
-  static final String WORKSPACE = "ws";
-  static final String LIVE = "live";
-  static final String VERSION = "v";
-  static final String HAS = "has";
+public final class Fields {
+  public static final String ID = "id";
+  public static final String WORKSPACE = "ws";
+  public static final String LIVE = "live";
+  public static final String VERSION = "v";
+  public static final String HAS = "has";
   /** The document that records the applied oplog position; its _id is not a number, so no contact can have it. */
   static final String POSITION_DOC = "tally-position";
   static final String POSITION = "position";
 
   private Fields() {}
 
-  static String keyword(String path) {
+  public static String keyword(String path) {
     return "k_" + encode(path);
   }
 
-  static String reversed(String path) {
+  public static String reversed(String path) {
     return "r_" + encode(path);
   }
 
-  static String number(String path) {
+  public static String number(String path) {
     return "n_" + encode(path);
   }
 
-  static String decimal(String path) {
+  public static String decimal(String path) {
     return "d_" + encode(path);
   }
 
-  static String bool(String path) {
+  public static String bool(String path) {
     return "b_" + encode(path);
   }
 

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The settings and explicit mapping of a generation. The fixed fields are declared; the per-path
  * fields come from dynamic templates keyed by their prefix (k_, r_, n_, d_, b_), so their type never
  * depends on the first value OpenSearch happens to see. Date and numeric detection are off.
+ * Public so that code which creates an index of Tally's layout itself (the benchmarks' raw peers)
+ * uses this definition instead of restating it.
  */
-final class Mapping {
+public final class Mapping {
   private Mapping() {}
 
   /** The body of a create-index request; {@code loading} disables refreshes for a rebuild's bulk load. */
-  static ObjectNode createIndex(OpenSearchOptions o, boolean loading) {
+  public static ObjectNode createIndex(OpenSearchOptions o, boolean loading) {
     ObjectNode body = OpenSearchHttp.JSON.createObjectNode();
     ObjectNode index = body.putObject("settings").putObject("index");
     index.put("number_of_shards", o.shards());
