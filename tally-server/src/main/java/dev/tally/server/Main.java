@@ -138,7 +138,7 @@ public final class Main implements Runnable {
       Logging.configure(config.string(Settings.LOG_FORMAT));
       TallyServer server;
       try {
-        server = TallyServer.start(config, (String) config.get(Settings.ADMIN_TOKEN), System.out);
+        server = TallyServer.start(config, config.string(Settings.ADMIN_TOKEN), System.out);
       } catch (DataDir.InUseException e) {
         System.err.println("tally: " + e.getMessage());
         return ExitCodes.UNREACHABLE;

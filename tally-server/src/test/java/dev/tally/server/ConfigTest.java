@@ -41,6 +41,16 @@ class ConfigTest {
   }
 
   @Test
+  void aSettingReadAsTheWrongTypeIsABugSaidPlainly() {
+    Config c = Config.resolve(Map.of(), name -> null);
+    assertEquals(java.time.Duration.ofMinutes(5), c.duration(Settings.VERIFY_INTERVAL));
+    assertEquals("./data", c.string(Settings.DATA));
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> c.integer(Settings.VERIFY_INTERVAL));
+    assertTrue(e.getMessage().contains("verify-interval is a DURATION"), e.getMessage());
+  }
+
+  @Test
   void settingsThatBelongTogetherAreAccepted() {
     Config c = Config.resolve(Map.of(Settings.STORE, "postgres", Settings.STORE_URL, "jdbc:postgresql://db/tally",
         Settings.INDEX, "opensearch", Settings.INDEX_ALIAS, "shop"), name -> null);

@@ -91,36 +91,40 @@ public final class Config {
     return s.flag() ? s.flagName() + " (or " + s.env() + ")" : s.env();
   }
 
-  public Object get(Setting s) {
-    return values.get(s);
+  /** The value of {@code s}, which must be of one of {@code types}: a setting read as the wrong type is a bug, said plainly. */
+  private <T> T typed(Setting s, Class<T> as, Setting.Type... types) {
+    if (!java.util.Arrays.asList(types).contains(s.type())) {
+      throw new IllegalStateException("the setting " + s.name() + " is a " + s.type() + ", not read as " + as.getSimpleName());
+    }
+    return as.cast(values.get(s));
   }
 
   public String string(Setting s) {
-    return (String) values.get(s);
+    return typed(s, String.class, Setting.Type.STRING, Setting.Type.CHOICE, Setting.Type.PATH, Setting.Type.SECRET);
   }
 
   public int port(Setting s) {
-    return (Integer) values.get(s);
+    return typed(s, Integer.class, Setting.Type.PORT);
   }
 
   public int integer(Setting s) {
-    return (Integer) values.get(s);
+    return typed(s, Integer.class, Setting.Type.INT);
   }
 
   public long bytes(Setting s) {
-    return (Long) values.get(s);
+    return typed(s, Long.class, Setting.Type.BYTES);
   }
 
   public Duration duration(Setting s) {
-    return (Duration) values.get(s);
+    return typed(s, Duration.class, Setting.Type.DURATION);
   }
 
   public boolean bool(Setting s) {
-    return (Boolean) values.get(s);
+    return typed(s, Boolean.class, Setting.Type.BOOLEAN);
   }
 
   public Path path(Setting s) {
-    return Path.of(string(s));
+    return Path.of(typed(s, String.class, Setting.Type.PATH));
   }
 
   /** A path setting in which "<data>" stands for the data directory (--index-dir, --snapshot-dir). */
