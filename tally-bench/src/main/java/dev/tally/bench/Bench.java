@@ -6,6 +6,7 @@ import dev.tally.bench.search.OpenSearchRebuildBench;
 import dev.tally.bench.search.OpenSearchSegmentBench;
 import dev.tally.bench.search.RebuildBench;
 import dev.tally.bench.search.RecoveryBench;
+import dev.tally.bench.search.SegmentApiBench;
 import dev.tally.bench.search.SegmentQueryBench;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +30,7 @@ public final class Bench {
     BENCHMARKS.put("writes-pg", o -> WriteBench.run(WriteOptions.of(o), true));
     BENCHMARKS.put("freshness", FreshnessBench::run);
     BENCHMARKS.put("segment-query", SegmentQueryBench::run);
+    BENCHMARKS.put("segment-query-api", SegmentApiBench::run);
     BENCHMARKS.put("rebuild", RebuildBench::run);
     BENCHMARKS.put("freshness-opensearch", FreshnessBench::runOpenSearch);
     BENCHMARKS.put("segment-query-opensearch", OpenSearchSegmentBench::run);
@@ -42,6 +44,8 @@ public final class Bench {
       usage: bin/bench <benchmark> [options]
         freshness      [--seconds 60] [--max-rate-seconds 10] [--warmup-seconds 3] [--load-fraction 0.5]
         segment-query  [--contacts 1000000] [--runs 200] [--warmup 50] [--dir DIR]
+                       [--pg-url jdbc:postgresql://127.0.0.1:5432/test] [--pg-user postgres]
+        segment-query-api  [--contacts 1000000] [--runs 200] [--warmup 50] [--dir DIR]
                        [--pg-url jdbc:postgresql://127.0.0.1:5432/test] [--pg-user postgres]
         rebuild        [--contacts 200000] [--runs 5] [--warmup-runs 1] [--dir DIR]
         freshness-opensearch  [--seconds 60] [--max-rate-seconds 10] [--warmup-seconds 20] [--load-fraction 0.5]
