@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
+import dev.tally.testkit.Await;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

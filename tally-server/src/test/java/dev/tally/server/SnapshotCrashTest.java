@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import dev.tally.testkit.Await;
 import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

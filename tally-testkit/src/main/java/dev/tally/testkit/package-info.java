@@ -1,6 +1,6 @@
 /**
  * What the tests of every module share: the contract suites each store and index must pass
- * (StoreContract, IndexContract), where the test servers are (TestServers), and a TCP proxy for
- * cutting the network (TcpProxy).
+ * (StoreContract, IndexContract), where the test servers are (TestServers), a TCP proxy for
+ * cutting the network (TcpProxy), and the one way to wait for a condition (Await).
  */
 package dev.tally.testkit;
