@@ -1,7 +1,5 @@
 package dev.tally.store.postgres;
 
-import dev.tally.testkit.Await;
-import dev.tally.testkit.TcpProxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +10,8 @@ import dev.tally.core.TallyException;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactPatchParser;
 import dev.tally.core.store.Written;
+import dev.tally.testkit.Await;
+import dev.tally.testkit.TcpProxy;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

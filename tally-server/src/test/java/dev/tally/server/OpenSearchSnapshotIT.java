@@ -1,12 +1,12 @@
 package dev.tally.server;
 
-import dev.tally.testkit.Await;
 import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.server.config.Settings;
+import dev.tally.testkit.Await;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

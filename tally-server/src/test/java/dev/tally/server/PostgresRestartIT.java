@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
 import dev.tally.testkit.Await;
+import dev.tally.testkit.ThrowawayPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
