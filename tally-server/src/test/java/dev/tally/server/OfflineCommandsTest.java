@@ -25,7 +25,7 @@ class OfflineCommandsTest {
   Path data;
 
   @ParameterizedTest
-  @EnumSource(TestEngines.Combo.class)
+  @EnumSource(value = TestEngines.Combo.class, names = "SQLITE_LUCENE") // the other mixes need servers: OfflineCommandsIT
   void verifyRebuildAndStatusWorkOnEveryMix(TestEngines.Combo combo) throws Exception {
     try (TestEngines engines = new TestEngines()) {
       Map<Setting, String> settings = engines.settings(combo);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the serving index is deleted Tally restores the newest one under a new generation, replays the
  * oplog from its position and moves the alias, without a restart.
  */
-class OpenSearchSnapshotTest {
+class OpenSearchSnapshotIT {
   @TempDir
   Path data;
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Tally serves writes within 60 s without a restart, the pool is back to its size, and every
  * acknowledged write is there.
  */
-class PostgresRestartTest {
+class PostgresRestartIT {
   /** Every request during the outage must answer within this, far below the 30 s write timeout. */
   static final long FAIL_FAST_MS = 6_000;
   static final long RECOVER_WITHIN_MS = 60_000;

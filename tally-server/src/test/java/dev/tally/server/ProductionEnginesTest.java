@@ -25,7 +25,7 @@ class ProductionEnginesTest {
   private static final String ALL = "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"}";
 
   @ParameterizedTest
-  @EnumSource(TestEngines.Combo.class)
+  @EnumSource(value = TestEngines.Combo.class, names = "SQLITE_LUCENE") // the other mixes need servers: ProductionEnginesIT
   void everyEngineMixServesTheSameApi(TestEngines.Combo combo) throws Exception {
     try (TestEngines engines = new TestEngines()) {
       var started = ApiTestBase.startTally(data, engines.settings(combo));

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * searches, a write through one is searchable through the other, exactly one of them projects at
  * a time, and when the leader stops the other takes over within seconds.
  */
-class SeveralProcessesTest {
+class SeveralProcessesIT {
   @TempDir
   Path dataA;
   @TempDir
@@ -47,8 +47,8 @@ class SeveralProcessesTest {
           Thread.sleep(200);
         }
         boolean aLeads = role(httpA).equals("leading");
-        assertEquals(aLeads ? 1 : 0, PostgresRestartTest.metric(httpA, "tally_projector_leading", null));
-        assertEquals(aLeads ? 0 : 1, PostgresRestartTest.metric(httpB, "tally_projector_leading", null));
+        assertEquals(aLeads ? 1 : 0, PostgresRestartIT.metric(httpA, "tally_projector_leading", null));
+        assertEquals(aLeads ? 0 : 1, PostgresRestartIT.metric(httpB, "tally_projector_leading", null));
 
         // A write through either is searchable through the other.
         List<String> ids = new ArrayList<>();

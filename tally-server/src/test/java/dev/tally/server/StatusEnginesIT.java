@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tally status} names the engines in use and, on a shared index, whether this process's projector leads or stands by. */
-class StatusEnginesTest {
+class StatusEnginesIT {
 
   @Test
   void theEmbeddedEnginesAreNamed(@TempDir Path data) throws Exception {

@@ -36,6 +36,7 @@ final class TestEngines implements AutoCloseable {
   final String schema = pgSchema.name();
   final String alias = "tally-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
   private boolean schemaMade;
+  private boolean aliasUsed;
 
   static String pgUrl() {
     return TestServers.postgresUrl();
@@ -56,6 +57,7 @@ final class TestEngines implements AutoCloseable {
       s.put(Settings.STORE_SCHEMA, schema);
     }
     if (combo.index.equals("opensearch")) {
+      aliasUsed = true;
       s.put(Settings.INDEX_URL, openSearchUrl());
       s.put(Settings.INDEX_ALIAS, alias);
       s.put(Settings.INDEX_REFRESH, "200ms");
@@ -84,6 +86,8 @@ final class TestEngines implements AutoCloseable {
     if (schemaMade) {
       pgSchema.close();
     }
-    openSearch("DELETE", "/" + alias + "-*");
+    if (aliasUsed) {
+      openSearch("DELETE", "/" + alias + "-*");
+    }
   }
 }

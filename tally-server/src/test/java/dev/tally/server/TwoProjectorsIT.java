@@ -27,12 +27,12 @@ import org.junit.jupiter.api.Test;
  * instances), under concurrent creates, updates and deletes. External versions make the double
  * application harmless: the index converges to the store (the verifier agrees, counts equal).
  */
-class TwoProjectorsTest {
+class TwoProjectorsIT {
   private static final long SEED = System.nanoTime();
 
   @Test
   void twoProjectorsAtOnceConverge() throws Exception {
-    System.out.println("TwoProjectorsTest seed " + SEED);
+    System.out.println("TwoProjectorsIT seed " + SEED);
     try (TestEngines engines = new TestEngines()) {
       engines.settings(TestEngines.Combo.POSTGRES_OPENSEARCH); // marks the schema for removal
       OpenSearchOptions os = OpenSearchOptions.defaults(TestEngines.openSearchUrl()).withAlias(engines.alias)

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * 503 that says the database is unreachable; afterwards the store serves again without being
  * reopened, with its pool back to size.
  */
-class PostgresConnectionLossTest {
+class PostgresConnectionLossIT {
   private String schema;
   private TcpProxy proxy;
   private PostgresStore store;
