@@ -46,7 +46,7 @@ final class BackendLog {
   /** For a start in a per-class setup (jqwik's @BeforeContainer): the test class's outermost frame. */
   private static String callingTestClass() {
     return StackWalker.getInstance().walk(frames -> frames
-        .filter(f -> f.getClassName().startsWith("dev.tally.") && f.getClassName().matches(".*(Test|Tests|Properties)$"))
+        .filter(f -> f.getClassName().startsWith("dev.tally.") && f.getClassName().matches(".*(Test|Tests|Properties|IT)$"))
         .reduce((first, second) -> second)
         .map(f -> f.getClassName() + "#" + f.getMethodName())
         .orElse("unknown"));

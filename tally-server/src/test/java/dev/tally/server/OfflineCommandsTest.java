@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
+import dev.tally.testkit.Await;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ class OfflineCommandsTest {
   Path data;
 
   @ParameterizedTest
-  @EnumSource(TestEngines.Combo.class)
+  @EnumSource(value = TestEngines.Combo.class, names = "SQLITE_LUCENE") // the other mixes need servers: OfflineCommandsIT
   void verifyRebuildAndStatusWorkOnEveryMix(TestEngines.Combo combo) throws Exception {
     try (TestEngines engines = new TestEngines()) {
       Map<Setting, String> settings = engines.settings(combo);

@@ -3,6 +3,7 @@ package dev.tally.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.testkit.Await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

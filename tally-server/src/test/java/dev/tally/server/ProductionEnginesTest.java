@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.testkit.Await;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ class ProductionEnginesTest {
   private static final String ALL = "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"}";
 
   @ParameterizedTest
-  @EnumSource(TestEngines.Combo.class)
+  @EnumSource(value = TestEngines.Combo.class, names = "SQLITE_LUCENE") // the other mixes need servers: ProductionEnginesIT
   void everyEngineMixServesTheSameApi(TestEngines.Combo combo) throws Exception {
     try (TestEngines engines = new TestEngines()) {
       var started = ApiTestBase.startTally(data, engines.settings(combo));

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.testkit.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -84,20 +86,15 @@ class RebuildCrashTest {
     TallyHttp.Res started = http.call("POST", "/admin/index/rebuild", ApiTestBase.ADMIN, "{}");
     assertEquals(202, started.status(), started.toString());
     String building = started.json().get("generation").asText();
-    JsonNode status;
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (true) {
-      status = http.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json();
-      String state = status.get("state").asText();
-      if (when.equals("while loading") && state.equals("running") && status.get("documents").asLong() > 0) {
-        assertTrue(status.get("documents").asLong() < SEEDED, "the load was over before the kill: " + status);
-        break;
-      }
-      if (when.equals("after the switch") && state.equals("done")) {
-        break;
-      }
-      assertTrue(!state.equals("failed") && System.nanoTime() < deadline, status.toString());
-      Thread.sleep(2);
+    // Looked at every 2 ms: the load is a brief moment to catch.
+    JsonNode status = Await.until("the rebuild " + when, Duration.ofSeconds(120), Duration.ofMillis(2),
+        () -> http.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json(), s -> {
+          String state = s.get("state").asText();
+          assertTrue(!state.equals("failed"), s.toString());
+          return when.equals("while loading") ? state.equals("running") && s.get("documents").asLong() > 0 : state.equals("done");
+        });
+    if (when.equals("while loading")) {
+      assertTrue(status.get("documents").asLong() < SEEDED, "the load was over before the kill: " + status);
     }
     first.kill();
     stop.set(true);
@@ -131,11 +128,8 @@ class RebuildCrashTest {
 
       // A rebuild after the crash works (the leftover, if any, is not in its way) and agrees too.
       assertEquals(202, after.call("POST", "/admin/index/rebuild", ApiTestBase.ADMIN, "{}").status());
-      long until = System.nanoTime() + 120_000_000_000L;
-      do {
-        Thread.sleep(20);
-        status = after.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json();
-      } while (status.get("state").asText().equals("running") && System.nanoTime() < until);
+      status = Await.until("the rebuild after the crash", Duration.ofSeconds(120),
+          () -> after.call("GET", "/admin/index/rebuild", ApiTestBase.ADMIN, null).json(), s -> !s.get("state").asText().equals("running"));
       assertEquals("done", status.get("state").asText(), status.toString());
       verify = after.call("POST", "/admin/index/verify", ApiTestBase.ADMIN, "{}").json();
       assertTrue(verify.get("agree").asBoolean(), verify.toString());

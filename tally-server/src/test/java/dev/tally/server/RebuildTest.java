@@ -4,6 +4,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.testkit.Await;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,12 +49,13 @@ class RebuildTest extends ApiTestBase {
       during = post("/contacts", "{\"email\":\"during" + i + "@example.com\"}").position();
     }
     TallyHttp.Res status;
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    do {
-      status = http.call("GET", "/admin/index/rebuild", ADMIN, null);
-    } while (status.json().get("state").asText().equals("running") && System.nanoTime() < deadline);
-    stop.set(true);
-    searcher.join();
+    try {
+      status = Await.until("the online rebuild", Duration.ofSeconds(60), () -> http.call("GET", "/admin/index/rebuild", ADMIN, null),
+          s -> !s.json().get("state").asText().equals("running"));
+    } finally {
+      stop.set(true);
+      searcher.join();
+    }
     assertEquals("done", status.json().get("state").asText(), status.toString());
     assertEquals("gen-2", status.json().get("generation").asText());
     assertEquals("gen-2", Files.readString(data.resolve("index/CURRENT")).trim());

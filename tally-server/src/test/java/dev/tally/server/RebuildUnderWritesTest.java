@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.core.projection.Verifier;
 import dev.tally.core.verify.IdVersion;
+import dev.tally.testkit.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -145,12 +147,8 @@ class RebuildUnderWritesTest extends ApiTestBase {
       int before = writes.get();
       TallyHttp.Res started = http.call("POST", "/admin/index/rebuild", ADMIN, "{}");
       assertEquals(202, started.status(), started.toString());
-      JsonNode status;
-      long deadline = System.nanoTime() + 120_000_000_000L;
-      do {
-        Thread.sleep(20);
-        status = http.call("GET", "/admin/index/rebuild", ADMIN, null).json();
-      } while (status.get("state").asText().equals("running") && System.nanoTime() < deadline);
+      JsonNode status = Await.until("rebuild " + r, Duration.ofSeconds(120),
+          () -> http.call("GET", "/admin/index/rebuild", ADMIN, null).json(), s -> !s.get("state").asText().equals("running"));
       assertEquals("done", status.get("state").asText(), status.toString());
       generations.add(status.get("generation").asText());
       assertTrue(writes.get() > before, "no write was acknowledged during rebuild " + r + "; the test did not test anything");
@@ -170,10 +168,7 @@ class RebuildUnderWritesTest extends ApiTestBase {
     Verifier.Report report = server.indexes().verify(false);
     assertTrue(report.agree(), "store and index differ after the rebuilds: " + report.differences());
     long head = server.store().head();
-    long until = System.nanoTime() + 30_000_000_000L;
-    while (server.searchablePosition() < head && System.nanoTime() < until) {
-      Thread.sleep(10);
-    }
+    Await.until("the index searchable up to " + head, Duration.ofSeconds(30), server::searchablePosition, p -> p >= head);
     Map<Long, Long> inStore = new HashMap<>();
     server.store().versions(Long.MIN_VALUE, Long.MAX_VALUE).forEach(v -> inStore.put(v.id(), v.version()));
     Map<Long, Long> inIndex = new HashMap<>();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.testkit.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;

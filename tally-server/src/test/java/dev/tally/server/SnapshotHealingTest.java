@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.server.config.Settings;
+import dev.tally.testkit.Await;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import dev.tally.testkit.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -54,23 +55,20 @@ final class TallyProcess implements AutoCloseable {
       }
     });
     TallyHttp http = new TallyHttp(port);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("Tally exited with " + p.exitValue() + " during start-up; see " + log);
-      }
-      try {
-        if (http.call("GET", "/health/ready", null, null).status() == 200) {
-          break;
+    try {
+      Await.until("Tally ready (its log: " + log + ")", Duration.ofSeconds(60), () -> {
+        if (!p.isAlive()) {
+          throw new IllegalStateException("Tally exited with " + p.exitValue() + " during start-up; see " + log);
         }
-      } catch (RuntimeException notYet) {
-        // not listening yet
-      }
-      if (System.nanoTime() > deadline) {
-        p.destroyForcibly();
-        throw new IllegalStateException("Tally did not become ready within 60 s; see " + log);
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
+        try {
+          return http.call("GET", "/health/ready", null, null).status();
+        } catch (RuntimeException notYet) {
+          return -1; // not listening yet
+        }
+      }, status -> status == 200);
+    } catch (AssertionError notReady) {
+      p.destroyForcibly();
+      throw notReady;
     }
     String t = token.isDone() ? token.get() : token.completeOnTimeout(null, 2, TimeUnit.SECONDS).get();
     return new TallyProcess(p, port, t);

@@ -3,14 +3,11 @@ package dev.tally.server;
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
 import dev.tally.testkit.TestServers;
+import dev.tally.testkit.ThrowawaySchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,9 +32,11 @@ final class TestEngines implements AutoCloseable {
     }
   }
 
-  final String schema = "tally_it_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+  private final ThrowawaySchema pgSchema = ThrowawaySchema.reserve("tally_it");
+  final String schema = pgSchema.name();
   final String alias = "tally-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
   private boolean schemaMade;
+  private boolean aliasUsed;
 
   static String pgUrl() {
     return TestServers.postgresUrl();
@@ -58,6 +57,7 @@ final class TestEngines implements AutoCloseable {
       s.put(Settings.STORE_SCHEMA, schema);
     }
     if (combo.index.equals("opensearch")) {
+      aliasUsed = true;
       s.put(Settings.INDEX_URL, openSearchUrl());
       s.put(Settings.INDEX_ALIAS, alias);
       s.put(Settings.INDEX_REFRESH, "200ms");
@@ -66,11 +66,7 @@ final class TestEngines implements AutoCloseable {
   }
 
   static void sql(String statement) {
-    try (Connection c = DriverManager.getConnection(pgUrl()); Statement s = c.createStatement()) {
-      s.execute(statement);
-    } catch (SQLException e) {
-      throw new AssertionError("PostgreSQL at " + pgUrl() + ": " + statement + ": " + e.getMessage(), e);
-    }
+    ThrowawaySchema.execute(statement);
   }
 
   static int openSearch(String method, String path) {
@@ -88,8 +84,10 @@ final class TestEngines implements AutoCloseable {
   @Override
   public void close() {
     if (schemaMade) {
-      sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      pgSchema.close();
     }
-    openSearch("DELETE", "/" + alias + "-*");
+    if (aliasUsed) {
+      openSearch("DELETE", "/" + alias + "-*");
+    }
   }
 }

@@ -13,9 +13,11 @@ import dev.tally.core.store.Store;
 import dev.tally.index.lucene.LuceneEngine;
 import dev.tally.store.sqlite.SqliteOptions;
 import dev.tally.store.sqlite.SqliteStore;
+import dev.tally.testkit.Await;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,10 +43,8 @@ class StaleHeadTest {
       }
       LuceneEngine engine = new LuceneEngine(dir.resolve("index"));
       try (IndexManager m = new IndexManager(store, engine)) {
-        long until = System.nanoTime() + 10_000_000_000L;
-        while (Projector.written(m.serving()) < store.head() && System.nanoTime() < until) {
-          Thread.sleep(5);
-        }
+        Await.until("the index reaching the store's head", Duration.ofSeconds(10), () -> Projector.written(m.serving()),
+            written -> written >= store.head());
         m.serving().commit();
         assertEquals(store.head(), Projector.written(m.serving()));
       }

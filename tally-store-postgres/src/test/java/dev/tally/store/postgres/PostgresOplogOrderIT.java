@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * the oplog. A transaction held open for seconds must not be passed over, and the reader must see
  * every entry exactly once, in increasing order. Identities stay unique across the two as well.
  */
-class PostgresOplogOrderTest {
+class PostgresOplogOrderIT {
   private String schema;
   private PostgresStore a;
   private PostgresStore b;

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
+import dev.tally.testkit.Await;
+import dev.tally.testkit.ThrowawayPostgres;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Tally serves writes within 60 s without a restart, the pool is back to its size, and every
  * acknowledged write is there.
  */
-class PostgresRestartTest {
+class PostgresRestartIT {
   /** Every request during the outage must answer within this, far below the 30 s write timeout. */
   static final long FAIL_FAST_MS = 6_000;
   static final long RECOVER_WITHIN_MS = 60_000;
@@ -113,21 +116,14 @@ class PostgresRestartTest {
       pg.start();
       long back = System.nanoTime();
       // Serving writes again: the first acknowledged write that started after the database was back.
-      long deadline = back + RECOVER_WITHIN_MS * 1_000_000;
-      while (ops.stream().noneMatch(o -> o.startNanos() > back && o.status() == 200)) {
-        assertTrue(System.nanoTime() < deadline, "no write was acknowledged within " + RECOVER_WITHIN_MS + " ms after PostgreSQL "
-            + "came back: " + summary(ops) + "\nlast: " + lastOps(ops));
-        sleep(50);
-      }
+      Duration recovery = Duration.ofMillis(RECOVER_WITHIN_MS);
+      Await.until("a write acknowledged after PostgreSQL came back", Await.left(back, recovery),
+          () -> summary(ops) + "\nlast: " + lastOps(ops), seen -> ops.stream().anyMatch(o -> o.startNanos() > back && o.status() == 200));
       long recoveredMillis = (ops.stream().filter(o -> o.startNanos() > back && o.status() == 200).mapToLong(Op::endNanos).min()
           .orElseThrow() - back) / 1_000_000;
       // The pool is back to its size (it may have been empty while the database was away).
-      int total;
-      while ((total = metric(http, "tally_store_pool_connections", "total")) < poolSize) {
-        assertTrue(System.nanoTime() < deadline, "the pool has " + total + " of " + poolSize + " connections "
-            + RECOVER_WITHIN_MS + " ms after PostgreSQL came back");
-        sleep(200);
-      }
+      Await.until("the pool back to " + poolSize + " connections", Await.left(back, recovery),
+          () -> metric(http, "tally_store_pool_connections", "total"), total -> total >= poolSize);
       long poolMillis = (System.nanoTime() - back) / 1_000_000;
       sleep(500);
       running.set(false);

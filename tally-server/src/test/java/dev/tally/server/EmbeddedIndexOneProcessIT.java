@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL store (another data directory, so only the store's lease can stop it) refuses to
  * start and says why; once the first has stopped, it starts and serves.
  */
-class EmbeddedIndexOneProcessTest {
+class EmbeddedIndexOneProcessIT {
   @TempDir
   Path dataA;
   @TempDir

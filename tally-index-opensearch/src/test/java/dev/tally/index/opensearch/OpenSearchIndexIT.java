@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What only a real server has: outages, missing indexes, refused bulk items, and generations behind the alias. */
-class OpenSearchIndexTest {
+class OpenSearchIndexIT {
   static final long WS = (1L << 53) + 3;
   private final List<OpenSearchOptions> created = new ArrayList<>();
   private HttpServer fake;

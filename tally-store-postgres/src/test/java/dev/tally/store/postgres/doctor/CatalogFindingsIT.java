@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** T9: the doctor finds narrow columns and mismatched foreign keys from the catalog, and its migrations fix them. */
-class CatalogFindingsTest {
+class CatalogFindingsIT {
 
   private FreshSchema schema;
   private final SchemaDoctor doctor = new SchemaDoctor(DoctorSettings.defaults().withRecordSamples(false));

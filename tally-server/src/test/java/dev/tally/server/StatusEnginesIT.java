@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.testkit.Await;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tally status} names the engines in use and, on a shared index, whether this process's projector leads or stands by. */
-class StatusEnginesTest {
+class StatusEnginesIT {
 
   @Test
   void theEmbeddedEnginesAreNamed(@TempDir Path data) throws Exception {

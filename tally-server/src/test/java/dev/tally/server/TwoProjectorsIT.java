@@ -12,6 +12,7 @@ import dev.tally.index.opensearch.OpenSearchIndex;
 import dev.tally.index.opensearch.OpenSearchOptions;
 import dev.tally.store.postgres.PostgresOptions;
 import dev.tally.store.postgres.PostgresStore;
+import dev.tally.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +27,12 @@ import org.junit.jupiter.api.Test;
  * instances), under concurrent creates, updates and deletes. External versions make the double
  * application harmless: the index converges to the store (the verifier agrees, counts equal).
  */
-class TwoProjectorsTest {
+class TwoProjectorsIT {
   private static final long SEED = System.nanoTime();
 
   @Test
   void twoProjectorsAtOnceConverge() throws Exception {
-    System.out.println("TwoProjectorsTest seed " + SEED);
+    System.out.println("TwoProjectorsIT seed " + SEED);
     try (TestEngines engines = new TestEngines()) {
       engines.settings(TestEngines.Combo.POSTGRES_OPENSEARCH); // marks the schema for removal
       OpenSearchOptions os = OpenSearchOptions.defaults(TestEngines.openSearchUrl()).withAlias(engines.alias)
@@ -84,12 +85,10 @@ class TwoProjectorsTest {
         }
         assertTrue(failures.isEmpty(), failures.toString());
         long head = store.head();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (indexA.appliedPosition() < head || indexB.appliedPosition() < head) {
-          assertTrue(System.nanoTime() < deadline, "the projectors did not reach " + head + ": " + indexA.appliedPosition() + ", "
-              + indexB.appliedPosition() + "; errors " + a.lastError() + " / " + b.lastError());
-          Thread.sleep(50);
-        }
+        record Applied(long a, long b, String errors) {}
+        Await.until("both projectors reaching " + head, Duration.ofSeconds(60),
+            () -> new Applied(indexA.appliedPosition(), indexB.appliedPosition(), a.lastError() + " / " + b.lastError()),
+            applied -> applied.a() >= head && applied.b() >= head);
         a.close();
         b.close();
         indexA.refresh();

@@ -3,7 +3,9 @@ package dev.tally.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.testkit.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * searches, a write through one is searchable through the other, exactly one of them projects at
  * a time, and when the leader stops the other takes over within seconds.
  */
-class SeveralProcessesTest {
+class SeveralProcessesIT {
   @TempDir
   Path dataA;
   @TempDir
@@ -45,8 +47,8 @@ class SeveralProcessesTest {
           Thread.sleep(200);
         }
         boolean aLeads = role(httpA).equals("leading");
-        assertEquals(aLeads ? 1 : 0, PostgresRestartTest.metric(httpA, "tally_projector_leading", null));
-        assertEquals(aLeads ? 0 : 1, PostgresRestartTest.metric(httpB, "tally_projector_leading", null));
+        assertEquals(aLeads ? 1 : 0, PostgresRestartIT.metric(httpA, "tally_projector_leading", null));
+        assertEquals(aLeads ? 0 : 1, PostgresRestartIT.metric(httpB, "tally_projector_leading", null));
 
         // A write through either is searchable through the other.
         List<String> ids = new ArrayList<>();
@@ -66,11 +68,8 @@ class SeveralProcessesTest {
         } else {
           serverB = null;
         }
-        long deadline = stopped + 20_000_000_000L;
-        while (!role(survivor).equals("leading")) {
-          assertTrue(System.nanoTime() < deadline, "the survivor did not take over the projector within 20 s");
-          Thread.sleep(100);
-        }
+        Await.until("the survivor taking over the projector", Await.left(stopped, Duration.ofSeconds(20)), () -> role(survivor),
+            "leading"::equals);
         long tookOverMillis = (System.nanoTime() - stopped) / 1_000_000;
         assertTrue(tookOverMillis < TallyServer.PROJECTOR_LEASE_TTL.toMillis() + 3_000, "took over after " + tookOverMillis + " ms");
         ids.add(writeThenFindThrough(survivor, survivor, token, "after-takeover@example.com"));
@@ -109,12 +108,7 @@ class SeveralProcessesTest {
     return http.call("GET", "/health/ready", null, null).json().path("projector").asText();
   }
 
-  private static void awaitReady(TallyHttp http) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    TallyHttp.Res r;
-    while ((r = http.call("GET", "/health/ready", null, null)).status() != 200) {
-      assertTrue(System.nanoTime() < deadline, "not ready within 30 s: " + r);
-      Thread.sleep(100);
-    }
+  private static void awaitReady(TallyHttp http) {
+    Await.until("readiness", Duration.ofSeconds(30), () -> http.call("GET", "/health/ready", null, null), r -> r.status() == 200);
   }
 }

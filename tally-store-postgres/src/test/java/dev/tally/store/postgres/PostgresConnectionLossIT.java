@@ -1,6 +1,5 @@
 package dev.tally.store.postgres;
 
-import dev.tally.testkit.TcpProxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,10 +10,15 @@ import dev.tally.core.TallyException;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactPatchParser;
 import dev.tally.core.store.Written;
+import dev.tally.testkit.Await;
+import dev.tally.testkit.TcpProxy;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * 503 that says the database is unreachable; afterwards the store serves again without being
  * reopened, with its pool back to size.
  */
-class PostgresConnectionLossTest {
+class PostgresConnectionLossIT {
   private String schema;
   private TcpProxy proxy;
   private PostgresStore store;
@@ -76,32 +80,25 @@ class PostgresConnectionLossTest {
     assertTrue(seconds < 20, "failing took " + seconds + " s; it must be fast");
 
     proxy.start();
-    long deadline = System.nanoTime() + 60_000_000_000L;
+    long back = System.nanoTime();
+    Duration recovery = Duration.ofSeconds(60);
     // Health turns good again by itself, before any write asks.
-    while (store.unhealthyReason() != null) {
-      assertTrue(System.nanoTime() < deadline, "still unhealthy 60 s after the database returned: " + store.unhealthyReason());
-      Thread.sleep(200);
-    }
-    Written<Contact> after = null;
-    while (after == null) {
+    Await.until("health good again after the database returned", Await.left(back, recovery), store::unhealthyReason, Objects::isNull);
+    Object after = Await.until("a write after the database returned", Await.left(back, recovery), () -> {
       try {
-        after = create("after@example.com");
+        return create("after@example.com");
       } catch (TallyException e) {
         assertTrue(e.retriable(), e.getMessage());
-        assertTrue(System.nanoTime() < deadline, "still failing after 60 s: " + e.getMessage());
-        Thread.sleep(200);
+        return e;
       }
-    }
-    assertTrue(after.position() > 0);
+    }, outcome -> outcome instanceof Written);
+    assertTrue(((Written<?>) after).position() > 0);
     assertEquals(before, store.contact(ws, before.id()).orElseThrow());
     assertTrue(store.findContact(ws, dev.tally.core.model.ContactRef.byEmail("during@example.com")).isEmpty());
     assertNull(store.unhealthyReason());
     // The pool refills by itself: its connections plus the writer's, all through the proxy.
     int expected = store.options().poolSize() + 1;
-    while (connections() != expected) {
-      assertTrue(System.nanoTime() < deadline, "pool not back to size: " + connections() + " of " + expected + " connections");
-      Thread.sleep(200);
-    }
+    Await.until("the pool back to " + expected + " connections", Await.left(back, recovery), this::connections, n -> n == expected);
   }
 
   @Test
@@ -127,7 +124,7 @@ class PostgresConnectionLossTest {
         e.getMessage());
   }
 
-  private int connections() throws Exception {
+  private int connections() {
     try (Connection c = PgTestDatabase.connect();
          PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
       ps.setString(1, applicationName);
@@ -135,6 +132,8 @@ class PostgresConnectionLossTest {
         rs.next();
         return rs.getInt(1);
       }
+    } catch (SQLException e) {
+      throw new AssertionError("counting the store's connections: " + e.getMessage(), e);
     }
   }
 }

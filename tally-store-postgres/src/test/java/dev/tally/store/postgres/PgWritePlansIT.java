@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * fused statement should cost 0.2 ms). So each statement's generic plan on empty tables must look
  * every row up by index.
  */
-class PgWritePlansTest {
+class PgWritePlansIT {
   private String schema;
 
   @BeforeEach

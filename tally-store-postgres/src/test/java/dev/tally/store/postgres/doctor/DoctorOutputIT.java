@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The text and --json renderings through the CLI's entry point, and its exit codes. */
-class DoctorOutputTest {
+class DoctorOutputIT {
 
   private FreshSchema schema;
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();

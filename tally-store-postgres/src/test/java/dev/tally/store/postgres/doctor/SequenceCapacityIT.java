@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Used capacity is measured against what the column can hold; growth comes from samples. */
-class SequenceCapacityTest {
+class SequenceCapacityIT {
 
   private FreshSchema schema;
   private final DoctorSettings noRecording = DoctorSettings.defaults().withRecordSamples(false);
@@ -37,7 +37,7 @@ class SequenceCapacityTest {
 
     DoctorReport report = new SchemaDoctor(noRecording).examine(schema.connection, schema.name);
 
-    Finding finding = CatalogFindingsTest.only(report, FindingKind.NARROW_SEQUENCE_COLUMN);
+    Finding finding = CatalogFindingsIT.only(report, FindingKind.NARROW_SEQUENCE_COLUMN);
     assertEquals(Severity.CRITICAL, finding.severity());
     assertEquals(90.0, finding.capacity().usedPercent(), 0.01);
     assertEquals(1932735283L, finding.capacity().lastValue());
@@ -61,7 +61,7 @@ class SequenceCapacityTest {
     assertEquals(Integer.MAX_VALUE, capacity.limit(), "the int column's limit, not the bigint sequence's");
     assertEquals(100.0 * 1_500_000_000 / Integer.MAX_VALUE, capacity.usedPercent(), 0.001);
     assertTrue(capacity.atRisk());
-    assertEquals(Severity.CRITICAL, CatalogFindingsTest.only(report, FindingKind.SEQUENCE_WIDER_THAN_COLUMN).severity());
+    assertEquals(Severity.CRITICAL, CatalogFindingsIT.only(report, FindingKind.SEQUENCE_WIDER_THAN_COLUMN).severity());
   }
 
   @Test

@@ -39,7 +39,7 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * cleared. Fewer tries than the Lucene-only test, since each query is a few HTTP round trips; a
  * quarter of the queries aim at operator × type pairs not yet covered, so coverage does not hang on luck.
  */
-class ThreeEvaluatorsProperties {
+class ThreeEvaluatorsPropertiesIT {
   static final Map<String, Boolean> COVERED = new ConcurrentHashMap<>();
   static final AtomicLong TRY = new AtomicLong();
   static OpenSearchOptions options;

@@ -5,7 +5,7 @@ import dev.tally.testkit.IndexContract;
 import org.junit.jupiter.api.AfterEach;
 
 /** The index contract on OpenSearch: one alias (and so one index) per test, deleted afterwards. */
-class OpenSearchIndexContractTest extends IndexContract {
+class OpenSearchIndexContractIT extends IndexContract {
   private final OpenSearchOptions options = TestNode.options("tally-contract");
 
   @Override

@@ -1,13 +1,14 @@
 package dev.tally.server;
 
 import java.time.Duration;
-import dev.tally.testkit.TcpProxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
+import dev.tally.testkit.Await;
+import dev.tally.testkit.TcpProxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * up and converges. Then the serving OpenSearch index is deleted behind the alias: readiness turns
  * false and says so, Tally rebuilds into a new generation without a restart, and converges again.
  */
-class OpenSearchOutageTest {
+class OpenSearchOutageIT {
   /** Writes during the outage may be slower than before by this much at p99, and never above the bound. */
   static final long WRITE_P99_BOUND_MS = 1_000;
   private static final String ALL = "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"}}";

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.server.config.Settings;
+import dev.tally.testkit.Await;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the serving index is deleted Tally restores the newest one under a new generation, replays the
  * oplog from its position and moves the alias, without a restart.
  */
-class OpenSearchSnapshotTest {
+class OpenSearchSnapshotIT {
   @TempDir
   Path data;
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** T15: the doctor reads the catalog in a read-only transaction under a statement timeout. */
-class StatementTimeoutTest {
+class StatementTimeoutIT {
 
   private FreshSchema schema;
 

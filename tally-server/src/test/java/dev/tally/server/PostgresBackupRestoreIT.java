@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
+import dev.tally.testkit.Await;
+import dev.tally.testkit.PgTools;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pg_dump of Tally's schema, pg_restore into a fresh database, and Tally started on it with an
  * empty index directory. The index is never backed up: it is rebuilt from the restored store.
  */
-class PostgresBackupRestoreTest {
+class PostgresBackupRestoreIT {
   private static final String ALL = "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"},"
       + "\"pagination\":{\"per_page\":1}}";
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The store contract on PostgreSQL, each test in its own schema, plus what only PostgreSQL has: its catalog. */
-class PostgresStoreTest extends StoreContract {
+class PostgresStoreIT extends StoreContract {
   private String schema;
 
   @Override

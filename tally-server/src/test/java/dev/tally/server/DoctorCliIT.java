@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tally doctor} (T9) against real PostgreSQL schemas: one built to be at risk, and Tally's own. */
-class DoctorCliTest {
+class DoctorCliIT {
 
   @Test
   void findsAnIntColumnFedByABigintSequenceAndAnIntForeignKeyToABigintKey() {

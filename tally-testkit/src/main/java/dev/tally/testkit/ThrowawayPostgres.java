@@ -1,4 +1,4 @@
-package dev.tally.server;
+package dev.tally.testkit;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * afterwards. Fault tests stop and crash it; the machine's shared PostgreSQL is never touched.
  * Nothing here skips: without PostgreSQL's binaries the test fails and says what is missing.
  */
-final class ThrowawayPostgres implements AutoCloseable {
+public final class ThrowawayPostgres implements AutoCloseable {
   private final Path dir;
   private final Path pgdata;
   private final Path bin;
@@ -36,7 +36,7 @@ final class ThrowawayPostgres implements AutoCloseable {
   }
 
   /** initdb (trust authentication, superuser "postgres") and start. */
-  static ThrowawayPostgres create() throws IOException {
+  public static ThrowawayPostgres create() throws IOException {
     Path bin = findBin();
     boolean root = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("tally-pg-");
@@ -54,33 +54,33 @@ final class ThrowawayPostgres implements AutoCloseable {
     return pg;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** A JDBC URL for the cluster's {@code postgres} database. */
-  String url() {
+  public String url() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
   }
 
-  void start() throws IOException {
+  public void start() throws IOException {
     run(90, bin.resolve("pg_ctl").toString(), "-D", pgdata.toString(), "-l", dir.resolve("postgres.log").toString(), "-w", "-t", "60",
         "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=60", "start");
   }
 
   /** pg_ctl stop: {@code fast} (a clean shutdown, sessions terminated) or {@code immediate} (a crash; recovery at the next start). */
-  void stop(String mode) throws IOException {
+  public void stop(String mode) throws IOException {
     run(60, bin.resolve("pg_ctl").toString(), "-D", pgdata.toString(), "-m", mode, "-w", "-t", "60", "stop");
   }
 
   /** Starts the cluster unless it runs (after a test that failed while it was stopped). */
-  void ensureRunning() throws IOException {
+  public void ensureRunning() throws IOException {
     if (!running()) {
       start();
     }
   }
 
-  boolean running() throws IOException {
+  public boolean running() throws IOException {
     try {
       run(30, bin.resolve("pg_ctl").toString(), "-D", pgdata.toString(), "status");
       return true;
@@ -92,7 +92,7 @@ final class ThrowawayPostgres implements AutoCloseable {
     }
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(dir.resolve("postgres.log"));
     } catch (IOException e) {
@@ -146,15 +146,7 @@ final class ThrowawayPostgres implements AutoCloseable {
     if (given != null && !given.isBlank()) {
       return Path.of(given);
     }
-    Path base = Path.of("/usr/lib/postgresql");
-    try (Stream<Path> versions = Files.list(base)) {
-      return versions.filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
-          .max(Comparator.comparingInt(v -> v.getFileName().toString().matches("[0-9]+") ? Integer.parseInt(v.getFileName().toString()) : 0))
-          .map(v -> v.resolve("bin")).orElseThrow(() -> new AssertionError("no initdb under " + base + "; install PostgreSQL's server "
-              + "binaries or set TALLY_TEST_PG_BIN"));
-    } catch (IOException e) {
-      throw new AssertionError("no PostgreSQL server binaries at " + base + " (set TALLY_TEST_PG_BIN): " + e, e);
-    }
+    return PgTools.newestBin("initdb");
   }
 
   private static int freePort() throws IOException {

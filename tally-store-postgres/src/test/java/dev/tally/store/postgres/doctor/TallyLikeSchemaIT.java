@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A schema shaped like Tally's own (every id BIGINT / BIGSERIAL) is clean, even with ids above 2^32 (T8). */
-class TallyLikeSchemaTest {
+class TallyLikeSchemaIT {
 
   private FreshSchema schema;
 
