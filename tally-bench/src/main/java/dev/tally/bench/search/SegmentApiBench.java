@@ -7,6 +7,7 @@ import dev.tally.bench.common.BenchFiles;
 import dev.tally.bench.common.BenchOptions;
 import dev.tally.bench.common.InProcessTally;
 import dev.tally.bench.common.Percentiles;
+import dev.tally.bench.common.PlainHttp;
 import dev.tally.bench.common.Report;
 import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
@@ -63,20 +64,22 @@ public final class SegmentApiBench {
             n, loadSeconds, indexedSeconds, expected, 100.0 * expected / n));
         report.line(String.format("- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s", pg.loadSeconds, pg.indexSeconds,
             pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
-        report.line("- Tally through the API: `POST /contacts/search` " + body + " (one client, HTTP/1.1 keep-alive, JDK HttpClient, "
+        report.line("- Tally through the API: `POST /contacts/search` " + body + " (one client: one keep-alive HTTP/1.1 connection written and read in the measuring thread, as curl does; "
             + "the answer parsed with Jackson); Tally in process: `SearchIndex.search` of the same query on the serving index (count "
             + "+ 50 ids, no store read); PostgreSQL: count + first 50 ids over JDBC");
         report.line("- each run = count + first page of 50; " + so.warmup() + " warm-up runs, then " + so.runs()
             + " measured runs per system, interleaved in rotating order; every answer checked (count = " + expected
             + ", 50 contacts, ids ascending)");
+        PlainHttp client = new PlainHttp("127.0.0.1", tally.server().port());
         InterleavedRuns.Timings t = InterleavedRuns.run(so.warmup(), so.runs(), List.of(
-            () -> viaApi(tally, http, body),
+            () -> viaApi(tally, client, body),
             () -> {
               SearchPage p = tally.server().indexes().serving().search(inProcess);
               return new SegmentResult(p.total(), p.ids());
             },
-            () -> pg.run(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)), r -> {
-              for (SegmentResult x : r) {
+            () -> pg.run(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S),
+            () -> roundTrip(client)), r -> {
+              for (SegmentResult x : List.of(r).subList(0, 3)) {
                 if (x.count() != expected || x.ids().size() != 50 || !ascending(x.ids())) {
                   throw new IllegalStateException("a system answered wrongly (expected count " + expected + "): " + List.of(r));
                 }
@@ -88,12 +91,15 @@ public final class SegmentApiBench {
         Percentiles api = new Percentiles(t.nanos()[0]);
         Percentiles index = new Percentiles(t.nanos()[1]);
         Percentiles peer = new Percentiles(t.nanos()[2]);
+        Percentiles trip = new Percentiles(t.nanos()[3]);
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("Tally, `POST /contacts/search` (50 full contacts)", ms(api.ms(50)), ms(api.ms(99)), "", "", ""));
         rows.add(List.of("Tally's index in process (50 ids)", ms(index.ms(50)), ms(index.ms(99)), "", "", ""));
         rows.add(List.of("PostgreSQL (composite btree; 50 ids)", ms(peer.ms(50)), ms(peer.ms(99)),
             Report.ratio(api.ms(50), peer.ms(50)), "≤ 0.5×", api.ms(50) / peer.ms(50) <= 0.5 ? "yes"
                 : String.format("**no** (%.0f%% over)", 100 * (api.ms(50) / peer.ms(50) / 0.5 - 1))));
+        rows.add(List.of("breakdown: an HTTP round trip alone (`GET /health/live`, same client)", ms(trip.ms(50)), ms(trip.ms(99)), "", "",
+            ""));
         report.table(List.of("system", "median", "p99", "Tally API ÷ system (median)", "goal", "met"), rows);
         report.line(String.format("- what the API adds to the index's answer: %.2f ms at the median (store read of 50 contacts, "
             + "rendering, HTTP)", api.ms(50) - index.ms(50)));
@@ -135,17 +141,24 @@ public final class SegmentApiBench {
     }
   }
 
-  private static SegmentResult viaApi(InProcessTally tally, HttpClient http, String body) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(tally.uri("/contacts/search")).header("Authorization", "Bearer " + tally.token())
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("the search answered " + r.statusCode() + ": " + r.body());
+  private static SegmentResult viaApi(InProcessTally tally, PlainHttp client, String body) throws Exception {
+    PlainHttp.Answer r = client.send("POST", "/contacts/search", tally.token(), "application/json", body);
+    if (r.status() != 200) {
+      throw new IllegalStateException("the search answered " + r.status() + ": " + r.body());
     }
     JsonNode j = JSON.readTree(r.body());
     List<Long> ids = new ArrayList<>();
     j.get("data").forEach(c -> ids.add(Long.parseLong(c.get("id").asText())));
     return new SegmentResult(j.get("total_count").asLong(), ids);
+  }
+
+  /** What any request costs here: the client, the loopback, Jetty and Javalin, for a tiny answer. */
+  private static SegmentResult roundTrip(PlainHttp client) throws Exception {
+    PlainHttp.Answer r = client.send("GET", "/health/live", null, null, null);
+    if (r.status() != 200) {
+      throw new IllegalStateException("/health/live answered " + r.status());
+    }
+    return new SegmentResult(0, List.of());
   }
 
   private static boolean ascending(List<Long> ids) {

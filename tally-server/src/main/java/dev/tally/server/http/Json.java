@@ -70,4 +70,13 @@ final class Json {
   static String write(JsonNode node) {
     return node.toString();
   }
+
+  /** The UTF-8 bytes of {@code node}, written straight from the tree (no String in between, as a response body wants). */
+  static byte[] bytes(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree Tally built could not be written: " + e.getMessage(), e);
+    }
+  }
 }

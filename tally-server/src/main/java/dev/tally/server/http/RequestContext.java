@@ -99,6 +99,6 @@ final class RequestContext {
   static void json(Context ctx, int status, JsonNode body) {
     ctx.status(status);
     ctx.contentType("application/json");
-    ctx.result(Json.write(body));
+    ctx.result(Json.bytes(body));
   }
 }
