@@ -13,8 +13,8 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * The baseline Tally is measured against: the simplest durable way to store the same documents,
- * a prepared upsert on its own connection per client, committed row by row (autocommit), with the
+ * The baseline Tally is measured against: the simplest durable way to store the same documents, a
+ * prepared upsert on its own connection per client, committed row by row (autocommit), with the
  * pragmas of Tally's store (WAL, synchronous=FULL, busy_timeout=5000, foreign_keys, secure_delete).
  * No HTTP, no JSON parsing, no identities or oplog: only SQLite and the fsync.
  */
@@ -32,8 +32,10 @@ final class BareSqliteTarget implements LoadTarget {
   static BareSqliteTarget create(Path file) throws SQLException {
     SQLiteDataSource source = new SQLiteDataSource(tallyPragmas());
     source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-    try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE contacts (id INTEGER PRIMARY KEY, external_id TEXT UNIQUE, doc TEXT)");
+    try (Connection c = source.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE contacts (id INTEGER PRIMARY KEY, external_id TEXT UNIQUE, doc TEXT)");
       requireDurable(s);
     }
     return new BareSqliteTarget(source);
@@ -50,7 +52,10 @@ final class BareSqliteTarget implements LoadTarget {
     return c;
   }
 
-  /** The comparison is only fair if every commit here is as durable as Tally's: check, do not assume. */
+  /**
+   * The comparison is only fair if every commit here is as durable as Tally's: check, do not
+   * assume.
+   */
   private static void requireDurable(Statement s) throws SQLException {
     String mode;
     int sync;
@@ -63,7 +68,8 @@ final class BareSqliteTarget implements LoadTarget {
       sync = rs.getInt(1);
     }
     if (!"wal".equalsIgnoreCase(mode) || sync != 2) {
-      throw new IllegalStateException("bare loop must run with journal_mode=WAL, synchronous=FULL; got " + mode + ", " + sync);
+      throw new IllegalStateException(
+          "bare loop must run with journal_mode=WAL, synchronous=FULL; got " + mode + ", " + sync);
     }
   }
 
@@ -79,7 +85,7 @@ final class BareSqliteTarget implements LoadTarget {
 
   @Override
   public Session openSession() throws SQLException {
-    Connection conn = source.getConnection();  // autocommit: one durable commit per executeUpdate
+    Connection conn = source.getConnection(); // autocommit: one durable commit per executeUpdate
     PreparedStatement upsert = conn.prepareStatement(UPSERT);
     return new Session() {
       @Override
@@ -91,8 +97,10 @@ final class BareSqliteTarget implements LoadTarget {
             upsert.executeUpdate();
             return;
           } catch (SQLiteException e) {
-            // busy_timeout already waited up to 5 s; count it and try again rather than drop the write
-            if ((e.getErrorCode() & 0xff) != SQLiteErrorCode.SQLITE_BUSY.code) {  // also SQLITE_BUSY_SNAPSHOT etc.
+            // busy_timeout already waited up to 5 s; count it and try again rather than drop the
+            // write
+            if ((e.getErrorCode() & 0xff)
+                != SQLiteErrorCode.SQLITE_BUSY.code) { // also SQLITE_BUSY_SNAPSHOT etc.
               throw e;
             }
             busyRetries.increment();

@@ -40,7 +40,8 @@ public final class Bench {
     BENCHMARKS.put("rebuild-under-writes", RecoveryBench::rebuildUnderWrites);
   }
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: bin/bench <benchmark> [options]
         freshness      [--seconds 60] [--max-rate-seconds 10] [--warmup-seconds 3] [--load-fraction 0.5]
         segment-query  [--contacts 1000000] [--runs 200] [--warmup 50] [--dir DIR]
@@ -59,7 +60,8 @@ public final class Bench {
         verify         [--contacts 1000000] [--runs 5] [--divergent 100] [--dir DIR]
         rebuild-under-writes  [--contacts 300000] [--runs 3] [--max-rate-seconds 10] [--load-fraction 0.5] [--dir DIR]
         common to these: --out FILE   append the Markdown results to FILE
-      """ + WriteOptions.USAGE.indent(2);
+      """
+          + WriteOptions.USAGE.indent(2);
 
   public static void main(String[] args) throws Exception {
     Benchmark benchmark = args.length == 0 ? null : BENCHMARKS.get(args[0]);
@@ -80,7 +82,7 @@ public final class Bench {
       System.exit(e.getMessage() == null ? 0 : 2);
     } catch (Throwable t) {
       t.printStackTrace();
-      System.exit(1);  // as below: no background thread may keep a failed run alive
+      System.exit(1); // as below: no background thread may keep a failed run alive
     }
     // Tally's and Lucene's background threads (merges, HTTP clients) must not keep the JVM alive.
     System.exit(0);

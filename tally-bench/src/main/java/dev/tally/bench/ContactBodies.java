@@ -9,7 +9,12 @@ final class ContactBodies {
   }
 
   static String json(long n) {
-    return "{\"external_id\":\"" + externalId(n) + "\",\"email\":\"u" + n + "@example.com\",\"name\":\"User " + n
+    return "{\"external_id\":\""
+        + externalId(n)
+        + "\",\"email\":\"u"
+        + n
+        + "@example.com\",\"name\":\"User "
+        + n
         + "\",\"custom_attributes\":{\"plan\":\"pro\",\"seats\":3}}";
   }
 }

@@ -7,13 +7,20 @@ import java.util.Map;
 /**
  * What one target did with a given number of clients during the measured window.
  *
- * @param calls       calls that started and finished inside the window
- * @param seconds     the window's length
- * @param latencies   their latencies
+ * @param calls calls that started and finished inside the window
+ * @param seconds the window's length
+ * @param latencies their latencies
  * @param busyRetries calls retried after SQLITE_BUSY inside the window (bare loop only)
- * @param cpuNanos    CPU time spent in the window, by thread group ({@link CpuByThread}) and outside this JVM
+ * @param cpuNanos CPU time spent in the window, by thread group ({@link CpuByThread}) and outside
+ *     this JVM
  */
-record Measurement(String target, int clients, long calls, double seconds, Percentiles latencies, long busyRetries,
+record Measurement(
+    String target,
+    int clients,
+    long calls,
+    double seconds,
+    Percentiles latencies,
+    long busyRetries,
     Map<String, Long> cpuNanos) {
 
   /** CPU milliseconds per call of one thread group. */
@@ -23,7 +30,8 @@ record Measurement(String target, int clients, long calls, double seconds, Perce
 
   /** Share of the machine's CPUs used in the window. */
   double cpuShare() {
-    return cpuNanos.getOrDefault(CpuByThread.TOTAL, 0L) / (seconds * 1e9 * Runtime.getRuntime().availableProcessors());
+    return cpuNanos.getOrDefault(CpuByThread.TOTAL, 0L)
+        / (seconds * 1e9 * Runtime.getRuntime().availableProcessors());
   }
 
   double perSecond() {

@@ -11,7 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A target on an in-process Tally of its own, stopped (and its space on shared servers removed) with the target. */
+/**
+ * A target on an in-process Tally of its own, stopped (and its space on shared servers removed)
+ * with the target.
+ */
 final class TallyTarget implements LoadTarget {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,27 +37,36 @@ final class TallyTarget implements LoadTarget {
    * answers only after the group commit holding the write has been fsynced.
    */
   static TallyTarget api(InProcessTally tally) {
-    return new TallyTarget("api", tally, t -> {
-      URI contacts = t.uri("/contacts");
-      String authorization = "Bearer " + t.token();
-      return http(n -> HttpRequest.newBuilder(contacts)
-          .header("Authorization", authorization)
-          .header("Content-Type", "application/json")
-          .timeout(Duration.ofSeconds(60))
-          .POST(HttpRequest.BodyPublishers.ofString(ContactBodies.json(n)))
-          .build());
-    });
+    return new TallyTarget(
+        "api",
+        tally,
+        t -> {
+          URI contacts = t.uri("/contacts");
+          String authorization = "Bearer " + t.token();
+          return http(
+              n ->
+                  HttpRequest.newBuilder(contacts)
+                      .header("Authorization", authorization)
+                      .header("Content-Type", "application/json")
+                      .timeout(Duration.ofSeconds(60))
+                      .POST(HttpRequest.BodyPublishers.ofString(ContactBodies.json(n)))
+                      .build());
+        });
   }
 
   /**
    * For the breakdown: GET /health/live, a request that touches neither auth nor the store. It is
-   * the floor this client and Tally's HTTP stack (Jetty, Javalin, virtual threads) set on one machine.
+   * the floor this client and Tally's HTTP stack (Jetty, Javalin, virtual threads) set on one
+   * machine.
    */
   static TallyTarget noop(InProcessTally tally) {
-    return new TallyTarget("http-noop", tally, t -> {
-      HttpRequest live = HttpRequest.newBuilder(t.uri("/health/live")).GET().build();
-      return http(n -> live);
-    });
+    return new TallyTarget(
+        "http-noop",
+        tally,
+        t -> {
+          HttpRequest live = HttpRequest.newBuilder(t.uri("/health/live")).GET().build();
+          return http(n -> live);
+        });
   }
 
   /**
@@ -64,28 +76,36 @@ final class TallyTarget implements LoadTarget {
    */
   static TallyTarget store(InProcessTally tally) {
     long workspace = tally.server().store().workspaces().get(0).id();
-    return new TallyTarget("store", tally, t -> {
-      Store store = t.server().store();
-      return new Session() {
-        @Override
-        public void call(long n) throws Exception {
-          ContactPatch patch = ContactPatchParser.parse(JSON.readTree(ContactBodies.json(n)), ContactPatchParser.Mode.CREATE);
-          store.write(tx -> tx.createContact(workspace, patch));
-        }
+    return new TallyTarget(
+        "store",
+        tally,
+        t -> {
+          Store store = t.server().store();
+          return new Session() {
+            @Override
+            public void call(long n) throws Exception {
+              ContactPatch patch =
+                  ContactPatchParser.parse(
+                      JSON.readTree(ContactBodies.json(n)), ContactPatchParser.Mode.CREATE);
+              store.write(tx -> tx.createContact(workspace, patch));
+            }
 
-        @Override
-        public void close() {
-          // the store belongs to the server
-        }
-      };
-    });
+            @Override
+            public void close() {
+              // the store belongs to the server
+            }
+          };
+        });
   }
 
   private interface Requests {
     HttpRequest request(long n);
   }
 
-  /** A session with an HTTP client of its own, sending request {@code n} for call {@code n}; anything but 200 fails. */
+  /**
+   * A session with an HTTP client of its own, sending request {@code n} for call {@code n};
+   * anything but 200 fails.
+   */
   private static Session http(Requests requests) {
     HttpClient http = InProcessTally.newClient();
     return new Session() {
@@ -94,8 +114,16 @@ final class TallyTarget implements LoadTarget {
         HttpRequest request = requests.request(n);
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-          throw new IllegalStateException(request.method() + " " + request.uri().getPath() + " (call " + n + ") answered "
-              + response.statusCode() + ": " + response.body());
+          throw new IllegalStateException(
+              request.method()
+                  + " "
+                  + request.uri().getPath()
+                  + " (call "
+                  + n
+                  + ") answered "
+                  + response.statusCode()
+                  + ": "
+                  + response.body());
         }
       }
 

@@ -5,10 +5,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** What {@code bin/bench writes} and {@code writes-pg} take from the command line ({@link BenchOptions}). */
-record WriteOptions(Duration window, Duration warmup, Duration jitWarmup, List<Integer> clients, boolean breakdown, Path out,
-    Path workDir, String pgUrl, String index, String openSearchUrl) {
-  static final String USAGE = """
+/**
+ * What {@code bin/bench writes} and {@code writes-pg} take from the command line ({@link
+ * BenchOptions}).
+ */
+record WriteOptions(
+    Duration window,
+    Duration warmup,
+    Duration jitWarmup,
+    List<Integer> clients,
+    boolean breakdown,
+    Path out,
+    Path workDir,
+    String pgUrl,
+    String index,
+    String openSearchUrl) {
+  static final String USAGE =
+      """
       writes, writes-pg [--seconds N] [--warmup N] [--jit-warmup N] [--clients 1,8] [--breakdown] [--out FILE] [--dir DIR]
         --seconds N     measured seconds per run (default 10)
         --warmup N      unmeasured seconds at the start of each run, same load (default 2)
@@ -27,11 +40,27 @@ record WriteOptions(Duration window, Duration warmup, Duration jitWarmup, List<I
         --os-url URL    OpenSearch for --index opensearch (default http://127.0.0.1:9200); a new alias per run, deleted afterwards""";
 
   static WriteOptions of(BenchOptions o) {
-    o.allowOnly("seconds", "warmup", "jit-warmup", "clients", "breakdown", "out", "dir", "pg-url", "index", "os-url");
-    return new WriteOptions(Duration.ofSeconds(o.positive("seconds", 10)), Duration.ofSeconds(o.integer("warmup", 2)),
-        Duration.ofSeconds(o.integer("jit-warmup", 40)), o.positives("clients", List.of(1, 8)), o.flag("breakdown"), o.out(),
+    o.allowOnly(
+        "seconds",
+        "warmup",
+        "jit-warmup",
+        "clients",
+        "breakdown",
+        "out",
+        "dir",
+        "pg-url",
+        "index",
+        "os-url");
+    return new WriteOptions(
+        Duration.ofSeconds(o.positive("seconds", 10)),
+        Duration.ofSeconds(o.integer("warmup", 2)),
+        Duration.ofSeconds(o.integer("jit-warmup", 40)),
+        o.positives("clients", List.of(1, 8)),
+        o.flag("breakdown"),
+        o.out(),
         o.path("dir", Path.of(System.getProperty("java.io.tmpdir"))),
-        o.string("pg-url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"), o.choice("index", "opensearch", "opensearch", "lucene"),
+        o.string("pg-url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"),
+        o.choice("index", "opensearch", "opensearch", "lucene"),
         o.string("os-url", "http://127.0.0.1:9200"));
   }
 }

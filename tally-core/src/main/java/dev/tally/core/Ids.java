@@ -11,7 +11,9 @@ public final class Ids {
     return Long.toString(id);
   }
 
-  /** Parses an id from a URL path: anything that is not one of our ids cannot name a record (404). */
+  /**
+   * Parses an id from a URL path: anything that is not one of our ids cannot name a record (404).
+   */
   public static long parsePath(String what, String raw) {
     try {
       long id = Long.parseLong(raw);
@@ -24,7 +26,9 @@ public final class Ids {
     throw TallyException.notFound(what, raw);
   }
 
-  /** Parses an id given in a request field: a positive 64-bit integer as a string or a JSON number. */
+  /**
+   * Parses an id given in a request field: a positive 64-bit integer as a string or a JSON number.
+   */
   public static long parseField(String field, String raw) {
     try {
       long id = Long.parseLong(raw);
@@ -34,6 +38,10 @@ public final class Ids {
     } catch (NumberFormatException ignored) {
       // fall through
     }
-    throw TallyException.invalid(field, field + " must be an id (a positive 64-bit integer, as a string), got " + TallyException.quote(raw));
+    throw TallyException.invalid(
+        field,
+        field
+            + " must be an id (a positive 64-bit integer, as a string), got "
+            + TallyException.quote(raw));
   }
 }

@@ -46,7 +46,9 @@ public final class TallyException extends RuntimeException {
     return kind;
   }
 
-  /** Intercom's error code where one exists (parameter_invalid, not_found, ...), else Tally's own. */
+  /**
+   * Intercom's error code where one exists (parameter_invalid, not_found, ...), else Tally's own.
+   */
   public String code() {
     return code;
   }
@@ -73,7 +75,8 @@ public final class TallyException extends RuntimeException {
   }
 
   public static TallyException notFound(String what, String id) {
-    return new TallyException(Kind.NOT_FOUND, "not_found", null, what + " " + quote(id) + " not found");
+    return new TallyException(
+        Kind.NOT_FOUND, "not_found", null, what + " " + quote(id) + " not found");
   }
 
   public static TallyException conflict(String message) {
@@ -81,10 +84,14 @@ public final class TallyException extends RuntimeException {
   }
 
   public static TallyException unavailable(String code, String message, Throwable cause) {
-    return new TallyException(Kind.UNAVAILABLE, code, null, message + " (retrying can help)", cause);
+    return new TallyException(
+        Kind.UNAVAILABLE, code, null, message + " (retrying can help)", cause);
   }
 
-  /** Quotes a client-supplied value for an error message, cut short so a huge value cannot flood logs. */
+  /**
+   * Quotes a client-supplied value for an error message, cut short so a huge value cannot flood
+   * logs.
+   */
   public static String quote(Object value) {
     String s = String.valueOf(value);
     if (s.length() > 80) {

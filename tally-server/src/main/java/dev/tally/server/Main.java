@@ -1,27 +1,27 @@
 package dev.tally.server;
 
-import dev.tally.server.cli.ImportExport;
-import dev.tally.server.cli.TallyClient;
 import dev.tally.server.cli.AdminOps;
+import dev.tally.server.cli.ExitCodes;
+import dev.tally.server.cli.ImportExport;
+import dev.tally.server.cli.LocalAdmin;
 import dev.tally.server.cli.Plans;
 import dev.tally.server.cli.Rebuilds;
-import dev.tally.server.cli.Verifications;
-import dev.tally.server.cli.Status;
-import dev.tally.server.cli.LocalAdmin;
 import dev.tally.server.cli.RemoteAdmin;
-import dev.tally.server.wiring.DataDir;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.function.Function;
-import dev.tally.server.cli.ExitCodes;
+import dev.tally.server.cli.Status;
+import dev.tally.server.cli.TallyClient;
+import dev.tally.server.cli.Verifications;
 import dev.tally.server.config.Config;
 import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
+import dev.tally.server.wiring.DataDir;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,19 +30,43 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The {@code tally} command line. Exit codes: 0 success, 1 found a problem, 2 bad usage or configuration, 3 could not reach Tally. */
-@Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
-    description = "Tally: a self-hosted customer data and messaging core with an Intercom-shaped API.",
-    subcommands = {Main.Serve.class, Main.WorkspaceCmd.class, Main.TokenCmd.class, Main.StatusCmd.class, Main.RebuildCmd.class, Main.VerifyCmd.class, Main.SnapshotCmd.class, Main.RestoreCmd.class, Main.PlanCmd.class, Main.ApplyCmd.class,
-        Main.ImportCmd.class, Main.ExportCmd.class, Main.BackupCmd.class,
-        dev.tally.server.cli.DoctorCommand.class,
-        Main.SettingsCmd.class},
+/**
+ * The {@code tally} command line. Exit codes: 0 success, 1 found a problem, 2 bad usage or
+ * configuration, 3 could not reach Tally.
+ */
+@Command(
+    name = "tally",
+    mixinStandardHelpOptions = true,
+    version = "tally 0.1.0",
+    description =
+        "Tally: a self-hosted customer data and messaging core with an Intercom-shaped API.",
+    subcommands = {
+      Main.Serve.class,
+      Main.WorkspaceCmd.class,
+      Main.TokenCmd.class,
+      Main.StatusCmd.class,
+      Main.RebuildCmd.class,
+      Main.VerifyCmd.class,
+      Main.SnapshotCmd.class,
+      Main.RestoreCmd.class,
+      Main.PlanCmd.class,
+      Main.ApplyCmd.class,
+      Main.ImportCmd.class,
+      Main.ExportCmd.class,
+      Main.BackupCmd.class,
+      dev.tally.server.cli.DoctorCommand.class,
+      Main.SettingsCmd.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:ran and found a problem", "2:bad usage or configuration", "3:could not reach or open Tally"})
+    exitCodeList = {
+      "0:success",
+      "1:ran and found a problem",
+      "2:bad usage or configuration",
+      "3:could not reach or open Tally"
+    })
 public final class Main implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -53,18 +77,32 @@ public final class Main implements Runnable {
     CommandLine serve = cli.getSubcommands().get("serve");
     addSettings(serve, Settings.SERVE);
     for (String offline : List.of("rebuild", "verify", "status")) {
-      addSettings(cli.getSubcommands().get(offline), offline.equals("status")
-          ? java.util.stream.Stream.concat(java.util.stream.Stream.of(Settings.DATA), Settings.BACKENDS.stream()).toList()
-          : Settings.BACKENDS);
+      addSettings(
+          cli.getSubcommands().get(offline),
+          offline.equals("status")
+              ? java.util.stream.Stream.concat(
+                      java.util.stream.Stream.of(Settings.DATA), Settings.BACKENDS.stream())
+                  .toList()
+              : Settings.BACKENDS);
     }
-    serve.getCommandSpec().usageMessage().footer("%nSettings without a flag: "
-        + String.join(", ", Settings.SERVE.stream().filter(s -> !s.flag()).map(s -> s.env() + " (" + s.description() + ")").toList()));
+    serve
+        .getCommandSpec()
+        .usageMessage()
+        .footer(
+            "%nSettings without a flag: "
+                + String.join(
+                    ", ",
+                    Settings.SERVE.stream()
+                        .filter(s -> !s.flag())
+                        .map(s -> s.env() + " (" + s.description() + ")")
+                        .toList()));
     cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
-    cli.setParameterExceptionHandler((e, a) -> {
-      e.getCommandLine().getErr().println("tally: " + e.getMessage());
-      e.getCommandLine().usage(e.getCommandLine().getErr());
-      return ExitCodes.USAGE;
-    });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          e.getCommandLine().getErr().println("tally: " + e.getMessage());
+          e.getCommandLine().usage(e.getCommandLine().getErr());
+          return ExitCodes.USAGE;
+        });
     return cli.execute(args);
   }
 
@@ -73,17 +111,32 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** Adds an option for each setting that has a flag (its help says its environment variable and default). */
+  /**
+   * Adds an option for each setting that has a flag (its help says its environment variable and
+   * default).
+   */
   private static void addSettings(CommandLine command, List<Setting> settings) {
     for (Setting s : settings) {
       if (s.flag()) {
-        command.getCommandSpec().addOption(OptionSpec.builder(s.flagName())
-            .paramLabel(s.type() == Setting.Type.BOOLEAN ? "BOOL" : s.type().name())
-            .arity("1")
-            .type(String.class)
-            .description(s.description() + (s.choices().isEmpty() ? "" : " One of: " + String.join(", ", s.choices()) + ".")
-                + " Environment: " + s.env() + "." + (s.defaultValue() == null ? "" : " Default: " + s.defaultValue() + "."))
-            .build());
+        command
+            .getCommandSpec()
+            .addOption(
+                OptionSpec.builder(s.flagName())
+                    .paramLabel(s.type() == Setting.Type.BOOLEAN ? "BOOL" : s.type().name())
+                    .arity("1")
+                    .type(String.class)
+                    .description(
+                        s.description()
+                            + (s.choices().isEmpty()
+                                ? ""
+                                : " One of: " + String.join(", ", s.choices()) + ".")
+                            + " Environment: "
+                            + s.env()
+                            + "."
+                            + (s.defaultValue() == null
+                                ? ""
+                                : " Default: " + s.defaultValue() + "."))
+                    .build());
       }
     }
   }
@@ -110,20 +163,24 @@ public final class Main implements Runnable {
     Map<Setting, String> flags = flags(spec, Settings.BACKENDS);
     if (data != null) {
       flags.put(Settings.DATA, data.toString());
-    } else if (spec.findOption(Settings.DATA.flagName()) != null && spec.findOption(Settings.DATA.flagName()).getValue() != null) {
+    } else if (spec.findOption(Settings.DATA.flagName()) != null
+        && spec.findOption(Settings.DATA.flagName()).getValue() != null) {
       flags.put(Settings.DATA, spec.findOption(Settings.DATA.flagName()).getValue());
     }
     try {
       return Config.resolve(flags, System::getenv);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "bad setting: " + e.getMessage());
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "bad setting: " + e.getMessage());
     }
   }
 
-  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the HTTP API with data in --data (default ./data).")
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = "Serve the HTTP API with data in --data (default ./data).")
   static final class Serve implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -149,10 +206,15 @@ public final class Main implements Runnable {
       }
       CountDownLatch stopped = new CountDownLatch(1);
       // SIGTERM and SIGINT run shutdown hooks: drain in-flight requests, then close the store.
-      Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("tally-shutdown").unstarted(() -> {
-        server.close();
-        stopped.countDown();
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              Thread.ofPlatform()
+                  .name("tally-shutdown")
+                  .unstarted(
+                      () -> {
+                        server.close();
+                        stopped.countDown();
+                      }));
       try {
         stopped.await();
       } catch (InterruptedException e) {
@@ -162,22 +224,33 @@ public final class Main implements Runnable {
     }
   }
 
-  /** Where an admin command acts: a running Tally (--url, admin token) or a stopped one (--data). */
+  /**
+   * Where an admin command acts: a running Tally (--url, admin token) or a stopped one (--data).
+   */
   static final class Target {
-    @Option(names = "--url", description = "A running Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
+    @Option(
+        names = "--url",
+        description =
+            "A running Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
     String url;
 
-    @Option(names = "--admin-token", description = "The admin token, with --url. Environment: TALLY_ADMIN_TOKEN.")
+    @Option(
+        names = "--admin-token",
+        description = "The admin token, with --url. Environment: TALLY_ADMIN_TOKEN.")
     String adminToken;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Act on a stopped Tally's data directory instead of --url.")
+    @Option(
+        names = "--data",
+        paramLabel = "DIR",
+        description = "Act on a stopped Tally's data directory instead of --url.")
     Path data;
 
     /** Runs {@code command} on the chosen target and returns its exit code. */
     int run(CommandSpec spec, Function<AdminOps, Integer> command) {
       if (data != null) {
         if (url != null) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "give --url or --data, not both");
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "give --url or --data, not both");
         }
         try (LocalAdmin local = LocalAdmin.open(data)) {
           return command.apply(local);
@@ -189,10 +262,13 @@ public final class Main implements Runnable {
           return ExitCodes.UNREACHABLE;
         }
       }
-      String u = url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
+      String u =
+          url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
       String t = adminToken != null ? adminToken : System.getenv("TALLY_ADMIN_TOKEN");
       if (t == null || t.isBlank()) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "the admin token is needed with --url: --admin-token or TALLY_ADMIN_TOKEN");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "the admin token is needed with --url: --admin-token or TALLY_ADMIN_TOKEN");
       }
       return command.apply(new RemoteAdmin(u, t));
     }
@@ -200,11 +276,9 @@ public final class Main implements Runnable {
 
   /** An admin command: parses its target, then runs one operation. */
   abstract static class AdminCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @CommandLine.Mixin
-    Target target = new Target();
+    @CommandLine.Mixin Target target = new Target();
 
     abstract int run(AdminOps ops);
 
@@ -237,18 +311,27 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "workspace", mixinStandardHelpOptions = true, description = "Create, list and delete workspaces.",
-      subcommands = {WorkspaceCmd.Create.class, WorkspaceCmd.ListCmd.class, WorkspaceCmd.Delete.class})
+  @Command(
+      name = "workspace",
+      mixinStandardHelpOptions = true,
+      description = "Create, list and delete workspaces.",
+      subcommands = {
+        WorkspaceCmd.Create.class,
+        WorkspaceCmd.ListCmd.class,
+        WorkspaceCmd.Delete.class
+      })
   static final class WorkspaceCmd implements Runnable {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public void run() {
       spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a workspace; prints its id and first token.")
+    @Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        description = "Create a workspace; prints its id and first token.")
     static final class Create extends AdminCommand {
       @Parameters(paramLabel = "NAME")
       String name;
@@ -267,7 +350,10 @@ public final class Main implements Runnable {
       }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a workspace and everything in it.")
+    @Command(
+        name = "delete",
+        mixinStandardHelpOptions = true,
+        description = "Delete a workspace and everything in it.")
     static final class Delete extends AdminCommand {
       @Parameters(paramLabel = "WORKSPACE_ID")
       String id;
@@ -279,19 +365,23 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "token", mixinStandardHelpOptions = true,
+  @Command(
+      name = "token",
+      mixinStandardHelpOptions = true,
       description = "Rotate workspace tokens: create a new one, then revoke the old.",
       subcommands = {TokenCmd.Create.class, TokenCmd.ListCmd.class, TokenCmd.Revoke.class})
   static final class TokenCmd implements Runnable {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public void run() {
       spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token for a workspace; prints it once.")
+    @Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        description = "Create a token for a workspace; prints it once.")
     static final class Create extends AdminCommand {
       @Parameters(paramLabel = "WORKSPACE_ID")
       String id;
@@ -302,7 +392,10 @@ public final class Main implements Runnable {
       }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List a workspace's tokens (ids and prefixes, never the tokens).")
+    @Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = "List a workspace's tokens (ids and prefixes, never the tokens).")
     static final class ListCmd extends AdminCommand {
       @Parameters(paramLabel = "WORKSPACE_ID")
       String id;
@@ -313,7 +406,10 @@ public final class Main implements Runnable {
       }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a workspace token.")
+    @Command(
+        name = "revoke",
+        mixinStandardHelpOptions = true,
+        description = "Revoke a workspace token.")
     static final class Revoke extends AdminCommand {
       @Parameters(index = "0", paramLabel = "WORKSPACE_ID")
       String id;
@@ -328,43 +424,56 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Say, in plain words, whether a running Tally is ready and why not: index lag, counts per workspace. With "
-          + "--offline, the same for a stopped Tally's store and index, named by the settings below as for tally serve.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description =
+          "Say, in plain words, whether a running Tally is ready and why not: index lag, counts per workspace. With "
+              + "--offline, the same for a stopped Tally's store and index, named by the settings below as for tally serve.")
   static final class StatusCmd implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--url", description = "A running Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
+    @Option(
+        names = "--url",
+        description =
+            "A running Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
     String url;
 
-    @Option(names = "--offline", description = "Examine a stopped Tally's store and index instead of asking a running one.")
+    @Option(
+        names = "--offline",
+        description = "Examine a stopped Tally's store and index instead of asking a running one.")
     boolean offline;
 
     @Override
     public Integer call() {
       if (offline) {
         if (url != null) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "give --url or --offline, not both");
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "give --url or --offline, not both");
         }
         return Status.offline(offlineConfig(spec, null));
       }
-      String u = url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
+      String u =
+          url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
       return Status.print(new TallyClient(u, "-"), u);
     }
   }
 
-  @Command(name = "rebuild", mixinStandardHelpOptions = true,
-      description = "Rebuild the search index from the store into a new generation beside the serving one, then switch to it.")
+  @Command(
+      name = "rebuild",
+      mixinStandardHelpOptions = true,
+      description =
+          "Rebuild the search index from the store into a new generation beside the serving one, then switch to it.")
   static final class RebuildCmd implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @CommandLine.Mixin
-    Target target = new Target();
+    @CommandLine.Mixin Target target = new Target();
 
-    @Option(names = "--offline", description = "Act on a stopped Tally's store and index, named by the settings below as for "
-        + "tally serve (also implied by --data).")
+    @Option(
+        names = "--offline",
+        description =
+            "Act on a stopped Tally's store and index, named by the settings below as for "
+                + "tally serve (also implied by --data).")
     boolean offline;
 
     @Override
@@ -376,54 +485,70 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Compare every contact's (id, version) in the store with the index, by digests of id ranges; exit 0 only when "
-          + "they agree. --repair (with --url) re-applies the differing contacts from the store. With --data: read-only, on the data "
-          + "directory of a Tally that may be serving it.")
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description =
+          "Compare every contact's (id, version) in the store with the index, by digests of id ranges; exit 0 only when "
+              + "they agree. --repair (with --url) re-applies the differing contacts from the store. With --data: read-only, on the data "
+              + "directory of a Tally that may be serving it.")
   static final class VerifyCmd implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @CommandLine.Mixin
-    Target target = new Target();
+    @CommandLine.Mixin Target target = new Target();
 
-    @Option(names = "--repair", description = "Re-apply the differing contacts through the projector (needs --url).")
+    @Option(
+        names = "--repair",
+        description = "Re-apply the differing contacts through the projector (needs --url).")
     boolean repair;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
-    @Option(names = "--offline", description = "Read the store and index named by the settings below, as for tally serve "
-        + "(also implied by --data); read-only, also beside a Tally serving them.")
+    @Option(
+        names = "--offline",
+        description =
+            "Read the store and index named by the settings below, as for tally serve "
+                + "(also implied by --data); read-only, also beside a Tally serving them.")
     boolean offline;
 
     @Override
     public Integer call() {
       if (target.data != null || offline) {
         if (repair) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--repair needs a running Tally (--url): --offline is read-only");
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "--repair needs a running Tally (--url): --offline is read-only");
         }
         return Verifications.offline(offlineConfig(spec, target.data), json, System.out);
       }
-      return target.run(spec, ops -> Verifications.online((RemoteAdmin) ops, repair, json, System.out));
+      return target.run(
+          spec, ops -> Verifications.online((RemoteAdmin) ops, repair, json, System.out));
     }
   }
 
-  @Command(name = "snapshot", mixinStandardHelpOptions = true,
-      description = "Take a snapshot of a running Tally's Lucene index now (into --snapshot-dir), or list the snapshots kept.")
+  @Command(
+      name = "snapshot",
+      mixinStandardHelpOptions = true,
+      description =
+          "Take a snapshot of a running Tally's Lucene index now (into --snapshot-dir), or list the snapshots kept.")
   static final class SnapshotCmd extends RunningTallyCommand {
     @Option(names = "--list", description = "List the snapshots kept instead of taking one.")
     boolean list;
 
     @Override
     int run(RemoteAdmin admin) {
-      return admin.client().send(list ? "GET" : "POST", "/admin/index/snapshots", list ? null : "{}");
+      return admin
+          .client()
+          .send(list ? "GET" : "POST", "/admin/index/snapshots", list ? null : "{}");
     }
   }
 
-  @Command(name = "restore", mixinStandardHelpOptions = true,
-      description = "Heal a running Tally's index by hand: restore the newest intact snapshot that the oplog's retention still "
-          + "covers and replay the oplog from it, or rebuild from the store when there is none; then switch to it.")
+  @Command(
+      name = "restore",
+      mixinStandardHelpOptions = true,
+      description =
+          "Heal a running Tally's index by hand: restore the newest intact snapshot that the oplog's retention still "
+              + "covers and replay the oplog from it, or rebuild from the store when there is none; then switch to it.")
   static final class RestoreCmd extends RunningTallyCommand {
     @Override
     String needsUrl() {
@@ -436,9 +561,12 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "plan", mixinStandardHelpOptions = true,
-      description = "Show what it takes to bring a running Tally's index to the layout this Tally writes: every step, the "
-          + "destructive ones marked. Changes nothing.")
+  @Command(
+      name = "plan",
+      mixinStandardHelpOptions = true,
+      description =
+          "Show what it takes to bring a running Tally's index to the layout this Tally writes: every step, the "
+              + "destructive ones marked. Changes nothing.")
   static final class PlanCmd extends RunningTallyCommand {
     @Override
     int run(RemoteAdmin admin) {
@@ -446,9 +574,12 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "apply", mixinStandardHelpOptions = true,
-      description = "Carry out the plan, create before destroy: a new generation with the new layout, filled, caught up and "
-          + "checked beside the serving one, then switched to. A failure leaves the serving index as it was.")
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description =
+          "Carry out the plan, create before destroy: a new generation with the new layout, filled, caught up and "
+              + "checked beside the serving one, then switched to. A failure leaves the serving index as it was.")
   static final class ApplyCmd extends RunningTallyCommand {
     @Override
     int run(RemoteAdmin admin) {
@@ -458,30 +589,36 @@ public final class Main implements Runnable {
 
   /** Options of commands that act on one workspace of a running Tally. */
   static final class WorkspaceTarget {
-    @Option(names = "--url", description = "A running Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
+    @Option(
+        names = "--url",
+        description =
+            "A running Tally's URL. Environment: TALLY_URL. Default: http://127.0.0.1:7400.")
     String url;
 
     @Option(names = "--token", description = "The workspace token. Environment: TALLY_TOKEN.")
     String token;
 
     TallyClient client(CommandSpec spec) {
-      String u = url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
+      String u =
+          url != null ? url : System.getenv().getOrDefault("TALLY_URL", "http://127.0.0.1:7400");
       String t = token != null ? token : System.getenv("TALLY_TOKEN");
       if (t == null || t.isBlank()) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "the workspace token is needed: --token or TALLY_TOKEN");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "the workspace token is needed: --token or TALLY_TOKEN");
       }
       return new TallyClient(u, t);
     }
   }
 
-  @Command(name = "import", mixinStandardHelpOptions = true,
-      description = "Load contacts from NDJSON (one contact per line), upserting by external_id; exit 1 if any line was rejected.")
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description =
+          "Load contacts from NDJSON (one contact per line), upserting by external_id; exit 1 if any line was rejected.")
   static final class ImportCmd implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @CommandLine.Mixin
-    WorkspaceTarget target = new WorkspaceTarget();
+    @CommandLine.Mixin WorkspaceTarget target = new WorkspaceTarget();
 
     @Parameters(paramLabel = "FILE.ndjson")
     Path file;
@@ -492,13 +629,14 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "export", mixinStandardHelpOptions = true, description = "Write the workspace's contacts as NDJSON (to FILE, or standard output).")
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = "Write the workspace's contacts as NDJSON (to FILE, or standard output).")
   static final class ExportCmd implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @CommandLine.Mixin
-    WorkspaceTarget target = new WorkspaceTarget();
+    @CommandLine.Mixin WorkspaceTarget target = new WorkspaceTarget();
 
     @Parameters(paramLabel = "FILE", arity = "0..1")
     Path file;
@@ -509,30 +647,49 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "backup", mixinStandardHelpOptions = true,
-      description = "Take a consistent online copy of the store (SQLite's backup API), also while a Tally serves --data.")
+  @Command(
+      name = "backup",
+      mixinStandardHelpOptions = true,
+      description =
+          "Take a consistent online copy of the store (SQLite's backup API), also while a Tally serves --data.")
   static final class BackupCmd implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "The data directory whose store to copy.")
+    @Option(
+        names = "--data",
+        paramLabel = "DIR",
+        required = true,
+        description = "The data directory whose store to copy.")
     Path data;
 
-    @Parameters(paramLabel = "OUT", description = "Where to write the copy (a SQLite file; restore it as <data>/tally.db).")
+    @Parameters(
+        paramLabel = "OUT",
+        description = "Where to write the copy (a SQLite file; restore it as <data>/tally.db).")
     Path out;
 
     @Override
     public Integer call() {
       try {
         dev.tally.server.wiring.Engines.backupSqlite(data, out);
-        System.err.println("backed up " + data.resolve("tally.db") + " to " + out + "; to restore, put it at <data>/tally.db of a "
-            + "stopped Tally (the index is rebuilt from it on start)");
+        System.err.println(
+            "backed up "
+                + data.resolve("tally.db")
+                + " to "
+                + out
+                + "; to restore, put it at <data>/tally.db of a "
+                + "stopped Tally (the index is rebuilt from it on start)");
         return ExitCodes.OK;
       } catch (dev.tally.core.TallyException e) {
         System.err.println("tally: " + e.getMessage());
-        return e.kind() == dev.tally.core.TallyException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.UNREACHABLE;
+        return e.kind() == dev.tally.core.TallyException.Kind.BAD_REQUEST
+            ? ExitCodes.USAGE
+            : ExitCodes.UNREACHABLE;
       }
     }
   }
 
-  @Command(name = "settings", mixinStandardHelpOptions = true, description = "Print the settings table (Markdown, as in the README).")
+  @Command(
+      name = "settings",
+      mixinStandardHelpOptions = true,
+      description = "Print the settings table (Markdown, as in the README).")
   static final class SettingsCmd implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -1,27 +1,27 @@
 package dev.tally.server;
 
+import dev.tally.core.index.IndexEngine;
+import dev.tally.core.query.QueryLimits;
 import dev.tally.core.store.Store;
+import dev.tally.server.auth.Provisioning;
 import dev.tally.server.config.Backends;
 import dev.tally.server.config.Config;
 import dev.tally.server.config.Settings;
-import dev.tally.core.query.QueryLimits;
-import dev.tally.server.wiring.DataDir;
-import dev.tally.server.wiring.Engines;
-import dev.tally.server.search.IndexManager;
-import dev.tally.core.index.IndexEngine;
-import dev.tally.server.search.LeaseKeeper;
-import dev.tally.server.search.OplogPruner;
-import dev.tally.server.schedule.Scheduler;
-import dev.tally.server.search.IndexReadiness;
-import dev.tally.server.search.SearchService;
-import java.time.InstantSource;
 import dev.tally.server.http.Api;
 import dev.tally.server.http.EnginesInUse;
-import dev.tally.server.auth.Provisioning;
+import dev.tally.server.schedule.Scheduler;
+import dev.tally.server.search.IndexManager;
+import dev.tally.server.search.IndexReadiness;
+import dev.tally.server.search.LeaseKeeper;
+import dev.tally.server.search.OplogPruner;
+import dev.tally.server.search.SearchService;
+import dev.tally.server.wiring.DataDir;
+import dev.tally.server.wiring.Engines;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,10 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Tally: the store, the HTTP API and their lifecycle. Start-up opens (and migrates)
- * the store, takes the data directory's lock so that a second process cannot serve the same
- * embedded store, creates the first workspace on an empty store and prints its tokens once.
- * Shutdown drains in-flight requests before closing the store.
+ * One running Tally: the store, the HTTP API and their lifecycle. Start-up opens (and migrates) the
+ * store, takes the data directory's lock so that a second process cannot serve the same embedded
+ * store, creates the first workspace on an empty store and prints its tokens once. Shutdown drains
+ * in-flight requests before closing the store.
  */
 public final class TallyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TallyServer.class);
@@ -46,7 +46,13 @@ public final class TallyServer implements AutoCloseable {
 
   private final List<AutoCloseable> opened;
 
-  private TallyServer(Config config, Store store, Api api, DataDir dataDir, IndexManager indexes, IndexReadiness readiness,
+  private TallyServer(
+      Config config,
+      Store store,
+      Api api,
+      DataDir dataDir,
+      IndexManager indexes,
+      IndexReadiness readiness,
       List<AutoCloseable> opened) {
     this.opened = opened;
     this.config = config;
@@ -58,11 +64,13 @@ public final class TallyServer implements AutoCloseable {
   }
 
   /** Starts Tally; the first-start token lines go to {@code out}. */
-  public static TallyServer start(Config config, String envAdminToken, PrintStream out) throws IOException {
+  public static TallyServer start(Config config, String envAdminToken, PrintStream out)
+      throws IOException {
     Path data = config.path(Settings.DATA);
     boolean sqlite = config.store() == Backends.Store.SQLITE;
     boolean lucene = config.index() == Backends.Index.LUCENE;
-    // The data directory holds what is embedded (the SQLite store, the Lucene index); its lock keeps a second process off it.
+    // The data directory holds what is embedded (the SQLite store, the Lucene index); its lock
+    // keeps a second process off it.
     DataDir dataDir = Engines.embedded(config) ? DataDir.lock(data) : null;
     List<AutoCloseable> opened = new ArrayList<>();
     // The periodic work (readiness, healer, verifier, snapshots, pruning, leases) on one scheduler,
@@ -74,7 +82,9 @@ public final class TallyServer implements AutoCloseable {
       opened.add(store);
       bootstrap(store, envAdminToken, out);
       IndexEngine engine = Engines.openIndex(config);
-      opened.add(new OplogPruner(store, config.duration(Settings.OPLOG_RETENTION), InstantSource.system()).start(scheduler));
+      opened.add(
+          new OplogPruner(store, config.duration(Settings.OPLOG_RETENTION), InstantSource.system())
+              .start(scheduler));
       LeaseKeeper projectorLease = null;
       if (!sqlite && lucene) {
         opened.add(Engines.embeddedIndexLease(store, scheduler));
@@ -82,24 +92,55 @@ public final class TallyServer implements AutoCloseable {
         projectorLease = new LeaseKeeper(store, "projector", PROJECTOR_LEASE_TTL).start(scheduler);
         opened.add(projectorLease);
       }
-      IndexManager indexes = new IndexManager(store, engine, projectorLease == null ? null : projectorLease::held)
-          .verifyEvery(config.duration(Settings.VERIFY_INTERVAL), scheduler)
-          .keepReplacedGenerations(config.duration(Settings.GENERATION_RETENTION))
-          .snapshotEvery(config.duration(Settings.SNAPSHOT_INTERVAL), config.integer(Settings.SNAPSHOT_KEEP),
-              config.duration(Settings.OPLOG_RETENTION), scheduler);
+      IndexManager indexes =
+          new IndexManager(store, engine, projectorLease == null ? null : projectorLease::held)
+              .verifyEvery(config.duration(Settings.VERIFY_INTERVAL), scheduler)
+              .keepReplacedGenerations(config.duration(Settings.GENERATION_RETENTION))
+              .snapshotEvery(
+                  config.duration(Settings.SNAPSHOT_INTERVAL),
+                  config.integer(Settings.SNAPSHOT_KEEP),
+                  config.duration(Settings.OPLOG_RETENTION),
+                  scheduler);
       opened.add(indexes);
-      IndexReadiness readiness = new IndexReadiness(store, indexes.serving(), indexes.projector(), indexes::healing,
-          config.duration(Settings.READY_MAX_LAG), InstantSource.system()).start(scheduler);
+      IndexReadiness readiness =
+          new IndexReadiness(
+                  store,
+                  indexes.serving(),
+                  indexes.projector(),
+                  indexes::healing,
+                  config.duration(Settings.READY_MAX_LAG),
+                  InstantSource.system())
+              .start(scheduler);
       opened.add(readiness);
       indexes.heal(readiness::current, scheduler);
-      QueryLimits limits = new QueryLimits(config.integer(Settings.QUERY_MAX_DEPTH), config.integer(Settings.QUERY_MAX_GROUP),
-          QueryLimits.DEFAULTS.maxListValues());
-      SearchService search = new SearchService(store, indexes.serving(), readiness, limits,
-          config.duration(Settings.MIN_POSITION_TIMEOUT), InstantSource.system());
-      EnginesInUse engines = new EnginesInUse(config.store().setting(), config.index().setting(),
-          projectorLease == null ? null : projectorLease::held);
-      Api api = new Api(store, search, indexes, config.bytes(Settings.MAX_BODY), config.bytes(Settings.MAX_BULK_BODY), envAdminToken,
-          engines).start(config.string(Settings.HOST), config.port(Settings.PORT));
+      QueryLimits limits =
+          new QueryLimits(
+              config.integer(Settings.QUERY_MAX_DEPTH),
+              config.integer(Settings.QUERY_MAX_GROUP),
+              QueryLimits.DEFAULTS.maxListValues());
+      SearchService search =
+          new SearchService(
+              store,
+              indexes.serving(),
+              readiness,
+              limits,
+              config.duration(Settings.MIN_POSITION_TIMEOUT),
+              InstantSource.system());
+      EnginesInUse engines =
+          new EnginesInUse(
+              config.store().setting(),
+              config.index().setting(),
+              projectorLease == null ? null : projectorLease::held);
+      Api api =
+          new Api(
+                  store,
+                  search,
+                  indexes,
+                  config.bytes(Settings.MAX_BODY),
+                  config.bytes(Settings.MAX_BULK_BODY),
+                  envAdminToken,
+                  engines)
+              .start(config.string(Settings.HOST), config.port(Settings.PORT));
       registerTaskMetrics(api, scheduler);
       if (store.poolStatistics().isPresent()) {
         registerPoolMetrics(api, store);
@@ -107,15 +148,22 @@ public final class TallyServer implements AutoCloseable {
       if (store.writerStatistics().isPresent()) {
         registerWriterMetrics(api, store);
       }
-      // Where several processes share the index, one applies the oplog (it holds the lease) and the others stand by.
+      // Where several processes share the index, one applies the oplog (it holds the lease) and the
+      // others stand by.
       LeaseKeeper lease = projectorLease;
       java.util.function.BooleanSupplier leading = lease == null ? () -> true : lease::held;
       api.projectorRole(() -> leading.getAsBoolean() ? "leading" : "standby");
-      io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_projector_leading")
-          .help("1 while this process applies the oplog to the index (it holds the projector lease, or the index is its own), 0 on standby")
-          .callback(cb -> cb.call(leading.getAsBoolean() ? 1 : 0)).register(api.metricsRegistry());
-      LOG.atInfo().addKeyValue("host", config.string(Settings.HOST)).addKeyValue("port", api.port())
-          .addKeyValue("store", sqlite ? data.resolve("tally.db").toString() : "postgres").addKeyValue("index", engine.describe())
+      io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+          .name("tally_projector_leading")
+          .help(
+              "1 while this process applies the oplog to the index (it holds the projector lease, or the index is its own), 0 on standby")
+          .callback(cb -> cb.call(leading.getAsBoolean() ? 1 : 0))
+          .register(api.metricsRegistry());
+      LOG.atInfo()
+          .addKeyValue("host", config.string(Settings.HOST))
+          .addKeyValue("port", api.port())
+          .addKeyValue("store", sqlite ? data.resolve("tally.db").toString() : "postgres")
+          .addKeyValue("index", engine.describe())
           .log("Tally is serving");
       return new TallyServer(config, store, api, dataDir, indexes, readiness, opened);
     } catch (RuntimeException e) {
@@ -127,57 +175,95 @@ public final class TallyServer implements AutoCloseable {
     }
   }
 
-  /** Each periodic task's runs, failures and the times of its last run and last failure: a task that keeps failing shows. */
+  /**
+   * Each periodic task's runs, failures and the times of its last run and last failure: a task that
+   * keeps failing shows.
+   */
   private static void registerTaskMetrics(Api api, Scheduler scheduler) {
-    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_task_runs")
-        .help("Runs of each periodic task (readiness, healer, verifier, snapshots, oplog pruning, leases), failed or not")
-        .labelNames("task").callback(cb -> scheduler.states().forEach(t -> cb.call(t.runs(), t.name()))).register(api.metricsRegistry());
-    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_task_failures")
-        .help("Runs of each periodic task that threw; the task runs again at its next time")
-        .labelNames("task").callback(cb -> scheduler.states().forEach(t -> cb.call(t.failures(), t.name())))
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("tally_task_runs")
+        .help(
+            "Runs of each periodic task (readiness, healer, verifier, snapshots, oplog pruning, leases), failed or not")
+        .labelNames("task")
+        .callback(cb -> scheduler.states().forEach(t -> cb.call(t.runs(), t.name())))
         .register(api.metricsRegistry());
-    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_task_last_run_timestamp_seconds")
-        .help("When each periodic task last ran (0: not yet)").labelNames("task")
-        .callback(cb -> scheduler.states().forEach(t -> cb.call(seconds(t.lastRun()), t.name()))).register(api.metricsRegistry());
-    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_task_last_failure_timestamp_seconds")
-        .help("When each periodic task last failed (0: never)").labelNames("task")
-        .callback(cb -> scheduler.states().forEach(t -> cb.call(seconds(t.lastFailure()), t.name()))).register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("tally_task_failures")
+        .help("Runs of each periodic task that threw; the task runs again at its next time")
+        .labelNames("task")
+        .callback(cb -> scheduler.states().forEach(t -> cb.call(t.failures(), t.name())))
+        .register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("tally_task_last_run_timestamp_seconds")
+        .help("When each periodic task last ran (0: not yet)")
+        .labelNames("task")
+        .callback(cb -> scheduler.states().forEach(t -> cb.call(seconds(t.lastRun()), t.name())))
+        .register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("tally_task_last_failure_timestamp_seconds")
+        .help("When each periodic task last failed (0: never)")
+        .labelNames("task")
+        .callback(
+            cb -> scheduler.states().forEach(t -> cb.call(seconds(t.lastFailure()), t.name())))
+        .register(api.metricsRegistry());
   }
 
   private static double seconds(java.time.Instant at) {
     return at == null ? 0 : at.toEpochMilli() / 1000.0;
   }
 
-  /** The group-commit writer: batches, the writes they held, and batches run again with a savepoint per write. */
+  /**
+   * The group-commit writer: batches, the writes they held, and batches run again with a savepoint
+   * per write.
+   */
   private static void registerWriterMetrics(Api api, Store store) {
-    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_store_write_batches")
-        .help("Write transactions the store's writer committed or tried (each holds the writes that were waiting)")
-        .callback(cb -> cb.call(store.writerStatistics().orElseThrow().batches())).register(api.metricsRegistry());
-    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_store_writes")
-        .help("Writes the store's writer ran in its batches").callback(cb -> cb.call(store.writerStatistics().orElseThrow().writes()))
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("tally_store_write_batches")
+        .help(
+            "Write transactions the store's writer committed or tried (each holds the writes that were waiting)")
+        .callback(cb -> cb.call(store.writerStatistics().orElseThrow().batches()))
         .register(api.metricsRegistry());
-    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tally_store_write_batch_reruns")
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("tally_store_writes")
+        .help("Writes the store's writer ran in its batches")
+        .callback(cb -> cb.call(store.writerStatistics().orElseThrow().writes()))
+        .register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("tally_store_write_batch_reruns")
         .help("Batches run again with a savepoint per write because one of their writes failed")
-        .callback(cb -> cb.call(store.writerStatistics().orElseThrow().reruns())).register(api.metricsRegistry());
-  }
-
-  /** The PostgreSQL read pool's connections by state, and its configured size: after an outage, total returns to size. */
-  private static void registerPoolMetrics(Api api, Store store) {
-    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_store_pool_connections")
-        .help("Connections in the PostgreSQL read pool by state (total, active, idle) and requests waiting for one (waiting)")
-        .labelNames("state").callback(cb -> {
-          var p = store.poolStatistics().orElseThrow();
-          cb.call(p.total(), "total");
-          cb.call(p.active(), "active");
-          cb.call(p.idle(), "idle");
-          cb.call(p.waiting(), "waiting");
-        }).register(api.metricsRegistry());
-    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("tally_store_pool_size")
-        .help("The PostgreSQL read pool's configured size").callback(cb -> cb.call(store.poolStatistics().orElseThrow().size()))
+        .callback(cb -> cb.call(store.writerStatistics().orElseThrow().reruns()))
         .register(api.metricsRegistry());
   }
 
-  /** How long a projector lease lasts without renewal: a dead holder is replaced within this time. */
+  /**
+   * The PostgreSQL read pool's connections by state, and its configured size: after an outage,
+   * total returns to size.
+   */
+  private static void registerPoolMetrics(Api api, Store store) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("tally_store_pool_connections")
+        .help(
+            "Connections in the PostgreSQL read pool by state (total, active, idle) and requests waiting for one (waiting)")
+        .labelNames("state")
+        .callback(
+            cb -> {
+              var p = store.poolStatistics().orElseThrow();
+              cb.call(p.total(), "total");
+              cb.call(p.active(), "active");
+              cb.call(p.idle(), "idle");
+              cb.call(p.waiting(), "waiting");
+            })
+        .register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("tally_store_pool_size")
+        .help("The PostgreSQL read pool's configured size")
+        .callback(cb -> cb.call(store.poolStatistics().orElseThrow().size()))
+        .register(api.metricsRegistry());
+  }
+
+  /**
+   * How long a projector lease lasts without renewal: a dead holder is replaced within this time.
+   */
   static final Duration PROJECTOR_LEASE_TTL = Duration.ofSeconds(6);
 
   private static void closeAll(List<AutoCloseable> opened) {
@@ -185,12 +271,17 @@ public final class TallyServer implements AutoCloseable {
       try {
         opened.get(i).close();
       } catch (Exception e) {
-        LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).log("could not close " + opened.get(i).getClass().getSimpleName());
+        LOG.atWarn()
+            .addKeyValue("error", String.valueOf(e.getMessage()))
+            .log("could not close " + opened.get(i).getClass().getSimpleName());
       }
     }
   }
 
-  /** On an empty store: make the admin token (unless the environment gives one) and the default workspace. */
+  /**
+   * On an empty store: make the admin token (unless the environment gives one) and the default
+   * workspace.
+   */
   private static void bootstrap(Store store, String envAdminToken, PrintStream out) {
     String adminToken = null;
     if (envAdminToken == null && !store.hasAdminToken()) {
@@ -198,7 +289,11 @@ public final class TallyServer implements AutoCloseable {
     }
     if (store.workspaces().isEmpty()) {
       String token = Provisioning.createWorkspace(store, "default").token();
-      out.println("TALLY_ADMIN_TOKEN=" + (adminToken != null ? adminToken : envAdminToken != null ? envAdminToken : "(unchanged)"));
+      out.println(
+          "TALLY_ADMIN_TOKEN="
+              + (adminToken != null
+                  ? adminToken
+                  : envAdminToken != null ? envAdminToken : "(unchanged)"));
       out.println("TALLY_TOKEN=" + token);
       out.flush();
     } else if (adminToken != null) {
@@ -212,7 +307,10 @@ public final class TallyServer implements AutoCloseable {
     return indexes.serving().visiblePosition();
   }
 
-  /** The index's generations, rebuilds, snapshots and verification (for benchmarks and tests in this process). */
+  /**
+   * The index's generations, rebuilds, snapshots and verification (for benchmarks and tests in this
+   * process).
+   */
   public IndexManager indexes() {
     return indexes;
   }
@@ -229,7 +327,9 @@ public final class TallyServer implements AutoCloseable {
     return store;
   }
 
-  /** Drains in-flight requests (up to the drain timeout), then stops the API and closes the store. */
+  /**
+   * Drains in-flight requests (up to the drain timeout), then stops the API and closes the store.
+   */
   @Override
   public void close() {
     api.startDraining();
@@ -244,7 +344,9 @@ public final class TallyServer implements AutoCloseable {
       }
     }
     if (api.inFlight() > 0) {
-      LOG.atWarn().addKeyValue("in_flight", api.inFlight()).log("drain timeout reached; stopping with requests in flight");
+      LOG.atWarn()
+          .addKeyValue("in_flight", api.inFlight())
+          .log("drain timeout reached; stopping with requests in flight");
     }
     api.stop();
     closeAll(opened);

@@ -18,7 +18,11 @@ class AdminApiTest extends ApiTestBase {
     String id = made.json().get("id").asText();
     String acme = made.json().get("token").asText();
     assertTrue(acme.startsWith("tly_"));
-    String contact = http.call("POST", "/contacts", acme, "{\"email\":\"a@acme.com\"}").json().get("id").asText();
+    String contact =
+        http.call("POST", "/contacts", acme, "{\"email\":\"a@acme.com\"}")
+            .json()
+            .get("id")
+            .asText();
 
     JsonNode list = http.call("GET", "/admin/workspaces", ADMIN, null).json().get("data");
     assertEquals(2, list.size());
@@ -26,13 +30,20 @@ class AdminApiTest extends ApiTestBase {
     assertFalse(list.toString().contains(acme), "listings never show tokens");
 
     assertEquals(200, http.call("DELETE", "/admin/workspaces/" + id, ADMIN, null).status());
-    assertEquals(401, http.call("GET", "/contacts/" + contact, acme, null).status(), "its tokens are gone");
+    assertEquals(
+        401, http.call("GET", "/contacts/" + contact, acme, null).status(), "its tokens are gone");
     assertEquals(1, http.call("GET", "/admin/workspaces", ADMIN, null).json().get("data").size());
   }
 
   @Test
   void aTokenIsRotatedByCreatingANewOneAndRevokingTheOld() {
-    String ws = http.call("GET", "/admin/workspaces", ADMIN, null).json().get("data").get(0).get("id").asText();
+    String ws =
+        http.call("GET", "/admin/workspaces", ADMIN, null)
+            .json()
+            .get("data")
+            .get(0)
+            .get("id")
+            .asText();
     String old = token;
     TallyHttp.Res fresh = http.call("POST", "/admin/workspaces/" + ws + "/tokens", ADMIN, "{}");
     assertEquals(201, fresh.status(), fresh.toString());
@@ -40,10 +51,13 @@ class AdminApiTest extends ApiTestBase {
     assertEquals(200, http.call("GET", "/contacts", newToken, null).status());
     assertEquals(200, http.call("GET", "/contacts", old, null).status());
 
-    JsonNode tokens = http.call("GET", "/admin/workspaces/" + ws + "/tokens", ADMIN, null).json().get("data");
+    JsonNode tokens =
+        http.call("GET", "/admin/workspaces/" + ws + "/tokens", ADMIN, null).json().get("data");
     assertEquals(2, tokens.size());
     String oldId = tokens.get(0).get("id").asText();
-    assertEquals(200, http.call("DELETE", "/admin/workspaces/" + ws + "/tokens/" + oldId, ADMIN, null).status());
+    assertEquals(
+        200,
+        http.call("DELETE", "/admin/workspaces/" + ws + "/tokens/" + oldId, ADMIN, null).status());
     TallyHttp.Res denied = http.call("GET", "/contacts", old, null);
     assertEquals(401, denied.status());
     assertEquals("unauthorized", denied.code());
@@ -53,8 +67,8 @@ class AdminApiTest extends ApiTestBase {
   @Test
   void tokensAreStoredHashed() throws Exception {
     try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("tally.db"));
-         var s = c.createStatement();
-         var rs = s.executeQuery("SELECT token_hash FROM workspace_tokens")) {
+        var s = c.createStatement();
+        var rs = s.executeQuery("SELECT token_hash FROM workspace_tokens")) {
       assertTrue(rs.next());
       String stored = rs.getString(1);
       assertFalse(stored.equals(token));

@@ -16,22 +16,28 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Starts a real Tally (SQLite store in a temp dir, ids above 2^53) on a free port for each test. */
+/**
+ * Starts a real Tally (SQLite store in a temp dir, ids above 2^53) on a free port for each test.
+ */
 public abstract class ApiTestBase {
   public static final String ADMIN = "test-admin-token";
 
-  @TempDir
-  protected Path data;
+  @TempDir protected Path data;
 
   protected TallyServer server;
   protected TallyHttp http;
+
   /** The default workspace's token. */
   protected String token;
 
   @BeforeEach
   void startTally(TestInfo test) throws Exception {
-    BackendLog.CURRENT.set(getClass().getName() + "#" + test.getTestMethod().map(m -> m.getName()).orElse("?") + " "
-        + test.getDisplayName());
+    BackendLog.CURRENT.set(
+        getClass().getName()
+            + "#"
+            + test.getTestMethod().map(m -> m.getName()).orElse("?")
+            + " "
+            + test.getDisplayName());
     StartedTally t;
     try {
       t = startTally(data, Map.of());
@@ -53,12 +59,22 @@ public abstract class ApiTestBase {
   public record StartedTally(TallyServer server, String token) {}
 
   public static StartedTally startTally(Path data, Map<Setting, String> extra) throws Exception {
-    Map<Setting, String> flags = new HashMap<>(Map.of(Settings.DATA, data.toString(), Settings.PORT, "0",
-        Settings.TEST_ID_OFFSETS, "true", Settings.LOG_FORMAT, "text"));
+    Map<Setting, String> flags =
+        new HashMap<>(
+            Map.of(
+                Settings.DATA,
+                data.toString(),
+                Settings.PORT,
+                "0",
+                Settings.TEST_ID_OFFSETS,
+                "true",
+                Settings.LOG_FORMAT,
+                "text"));
     flags.putAll(extra);
     Config config = Config.resolve(flags, name -> null);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    TallyServer server = TallyServer.start(config, ADMIN, new PrintStream(out, true, StandardCharsets.UTF_8));
+    TallyServer server =
+        TallyServer.start(config, ADMIN, new PrintStream(out, true, StandardCharsets.UTF_8));
     BackendLog.ran(config.string(Settings.STORE), config.string(Settings.INDEX));
     String token = null;
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {

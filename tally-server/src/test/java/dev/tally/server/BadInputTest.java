@@ -22,12 +22,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputTest extends ApiTestBase {
 
   /** Who sends the request. */
-  enum Who { WORKSPACE, ADMIN, NONE, WRONG, BASIC }
+  enum Who {
+    WORKSPACE,
+    ADMIN,
+    NONE,
+    WRONG,
+    BASIC
+  }
 
-  record Case(String method, String path, String body, Who who, Map<String, String> headers, int status, String code, String field) {
+  record Case(
+      String method,
+      String path,
+      String body,
+      Who who,
+      Map<String, String> headers,
+      int status,
+      String code,
+      String field) {
     @Override
     public String toString() {
-      String b = body == null ? "" : " " + (body.length() > 60 ? body.substring(0, 60) + "..." : body);
+      String b =
+          body == null ? "" : " " + (body.length() > 60 ? body.substring(0, 60) + "..." : body);
       return method + " " + path + b + " -> " + status + " " + field;
     }
   }
@@ -36,7 +51,8 @@ class BadInputTest extends ApiTestBase {
     return new Case(method, path, body, Who.WORKSPACE, Map.of(), status, code, field);
   }
 
-  static Case as(Who who, String method, String path, String body, int status, String code, String field) {
+  static Case as(
+      Who who, String method, String path, String body, int status, String code, String field) {
     return new Case(method, path, body, who, Map.of(), status, code, field);
   }
 
@@ -45,7 +61,14 @@ class BadInputTest extends ApiTestBase {
 
   static Stream<Case> cases() {
     String deep = "[".repeat(2000) + "]".repeat(2000);
-    String elevenKeys = "{" + String.join(",", java.util.stream.IntStream.range(0, 11).mapToObj(i -> "\"k" + i + "\":\"v\"").toList()) + "}";
+    String elevenKeys =
+        "{"
+            + String.join(
+                ",",
+                java.util.stream.IntStream.range(0, 11)
+                    .mapToObj(i -> "\"k" + i + "\":\"v\"")
+                    .toList())
+            + "}";
     return Stream.of(
         // malformed bodies
         c("POST", "/contacts", "{\"email\":", 400, P, "body"),
@@ -54,7 +77,13 @@ class BadInputTest extends ApiTestBase {
         c("POST", "/contacts", "\"just a string\"", 400, P, "body"),
         c("POST", "/contacts", "{\"email\":\"a@b.co\",\"email\":\"c@d.co\"}", 400, P, "body"),
         c("POST", "/contacts", "{\"email\":\"a@b.co\"} {}", 400, P, "body"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"custom_attributes\":{\"x\":" + deep + "}}", 400, P, "body"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"custom_attributes\":{\"x\":" + deep + "}}",
+            400,
+            P,
+            "body"),
         // contact fields
         c("POST", "/contacts", "{\"name\":\"No Identity\"}", 400, NF, "email"),
         c("POST", "/contacts", "{\"email\":\"a@b.co\",\"emial\":\"typo\"}", 400, P, "emial"),
@@ -64,22 +93,106 @@ class BadInputTest extends ApiTestBase {
         c("POST", "/contacts", "{\"external_id\":123}", 400, P, "external_id"),
         c("POST", "/contacts", "{\"role\":\"admin\"}", 400, P, "role"),
         c("POST", "/contacts", "{\"role\":null}", 400, P, "role"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"signed_up_at\":\"yesterday\"}", 400, P, "signed_up_at"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"signed_up_at\":1.5}", 400, P, "signed_up_at"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"last_seen_at\":-1}", 400, P, "last_seen_at"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"unsubscribed_from_emails\":\"yes\"}", 400, P, "unsubscribed_from_emails"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"signed_up_at\":\"yesterday\"}",
+            400,
+            P,
+            "signed_up_at"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"signed_up_at\":1.5}",
+            400,
+            P,
+            "signed_up_at"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"last_seen_at\":-1}",
+            400,
+            P,
+            "last_seen_at"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"unsubscribed_from_emails\":\"yes\"}",
+            400,
+            P,
+            "unsubscribed_from_emails"),
         c("POST", "/contacts", "{\"email\":\"a@b.co\",\"owner_id\":\"abc\"}", 400, P, "owner_id"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"name\":\"" + "n".repeat(300) + "\"}", 400, P, "name"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"location\":{\"planet\":\"Mars\"}}", 400, P, "location.planet"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"name\":\"" + "n".repeat(300) + "\"}",
+            400,
+            P,
+            "name"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"location\":{\"planet\":\"Mars\"}}",
+            400,
+            P,
+            "location.planet"),
         c("POST", "/contacts", "{\"email\":\"a@b.co\",\"location\":\"Paris\"}", 400, P, "location"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"email_domain\":\"x\",\"location.city\":\"x\"}", 400, P, "location.city"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"custom_attributes\":[1]}", 400, P, "custom_attributes"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"custom_attributes\":{\"a.b\":1}}", 400, P, "custom_attributes.a.b"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"custom_attributes\":{\"\":1}}", 400, P, "custom_attributes."),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"custom_attributes\":{\"x\":{\"y\":1}}}", 400, P, "custom_attributes.x"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"custom_attributes\":{\"x\":[1,2]}}", 400, P, "custom_attributes.x"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"custom_attributes\":{\"x\":123456789012345678901234567890}}", 400, P, "custom_attributes.x"),
-        c("POST", "/contacts", "{\"email\":\"a@b.co\",\"custom_attributes\":{\"x\":\"" + "v".repeat(256) + "\"}}", 400, P, "custom_attributes.x"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"email_domain\":\"x\",\"location.city\":\"x\"}",
+            400,
+            P,
+            "location.city"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"custom_attributes\":[1]}",
+            400,
+            P,
+            "custom_attributes"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"custom_attributes\":{\"a.b\":1}}",
+            400,
+            P,
+            "custom_attributes.a.b"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"custom_attributes\":{\"\":1}}",
+            400,
+            P,
+            "custom_attributes."),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"custom_attributes\":{\"x\":{\"y\":1}}}",
+            400,
+            P,
+            "custom_attributes.x"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"custom_attributes\":{\"x\":[1,2]}}",
+            400,
+            P,
+            "custom_attributes.x"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"custom_attributes\":{\"x\":123456789012345678901234567890}}",
+            400,
+            P,
+            "custom_attributes.x"),
+        c(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\",\"custom_attributes\":{\"x\":\"" + "v".repeat(256) + "\"}}",
+            400,
+            P,
+            "custom_attributes.x"),
         c("PUT", "/contacts/123", "{\"name\":\"x\"}", 404, "not_found", null),
         c("PUT", "/contacts/abc", "{\"name\":\"x\"}", 404, "not_found", null),
         c("DELETE", "/contacts/99999999999999999999", null, 404, "not_found", null),
@@ -93,13 +206,57 @@ class BadInputTest extends ApiTestBase {
         c("POST", "/events", "{}", 400, NF, "event_name"),
         c("POST", "/events", "{\"event_name\":\"x\"}", 400, NF, "created_at"),
         c("POST", "/events", "{\"event_name\":\"x\",\"created_at\":1}", 400, NF, "user_id"),
-        c("POST", "/events", "{\"event_name\":\"x\",\"created_at\":\"1\",\"user_id\":\"u\"}", 400, P, "created_at"),
-        c("POST", "/events", "{\"event_name\":\"\",\"created_at\":1,\"user_id\":\"u\"}", 400, P, "event_name"),
-        c("POST", "/events", "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"u\",\"metadata\":[1]}", 400, P, "metadata"),
-        c("POST", "/events", "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"u\",\"metadata\":" + elevenKeys + "}", 400, P, "metadata"),
-        c("POST", "/events", "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"u\",\"metadata\":{\"a\":[1]}}", 400, P, "metadata.a"),
-        c("POST", "/events", "{\"event_name\":\"x\",\"created_at\":1,\"id\":\"abc\"}", 400, P, "id"),
-        c("POST", "/events", "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"u\",\"color\":\"red\"}", 400, P, "color"),
+        c(
+            "POST",
+            "/events",
+            "{\"event_name\":\"x\",\"created_at\":\"1\",\"user_id\":\"u\"}",
+            400,
+            P,
+            "created_at"),
+        c(
+            "POST",
+            "/events",
+            "{\"event_name\":\"\",\"created_at\":1,\"user_id\":\"u\"}",
+            400,
+            P,
+            "event_name"),
+        c(
+            "POST",
+            "/events",
+            "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"u\",\"metadata\":[1]}",
+            400,
+            P,
+            "metadata"),
+        c(
+            "POST",
+            "/events",
+            "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"u\",\"metadata\":"
+                + elevenKeys
+                + "}",
+            400,
+            P,
+            "metadata"),
+        c(
+            "POST",
+            "/events",
+            "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"u\",\"metadata\":{\"a\":[1]}}",
+            400,
+            P,
+            "metadata.a"),
+        c(
+            "POST",
+            "/events",
+            "{\"event_name\":\"x\",\"created_at\":1,\"id\":\"abc\"}",
+            400,
+            P,
+            "id"),
+        c(
+            "POST",
+            "/events",
+            "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"u\",\"color\":\"red\"}",
+            400,
+            P,
+            "color"),
         c("GET", "/events?user_id=u", null, 400, NF, "type"),
         c("GET", "/events?type=company&user_id=u", null, 400, P, "type"),
         c("GET", "/events?type=user", null, 400, P, "user_id"),
@@ -108,24 +265,106 @@ class BadInputTest extends ApiTestBase {
         // data attributes
         c("POST", "/data_attributes", "{}", 400, NF, "name"),
         c("POST", "/data_attributes", "{\"name\":\"x\"}", 400, NF, "model"),
-        c("POST", "/data_attributes", "{\"name\":\"x\",\"model\":\"company\",\"data_type\":\"string\"}", 400, P, "model"),
-        c("POST", "/data_attributes", "{\"name\":\"x\",\"model\":\"contact\",\"data_type\":\"money\"}", 400, P, "data_type"),
-        c("POST", "/data_attributes", "{\"name\":\"x\",\"model\":\"contact\",\"data_type\":\"integer\",\"options\":[\"a\"]}", 400, P, "options"),
-        c("POST", "/data_attributes", "{\"name\":\"a.b\",\"model\":\"contact\",\"data_type\":\"string\"}", 400, P, "name"),
+        c(
+            "POST",
+            "/data_attributes",
+            "{\"name\":\"x\",\"model\":\"company\",\"data_type\":\"string\"}",
+            400,
+            P,
+            "model"),
+        c(
+            "POST",
+            "/data_attributes",
+            "{\"name\":\"x\",\"model\":\"contact\",\"data_type\":\"money\"}",
+            400,
+            P,
+            "data_type"),
+        c(
+            "POST",
+            "/data_attributes",
+            "{\"name\":\"x\",\"model\":\"contact\",\"data_type\":\"integer\",\"options\":[\"a\"]}",
+            400,
+            P,
+            "options"),
+        c(
+            "POST",
+            "/data_attributes",
+            "{\"name\":\"a.b\",\"model\":\"contact\",\"data_type\":\"string\"}",
+            400,
+            P,
+            "name"),
         c("GET", "/data_attributes?model=planet", null, 400, P, "model"),
         c("GET", "/data_attributes?include_archived=maybe", null, 400, P, "include_archived"),
-        new Case("POST", "/contacts", "{\"email\":\"a@b.co\"}", Who.WORKSPACE, Map.of("Idempotency-Key", "has space"), 400, P, "Idempotency-Key"),
+        new Case(
+            "POST",
+            "/contacts",
+            "{\"email\":\"a@b.co\"}",
+            Who.WORKSPACE,
+            Map.of("Idempotency-Key", "has space"),
+            400,
+            P,
+            "Idempotency-Key"),
         // search
         c("POST", "/contacts/search", "{}", 400, NF, "query"),
         c("POST", "/contacts/search", "{\"query\":[]}", 400, P, "query"),
-        c("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"limit\":5}", 400, P, "limit"),
-        c("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"pagination\":{\"per_page\":0}}", 400, P, "pagination.per_page"),
-        c("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"pagination\":{\"starting_after\":\"zz\"}}", 400, P, "pagination.starting_after"),
-        c("POST", "/contacts/search", "{\"query\":{\"operator\":\"OR\",\"value\":[{\"field\":\"role\",\"operator\":\"=\",\"value\":\"user\"},{\"field\":\"nope\",\"operator\":\"=\",\"value\":1}]}}", 400, P, "query.value[1].field"),
-        c("POST", "/contacts/search", "{\"query\":{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"soon\"}}", 400, P, "query.value"),
-        new Case("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}", Who.WORKSPACE, Map.of("Tally-Min-Position", "-1"), 400, P, "Tally-Min-Position"),
-        c("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"sort\":{\"field\":\"email\"}}", 400, P, "sort.field"),
-        c("POST", "/contacts/search", "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"sort\":{\"field\":\"created_at\",\"order\":\"desc\"}}", 400, "invalid_sort_order", "sort.order"),
+        c(
+            "POST",
+            "/contacts/search",
+            "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"limit\":5}",
+            400,
+            P,
+            "limit"),
+        c(
+            "POST",
+            "/contacts/search",
+            "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"pagination\":{\"per_page\":0}}",
+            400,
+            P,
+            "pagination.per_page"),
+        c(
+            "POST",
+            "/contacts/search",
+            "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"pagination\":{\"starting_after\":\"zz\"}}",
+            400,
+            P,
+            "pagination.starting_after"),
+        c(
+            "POST",
+            "/contacts/search",
+            "{\"query\":{\"operator\":\"OR\",\"value\":[{\"field\":\"role\",\"operator\":\"=\",\"value\":\"user\"},{\"field\":\"nope\",\"operator\":\"=\",\"value\":1}]}}",
+            400,
+            P,
+            "query.value[1].field"),
+        c(
+            "POST",
+            "/contacts/search",
+            "{\"query\":{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"soon\"}}",
+            400,
+            P,
+            "query.value"),
+        new Case(
+            "POST",
+            "/contacts/search",
+            "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}",
+            Who.WORKSPACE,
+            Map.of("Tally-Min-Position", "-1"),
+            400,
+            P,
+            "Tally-Min-Position"),
+        c(
+            "POST",
+            "/contacts/search",
+            "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"sort\":{\"field\":\"email\"}}",
+            400,
+            P,
+            "sort.field"),
+        c(
+            "POST",
+            "/contacts/search",
+            "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},\"sort\":{\"field\":\"created_at\",\"order\":\"desc\"}}",
+            400,
+            "invalid_sort_order",
+            "sort.order"),
         // admin
         as(Who.ADMIN, "POST", "/admin/workspaces", "{}", 400, NF, "name"),
         as(Who.ADMIN, "POST", "/admin/workspaces", "{\"name\":\"\"}", 400, P, "name"),
@@ -135,7 +374,15 @@ class BadInputTest extends ApiTestBase {
         as(Who.ADMIN, "GET", "/admin/oplog?limit=5000", null, 400, P, "limit"),
         as(Who.ADMIN, "DELETE", "/admin/workspaces/999", null, 404, "not_found", null),
         as(Who.ADMIN, "DELETE", "/admin/workspaces/1/tokens/2", null, 404, "not_found", null),
-        new Case("POST", "/admin/workspaces", "{\"name\":\"k\"}", Who.ADMIN, Map.of("Idempotency-Key", "k1"), 400, P, "Idempotency-Key"),
+        new Case(
+            "POST",
+            "/admin/workspaces",
+            "{\"name\":\"k\"}",
+            Who.ADMIN,
+            Map.of("Idempotency-Key", "k1"),
+            400,
+            P,
+            "Idempotency-Key"),
         // authentication
         as(Who.NONE, "GET", "/contacts", null, 401, "unauthorized", null),
         as(Who.WRONG, "POST", "/contacts", "{\"email\":\"a@b.co\"}", 401, "unauthorized", null),
@@ -152,13 +399,14 @@ class BadInputTest extends ApiTestBase {
   @MethodSource("cases")
   void getsAClearFourHundredAndWritesNothing(Case k) {
     long head = server.store().head();
-    String who = switch (k.who()) {
-      case WORKSPACE -> token;
-      case ADMIN -> ADMIN;
-      case NONE -> null;
-      case WRONG -> "tly_not_a_real_token";
-      case BASIC -> null;
-    };
+    String who =
+        switch (k.who()) {
+          case WORKSPACE -> token;
+          case ADMIN -> ADMIN;
+          case NONE -> null;
+          case WRONG -> "tly_not_a_real_token";
+          case BASIC -> null;
+        };
     Map<String, String> headers = new java.util.HashMap<>(k.headers());
     if (k.who() == Who.BASIC) {
       headers.put("Authorization", "Basic dXNlcjpwYXNz");
@@ -181,10 +429,15 @@ class BadInputTest extends ApiTestBase {
     assertEquals(413, r.status());
     assertEquals("payload_too_large", r.code());
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/contacts"))
-        .header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes()))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> chunked =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/contacts"))
+                .header("Authorization", "Bearer " + token)
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(big.getBytes())))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(413, chunked.statusCode(), chunked.body());
     assertTrue(chunked.body().contains("payload_too_large"));
     assertEquals(head, server.store().head());

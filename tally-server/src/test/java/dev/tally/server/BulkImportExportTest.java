@@ -15,15 +15,18 @@ class BulkImportExportTest extends ApiTestBase {
   @Test
   void eachLineIsUpsertedOrReportedAlone() {
     createContact("{\"external_id\":\"old\",\"email\":\"old@example.com\",\"name\":\"Old\"}");
-    String body = String.join("\n",
-        "{\"external_id\":\"n1\",\"email\":\"n1@example.com\"}",
-        "{\"external_id\":\"old\",\"name\":\"Renamed\"}",
-        "{not json",
-        "",
-        "{\"email\":\"no-external-id@example.com\"}",
-        "{\"external_id\":\"n2\",\"role\":\"admin\"}",
-        "{\"external_id\":\"n3\",\"email\":\"OLD@example.com\"}",
-        "{\"external_id\":\"n4\",\"custom_attributes\":{\"plan\":\"pro\"}}") + "\n";
+    String body =
+        String.join(
+                "\n",
+                "{\"external_id\":\"n1\",\"email\":\"n1@example.com\"}",
+                "{\"external_id\":\"old\",\"name\":\"Renamed\"}",
+                "{not json",
+                "",
+                "{\"email\":\"no-external-id@example.com\"}",
+                "{\"external_id\":\"n2\",\"role\":\"admin\"}",
+                "{\"external_id\":\"n3\",\"email\":\"OLD@example.com\"}",
+                "{\"external_id\":\"n4\",\"custom_attributes\":{\"plan\":\"pro\"}}")
+            + "\n";
     TallyHttp.Res r = post("/contacts/bulk", body);
     assertEquals(200, r.status(), r.toString());
     JsonNode j = r.json();
@@ -36,8 +39,10 @@ class BulkImportExportTest extends ApiTestBase {
     assertEquals(List.of(3, 5, 6, 7), lines);
     assertEquals("conflict", j.get("errors").get(3).get("code").asText());
     assertEquals("external_id", j.get("errors").get(1).get("field").asText());
-    assertEquals(3, get("/contacts").json().get("total_count").asInt(), "rejected lines wrote nothing");
-    assertTrue(Long.parseLong(j.get("position").asText()) >= Long.parseLong(r.header("Tally-Position")));
+    assertEquals(
+        3, get("/contacts").json().get("total_count").asInt(), "rejected lines wrote nothing");
+    assertTrue(
+        Long.parseLong(j.get("position").asText()) >= Long.parseLong(r.header("Tally-Position")));
   }
 
   @Test
@@ -57,7 +62,14 @@ class BulkImportExportTest extends ApiTestBase {
     Path in = dir.resolve("in.ndjson");
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 1200; i++) {
-      lines.add("{\"external_id\":\"imp" + i + "\",\"email\":\"imp" + i + "@example.com\",\"custom_attributes\":{\"n\":" + i + "}}");
+      lines.add(
+          "{\"external_id\":\"imp"
+              + i
+              + "\",\"email\":\"imp"
+              + i
+              + "@example.com\",\"custom_attributes\":{\"n\":"
+              + i
+              + "}}");
     }
     Files.write(in, lines);
     String url = "http://127.0.0.1:" + server.port();
@@ -73,7 +85,8 @@ class BulkImportExportTest extends ApiTestBase {
     assertEquals(0, again.code(), again.err());
     assertTrue(again.err().contains("0 created, 1200 updated, 0 rejected"), again.err());
 
-    Files.write(in, List.of("{\"external_id\":\"ok\"}", "{\"external_id\":\"bad\",\"role\":\"owner\"}"));
+    Files.write(
+        in, List.of("{\"external_id\":\"ok\"}", "{\"external_id\":\"bad\",\"role\":\"owner\"}"));
     CliTest.Run bad = CliTest.tally("import", "--url", url, "--token", token, in.toString());
     assertEquals(1, bad.code());
     assertTrue(bad.err().contains("line 2: parameter_invalid"), bad.err());

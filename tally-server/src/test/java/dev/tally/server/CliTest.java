@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CLI's admin commands, on a running Tally (--url) and a stopped one (--data), and their exit codes. */
+/**
+ * The CLI's admin commands, on a running Tally (--url) and a stopped one (--data), and their exit
+ * codes.
+ */
 class CliTest extends ApiTestBase {
 
   record Run(int code, String out, String err) {
@@ -58,19 +61,35 @@ class CliTest extends ApiTestBase {
     String second = fresh.json().get("token").asText();
     Run tokens = tally("token", "list", ws, "--url", url(), "--admin-token", ADMIN);
     String firstId = tokens.json().get("data").get(0).get("id").asText();
-    assertEquals(0, tally("token", "revoke", ws, firstId, "--url", url(), "--admin-token", ADMIN).code());
+    assertEquals(
+        0, tally("token", "revoke", ws, firstId, "--url", url(), "--admin-token", ADMIN).code());
     assertEquals(401, http.call("GET", "/contacts", first, null).status());
     assertEquals(200, http.call("GET", "/contacts", second, null).status());
 
-    assertEquals(2, tally("workspace", "list", "--url", url(), "--admin-token", ADMIN).json().get("data").size());
-    assertEquals(0, tally("workspace", "delete", ws, "--url", url(), "--admin-token", ADMIN).code());
-    assertEquals(1, tally("workspace", "delete", ws, "--url", url(), "--admin-token", ADMIN).code(), "not found is a problem");
+    assertEquals(
+        2,
+        tally("workspace", "list", "--url", url(), "--admin-token", ADMIN)
+            .json()
+            .get("data")
+            .size());
+    assertEquals(
+        0, tally("workspace", "delete", ws, "--url", url(), "--admin-token", ADMIN).code());
+    assertEquals(
+        1,
+        tally("workspace", "delete", ws, "--url", url(), "--admin-token", ADMIN).code(),
+        "not found is a problem");
   }
 
   @Test
   void exitCodesSayWhatWentWrong() {
-    assertEquals(3, tally("workspace", "list", "--url", "http://127.0.0.1:1", "--admin-token", ADMIN).code(), "unreachable");
-    assertEquals(2, tally("workspace", "list", "--url", url(), "--admin-token", "wrong").code(), "bad credentials are bad usage");
+    assertEquals(
+        3,
+        tally("workspace", "list", "--url", "http://127.0.0.1:1", "--admin-token", ADMIN).code(),
+        "unreachable");
+    assertEquals(
+        2,
+        tally("workspace", "list", "--url", url(), "--admin-token", "wrong").code(),
+        "bad credentials are bad usage");
     assertEquals(2, tally("workspace", "create").code(), "missing argument");
     assertEquals(2, tally("nonsense").code());
     Run inUse = tally("workspace", "list", "--data", data.toString());
@@ -83,10 +102,12 @@ class CliTest extends ApiTestBase {
     Run made = tally("workspace", "create", "offline", "--data", stopped.toString());
     assertEquals(0, made.code(), made.err());
     String token = made.json().get("token").asText();
-    assertEquals(1, tally("workspace", "list", "--data", stopped.toString()).json().get("data").size());
+    assertEquals(
+        1, tally("workspace", "list", "--data", stopped.toString()).json().get("data").size());
     try (TallyServer s = startTally(stopped, Map.of()).server()) {
       TallyHttp h = new TallyHttp(s.port());
-      assertEquals(200, h.call("POST", "/contacts", token, "{\"email\":\"o@example.com\"}").status());
+      assertEquals(
+          200, h.call("POST", "/contacts", token, "{\"email\":\"o@example.com\"}").status());
     }
   }
 }

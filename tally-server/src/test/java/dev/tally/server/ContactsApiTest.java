@@ -13,14 +13,23 @@ class ContactsApiTest extends ApiTestBase {
 
   @Test
   void createReadUpdateDeleteInIntercomShape() {
-    TallyHttp.Res created = post("/contacts", "{\"email\":\"ann@example.com\",\"external_id\":\"ann-1\",\"name\":\"Ann\","
-        + "\"phone\":\"+1555\",\"avatar\":\"https://x/a.png\",\"owner_id\":42,\"signed_up_at\":1700000000,\"last_seen_at\":1700000100,"
-        + "\"unsubscribed_from_emails\":true,\"custom_attributes\":{\"plan\":\"pro\"},\"location\":{\"city\":\"Lyon\"}}");
+    TallyHttp.Res created =
+        post(
+            "/contacts",
+            "{\"email\":\"ann@example.com\",\"external_id\":\"ann-1\",\"name\":\"Ann\","
+                + "\"phone\":\"+1555\",\"avatar\":\"https://x/a.png\",\"owner_id\":42,\"signed_up_at\":1700000000,\"last_seen_at\":1700000100,"
+                + "\"unsubscribed_from_emails\":true,\"custom_attributes\":{\"plan\":\"pro\"},\"location\":{\"city\":\"Lyon\"}}");
     assertEquals(200, created.status(), created.toString());
     JsonNode c = created.json();
     assertEquals("contact", c.get("type").asText());
-    assertTrue(c.get("id").isTextual() && c.get("workspace_id").isTextual() && c.get("owner_id").isTextual(), "ids are strings");
-    assertTrue(Long.parseLong(c.get("id").asText()) > (1L << 53), "ids above 2^53 keep every digit: " + c.get("id"));
+    assertTrue(
+        c.get("id").isTextual()
+            && c.get("workspace_id").isTextual()
+            && c.get("owner_id").isTextual(),
+        "ids are strings");
+    assertTrue(
+        Long.parseLong(c.get("id").asText()) > (1L << 53),
+        "ids above 2^53 keep every digit: " + c.get("id"));
     assertEquals("user", c.get("role").asText());
     assertEquals("example.com", c.get("email_domain").asText());
     assertEquals("https://x/a.png", c.path("avatar").path("image_url").asText());
@@ -34,7 +43,12 @@ class ContactsApiTest extends ApiTestBase {
     TallyHttp.Res read = get("/contacts/" + id);
     assertEquals(c, read.json());
 
-    TallyHttp.Res updated = http.call("PUT", "/contacts/" + id, token, "{\"name\":\"Ann B\",\"role\":\"lead\",\"custom_attributes\":{\"plan\":null}}");
+    TallyHttp.Res updated =
+        http.call(
+            "PUT",
+            "/contacts/" + id,
+            token,
+            "{\"name\":\"Ann B\",\"role\":\"lead\",\"custom_attributes\":{\"plan\":null}}");
     assertEquals(200, updated.status(), updated.toString());
     assertEquals("Ann B", updated.json().get("name").asText());
     assertEquals("lead", updated.json().get("role").asText());
@@ -60,7 +74,8 @@ class ContactsApiTest extends ApiTestBase {
     assertTrue(dup.json().get("request_id").isTextual());
     // Another workspace may hold the same email.
     String other = newWorkspace("other");
-    assertEquals(200, http.call("POST", "/contacts", other, "{\"email\":\"dup@example.com\"}").status());
+    assertEquals(
+        200, http.call("POST", "/contacts", other, "{\"email\":\"dup@example.com\"}").status());
   }
 
   @Test
@@ -79,7 +94,10 @@ class ContactsApiTest extends ApiTestBase {
       assertEquals(3, r.json().path("pages").path("total_pages").asInt());
       r.json().get("data").forEach(c -> seen.add(c.get("id").asText()));
       JsonNode next = r.json().path("pages").path("next");
-      path = next.isMissingNode() ? null : "/contacts?per_page=3&starting_after=" + next.get("starting_after").asText();
+      path =
+          next.isMissingNode()
+              ? null
+              : "/contacts?per_page=3&starting_after=" + next.get("starting_after").asText();
       pages++;
     }
     assertEquals(3, pages);
@@ -91,7 +109,8 @@ class ContactsApiTest extends ApiTestBase {
     TallyHttp.Res a = post("/contacts", "{\"email\":\"a@example.com\"}");
     TallyHttp.Res b = post("/contacts", "{\"email\":\"b@example.com\"}");
     assertTrue(b.position() > a.position());
-    TallyHttp.Res oplog = http.call("GET", "/admin/oplog?after=" + a.position() + "&limit=10", ADMIN, null);
+    TallyHttp.Res oplog =
+        http.call("GET", "/admin/oplog?after=" + a.position() + "&limit=10", ADMIN, null);
     assertEquals(200, oplog.status(), oplog.toString());
     JsonNode entries = oplog.json().get("data");
     assertEquals(1, entries.size());

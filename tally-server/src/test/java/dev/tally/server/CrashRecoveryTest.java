@@ -31,8 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CrashRecoveryTest {
   private static final int CLIENTS = 6;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static Stream<Long> seeds() {
     String given = System.getProperty("tally.crash.seeds");
@@ -42,7 +41,10 @@ class CrashRecoveryTest {
     return LongStream.of(1, 2, new Random().nextLong()).boxed();
   }
 
-  /** What one client learned about one contact: the last update it saw acknowledged, and the last it tried. */
+  /**
+   * What one client learned about one contact: the last update it saw acknowledged, and the last it
+   * tried.
+   */
   static final class Known {
     final String externalId;
     volatile int lastAckedName = -1;
@@ -73,7 +75,18 @@ class CrashRecoveryTest {
     for (int c = 0; c < CLIENTS; c++) {
       int client = c;
       long clientSeed = random.nextLong();
-      pool.submit(() -> load(http, token, seed, client, new Random(clientSeed), stop, acked, unknownCreates, maxAckedPosition));
+      pool.submit(
+          () ->
+              load(
+                  http,
+                  token,
+                  seed,
+                  client,
+                  new Random(clientSeed),
+                  stop,
+                  acked,
+                  unknownCreates,
+                  maxAckedPosition));
     }
     long delay = 300 + random.nextInt(1200);
     TimeUnit.MILLISECONDS.sleep(delay);
@@ -81,72 +94,156 @@ class CrashRecoveryTest {
     stop.set(true);
     pool.shutdown();
     assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
-    assertTrue(acked.size() > 0, "the load acknowledged nothing before the kill after " + delay + " ms; see " + log);
-    System.out.println("CrashRecoveryTest: killed after " + delay + " ms with " + acked.size() + " acknowledged contacts, "
-        + unknownCreates.size() + " creates in flight");
+    assertTrue(
+        acked.size() > 0,
+        "the load acknowledged nothing before the kill after " + delay + " ms; see " + log);
+    System.out.println(
+        "CrashRecoveryTest: killed after "
+            + delay
+            + " ms with "
+            + acked.size()
+            + " acknowledged contacts, "
+            + unknownCreates.size()
+            + " creates in flight");
 
     try (TallyProcess second = TallyProcess.start(data, log)) {
       TallyHttp after = new TallyHttp(second.port);
-      long head = Long.parseLong(after.call("GET", "/admin/oplog?limit=1", ApiTestBase.ADMIN, null).json().get("head").asText());
-      assertTrue(head >= maxAckedPosition.get(), "oplog head " + head + " is behind an acknowledged position " + maxAckedPosition);
+      long head =
+          Long.parseLong(
+              after
+                  .call("GET", "/admin/oplog?limit=1", ApiTestBase.ADMIN, null)
+                  .json()
+                  .get("head")
+                  .asText());
+      assertTrue(
+          head >= maxAckedPosition.get(),
+          "oplog head " + head + " is behind an acknowledged position " + maxAckedPosition);
       for (Map.Entry<String, Known> e : acked.entrySet()) {
         Known k = e.getValue();
         TallyHttp.Res r = after.call("GET", "/contacts/" + e.getKey(), token, null);
-        assertEquals(200, r.status(), "acknowledged contact " + e.getKey() + " is missing (seed " + seed + ")");
+        assertEquals(
+            200,
+            r.status(),
+            "acknowledged contact " + e.getKey() + " is missing (seed " + seed + ")");
         assertEquals(k.externalId, r.json().get("external_id").asText());
-        int name = r.json().get("name").isNull() ? -1 : Integer.parseInt(r.json().get("name").asText().substring(1));
-        assertTrue(name >= k.lastAckedName && name <= k.lastTriedName,
-            "contact " + e.getKey() + " has name v" + name + "; acknowledged v" + k.lastAckedName + ", tried up to v" + k.lastTriedName);
-        int events = after.call("GET", "/events?type=user&user_id=" + k.externalId + "&per_page=150", token, null).json().get("events").size();
-        assertTrue(events >= k.ackedEvents && events <= k.triedEvents,
-            "contact " + e.getKey() + " has " + events + " events; acknowledged " + k.ackedEvents + ", tried " + k.triedEvents);
+        int name =
+            r.json().get("name").isNull()
+                ? -1
+                : Integer.parseInt(r.json().get("name").asText().substring(1));
+        assertTrue(
+            name >= k.lastAckedName && name <= k.lastTriedName,
+            "contact "
+                + e.getKey()
+                + " has name v"
+                + name
+                + "; acknowledged v"
+                + k.lastAckedName
+                + ", tried up to v"
+                + k.lastTriedName);
+        int events =
+            after
+                .call(
+                    "GET",
+                    "/events?type=user&user_id=" + k.externalId + "&per_page=150",
+                    token,
+                    null)
+                .json()
+                .get("events")
+                .size();
+        assertTrue(
+            events >= k.ackedEvents && events <= k.triedEvents,
+            "contact "
+                + e.getKey()
+                + " has "
+                + events
+                + " events; acknowledged "
+                + k.ackedEvents
+                + ", tried "
+                + k.triedEvents);
       }
-      // A create whose answer was lost is all there or not at all: found by its identity, it is whole.
+      // A create whose answer was lost is all there or not at all: found by its identity, it is
+      // whole.
       for (String externalId : unknownCreates.keySet()) {
-        TallyHttp.Res r = after.call("POST", "/contacts", token, "{\"external_id\":\"" + externalId + "\"}");
+        TallyHttp.Res r =
+            after.call("POST", "/contacts", token, "{\"external_id\":\"" + externalId + "\"}");
         if (r.status() == 409) {
           String id = r.message().replaceAll(".*id=(\\d+).*", "$1");
-          assertEquals(externalId, after.call("GET", "/contacts/" + id, token, null).json().get("external_id").asText());
+          assertEquals(
+              externalId,
+              after.call("GET", "/contacts/" + id, token, null).json().get("external_id").asText());
         } else {
           assertEquals(200, r.status(), r.toString());
         }
       }
       JsonNode list = after.call("GET", "/contacts?per_page=1", token, null).json();
-      assertTrue(list.get("total_count").asLong() >= acked.size(), "the contact count is behind the acknowledged contacts");
+      assertTrue(
+          list.get("total_count").asLong() >= acked.size(),
+          "the contact count is behind the acknowledged contacts");
       // The index half: projection resumes and every acknowledged contact becomes searchable.
       java.util.Set<String> found = new java.util.HashSet<>();
       String cursor = null;
       do {
-        String pagination = cursor == null ? "{\"per_page\":150}" : "{\"per_page\":150,\"starting_after\":\"" + cursor + "\"}";
-        TallyHttp.Res r = after.call("POST", "/contacts/search", token, "{\"query\":{\"field\":\"external_id\",\"operator\":\"^\","
-            + "\"value\":\"s" + seed + "-\"},\"pagination\":" + pagination + "}", Map.of("Tally-Min-Position", Long.toString(head)));
+        String pagination =
+            cursor == null
+                ? "{\"per_page\":150}"
+                : "{\"per_page\":150,\"starting_after\":\"" + cursor + "\"}";
+        TallyHttp.Res r =
+            after.call(
+                "POST",
+                "/contacts/search",
+                token,
+                "{\"query\":{\"field\":\"external_id\",\"operator\":\"^\","
+                    + "\"value\":\"s"
+                    + seed
+                    + "-\"},\"pagination\":"
+                    + pagination
+                    + "}",
+                Map.of("Tally-Min-Position", Long.toString(head)));
         assertEquals(200, r.status(), r.toString());
         r.json().get("data").forEach(c -> found.add(c.get("id").asText()));
         JsonNode next = r.json().path("pages").path("next");
         cursor = next.isMissingNode() ? null : next.get("starting_after").asText();
       } while (cursor != null);
-      assertTrue(found.containsAll(acked.keySet()), "acknowledged contacts missing from search after restart (seed " + seed + ")");
+      assertTrue(
+          found.containsAll(acked.keySet()),
+          "acknowledged contacts missing from search after restart (seed " + seed + ")");
     }
   }
 
-  /** SIGTERM (not kill -9): Tally drains, closes the store and exits; nothing acknowledged is lost. */
+  /**
+   * SIGTERM (not kill -9): Tally drains, closes the store and exits; nothing acknowledged is lost.
+   */
   @org.junit.jupiter.api.Test
   void sigtermStopsCleanly() throws Exception {
     Path data = dir.resolve("data");
     Path log = dir.resolve("tally.log");
     TallyProcess p = TallyProcess.start(data, log);
     TallyHttp http = new TallyHttp(p.port);
-    String id = http.call("POST", "/contacts", p.token, "{\"email\":\"term@example.com\"}").json().get("id").asText();
+    String id =
+        http.call("POST", "/contacts", p.token, "{\"email\":\"term@example.com\"}")
+            .json()
+            .get("id")
+            .asText();
     p.process.destroy();
     assertTrue(p.process.waitFor(60, TimeUnit.SECONDS), "Tally did not stop on SIGTERM");
-    assertTrue(java.nio.file.Files.readString(log).contains("Tally stopped"), "no clean stop in the log");
+    assertTrue(
+        java.nio.file.Files.readString(log).contains("Tally stopped"), "no clean stop in the log");
     try (TallyProcess again = TallyProcess.start(data, log)) {
-      assertEquals(200, new TallyHttp(again.port).call("GET", "/contacts/" + id, p.token, null).status());
+      assertEquals(
+          200, new TallyHttp(again.port).call("GET", "/contacts/" + id, p.token, null).status());
     }
   }
 
-  private static void load(TallyHttp http, String token, long seed, int client, Random random, AtomicBoolean stop,
-      Map<String, Known> acked, Map<String, String> unknownCreates, AtomicLong maxAckedPosition) {
+  private static void load(
+      TallyHttp http,
+      String token,
+      long seed,
+      int client,
+      Random random,
+      AtomicBoolean stop,
+      Map<String, Known> acked,
+      Map<String, String> unknownCreates,
+      AtomicLong maxAckedPosition) {
     List<String> mine = new ArrayList<>();
     int n = 0;
     while (!stop.get()) {
@@ -154,8 +251,18 @@ class CrashRecoveryTest {
       int op = mine.isEmpty() ? 0 : random.nextInt(3);
       try {
         if (op == 0) {
-          TallyHttp.Res r = http.call("POST", "/contacts", token, "{\"external_id\":\"" + externalId + "\",\"email\":\"" + externalId
-              + "@example.com\",\"custom_attributes\":{\"n\":" + n + "}}");
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/contacts",
+                  token,
+                  "{\"external_id\":\""
+                      + externalId
+                      + "\",\"email\":\""
+                      + externalId
+                      + "@example.com\",\"custom_attributes\":{\"n\":"
+                      + n
+                      + "}}");
           if (r.status() == 200) {
             String id = r.json().get("id").asText();
             acked.put(id, new Known(externalId));
@@ -168,15 +275,24 @@ class CrashRecoveryTest {
           if (op == 1) {
             int name = k.lastTriedName + 1;
             k.lastTriedName = name;
-            TallyHttp.Res r = http.call("PUT", "/contacts/" + id, token, "{\"name\":\"v" + name + "\"}");
+            TallyHttp.Res r =
+                http.call("PUT", "/contacts/" + id, token, "{\"name\":\"v" + name + "\"}");
             if (r.status() == 200) {
               k.lastAckedName = name;
               maxAckedPosition.accumulateAndGet(r.position(), Math::max);
             }
           } else {
             k.triedEvents++;
-            TallyHttp.Res r = http.call("POST", "/events", token, "{\"event_name\":\"tick\",\"created_at\":" + k.triedEvents
-                + ",\"user_id\":\"" + k.externalId + "\"}");
+            TallyHttp.Res r =
+                http.call(
+                    "POST",
+                    "/events",
+                    token,
+                    "{\"event_name\":\"tick\",\"created_at\":"
+                        + k.triedEvents
+                        + ",\"user_id\":\""
+                        + k.externalId
+                        + "\"}");
             if (r.status() == 202) {
               k.ackedEvents++;
               maxAckedPosition.accumulateAndGet(r.position(), Math::max);

@@ -14,13 +14,31 @@ class EventsAndAttributesApiTest extends ApiTestBase {
   @Test
   void eventsAreAcceptedListedAndSummarised() {
     String id = createContact("{\"external_id\":\"u1\",\"email\":\"u1@example.com\"}");
-    TallyHttp.Res r = post("/events", "{\"event_name\":\"placed-order\",\"created_at\":1700000000,\"user_id\":\"u1\",\"metadata\":{\"order\":\"A1\"}}");
+    TallyHttp.Res r =
+        post(
+            "/events",
+            "{\"event_name\":\"placed-order\",\"created_at\":1700000000,\"user_id\":\"u1\",\"metadata\":{\"order\":\"A1\"}}");
     assertEquals(202, r.status(), r.toString());
     assertEquals("", r.raw().body());
-    assertEquals(202, post("/events", "{\"event_name\":\"placed-order\",\"created_at\":1700000000,\"user_id\":\"u1\"}").status(),
+    assertEquals(
+        202,
+        post(
+                "/events",
+                "{\"event_name\":\"placed-order\",\"created_at\":1700000000,\"user_id\":\"u1\"}")
+            .status(),
         "a duplicate is accepted and ignored");
-    assertEquals(202, post("/events", "{\"event_name\":\"placed-order\",\"created_at\":1700000500,\"email\":\"u1@example.com\"}").status());
-    assertEquals(202, post("/events", "{\"event_name\":\"invited\",\"created_at\":1700000100,\"id\":\"" + id + "\"}").status());
+    assertEquals(
+        202,
+        post(
+                "/events",
+                "{\"event_name\":\"placed-order\",\"created_at\":1700000500,\"email\":\"u1@example.com\"}")
+            .status());
+    assertEquals(
+        202,
+        post(
+                "/events",
+                "{\"event_name\":\"invited\",\"created_at\":1700000100,\"id\":\"" + id + "\"}")
+            .status());
 
     TallyHttp.Res list = get("/events?type=user&user_id=u1&per_page=2");
     assertEquals(200, list.status(), list.toString());
@@ -41,44 +59,67 @@ class EventsAndAttributesApiTest extends ApiTestBase {
     assertEquals("2023-11-14T22:13:20.000+00:00", placed.get("first").asText());
     assertEquals("2023-11-14T22:21:40.000+00:00", placed.get("last").asText());
 
-    assertEquals(404, post("/events", "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"nobody\"}").status());
+    assertEquals(
+        404,
+        post("/events", "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"nobody\"}").status());
     assertEquals(404, get("/events?type=user&email=nobody@example.com").status());
   }
 
-  /** A database error Tally does not expect is a bug: a 500 naming the request, and no Retry-After, since a retry cannot help. */
+  /**
+   * A database error Tally does not expect is a bug: a 500 naming the request, and no Retry-After,
+   * since a retry cannot help.
+   */
   @Test
   void anUnexpectedDatabaseErrorIsA500WithoutRetryAfter() throws Exception {
     createContact("{\"external_id\":\"u1\"}");
     // Behind Tally's back, as a careless migration might: the database now refuses some events.
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("tally.db")); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("tally.db"));
+        Statement s = c.createStatement()) {
       s.execute("PRAGMA busy_timeout = 5000");
-      s.execute("CREATE TRIGGER forbid BEFORE INSERT ON events WHEN NEW.name = 'forbidden' BEGIN SELECT RAISE(ABORT, 'no'); END");
+      s.execute(
+          "CREATE TRIGGER forbid BEFORE INSERT ON events WHEN NEW.name = 'forbidden' BEGIN SELECT RAISE(ABORT, 'no'); END");
     }
-    TallyHttp.Res r = post("/events", "{\"event_name\":\"forbidden\",\"created_at\":1,\"user_id\":\"u1\"}");
+    TallyHttp.Res r =
+        post("/events", "{\"event_name\":\"forbidden\",\"created_at\":1,\"user_id\":\"u1\"}");
     assertEquals(500, r.status(), r.toString());
     assertEquals(null, r.header("Retry-After"));
     assertEquals("store_error", r.json().path("errors").get(0).path("code").asText());
     assertTrue(r.message().contains("retrying will not help"), r.message());
     assertTrue(r.json().path("request_id").asText().length() > 0);
-    assertEquals(202, post("/events", "{\"event_name\":\"allowed\",\"created_at\":1,\"user_id\":\"u1\"}").status());
+    assertEquals(
+        202,
+        post("/events", "{\"event_name\":\"allowed\",\"created_at\":1,\"user_id\":\"u1\"}")
+            .status());
   }
 
   @Test
   void dataAttributesAreDeclaredOrInferredAndEnforced() {
-    TallyHttp.Res made = post("/data_attributes", "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"integer\",\"description\":\"Support tier\"}");
+    TallyHttp.Res made =
+        post(
+            "/data_attributes",
+            "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"integer\",\"description\":\"Support tier\"}");
     assertEquals(200, made.status(), made.toString());
     assertEquals("custom_attributes.tier", made.json().get("full_name").asText());
     assertEquals("integer", made.json().get("data_type").asText());
     assertTrue(made.json().get("id").isTextual());
-    TallyHttp.Res wrong = post("/contacts", "{\"email\":\"a@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}");
+    TallyHttp.Res wrong =
+        post(
+            "/contacts", "{\"email\":\"a@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}");
     assertEquals(400, wrong.status());
     assertEquals("custom_attributes.tier", wrong.field());
-    assertTrue(wrong.message().contains("integer") && wrong.message().contains("string"), wrong.message());
-    createContact("{\"email\":\"b@example.com\",\"custom_attributes\":{\"tier\":2,\"trial_ends_at\":1700000000}}");
+    assertTrue(
+        wrong.message().contains("integer") && wrong.message().contains("string"), wrong.message());
+    createContact(
+        "{\"email\":\"b@example.com\",\"custom_attributes\":{\"tier\":2,\"trial_ends_at\":1700000000}}");
     TallyHttp.Res list = get("/data_attributes?model=contact");
     assertEquals(2, list.json().get("data").size());
     assertEquals("date", list.json().get("data").get(1).get("data_type").asText());
     assertEquals(0, get("/data_attributes?model=company").json().get("data").size());
-    assertEquals(400, post("/data_attributes", "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\"}").status());
+    assertEquals(
+        400,
+        post(
+                "/data_attributes",
+                "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\"}")
+            .status());
   }
 }

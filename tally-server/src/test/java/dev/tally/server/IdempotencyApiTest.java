@@ -14,13 +14,16 @@ class IdempotencyApiTest extends ApiTestBase {
   @Test
   void aRetryGetsTheFirstResponseAndHasNoSecondEffect() {
     Map<String, String> key = Map.of("Idempotency-Key", "create-ann-1");
-    TallyHttp.Res first = http.call("POST", "/contacts", token, "{\"email\":\"ann@example.com\"}", key);
-    TallyHttp.Res retry = http.call("POST", "/contacts", token, "{\"email\":\"ann@example.com\"}", key);
+    TallyHttp.Res first =
+        http.call("POST", "/contacts", token, "{\"email\":\"ann@example.com\"}", key);
+    TallyHttp.Res retry =
+        http.call("POST", "/contacts", token, "{\"email\":\"ann@example.com\"}", key);
     assertEquals(200, first.status());
     assertEquals(first.raw().body(), retry.raw().body());
     assertEquals(first.position(), retry.position());
     assertEquals(1, get("/contacts").json().get("total_count").asInt());
-    TallyHttp.Res other = http.call("POST", "/contacts", token, "{\"email\":\"bob@example.com\"}", key);
+    TallyHttp.Res other =
+        http.call("POST", "/contacts", token, "{\"email\":\"bob@example.com\"}", key);
     assertEquals(400, other.status());
     assertEquals("idempotency_key_reused", other.code());
   }
@@ -42,12 +45,20 @@ class IdempotencyApiTest extends ApiTestBase {
       // Send the whole request, then hang up without reading: the client cannot know what happened.
       try (Socket s = new Socket("127.0.0.1", server.port())) {
         OutputStream out = s.getOutputStream();
-        out.write(("POST /contacts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\nIdempotency-Key: lost-1\r\n"
-            + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+        out.write(
+            ("POST /contacts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + token
+                    + "\r\nIdempotency-Key: lost-1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: "
+                    + body.length()
+                    + "\r\n\r\n"
+                    + body)
+                .getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
     }
-    TallyHttp.Res retry = http.call("POST", "/contacts", token, body, Map.of("Idempotency-Key", "lost-1"));
+    TallyHttp.Res retry =
+        http.call("POST", "/contacts", token, body, Map.of("Idempotency-Key", "lost-1"));
     assertEquals(200, retry.status(), retry.toString());
     assertEquals("lost@example.com", retry.json().get("email").asText());
     assertEquals(1, get("/contacts").json().get("total_count").asInt(), "exactly one effect");

@@ -21,11 +21,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * moves the index to a new generation, and a rebuild is refused while a Tally serves the store.
  */
 class OfflineCommandsTest {
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   @ParameterizedTest
-  @EnumSource(value = TestEngines.Combo.class, names = "SQLITE_LUCENE") // the other mixes need servers: OfflineCommandsIT
+  @EnumSource(
+      value = TestEngines.Combo.class,
+      names = "SQLITE_LUCENE") // the other mixes need servers: OfflineCommandsIT
   void verifyRebuildAndStatusWorkOnEveryMix(TestEngines.Combo combo) throws Exception {
     try (TestEngines engines = new TestEngines()) {
       Map<Setting, String> settings = engines.settings(combo);
@@ -35,17 +36,34 @@ class OfflineCommandsTest {
       try {
         TallyHttp http = new TallyHttp(server.port());
         for (int i = 0; i < 30; i++) {
-          assertEquals(200, http.call("POST", "/contacts", started.token(), "{\"email\":\"o" + i + "@example.com\"}").status());
+          assertEquals(
+              200,
+              http.call(
+                      "POST",
+                      "/contacts",
+                      started.token(),
+                      "{\"email\":\"o" + i + "@example.com\"}")
+                  .status());
         }
-        Await.until("the index holds every contact", java.time.Duration.ofSeconds(30), () -> server.indexes().verify(false),
+        Await.until(
+            "the index holds every contact",
+            java.time.Duration.ofSeconds(30),
+            () -> server.indexes().verify(false),
             dev.tally.core.projection.Verifier.Report::agree);
         server.indexes().serving().commit();
         generationBefore = server.indexes().plan().generation();
         CliTest.Run refused = CliTest.tally(args("rebuild", settings));
         assertEquals(3, refused.code(), combo + ": " + refused.err());
-        assertTrue(refused.err().contains("lease") || refused.err().contains("in use"), refused.err());
+        assertTrue(
+            refused.err().contains("lease") || refused.err().contains("in use"), refused.err());
         CliTest.Run besideIt = CliTest.tally(args("verify", settings, "--json"));
-        assertEquals(0, besideIt.code(), combo + ": read-only verify beside a running Tally: " + besideIt.err() + besideIt.out());
+        assertEquals(
+            0,
+            besideIt.code(),
+            combo
+                + ": read-only verify beside a running Tally: "
+                + besideIt.err()
+                + besideIt.out());
       } finally {
         server.close();
       }
@@ -62,14 +80,20 @@ class OfflineCommandsTest {
       assertEquals(0, status.code(), combo + ": " + status.out() + status.err());
       assertTrue(status.out().contains("30 contacts in the index, 30 in the store"), status.out());
       assertNotEquals(-1, status.out().indexOf("generation "), status.out());
-      assertTrue(!status.out().contains("generation " + generationBefore + " "), "the rebuild switched generations: " + status.out());
+      assertTrue(
+          !status.out().contains("generation " + generationBefore + " "),
+          "the rebuild switched generations: " + status.out());
 
       CliTest.Run again = CliTest.tally(args("verify", settings));
-      assertEquals(0, again.code(), combo + ": after the offline rebuild: " + again.out() + again.err());
+      assertEquals(
+          0, again.code(), combo + ": after the offline rebuild: " + again.out() + again.err());
     }
   }
 
-  /** {@code command --offline} with the settings as flags (the password, environment-only, is not used here). */
+  /**
+   * {@code command --offline} with the settings as flags (the password, environment-only, is not
+   * used here).
+   */
   private String[] args(String command, Map<Setting, String> settings, String... more) {
     List<String> a = new ArrayList<>(List.of(command, "--offline", "--data", data.toString()));
     for (Map.Entry<Setting, String> e : settings.entrySet()) {

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * generation is still there afterwards (removed only at the next start).
  */
 class PlanApplyTest {
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
-  private static final String ALL = "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"}}";
+  private static final String ALL =
+      "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"}}";
 
   @Test
   void anOlderLayoutIsPlannedThenAppliedCreateBeforeDestroy() throws Exception {
@@ -37,12 +37,22 @@ class PlanApplyTest {
       String url = "http://127.0.0.1:" + server.port();
       StringBuilder b = new StringBuilder();
       for (int i = 0; i < 60; i++) {
-        b.append("{\"external_id\":\"p").append(i).append("\",\"email\":\"p").append(i).append("@example.com\"}\n");
+        b.append("{\"external_id\":\"p")
+            .append(i)
+            .append("\",\"email\":\"p")
+            .append(i)
+            .append("@example.com\"}\n");
       }
-      at = Long.parseLong(http.call("POST", "/contacts/bulk", token, b.toString()).json().get("position").asText());
+      at =
+          Long.parseLong(
+              http.call("POST", "/contacts/bulk", token, b.toString())
+                  .json()
+                  .get("position")
+                  .asText());
       JsonNode plan = http.call("GET", "/admin/index/plan", ApiTestBase.ADMIN, null).json();
       assertFalse(plan.get("changes").asBoolean(), plan.toString());
-      CliTest.Run nothing = CliTest.tally("apply", "--url", url, "--admin-token", ApiTestBase.ADMIN);
+      CliTest.Run nothing =
+          CliTest.tally("apply", "--url", url, "--admin-token", ApiTestBase.ADMIN);
       assertEquals(0, nothing.code(), nothing.err());
       assertTrue(nothing.out().contains("nothing to do"), nothing.out());
       ProductionEnginesTest.search(http, token, ALL, at);
@@ -62,25 +72,46 @@ class PlanApplyTest {
     try (TallyServer server = again.server()) {
       TallyHttp http = new TallyHttp(server.port());
       String url = "http://127.0.0.1:" + server.port();
-      assertEquals(60, ProductionEnginesTest.search(http, token, ALL, at).json().get("total_count").asInt(), "the old index keeps serving");
+      assertEquals(
+          60,
+          ProductionEnginesTest.search(http, token, ALL, at).json().get("total_count").asInt(),
+          "the old index keeps serving");
       JsonNode ready = http.call("GET", "/health/ready", null, null).json();
       assertTrue(ready.get("warnings").toString().contains("tally plan"), ready.toString());
 
       CliTest.Run plan = CliTest.tally("plan", "--url", url, "--admin-token", ApiTestBase.ADMIN);
       assertEquals(0, plan.code(), plan.err());
-      assertTrue(plan.out().contains("has layout lucene-0; this Tally writes lucene-1"), plan.out());
-      assertTrue(plan.out().contains("6. [DESTRUCTIVE] delete the old generation gen-1 once the new one has served"), plan.out());
-      assertEquals(1, plan.out().split("DESTRUCTIVE", -1).length - 1, "only the last step destroys anything: " + plan.out());
+      assertTrue(
+          plan.out().contains("has layout lucene-0; this Tally writes lucene-1"), plan.out());
+      assertTrue(
+          plan.out()
+              .contains(
+                  "6. [DESTRUCTIVE] delete the old generation gen-1 once the new one has served"),
+          plan.out());
+      assertEquals(
+          1,
+          plan.out().split("DESTRUCTIVE", -1).length - 1,
+          "only the last step destroys anything: " + plan.out());
 
       CliTest.Run apply = CliTest.tally("apply", "--url", url, "--admin-token", ApiTestBase.ADMIN);
       assertEquals(0, apply.code(), apply.out() + apply.err());
-      assertFalse(http.call("GET", "/admin/index/plan", ApiTestBase.ADMIN, null).json().get("changes").asBoolean());
+      assertFalse(
+          http.call("GET", "/admin/index/plan", ApiTestBase.ADMIN, null)
+              .json()
+              .get("changes")
+              .asBoolean());
       assertTrue(Files.isDirectory(gen), "the old generation outlives the switch");
-      assertEquals(60, ProductionEnginesTest.search(http, token, ALL, at).json().get("total_count").asInt());
-      assertTrue(http.call("POST", "/admin/index/verify", ApiTestBase.ADMIN, "{}").json().get("agree").asBoolean());
+      assertEquals(
+          60, ProductionEnginesTest.search(http, token, ALL, at).json().get("total_count").asInt());
+      assertTrue(
+          http.call("POST", "/admin/index/verify", ApiTestBase.ADMIN, "{}")
+              .json()
+              .get("agree")
+              .asBoolean());
     }
     try (TallyServer server = ApiTestBase.startTally(data, Map.of()).server()) {
-      assertFalse(Files.exists(gen), "removed at the next start, once the new generation has served");
+      assertFalse(
+          Files.exists(gen), "removed at the next start, once the new generation has served");
     }
   }
 }

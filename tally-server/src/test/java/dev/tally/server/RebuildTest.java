@@ -1,20 +1,24 @@
 package dev.tally.server;
 
-import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.testkit.Await;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Rebuilding the index beside the serving one, online and offline; and an index lost while Tally was down. */
+/**
+ * Rebuilding the index beside the serving one, online and offline; and an index lost while Tally
+ * was down.
+ */
 class RebuildTest extends ApiTestBase {
-  static final String ALL = "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"}}";
+  static final String ALL =
+      "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"}}";
 
   private long seed(int n) {
     long p = 0;
@@ -25,7 +29,12 @@ class RebuildTest extends ApiTestBase {
   }
 
   private TallyHttp.Res searchAll(long minPosition) {
-    return http.call("POST", "/contacts/search", token, ALL, Map.of("Tally-Min-Position", Long.toString(minPosition)));
+    return http.call(
+        "POST",
+        "/contacts/search",
+        token,
+        ALL,
+        Map.of("Tally-Min-Position", Long.toString(minPosition)));
   }
 
   @Test
@@ -34,14 +43,17 @@ class RebuildTest extends ApiTestBase {
     assertEquals(300, searchAll(p).json().get("total_count").asInt());
     AtomicBoolean stop = new AtomicBoolean();
     List<String> failures = new ArrayList<>();
-    Thread searcher = Thread.ofPlatform().start(() -> {
-      while (!stop.get()) {
-        TallyHttp.Res r = http.call("POST", "/contacts/search", token, ALL);
-        if (r.status() != 200 || r.json().get("total_count").asInt() < 300) {
-          failures.add(r.toString());
-        }
-      }
-    });
+    Thread searcher =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  while (!stop.get()) {
+                    TallyHttp.Res r = http.call("POST", "/contacts/search", token, ALL);
+                    if (r.status() != 200 || r.json().get("total_count").asInt() < 300) {
+                      failures.add(r.toString());
+                    }
+                  }
+                });
     TallyHttp.Res started = http.call("POST", "/admin/index/rebuild", ADMIN, "{}");
     assertEquals(202, started.status(), started.toString());
     long during = 0;
@@ -50,8 +62,12 @@ class RebuildTest extends ApiTestBase {
     }
     TallyHttp.Res status;
     try {
-      status = Await.until("the online rebuild", Duration.ofSeconds(60), () -> http.call("GET", "/admin/index/rebuild", ADMIN, null),
-          s -> !s.json().get("state").asText().equals("running"));
+      status =
+          Await.until(
+              "the online rebuild",
+              Duration.ofSeconds(60),
+              () -> http.call("GET", "/admin/index/rebuild", ADMIN, null),
+              s -> !s.json().get("state").asText().equals("running"));
     } finally {
       stop.set(true);
       searcher.join();
@@ -62,7 +78,10 @@ class RebuildTest extends ApiTestBase {
     assertTrue(failures.isEmpty(), "searches during the rebuild: " + failures);
     assertEquals(320, searchAll(during).json().get("total_count").asInt());
     long after = post("/contacts", "{\"email\":\"after@example.com\"}").position();
-    assertEquals(321, searchAll(after).json().get("total_count").asInt(), "the projector feeds the new generation");
+    assertEquals(
+        321,
+        searchAll(after).json().get("total_count").asInt(),
+        "the projector feeds the new generation");
   }
 
   @Test
@@ -83,22 +102,36 @@ class RebuildTest extends ApiTestBase {
     }
     server = startTally(data, Map.of()).server();
     http = new TallyHttp(server.port());
-    TallyHttp.Res r = Await.until("search answers again after the rebuild", Duration.ofSeconds(30), () -> searchAll(p), res -> {
-      if (res.status() == 503) {
-        assertTrue(res.raw().headers().firstValue("Retry-After").isPresent(), "a 503 says when to retry");
-      }
-      return res.status() != 503;
-    });
+    TallyHttp.Res r =
+        Await.until(
+            "search answers again after the rebuild",
+            Duration.ofSeconds(30),
+            () -> searchAll(p),
+            res -> {
+              if (res.status() == 503) {
+                assertTrue(
+                    res.raw().headers().firstValue("Retry-After").isPresent(),
+                    "a 503 says when to retry");
+              }
+              return res.status() != 503;
+            });
     assertEquals(200, r.status(), r.toString());
     assertEquals(50, r.json().get("total_count").asInt());
   }
 
-  /** T3's promise at start-up: an index lost while Tally was down never answers with part of the data. */
+  /**
+   * T3's promise at start-up: an index lost while Tally was down never answers with part of the
+   * data.
+   */
   @Test
   void aLostIndexAnswersServiceUnavailableUntilWholeNeverPartial() throws Exception {
     StringBuilder bulk = new StringBuilder();
     for (int i = 0; i < 5000; i++) {
-      bulk.append("{\"external_id\":\"l").append(i).append("\",\"email\":\"l").append(i).append("@example.com\"}\n");
+      bulk.append("{\"external_id\":\"l")
+          .append(i)
+          .append("\",\"email\":\"l")
+          .append(i)
+          .append("@example.com\"}\n");
     }
     long p = post("/contacts/bulk", bulk.toString()).position();
     assertEquals(5000, searchAll(p).json().get("total_count").asInt());
@@ -117,10 +150,12 @@ class RebuildTest extends ApiTestBase {
         continue;
       }
       assertEquals(200, r.status(), r.toString());
-      assertEquals(5000, r.json().get("total_count").asInt(), "a search answered from a partial index");
+      assertEquals(
+          5000, r.json().get("total_count").asInt(), "a search answered from a partial index");
       break;
     }
-    System.out.println("RebuildTest: " + unavailable + " searches answered 503 while the lost index was replayed");
+    System.out.println(
+        "RebuildTest: " + unavailable + " searches answered 503 while the lost index was replayed");
   }
 
   @Test
@@ -129,7 +164,10 @@ class RebuildTest extends ApiTestBase {
     searchAll(p);
     CliTest.Run status = CliTest.tally("status", "--url", "http://127.0.0.1:" + server.port());
     assertEquals(0, status.code(), status.out() + status.err());
-    assertTrue(status.out().contains("READY") && status.out().contains("3 contacts in the index, 3 in the store"), status.out());
+    assertTrue(
+        status.out().contains("READY")
+            && status.out().contains("3 contacts in the index, 3 in the store"),
+        status.out());
     assertEquals(3, CliTest.tally("status", "--url", "http://127.0.0.1:1").code());
   }
 }

@@ -18,17 +18,33 @@ import org.junit.jupiter.api.Test;
 class SearchApiTest extends ApiTestBase {
 
   private TallyHttp.Res search(String body, long minPosition) {
-    return http.call("POST", "/contacts/search", token, body, Map.of("Tally-Min-Position", Long.toString(minPosition)));
+    return http.call(
+        "POST",
+        "/contacts/search",
+        token,
+        body,
+        Map.of("Tally-Min-Position", Long.toString(minPosition)));
   }
 
   @Test
   void aWriteIsSearchableAtOnceWithTallyMinPosition() {
     long last = 0;
     for (int i = 0; i < 5; i++) {
-      last = post("/contacts", "{\"email\":\"s" + i + "@example.com\",\"custom_attributes\":{\"seats\":" + i + "}}").position();
+      last =
+          post(
+                  "/contacts",
+                  "{\"email\":\"s"
+                      + i
+                      + "@example.com\",\"custom_attributes\":{\"seats\":"
+                      + i
+                      + "}}")
+              .position();
     }
-    TallyHttp.Res r = search("{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"custom_attributes.seats\",\"operator\":\">=\",\"value\":3},"
-        + "{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@EXAMPLE.com\"}]}}", last);
+    TallyHttp.Res r =
+        search(
+            "{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"custom_attributes.seats\",\"operator\":\">=\",\"value\":3},"
+                + "{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@EXAMPLE.com\"}]}}",
+            last);
     assertEquals(200, r.status(), r.toString());
     assertEquals(2, r.json().get("total_count").asInt());
     assertEquals("contact", r.json().get("data").get(0).get("type").asText());
@@ -39,32 +55,52 @@ class SearchApiTest extends ApiTestBase {
   void eventsAndDeletesReachTheIndex() {
     String id = createContact("{\"external_id\":\"buyer\"}");
     createContact("{\"external_id\":\"browser\"}");
-    long p = post("/events", "{\"event_name\":\"bought\",\"created_at\":1700000000,\"user_id\":\"buyer\"}").position();
-    TallyHttp.Res r = search("{\"query\":{\"field\":\"events.bought.count\",\"operator\":\">\",\"value\":0}}", p);
+    long p =
+        post(
+                "/events",
+                "{\"event_name\":\"bought\",\"created_at\":1700000000,\"user_id\":\"buyer\"}")
+            .position();
+    TallyHttp.Res r =
+        search("{\"query\":{\"field\":\"events.bought.count\",\"operator\":\">\",\"value\":0}}", p);
     assertEquals(1, r.json().get("total_count").asInt(), r.toString());
     assertEquals(id, r.json().get("data").get(0).get("id").asText());
-    TallyHttp.Res never = search("{\"query\":{\"field\":\"events.bought.count\",\"operator\":\"=\",\"value\":0}}", p);
-    assertEquals(1, never.json().get("total_count").asInt(), "a contact that never bought has count 0");
+    TallyHttp.Res never =
+        search("{\"query\":{\"field\":\"events.bought.count\",\"operator\":\"=\",\"value\":0}}", p);
+    assertEquals(
+        1, never.json().get("total_count").asInt(), "a contact that never bought has count 0");
     long deleted = http.call("DELETE", "/contacts/" + id, token, null).position();
-    r = search("{\"query\":{\"field\":\"events.bought.count\",\"operator\":\">\",\"value\":0}}", deleted);
+    r =
+        search(
+            "{\"query\":{\"field\":\"events.bought.count\",\"operator\":\">\",\"value\":0}}",
+            deleted);
     assertEquals(0, r.json().get("total_count").asInt(), r.toString());
   }
 
   @Test
   void badQueriesNameThePath() {
-    TallyHttp.Res r = post("/contacts/search", "{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},"
-        + "{\"field\":\"email\",\"operator\":\">\",\"value\":\"a\"}]}}");
+    TallyHttp.Res r =
+        post(
+            "/contacts/search",
+            "{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"},"
+                + "{\"field\":\"email\",\"operator\":\">\",\"value\":\"a\"}]}}");
     assertEquals(400, r.status());
     assertEquals("query.value[1].operator", r.field());
-    r = http.call("POST", "/contacts/search", token, "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}",
-        Map.of("Tally-Min-Position", "abc"));
+    r =
+        http.call(
+            "POST",
+            "/contacts/search",
+            token,
+            "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}",
+            Map.of("Tally-Min-Position", "abc"));
     assertEquals(400, r.status());
     assertEquals("Tally-Min-Position", r.field());
   }
 
   @Test
   void aPositionTheIndexDoesNotReachAnswersServiceUnavailable() {
-    TallyHttp.Res r = search("{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}", Long.MAX_VALUE);
+    TallyHttp.Res r =
+        search(
+            "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}", Long.MAX_VALUE);
     assertEquals(503, r.status(), r.toString());
     assertEquals("index_behind", r.code());
     assertTrue(r.header("Retry-After") != null);
@@ -75,7 +111,9 @@ class SearchApiTest extends ApiTestBase {
     String other = newWorkspace("other");
     long p = http.call("POST", "/contacts", other, "{\"email\":\"hidden@example.com\"}").position();
     p = Math.max(p, post("/contacts", "{\"email\":\"visible@example.com\"}").position());
-    TallyHttp.Res r = search("{\"query\":{\"field\":\"email\",\"operator\":\"~\",\"value\":\"@example.com\"}}", p);
+    TallyHttp.Res r =
+        search(
+            "{\"query\":{\"field\":\"email\",\"operator\":\"~\",\"value\":\"@example.com\"}}", p);
     assertEquals(1, r.json().get("total_count").asInt());
     assertEquals("visible@example.com", r.json().get("data").get(0).get("email").asText());
   }
@@ -86,23 +124,40 @@ class SearchApiTest extends ApiTestBase {
     Set<String> original = new HashSet<>();
     long p = 0;
     for (int i = 0; i < 60; i++) {
-      TallyHttp.Res c = post("/contacts", "{\"email\":\"page" + i + "@example.com\",\"custom_attributes\":{\"cohort\":\"a\"}}");
+      TallyHttp.Res c =
+          post(
+              "/contacts",
+              "{\"email\":\"page" + i + "@example.com\",\"custom_attributes\":{\"cohort\":\"a\"}}");
       original.add(c.json().get("id").asText());
       p = c.position();
     }
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService writer = Executors.newSingleThreadExecutor();
-    Future<?> writes = writer.submit(() -> {
-      int i = 0;
-      while (!stop.get()) {
-        post("/contacts", "{\"email\":\"late" + i++ + "@example.com\",\"custom_attributes\":{\"cohort\":\"a\"}}");
-      }
-    });
+    Future<?> writes =
+        writer.submit(
+            () -> {
+              int i = 0;
+              while (!stop.get()) {
+                post(
+                    "/contacts",
+                    "{\"email\":\"late"
+                        + i++
+                        + "@example.com\",\"custom_attributes\":{\"cohort\":\"a\"}}");
+              }
+            });
     List<String> seen = new ArrayList<>();
     String after = null;
     do {
-      String pagination = after == null ? "{\"per_page\":7}" : "{\"per_page\":7,\"starting_after\":\"" + after + "\"}";
-      TallyHttp.Res r = search("{\"query\":{\"field\":\"custom_attributes.cohort\",\"operator\":\"=\",\"value\":\"a\"},\"pagination\":" + pagination + "}", p);
+      String pagination =
+          after == null
+              ? "{\"per_page\":7}"
+              : "{\"per_page\":7,\"starting_after\":\"" + after + "\"}";
+      TallyHttp.Res r =
+          search(
+              "{\"query\":{\"field\":\"custom_attributes.cohort\",\"operator\":\"=\",\"value\":\"a\"},\"pagination\":"
+                  + pagination
+                  + "}",
+              p);
       assertEquals(200, r.status(), r.toString());
       r.json().get("data").forEach(c -> seen.add(c.get("id").asText()));
       JsonNode next = r.json().path("pages").path("next");
@@ -120,20 +175,39 @@ class SearchApiTest extends ApiTestBase {
     long p = 0;
     String none = createContact("{\"email\":\"none@example.com\"}");
     for (int seats : new int[] {5, 1, 3}) {
-      p = post("/contacts", "{\"email\":\"s" + seats + "@example.com\",\"custom_attributes\":{\"seats\":" + seats + "}}").position();
+      p =
+          post(
+                  "/contacts",
+                  "{\"email\":\"s"
+                      + seats
+                      + "@example.com\",\"custom_attributes\":{\"seats\":"
+                      + seats
+                      + "}}")
+              .position();
     }
     List<String> emails = new ArrayList<>();
     String after = null;
     do {
-      String pagination = after == null ? "{\"per_page\":1}" : "{\"per_page\":1,\"starting_after\":\"" + after + "\"}";
-      TallyHttp.Res r = search("{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"},"
-          + "\"sort\":{\"field\":\"custom_attributes.seats\",\"order\":\"descending\"},\"pagination\":" + pagination + "}", p);
+      String pagination =
+          after == null
+              ? "{\"per_page\":1}"
+              : "{\"per_page\":1,\"starting_after\":\"" + after + "\"}";
+      TallyHttp.Res r =
+          search(
+              "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"},"
+                  + "\"sort\":{\"field\":\"custom_attributes.seats\",\"order\":\"descending\"},\"pagination\":"
+                  + pagination
+                  + "}",
+              p);
       assertEquals(200, r.status(), r.toString());
       r.json().get("data").forEach(c -> emails.add(c.get("email").asText()));
       JsonNode next = r.json().path("pages").path("next");
       after = next.isMissingNode() ? null : next.get("starting_after").asText();
     } while (after != null);
-    assertEquals(List.of("s5@example.com", "s3@example.com", "s1@example.com", "none@example.com"), emails, none);
+    assertEquals(
+        List.of("s5@example.com", "s3@example.com", "s1@example.com", "none@example.com"),
+        emails,
+        none);
   }
 
   @Test

@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** Settings are declared once; --help and the README's table come from that declaration and must not drift. */
+/**
+ * Settings are declared once; --help and the README's table come from that declaration and must not
+ * drift.
+ */
 class SettingsDocTest {
 
   private static Path readme() {
@@ -28,9 +31,14 @@ class SettingsDocTest {
     String readme = Files.readString(readme());
     int begin = readme.indexOf("<!-- settings:begin -->");
     int end = readme.indexOf("<!-- settings:end -->");
-    assertTrue(begin >= 0 && end > begin, "README.md needs the settings table between settings:begin and settings:end markers");
+    assertTrue(
+        begin >= 0 && end > begin,
+        "README.md needs the settings table between settings:begin and settings:end markers");
     String table = readme.substring(begin + "<!-- settings:begin -->".length(), end).strip() + "\n";
-    assertEquals(Settings.markdownTable(), table, "README's settings table drifted; regenerate it with: bin/tally settings");
+    assertEquals(
+        Settings.markdownTable(),
+        table,
+        "README's settings table drifted; regenerate it with: bin/tally settings");
   }
 
   @Test
@@ -66,6 +74,8 @@ class SettingsDocTest {
       System.setErr(saved);
     }
     assertEquals(2, code);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--port"), err.toString(StandardCharsets.UTF_8));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("--port"),
+        err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -14,15 +14,20 @@ import java.util.Map;
 /** A test client for Tally's HTTP API. */
 public final class TallyHttp {
   static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final String base;
 
   public TallyHttp(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  /** A response: status, headers and the body parsed as JSON (MissingNode when empty or not JSON). */
+  /**
+   * A response: status, headers and the body parsed as JSON (MissingNode when empty or not JSON).
+   */
   public record Res(int status, HttpResponse<String> raw, JsonNode json) {
     public String header(String name) {
       return raw.headers().firstValue(name).orElse(null);
@@ -55,13 +60,19 @@ public final class TallyHttp {
     return call(method, path, token, body, Map.of());
   }
 
-  public Res call(String method, String path, String token, String body, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+  public Res call(
+      String method, String path, String token, String body, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
     headers.forEach(b::header);
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }

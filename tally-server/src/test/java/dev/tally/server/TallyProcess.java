@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class TallyProcess implements AutoCloseable {
   final Process process;
   final int port;
+
   /** TALLY_TOKEN from the first start's output, or null on a restart. */
   final String token;
 
@@ -32,45 +33,71 @@ final class TallyProcess implements AutoCloseable {
       port = s.getLocalPort();
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        "dev.tally.server.Main", "serve", "--data", data.toString(), "--port", Integer.toString(port), "--test-id-offsets", "true",
-        "--log-format", "text"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.tally.server.Main",
+                "serve",
+                "--data",
+                data.toString(),
+                "--port",
+                Integer.toString(port),
+                "--test-id-offsets",
+                "true",
+                "--log-format",
+                "text"));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("TALLY_ADMIN_TOKEN", ApiTestBase.ADMIN);
     Process p = pb.start();
-    // Read the token lines (first start only) without blocking forever on a restart, which prints none.
-    CompletableFuture<String> token = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        String found = null;
-        while ((line = r.readLine()) != null) {
-          if (line.startsWith("TALLY_TOKEN=")) {
-            found = line.substring("TALLY_TOKEN=".length()).trim();
-            return found;
-          }
-        }
-        return found;
-      } catch (IOException e) {
-        return null;
-      }
-    });
+    // Read the token lines (first start only) without blocking forever on a restart, which prints
+    // none.
+    CompletableFuture<String> token =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                String found = null;
+                while ((line = r.readLine()) != null) {
+                  if (line.startsWith("TALLY_TOKEN=")) {
+                    found = line.substring("TALLY_TOKEN=".length()).trim();
+                    return found;
+                  }
+                }
+                return found;
+              } catch (IOException e) {
+                return null;
+              }
+            });
     TallyHttp http = new TallyHttp(port);
     try {
-      Await.until("Tally ready (its log: " + log + ")", Duration.ofSeconds(60), () -> {
-        if (!p.isAlive()) {
-          throw new IllegalStateException("Tally exited with " + p.exitValue() + " during start-up; see " + log);
-        }
-        try {
-          return http.call("GET", "/health/ready", null, null).status();
-        } catch (RuntimeException notYet) {
-          return -1; // not listening yet
-        }
-      }, status -> status == 200);
+      Await.until(
+          "Tally ready (its log: " + log + ")",
+          Duration.ofSeconds(60),
+          () -> {
+            if (!p.isAlive()) {
+              throw new IllegalStateException(
+                  "Tally exited with " + p.exitValue() + " during start-up; see " + log);
+            }
+            try {
+              return http.call("GET", "/health/ready", null, null).status();
+            } catch (RuntimeException notYet) {
+              return -1; // not listening yet
+            }
+          },
+          status -> status == 200);
     } catch (AssertionError notReady) {
       p.destroyForcibly();
       throw notReady;
     }
-    String t = token.isDone() ? token.get() : token.completeOnTimeout(null, 2, TimeUnit.SECONDS).get();
+    String t =
+        token.isDone() ? token.get() : token.completeOnTimeout(null, 2, TimeUnit.SECONDS).get();
     return new TallyProcess(p, port, t);
   }
 

@@ -20,7 +20,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class TestEngines implements AutoCloseable {
   enum Combo {
-    SQLITE_LUCENE("sqlite", "lucene"), POSTGRES_LUCENE("postgres", "lucene"), SQLITE_OPENSEARCH("sqlite", "opensearch"),
+    SQLITE_LUCENE("sqlite", "lucene"),
+    POSTGRES_LUCENE("postgres", "lucene"),
+    SQLITE_OPENSEARCH("sqlite", "opensearch"),
     POSTGRES_OPENSEARCH("postgres", "opensearch");
 
     final String store;
@@ -34,7 +36,8 @@ final class TestEngines implements AutoCloseable {
 
   private final ThrowawaySchema pgSchema = ThrowawaySchema.reserve("tally_it");
   final String schema = pgSchema.name();
-  final String alias = "tally-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+  final String alias =
+      "tally-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
   private boolean schemaMade;
   private boolean aliasUsed;
 
@@ -71,10 +74,16 @@ final class TestEngines implements AutoCloseable {
 
   static int openSearch(String method, String path) {
     try (HttpClient client = HttpClient.newHttpClient()) {
-      return client.send(HttpRequest.newBuilder(URI.create(openSearchUrl() + path)).method(method, HttpRequest.BodyPublishers.noBody())
-          .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return client
+          .send(
+              HttpRequest.newBuilder(URI.create(openSearchUrl() + path))
+                  .method(method, HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (java.io.IOException e) {
-      throw new AssertionError("OpenSearch is not reachable at " + openSearchUrl() + " (bin/opensearch start): " + e, e);
+      throw new AssertionError(
+          "OpenSearch is not reachable at " + openSearchUrl() + " (bin/opensearch start): " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

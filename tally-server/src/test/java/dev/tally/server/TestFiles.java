@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 final class TestFiles {
   private TestFiles() {}
 
-  /** Deletes the tree; a serving index writer may create files meanwhile, so it goes again until the tree is gone. */
+  /**
+   * Deletes the tree; a serving index writer may create files meanwhile, so it goes again until the
+   * tree is gone.
+   */
   static void deleteTree(Path p) throws IOException {
     for (int attempt = 0; Files.exists(p); attempt++) {
       try (Stream<Path> walk = Files.walk(p)) {
@@ -23,7 +26,9 @@ final class TestFiles {
         if (attempt > 50) {
           throw e;
         }
-      } catch (java.io.UncheckedIOException e) { // the walk itself met a file that a merge had just removed
+      } catch (
+          java.io.UncheckedIOException
+              e) { // the walk itself met a file that a merge had just removed
         if (attempt > 50 || !(e.getCause() instanceof NoSuchFileException)) {
           throw e;
         }

@@ -35,10 +35,16 @@ class TwoProjectorsIT {
     System.out.println("TwoProjectorsIT seed " + SEED);
     try (TestEngines engines = new TestEngines()) {
       engines.settings(TestEngines.Combo.POSTGRES_OPENSEARCH); // marks the schema for removal
-      OpenSearchOptions os = OpenSearchOptions.defaults(TestEngines.openSearchUrl()).withAlias(engines.alias)
-          .withRefreshInterval(Duration.ofMillis(200)).withReplicas(0);
-      try (PostgresStore store = PostgresStore.open(PostgresOptions.defaults(TestEngines.pgUrl()).withSchema(engines.schema)
-          .withTestIdOffsets(true))) {
+      OpenSearchOptions os =
+          OpenSearchOptions.defaults(TestEngines.openSearchUrl())
+              .withAlias(engines.alias)
+              .withRefreshInterval(Duration.ofMillis(200))
+              .withReplicas(0);
+      try (PostgresStore store =
+          PostgresStore.open(
+              PostgresOptions.defaults(TestEngines.pgUrl())
+                  .withSchema(engines.schema)
+                  .withTestIdOffsets(true))) {
         BackendLog.ran("postgres", "opensearch");
         long ws = store.write(tx -> tx.createWorkspace("two-projectors")).value().id();
         OpenSearchIndex indexA = OpenSearchIndex.open(os);
@@ -53,30 +59,51 @@ class TwoProjectorsIT {
         for (int w = 0; w < 3; w++) {
           Random random = new Random(SEED + w);
           int writer = w;
-          writers.add(Thread.ofPlatform().start(() -> {
-            for (int i = 0; running.get(); i++) {
-              try {
-                int op = random.nextInt(10);
-                if (op < 5 || ids.size() < 10) {
-                  String email = "p" + writer + "-" + i + "@example.com";
-                  ids.add(store.write(tx -> tx.createContact(ws, patch("email", email, ContactPatchParser.Mode.CREATE))).value().id());
-                } else if (op < 9) {
-                  long id = ids.get(random.nextInt(ids.size()));
-                  String name = "n" + random.nextInt(1000);
-                  store.write(tx -> tx.updateContact(ws, id, patch("name", name, ContactPatchParser.Mode.UPDATE)));
-                } else {
-                  long id = ids.remove(random.nextInt(ids.size()));
-                  store.write(tx -> tx.deleteContact(ws, id));
-                }
-              } catch (TallyException e) {
-                if (!e.code().equals("not_found")) { // two writers may update or delete the same contact
-                  failures.add(e);
-                }
-              } catch (RuntimeException e) {
-                failures.add(e);
-              }
-            }
-          }));
+          writers.add(
+              Thread.ofPlatform()
+                  .start(
+                      () -> {
+                        for (int i = 0; running.get(); i++) {
+                          try {
+                            int op = random.nextInt(10);
+                            if (op < 5 || ids.size() < 10) {
+                              String email = "p" + writer + "-" + i + "@example.com";
+                              ids.add(
+                                  store
+                                      .write(
+                                          tx ->
+                                              tx.createContact(
+                                                  ws,
+                                                  patch(
+                                                      "email",
+                                                      email,
+                                                      ContactPatchParser.Mode.CREATE)))
+                                      .value()
+                                      .id());
+                            } else if (op < 9) {
+                              long id = ids.get(random.nextInt(ids.size()));
+                              String name = "n" + random.nextInt(1000);
+                              store.write(
+                                  tx ->
+                                      tx.updateContact(
+                                          ws,
+                                          id,
+                                          patch("name", name, ContactPatchParser.Mode.UPDATE)));
+                            } else {
+                              long id = ids.remove(random.nextInt(ids.size()));
+                              store.write(tx -> tx.deleteContact(ws, id));
+                            }
+                          } catch (TallyException e) {
+                            if (!e.code()
+                                .equals("not_found")) { // two writers may update or delete the same
+                              // contact
+                              failures.add(e);
+                            }
+                          } catch (RuntimeException e) {
+                            failures.add(e);
+                          }
+                        }
+                      }));
         }
         Thread.sleep(6_000);
         running.set(false);
@@ -86,8 +113,14 @@ class TwoProjectorsIT {
         assertTrue(failures.isEmpty(), failures.toString());
         long head = store.head();
         record Applied(long a, long b, String errors) {}
-        Await.until("both projectors reaching " + head, Duration.ofSeconds(60),
-            () -> new Applied(indexA.appliedPosition(), indexB.appliedPosition(), a.lastError() + " / " + b.lastError()),
+        Await.until(
+            "both projectors reaching " + head,
+            Duration.ofSeconds(60),
+            () ->
+                new Applied(
+                    indexA.appliedPosition(),
+                    indexB.appliedPosition(),
+                    a.lastError() + " / " + b.lastError()),
             applied -> applied.a() >= head && applied.b() >= head);
         a.close();
         b.close();
@@ -96,15 +129,17 @@ class TwoProjectorsIT {
         assertTrue(report.agree(), "the index converged: " + report.differences());
         assertEquals(store.contactCount(ws), indexA.count(ws));
         assertEquals(store.contactCount(ws), indexB.count(ws));
-        System.out.printf("two projectors: both applied the oplog up to position %d, %d contacts, verifier agrees%n", head,
-            store.contactCount(ws));
+        System.out.printf(
+            "two projectors: both applied the oplog up to position %d, %d contacts, verifier agrees%n",
+            head, store.contactCount(ws));
         indexA.close();
         indexB.close();
       }
     }
   }
 
-  private static dev.tally.core.model.ContactPatch patch(String field, String value, ContactPatchParser.Mode mode) {
+  private static dev.tally.core.model.ContactPatch patch(
+      String field, String value, ContactPatchParser.Mode mode) {
     ObjectNode body = TallyHttp.JSON.createObjectNode().put(field, value);
     return ContactPatchParser.parse(body, mode);
   }

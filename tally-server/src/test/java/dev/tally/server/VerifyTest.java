@@ -40,12 +40,14 @@ class VerifyTest extends ApiTestBase {
   void aDivergedContactIsFoundAndRepaired() throws Exception {
     String id = createContact("{\"email\":\"changed@example.com\"}");
     createContact("{\"email\":\"kept@example.com\"}");
-    assertTrue(http.call("POST", "/admin/index/verify", ADMIN, "{}").json().get("agree").asBoolean());
+    assertTrue(
+        http.call("POST", "/admin/index/verify", ADMIN, "{}").json().get("agree").asBoolean());
     // A write whose oplog entry was lost: the store moves on, the projector is never told.
     try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("tally.db"));
         var s = c.createStatement()) {
       s.execute("PRAGMA busy_timeout = 5000");
-      assertEquals(1, s.executeUpdate("UPDATE contacts SET version = version + 1 WHERE id = " + id));
+      assertEquals(
+          1, s.executeUpdate("UPDATE contacts SET version = version + 1 WHERE id = " + id));
     }
 
     TallyHttp.Res found = http.call("POST", "/admin/index/verify", ADMIN, "{\"repair\":false}");
@@ -58,10 +60,12 @@ class VerifyTest extends ApiTestBase {
     assertEquals(1, cli.code(), "differences exit 1: " + cli.out());
     assertTrue(cli.out().contains("contact " + id + ": stale_in_index"), cli.out());
 
-    CliTest.Run repair = CliTest.tally("verify", "--url", url(), "--admin-token", ADMIN, "--repair");
+    CliTest.Run repair =
+        CliTest.tally("verify", "--url", url(), "--admin-token", ADMIN, "--repair");
     assertEquals(0, repair.code(), repair.out() + repair.err());
     assertTrue(repair.out().contains("repaired 1 contacts"), repair.out());
-    assertTrue(http.call("POST", "/admin/index/verify", ADMIN, "{}").json().get("agree").asBoolean());
+    assertTrue(
+        http.call("POST", "/admin/index/verify", ADMIN, "{}").json().get("agree").asBoolean());
   }
 
   @Test
@@ -69,7 +73,10 @@ class VerifyTest extends ApiTestBase {
     TallyHttp.Res bad = http.call("POST", "/admin/index/verify", ADMIN, "{\"repair\":\"yes\"}");
     assertEquals(400, bad.status());
     assertEquals("repair", bad.json().get("errors").get(0).get("field").asText());
-    assertEquals(401, http.call("POST", "/admin/index/verify", token, "{}").status(), "a workspace token is not enough");
+    assertEquals(
+        401,
+        http.call("POST", "/admin/index/verify", token, "{}").status(),
+        "a workspace token is not enough");
     String metrics = http.call("GET", "/metrics", null, null).raw().body();
     assertTrue(metrics.contains("tally_verify_runs_total"), metrics);
     assertTrue(metrics.contains("tally_verify_last_differences"), metrics);
@@ -77,7 +84,8 @@ class VerifyTest extends ApiTestBase {
   }
 
   private void patchName(String id) {
-    TallyHttp.Res r = http.call("PUT", "/contacts/" + id, token, "{\"name\":\"n" + System.nanoTime() + "\"}");
+    TallyHttp.Res r =
+        http.call("PUT", "/contacts/" + id, token, "{\"name\":\"n" + System.nanoTime() + "\"}");
     assertEquals(200, r.status(), r.raw().body());
   }
 }

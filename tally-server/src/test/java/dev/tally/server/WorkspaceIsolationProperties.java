@@ -45,15 +45,28 @@ class WorkspaceIsolationProperties {
     server.close();
   }
 
-  enum Kind { CREATE, GET, UPDATE, DELETE, LIST, EVENT, EVENTS_OF }
+  enum Kind {
+    CREATE,
+    GET,
+    UPDATE,
+    DELETE,
+    LIST,
+    EVENT,
+    EVENTS_OF
+  }
 
   /** One step: which token acts, what it does, and on which (randomly chosen) contact or email. */
   record Action(Kind kind, int actor, int target, int email) {}
 
   @Provide
   Arbitrary<List<Action>> actions() {
-    Arbitrary<Action> one = Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.integers().between(0, WORKSPACES - 1),
-        Arbitraries.integers().between(0, 50), Arbitraries.integers().between(0, 5)).as(Action::new);
+    Arbitrary<Action> one =
+        Combinators.combine(
+                Arbitraries.of(Kind.class),
+                Arbitraries.integers().between(0, WORKSPACES - 1),
+                Arbitraries.integers().between(0, 50),
+                Arbitraries.integers().between(0, 5))
+            .as(Action::new);
     return one.list().ofMinSize(5).ofMaxSize(40);
   }
 
@@ -63,7 +76,12 @@ class WorkspaceIsolationProperties {
     String[] tokens = new String[WORKSPACES];
     String[] wsIds = new String[WORKSPACES];
     for (int w = 0; w < WORKSPACES; w++) {
-      TallyHttp.Res r = http.call("POST", "/admin/workspaces", ApiTestBase.ADMIN, "{\"name\":\"try" + n + "-" + w + "\"}");
+      TallyHttp.Res r =
+          http.call(
+              "POST",
+              "/admin/workspaces",
+              ApiTestBase.ADMIN,
+              "{\"name\":\"try" + n + "-" + w + "\"}");
       assertEquals(201, r.status(), r.toString());
       tokens[w] = r.json().get("token").asText();
       wsIds[w] = r.json().get("id").asText();
@@ -85,7 +103,12 @@ class WorkspaceIsolationProperties {
       switch (a.kind()) {
         case CREATE -> {
           String email = "p" + a.email() + "@example.com";
-          TallyHttp.Res r = http.call("POST", "/contacts", t, "{\"email\":\"" + email + "\",\"external_id\":\"x" + a.email() + "\"}");
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/contacts",
+                  t,
+                  "{\"email\":\"" + email + "\",\"external_id\":\"x" + a.email() + "\"}");
           if (emails.get(a.actor()).contains(email)) {
             assertEquals(409, r.status(), "duplicate within the workspace: " + r);
           } else {
@@ -127,15 +150,25 @@ class WorkspaceIsolationProperties {
           long expected = owner.values().stream().filter(w -> w == a.actor()).count();
           assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
           for (JsonNode c : r.json().get("data")) {
-            assertEquals(Integer.valueOf(a.actor()), owner.get(c.get("id").asText()), "listed a contact it does not own: " + c);
+            assertEquals(
+                Integer.valueOf(a.actor()),
+                owner.get(c.get("id").asText()),
+                "listed a contact it does not own: " + c);
           }
         }
         case EVENT -> {
-          TallyHttp.Res r = http.call("POST", "/events", t, "{\"event_name\":\"e\",\"created_at\":" + a.target() + ",\"id\":\"" + id + "\"}");
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/events",
+                  t,
+                  "{\"event_name\":\"e\",\"created_at\":" + a.target() + ",\"id\":\"" + id + "\"}");
           assertEquals(mine ? 202 : 404, r.status(), r.toString());
         }
         case EVENTS_OF -> {
-          TallyHttp.Res r = http.call("GET", "/events?type=user&intercom_user_id=" + id + "&summary=true", t, null);
+          TallyHttp.Res r =
+              http.call(
+                  "GET", "/events?type=user&intercom_user_id=" + id + "&summary=true", t, null);
           assertEquals(mine ? 200 : 404, r.status(), r.toString());
         }
       }
@@ -145,7 +178,9 @@ class WorkspaceIsolationProperties {
       TallyHttp.Res r = http.call("GET", "/contacts/" + e.getKey(), tokens[e.getValue()], null);
       assertEquals(200, r.status());
       String name = nameOf.get(e.getKey());
-      assertTrue(name == null ? r.json().get("name").isNull() : name.equals(r.json().get("name").asText()), r.toString());
+      assertTrue(
+          name == null ? r.json().get("name").isNull() : name.equals(r.json().get("name").asText()),
+          r.toString());
     }
   }
 }

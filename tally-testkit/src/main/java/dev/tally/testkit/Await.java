@@ -6,9 +6,9 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Waits on a condition with a deadline: the one place tests poll, in every module. A wait that
- * runs out fails with what was awaited and the last state seen; an assertion thrown by the state
- * or the condition (a state that can never turn good) fails at once.
+ * Waits on a condition with a deadline: the one place tests poll, in every module. A wait that runs
+ * out fails with what was awaited and the last state seen; an assertion thrown by the state or the
+ * condition (a state that can never turn good) fails at once.
  */
 public final class Await {
   /** How often a condition is looked at, unless the wait says otherwise. */
@@ -21,13 +21,18 @@ public final class Await {
     return until(what, timeout, POLL, state, done);
   }
 
-  /** As {@link #until(String, Duration, Supplier, Predicate)}, looking every {@code poll} (short, to catch a brief moment). */
-  public static <T> T until(String what, Duration timeout, Duration poll, Supplier<T> state, Predicate<T> done) {
+  /**
+   * As {@link #until(String, Duration, Supplier, Predicate)}, looking every {@code poll} (short, to
+   * catch a brief moment).
+   */
+  public static <T> T until(
+      String what, Duration timeout, Duration poll, Supplier<T> state, Predicate<T> done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     T last = state.get();
     while (!done.test(last)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " did not happen within " + shown(timeout) + "; last seen: " + last);
+        throw new AssertionError(
+            what + " did not happen within " + shown(timeout) + "; last seen: " + last);
       }
       LockSupport.parkNanos(poll.toNanos());
       last = state.get();
@@ -35,7 +40,10 @@ public final class Await {
     return last;
   }
 
-  /** What is left of {@code budget} counted from {@code startNanos} (a System.nanoTime()): for several waits under one deadline. */
+  /**
+   * What is left of {@code budget} counted from {@code startNanos} (a System.nanoTime()): for
+   * several waits under one deadline.
+   */
   public static Duration left(long startNanos, Duration budget) {
     return Duration.ofNanos(Math.max(0, startNanos + budget.toNanos() - System.nanoTime()));
   }

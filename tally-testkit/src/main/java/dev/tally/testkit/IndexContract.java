@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every {@link SearchIndex} must keep ("projection is idempotent and monotonic" and
  * "the index knows how far it got", docs/invariants.md), as Lucene's BaseDirectoryTestCase is for
- * Directory: applying is idempotent and monotonic by version (an
- * older version never overwrites a newer one, a deleted contact stays deleted under an older
- * replay), the applied position survives a reopen, searches and counts see one workspace, keyset
- * pages neither skip nor repeat, and a rebuild's load keeps versions. A backend's test extends this
- * and says how to open its index; ids and workspaces sit above 2^53 so a double anywhere loses them.
+ * Directory: applying is idempotent and monotonic by version (an older version never overwrites a
+ * newer one, a deleted contact stays deleted under an older replay), the applied position survives
+ * a reopen, searches and counts see one workspace, keyset pages neither skip nor repeat, and a
+ * rebuild's load keeps versions. A backend's test extends this and says how to open its index; ids
+ * and workspaces sit above 2^53 so a double anywhere loses them.
  */
 public abstract class IndexContract {
   protected static final long WS = (1L << 53) + 11;
@@ -48,7 +48,9 @@ public abstract class IndexContract {
    */
   protected abstract SearchIndex open();
 
-  /** Makes everything applied so far searchable (a refresh); nothing to do where apply already does. */
+  /**
+   * Makes everything applied so far searchable (a refresh); nothing to do where apply already does.
+   */
   protected void makeVisible(SearchIndex index) {}
 
   @BeforeEach
@@ -65,7 +67,8 @@ public abstract class IndexContract {
 
   // ---- helpers ----
 
-  protected static ContactDocument contact(long ws, long id, long version, String name, Long score) {
+  protected static ContactDocument contact(
+      long ws, long id, long version, String name, Long score) {
     Map<ContactField, Object> f = new LinkedHashMap<>();
     f.put(ContactField.ROLE, "user");
     if (name != null) {
@@ -76,7 +79,9 @@ public abstract class IndexContract {
     if (score != null) {
       custom.put("seats", score);
     }
-    return new ContactDocument(new Contact(id, ws, version, f, custom), Map.of("bought", new EventSummary("bought", version, NOW, NOW)));
+    return new ContactDocument(
+        new Contact(id, ws, version, f, custom),
+        Map.of("bought", new EventSummary("bought", version, NOW, NOW)));
   }
 
   protected static IndexBatch upserts(long position, ContactDocument... docs) {
@@ -84,7 +89,8 @@ public abstract class IndexContract {
   }
 
   protected static IndexBatch deletion(long position, long ws, long id, long version) {
-    return new IndexBatch(List.of(), List.of(new IndexBatch.Deletion(ws, id, version)), List.of(), position);
+    return new IndexBatch(
+        List.of(), List.of(new IndexBatch.Deletion(ws, id, version)), List.of(), position);
   }
 
   protected void apply(IndexBatch batch) {
@@ -93,7 +99,8 @@ public abstract class IndexContract {
   }
 
   protected static Query nameIs(String name) {
-    return new Query.Filter(new Field.Standard(ContactField.NAME), Operator.EQ, List.of(name), false);
+    return new Query.Filter(
+        new Field.Standard(ContactField.NAME), Operator.EQ, List.of(name), false);
   }
 
   protected static Query everyone() {
@@ -120,7 +127,8 @@ public abstract class IndexContract {
 
   @Test
   void applyingABatchTwiceChangesNothing() {
-    IndexBatch batch = upserts(5, contact(WS, BASE_ID, 1, "ann", 3L), contact(WS, BASE_ID + 1, 1, "bob", 4L));
+    IndexBatch batch =
+        upserts(5, contact(WS, BASE_ID, 1, "ann", 3L), contact(WS, BASE_ID + 1, 1, "bob", 4L));
     apply(batch);
     assertEquals(5, index.appliedPosition());
     assertEquals(5, index.visiblePosition(), "what is applied and made visible is visible");
@@ -137,20 +145,30 @@ public abstract class IndexContract {
     assertEquals(List.of(BASE_ID), ids(WS, nameIs("new")));
     assertEquals(List.of(), ids(WS, nameIs("old")));
     // Within one batch too, in either order.
-    apply(upserts(3, contact(WS, BASE_ID + 1, 4, "newer", null), contact(WS, BASE_ID + 1, 3, "older", null)));
-    apply(upserts(4, contact(WS, BASE_ID + 2, 3, "older", null), contact(WS, BASE_ID + 2, 4, "newer", null)));
+    apply(
+        upserts(
+            3,
+            contact(WS, BASE_ID + 1, 4, "newer", null),
+            contact(WS, BASE_ID + 1, 3, "older", null)));
+    apply(
+        upserts(
+            4,
+            contact(WS, BASE_ID + 2, 3, "older", null),
+            contact(WS, BASE_ID + 2, 4, "newer", null)));
     assertEquals(List.of(BASE_ID + 1, BASE_ID + 2), ids(WS, nameIs("newer")));
     assertEquals(List.of(), ids(WS, nameIs("older")));
   }
 
   @Test
   void aDeletedContactStaysDeletedWhenAnOlderVersionIsReplayed() {
-    apply(upserts(1, contact(WS, BASE_ID, 1, "ann", null), contact(WS, BASE_ID + 1, 1, "bob", null)));
+    apply(
+        upserts(1, contact(WS, BASE_ID, 1, "ann", null), contact(WS, BASE_ID + 1, 1, "bob", null)));
     apply(deletion(2, WS, BASE_ID, 2));
     apply(upserts(1, contact(WS, BASE_ID, 1, "ann", null)));
     assertEquals(List.of(), ids(WS, nameIs("ann")));
     assertEquals(1, index.count(WS));
-    // A replayed deletion changes nothing either, and a newer version (a later write) wins over the tombstone.
+    // A replayed deletion changes nothing either, and a newer version (a later write) wins over the
+    // tombstone.
     apply(deletion(2, WS, BASE_ID, 2));
     apply(upserts(3, contact(WS, BASE_ID, 3, "ann again", null)));
     assertEquals(List.of(BASE_ID), ids(WS, nameIs("ann again")));
@@ -160,26 +178,36 @@ public abstract class IndexContract {
   @Test
   void theAppliedPositionIsRecordedAndRecoveredAfterReopen() {
     apply(upserts(7, contact(WS, BASE_ID, 1, "ann", null)));
-    apply(upserts(5, contact(WS, BASE_ID + 1, 1, "bob", null))); // an older position never moves it back
+    apply(
+        upserts(
+            5, contact(WS, BASE_ID + 1, 1, "bob", null))); // an older position never moves it back
     assertEquals(7, index.appliedPosition());
     index.maybeCommit();
     index.close();
     index = open();
     makeVisible(index);
     assertEquals(7, index.appliedPosition());
-    assertTrue(index.visiblePosition() <= index.appliedPosition(), "visible " + index.visiblePosition() + " beyond applied 7");
+    assertTrue(
+        index.visiblePosition() <= index.appliedPosition(),
+        "visible " + index.visiblePosition() + " beyond applied 7");
     assertEquals(2, index.count(WS));
     assertEquals(List.of(BASE_ID), ids(WS, nameIs("ann")));
     // Replaying from the recovered position converges.
-    apply(upserts(8, contact(WS, BASE_ID + 1, 1, "bob", null), contact(WS, BASE_ID + 2, 1, "cy", null)));
+    apply(
+        upserts(
+            8, contact(WS, BASE_ID + 1, 1, "bob", null), contact(WS, BASE_ID + 2, 1, "cy", null)));
     assertEquals(8, index.appliedPosition());
     assertEquals(3, index.count(WS));
   }
 
   @Test
   void searchesAndCountsSeeOneWorkspace() {
-    apply(upserts(1, contact(WS, BASE_ID, 1, "ann", 1L), contact(OTHER_WS, BASE_ID + 1, 1, "ann", 1L),
-        contact(OTHER_WS, BASE_ID + 2, 1, "bob", 2L)));
+    apply(
+        upserts(
+            1,
+            contact(WS, BASE_ID, 1, "ann", 1L),
+            contact(OTHER_WS, BASE_ID + 1, 1, "ann", 1L),
+            contact(OTHER_WS, BASE_ID + 2, 1, "bob", 2L)));
     assertEquals(List.of(BASE_ID), ids(WS, nameIs("ann")));
     assertEquals(List.of(BASE_ID + 1), ids(OTHER_WS, nameIs("ann")));
     assertEquals(1, index.count(WS));
@@ -196,8 +224,12 @@ public abstract class IndexContract {
 
   @Test
   void countsLiveContactsOnly() {
-    apply(upserts(1, contact(WS, BASE_ID, 1, "ann", null), contact(WS, BASE_ID + 1, 1, "bob", null),
-        contact(WS, BASE_ID + 2, 1, "cy", null)));
+    apply(
+        upserts(
+            1,
+            contact(WS, BASE_ID, 1, "ann", null),
+            contact(WS, BASE_ID + 1, 1, "bob", null),
+            contact(WS, BASE_ID + 2, 1, "cy", null)));
     apply(deletion(2, WS, BASE_ID + 1, 2));
     assertEquals(2, index.count(WS));
     assertEquals(2, index.search(new SearchRequest(WS, everyone(), null, 1, null, NOW)).total());
@@ -208,17 +240,23 @@ public abstract class IndexContract {
     Random r = new Random(42);
     List<ContactDocument> docs = new ArrayList<>();
     for (int i = 0; i < 45; i++) {
-      Long seats = r.nextInt(4) == 0 ? null : switch (r.nextInt(5)) {
-        case 0 -> Long.MIN_VALUE;
-        case 1 -> Long.MAX_VALUE;
-        default -> (long) r.nextInt(5);
-      };
+      Long seats =
+          r.nextInt(4) == 0
+              ? null
+              : switch (r.nextInt(5)) {
+                case 0 -> Long.MIN_VALUE;
+                case 1 -> Long.MAX_VALUE;
+                default -> (long) r.nextInt(5);
+              };
       docs.add(contact(WS, BASE_ID + 3L * i, 1, "n" + (i % 3), seats));
     }
     apply(new IndexBatch(docs, List.of(), List.of(), 1));
     Field seats = new Field.Custom("seats", FieldType.INTEGER);
-    for (SearchRequest.Sort sort : List.of(new SearchRequest.Sort(seats, false), new SearchRequest.Sort(seats, true),
-        new SearchRequest.Sort(new Field.Id(), true))) {
+    for (SearchRequest.Sort sort :
+        List.of(
+            new SearchRequest.Sort(seats, false),
+            new SearchRequest.Sort(seats, true),
+            new SearchRequest.Sort(new Field.Id(), true))) {
       for (int pageSize : new int[] {1, 4, 7, 45, 100}) {
         List<Long> paged = all(WS, everyone(), sort, pageSize);
         assertEquals(expectedOrder(docs, sort), paged, "sort " + sort + ", pages of " + pageSize);
@@ -233,15 +271,16 @@ public abstract class IndexContract {
     if (sort.field() instanceof Field.Id) {
       sorted.sort(sort.descending() ? byId.reversed() : byId);
     } else {
-      sorted.sort((a, b) -> {
-        Long va = (Long) a.contact().custom().get("seats");
-        Long vb = (Long) b.contact().custom().get("seats");
-        if (va == null || vb == null) {
-          return va == null && vb == null ? byId.compare(a, b) : va == null ? 1 : -1;
-        }
-        int c = sort.descending() ? Long.compare(vb, va) : Long.compare(va, vb);
-        return c != 0 ? c : byId.compare(a, b);
-      });
+      sorted.sort(
+          (a, b) -> {
+            Long va = (Long) a.contact().custom().get("seats");
+            Long vb = (Long) b.contact().custom().get("seats");
+            if (va == null || vb == null) {
+              return va == null && vb == null ? byId.compare(a, b) : va == null ? 1 : -1;
+            }
+            int c = sort.descending() ? Long.compare(vb, va) : Long.compare(va, vb);
+            return c != 0 ? c : byId.compare(a, b);
+          });
     }
     return sorted.stream().map(d -> d.contact().id()).toList();
   }
@@ -249,17 +288,32 @@ public abstract class IndexContract {
   @Test
   void idsAboveTwoToTheFiftyThreeStayExact() {
     long id = (1L << 53) + 1; // (double) id == (double) (id - 1)
-    apply(upserts(1, contact(WS, id - 1, 1, "a", null), contact(WS, id, 1, "b", null), contact(WS, Long.MAX_VALUE, 1, "c", null)));
-    assertEquals(List.of(id), ids(WS, new Query.Filter(new Field.Id(), Operator.EQ, List.of(id), false)));
-    assertEquals(List.of(Long.MAX_VALUE, id, id - 1), all(WS, everyone(), new SearchRequest.Sort(new Field.Id(), true), 1));
+    apply(
+        upserts(
+            1,
+            contact(WS, id - 1, 1, "a", null),
+            contact(WS, id, 1, "b", null),
+            contact(WS, Long.MAX_VALUE, 1, "c", null)));
+    assertEquals(
+        List.of(id), ids(WS, new Query.Filter(new Field.Id(), Operator.EQ, List.of(id), false)));
+    assertEquals(
+        List.of(Long.MAX_VALUE, id, id - 1),
+        all(WS, everyone(), new SearchRequest.Sort(new Field.Id(), true), 1));
   }
 
   @Test
   void aRebuildLoadKeepsVersionsForTheCatchUp() {
-    index.load(List.of(contact(WS, BASE_ID, 3, "loaded", null), contact(WS, BASE_ID + 1, 1, "loaded", null)));
+    index.load(
+        List.of(
+            contact(WS, BASE_ID, 3, "loaded", null), contact(WS, BASE_ID + 1, 1, "loaded", null)));
     // The catch-up after a load goes through apply: an older version is refused, a newer one wins.
-    apply(new IndexBatch(List.of(contact(WS, BASE_ID, 2, "older", null), contact(WS, BASE_ID + 1, 2, "newer", null)), List.of(),
-        List.of(), 9));
+    apply(
+        new IndexBatch(
+            List.of(
+                contact(WS, BASE_ID, 2, "older", null), contact(WS, BASE_ID + 1, 2, "newer", null)),
+            List.of(),
+            List.of(),
+            9));
     assertEquals(List.of(BASE_ID), ids(WS, nameIs("loaded")));
     assertEquals(List.of(BASE_ID + 1), ids(WS, nameIs("newer")));
     assertEquals(2, index.count(WS));

@@ -30,9 +30,14 @@ public final class PgTools {
   public static String withDatabase(String jdbcUrl, String database) {
     Matcher m = JDBC.matcher(jdbcUrl);
     if (!m.matches()) {
-      throw new IllegalArgumentException("expected jdbc:postgresql://HOST[:PORT]/DB[?...], got " + jdbcUrl);
+      throw new IllegalArgumentException(
+          "expected jdbc:postgresql://HOST[:PORT]/DB[?...], got " + jdbcUrl);
     }
-    return "jdbc:postgresql://" + m.group(1) + "/" + database + (m.group(3) == null ? "" : m.group(3));
+    return "jdbc:postgresql://"
+        + m.group(1)
+        + "/"
+        + database
+        + (m.group(3) == null ? "" : m.group(3));
   }
 
   /** Runs a client tool and fails the test with its output unless it exits 0. */
@@ -46,11 +51,14 @@ public final class PgTools {
       throw new AssertionError(String.join(" ", command) + " did not finish within 120 s");
     }
     if (p.exitValue() != 0) {
-      throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + output);
+      throw new AssertionError(
+          String.join(" ", command) + " exited " + p.exitValue() + ":\n" + output);
     }
   }
 
-  /** On PATH, else the newest under /usr/lib/postgresql/VERSION/bin (Debian installs them there). */
+  /**
+   * On PATH, else the newest under /usr/lib/postgresql/VERSION/bin (Debian installs them there).
+   */
   private static String binary(String tool) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
@@ -60,14 +68,30 @@ public final class PgTools {
     return newestBin(tool).resolve(tool).toString();
   }
 
-  /** The newest /usr/lib/postgresql/VERSION/bin that has {@code tool}; the test fails, saying so, when none has. */
+  /**
+   * The newest /usr/lib/postgresql/VERSION/bin that has {@code tool}; the test fails, saying so,
+   * when none has.
+   */
   static Path newestBin(String tool) {
     Path base = Path.of("/usr/lib/postgresql");
     try (Stream<Path> versions = Files.isDirectory(base) ? Files.list(base) : Stream.empty()) {
-      return versions.filter(v -> Files.isExecutable(v.resolve("bin").resolve(tool)))
-          .max(Comparator.comparingInt(v -> v.getFileName().toString().matches("[0-9]+") ? Integer.parseInt(v.getFileName().toString()) : 0))
-          .map(v -> v.resolve("bin")).orElseThrow(() -> new AssertionError("no " + tool + " under " + base
-              + "/*/bin; install PostgreSQL's binaries (or set TALLY_TEST_PG_BIN to the directory of initdb and pg_ctl)"));
+      return versions
+          .filter(v -> Files.isExecutable(v.resolve("bin").resolve(tool)))
+          .max(
+              Comparator.comparingInt(
+                  v ->
+                      v.getFileName().toString().matches("[0-9]+")
+                          ? Integer.parseInt(v.getFileName().toString())
+                          : 0))
+          .map(v -> v.resolve("bin"))
+          .orElseThrow(
+              () ->
+                  new AssertionError(
+                      "no "
+                          + tool
+                          + " under "
+                          + base
+                          + "/*/bin; install PostgreSQL's binaries (or set TALLY_TEST_PG_BIN to the directory of initdb and pg_ctl)"));
     } catch (IOException e) {
       throw new AssertionError("no PostgreSQL binaries at " + base + ": " + e, e);
     }

@@ -40,15 +40,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The contract every {@link Store} must keep, as Lucene's BaseDirectoryTestCase is for
- * Directory. A backend's test extends this and says how to open a store on a directory; the store
- * must start every id sequence above 2^32 (T8) so that a narrow column or int fails here.
+ * The contract every {@link Store} must keep, as Lucene's BaseDirectoryTestCase is for Directory. A
+ * backend's test extends this and says how to open a store on a directory; the store must start
+ * every id sequence above 2^32 (T8) so that a narrow column or int fails here.
  */
 public abstract class StoreContract {
   protected static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  protected Path dir;
+  @TempDir protected Path dir;
 
   protected Store store;
   protected long ws;
@@ -114,8 +113,14 @@ public abstract class StoreContract {
 
   @Test
   void createReadUpdateDelete() {
-    Written<Contact> w = store.write(tx -> tx.createContact(ws, patch("{\"email\":\"Ann@Example.com\",\"name\":\"Ann\","
-        + "\"custom_attributes\":{\"plan\":\"pro\"}}")));
+    Written<Contact> w =
+        store.write(
+            tx ->
+                tx.createContact(
+                    ws,
+                    patch(
+                        "{\"email\":\"Ann@Example.com\",\"name\":\"Ann\","
+                            + "\"custom_attributes\":{\"plan\":\"pro\"}}")));
     Contact c = w.value();
     assertEquals(1, c.version());
     assertEquals("example.com", c.string(ContactField.EMAIL_DOMAIN));
@@ -124,8 +129,16 @@ public abstract class StoreContract {
     assertEquals(c, store.contact(ws, c.id()).orElseThrow());
     assertEquals(1, store.contactCount(ws));
 
-    Contact updated = store.write(tx -> tx.updateContact(ws, c.id(), update("{\"name\":null,\"custom_attributes\":{\"plan\":null,\"seats\":3}}")))
-        .value();
+    Contact updated =
+        store
+            .write(
+                tx ->
+                    tx.updateContact(
+                        ws,
+                        c.id(),
+                        update(
+                            "{\"name\":null,\"custom_attributes\":{\"plan\":null,\"seats\":3}}")))
+            .value();
     assertEquals(2, updated.version());
     assertEquals(null, updated.string(ContactField.NAME));
     assertEquals(3L, updated.custom().get("seats"));
@@ -134,23 +147,28 @@ public abstract class StoreContract {
     store.write(tx -> tx.deleteContact(ws, c.id()));
     assertTrue(store.contact(ws, c.id()).isEmpty());
     assertEquals(0, store.contactCount(ws));
-    TallyException e = assertThrows(TallyException.class, () -> store.write(tx -> tx.deleteContact(ws, c.id())));
+    TallyException e =
+        assertThrows(TallyException.class, () -> store.write(tx -> tx.deleteContact(ws, c.id())));
     assertEquals(TallyException.Kind.NOT_FOUND, e.kind());
   }
 
   @Test
   void identitiesAreUniquePerWorkspaceAmongUsers() {
     Contact first = create(ws, "{\"email\":\"dup@example.com\",\"external_id\":\"u1\"}");
-    TallyException byEmail = assertThrows(TallyException.class, () -> create(ws, "{\"email\":\"DUP@example.com\"}"));
+    TallyException byEmail =
+        assertThrows(TallyException.class, () -> create(ws, "{\"email\":\"DUP@example.com\"}"));
     assertEquals("conflict", byEmail.code());
     assertTrue(byEmail.getMessage().contains(Long.toString(first.id())), byEmail.getMessage());
-    TallyException byExternalId = assertThrows(TallyException.class, () -> create(ws, "{\"external_id\":\"u1\"}"));
+    TallyException byExternalId =
+        assertThrows(TallyException.class, () -> create(ws, "{\"external_id\":\"u1\"}"));
     assertEquals("conflict", byExternalId.code());
     // Another workspace, or a lead, may hold the same values.
     create(other, "{\"email\":\"dup@example.com\",\"external_id\":\"u1\"}");
     Contact lead = create(ws, "{\"email\":\"dup@example.com\",\"role\":\"lead\"}");
     // ... but a lead becoming a user must claim them.
-    assertThrows(TallyException.class, () -> store.write(tx -> tx.updateContact(ws, lead.id(), update("{\"role\":\"user\"}"))));
+    assertThrows(
+        TallyException.class,
+        () -> store.write(tx -> tx.updateContact(ws, lead.id(), update("{\"role\":\"user\"}"))));
     // Releasing an identity frees it.
     store.write(tx -> tx.updateContact(ws, first.id(), update("{\"email\":\"new@example.com\"}")));
     create(ws, "{\"email\":\"dup@example.com\"}");
@@ -164,16 +182,21 @@ public abstract class StoreContract {
     try {
       List<Future<Boolean>> results = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
-        String json = i % 2 == 0 ? "{\"email\":\"race@example.com\"}" : "{\"email\":\"Race@Example.com\",\"external_id\":\"r" + i + "\"}";
-        results.add(pool.submit(() -> {
-          try {
-            create(ws, json);
-            return true;
-          } catch (TallyException e) {
-            assertEquals("conflict", e.code());
-            return false;
-          }
-        }));
+        String json =
+            i % 2 == 0
+                ? "{\"email\":\"race@example.com\"}"
+                : "{\"email\":\"Race@Example.com\",\"external_id\":\"r" + i + "\"}";
+        results.add(
+            pool.submit(
+                () -> {
+                  try {
+                    create(ws, json);
+                    return true;
+                  } catch (TallyException e) {
+                    assertEquals("conflict", e.code());
+                    return false;
+                  }
+                }));
       }
       int wins = 0;
       for (Future<Boolean> f : results) {
@@ -198,22 +221,26 @@ public abstract class StoreContract {
       List<Future<?>> fs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         int k = i;
-        fs.add(pool.submit(() -> {
-          try {
-            store.write(tx -> {
-              tx.createContact(ws, patch("{\"email\":\"batch" + k + "@example.com\"}"));
-              if (k % 2 == 1) {
-                // a second change in the same task that fails: the first must be undone too
-                tx.createContact(ws, patch("{\"email\":\"taken@example.com\"}"));
-              }
-              return null;
-            });
-            ok.incrementAndGet();
-          } catch (TallyException e) {
-            assertEquals("conflict", e.code());
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  try {
+                    store.write(
+                        tx -> {
+                          tx.createContact(ws, patch("{\"email\":\"batch" + k + "@example.com\"}"));
+                          if (k % 2 == 1) {
+                            // a second change in the same task that fails: the first must be undone
+                            // too
+                            tx.createContact(ws, patch("{\"email\":\"taken@example.com\"}"));
+                          }
+                          return null;
+                        });
+                    ok.incrementAndGet();
+                  } catch (TallyException e) {
+                    assertEquals("conflict", e.code());
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : fs) {
         f.get();
@@ -224,10 +251,14 @@ public abstract class StoreContract {
     assertEquals(n / 2, ok.get());
     assertEquals(n / 2 + 1, store.contactCount(ws));
     for (int i = 0; i < n; i++) {
-      assertEquals(i % 2 == 0, store.findContact(ws, ContactRef.byEmail("batch" + i + "@example.com")).isPresent(), "contact " + i);
+      assertEquals(
+          i % 2 == 0,
+          store.findContact(ws, ContactRef.byEmail("batch" + i + "@example.com")).isPresent(),
+          "contact " + i);
     }
     List<OplogEntry> entries = store.oplog(before, 1000);
-    assertEquals(n / 2, entries.size(), "one oplog entry per committed create, none for undone ones");
+    assertEquals(
+        n / 2, entries.size(), "one oplog entry per committed create, none for undone ones");
   }
 
   @Test
@@ -238,7 +269,13 @@ public abstract class StoreContract {
     try {
       for (int i = 0; i < 64; i++) {
         int k = i;
-        fs.add(pool.submit(() -> store.write(tx -> tx.createContact(ws, patch("{\"email\":\"o" + k + "@example.com\"}")))));
+        fs.add(
+            pool.submit(
+                () ->
+                    store.write(
+                        tx ->
+                            tx.createContact(
+                                ws, patch("{\"email\":\"o" + k + "@example.com\"}")))));
       }
       for (Future<Written<Contact>> f : fs) {
         Written<Contact> w = f.get();
@@ -264,9 +301,16 @@ public abstract class StoreContract {
   @Test
   void eventsAreDeduplicatedAndSummarised() {
     Contact c = create(ws, "{\"external_id\":\"u7\",\"email\":\"e@example.com\"}");
-    EventInput a = EventInput.parse(json("{\"event_name\":\"bought\",\"created_at\":200,\"user_id\":\"u7\",\"metadata\":{\"sku\":\"x\"}}"));
-    EventInput b = EventInput.parse(json("{\"event_name\":\"bought\",\"created_at\":100,\"email\":\"E@example.com\"}"));
-    EventInput c2 = EventInput.parse(json("{\"event_name\":\"bought\",\"created_at\":300,\"id\":\"" + c.id() + "\"}"));
+    EventInput a =
+        EventInput.parse(
+            json(
+                "{\"event_name\":\"bought\",\"created_at\":200,\"user_id\":\"u7\",\"metadata\":{\"sku\":\"x\"}}"));
+    EventInput b =
+        EventInput.parse(
+            json("{\"event_name\":\"bought\",\"created_at\":100,\"email\":\"E@example.com\"}"));
+    EventInput c2 =
+        EventInput.parse(
+            json("{\"event_name\":\"bought\",\"created_at\":300,\"id\":\"" + c.id() + "\"}"));
     assertTrue(store.write(tx -> tx.recordEvent(ws, a)).value());
     long head = store.head();
     Written<Boolean> dup = store.write(tx -> tx.recordEvent(ws, a));
@@ -274,34 +318,69 @@ public abstract class StoreContract {
     assertEquals(head, dup.position(), "a write that changed nothing reports the head");
     assertTrue(store.write(tx -> tx.recordEvent(ws, b)).value());
     assertTrue(store.write(tx -> tx.recordEvent(ws, c2)).value());
-    assertEquals(List.of(new EventSummary("bought", 3, 100, 300)), store.eventSummaries(ws, c.id()));
+    assertEquals(
+        List.of(new EventSummary("bought", 3, 100, 300)), store.eventSummaries(ws, c.id()));
     assertEquals(3, store.events(ws, c.id(), Long.MAX_VALUE, 10).items().size());
-    assertEquals(4, store.contact(ws, c.id()).orElseThrow().version(), "each new event bumps the contact's version");
-    EventInput unknown = EventInput.parse(json("{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"nobody\"}"));
-    assertEquals(TallyException.Kind.NOT_FOUND, assertThrows(TallyException.class, () -> store.write(tx -> tx.recordEvent(ws, unknown))).kind());
+    assertEquals(
+        4,
+        store.contact(ws, c.id()).orElseThrow().version(),
+        "each new event bumps the contact's version");
+    EventInput unknown =
+        EventInput.parse(json("{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"nobody\"}"));
+    assertEquals(
+        TallyException.Kind.NOT_FOUND,
+        assertThrows(TallyException.class, () -> store.write(tx -> tx.recordEvent(ws, unknown)))
+            .kind());
     // Another workspace cannot record events on this contact.
     assertThrows(TallyException.class, () -> store.write(tx -> tx.recordEvent(other, c2)));
   }
 
-  /** A database error Tally does not expect is a bug: not retriable (a 500), never a 503 that asks clients to retry. */
+  /**
+   * A database error Tally does not expect is a bug: not retriable (a 500), never a 503 that asks
+   * clients to retry.
+   */
   @Test
   void anUnexpectedDatabaseErrorIsABugNotAnOutage() {
     Contact c = create(ws, "{\"external_id\":\"u1\"}");
-    assertTrue(store.write(tx -> tx.recordEvent(ws, EventInput.parse(json("{\"event_name\":\"fine\",\"created_at\":1,\"user_id\":\"u1\"}")))).value());
+    assertTrue(
+        store
+            .write(
+                tx ->
+                    tx.recordEvent(
+                        ws,
+                        EventInput.parse(
+                            json("{\"event_name\":\"fine\",\"created_at\":1,\"user_id\":\"u1\"}"))))
+            .value());
     forbidEventsNamed("forbidden");
-    EventInput forbidden = EventInput.parse(json("{\"event_name\":\"forbidden\",\"created_at\":2,\"user_id\":\"u1\"}"));
-    TallyException e = assertThrows(TallyException.class, () -> store.write(tx -> tx.recordEvent(ws, forbidden)));
+    EventInput forbidden =
+        EventInput.parse(
+            json("{\"event_name\":\"forbidden\",\"created_at\":2,\"user_id\":\"u1\"}"));
+    TallyException e =
+        assertThrows(TallyException.class, () -> store.write(tx -> tx.recordEvent(ws, forbidden)));
     assertEquals(TallyException.Kind.INTERNAL, e.kind(), e.getMessage());
     assertFalse(e.retriable());
-    assertTrue(e.getMessage().contains("record event") && e.getMessage().contains("bug"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("record event") && e.getMessage().contains("bug"), e.getMessage());
     // Nothing half-written, and the writer goes on.
     assertEquals(2, store.contact(ws, c.id()).orElseThrow().version());
     assertEquals(List.of(new EventSummary("fine", 1, 1, 1)), store.eventSummaries(ws, c.id()));
-    assertTrue(store.write(tx -> tx.recordEvent(ws, EventInput.parse(json("{\"event_name\":\"fine\",\"created_at\":3,\"user_id\":\"u1\"}")))).value());
-    assertEquals(null, store.unhealthyReason(), "one failed write does not make the store unhealthy");
+    assertTrue(
+        store
+            .write(
+                tx ->
+                    tx.recordEvent(
+                        ws,
+                        EventInput.parse(
+                            json("{\"event_name\":\"fine\",\"created_at\":3,\"user_id\":\"u1\"}"))))
+            .value());
+    assertEquals(
+        null, store.unhealthyReason(), "one failed write does not make the store unhealthy");
   }
 
-  /** Counts are summed per batch: after creates and deletes sharing batches, some failing, they equal what is there. */
+  /**
+   * Counts are summed per batch: after creates and deletes sharing batches, some failing, they
+   * equal what is there.
+   */
   @Test
   void contactCountsMatchTheContactsAfterSharedBatches() {
     List<dev.tally.core.store.WriteWork<Long>> works = new ArrayList<>();
@@ -309,7 +388,10 @@ public abstract class StoreContract {
       int k = i;
       // every fifth collides with the one before it: it fails alone
       String email = "c" + (k % 5 == 4 ? k - 1 : k) + "@example.com";
-      works.add(tx -> tx.createContact(k / 10 % 2 == 0 ? ws : other, patch("{\"email\":\"" + email + "\"}")).id());
+      works.add(
+          tx ->
+              tx.createContact(k / 10 % 2 == 0 ? ws : other, patch("{\"email\":\"" + email + "\"}"))
+                  .id());
     }
     List<dev.tally.core.store.Outcome<Long>> created = store.writeEach(works);
     List<dev.tally.core.store.WriteWork<Long>> deletes = new ArrayList<>();
@@ -343,24 +425,39 @@ public abstract class StoreContract {
   @Test
   void anUndoneAttributeDefinitionIsForgotten() {
     List<dev.tally.core.store.WriteWork<Long>> works = new ArrayList<>();
-    works.add(tx -> {
-      tx.createContact(ws, patch("{\"email\":\"a@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}"));
-      throw TallyException.invalid("test", "undone on purpose");
-    });
+    works.add(
+        tx -> {
+          tx.createContact(
+              ws, patch("{\"email\":\"a@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}"));
+          throw TallyException.invalid("test", "undone on purpose");
+        });
     works.add(tx -> tx.createContact(ws, patch("{\"email\":\"b@example.com\"}")).id());
     List<dev.tally.core.store.Outcome<Long>> out = store.writeEach(works);
     assertFalse(out.get(0).ok());
     assertTrue(out.get(1).ok());
     assertTrue(store.dataAttributes(ws).stream().noneMatch(a -> a.name().equals("tier")));
     create(ws, "{\"email\":\"c@example.com\",\"custom_attributes\":{\"tier\":3}}");
-    assertEquals(FieldType.INTEGER, store.dataAttributes(ws).stream().filter(a -> a.name().equals("tier")).findFirst().orElseThrow().type());
-    TallyException e = assertThrows(TallyException.class, () -> create(ws, "{\"email\":\"d@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}"));
+    assertEquals(
+        FieldType.INTEGER,
+        store.dataAttributes(ws).stream()
+            .filter(a -> a.name().equals("tier"))
+            .findFirst()
+            .orElseThrow()
+            .type());
+    TallyException e =
+        assertThrows(
+            TallyException.class,
+            () ->
+                create(
+                    ws, "{\"email\":\"d@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}"));
     assertEquals("custom_attributes.tier", e.field());
   }
 
   @Test
   void customAttributesAreTypedByTheirFirstValue() {
-    create(ws, "{\"email\":\"t@example.com\",\"custom_attributes\":{\"seats\":3,\"score\":1.5,\"vip\":true,\"plan\":\"pro\",\"renew_at\":1700000000}}");
+    create(
+        ws,
+        "{\"email\":\"t@example.com\",\"custom_attributes\":{\"seats\":3,\"score\":1.5,\"vip\":true,\"plan\":\"pro\",\"renew_at\":1700000000}}");
     var types = new java.util.HashMap<String, FieldType>();
     store.dataAttributes(ws).forEach(a -> types.put(a.name(), a.type()));
     assertEquals(FieldType.INTEGER, types.get("seats"));
@@ -368,34 +465,74 @@ public abstract class StoreContract {
     assertEquals(FieldType.BOOLEAN, types.get("vip"));
     assertEquals(FieldType.STRING, types.get("plan"));
     assertEquals(FieldType.DATE, types.get("renew_at"));
-    TallyException e = assertThrows(TallyException.class, () -> create(ws, "{\"email\":\"u@example.com\",\"custom_attributes\":{\"seats\":\"many\"}}"));
+    TallyException e =
+        assertThrows(
+            TallyException.class,
+            () ->
+                create(
+                    ws,
+                    "{\"email\":\"u@example.com\",\"custom_attributes\":{\"seats\":\"many\"}}"));
     assertEquals("custom_attributes.seats", e.field());
-    assertTrue(e.getMessage().contains("integer") && e.getMessage().contains("string"), e.getMessage());
-    assertTrue(store.findContact(ws, ContactRef.byEmail("u@example.com")).isEmpty(), "nothing half-written");
+    assertTrue(
+        e.getMessage().contains("integer") && e.getMessage().contains("string"), e.getMessage());
+    assertTrue(
+        store.findContact(ws, ContactRef.byEmail("u@example.com")).isEmpty(),
+        "nothing half-written");
     // An integer is a fine float; the other workspace has its own definitions.
     create(ws, "{\"email\":\"v@example.com\",\"custom_attributes\":{\"score\":2}}");
     create(other, "{\"email\":\"v@example.com\",\"custom_attributes\":{\"seats\":\"many\"}}");
     // Defined explicitly first, a value must follow the declaration.
-    store.write(tx -> tx.createDataAttribute(ws, DataAttributeInput.parse(json("{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"integer\"}"))));
-    assertThrows(TallyException.class, () -> create(ws, "{\"email\":\"w@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}"));
-    assertThrows(TallyException.class, () -> store.write(tx -> tx.createDataAttribute(ws,
-        DataAttributeInput.parse(json("{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\"}")))));
+    store.write(
+        tx ->
+            tx.createDataAttribute(
+                ws,
+                DataAttributeInput.parse(
+                    json("{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"integer\"}"))));
+    assertThrows(
+        TallyException.class,
+        () ->
+            create(ws, "{\"email\":\"w@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}"));
+    assertThrows(
+        TallyException.class,
+        () ->
+            store.write(
+                tx ->
+                    tx.createDataAttribute(
+                        ws,
+                        DataAttributeInput.parse(
+                            json(
+                                "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\"}")))));
   }
 
   @Test
   void deletingAContactErasesItsPersonalData() {
     Contact c = create(ws, "{\"external_id\":\"gone\",\"email\":\"gone@example.com\"}");
-    store.write(tx -> tx.recordEvent(ws, EventInput.parse(json("{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"gone\","
-        + "\"metadata\":{\"secret\":\"s3cr3t\"}}"))));
-    store.writeOnce(ws, "key-1", "fp", tx -> new StoredResponse(200, "{\"email\":\"gone@example.com\"}", c.id()));
+    store.write(
+        tx ->
+            tx.recordEvent(
+                ws,
+                EventInput.parse(
+                    json(
+                        "{\"event_name\":\"x\",\"created_at\":1,\"user_id\":\"gone\","
+                            + "\"metadata\":{\"secret\":\"s3cr3t\"}}"))));
+    store.writeOnce(
+        ws,
+        "key-1",
+        "fp",
+        tx -> new StoredResponse(200, "{\"email\":\"gone@example.com\"}", c.id()));
     store.write(tx -> tx.deleteContact(ws, c.id()));
     assertTrue(store.findContact(ws, ContactRef.byEmail("gone@example.com")).isEmpty());
     assertTrue(store.findContact(ws, ContactRef.byExternalId("gone")).isEmpty());
     assertTrue(store.events(ws, c.id(), Long.MAX_VALUE, 10).items().isEmpty());
     assertTrue(store.eventSummaries(ws, c.id()).isEmpty());
-    Written<StoredResponse> replay = store.writeOnce(ws, "key-1", "fp", tx -> {
-      throw new AssertionError("a replay must not run the work again");
-    });
+    Written<StoredResponse> replay =
+        store.writeOnce(
+            ws,
+            "key-1",
+            "fp",
+            tx -> {
+              throw new AssertionError("a replay must not run the work again");
+            });
     assertFalse(replay.value().body().contains("gone@example.com"), replay.value().body());
     assertPersonalDataGone("gone@example.com", "s3cr3t");
     // The identity is free again.
@@ -408,11 +545,17 @@ public abstract class StoreContract {
   @Test
   void idempotentWritesHaveOneEffect() throws Exception {
     AtomicInteger runs = new AtomicInteger();
-    Callable<Written<StoredResponse>> call = () -> store.writeOnce(ws, "k", "same", tx -> {
-      runs.incrementAndGet();
-      Contact c = tx.createContact(ws, patch("{\"email\":\"idem@example.com\"}"));
-      return new StoredResponse(200, "{\"id\":\"" + c.id() + "\"}", c.id());
-    });
+    Callable<Written<StoredResponse>> call =
+        () ->
+            store.writeOnce(
+                ws,
+                "k",
+                "same",
+                tx -> {
+                  runs.incrementAndGet();
+                  Contact c = tx.createContact(ws, patch("{\"email\":\"idem@example.com\"}"));
+                  return new StoredResponse(200, "{\"id\":\"" + c.id() + "\"}", c.id());
+                });
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Written<StoredResponse>>> fs = new ArrayList<>();
@@ -428,7 +571,8 @@ public abstract class StoreContract {
     }
     assertEquals(1, runs.get());
     assertEquals(1, store.contactCount(ws));
-    TallyException e = assertThrows(TallyException.class, () -> store.writeOnce(ws, "k", "different", tx -> null));
+    TallyException e =
+        assertThrows(TallyException.class, () -> store.writeOnce(ws, "k", "different", tx -> null));
     assertEquals("idempotency_key_reused", e.code());
     // Keys are per workspace.
     store.writeOnce(other, "k", "different", tx -> new StoredResponse(200, "{}", 0));
@@ -441,10 +585,19 @@ public abstract class StoreContract {
     assertTrue(store.findContact(other, ContactRef.byEmail("iso@example.com")).isEmpty());
     assertTrue(store.contacts(other, 0, 10).items().isEmpty());
     assertEquals(0, store.contactCount(other));
-    assertEquals(TallyException.Kind.NOT_FOUND,
-        assertThrows(TallyException.class, () -> store.write(tx -> tx.updateContact(other, mine.id(), update("{\"name\":\"x\"}")))).kind());
-    assertEquals(TallyException.Kind.NOT_FOUND,
-        assertThrows(TallyException.class, () -> store.write(tx -> tx.deleteContact(other, mine.id()))).kind());
+    assertEquals(
+        TallyException.Kind.NOT_FOUND,
+        assertThrows(
+                TallyException.class,
+                () ->
+                    store.write(
+                        tx -> tx.updateContact(other, mine.id(), update("{\"name\":\"x\"}"))))
+            .kind());
+    assertEquals(
+        TallyException.Kind.NOT_FOUND,
+        assertThrows(
+                TallyException.class, () -> store.write(tx -> tx.deleteContact(other, mine.id())))
+            .kind());
     assertTrue(store.contact(ws, mine.id()).isPresent());
   }
 
@@ -455,7 +608,8 @@ public abstract class StoreContract {
     }
     var page1 = store.contacts(ws, 0, 3);
     assertTrue(page1.more());
-    var page3 = store.contacts(ws, store.contacts(ws, page1.items().get(2).id(), 3).items().get(2).id(), 3);
+    var page3 =
+        store.contacts(ws, store.contacts(ws, page1.items().get(2).id(), 3).items().get(2).id(), 3);
     assertEquals(1, page3.items().size());
     assertFalse(page3.more());
   }
@@ -465,12 +619,19 @@ public abstract class StoreContract {
     Contact a = create(ws, "{\"external_id\":\"a\"}");
     Contact b = create(other, "{\"external_id\":\"b\"}");
     Contact c = create(ws, "{\"external_id\":\"c\"}");
-    store.write(tx -> tx.recordEvent(ws, EventInput.parse(json("{\"event_name\":\"x\",\"created_at\":5,\"user_id\":\"c\"}"))));
+    store.write(
+        tx ->
+            tx.recordEvent(
+                ws,
+                EventInput.parse(
+                    json("{\"event_name\":\"x\",\"created_at\":5,\"user_id\":\"c\"}"))));
     var all = store.documentsAfter(0, 10);
     assertEquals(List.of(a.id(), b.id(), c.id()), all.stream().map(d -> d.contact().id()).toList());
     assertEquals(1, all.get(2).events().get("x").count());
     assertEquals(2, all.get(2).contact().version());
-    assertEquals(List.of(c.id()), store.documentsAfter(b.id(), 10).stream().map(d -> d.contact().id()).toList());
+    assertEquals(
+        List.of(c.id()),
+        store.documentsAfter(b.id(), 10).stream().map(d -> d.contact().id()).toList());
     assertEquals(store.documents(List.of(c.id())), store.documentsAfter(b.id(), 1));
   }
 
@@ -479,16 +640,37 @@ public abstract class StoreContract {
     Contact a = create(ws, "{\"external_id\":\"va\"}");
     Contact b = create(other, "{\"external_id\":\"vb\"}");
     Contact c = create(ws, "{\"external_id\":\"vc\"}");
-    store.write(tx -> tx.updateContact(ws, a.id(), ContactPatchParser.parse(json("{\"name\":\"A\"}"), ContactPatchParser.Mode.UPDATE)));
+    store.write(
+        tx ->
+            tx.updateContact(
+                ws,
+                a.id(),
+                ContactPatchParser.parse(
+                    json("{\"name\":\"A\"}"), ContactPatchParser.Mode.UPDATE)));
     store.write(tx -> tx.deleteContact(ws, c.id()));
     List<IdVersion> all = store.versions(Long.MIN_VALUE, Long.MAX_VALUE);
-    assertEquals(List.of(new IdVersion(a.id(), 2), new IdVersion(b.id(), 1)), all, "every workspace, in id order, deleted ones gone");
-    assertEquals(List.of(new IdVersion(b.id(), 1)), store.versions(a.id() + 1, b.id() + 1), "from inclusive, to exclusive");
+    assertEquals(
+        List.of(new IdVersion(a.id(), 2), new IdVersion(b.id(), 1)),
+        all,
+        "every workspace, in id order, deleted ones gone");
+    assertEquals(
+        List.of(new IdVersion(b.id(), 1)),
+        store.versions(a.id() + 1, b.id() + 1),
+        "from inclusive, to exclusive");
     VersionDigest.Builder expected = new VersionDigest.Builder();
     all.forEach(v -> expected.add(v.id(), v.version()));
     List<VersionDigest> before = store.versionDigests();
-    assertEquals(expected.build(), before, "the store's digests equal the same hash computed in Java (ids above 2^32 included)");
-    store.write(tx -> tx.updateContact(other, b.id(), ContactPatchParser.parse(json("{\"name\":\"B\"}"), ContactPatchParser.Mode.UPDATE)));
+    assertEquals(
+        expected.build(),
+        before,
+        "the store's digests equal the same hash computed in Java (ids above 2^32 included)");
+    store.write(
+        tx ->
+            tx.updateContact(
+                other,
+                b.id(),
+                ContactPatchParser.parse(
+                    json("{\"name\":\"B\"}"), ContactPatchParser.Mode.UPDATE)));
     assertNotEquals(before, store.versionDigests(), "a new version changes its bucket's digest");
   }
 
@@ -505,9 +687,14 @@ public abstract class StoreContract {
     assertEquals(1, left.size(), "the newest entry stays, so the head is still known");
     assertEquals(head, left.get(0).position());
     assertEquals(head, store.head());
-    assertTrue(store.oplogFloor() < head && store.oplogFloor() >= store.oplog(0, 1).get(0).position() - 1);
-    assertEquals(left, store.oplog(store.oplogFloor(), 100), "a reader at the floor misses nothing that is kept");
-    assertEquals(0, (int) store.write(tx -> tx.pruneOplog(0)).value(), "nothing older than the epoch");
+    assertTrue(
+        store.oplogFloor() < head && store.oplogFloor() >= store.oplog(0, 1).get(0).position() - 1);
+    assertEquals(
+        left,
+        store.oplog(store.oplogFloor(), 100),
+        "a reader at the floor misses nothing that is kept");
+    assertEquals(
+        0, (int) store.write(tx -> tx.pruneOplog(0)).value(), "nothing older than the epoch");
     Contact later = create(ws, "{\"external_id\":\"new\"}");
     assertTrue(store.head() > head, "positions keep growing after a prune");
     assertEquals(later.id(), store.oplog(head, 10).get(0).entityId());
@@ -529,10 +716,11 @@ public abstract class StoreContract {
   void deletingAWorkspaceRemovesEverythingInIt() {
     Contact c = create(ws, "{\"email\":\"w@example.com\"}");
     store.write(tx -> tx.addToken(ws, "hash-1", "tly_x"));
-    store.write(tx -> {
-      tx.deleteWorkspace(ws);
-      return null;
-    });
+    store.write(
+        tx -> {
+          tx.deleteWorkspace(ws);
+          return null;
+        });
     assertTrue(store.workspace(ws).isEmpty());
     assertTrue(store.contact(ws, c.id()).isEmpty());
     assertTrue(store.workspaceForToken("hash-1").isEmpty());
@@ -558,8 +746,12 @@ public abstract class StoreContract {
     assertTrue(store.acquireLease("projector", "a", Duration.ofMillis(300)));
     assertFalse(store.acquireLease("projector", "b", Duration.ofSeconds(30)));
     Thread.sleep(700);
-    assertTrue(store.acquireLease("projector", "b", Duration.ofSeconds(30)), "taken over after the holder's ttl");
-    assertFalse(store.acquireLease("projector", "a", Duration.ofMillis(300)), "the old holder cannot renew it any more");
+    assertTrue(
+        store.acquireLease("projector", "b", Duration.ofSeconds(30)),
+        "taken over after the holder's ttl");
+    assertFalse(
+        store.acquireLease("projector", "a", Duration.ofMillis(300)),
+        "the old holder cannot renew it any more");
   }
 
   @Test
@@ -570,7 +762,8 @@ public abstract class StoreContract {
       List<Future<Boolean>> results = new ArrayList<>();
       for (int i = 0; i < takers; i++) {
         String holder = "p" + i;
-        results.add(pool.submit(() -> store.acquireLease("projector", holder, Duration.ofSeconds(30))));
+        results.add(
+            pool.submit(() -> store.acquireLease("projector", holder, Duration.ofSeconds(30))));
       }
       int wins = 0;
       for (Future<Boolean> f : results) {
@@ -586,14 +779,19 @@ public abstract class StoreContract {
   void tokensResolveToTheirWorkspaceUntilRevoked() {
     var t = store.write(tx -> tx.addToken(ws, "h1", "tly_a")).value();
     assertEquals(ws, store.workspaceForToken("h1").getAsLong());
-    store.write(tx -> {
-      tx.revokeToken(ws, t.id());
-      return null;
-    });
+    store.write(
+        tx -> {
+          tx.revokeToken(ws, t.id());
+          return null;
+        });
     assertTrue(store.workspaceForToken("h1").isEmpty());
-    assertThrows(TallyException.class, () -> store.write(tx -> {
-      tx.revokeToken(other, t.id());
-      return null;
-    }));
+    assertThrows(
+        TallyException.class,
+        () ->
+            store.write(
+                tx -> {
+                  tx.revokeToken(other, t.id());
+                  return null;
+                }));
   }
 }

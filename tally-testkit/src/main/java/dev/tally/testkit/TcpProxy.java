@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP proxy in front of a server (PostgreSQL, OpenSearch), for tests that cut the
- * network. {@link #stop()} drops every connection and refuses new ones, as a database that went away does; {@link #start()} listens again on the same port.
+ * network. {@link #stop()} drops every connection and refuses new ones, as a database that went
+ * away does; {@link #start()} listens again on the same port.
  */
 public final class TcpProxy implements AutoCloseable {
   private final String host;
@@ -63,7 +64,8 @@ public final class TcpProxy implements AutoCloseable {
 
   private static void pump(Socket from, Socket to) {
     byte[] buf = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       for (int n; (n = in.read(buf)) >= 0; ) {
         out.write(buf, 0, n);
         out.flush();

@@ -48,7 +48,17 @@ public final class ThrowawayPostgres implements AutoCloseable {
       view.setGroup(group);
     }
     ThrowawayPostgres pg = new ThrowawayPostgres(dir, bin, freePort(), root);
-    pg.run(60, pg.bin.resolve("initdb").toString(), "-D", pg.pgdata.toString(), "-A", "trust", "-U", "postgres", "-E", "UTF8",
+    pg.run(
+        60,
+        pg.bin.resolve("initdb").toString(),
+        "-D",
+        pg.pgdata.toString(),
+        "-A",
+        "trust",
+        "-U",
+        "postgres",
+        "-E",
+        "UTF8",
         "--no-sync");
     pg.start();
     return pg;
@@ -64,13 +74,37 @@ public final class ThrowawayPostgres implements AutoCloseable {
   }
 
   public void start() throws IOException {
-    run(90, bin.resolve("pg_ctl").toString(), "-D", pgdata.toString(), "-l", dir.resolve("postgres.log").toString(), "-w", "-t", "60",
-        "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=60", "start");
+    run(
+        90,
+        bin.resolve("pg_ctl").toString(),
+        "-D",
+        pgdata.toString(),
+        "-l",
+        dir.resolve("postgres.log").toString(),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=60",
+        "start");
   }
 
-  /** pg_ctl stop: {@code fast} (a clean shutdown, sessions terminated) or {@code immediate} (a crash; recovery at the next start). */
+  /**
+   * pg_ctl stop: {@code fast} (a clean shutdown, sessions terminated) or {@code immediate} (a
+   * crash; recovery at the next start).
+   */
   public void stop(String mode) throws IOException {
-    run(60, bin.resolve("pg_ctl").toString(), "-D", pgdata.toString(), "-m", mode, "-w", "-t", "60", "stop");
+    run(
+        60,
+        bin.resolve("pg_ctl").toString(),
+        "-D",
+        pgdata.toString(),
+        "-m",
+        mode,
+        "-w",
+        "-t",
+        "60",
+        "stop");
   }
 
   /** Starts the cluster unless it runs (after a test that failed while it was stopped). */
@@ -128,7 +162,8 @@ public final class ThrowawayPostgres implements AutoCloseable {
     try {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IOException(String.join(" ", cmd) + " did not finish within " + timeoutSeconds + " s");
+        throw new IOException(
+            String.join(" ", cmd) + " did not finish within " + timeoutSeconds + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -136,7 +171,14 @@ public final class ThrowawayPostgres implements AutoCloseable {
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " failed with exit code " + p.exitValue() + ":\n" + out + "\n" + log());
+      throw new IOException(
+          String.join(" ", cmd)
+              + " failed with exit code "
+              + p.exitValue()
+              + ":\n"
+              + out
+              + "\n"
+              + log());
     }
   }
 

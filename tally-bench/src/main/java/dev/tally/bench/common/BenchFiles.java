@@ -10,7 +10,10 @@ import java.util.stream.Stream;
 public final class BenchFiles {
   private BenchFiles() {}
 
-  /** Deletes {@code dir} and everything below it, if it exists; what cannot be deleted is reported, not thrown. */
+  /**
+   * Deletes {@code dir} and everything below it, if it exists; what cannot be deleted is reported,
+   * not thrown.
+   */
   public static void deleteTree(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
@@ -24,10 +27,15 @@ public final class BenchFiles {
     }
   }
 
-  /** The size of a file, or of all files below a directory, such as "123 MB" ("?" if it cannot be read). */
+  /**
+   * The size of a file, or of all files below a directory, such as "123 MB" ("?" if it cannot be
+   * read).
+   */
   public static String megabytes(Path path) {
     try (Stream<Path> s = Files.walk(path)) {
-      return String.format("%.0f MB", s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() / 1e6);
+      return String.format(
+          "%.0f MB",
+          s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() / 1e6);
     } catch (IOException | RuntimeException e) {
       return "?";
     }

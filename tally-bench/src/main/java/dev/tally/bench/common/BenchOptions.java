@@ -44,7 +44,8 @@ public final class BenchOptions {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
       } else if (FLAGS.contains(name)) {
-        boolean explicit = i + 1 < args.length && (args[i + 1].equals("true") || args[i + 1].equals("false"));
+        boolean explicit =
+            i + 1 < args.length && (args[i + 1].equals("true") || args[i + 1].equals("false"));
         value = explicit ? args[++i] : "true";
       } else {
         if (i + 1 >= args.length) {
@@ -79,7 +80,8 @@ public final class BenchOptions {
   public String choice(String name, String dflt, String... allowed) {
     String value = string(name, dflt);
     if (!Arrays.asList(allowed).contains(value)) {
-      throw new UsageException("--" + name + " takes " + String.join(" or ", allowed) + ", not " + value);
+      throw new UsageException(
+          "--" + name + " takes " + String.join(" or ", allowed) + ", not " + value);
     }
     return value;
   }
@@ -96,7 +98,9 @@ public final class BenchOptions {
 
   /** A comma-separated list of whole numbers, each at least 1. */
   public List<Integer> positives(String name, List<Integer> dflt) {
-    return values.containsKey(name) ? Arrays.stream(values.get(name).split(",")).map(v -> whole(name, v.trim(), 1)).toList() : dflt;
+    return values.containsKey(name)
+        ? Arrays.stream(values.get(name).split(",")).map(v -> whole(name, v.trim(), 1)).toList()
+        : dflt;
   }
 
   public double decimal(String name, double dflt) {

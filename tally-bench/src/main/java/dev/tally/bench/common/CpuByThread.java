@@ -20,23 +20,33 @@ import java.util.stream.Stream;
  */
 public final class CpuByThread {
   /**
-   * Native thread-name patterns (Linux keeps the first 15 characters), first match wins; the rest is
-   * {@link #OTHER}. Clients are the benchmarks' own threads: closed-loop clients and paced senders.
+   * Native thread-name patterns (Linux keeps the first 15 characters), first match wins; the rest
+   * is {@link #OTHER}. Clients are the benchmarks' own threads: closed-loop clients and paced
+   * senders.
    */
-  public static final List<Map.Entry<String, Pattern>> GROUPS = List.of(
-      Map.entry("rebuild", Pattern.compile("tally-rebuild.*")),
-      Map.entry("clients", Pattern.compile("bench-client-.*|paced-.*|HttpClient-.*")),
-      Map.entry("HTTP", Pattern.compile("ForkJoinPool-.*|MasterPoller|JettyServerThre.*|qtp.*")),  // Jetty and the handlers
-      Map.entry("writer", Pattern.compile("tally-sqlite-wr.*|tally-postgres-.*")),
-      Map.entry("projector", Pattern.compile("tally-projecto.*|Lucene Merge Th.*")),  // search index upkeep
-      Map.entry("JIT", Pattern.compile("C[12] CompilerThre.*")),
-      Map.entry("GC", Pattern.compile("GC Thread.*|G1 .*|VM Thread")));
+  public static final List<Map.Entry<String, Pattern>> GROUPS =
+      List.of(
+          Map.entry("rebuild", Pattern.compile("tally-rebuild.*")),
+          Map.entry("clients", Pattern.compile("bench-client-.*|paced-.*|HttpClient-.*")),
+          Map.entry(
+              "HTTP",
+              Pattern.compile(
+                  "ForkJoinPool-.*|MasterPoller|JettyServerThre.*|qtp.*")), // Jetty and the
+          // handlers
+          Map.entry("writer", Pattern.compile("tally-sqlite-wr.*|tally-postgres-.*")),
+          Map.entry(
+              "projector",
+              Pattern.compile("tally-projecto.*|Lucene Merge Th.*")), // search index upkeep
+          Map.entry("JIT", Pattern.compile("C[12] CompilerThre.*")),
+          Map.entry("GC", Pattern.compile("GC Thread.*|G1 .*|VM Thread")));
+
   public static final String OTHER = "other";
   public static final String TOTAL = "total";
 
   private static final Path TASKS = Path.of("/proc/self/task");
 
-  private final Map<String, Long> nanosByThread;  // key: thread id and name, so a reused id is a new thread
+  private final Map<String, Long>
+      nanosByThread; // key: thread id and name, so a reused id is a new thread
   private final Map<String, String> nameByThread;
 
   private CpuByThread(Map<String, Long> nanosByThread, Map<String, String> nameByThread) {
@@ -52,7 +62,8 @@ public final class CpuByThread {
         for (Path task : tasks.toList()) {
           try {
             String name = Files.readString(task.resolve("comm")).strip();
-            long runNanos = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+            long runNanos =
+                Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
             String key = task.getFileName() + "/" + name;
             nanos.put(key, runNanos);
             names.put(key, name);
@@ -67,7 +78,10 @@ public final class CpuByThread {
     return new CpuByThread(nanos, names);
   }
 
-  /** CPU nanoseconds spent between {@code earlier} and this snapshot, by group, with {@link #OTHER} and {@link #TOTAL}; empty off Linux. */
+  /**
+   * CPU nanoseconds spent between {@code earlier} and this snapshot, by group, with {@link #OTHER}
+   * and {@link #TOTAL}; empty off Linux.
+   */
   public Map<String, Long> since(CpuByThread earlier) {
     Map<String, Long> byGroup = new LinkedHashMap<>();
     if (nanosByThread.isEmpty()) {
@@ -79,7 +93,12 @@ public final class CpuByThread {
     for (Map.Entry<String, Long> e : nanosByThread.entrySet()) {
       long spent = e.getValue() - earlier.nanosByThread.getOrDefault(e.getKey(), 0L);
       String name = nameByThread.get(e.getKey());
-      String group = GROUPS.stream().filter(g -> g.getValue().matcher(name).matches()).map(Map.Entry::getKey).findFirst().orElse(OTHER);
+      String group =
+          GROUPS.stream()
+              .filter(g -> g.getValue().matcher(name).matches())
+              .map(Map.Entry::getKey)
+              .findFirst()
+              .orElse(OTHER);
       byGroup.merge(group, spent, Long::sum);
       total += spent;
     }

@@ -19,17 +19,17 @@ import java.util.stream.Stream;
 
 /**
  * CPU time outside this JVM, for runs on server engines: the PostgreSQL server (its postmaster and
- * every child, found from a backend's parent), the OpenSearch node (its process id from
- * {@code _nodes/_local}), and the whole machine ({@code /proc/stat}). What the machine spent beyond
- * this JVM and those two servers is {@link #OTHERS}: other people's work on a shared machine. Linux
- * only (clock ticks, usually 10 ms); elsewhere, or when a server cannot be found, it reports nothing.
+ * every child, found from a backend's parent), the OpenSearch node (its process id from {@code
+ * _nodes/_local}), and the whole machine ({@code /proc/stat}). What the machine spent beyond this
+ * JVM and those two servers is {@link #OTHERS}: other people's work on a shared machine. Linux only
+ * (clock ticks, usually 10 ms); elsewhere, or when a server cannot be found, it reports nothing.
  */
 public final class ExternalCpu {
   public static final String POSTGRES = "PG server";
   public static final String OPENSEARCH = "OpenSearch";
   public static final String MACHINE = "machine";
   public static final String OTHERS = "others";
-  private static final long TICK_NANOS = 10_000_000L;  // USER_HZ = 100 on Linux
+  private static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
 
   private static volatile int postmaster = -1;
   private static volatile int openSearch = -1;
@@ -40,15 +40,22 @@ public final class ExternalCpu {
     this.nanos = nanos;
   }
 
-  /** Finds the servers once: the postmaster behind {@code pgUrl}, the OpenSearch node at {@code openSearchUrl} (either may be null). */
+  /**
+   * Finds the servers once: the postmaster behind {@code pgUrl}, the OpenSearch node at {@code
+   * openSearchUrl} (either may be null).
+   */
   public static void locate(String pgUrl, String openSearchUrl) {
     if (pgUrl != null) {
-      try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement();
+      try (Connection c = DriverManager.getConnection(pgUrl);
+          Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
         rs.next();
         postmaster = parentOf(rs.getInt(1));
       } catch (Exception e) {
-        System.err.println("bench: cannot find the PostgreSQL server's processes (" + e.getMessage() + "); its CPU is not reported");
+        System.err.println(
+            "bench: cannot find the PostgreSQL server's processes ("
+                + e.getMessage()
+                + "); its CPU is not reported");
       }
     }
     if (openSearchUrl != null) {
@@ -56,20 +63,32 @@ public final class ExternalCpu {
     }
   }
 
-  /** The process id of the OpenSearch node at {@code url}, as it reports it ({@code _nodes/_local/process}); -1 if it cannot be found. */
+  /**
+   * The process id of the OpenSearch node at {@code url}, as it reports it ({@code
+   * _nodes/_local/process}); -1 if it cannot be found.
+   */
   public static int openSearchPid(String url) {
     try (HttpClient http = HttpClient.newHttpClient()) {
-      String body = http.send(HttpRequest.newBuilder(URI.create(url + "/_nodes/_local/process")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(url + "/_nodes/_local/process")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       JsonNode nodes = new ObjectMapper().readTree(body).path("nodes");
       return nodes.elements().next().path("process").path("id").asInt(-1);
     } catch (Exception e) {
-      System.err.println("bench: cannot find the OpenSearch process (" + e.getMessage() + "); its CPU is not reported");
+      System.err.println(
+          "bench: cannot find the OpenSearch process ("
+              + e.getMessage()
+              + "); its CPU is not reported");
       return -1;
     }
   }
 
-  /** CPU seconds (user + system) used so far by process {@code pid} ("self": this JVM); NaN where /proc cannot tell. */
+  /**
+   * CPU seconds (user + system) used so far by process {@code pid} ("self": this JVM); NaN where
+   * /proc cannot tell.
+   */
   public static double processSeconds(String pid) {
     try {
       return ticks(pid) * TICK_NANOS / 1e9;
@@ -78,7 +97,10 @@ public final class ExternalCpu {
     }
   }
 
-  /** CPU seconds the whole machine has been busy so far, summed over its CPUs ({@code /proc/stat}); NaN off Linux. */
+  /**
+   * CPU seconds the whole machine has been busy so far, summed over its CPUs ({@code /proc/stat});
+   * NaN off Linux.
+   */
   public static double machineBusySeconds() {
     try {
       return busyTicks() * TICK_NANOS / 1e9;
@@ -105,7 +127,9 @@ public final class ExternalCpu {
           continue;
         }
         int pid = Integer.parseInt(name);
-        if (pid != postmaster && pid != openSearch && (postmaster <= 0 || !isChildOf(pid, postmaster))) {
+        if (pid != postmaster
+            && pid != openSearch
+            && (postmaster <= 0 || !isChildOf(pid, postmaster))) {
           continue;
         }
         long ticks = ticksOrZero(name);
@@ -128,7 +152,10 @@ public final class ExternalCpu {
     return new ExternalCpu(n);
   }
 
-  /** What was spent since {@code earlier}; with {@link #OTHERS} = machine − this JVM ({@code jvmNanos}) − the servers. */
+  /**
+   * What was spent since {@code earlier}; with {@link #OTHERS} = machine − this JVM ({@code
+   * jvmNanos}) − the servers.
+   */
   public Map<String, Long> since(ExternalCpu earlier, long jvmNanos) {
     Map<String, Long> d = new LinkedHashMap<>();
     for (var e : nanos.entrySet()) {
@@ -138,7 +165,14 @@ public final class ExternalCpu {
       }
     }
     if (d.containsKey(MACHINE)) {
-      d.put(OTHERS, Math.max(0, d.get(MACHINE) - jvmNanos - d.getOrDefault(POSTGRES, 0L) - d.getOrDefault(OPENSEARCH, 0L)));
+      d.put(
+          OTHERS,
+          Math.max(
+              0,
+              d.get(MACHINE)
+                  - jvmNanos
+                  - d.getOrDefault(POSTGRES, 0L)
+                  - d.getOrDefault(OPENSEARCH, 0L)));
     }
     return d;
   }
@@ -165,23 +199,29 @@ public final class ExternalCpu {
     try {
       return ticks(pid);
     } catch (IOException | RuntimeException e) {
-      return 0;  // it ended while we looked
+      return 0; // it ended while we looked
     }
   }
 
-  /** Clock ticks all CPUs have spent busy: user, nice, system, irq, softirq, steal (not idle, iowait) of /proc/stat's first line. */
+  /**
+   * Clock ticks all CPUs have spent busy: user, nice, system, irq, softirq, steal (not idle,
+   * iowait) of /proc/stat's first line.
+   */
   private static long busyTicks() throws IOException {
     String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
     long busy = 0;
     for (int i = 1; i < cpu.length && i <= 8; i++) {
-      if (i != 4 && i != 5) {  // idle, iowait
+      if (i != 4 && i != 5) { // idle, iowait
         busy += Long.parseLong(cpu[i]);
       }
     }
     return busy;
   }
 
-  /** The fields of /proc/PID/stat after the command name: [0] state, [1] ppid, ..., [11] utime, [12] stime. */
+  /**
+   * The fields of /proc/PID/stat after the command name: [0] state, [1] ppid, ..., [11] utime, [12]
+   * stime.
+   */
   private static String[] statFields(String pid) throws IOException {
     String stat = Files.readString(Path.of("/proc", pid, "stat"));
     return stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -19,15 +19,18 @@ import java.util.Map;
 
 /**
  * Tally started in this process on a data directory with its default (production) settings unless a
- * benchmark says otherwise, listening on a free port of 127.0.0.1, and the workspace token it printed
- * on first start. In process, a benchmark reads the server's positions and index status directly (no
- * HTTP round trip inside a measurement); the index calls go through here, so that the benchmarks do
- * not depend on how the server arranges its index management.
+ * benchmark says otherwise, listening on a free port of 127.0.0.1, and the workspace token it
+ * printed on first start. In process, a benchmark reads the server's positions and index status
+ * directly (no HTTP round trip inside a measurement); the index calls go through here, so that the
+ * benchmarks do not depend on how the server arranges its index management.
  */
 public final class InProcessTally implements AutoCloseable {
   private final TallyServer server;
   private final String token;
-  private final ServerSpace space;  // the schema and alias this Tally owns on shared servers, removed on close; null if none
+  private final ServerSpace
+      space; // the schema and alias this Tally owns on shared servers, removed on close; null if
+
+  // none
 
   private InProcessTally(TallyServer server, String token, ServerSpace space) {
     this.server = server;
@@ -46,17 +49,22 @@ public final class InProcessTally implements AutoCloseable {
   }
 
   /** Tally again on a data directory it has started on before, whose token it printed then. */
-  public static InProcessTally restart(Path dataDir, Map<Setting, String> settings, String token) throws Exception {
+  public static InProcessTally restart(Path dataDir, Map<Setting, String> settings, String token)
+      throws Exception {
     return launch(flags(dataDir, settings), token, null);
   }
 
   /**
-   * Tally with the store {@code store} ("postgres": in {@code space}'s schema; "sqlite": in
-   * {@code dataDir}) and the index {@code index} ("opensearch": under {@code space}'s alias with the
-   * refresh interval {@code refresh}; "lucene": in {@code dataDir}); {@code space} is removed on close.
+   * Tally with the store {@code store} ("postgres": in {@code space}'s schema; "sqlite": in {@code
+   * dataDir}) and the index {@code index} ("opensearch": under {@code space}'s alias with the
+   * refresh interval {@code refresh}; "lucene": in {@code dataDir}); {@code space} is removed on
+   * close.
    */
-  public static InProcessTally start(Path dataDir, ServerSpace space, String store, String index, String refresh) throws Exception {
-    Map<Setting, String> settings = new HashMap<>(Map.of(Settings.STORE, store, Settings.INDEX, index));
+  public static InProcessTally start(
+      Path dataDir, ServerSpace space, String store, String index, String refresh)
+      throws Exception {
+    Map<Setting, String> settings =
+        new HashMap<>(Map.of(Settings.STORE, store, Settings.INDEX, index));
     if (store.equals("postgres")) {
       settings.put(Settings.STORE_URL, space.pgUrl);
       settings.put(Settings.STORE_SCHEMA, space.schema);
@@ -70,25 +78,46 @@ public final class InProcessTally implements AutoCloseable {
   }
 
   private static Map<Setting, String> flags(Path dataDir, Map<Setting, String> settings) {
-    Map<Setting, String> flags = new HashMap<>(Map.of(Settings.DATA, dataDir.toString(), Settings.PORT, "0", Settings.LOG_FORMAT, "text"));
+    Map<Setting, String> flags =
+        new HashMap<>(
+            Map.of(
+                Settings.DATA,
+                dataDir.toString(),
+                Settings.PORT,
+                "0",
+                Settings.LOG_FORMAT,
+                "text"));
     flags.putAll(settings);
     return flags;
   }
 
-  /** Starts Tally with {@code flags} and the defaults (no environment); {@code token} null: the one it prints on first start. */
-  private static InProcessTally launch(Map<Setting, String> flags, String token, ServerSpace space) throws Exception {
+  /**
+   * Starts Tally with {@code flags} and the defaults (no environment); {@code token} null: the one
+   * it prints on first start.
+   */
+  private static InProcessTally launch(Map<Setting, String> flags, String token, ServerSpace space)
+      throws Exception {
     try {
       ByteArrayOutputStream printed = new ByteArrayOutputStream();
-      TallyServer server = TallyServer.start(Config.resolve(flags, name -> null), "bench-admin-token",
-          new PrintStream(printed, true, StandardCharsets.UTF_8));
-      String t = token != null ? token : printed.toString(StandardCharsets.UTF_8).lines()
-          .filter(l -> l.startsWith("TALLY_TOKEN="))
-          .map(l -> l.substring("TALLY_TOKEN=".length()))
-          .findFirst()
-          .orElse(null);
+      TallyServer server =
+          TallyServer.start(
+              Config.resolve(flags, name -> null),
+              "bench-admin-token",
+              new PrintStream(printed, true, StandardCharsets.UTF_8));
+      String t =
+          token != null
+              ? token
+              : printed
+                  .toString(StandardCharsets.UTF_8)
+                  .lines()
+                  .filter(l -> l.startsWith("TALLY_TOKEN="))
+                  .map(l -> l.substring("TALLY_TOKEN=".length()))
+                  .findFirst()
+                  .orElse(null);
       if (t == null) {
         server.close();
-        throw new IllegalStateException("Tally printed no TALLY_TOKEN line on first start: " + printed);
+        throw new IllegalStateException(
+            "Tally printed no TALLY_TOKEN line on first start: " + printed);
       }
       return new InProcessTally(server, t, space);
     } catch (Exception | Error e) {
@@ -111,7 +140,10 @@ public final class InProcessTally implements AutoCloseable {
     return token;
   }
 
-  /** The OpenSearch alias Tally searches through (or the name its space would give one, on Lucene); null without a space. */
+  /**
+   * The OpenSearch alias Tally searches through (or the name its space would give one, on Lucene);
+   * null without a space.
+   */
   public String alias() {
     return space == null ? null : space.alias;
   }
@@ -120,12 +152,20 @@ public final class InProcessTally implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.port() + path);
   }
 
-  /** A bench client: HTTP/1.1 (what Intercom clients speak), one kept-alive connection per client. */
+  /**
+   * A bench client: HTTP/1.1 (what Intercom clients speak), one kept-alive connection per client.
+   */
   public static HttpClient newClient() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
   }
 
-  /** Waits until searches see every write committed so far, for at most {@code timeout}; false if they do not. */
+  /**
+   * Waits until searches see every write committed so far, for at most {@code timeout}; false if
+   * they do not.
+   */
   public boolean awaitSearchable(Duration timeout) throws InterruptedException {
     long head = server.store().head();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -143,12 +183,19 @@ public final class InProcessTally implements AutoCloseable {
     return server.indexes().healing() != null || server.indexes().status().running();
   }
 
-  /** Waits until the index is neither healing nor rebuilding and the server is ready to answer searches. */
+  /**
+   * Waits until the index is neither healing nor rebuilding and the server is ready to answer
+   * searches.
+   */
   public void awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (indexBusy() || !server.readiness().refresh().ready()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Tally was not ready within " + timeout + ": " + server.readiness().current().reasons());
+        throw new IllegalStateException(
+            "Tally was not ready within "
+                + timeout
+                + ": "
+                + server.readiness().current().reasons());
       }
       Thread.sleep(5);
     }

@@ -2,7 +2,10 @@ package dev.tally.bench.common;
 
 import java.util.Arrays;
 
-/** A growable array of longs (latencies, samples), appended by one thread, so that a minute of samples does not box a million Longs. */
+/**
+ * A growable array of longs (latencies, samples), appended by one thread, so that a minute of
+ * samples does not box a million Longs.
+ */
 public final class LongList {
   private long[] values = new long[1024];
   private int size;

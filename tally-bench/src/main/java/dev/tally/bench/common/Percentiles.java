@@ -34,6 +34,8 @@ public final class Percentiles {
 
   /** Milliseconds with as many decimals as matter: 0 from 100 ms, 1 from 10 ms, else 2. */
   public static String fmt(double ms) {
-    return ms >= 100 ? String.format("%.0f", ms) : ms >= 10 ? String.format("%.1f", ms) : String.format("%.2f", ms);
+    return ms >= 100
+        ? String.format("%.0f", ms)
+        : ms >= 10 ? String.format("%.1f", ms) : String.format("%.2f", ms);
   }
 }

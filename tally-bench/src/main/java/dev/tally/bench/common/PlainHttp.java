@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * One keep-alive HTTP/1.1 connection, written and read in the calling thread, as curl or wrk
- * do. The JDK's HttpClient hands each request to its selector thread and back, which on two cores
- * cost about 3 ms a request here against curl's 0.1 ms; a benchmark of the server must not
- * measure that. Enough of HTTP/1.1 for Tally's answers: Content-Length or chunked bodies.
+ * One keep-alive HTTP/1.1 connection, written and read in the calling thread, as curl or wrk do.
+ * The JDK's HttpClient hands each request to its selector thread and back, which on two cores cost
+ * about 3 ms a request here against curl's 0.1 ms; a benchmark of the server must not measure that.
+ * Enough of HTTP/1.1 for Tally's answers: Content-Length or chunked bodies.
  */
 public final class PlainHttp implements AutoCloseable {
   private final String host;
@@ -33,15 +33,26 @@ public final class PlainHttp implements AutoCloseable {
   public record Answer(int status, String body) {}
 
   /** Sends {@code method path} with {@code body} (null: none) and reads the whole answer. */
-  public Answer send(String method, String path, String token, String contentType, String body) throws IOException {
+  public Answer send(String method, String path, String token, String contentType, String body)
+      throws IOException {
     byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder().append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ").append(host)
-        .append("\r\n");
+    StringBuilder head =
+        new StringBuilder()
+            .append(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\nHost: ")
+            .append(host)
+            .append("\r\n");
     if (token != null) {
       head.append("Authorization: Bearer ").append(token).append("\r\n");
     }
     if (body != null) {
-      head.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(payload.length).append("\r\n");
+      head.append("Content-Type: ")
+          .append(contentType)
+          .append("\r\nContent-Length: ")
+          .append(payload.length)
+          .append("\r\n");
     }
     out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
     out.write(payload);
@@ -64,7 +75,9 @@ public final class PlainHttp implements AutoCloseable {
     }
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     if (chunked) {
-      for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
+      for (int size = Integer.parseInt(line().trim(), 16);
+          size > 0;
+          size = Integer.parseInt(line().trim(), 16)) {
         body.write(in.readNBytes(size));
         line(); // the CRLF after each chunk
       }

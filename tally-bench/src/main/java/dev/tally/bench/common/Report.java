@@ -20,7 +20,11 @@ public final class Report {
 
   public Report(String title) {
     md.append("\n### ").append(title).append("\n\n");
-    line("- run at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " (UTC); load average before: " + loadAverage());
+    line(
+        "- run at "
+            + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            + " (UTC); load average before: "
+            + loadAverage());
   }
 
   public Report line(String s) {
@@ -39,17 +43,22 @@ public final class Report {
     System.out.print(text);
     System.out.flush();
     if (out != null) {
-      Files.writeString(out, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          out, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
   }
 
-  /** How busy the machine is, since other work on it skews every figure: the 1, 5 and 15 minute load averages. */
+  /**
+   * How busy the machine is, since other work on it skews every figure: the 1, 5 and 15 minute load
+   * averages.
+   */
   public static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return f[0] + ", " + f[1] + ", " + f[2];
     } catch (IOException | RuntimeException e) {
-      return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      return String.format(
+          Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 

@@ -16,12 +16,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * other or other engineers' tests on the same servers, and removed when the run ends.
  */
 public final class ServerSpace implements AutoCloseable {
-  public final String pgUrl;  // null: nothing on PostgreSQL
+  public final String pgUrl; // null: nothing on PostgreSQL
   public final String schema;
-  public final String openSearchUrl;  // null: nothing on OpenSearch
+  public final String openSearchUrl; // null: nothing on OpenSearch
   public final String alias;
 
-  /** {@code prefix} names the schema ({@code prefix_<random>}) and the alias ({@code prefix-<random>}, its indexes below it). */
+  /**
+   * {@code prefix} names the schema ({@code prefix_<random>}) and the alias ({@code
+   * prefix-<random>}, its indexes below it).
+   */
   public ServerSpace(String pgUrl, String openSearchUrl, String prefix) {
     String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     this.pgUrl = pgUrl;
@@ -39,12 +42,16 @@ public final class ServerSpace implements AutoCloseable {
   }
 
   public void sql(String statement) throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }
 
-  /** Drops the schema and deletes every index under the alias's name (its generations and the peers' indexes named after it). */
+  /**
+   * Drops the schema and deletes every index under the alias's name (its generations and the peers'
+   * indexes named after it).
+   */
   @Override
   public void close() throws Exception {
     if (pgUrl != null) {
@@ -52,7 +59,8 @@ public final class ServerSpace implements AutoCloseable {
     }
     if (openSearchUrl != null) {
       try (HttpClient client = HttpClient.newHttpClient()) {
-        client.send(HttpRequest.newBuilder(URI.create(openSearchUrl + "/" + alias + "-*")).DELETE().build(),
+        client.send(
+            HttpRequest.newBuilder(URI.create(openSearchUrl + "/" + alias + "-*")).DELETE().build(),
             HttpResponse.BodyHandlers.discarding());
       }
     }

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A table of strings, rendered for the terminal (aligned columns) or as Markdown (figures right-aligned). */
+/**
+ * A table of strings, rendered for the terminal (aligned columns) or as Markdown (figures
+ * right-aligned).
+ */
 public final class Table {
   private final List<String> headers;
   private final List<List<String>> rows = new ArrayList<>();
@@ -21,7 +24,8 @@ public final class Table {
 
   public Table row(String... cells) {
     if (cells.length != headers.size()) {
-      throw new IllegalArgumentException("row has " + cells.length + " cells, the table " + headers.size() + " columns");
+      throw new IllegalArgumentException(
+          "row has " + cells.length + " cells, the table " + headers.size() + " columns");
     }
     rows.add(List.of(cells));
     return this;

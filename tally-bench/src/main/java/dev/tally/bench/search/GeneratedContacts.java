@@ -20,7 +20,9 @@ import java.util.SplittableRandom;
 final class GeneratedContacts {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] PLANS = {"free", "starter", "pro", "enterprise"};
-  private static final String[] COUNTRIES = {"US", "DE", "FR", "GB", "BR", "IN", "JP", "CA", "ES", "NL"};
+  private static final String[] COUNTRIES = {
+    "US", "DE", "FR", "GB", "BR", "IN", "JP", "CA", "ES", "NL"
+  };
 
   private GeneratedContacts() {}
 
@@ -32,14 +34,18 @@ final class GeneratedContacts {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  /** Creates contacts {@code from} ..< {@code from + n} in workspace {@code ws}; returns the seconds it took. */
+  /**
+   * Creates contacts {@code from} ..< {@code from + n} in workspace {@code ws}; returns the seconds
+   * it took.
+   */
   static double load(Store store, long ws, int from, int n) throws Exception {
     long t0 = System.nanoTime();
     SplittableRandom rnd = new SplittableRandom(7 + from);
     for (int at = from; at < from + n; at += 2000) {
       List<WriteWork<Contact>> works = new ArrayList<>();
       for (int i = at; i < Math.min(from + n, at + 2000); i++) {
-        ContactPatch patch = ContactPatchParser.parse(JSON.readTree(json(rnd, i)), ContactPatchParser.Mode.CREATE);
+        ContactPatch patch =
+            ContactPatchParser.parse(JSON.readTree(json(rnd, i)), ContactPatchParser.Mode.CREATE);
         works.add(tx -> tx.createContact(ws, patch));
       }
       write(store, works);
@@ -58,10 +64,28 @@ final class GeneratedContacts {
 
   /** Contact number {@code i}'s body, as POST /contacts takes it. */
   static String json(SplittableRandom rnd, long i) {
-    return "{\"role\":\"" + (rnd.nextDouble() < 0.6 ? "user" : "lead") + "\",\"external_id\":\"r-" + i
-        + "\",\"email\":\"r" + i + "@example.com\",\"name\":\"Contact " + i + "\",\"signed_up_at\":" + (1_600_000_000L + rnd.nextLong(63_072_000L))
-        + ",\"last_seen_at\":" + (1_660_000_000L + rnd.nextLong(31_536_000L)) + ",\"location\":{\"country\":\""
-        + COUNTRIES[rnd.nextInt(COUNTRIES.length)] + "\"},\"custom_attributes\":{\"plan\":\"" + PLANS[rnd.nextInt(PLANS.length)]
-        + "\",\"seats\":" + (1 + rnd.nextLong(100)) + ",\"mrr\":" + (rnd.nextInt(100_000) / 100.0) + ",\"beta\":" + rnd.nextBoolean() + "}}";
+    return "{\"role\":\""
+        + (rnd.nextDouble() < 0.6 ? "user" : "lead")
+        + "\",\"external_id\":\"r-"
+        + i
+        + "\",\"email\":\"r"
+        + i
+        + "@example.com\",\"name\":\"Contact "
+        + i
+        + "\",\"signed_up_at\":"
+        + (1_600_000_000L + rnd.nextLong(63_072_000L))
+        + ",\"last_seen_at\":"
+        + (1_660_000_000L + rnd.nextLong(31_536_000L))
+        + ",\"location\":{\"country\":\""
+        + COUNTRIES[rnd.nextInt(COUNTRIES.length)]
+        + "\"},\"custom_attributes\":{\"plan\":\""
+        + PLANS[rnd.nextInt(PLANS.length)]
+        + "\",\"seats\":"
+        + (1 + rnd.nextLong(100))
+        + ",\"mrr\":"
+        + (rnd.nextInt(100_000) / 100.0)
+        + ",\"beta\":"
+        + rnd.nextBoolean()
+        + "}}";
   }
 }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The segment benchmarks' measurement: every system answers the same query once a round, in an order
- * that rotates from round to round so that noise from the machine falls on all alike; warm-up rounds
- * first, not measured. Every round's answers are handed to a check.
+ * The segment benchmarks' measurement: every system answers the same query once a round, in an
+ * order that rotates from round to round so that noise from the machine falls on all alike; warm-up
+ * rounds first, not measured. Every round's answers are handed to a check.
  */
 final class InterleavedRuns {
   private InterleavedRuns() {}
@@ -16,10 +16,15 @@ final class InterleavedRuns {
     SegmentResult answer() throws Exception;
   }
 
-  /** Per system and measured round: the wall time and the server's own {@code took} (0 where a system reports none), in nanoseconds. */
+  /**
+   * Per system and measured round: the wall time and the server's own {@code took} (0 where a
+   * system reports none), in nanoseconds.
+   */
   record Timings(long[][] nanos, long[][] took) {}
 
-  static Timings run(int warmup, int runs, List<Contender> contenders, Consumer<SegmentResult[]> check) throws Exception {
+  static Timings run(
+      int warmup, int runs, List<Contender> contenders, Consumer<SegmentResult[]> check)
+      throws Exception {
     int n = contenders.size();
     long[][] nanos = new long[n][runs];
     long[][] took = new long[n][runs];

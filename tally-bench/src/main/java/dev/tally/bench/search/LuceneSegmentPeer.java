@@ -20,11 +20,12 @@ import org.apache.lucene.search.TopDocs;
 
 /**
  * Peer A of the segment query: the query Tally should compile to, written by hand against Tally's
- * field layout ({@link Fields}: k.* keywords, n.* LongPoints, _ws, _live, id doc values), on the same
- * index files. What Tally adds on top of this is its own overhead.
+ * field layout ({@link Fields}: k.* keywords, n.* LongPoints, _ws, _live, id doc values), on the
+ * same index files. What Tally adds on top of this is its own overhead.
  */
 final class LuceneSegmentPeer {
-  private static final Sort BY_ID = new Sort(new SortedNumericSortField(Fields.ID, SortField.Type.LONG));
+  private static final Sort BY_ID =
+      new Sort(new SortedNumericSortField(Fields.ID, SortField.Type.LONG));
 
   private final IndexSearcher searcher;
 
@@ -39,7 +40,10 @@ final class LuceneSegmentPeer {
         .add(new TermQuery(new Term(Fields.keyword("role"), "user")), Occur.FILTER)
         .add(new TermQuery(new Term(Fields.keyword("custom_attributes.plan"), "pro")), Occur.FILTER)
         .add(LongPoint.newRangeQuery(Fields.number("created_at"), t1, Long.MAX_VALUE), Occur.FILTER)
-        .add(LongPoint.newRangeQuery(Fields.number("custom_attributes.seats"), Long.MIN_VALUE, s - 1), Occur.FILTER)
+        .add(
+            LongPoint.newRangeQuery(
+                Fields.number("custom_attributes.seats"), Long.MIN_VALUE, s - 1),
+            Occur.FILTER)
         .build();
   }
 

@@ -20,7 +20,9 @@ import java.util.Map;
  * Lucene load indexes the same documents. Values keep their JSON types: strings, integers (Long),
  * floats (Double), booleans.
  *
- * <pre>{"id":…,"ws":…,"v":…,"f":{"email":"…","created_at":…},"c":{"plan":"pro"},"e":[{"name":…,"count":…,"first":…,"last":…}]}</pre>
+ * <pre>
+ * {"id":…,"ws":…,"v":…,"f":{"email":"…","created_at":…},"c":{"plan":"pro"},"e":[{"name":…,"count":…,"first":…,"last":…}]}
+ * </pre>
  */
 final class NdjsonExport {
   private NdjsonExport() {}
@@ -79,7 +81,7 @@ final class NdjsonExport {
 
   private static void value(JsonGenerator g, String name, Object v) throws IOException {
     switch (v) {
-      case null -> { }
+      case null -> {}
       case String s -> g.writeStringField(name, s);
       case Long l -> g.writeNumberField(name, l);
       case Double x -> g.writeNumberField(name, x);

@@ -29,18 +29,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Rebuild into OpenSearch. A PostgreSQL store (a schema of its own) is loaded with N contacts
  * through the store's write path, and its documents are written once, in Tally's OpenSearch layout
- * ({@link DocumentMapper#live}), as a {@code _bulk} NDJSON file. Then, in rounds with a rotating order, each into a new index:
+ * ({@link DocumentMapper#live}), as a {@code _bulk} NDJSON file. Then, in rounds with a rotating
+ * order, each into a new index:
+ *
  * <ul>
- *   <li>Tally: {@code OpenSearchIndex.createGeneration} (no replicas, refresh off) and
- *       {@code new Rebuild(store, 1000).fill(generation, progress, T)} as {@code IndexManager} runs it
- *       (T = the CPU count there), then {@code commit()} (a refresh: everything searchable);
+ *   <li>Tally: {@code OpenSearchIndex.createGeneration} (no replicas, refresh off) and {@code new
+ *       Rebuild(store, 1000).fill(generation, progress, T)} as {@code IndexManager} runs it (T =
+ *       the CPU count there), then {@code commit()} (a refresh: everything searchable);
  *   <li>raw {@code _bulk}: a new index with the body Tally creates a loading generation with
- *       ({@link Mapping#createIndex}: settings and mapping), then T threads each POSTing the next 1,000
- *       documents of the file, then a refresh.
+ *       ({@link Mapping#createIndex}: settings and mapping), then T threads each POSTing the next
+ *       1,000 documents of the file, then a refresh.
  * </ul>
+ *
  * With {@code --breakdown}: store reads only, Tally's {@code load} of documents already in memory,
  * and the raw load with external versions (as Tally writes them). Every index built is checked to
- * hold the same documents (counts of a few filters), and Tally's sources are compared with the file's.
+ * hold the same documents (counts of a few filters), and Tally's sources are compared with the
+ * file's.
  */
 public final class OpenSearchRebuildBench {
   private static final int BATCH = 1000;
@@ -54,13 +58,22 @@ public final class OpenSearchRebuildBench {
     String osUrl = o.string("os-url", "http://127.0.0.1:9200");
     String pgUrl = o.string("pg-url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     Path work = Files.createTempDirectory("tally-bench-rebuild-os");
-    Report report = new Report("Rebuild into OpenSearch at " + String.format("%,d", n) + " contacts");
-    try (ServerSpace space = new ServerSpace(pgUrl, osUrl, "bench_rebuild"); RawOpenSearch raw = new RawOpenSearch(osUrl)) {
+    Report report =
+        new Report("Rebuild into OpenSearch at " + String.format("%,d", n) + " contacts");
+    try (ServerSpace space = new ServerSpace(pgUrl, osUrl, "bench_rebuild");
+        RawOpenSearch raw = new RawOpenSearch(osUrl)) {
       String schema = space.schema;
       String alias = space.alias;
-      OpenSearchOptions options = OpenSearchOptions.defaults(osUrl).withAlias(alias).withReplicas(0);
-      try (PostgresStore store = PostgresStore.open(PostgresOptions.defaults(pgUrl).withSchema(schema))) {
-        Report.progress("rebuild-opensearch: loading " + n + " contacts into PostgreSQL (schema " + schema + ")");
+      OpenSearchOptions options =
+          OpenSearchOptions.defaults(osUrl).withAlias(alias).withReplicas(0);
+      try (PostgresStore store =
+          PostgresStore.open(PostgresOptions.defaults(pgUrl).withSchema(schema))) {
+        Report.progress(
+            "rebuild-opensearch: loading "
+                + n
+                + " contacts into PostgreSQL (schema "
+                + schema
+                + ")");
         double loadSeconds = GeneratedContacts.createAndLoad(store, n);
         Path plain = work.resolve("bulk.ndjson");
         Path versioned = work.resolve("bulk-versioned.ndjson");
@@ -70,25 +83,55 @@ public final class OpenSearchRebuildBench {
         }
         long ws = inMemory.get(0).contact().workspaceId();
         String settings = Mapping.createIndex(options, true).toString();
-        report.line(String.format("- store: PostgreSQL, %,d contacts loaded through `Store.writeEach` (chunks of 2,000) in %.1f s; "
-            + "`_bulk` NDJSON file written from `documentsAfter` in Tally's layout: %s", n, loadSeconds, BenchFiles.megabytes(plain)));
-        report.line("- " + raw.describe() + "; every index: 1 shard, 0 replicas, `refresh_interval: -1` while loading, the mapping Tally's"
-            + " generations get (the peer's from `Mapping.createIndex`, as Tally creates a loading generation), a refresh at the end"
-            + " (included in the time)");
-        report.line("- Tally: `OpenSearchIndex.createGeneration` + `new Rebuild(store, " + BATCH + ").fill(generation, progress, " + threads
-            + ")` (one store reader, " + threads + " indexing threads, each `load` one `_bulk` of " + BATCH
-            + " documents with external versions, checked item by item) + `commit()` (refresh)");
-        report.line("- peer: create the index, then " + threads + " threads each POST the next " + BATCH + " documents of the file"
-            + " (`{\"index\":{\"_id\":…}}` action lines), check `errors: false`, then refresh");
-        List<String> names = new ArrayList<>(List.of("Tally rebuild (PostgreSQL → new generation, " + threads + " threads)",
-            "raw `_bulk` from the NDJSON file (" + threads + " threads)"));
+        report.line(
+            String.format(
+                "- store: PostgreSQL, %,d contacts loaded through `Store.writeEach` (chunks of 2,000) in %.1f s; "
+                    + "`_bulk` NDJSON file written from `documentsAfter` in Tally's layout: %s",
+                n, loadSeconds, BenchFiles.megabytes(plain)));
+        report.line(
+            "- "
+                + raw.describe()
+                + "; every index: 1 shard, 0 replicas, `refresh_interval: -1` while loading, the mapping Tally's"
+                + " generations get (the peer's from `Mapping.createIndex`, as Tally creates a loading generation), a refresh at the end"
+                + " (included in the time)");
+        report.line(
+            "- Tally: `OpenSearchIndex.createGeneration` + `new Rebuild(store, "
+                + BATCH
+                + ").fill(generation, progress, "
+                + threads
+                + ")` (one store reader, "
+                + threads
+                + " indexing threads, each `load` one `_bulk` of "
+                + BATCH
+                + " documents with external versions, checked item by item) + `commit()` (refresh)");
+        report.line(
+            "- peer: create the index, then "
+                + threads
+                + " threads each POST the next "
+                + BATCH
+                + " documents of the file"
+                + " (`{\"index\":{\"_id\":…}}` action lines), check `errors: false`, then refresh");
+        List<String> names =
+            new ArrayList<>(
+                List.of(
+                    "Tally rebuild (PostgreSQL → new generation, " + threads + " threads)",
+                    "raw `_bulk` from the NDJSON file (" + threads + " threads)"));
         if (breakdown) {
-          names.addAll(List.of("breakdown: store reads only (`documentsAfter`, batches of " + BATCH + ")",
-              "breakdown: Tally's `OpenSearchIndex.load` of documents already in memory (" + threads + " threads)",
-              "breakdown: raw `_bulk` with external versions (" + threads + " threads)"));
+          names.addAll(
+              List.of(
+                  "breakdown: store reads only (`documentsAfter`, batches of " + BATCH + ")",
+                  "breakdown: Tally's `OpenSearchIndex.load` of documents already in memory ("
+                      + threads
+                      + " threads)",
+                  "breakdown: raw `_bulk` with external versions (" + threads + " threads)"));
         }
-        report.line("- " + warmupRuns + " warm-up round(s), then " + runs + " measured rounds; each round runs every line below in rotating"
-            + " order, each into a new index deleted afterwards; figures are the median (min–max) over the rounds");
+        report.line(
+            "- "
+                + warmupRuns
+                + " warm-up round(s), then "
+                + runs
+                + " measured rounds; each round runs every line below in rotating"
+                + " order, each into a new index deleted afterwards; figures are the median (min–max) over the rounds");
         double[][] secs = new double[names.size()][runs];
         double[][] jvmCpu = new double[names.size()][runs];
         double[][] osCpu = new double[names.size()][runs];
@@ -115,11 +158,14 @@ public final class OpenSearchRebuildBench {
                 }
                 index = fresh.target();
               }
-              case 1 -> index = rawLoad(raw, alias + "-raw-" + (++indexNumber), settings, plain, threads);
+              case 1 ->
+                  index = rawLoad(raw, alias + "-raw-" + (++indexNumber), settings, plain, threads);
               case 2 -> {
                 long read = 0;
                 long after = 0;
-                for (List<ContactDocument> d; !(d = store.documentsAfter(after, BATCH)).isEmpty(); after = d.get(d.size() - 1).contact().id()) {
+                for (List<ContactDocument> d;
+                    !(d = store.documentsAfter(after, BATCH)).isEmpty();
+                    after = d.get(d.size() - 1).contact().id()) {
                   read += d.size();
                 }
                 if (read != n) {
@@ -134,10 +180,13 @@ public final class OpenSearchRebuildBench {
                   fresh.close();
                 }
                 index = fresh.target();
-                // commit() refreshes only up to an applied oplog position, which load() does not move: refresh as the peer does
+                // commit() refreshes only up to an applied oplog position, which load() does not
+                // move: refresh as the peer does
                 raw.json("POST", "/" + index + "/_refresh", null);
               }
-              case 4 -> index = rawLoad(raw, alias + "-raw-" + (++indexNumber), settings, versioned, threads);
+              case 4 ->
+                  index =
+                      rawLoad(raw, alias + "-raw-" + (++indexNumber), settings, versioned, threads);
               default -> throw new IllegalStateException();
             }
             double s = (System.nanoTime() - t0) / 1e9;
@@ -148,8 +197,15 @@ public final class OpenSearchRebuildBench {
             if (index != null) {
               long[] check = check(raw, index, ws);
               if (check[0] != n || (reference != null && !Arrays.equals(reference, check))) {
-                throw new IllegalStateException(names.get(which) + " built a different index: " + Arrays.toString(check) + " vs "
-                    + Arrays.toString(reference) + " (" + n + " contacts)");
+                throw new IllegalStateException(
+                    names.get(which)
+                        + " built a different index: "
+                        + Arrays.toString(check)
+                        + " vs "
+                        + Arrays.toString(reference)
+                        + " ("
+                        + n
+                        + " contacts)");
               }
               reference = check;
               if (which == 0 && !sourcesChecked) {
@@ -163,22 +219,52 @@ public final class OpenSearchRebuildBench {
             }
           }
         }
-        report.line("- every index built held the same " + n + " contacts and the same counts for role=user, plan=pro, seats<41, beta=true ("
-            + Arrays.toString(reference) + "); 500 sampled sources of Tally's generation equal the file's");
+        report.line(
+            "- every index built held the same "
+                + n
+                + " contacts and the same counts for role=user, plan=pro, seats<41, beta=true ("
+                + Arrays.toString(reference)
+                + "); 500 sampled sources of Tally's generation equal the file's");
         List<List<String>> rows = new ArrayList<>();
         for (int w = 0; w < names.size(); w++) {
           double m = RebuildBench.median(secs[w]);
-          rows.add(List.of(names.get(w), String.format("%.2f s (%.2f–%.2f)", m, RebuildBench.min(secs[w]), RebuildBench.max(secs[w])),
-              String.format("%,.0f docs/s", n / m), String.format("%.1f s", RebuildBench.median(jvmCpu[w])),
-              String.format("%.1f s", RebuildBench.median(osCpu[w])),
-              String.format("%.0f%%", 100 * (RebuildBench.median(jvmCpu[w]) + RebuildBench.median(osCpu[w])) / (m * Runtime.getRuntime().availableProcessors()))));
+          rows.add(
+              List.of(
+                  names.get(w),
+                  String.format(
+                      "%.2f s (%.2f–%.2f)",
+                      m, RebuildBench.min(secs[w]), RebuildBench.max(secs[w])),
+                  String.format("%,.0f docs/s", n / m),
+                  String.format("%.1f s", RebuildBench.median(jvmCpu[w])),
+                  String.format("%.1f s", RebuildBench.median(osCpu[w])),
+                  String.format(
+                      "%.0f%%",
+                      100
+                          * (RebuildBench.median(jvmCpu[w]) + RebuildBench.median(osCpu[w]))
+                          / (m * Runtime.getRuntime().availableProcessors()))));
         }
-        report.table(List.of("system", "median time", "throughput", "CPU of this JVM (median)", "CPU of OpenSearch (median)",
-            "share of all CPUs used by both"), rows);
+        report.table(
+            List.of(
+                "system",
+                "median time",
+                "throughput",
+                "CPU of this JVM (median)",
+                "CPU of OpenSearch (median)",
+                "share of all CPUs used by both"),
+            rows);
         double tally = RebuildBench.median(secs[0]);
         double peer = RebuildBench.median(secs[1]);
-        report.table(List.of("comparison", "ratio (throughput)", "goal", "met"), List.of(List.of("Tally rebuild ÷ raw `_bulk` load",
-            Report.ratio(peer, tally), "≥ 0.9×", peer / tally >= 0.9 ? "yes" : String.format("**no** (%.0f%% short)", 100 * (1 - (peer / tally) / 0.9)))));
+        report.table(
+            List.of("comparison", "ratio (throughput)", "goal", "met"),
+            List.of(
+                List.of(
+                    "Tally rebuild ÷ raw `_bulk` load",
+                    Report.ratio(peer, tally),
+                    "≥ 0.9×",
+                    peer / tally >= 0.9
+                        ? "yes"
+                        : String.format(
+                            "**no** (%.0f%% short)", 100 * (1 - (peer / tally) / 0.9)))));
       }
     } finally {
       BenchFiles.deleteTree(work);
@@ -187,17 +273,27 @@ public final class OpenSearchRebuildBench {
   }
 
   /** Writes every document as a _bulk pair (plain, and with external versions) and returns them. */
-  private static List<ContactDocument> exportBulk(PostgresStore store, Path plain, Path versioned) throws Exception {
+  private static List<ContactDocument> exportBulk(PostgresStore store, Path plain, Path versioned)
+      throws Exception {
     List<ContactDocument> all = new ArrayList<>();
     try (BufferedWriter p = Files.newBufferedWriter(plain, StandardCharsets.UTF_8);
         BufferedWriter v = Files.newBufferedWriter(versioned, StandardCharsets.UTF_8)) {
       long after = 0;
-      for (List<ContactDocument> docs; !(docs = store.documentsAfter(after, BATCH)).isEmpty(); after = docs.get(docs.size() - 1).contact().id()) {
+      for (List<ContactDocument> docs;
+          !(docs = store.documentsAfter(after, BATCH)).isEmpty();
+          after = docs.get(docs.size() - 1).contact().id()) {
         for (ContactDocument d : docs) {
           String source = DocumentMapper.live(d).toString();
           long id = d.contact().id();
           p.write("{\"index\":{\"_id\":\"" + id + "\"}}\n" + source + "\n");
-          v.write("{\"index\":{\"_id\":\"" + id + "\",\"version\":" + d.contact().version() + ",\"version_type\":\"external\"}}\n" + source + "\n");
+          v.write(
+              "{\"index\":{\"_id\":\""
+                  + id
+                  + "\",\"version\":"
+                  + d.contact().version()
+                  + ",\"version_type\":\"external\"}}\n"
+                  + source
+                  + "\n");
           all.add(d);
         }
       }
@@ -205,17 +301,23 @@ public final class OpenSearchRebuildBench {
     return all;
   }
 
-  private static String rawLoad(RawOpenSearch raw, String index, String settings, Path file, int threads) throws Exception {
+  private static String rawLoad(
+      RawOpenSearch raw, String index, String settings, Path file, int threads) throws Exception {
     raw.json("PUT", "/" + index, settings);
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      Workers.run("raw-bulk", threads, () -> {
-        for (String body; (body = next(in)) != null; ) {
-          JsonNode r = raw.send("POST", "/" + index + "/_bulk", body, "application/x-ndjson");
-          if (r.path("errors").asBoolean(true)) {
-            throw new IllegalStateException("the raw bulk load had item errors: " + r.toString().substring(0, Math.min(500, r.toString().length())));
-          }
-        }
-      });
+      Workers.run(
+          "raw-bulk",
+          threads,
+          () -> {
+            for (String body; (body = next(in)) != null; ) {
+              JsonNode r = raw.send("POST", "/" + index + "/_bulk", body, "application/x-ndjson");
+              if (r.path("errors").asBoolean(true)) {
+                throw new IllegalStateException(
+                    "the raw bulk load had item errors: "
+                        + r.toString().substring(0, Math.min(500, r.toString().length())));
+              }
+            }
+          });
     }
     raw.json("POST", "/" + index + "/_refresh", null);
     return index;
@@ -236,31 +338,44 @@ public final class OpenSearchRebuildBench {
     return sb.isEmpty() ? null : sb.toString();
   }
 
-  private static void loadInMemory(OpenSearchIndex fresh, List<ContactDocument> docs, int threads) throws InterruptedException {
+  private static void loadInMemory(OpenSearchIndex fresh, List<ContactDocument> docs, int threads)
+      throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
-    Workers.run("tally-load", threads, () -> {
-      for (int from; (from = next.getAndAdd(BATCH)) < docs.size(); ) {
-        fresh.load(docs.subList(from, Math.min(docs.size(), from + BATCH)));
-      }
-    });
+    Workers.run(
+        "tally-load",
+        threads,
+        () -> {
+          for (int from; (from = next.getAndAdd(BATCH)) < docs.size(); ) {
+            fresh.load(docs.subList(from, Math.min(docs.size(), from + BATCH)));
+          }
+        });
   }
 
   /** Contacts of the workspace, then a few filter counts, so two indexes can be compared. */
   private static long[] check(RawOpenSearch raw, String index, long ws) {
     String scope = "{\"term\":{\"" + Fields.WORKSPACE + "\":\"" + ws + "\"}}";
-    return new long[] {count(raw, index, scope),
-        count(raw, index, "{\"term\":{\"" + Fields.keyword("role") + "\":\"user\"}}"),
-        count(raw, index, "{\"term\":{\"" + Fields.keyword("custom_attributes.plan") + "\":\"pro\"}}"),
-        count(raw, index, "{\"range\":{\"" + Fields.number("custom_attributes.seats") + "\":{\"lte\":40}}}"),
-        count(raw, index, "{\"term\":{\"" + Fields.bool("custom_attributes.beta") + "\":true}}")};
+    return new long[] {
+      count(raw, index, scope),
+      count(raw, index, "{\"term\":{\"" + Fields.keyword("role") + "\":\"user\"}}"),
+      count(
+          raw, index, "{\"term\":{\"" + Fields.keyword("custom_attributes.plan") + "\":\"pro\"}}"),
+      count(
+          raw,
+          index,
+          "{\"range\":{\"" + Fields.number("custom_attributes.seats") + "\":{\"lte\":40}}}"),
+      count(raw, index, "{\"term\":{\"" + Fields.bool("custom_attributes.beta") + "\":true}}")
+    };
   }
 
   private static long count(RawOpenSearch raw, String index, String query) {
-    return raw.json("POST", "/" + index + "/_count", "{\"query\":" + query + "}").path("count").asLong();
+    return raw.json("POST", "/" + index + "/_count", "{\"query\":" + query + "}")
+        .path("count")
+        .asLong();
   }
 
   /** Tally's sources for 500 sampled contacts must equal the layout the file was written in. */
-  private static void compareSources(RawOpenSearch raw, String index, List<ContactDocument> docs) throws Exception {
+  private static void compareSources(RawOpenSearch raw, String index, List<ContactDocument> docs)
+      throws Exception {
     StringBuilder ids = new StringBuilder("{\"ids\":[");
     List<ContactDocument> sample = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
@@ -268,12 +383,19 @@ public final class OpenSearchRebuildBench {
       sample.add(d);
       ids.append(i == 0 ? "" : ",").append('"').append(d.contact().id()).append('"');
     }
-    JsonNode got = raw.json("POST", "/" + index + "/_mget", ids.append("]}").toString()).path("docs");
+    JsonNode got =
+        raw.json("POST", "/" + index + "/_mget", ids.append("]}").toString()).path("docs");
     for (int i = 0; i < sample.size(); i++) {
-      JsonNode expected = RawOpenSearch.JSON.readTree(DocumentMapper.live(sample.get(i)).toString());
+      JsonNode expected =
+          RawOpenSearch.JSON.readTree(DocumentMapper.live(sample.get(i)).toString());
       if (!expected.equals(got.get(i).path("_source"))) {
-        throw new IllegalStateException("Tally's source for contact " + sample.get(i).contact().id() + " differs from the file's: "
-            + got.get(i).path("_source") + " vs " + expected);
+        throw new IllegalStateException(
+            "Tally's source for contact "
+                + sample.get(i).contact().id()
+                + " differs from the file's: "
+                + got.get(i).path("_source")
+                + " vs "
+                + expected);
       }
     }
   }

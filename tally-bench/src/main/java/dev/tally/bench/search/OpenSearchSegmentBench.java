@@ -31,70 +31,168 @@ public final class OpenSearchSegmentBench {
     SegmentData.Options so = SegmentData.Options.of(o);
     int n = so.contacts();
     String osUrl = o.string("os-url", "http://127.0.0.1:9200");
-    Report report = new Report("Segment query on OpenSearch at " + String.format("%,d", n) + " contacts");
-    try (ServerSpace space = new ServerSpace(null, osUrl, "bench-seg"); RawOpenSearch raw = new RawOpenSearch(osUrl)) {
+    Report report =
+        new Report("Segment query on OpenSearch at " + String.format("%,d", n) + " contacts");
+    try (ServerSpace space = new ServerSpace(null, osUrl, "bench-seg");
+        RawOpenSearch raw = new RawOpenSearch(osUrl)) {
       String alias = space.alias;
-      OpenSearchOptions options = OpenSearchOptions.defaults(osUrl).withAlias(alias).withReplicas(0).withRefreshInterval(Duration.ofSeconds(1));
+      OpenSearchOptions options =
+          OpenSearchOptions.defaults(osUrl)
+              .withAlias(alias)
+              .withReplicas(0)
+              .withRefreshInterval(Duration.ofSeconds(1));
       Report.progress("segment-query-opensearch: generating " + n + " contacts");
       SegmentData data = new SegmentData(n);
       long expected = data.expectedCount(SegmentData.T1, SegmentData.S);
-      Report.progress("segment-query-opensearch: loading them into OpenSearch (alias " + alias + ")");
+      Report.progress(
+          "segment-query-opensearch: loading them into OpenSearch (alias " + alias + ")");
       double loadSeconds = load(options, data);
-      Report.progress(String.format("segment-query-opensearch: loaded in %.1f s; loading PostgreSQL", loadSeconds));
+      Report.progress(
+          String.format(
+              "segment-query-opensearch: loaded in %.1f s; loading PostgreSQL", loadSeconds));
       try (PostgresSegmentPeer pg = PostgresSegmentPeer.load(so.pgUrl(), so.pgUser(), data);
           OpenSearchIndex tally = OpenSearchIndex.open(options)) {
-        String generation = tally.target().equals(alias) ? firstIndexOf(raw, alias) : tally.target();
-        report.line(String.format("- data: %,d contacts in one workspace (ids above 2^53); the segment selects %,d = %.2f%%", n, expected,
-            100.0 * expected / n));
-        report.line(String.format("- %s; index `%s` (1 shard, 0 replicas, refresh 1 s) loaded through Tally's `OpenSearchIndex.load`"
-            + " (2 threads, bulks of 5,000) in %.1f s (%,.0f docs/s), then promoted (alias, refresh); %d segments; no writes while measured",
-            raw.describe(), generation, loadSeconds, n / loadSeconds, raw.segments(generation)));
-        report.line(String.format("- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s", pg.loadSeconds, pg.indexSeconds,
-            pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
+        String generation =
+            tally.target().equals(alias) ? firstIndexOf(raw, alias) : tally.target();
+        report.line(
+            String.format(
+                "- data: %,d contacts in one workspace (ids above 2^53); the segment selects %,d = %.2f%%",
+                n, expected, 100.0 * expected / n));
+        report.line(
+            String.format(
+                "- %s; index `%s` (1 shard, 0 replicas, refresh 1 s) loaded through Tally's `OpenSearchIndex.load`"
+                    + " (2 threads, bulks of 5,000) in %.1f s (%,.0f docs/s), then promoted (alias, refresh); %d segments; no writes while measured",
+                raw.describe(),
+                generation,
+                loadSeconds,
+                n / loadSeconds,
+                raw.segments(generation)));
+        report.line(
+            String.format(
+                "- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s",
+                pg.loadSeconds,
+                pg.indexSeconds,
+                pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
         String body = rawQuery(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S);
-        report.line("- raw peer: `POST /" + alias + "/_search` with `" + body + "` — one request for count and page, as Tally sends"
-            + " (Tally asks for 51 hits to know whether there is a next page; the peer for 50)");
-        report.line("- each run = count + first page of 50 by id; " + so.warmup() + " warm-up runs, then " + so.runs()
-            + " measured runs per system, interleaved (Tally, raw, PostgreSQL in rotating order), one client, nothing else queried");
+        report.line(
+            "- raw peer: `POST /"
+                + alias
+                + "/_search` with `"
+                + body
+                + "` — one request for count and page, as Tally sends"
+                + " (Tally asks for 51 hits to know whether there is a next page; the peer for 50)");
+        report.line(
+            "- each run = count + first page of 50 by id; "
+                + so.warmup()
+                + " warm-up runs, then "
+                + so.runs()
+                + " measured runs per system, interleaved (Tally, raw, PostgreSQL in rotating order), one client, nothing else queried");
         Query query = SegmentQueryBench.parse();
-        SearchRequest request = new SearchRequest(SegmentData.WORKSPACE, query, null, 50, null, SegmentData.NOW);
+        SearchRequest request =
+            new SearchRequest(SegmentData.WORKSPACE, query, null, 50, null, SegmentData.NOW);
         String shaped = tallyShapedQuery(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S);
-        report.line("- breakdown peer: the body Tally's `QueryCompiler` and `Pager` build for this query, written out by hand and sent"
-            + " raw (nested bool for the workspace scope, inclusive long bounds, 51 hits): `" + shaped + "`; for both raw peers the"
-            + " table also gives OpenSearch's own `took` (server time, whole milliseconds)");
-        InterleavedRuns.Timings timings = InterleavedRuns.run(so.warmup(), so.runs(), List.of(
-            () -> {
-              SearchPage p = tally.search(request);
-              return new SegmentResult(p.total(), p.ids());
-            },
-            () -> rawRun(raw, alias, body, 50),
-            () -> pg.run(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S),
-            () -> rawRun(raw, alias, shaped, 50)), r -> {
-              if (r[0].count() != expected || !r[0].sameAnswer(r[1]) || !r[0].sameAnswer(r[2]) || !r[0].sameAnswer(r[3])
-                  || r[0].ids().size() != 50) {
-                throw new IllegalStateException("the systems disagree (expected count " + expected + "): Tally " + r[0] + ", raw " + r[1]
-                    + ", PostgreSQL " + r[2]);
-              }
-            });
+        report.line(
+            "- breakdown peer: the body Tally's `QueryCompiler` and `Pager` build for this query, written out by hand and sent"
+                + " raw (nested bool for the workspace scope, inclusive long bounds, 51 hits): `"
+                + shaped
+                + "`; for both raw peers the"
+                + " table also gives OpenSearch's own `took` (server time, whole milliseconds)");
+        InterleavedRuns.Timings timings =
+            InterleavedRuns.run(
+                so.warmup(),
+                so.runs(),
+                List.of(
+                    () -> {
+                      SearchPage p = tally.search(request);
+                      return new SegmentResult(p.total(), p.ids());
+                    },
+                    () -> rawRun(raw, alias, body, 50),
+                    () -> pg.run(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S),
+                    () -> rawRun(raw, alias, shaped, 50)),
+                r -> {
+                  if (r[0].count() != expected
+                      || !r[0].sameAnswer(r[1])
+                      || !r[0].sameAnswer(r[2])
+                      || !r[0].sameAnswer(r[3])
+                      || r[0].ids().size() != 50) {
+                    throw new IllegalStateException(
+                        "the systems disagree (expected count "
+                            + expected
+                            + "): Tally "
+                            + r[0]
+                            + ", raw "
+                            + r[1]
+                            + ", PostgreSQL "
+                            + r[2]);
+                  }
+                });
         long[][] nanos = timings.nanos();
         long[][] took = timings.took();
-        report.line("- all three returned count " + expected + " and the same 50 first-page ids in every one of " + (so.warmup() + so.runs())
-            + " runs (checked against a scan of the generated rows)");
+        report.line(
+            "- all three returned count "
+                + expected
+                + " and the same 50 first-page ids in every one of "
+                + (so.warmup() + so.runs())
+                + " runs (checked against a scan of the generated rows)");
         Percentiles t = new Percentiles(nanos[0]);
         Percentiles w = new Percentiles(nanos[1]);
         Percentiles p = new Percentiles(nanos[2]);
         Percentiles ts = new Percentiles(nanos[3]);
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("Tally (`OpenSearchIndex.search`)", ms(t.ms(50)), ms(t.ms(99)), "", "", "", "", ""));
-        rows.add(List.of("OpenSearch, raw JSON", ms(w.ms(50)), ms(w.ms(99)), ms(new Percentiles(took[1]).ms(50)),
-            Report.ratio(t.ms(50), w.ms(50)), Report.ratio(t.ms(99), w.ms(99)),
-            "≤ 1.2×", t.ms(50) / w.ms(50) <= 1.2 ? "yes" : String.format("**no** (%.0f%% over)", 100 * (t.ms(50) / w.ms(50) / 1.2 - 1))));
-        rows.add(List.of("PostgreSQL (composite btree)", ms(p.ms(50)), ms(p.ms(99)), "", Report.ratio(t.ms(50), p.ms(50)),
-            Report.ratio(t.ms(99), p.ms(99)), "report", ""));
-        rows.add(List.of("breakdown: raw JSON in Tally's shape", ms(ts.ms(50)), ms(ts.ms(99)), ms(new Percentiles(took[3]).ms(50)),
-            Report.ratio(t.ms(50), ts.ms(50)), Report.ratio(t.ms(99), ts.ms(99)), "", ""));
-        report.table(List.of("system", "median", "p99", "OpenSearch `took` (median)", "Tally ÷ system (median)", "Tally ÷ system (p99)",
-            "goal", "met"), rows);
+        rows.add(
+            List.of(
+                "Tally (`OpenSearchIndex.search`)",
+                ms(t.ms(50)),
+                ms(t.ms(99)),
+                "",
+                "",
+                "",
+                "",
+                ""));
+        rows.add(
+            List.of(
+                "OpenSearch, raw JSON",
+                ms(w.ms(50)),
+                ms(w.ms(99)),
+                ms(new Percentiles(took[1]).ms(50)),
+                Report.ratio(t.ms(50), w.ms(50)),
+                Report.ratio(t.ms(99), w.ms(99)),
+                "≤ 1.2×",
+                t.ms(50) / w.ms(50) <= 1.2
+                    ? "yes"
+                    : String.format(
+                        "**no** (%.0f%% over)", 100 * (t.ms(50) / w.ms(50) / 1.2 - 1))));
+        rows.add(
+            List.of(
+                "PostgreSQL (composite btree)",
+                ms(p.ms(50)),
+                ms(p.ms(99)),
+                "",
+                Report.ratio(t.ms(50), p.ms(50)),
+                Report.ratio(t.ms(99), p.ms(99)),
+                "report",
+                ""));
+        rows.add(
+            List.of(
+                "breakdown: raw JSON in Tally's shape",
+                ms(ts.ms(50)),
+                ms(ts.ms(99)),
+                ms(new Percentiles(took[3]).ms(50)),
+                Report.ratio(t.ms(50), ts.ms(50)),
+                Report.ratio(t.ms(99), ts.ms(99)),
+                "",
+                ""));
+        report.table(
+            List.of(
+                "system",
+                "median",
+                "p99",
+                "OpenSearch `took` (median)",
+                "Tally ÷ system (median)",
+                "Tally ÷ system (p99)",
+                "goal",
+                "met"),
+            rows);
       }
     }
     report.finish(o.out());
@@ -105,17 +203,23 @@ public final class OpenSearchSegmentBench {
     return raw.json("GET", "/_alias/" + alias, null).fieldNames().next();
   }
 
-  /** Loads every contact into a new generation with Tally's own bulk path, then makes it the serving one. */
+  /**
+   * Loads every contact into a new generation with Tally's own bulk path, then makes it the serving
+   * one.
+   */
   private static double load(OpenSearchOptions options, SegmentData data) throws Exception {
     long t0 = System.nanoTime();
     OpenSearchIndex gen = OpenSearchIndex.createGeneration(options);
     try {
       AtomicInteger next = new AtomicInteger();
-      Workers.run("segment-load", 2, () -> {
-        for (int from; (from = next.getAndAdd(5000)) < data.n; ) {
-          gen.load(data.documents(from, Math.min(data.n, from + 5000)));
-        }
-      });
+      Workers.run(
+          "segment-load",
+          2,
+          () -> {
+            for (int from; (from = next.getAndAdd(5000)) < data.n; ) {
+              gen.load(data.documents(from, Math.min(data.n, from + 5000)));
+            }
+          });
       gen.promote();
     } finally {
       gen.close();
@@ -123,31 +227,83 @@ public final class OpenSearchSegmentBench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  /** The segment as one would write it by hand against Tally's layout: four filters plus workspace and liveness. */
+  /**
+   * The segment as one would write it by hand against Tally's layout: four filters plus workspace
+   * and liveness.
+   */
   static String rawQuery(long ws, long t1, long s) {
     return "{\"query\":{\"bool\":{\"filter\":["
-        + "{\"term\":{\"" + Fields.WORKSPACE + "\":\"" + ws + "\"}},"
-        + "{\"term\":{\"" + Fields.LIVE + "\":true}},"
-        + "{\"term\":{\"" + Fields.keyword("role") + "\":\"user\"}},"
-        + "{\"term\":{\"" + Fields.keyword("custom_attributes.plan") + "\":\"pro\"}},"
-        + "{\"range\":{\"" + Fields.number("created_at") + "\":{\"gte\":" + t1 + "}}},"
-        + "{\"range\":{\"" + Fields.number("custom_attributes.seats") + "\":{\"lt\":" + s + "}}}]}},"
-        + "\"size\":50,\"sort\":[{\"" + Fields.ID + "\":\"asc\"}],\"track_total_hits\":true,\"_source\":false}";
+        + "{\"term\":{\""
+        + Fields.WORKSPACE
+        + "\":\""
+        + ws
+        + "\"}},"
+        + "{\"term\":{\""
+        + Fields.LIVE
+        + "\":true}},"
+        + "{\"term\":{\""
+        + Fields.keyword("role")
+        + "\":\"user\"}},"
+        + "{\"term\":{\""
+        + Fields.keyword("custom_attributes.plan")
+        + "\":\"pro\"}},"
+        + "{\"range\":{\""
+        + Fields.number("created_at")
+        + "\":{\"gte\":"
+        + t1
+        + "}}},"
+        + "{\"range\":{\""
+        + Fields.number("custom_attributes.seats")
+        + "\":{\"lt\":"
+        + s
+        + "}}}]}},"
+        + "\"size\":50,\"sort\":[{\""
+        + Fields.ID
+        + "\":\"asc\"}],\"track_total_hits\":true,\"_source\":false}";
   }
 
-  /** What Tally sends for this query (QueryCompiler.compile, then Pager.byId with limit + 1 hits), restated. */
+  /**
+   * What Tally sends for this query (QueryCompiler.compile, then Pager.byId with limit + 1 hits),
+   * restated.
+   */
   static String tallyShapedQuery(long ws, long t1, long s) {
-    return "{\"query\":{\"bool\":{\"filter\":[{\"bool\":{\"filter\":[{\"term\":{\"" + Fields.WORKSPACE + "\":\"" + ws + "\"}},"
-        + "{\"term\":{\"" + Fields.LIVE + "\":true}}]}},"
+    return "{\"query\":{\"bool\":{\"filter\":[{\"bool\":{\"filter\":[{\"term\":{\""
+        + Fields.WORKSPACE
+        + "\":\""
+        + ws
+        + "\"}},"
+        + "{\"term\":{\""
+        + Fields.LIVE
+        + "\":true}}]}},"
         + "{\"bool\":{\"filter\":["
-        + "{\"term\":{\"" + Fields.keyword("role") + "\":\"user\"}},"
-        + "{\"term\":{\"" + Fields.keyword("custom_attributes.plan") + "\":\"pro\"}},"
-        + "{\"range\":{\"" + Fields.number("created_at") + "\":{\"gte\":" + t1 + ",\"lte\":" + Long.MAX_VALUE + "}}},"
-        + "{\"range\":{\"" + Fields.number("custom_attributes.seats") + "\":{\"gte\":" + Long.MIN_VALUE + ",\"lte\":" + (s - 1)
-        + "}}}]}}]}},\"size\":51,\"track_total_hits\":true,\"_source\":false,\"sort\":[{\"" + Fields.ID + "\":{\"order\":\"asc\"}}]}";
+        + "{\"term\":{\""
+        + Fields.keyword("role")
+        + "\":\"user\"}},"
+        + "{\"term\":{\""
+        + Fields.keyword("custom_attributes.plan")
+        + "\":\"pro\"}},"
+        + "{\"range\":{\""
+        + Fields.number("created_at")
+        + "\":{\"gte\":"
+        + t1
+        + ",\"lte\":"
+        + Long.MAX_VALUE
+        + "}}},"
+        + "{\"range\":{\""
+        + Fields.number("custom_attributes.seats")
+        + "\":{\"gte\":"
+        + Long.MIN_VALUE
+        + ",\"lte\":"
+        + (s - 1)
+        + "}}}]}}]}},\"size\":51,\"track_total_hits\":true,\"_source\":false,\"sort\":[{\""
+        + Fields.ID
+        + "\":{\"order\":\"asc\"}}]}";
   }
 
-  /** One raw request: count and the first {@code page} ids (of however many hits came back), with OpenSearch's took. */
+  /**
+   * One raw request: count and the first {@code page} ids (of however many hits came back), with
+   * OpenSearch's took.
+   */
   private static SegmentResult rawRun(RawOpenSearch raw, String alias, String body, int page) {
     JsonNode r = raw.json("POST", "/" + alias + "/_search", body);
     List<Long> ids = new ArrayList<>(page);
@@ -156,7 +312,8 @@ public final class OpenSearchSegmentBench {
         ids.add(Long.parseLong(hit.path("_id").asText()));
       }
     }
-    return new SegmentResult(r.path("hits").path("total").path("value").asLong(), ids, r.path("took").asLong());
+    return new SegmentResult(
+        r.path("hits").path("total").path("value").asLong(), ids, r.path("took").asLong());
   }
 
   private static String ms(double v) {

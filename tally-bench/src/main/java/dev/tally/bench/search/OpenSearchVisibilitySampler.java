@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Measures commit → searchable on OpenSearch by asking OpenSearch itself, not Tally (whose
- * {@code visiblePosition()} on OpenSearch is an estimate: acknowledged + refresh interval + 1 s).
- * Every acknowledged write hands over (ack time, contact id). This thread sends {@code _count} for
- * the workspace every {@code periodMillis}; a search sees a new refresh exactly when that count
- * changes (every write here creates a contact), and then it fetches the ids now visible at or above
- * the lowest still-pending id (paged by id) and records, for each pending write among them,
- * freshness = time the count changed − ack time. A write whose document was visible before its
- * acknowledgement reached the client counts 0. Resolution: one poll period plus one _count.
+ * Measures commit → searchable on OpenSearch by asking OpenSearch itself, not Tally (whose {@code
+ * visiblePosition()} on OpenSearch is an estimate: acknowledged + refresh interval + 1 s). Every
+ * acknowledged write hands over (ack time, contact id). This thread sends {@code _count} for the
+ * workspace every {@code periodMillis}; a search sees a new refresh exactly when that count changes
+ * (every write here creates a contact), and then it fetches the ids now visible at or above the
+ * lowest still-pending id (paged by id) and records, for each pending write among them, freshness =
+ * time the count changed − ack time. A write whose document was visible before its acknowledgement
+ * reached the client counts 0. Resolution: one poll period plus one _count.
  */
 final class OpenSearchVisibilitySampler implements AutoCloseable {
   private record Ack(long ackNanos, long id) {}
@@ -30,7 +30,8 @@ final class OpenSearchVisibilitySampler implements AutoCloseable {
   private final long periodNanos;
   private final ConcurrentLinkedQueue<Ack> inbox = new ConcurrentLinkedQueue<>();
   private final TreeMap<Long, Long> pending = new TreeMap<>(); // id → ack nanos
-  private final Map<Long, Long> visibleBeforeAck = new HashMap<>(); // id → first seen (nanos), for acks still to come
+  private final Map<Long, Long> visibleBeforeAck =
+      new HashMap<>(); // id → first seen (nanos), for acks still to come
   private final LongList freshness = new LongList();
   private final LongList pollGaps = new LongList();
   private final AtomicLong handed = new AtomicLong();
@@ -49,7 +50,8 @@ final class OpenSearchVisibilitySampler implements AutoCloseable {
     this.alias = alias;
     this.workspace = Long.toString(workspaceId);
     this.periodNanos = periodMillis * 1_000_000L;
-    this.thread = Thread.ofPlatform().name("opensearch-visibility-sampler").daemon(true).start(this::loop);
+    this.thread =
+        Thread.ofPlatform().name("opensearch-visibility-sampler").daemon(true).start(this::loop);
   }
 
   void acked(long ackNanos, long id) {
@@ -66,13 +68,20 @@ final class OpenSearchVisibilitySampler implements AutoCloseable {
           if (early != null) {
             freshness.add(Math.max(0, early - a.ackNanos));
           } else if (lastCount >= 0 && a.id < lowWater && visibleNow(a.id)) {
-            // below what the last fetch covered and already visible: it became visible at the last change or earlier
+            // below what the last fetch covered and already visible: it became visible at the last
+            // change or earlier
             freshness.add(Math.max(0, lastChangeNanos - a.ackNanos));
           } else {
             pending.put(a.id, a.ackNanos);
           }
         }
-        long count = os.json("POST", "/" + alias + "/_count", "{\"query\":{\"term\":{\"" + Fields.WORKSPACE + "\":\"" + workspace + "\"}}}").path("count").asLong();
+        long count =
+            os.json(
+                    "POST",
+                    "/" + alias + "/_count",
+                    "{\"query\":{\"term\":{\"" + Fields.WORKSPACE + "\":\"" + workspace + "\"}}}")
+                .path("count")
+                .asLong();
         long now = System.nanoTime();
         if (count != lastCount) {
           lastCount = count;
@@ -89,7 +98,10 @@ final class OpenSearchVisibilitySampler implements AutoCloseable {
     }
   }
 
-  /** The ids visible at or above the lowest pending one: pending writes among them became visible at {@code changeNanos}. */
+  /**
+   * The ids visible at or above the lowest pending one: pending writes among them became visible at
+   * {@code changeNanos}.
+   */
   private void fetchVisible(long changeNanos) {
     fetches.incrementAndGet();
     lowWater = pending.isEmpty() ? lowWater : pending.firstKey();
@@ -98,10 +110,20 @@ final class OpenSearchVisibilitySampler implements AutoCloseable {
     }
     Long after = null;
     while (true) {
-      String body = "{\"query\":{\"bool\":{\"filter\":[{\"term\":{\"" + Fields.WORKSPACE + "\":\"" + workspace + "\"}},{\"range\":{\"" + Fields.ID
-          + "\":{\"gte\":" + lowWater
-          + "}}}]}},\"size\":10000,\"_source\":false,\"track_total_hits\":false,\"sort\":[{\"" + Fields.ID + "\":\"asc\"}]"
-          + (after == null ? "" : ",\"search_after\":[" + after + "]") + "}";
+      String body =
+          "{\"query\":{\"bool\":{\"filter\":[{\"term\":{\""
+              + Fields.WORKSPACE
+              + "\":\""
+              + workspace
+              + "\"}},{\"range\":{\""
+              + Fields.ID
+              + "\":{\"gte\":"
+              + lowWater
+              + "}}}]}},\"size\":10000,\"_source\":false,\"track_total_hits\":false,\"sort\":[{\""
+              + Fields.ID
+              + "\":\"asc\"}]"
+              + (after == null ? "" : ",\"search_after\":[" + after + "]")
+              + "}";
       JsonNode hits = os.json("POST", "/" + alias + "/_search", body).path("hits").path("hits");
       for (JsonNode h : hits) {
         long id = Long.parseLong(h.path("_id").asText());
@@ -109,7 +131,8 @@ final class OpenSearchVisibilitySampler implements AutoCloseable {
         if (ack != null) {
           freshness.add(Math.max(0, changeNanos - ack));
         } else {
-          visibleBeforeAck.putIfAbsent(id, changeNanos); // or counted already; such entries are dropped below
+          visibleBeforeAck.putIfAbsent(
+              id, changeNanos); // or counted already; such entries are dropped below
         }
       }
       if (hits.size() < 10_000) {
@@ -130,10 +153,19 @@ final class OpenSearchVisibilitySampler implements AutoCloseable {
 
   private boolean visibleNow(long id) {
     directChecks.incrementAndGet();
-    return os.json("POST", "/" + alias + "/_count", "{\"query\":{\"ids\":{\"values\":[\"" + id + "\"]}}}").path("count").asLong() > 0;
+    return os.json(
+                "POST",
+                "/" + alias + "/_count",
+                "{\"query\":{\"ids\":{\"values\":[\"" + id + "\"]}}}")
+            .path("count")
+            .asLong()
+        > 0;
   }
 
-  /** Waits until every handed-over write was seen (or the timeout passes); returns how many were not. */
+  /**
+   * Waits until every handed-over write was seen (or the timeout passes); returns how many were
+   * not.
+   */
   int drain(long timeoutMillis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline && failure == null) {

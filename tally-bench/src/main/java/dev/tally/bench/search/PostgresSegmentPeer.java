@@ -15,12 +15,13 @@ import org.postgresql.copy.CopyIn;
 /**
  * Peer B of the segment query: the same rows in a typed PostgreSQL table with a composite btree
  * made for this query (equalities first, then the ranges, id included so count and page can be
- * index-only scans), vacuumed and analyzed; queried with prepared statements on one connection,
- * as a pooled application connection would. The table is dropped on close.
+ * index-only scans), vacuumed and analyzed; queried with prepared statements on one connection, as
+ * a pooled application connection would. The table is dropped on close.
  */
 final class PostgresSegmentPeer implements AutoCloseable {
   static final String TABLE = "bench_search_contacts";
-  private static final String WHERE = " WHERE workspace_id = ? AND role = ? AND plan = ? AND created_at >= ? AND seats < ?";
+  private static final String WHERE =
+      " WHERE workspace_id = ? AND role = ? AND plan = ? AND created_at >= ? AND seats < ?";
 
   private final Connection db;
   private final PreparedStatement count;
@@ -28,7 +29,8 @@ final class PostgresSegmentPeer implements AutoCloseable {
   final double loadSeconds;
   final double indexSeconds;
 
-  private PostgresSegmentPeer(Connection db, double loadSeconds, double indexSeconds) throws SQLException {
+  private PostgresSegmentPeer(Connection db, double loadSeconds, double indexSeconds)
+      throws SQLException {
     this.db = db;
     this.loadSeconds = loadSeconds;
     this.indexSeconds = indexSeconds;
@@ -40,17 +42,33 @@ final class PostgresSegmentPeer implements AutoCloseable {
     Connection db = DriverManager.getConnection(url, user, "");
     try (Statement st = db.createStatement()) {
       st.execute("DROP TABLE IF EXISTS " + TABLE);
-      st.execute("CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, workspace_id bigint NOT NULL, role text NOT NULL, plan text,"
-          + " created_at bigint, seats bigint, email text, country text)");
+      st.execute(
+          "CREATE TABLE "
+              + TABLE
+              + " (id bigint PRIMARY KEY, workspace_id bigint NOT NULL, role text NOT NULL, plan text,"
+              + " created_at bigint, seats bigint, email text, country text)");
     }
     long t0 = System.nanoTime();
-    CopyIn copy = db.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + TABLE + " FROM STDIN");
+    CopyIn copy =
+        db.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + TABLE + " FROM STDIN");
     try {
       StringBuilder sb = new StringBuilder(1 << 20);
       for (int i = 0; i < data.n; i++) {
-        sb.append(data.id(i)).append('\t').append(SegmentData.WORKSPACE).append('\t').append(SegmentData.ROLES[data.role[i]])
-            .append('\t').append(SegmentData.PLANS[data.plan[i]]).append('\t').append(data.createdAt[i]).append('\t')
-            .append(data.seats[i]).append('\t').append(data.email(i)).append('\t').append(SegmentData.COUNTRIES[data.country[i]])
+        sb.append(data.id(i))
+            .append('\t')
+            .append(SegmentData.WORKSPACE)
+            .append('\t')
+            .append(SegmentData.ROLES[data.role[i]])
+            .append('\t')
+            .append(SegmentData.PLANS[data.plan[i]])
+            .append('\t')
+            .append(data.createdAt[i])
+            .append('\t')
+            .append(data.seats[i])
+            .append('\t')
+            .append(data.email(i))
+            .append('\t')
+            .append(SegmentData.COUNTRIES[data.country[i]])
             .append('\n');
         if (sb.length() > (1 << 20) - 200 || i == data.n - 1) {
           byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -67,7 +85,12 @@ final class PostgresSegmentPeer implements AutoCloseable {
     double load = (System.nanoTime() - t0) / 1e9;
     long t1 = System.nanoTime();
     try (Statement st = db.createStatement()) {
-      st.execute("CREATE INDEX " + TABLE + "_segment ON " + TABLE + " (workspace_id, role, plan, created_at, seats) INCLUDE (id)");
+      st.execute(
+          "CREATE INDEX "
+              + TABLE
+              + "_segment ON "
+              + TABLE
+              + " (workspace_id, role, plan, created_at, seats) INCLUDE (id)");
       st.execute("VACUUM ANALYZE " + TABLE);
     }
     return new PostgresSegmentPeer(db, load, (System.nanoTime() - t1) / 1e9);
@@ -98,16 +121,31 @@ final class PostgresSegmentPeer implements AutoCloseable {
     ps.setLong(5, s);
   }
 
-  /** The plans PostgreSQL chose (first line of each), the server version and its parallelism setting. */
+  /**
+   * The plans PostgreSQL chose (first line of each), the server version and its parallelism
+   * setting.
+   */
   String describe(long ws, long t1, long s) throws SQLException {
-    String where = WHERE.replaceFirst("\\?", Long.toString(ws)).replaceFirst("\\?", "'user'").replaceFirst("\\?", "'pro'")
-        .replaceFirst("\\?", Long.toString(t1)).replaceFirst("\\?", Long.toString(s));
+    String where =
+        WHERE
+            .replaceFirst("\\?", Long.toString(ws))
+            .replaceFirst("\\?", "'user'")
+            .replaceFirst("\\?", "'pro'")
+            .replaceFirst("\\?", Long.toString(t1))
+            .replaceFirst("\\?", Long.toString(s));
     StringBuilder sb = new StringBuilder();
     try (Statement st = db.createStatement()) {
-      sb.append(first(st, "SHOW server_version")).append("; max_parallel_workers_per_gather=")
-          .append(first(st, "SHOW max_parallel_workers_per_gather")).append("; shared_buffers=").append(first(st, "SHOW shared_buffers"));
-      sb.append("; count plan: `").append(plan(st, "EXPLAIN SELECT count(*) FROM " + TABLE + where)).append('`');
-      sb.append("; page plan: `").append(plan(st, "EXPLAIN SELECT id FROM " + TABLE + where + " ORDER BY id LIMIT 50")).append('`');
+      sb.append(first(st, "SHOW server_version"))
+          .append("; max_parallel_workers_per_gather=")
+          .append(first(st, "SHOW max_parallel_workers_per_gather"))
+          .append("; shared_buffers=")
+          .append(first(st, "SHOW shared_buffers"));
+      sb.append("; count plan: `")
+          .append(plan(st, "EXPLAIN SELECT count(*) FROM " + TABLE + where))
+          .append('`');
+      sb.append("; page plan: `")
+          .append(plan(st, "EXPLAIN SELECT id FROM " + TABLE + where + " ORDER BY id LIMIT 50"))
+          .append('`');
     }
     return sb.toString();
   }
@@ -127,7 +165,9 @@ final class PostgresSegmentPeer implements AutoCloseable {
         if (line.startsWith("->")) {
           line = line.substring(2).trim();
         }
-        if (!line.startsWith("Index Cond") && !line.startsWith("Filter") && !line.startsWith("Sort Key")) {
+        if (!line.startsWith("Index Cond")
+            && !line.startsWith("Filter")
+            && !line.startsWith("Sort Key")) {
           nodes.add(line.replaceAll("\\s+\\(cost=.*", ""));
         }
       }

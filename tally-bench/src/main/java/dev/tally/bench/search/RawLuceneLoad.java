@@ -56,46 +56,55 @@ final class RawLuceneLoad {
     static final Variant RAW = new Variant(false, false);
   }
 
-  /** Loads {@code ndjson} into a new index in {@code dir} with {@code threads} threads; returns the documents written. */
+  /**
+   * Loads {@code ndjson} into a new index in {@code dir} with {@code threads} threads; returns the
+   * documents written.
+   */
   static long load(Path ndjson, Path dir, int threads) throws Exception {
     return load(ndjson, dir, threads, Variant.RAW);
   }
 
   static long load(Path ndjson, Path dir, int threads, Variant variant) throws Exception {
-    IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
-        .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
-        .setRAMBufferSizeMB(64);
+    IndexWriterConfig config =
+        new IndexWriterConfig(new StandardAnalyzer())
+            .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+            .setRAMBufferSizeMB(64);
     AtomicLong docs = new AtomicLong();
-    try (FSDirectory directory = FSDirectory.open(dir); IndexWriter writer = new IndexWriter(directory, config);
+    try (FSDirectory directory = FSDirectory.open(dir);
+        IndexWriter writer = new IndexWriter(directory, config);
         BufferedReader in = Files.newBufferedReader(ndjson, StandardCharsets.UTF_8)) {
       DirectoryReader[] nrt = {variant.refreshAndCommit() ? DirectoryReader.open(writer) : null};
       long[] lastCommit = {System.nanoTime()};
-      Workers.run("raw-load", threads, () -> {
-        for (List<String> chunk; !(chunk = next(in, 1000)).isEmpty(); ) {
-          for (String line : chunk) {
-            JsonNode j = JSON.readTree(line);
-            if (variant.update()) {
-              writer.updateDocument(new Term(Fields.DOC_ID, Long.toString(j.get("id").longValue())), document(j));
-            } else {
-              writer.addDocument(document(j));
-            }
-          }
-          docs.addAndGet(chunk.size());
-          if (variant.refreshAndCommit()) {
-            synchronized (nrt) {
-              DirectoryReader newer = DirectoryReader.openIfChanged(nrt[0], writer);
-              if (newer != null) {
-                nrt[0].close();
-                nrt[0] = newer;
+      Workers.run(
+          "raw-load",
+          threads,
+          () -> {
+            for (List<String> chunk; !(chunk = next(in, 1000)).isEmpty(); ) {
+              for (String line : chunk) {
+                JsonNode j = JSON.readTree(line);
+                if (variant.update()) {
+                  writer.updateDocument(
+                      new Term(Fields.DOC_ID, Long.toString(j.get("id").longValue())), document(j));
+                } else {
+                  writer.addDocument(document(j));
+                }
               }
-              if (System.nanoTime() - lastCommit[0] >= 1_000_000_000L) {
-                writer.commit();
-                lastCommit[0] = System.nanoTime();
+              docs.addAndGet(chunk.size());
+              if (variant.refreshAndCommit()) {
+                synchronized (nrt) {
+                  DirectoryReader newer = DirectoryReader.openIfChanged(nrt[0], writer);
+                  if (newer != null) {
+                    nrt[0].close();
+                    nrt[0] = newer;
+                  }
+                  if (System.nanoTime() - lastCommit[0] >= 1_000_000_000L) {
+                    writer.commit();
+                    lastCommit[0] = System.nanoTime();
+                  }
+                }
               }
             }
-          }
-        }
-      });
+          });
       if (nrt[0] != null) {
         nrt[0].close();
       }
@@ -120,7 +129,8 @@ final class RawLuceneLoad {
     long id = j.get("id").longValue();
     Document d = new Document();
     d.add(new StringField(Fields.DOC_ID, Long.toString(id), Field.Store.NO));
-    d.add(new StringField(Fields.WORKSPACE, Long.toString(j.get("ws").longValue()), Field.Store.NO));
+    d.add(
+        new StringField(Fields.WORKSPACE, Long.toString(j.get("ws").longValue()), Field.Store.NO));
     d.add(new NumericDocValuesField(Fields.VERSION, j.get("v").longValue()));
     d.add(new StringField(Fields.LIVE, "1", Field.Store.NO));
     d.add(new LongPoint(Fields.ID, id));
@@ -150,13 +160,19 @@ final class RawLuceneLoad {
     if (v.isTextual()) {
       String folded = v.textValue().toLowerCase(Locale.ROOT);
       d.add(new StringField(Fields.keyword(path), folded, Field.Store.NO));
-      d.add(new StringField(Fields.reversed(path), new StringBuilder(folded).reverse().toString(), Field.Store.NO));
+      d.add(
+          new StringField(
+              Fields.reversed(path),
+              new StringBuilder(folded).reverse().toString(),
+              Field.Store.NO));
     } else if (v.isIntegralNumber()) {
       d.add(new LongPoint(Fields.number(path), v.longValue()));
       d.add(new SortedNumericDocValuesField(Fields.number(path), v.longValue()));
     } else if (v.isNumber()) {
       d.add(new DoublePoint(Fields.decimal(path), v.doubleValue()));
-      d.add(new SortedNumericDocValuesField(Fields.decimal(path), NumericUtils.doubleToSortableLong(v.doubleValue())));
+      d.add(
+          new SortedNumericDocValuesField(
+              Fields.decimal(path), NumericUtils.doubleToSortableLong(v.doubleValue())));
     } else if (v.isBoolean()) {
       d.add(new StringField(Fields.bool(path), Boolean.toString(v.booleanValue()), Field.Store.NO));
     } else {

@@ -19,8 +19,11 @@ final class RawOpenSearch implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
   final String url;
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   RawOpenSearch(String url) {
     this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -29,20 +32,30 @@ final class RawOpenSearch implements AutoCloseable {
   /** Sends a request and returns the parsed answer; throws unless the status is 2xx. */
   JsonNode send(String method, String path, String body, String contentType) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(120));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(120));
       if (body == null) {
         b.method(method, HttpRequest.BodyPublishers.noBody());
       } else {
-        b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        b.header("Content-Type", contentType)
+            .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
       }
       HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       if (r.statusCode() / 100 != 2) {
-        throw new IllegalStateException(method + " " + url + path + " answered " + r.statusCode() + ": "
-            + new String(r.body(), StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            method
+                + " "
+                + url
+                + path
+                + " answered "
+                + r.statusCode()
+                + ": "
+                + new String(r.body(), StandardCharsets.UTF_8));
       }
       return r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
     } catch (IOException e) {
-      throw new IllegalStateException("OpenSearch at " + url + " (bin/opensearch start): " + method + " " + path + ": " + e, e);
+      throw new IllegalStateException(
+          "OpenSearch at " + url + " (bin/opensearch start): " + method + " " + path + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -56,8 +69,13 @@ final class RawOpenSearch implements AutoCloseable {
   /** Status only (for HEAD and deletes that may find nothing). */
   int status(String method, String path) {
     try {
-      return client.send(HttpRequest.newBuilder(URI.create(url + path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      return client
+          .send(
+              HttpRequest.newBuilder(URI.create(url + path))
+                  .method(method, HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       throw new IllegalStateException("OpenSearch at " + url + ": " + e, e);
     } catch (InterruptedException e) {
@@ -75,9 +93,15 @@ final class RawOpenSearch implements AutoCloseable {
   String describe() {
     JsonNode root = json("GET", "/", null);
     JsonNode nodes = json("GET", "/_nodes/_local/jvm", null).path("nodes");
-    JsonNode jvm = nodes.elements().hasNext() ? nodes.elements().next().path("jvm") : JSON.createObjectNode();
-    return "OpenSearch " + root.path("version").path("number").asText() + " (single node, heap "
-        + jvm.path("mem").path("heap_max_in_bytes").asLong() / (1 << 20) + " MB, JVM " + jvm.path("version").asText() + ")";
+    JsonNode jvm =
+        nodes.elements().hasNext() ? nodes.elements().next().path("jvm") : JSON.createObjectNode();
+    return "OpenSearch "
+        + root.path("version").path("number").asText()
+        + " (single node, heap "
+        + jvm.path("mem").path("heap_max_in_bytes").asLong() / (1 << 20)
+        + " MB, JVM "
+        + jvm.path("version").asText()
+        + ")";
   }
 
   /** Segments of an index (for the report). */

@@ -29,8 +29,8 @@ import org.apache.lucene.store.FSDirectory;
  * index is checked to hold the same documents (count and a few filter counts).
  */
 public final class RebuildBench {
-  private static final int REBUILD_BATCH = 1000;  // what the server's rebuild uses
-  private static final long COMMIT_INTERVAL_MILLIS = 1000;  // what the server's indexes use
+  private static final int REBUILD_BATCH = 1000; // what the server's rebuild uses
+  private static final long COMMIT_INTERVAL_MILLIS = 1000; // what the server's indexes use
 
   public static void run(BenchOptions o) throws Exception {
     int n = o.integer("contacts", 200_000);
@@ -46,20 +46,40 @@ public final class RebuildBench {
       if (exported != n) {
         throw new IllegalStateException("exported " + exported + " of " + n + " contacts");
       }
-      report.line(String.format("- store: %,d contacts loaded through `Store.writeEach` (chunks of 2,000) in %.1f s; %s SQLite file; "
-          + "NDJSON export %s", n, loadSeconds, BenchFiles.megabytes(work.resolve("store.db")), BenchFiles.megabytes(ndjson)));
-      report.line("- Tally: `new Rebuild(store, " + REBUILD_BATCH + ").fill(LuceneIndex.open(dir, " + COMMIT_INTERVAL_MILLIS
-          + "), …)` then `close()` (final commit, waits for merges) — single-threaded: **a two-thread rebuild is not implemented in Tally**");
-      report.line("- peer: NDJSON → Lucene `addDocument` with the same IndexWriterConfig (StandardAnalyzer, 64 MB RAM buffer, new index)"
-          + " and the same field layout, then commit and close; 1 and 2 indexing threads");
-      report.line("- " + warmupRuns + " warm-up round(s), then " + runs + " measured rounds; each round runs the three systems and the four breakdown steps in rotating order,"
-          + " each into a new directory; figures are the median (min–max) over the rounds");
-      String[] names = {"Tally rebuild (from the store, 1 thread)", "raw Lucene load, 1 thread", "raw Lucene load, 2 threads",
-          "breakdown: store reads only (`contactIds` + `documents`, batches of 1,000)",
-          "breakdown: `LuceneIndex.apply` of documents already in memory (batches of 1,000)",
-          "breakdown: raw load, 1 thread, `updateDocument(_id)` instead of `addDocument`",
-          "breakdown: raw load, 1 thread, `updateDocument` + NRT reopen every 1,000 + commit every 1 s",
-          "Tally rebuild (from the store, 2 indexing threads)"};
+      report.line(
+          String.format(
+              "- store: %,d contacts loaded through `Store.writeEach` (chunks of 2,000) in %.1f s; %s SQLite file; "
+                  + "NDJSON export %s",
+              n,
+              loadSeconds,
+              BenchFiles.megabytes(work.resolve("store.db")),
+              BenchFiles.megabytes(ndjson)));
+      report.line(
+          "- Tally: `new Rebuild(store, "
+              + REBUILD_BATCH
+              + ").fill(LuceneIndex.open(dir, "
+              + COMMIT_INTERVAL_MILLIS
+              + "), …)` then `close()` (final commit, waits for merges) — single-threaded: **a two-thread rebuild is not implemented in Tally**");
+      report.line(
+          "- peer: NDJSON → Lucene `addDocument` with the same IndexWriterConfig (StandardAnalyzer, 64 MB RAM buffer, new index)"
+              + " and the same field layout, then commit and close; 1 and 2 indexing threads");
+      report.line(
+          "- "
+              + warmupRuns
+              + " warm-up round(s), then "
+              + runs
+              + " measured rounds; each round runs the three systems and the four breakdown steps in rotating order,"
+              + " each into a new directory; figures are the median (min–max) over the rounds");
+      String[] names = {
+        "Tally rebuild (from the store, 1 thread)",
+        "raw Lucene load, 1 thread",
+        "raw Lucene load, 2 threads",
+        "breakdown: store reads only (`contactIds` + `documents`, batches of 1,000)",
+        "breakdown: `LuceneIndex.apply` of documents already in memory (batches of 1,000)",
+        "breakdown: raw load, 1 thread, `updateDocument(_id)` instead of `addDocument`",
+        "breakdown: raw load, 1 thread, `updateDocument` + NRT reopen every 1,000 + commit every 1 s",
+        "Tally rebuild (from the store, 2 indexing threads)"
+      };
       List<ContactDocument> inMemory = readAll(store);
       double[][] secs = new double[names.length][runs];
       long[] reference = null;
@@ -86,13 +106,19 @@ public final class RebuildBench {
             case 6 -> RawLuceneLoad.load(ndjson, dir, 1, new RawLuceneLoad.Variant(true, true));
             case 3 -> {
               if (readAll(store).size() != n) {
-                throw new IllegalStateException("the store read back a different number of contacts");
+                throw new IllegalStateException(
+                    "the store read back a different number of contacts");
               }
             }
             case 4 -> {
               try (LuceneIndex fresh = LuceneIndex.open(dir, COMMIT_INTERVAL_MILLIS)) {
                 for (int from = 0; from < n; from += REBUILD_BATCH) {
-                  fresh.apply(new IndexBatch(inMemory.subList(from, Math.min(n, from + REBUILD_BATCH)), List.of(), List.of(), 0));
+                  fresh.apply(
+                      new IndexBatch(
+                          inMemory.subList(from, Math.min(n, from + REBUILD_BATCH)),
+                          List.of(),
+                          List.of(),
+                          0));
                 }
               }
             }
@@ -107,8 +133,15 @@ public final class RebuildBench {
           }
           long[] check = check(dir);
           if (check[0] != n || (reference != null && !Arrays.equals(reference, check))) {
-            throw new IllegalStateException(names[which] + " built a different index: " + Arrays.toString(check) + " vs "
-                + Arrays.toString(reference) + " (" + n + " contacts)");
+            throw new IllegalStateException(
+                names[which]
+                    + " built a different index: "
+                    + Arrays.toString(check)
+                    + " vs "
+                    + Arrays.toString(reference)
+                    + " ("
+                    + n
+                    + " contacts)");
           }
           reference = check;
           if (r >= 0) {
@@ -117,8 +150,13 @@ public final class RebuildBench {
           BenchFiles.deleteTree(dir);
         }
       }
-      report.line("- every index built held the same " + n + " documents and the same counts for role=user, plan=pro, seats<41, "
-          + "a date range (" + Arrays.toString(reference) + ")");
+      report.line(
+          "- every index built held the same "
+              + n
+              + " documents and the same counts for role=user, plan=pro, seats<41, "
+              + "a date range ("
+              + Arrays.toString(reference)
+              + ")");
       double tally = median(secs[0]);
       double one = median(secs[1]);
       double two = median(secs[2]);
@@ -126,16 +164,33 @@ public final class RebuildBench {
       List<List<String>> rows = new ArrayList<>();
       for (int w = 0; w < names.length; w++) {
         double m = median(secs[w]);
-        rows.add(List.of(names[w], String.format("%.2f s (%.2f–%.2f)", m, min(secs[w]), max(secs[w])),
-            String.format("%,.0f docs/s", n / m)));
+        rows.add(
+            List.of(
+                names[w],
+                String.format("%.2f s (%.2f–%.2f)", m, min(secs[w]), max(secs[w])),
+                String.format("%,.0f docs/s", n / m)));
       }
       report.table(List.of("system", "median time", "throughput"), rows);
-      report.table(List.of("comparison", "ratio (throughput)", "goal", "met"), List.of(
-          List.of("Tally rebuild ÷ raw Lucene load (1 thread each)", Report.ratio(one, tally), "≥ 0.9×", one / tally >= 0.9 ? "yes"
-              : String.format("**no** (%.0f%% short)", 100 * (1 - (one / tally) / 0.9))),
-          List.of("raw load, 2 threads ÷ 1 thread", Report.ratio(one, two), "≥ 1.0×", one / two >= 1.0 ? "yes" : "**no**"),
-          List.of("Tally rebuild, 2 threads ÷ 1 thread", Report.ratio(tally, tallyTwo), "≥ 1.0×",
-              tally / tallyTwo >= 1.0 ? "yes" : "**no**")));
+      report.table(
+          List.of("comparison", "ratio (throughput)", "goal", "met"),
+          List.of(
+              List.of(
+                  "Tally rebuild ÷ raw Lucene load (1 thread each)",
+                  Report.ratio(one, tally),
+                  "≥ 0.9×",
+                  one / tally >= 0.9
+                      ? "yes"
+                      : String.format("**no** (%.0f%% short)", 100 * (1 - (one / tally) / 0.9))),
+              List.of(
+                  "raw load, 2 threads ÷ 1 thread",
+                  Report.ratio(one, two),
+                  "≥ 1.0×",
+                  one / two >= 1.0 ? "yes" : "**no**"),
+              List.of(
+                  "Tally rebuild, 2 threads ÷ 1 thread",
+                  Report.ratio(tally, tallyTwo),
+                  "≥ 1.0×",
+                  tally / tallyTwo >= 1.0 ? "yes" : "**no**")));
     } finally {
       BenchFiles.deleteTree(work);
     }
@@ -146,7 +201,9 @@ public final class RebuildBench {
   private static List<ContactDocument> readAll(SqliteStore store) {
     List<ContactDocument> all = new ArrayList<>();
     long after = 0;
-    for (List<Long> ids; !(ids = store.contactIds(after, REBUILD_BATCH)).isEmpty(); after = ids.get(ids.size() - 1)) {
+    for (List<Long> ids;
+        !(ids = store.contactIds(after, REBUILD_BATCH)).isEmpty();
+        after = ids.get(ids.size() - 1)) {
       all.addAll(store.documents(ids));
     }
     return all;
@@ -154,13 +211,19 @@ public final class RebuildBench {
 
   /** Documents, then the counts of a few filters, so two indexes can be compared. */
   private static long[] check(Path dir) throws Exception {
-    try (FSDirectory d = FSDirectory.open(dir); DirectoryReader r = DirectoryReader.open(d)) {
+    try (FSDirectory d = FSDirectory.open(dir);
+        DirectoryReader r = DirectoryReader.open(d)) {
       IndexSearcher s = new IndexSearcher(r);
-      return new long[] {r.numDocs(), s.count(new TermQuery(new Term(Fields.keyword("role"), "user"))),
-          s.count(new TermQuery(new Term(Fields.keyword("custom_attributes.plan"), "pro"))),
-          s.count(LongPoint.newRangeQuery(Fields.number("custom_attributes.seats"), Long.MIN_VALUE, 40)),
-          s.count(LongPoint.newRangeQuery(Fields.number("signed_up_at"), 1_630_000_000L, Long.MAX_VALUE)),
-          s.count(new TermQuery(new Term(Fields.bool("custom_attributes.beta"), "true")))};
+      return new long[] {
+        r.numDocs(),
+        s.count(new TermQuery(new Term(Fields.keyword("role"), "user"))),
+        s.count(new TermQuery(new Term(Fields.keyword("custom_attributes.plan"), "pro"))),
+        s.count(
+            LongPoint.newRangeQuery(Fields.number("custom_attributes.seats"), Long.MIN_VALUE, 40)),
+        s.count(
+            LongPoint.newRangeQuery(Fields.number("signed_up_at"), 1_630_000_000L, Long.MAX_VALUE)),
+        s.count(new TermQuery(new Term(Fields.bool("custom_attributes.beta"), "true")))
+      };
     }
   }
 

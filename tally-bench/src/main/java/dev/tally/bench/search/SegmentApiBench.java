@@ -27,10 +27,10 @@ import java.util.List;
  * The segment query through the HTTP API, as a client sees it: Tally (SQLite store, Lucene index)
  * holds the same 1M contacts as the in-process segment bench, loaded through {@code POST
  * /contacts/bulk} and projected; then {@code POST /contacts/search} (count plus a first page of 50
- * full contacts, read from the store and rendered) against PostgreSQL's count plus 50 ids, and,
- * to show what the API adds, the same search on Tally's index in process. The date filter is on
- * {@code signed_up_at} (a client cannot set {@code created_at}); the values are those of the
- * in-process bench's {@code created_at}, so every system counts the same contacts.
+ * full contacts, read from the store and rendered) against PostgreSQL's count plus 50 ids, and, to
+ * show what the API adds, the same search on Tally's index in process. The date filter is on {@code
+ * signed_up_at} (a client cannot set {@code created_at}); the values are those of the in-process
+ * bench's {@code created_at}, so every system counts the same contacts.
  */
 public final class SegmentApiBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +41,9 @@ public final class SegmentApiBench {
     SegmentData.Options so = SegmentData.Options.of(o);
     int n = so.contacts();
     Path dataDir = o.freshDir("tally-bench-segment-api", "data");
-    Report report = new Report("Segment query through the HTTP API at " + String.format("%,d", n) + " contacts");
+    Report report =
+        new Report(
+            "Segment query through the HTTP API at " + String.format("%,d", n) + " contacts");
     try (InProcessTally tally = InProcessTally.start(dataDir)) {
       SegmentData data = new SegmentData(n);
       long expected = data.expectedCount(SegmentData.T1, SegmentData.S);
@@ -49,7 +51,10 @@ public final class SegmentApiBench {
       long t0 = System.nanoTime();
       load(tally, http, data);
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
-      Report.progress(String.format("segment-query-api: %,d contacts loaded through the API in %.1f s; projecting", n, loadSeconds));
+      Report.progress(
+          String.format(
+              "segment-query-api: %,d contacts loaded through the API in %.1f s; projecting",
+              n, loadSeconds));
       if (!tally.awaitSearchable(Duration.ofMinutes(30))) {
         throw new IllegalStateException("the index did not catch up with the store");
       }
@@ -57,52 +62,109 @@ public final class SegmentApiBench {
       double indexedSeconds = (System.nanoTime() - t0) / 1e9;
       long ws = tally.server().store().workspaces().get(0).id();
       String body = "{\"query\":" + queryJson() + ",\"pagination\":{\"per_page\":50}}";
-      SearchRequest inProcess = new SearchRequest(ws, parse(), null, 50, null, System.currentTimeMillis() / 1000);
+      SearchRequest inProcess =
+          new SearchRequest(ws, parse(), null, 50, null, System.currentTimeMillis() / 1000);
       try (PostgresSegmentPeer pg = PostgresSegmentPeer.load(so.pgUrl(), so.pgUser(), data)) {
-        report.line(String.format("- data: %,d contacts (the in-process segment bench's), loaded through `POST /contacts/bulk` "
-            + "(NDJSON, 10,000 a request) in %.1f s and searchable %.1f s after the load began; the segment selects %,d = %.2f%%",
-            n, loadSeconds, indexedSeconds, expected, 100.0 * expected / n));
-        report.line(String.format("- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s", pg.loadSeconds, pg.indexSeconds,
-            pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
-        report.line("- Tally through the API: `POST /contacts/search` " + body + " (one client: one keep-alive HTTP/1.1 connection written and read in the measuring thread, as curl does; "
-            + "the answer parsed with Jackson); Tally in process: `SearchIndex.search` of the same query on the serving index (count "
-            + "+ 50 ids, no store read); PostgreSQL: count + first 50 ids over JDBC");
-        report.line("- each run = count + first page of 50; " + so.warmup() + " warm-up runs, then " + so.runs()
-            + " measured runs per system, interleaved in rotating order; every answer checked (count = " + expected
-            + ", 50 contacts, ids ascending)");
+        report.line(
+            String.format(
+                "- data: %,d contacts (the in-process segment bench's), loaded through `POST /contacts/bulk` "
+                    + "(NDJSON, 10,000 a request) in %.1f s and searchable %.1f s after the load began; the segment selects %,d = %.2f%%",
+                n, loadSeconds, indexedSeconds, expected, 100.0 * expected / n));
+        report.line(
+            String.format(
+                "- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s",
+                pg.loadSeconds,
+                pg.indexSeconds,
+                pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
+        report.line(
+            "- Tally through the API: `POST /contacts/search` "
+                + body
+                + " (one client: one keep-alive HTTP/1.1 connection written and read in the measuring thread, as curl does; "
+                + "the answer parsed with Jackson); Tally in process: `SearchIndex.search` of the same query on the serving index (count "
+                + "+ 50 ids, no store read); PostgreSQL: count + first 50 ids over JDBC");
+        report.line(
+            "- each run = count + first page of 50; "
+                + so.warmup()
+                + " warm-up runs, then "
+                + so.runs()
+                + " measured runs per system, interleaved in rotating order; every answer checked (count = "
+                + expected
+                + ", 50 contacts, ids ascending)");
         PlainHttp client = new PlainHttp("127.0.0.1", tally.server().port());
-        InterleavedRuns.Timings t = InterleavedRuns.run(so.warmup(), so.runs(), List.of(
-            () -> viaApi(tally, client, body),
-            () -> {
-              SearchPage p = tally.server().indexes().serving().search(inProcess);
-              return new SegmentResult(p.total(), p.ids());
-            },
-            () -> pg.run(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S),
-            () -> roundTrip(client)), r -> {
-              for (SegmentResult x : List.of(r).subList(0, 3)) {
-                if (x.count() != expected || x.ids().size() != 50 || !ascending(x.ids())) {
-                  throw new IllegalStateException("a system answered wrongly (expected count " + expected + "): " + List.of(r));
-                }
-              }
-              if (!r[0].ids().equals(r[1].ids())) {
-                throw new IllegalStateException("the API and the index disagree: " + r[0] + " vs " + r[1]);
-              }
-            });
+        InterleavedRuns.Timings t =
+            InterleavedRuns.run(
+                so.warmup(),
+                so.runs(),
+                List.of(
+                    () -> viaApi(tally, client, body),
+                    () -> {
+                      SearchPage p = tally.server().indexes().serving().search(inProcess);
+                      return new SegmentResult(p.total(), p.ids());
+                    },
+                    () -> pg.run(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S),
+                    () -> roundTrip(client)),
+                r -> {
+                  for (SegmentResult x : List.of(r).subList(0, 3)) {
+                    if (x.count() != expected || x.ids().size() != 50 || !ascending(x.ids())) {
+                      throw new IllegalStateException(
+                          "a system answered wrongly (expected count "
+                              + expected
+                              + "): "
+                              + List.of(r));
+                    }
+                  }
+                  if (!r[0].ids().equals(r[1].ids())) {
+                    throw new IllegalStateException(
+                        "the API and the index disagree: " + r[0] + " vs " + r[1]);
+                  }
+                });
         Percentiles api = new Percentiles(t.nanos()[0]);
         Percentiles index = new Percentiles(t.nanos()[1]);
         Percentiles peer = new Percentiles(t.nanos()[2]);
         Percentiles trip = new Percentiles(t.nanos()[3]);
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("Tally, `POST /contacts/search` (50 full contacts)", ms(api.ms(50)), ms(api.ms(99)), "", "", ""));
-        rows.add(List.of("Tally's index in process (50 ids)", ms(index.ms(50)), ms(index.ms(99)), "", "", ""));
-        rows.add(List.of("PostgreSQL (composite btree; 50 ids)", ms(peer.ms(50)), ms(peer.ms(99)),
-            Report.ratio(api.ms(50), peer.ms(50)), "≤ 0.5×", api.ms(50) / peer.ms(50) <= 0.5 ? "yes"
-                : String.format("**no** (%.0f%% over)", 100 * (api.ms(50) / peer.ms(50) / 0.5 - 1))));
-        rows.add(List.of("breakdown: an HTTP round trip alone (`GET /health/live`, same client)", ms(trip.ms(50)), ms(trip.ms(99)), "", "",
-            ""));
-        report.table(List.of("system", "median", "p99", "Tally API ÷ system (median)", "goal", "met"), rows);
-        report.line(String.format("- what the API adds to the index's answer: %.2f ms at the median (store read of 50 contacts, "
-            + "rendering, HTTP)", api.ms(50) - index.ms(50)));
+        rows.add(
+            List.of(
+                "Tally, `POST /contacts/search` (50 full contacts)",
+                ms(api.ms(50)),
+                ms(api.ms(99)),
+                "",
+                "",
+                ""));
+        rows.add(
+            List.of(
+                "Tally's index in process (50 ids)",
+                ms(index.ms(50)),
+                ms(index.ms(99)),
+                "",
+                "",
+                ""));
+        rows.add(
+            List.of(
+                "PostgreSQL (composite btree; 50 ids)",
+                ms(peer.ms(50)),
+                ms(peer.ms(99)),
+                Report.ratio(api.ms(50), peer.ms(50)),
+                "≤ 0.5×",
+                api.ms(50) / peer.ms(50) <= 0.5
+                    ? "yes"
+                    : String.format(
+                        "**no** (%.0f%% over)", 100 * (api.ms(50) / peer.ms(50) / 0.5 - 1))));
+        rows.add(
+            List.of(
+                "breakdown: an HTTP round trip alone (`GET /health/live`, same client)",
+                ms(trip.ms(50)),
+                ms(trip.ms(99)),
+                "",
+                "",
+                ""));
+        report.table(
+            List.of("system", "median", "p99", "Tally API ÷ system (median)", "goal", "met"), rows);
+        report.line(
+            String.format(
+                "- what the API adds to the index's answer: %.2f ms at the median (store read of 50 contacts, "
+                    + "rendering, HTTP)",
+                api.ms(50) - index.ms(50)));
       }
     } finally {
       BenchFiles.deleteTree(dataDir);
@@ -110,30 +172,55 @@ public final class SegmentApiBench {
     report.finish(o.out());
   }
 
-  private static void load(InProcessTally tally, HttpClient http, SegmentData data) throws Exception {
-    for (String[] attribute : new String[][] {{"plan", "string"}, {"seats", "integer"}, {"country", "string"}}) {
-      String definition = "{\"name\":\"" + attribute[0] + "\",\"model\":\"contact\",\"data_type\":\"" + attribute[1] + "\"}";
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(tally.uri("/data_attributes")).header("Authorization", "Bearer "
-          + tally.token()).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(definition)).build(),
-          HttpResponse.BodyHandlers.ofString());
+  private static void load(InProcessTally tally, HttpClient http, SegmentData data)
+      throws Exception {
+    for (String[] attribute :
+        new String[][] {{"plan", "string"}, {"seats", "integer"}, {"country", "string"}}) {
+      String definition =
+          "{\"name\":\""
+              + attribute[0]
+              + "\",\"model\":\"contact\",\"data_type\":\""
+              + attribute[1]
+              + "\"}";
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(tally.uri("/data_attributes"))
+                  .header("Authorization", "Bearer " + tally.token())
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(definition))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
-        throw new IllegalStateException("defining " + attribute[0] + " answered " + r.statusCode() + ": " + r.body());
+        throw new IllegalStateException(
+            "defining " + attribute[0] + " answered " + r.statusCode() + ": " + r.body());
       }
     }
     for (int from = 0; from < data.n; from += 10_000) {
       StringBuilder ndjson = new StringBuilder();
       for (int i = from; i < Math.min(data.n, from + 10_000); i++) {
-        ObjectNode c = JSON.createObjectNode().put("external_id", "u" + i).put("role", SegmentData.ROLES[data.role[i]]).put("email", data.email(i))
-            .put("signed_up_at", data.createdAt[i]);
-        c.putObject("custom_attributes").put("plan", SegmentData.PLANS[data.plan[i]]).put("seats", data.seats[i])
+        ObjectNode c =
+            JSON.createObjectNode()
+                .put("external_id", "u" + i)
+                .put("role", SegmentData.ROLES[data.role[i]])
+                .put("email", data.email(i))
+                .put("signed_up_at", data.createdAt[i]);
+        c.putObject("custom_attributes")
+            .put("plan", SegmentData.PLANS[data.plan[i]])
+            .put("seats", data.seats[i])
             .put("country", SegmentData.COUNTRIES[data.country[i]]);
         ndjson.append(c).append('\n');
       }
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(tally.uri("/contacts/bulk")).header("Authorization", "Bearer " + tally.token())
-          .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(tally.uri("/contacts/bulk"))
+                  .header("Authorization", "Bearer " + tally.token())
+                  .header("Content-Type", "application/x-ndjson")
+                  .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200 || JSON.readTree(r.body()).path("failed").asInt(-1) != 0) {
-        throw new IllegalStateException("the bulk load answered " + r.statusCode() + ": " + r.body());
+        throw new IllegalStateException(
+            "the bulk load answered " + r.statusCode() + ": " + r.body());
       }
       if (from % 100_000 == 0) {
         Report.progress(String.format("segment-query-api: %,d of %,d loaded", from, data.n));
@@ -141,8 +228,10 @@ public final class SegmentApiBench {
     }
   }
 
-  private static SegmentResult viaApi(InProcessTally tally, PlainHttp client, String body) throws Exception {
-    PlainHttp.Answer r = client.send("POST", "/contacts/search", tally.token(), "application/json", body);
+  private static SegmentResult viaApi(InProcessTally tally, PlainHttp client, String body)
+      throws Exception {
+    PlainHttp.Answer r =
+        client.send("POST", "/contacts/search", tally.token(), "application/json", body);
     if (r.status() != 200) {
       throw new IllegalStateException("the search answered " + r.status() + ": " + r.body());
     }
@@ -152,7 +241,9 @@ public final class SegmentApiBench {
     return new SegmentResult(j.get("total_count").asLong(), ids);
   }
 
-  /** What any request costs here: the client, the loopback, Jetty and Javalin, for a tiny answer. */
+  /**
+   * What any request costs here: the client, the loopback, Jetty and Javalin, for a tiny answer.
+   */
   private static SegmentResult roundTrip(PlainHttp client) throws Exception {
     PlainHttp.Answer r = client.send("GET", "/health/live", null, null, null);
     if (r.status() != 200) {
@@ -174,13 +265,21 @@ public final class SegmentApiBench {
     return "{\"operator\":\"AND\",\"value\":["
         + "{\"field\":\"role\",\"operator\":\"=\",\"value\":\"user\"},"
         + "{\"field\":\"custom_attributes.plan\",\"operator\":\"=\",\"value\":\"pro\"},"
-        + "{\"field\":\"signed_up_at\",\"operator\":\">=\",\"value\":" + SegmentData.T1 + "},"
-        + "{\"field\":\"custom_attributes.seats\",\"operator\":\"<\",\"value\":" + SegmentData.S + "}]}";
+        + "{\"field\":\"signed_up_at\",\"operator\":\">=\",\"value\":"
+        + SegmentData.T1
+        + "},"
+        + "{\"field\":\"custom_attributes.seats\",\"operator\":\"<\",\"value\":"
+        + SegmentData.S
+        + "}]}";
   }
 
   private static Query parse() throws Exception {
-    return new QueryParser(QueryLimits.DEFAULTS,
-        name -> name.equals("plan") ? FieldType.STRING : name.equals("seats") ? FieldType.INTEGER : null)
+    return new QueryParser(
+            QueryLimits.DEFAULTS,
+            name ->
+                name.equals("plan")
+                    ? FieldType.STRING
+                    : name.equals("seats") ? FieldType.INTEGER : null)
         .parse(JSON.readTree(queryJson()));
   }
 

@@ -13,30 +13,45 @@ import java.util.SplittableRandom;
 /**
  * The segment-query data set, generated once from a fixed seed and held in columns so the Tally
  * index, the hand-written Lucene peer (same index) and PostgreSQL get exactly the same rows.
- * Distributions are independent and chosen so that the benchmark segment selects 3% in
- * expectation: role=user 60% × plan=pro 25% × created_at ≥ T1 50% × seats &lt; S 40%.
+ * Distributions are independent and chosen so that the benchmark segment selects 3% in expectation:
+ * role=user 60% × plan=pro 25% × created_at ≥ T1 50% × seats &lt; S 40%.
  */
 final class SegmentData {
   static final String[] ROLES = {"user", "lead"};
   static final String[] PLANS = {"free", "starter", "pro", "enterprise"};
   static final String[] COUNTRIES = {"US", "DE", "FR", "GB", "BR", "IN", "JP", "CA", "ES", "NL"};
+
   /** Ids above 2^53, so that nothing on the way may pass through a double. */
   static final long ID_BASE = 1L << 53;
+
   static final long WORKSPACE = ID_BASE + 7;
   static final long CREATED_FROM = 1_600_000_000L;
   static final long CREATED_SPAN = 2 * 365 * 86_400L;
+
   /** created_at ≥ T1 selects half. */
   static final long T1 = CREATED_FROM + CREATED_SPAN / 2;
+
   /** seats is uniform in 1..100; seats &lt; S selects 40%. */
   static final long S = 41;
-  /** The clock the segment is asked at (the query has no relative dates, so it only fills the request). */
+
+  /**
+   * The clock the segment is asked at (the query has no relative dates, so it only fills the
+   * request).
+   */
   static final long NOW = 1_700_000_000L;
 
-  /** What both segment benchmarks take from the command line: the data's size, the rounds, and the PostgreSQL peer's database. */
+  /**
+   * What both segment benchmarks take from the command line: the data's size, the rounds, and the
+   * PostgreSQL peer's database.
+   */
   record Options(int contacts, int runs, int warmup, String pgUrl, String pgUser) {
     static Options of(BenchOptions o) {
-      return new Options(o.integer("contacts", 1_000_000), o.positive("runs", 200), o.integer("warmup", 50),
-          o.string("pg-url", "jdbc:postgresql://127.0.0.1:5432/test"), o.string("pg-user", "postgres"));
+      return new Options(
+          o.integer("contacts", 1_000_000),
+          o.positive("runs", 200),
+          o.integer("warmup", 50),
+          o.string("pg-url", "jdbc:postgresql://127.0.0.1:5432/test"),
+          o.string("pg-user", "postgres"));
     }
   }
 
@@ -93,7 +108,10 @@ final class SegmentData {
     return docs;
   }
 
-  /** The true answer for (T1 = t1, S = s): the count, computed by a scan, to check all three systems against. */
+  /**
+   * The true answer for (T1 = t1, S = s): the count, computed by a scan, to check all three systems
+   * against.
+   */
   long expectedCount(long t1, long s) {
     long c = 0;
     for (int i = 0; i < n; i++) {

@@ -23,8 +23,8 @@ import org.apache.lucene.search.QueryCache;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * Goal 2, a segment query at 1M contacts: role = user AND plan = pro AND created_at ≥ T1 AND
- * seats &lt; S (about 3%), count plus the first page of 50 by id. Tally's index is built directly
+ * Goal 2, a segment query at 1M contacts: role = user AND plan = pro AND created_at ≥ T1 AND seats
+ * &lt; S (about 3%), count plus the first page of 50 by id. Tally's index is built directly
  * (bypassing the store, which would take far longer to load), then Tally's search, a hand-written
  * Lucene query on the same files and PostgreSQL answer it in turn, round-robin so that noise from
  * the machine falls on all three alike. Every measured answer is checked against the others.
@@ -46,16 +46,30 @@ public final class SegmentQueryBench {
       long expected = data.expectedCount(SegmentData.T1, SegmentData.S);
       Report.progress("segment-query: building Tally's index in " + indexDir);
       double buildSeconds = buildIndex(data, indexDir);
-      Report.progress(String.format("segment-query: index built in %.1f s; loading PostgreSQL", buildSeconds));
+      Report.progress(
+          String.format("segment-query: index built in %.1f s; loading PostgreSQL", buildSeconds));
       try (PostgresSegmentPeer pg = PostgresSegmentPeer.load(so.pgUrl(), so.pgUser(), data)) {
-        report.line(String.format("- data: %,d contacts in one workspace (ids above 2^53); the segment selects %,d = %.2f%%", n, expected,
-            100.0 * expected / n));
-        report.line(String.format("- Tally index built through `LuceneIndex.apply` in batches of 5,000: %.1f s (%,.0f docs/s), "
-            + "%s on disk", buildSeconds, n / buildSeconds, BenchFiles.megabytes(indexDir)));
-        report.line(String.format("- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s", pg.loadSeconds, pg.indexSeconds,
-            pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
-        report.line("- each run = count + first page of 50 by id; " + so.warmup() + " warm-up runs, then " + so.runs()
-            + " measured runs per system, interleaved (Tally, Lucene, PostgreSQL in rotating order)");
+        report.line(
+            String.format(
+                "- data: %,d contacts in one workspace (ids above 2^53); the segment selects %,d = %.2f%%",
+                n, expected, 100.0 * expected / n));
+        report.line(
+            String.format(
+                "- Tally index built through `LuceneIndex.apply` in batches of 5,000: %.1f s (%,.0f docs/s), "
+                    + "%s on disk",
+                buildSeconds, n / buildSeconds, BenchFiles.megabytes(indexDir)));
+        report.line(
+            String.format(
+                "- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s",
+                pg.loadSeconds,
+                pg.indexSeconds,
+                pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
+        report.line(
+            "- each run = count + first page of 50 by id; "
+                + so.warmup()
+                + " warm-up runs, then "
+                + so.runs()
+                + " measured runs per system, interleaved (Tally, Lucene, PostgreSQL in rotating order)");
         Query query = parse();
         QueryCache defaultCache = IndexSearcher.getDefaultQueryCache();
         List<List<String>> rows = new ArrayList<>();
@@ -65,7 +79,17 @@ public final class SegmentQueryBench {
           rows.addAll(measure(indexDir, query, pg, expected, so, cache, report));
         }
         IndexSearcher.setDefaultQueryCache(defaultCache);
-        report.table(List.of("query cache", "system", "median", "p99", "Tally ÷ system (median)", "Tally ÷ system (p99)", "goal", "met"), rows);
+        report.table(
+            List.of(
+                "query cache",
+                "system",
+                "median",
+                "p99",
+                "Tally ÷ system (median)",
+                "Tally ÷ system (p99)",
+                "goal",
+                "met"),
+            rows);
       }
     } finally {
       BenchFiles.deleteTree(indexDir);
@@ -75,14 +99,24 @@ public final class SegmentQueryBench {
 
   /** Tally's query, parsed by Tally's parser as the search endpoint does. */
   static Query parse() throws Exception {
-    String json = "{\"operator\":\"AND\",\"value\":["
-        + "{\"field\":\"role\",\"operator\":\"=\",\"value\":\"user\"},"
-        + "{\"field\":\"custom_attributes.plan\",\"operator\":\"=\",\"value\":\"pro\"},"
-        + "{\"field\":\"created_at\",\"operator\":\">=\",\"value\":" + SegmentData.T1 + "},"
-        + "{\"field\":\"custom_attributes.seats\",\"operator\":\"<\",\"value\":" + SegmentData.S + "}]}";
+    String json =
+        "{\"operator\":\"AND\",\"value\":["
+            + "{\"field\":\"role\",\"operator\":\"=\",\"value\":\"user\"},"
+            + "{\"field\":\"custom_attributes.plan\",\"operator\":\"=\",\"value\":\"pro\"},"
+            + "{\"field\":\"created_at\",\"operator\":\">=\",\"value\":"
+            + SegmentData.T1
+            + "},"
+            + "{\"field\":\"custom_attributes.seats\",\"operator\":\"<\",\"value\":"
+            + SegmentData.S
+            + "}]}";
     JsonNode node = new ObjectMapper().readTree(json);
-    return new QueryParser(QueryLimits.DEFAULTS,
-        name -> name.equals("plan") ? FieldType.STRING : name.equals("seats") ? FieldType.INTEGER : null).parse(node);
+    return new QueryParser(
+            QueryLimits.DEFAULTS,
+            name ->
+                name.equals("plan")
+                    ? FieldType.STRING
+                    : name.equals("seats") ? FieldType.INTEGER : null)
+        .parse(node);
   }
 
   private static double buildIndex(SegmentData data, Path dir) {
@@ -90,7 +124,12 @@ public final class SegmentQueryBench {
     try (LuceneIndex index = LuceneIndex.open(dir, COMMIT_NEVER_MILLIS)) {
       long position = 0;
       for (int from = 0; from < data.n; from += 5000) {
-        index.apply(new IndexBatch(data.documents(from, Math.min(data.n, from + 5000)), List.of(), List.of(), ++position));
+        index.apply(
+            new IndexBatch(
+                data.documents(from, Math.min(data.n, from + 5000)),
+                List.of(),
+                List.of(),
+                ++position));
       }
       index.commit();
     }
@@ -98,40 +137,88 @@ public final class SegmentQueryBench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static List<List<String>> measure(Path indexDir, Query query, PostgresSegmentPeer pg, long expected, SegmentData.Options so,
-      boolean cache, Report report) throws Exception {
+  private static List<List<String>> measure(
+      Path indexDir,
+      Query query,
+      PostgresSegmentPeer pg,
+      long expected,
+      SegmentData.Options so,
+      boolean cache,
+      Report report)
+      throws Exception {
     long ws = SegmentData.WORKSPACE;
     try (LuceneIndex tally = LuceneIndex.open(indexDir, COMMIT_NEVER_MILLIS);
         DirectoryReader reader = DirectoryReader.open(FSDirectory.open(indexDir))) {
       LuceneSegmentPeer lucene = new LuceneSegmentPeer(new IndexSearcher(reader));
       SearchRequest request = new SearchRequest(ws, query, null, 50, null, SegmentData.NOW);
-      long[][] nanos = InterleavedRuns.run(so.warmup(), so.runs(), List.of(
-          () -> {
-            SearchPage p = tally.search(request);
-            return new SegmentResult(p.total(), p.ids());
-          },
-          () -> lucene.run(ws, SegmentData.T1, SegmentData.S),
-          () -> pg.run(ws, SegmentData.T1, SegmentData.S)), r -> {
-            if (r[0].count() != expected || !r[0].sameAnswer(r[1]) || !r[0].sameAnswer(r[2]) || r[0].ids().size() != 50) {
-              throw new IllegalStateException("the systems disagree (expected count " + expected + "): Tally " + r[0] + ", Lucene " + r[1]
-                  + ", PostgreSQL " + r[2]);
-            }
-          }).nanos();
+      long[][] nanos =
+          InterleavedRuns.run(
+                  so.warmup(),
+                  so.runs(),
+                  List.of(
+                      () -> {
+                        SearchPage p = tally.search(request);
+                        return new SegmentResult(p.total(), p.ids());
+                      },
+                      () -> lucene.run(ws, SegmentData.T1, SegmentData.S),
+                      () -> pg.run(ws, SegmentData.T1, SegmentData.S)),
+                  r -> {
+                    if (r[0].count() != expected
+                        || !r[0].sameAnswer(r[1])
+                        || !r[0].sameAnswer(r[2])
+                        || r[0].ids().size() != 50) {
+                      throw new IllegalStateException(
+                          "the systems disagree (expected count "
+                              + expected
+                              + "): Tally "
+                              + r[0]
+                              + ", Lucene "
+                              + r[1]
+                              + ", PostgreSQL "
+                              + r[2]);
+                    }
+                  })
+              .nanos();
       if (cache) {
-        report.line("- index: " + reader.leaves().size() + " segments, " + reader.numDocs() + " documents; all three returned count "
-            + expected + " and the same 50 first-page ids in every one of " + (so.warmup() + so.runs())
-            + " runs per round (checked against a scan of the generated rows)");
+        report.line(
+            "- index: "
+                + reader.leaves().size()
+                + " segments, "
+                + reader.numDocs()
+                + " documents; all three returned count "
+                + expected
+                + " and the same 50 first-page ids in every one of "
+                + (so.warmup() + so.runs())
+                + " runs per round (checked against a scan of the generated rows)");
       }
       Percentiles t = new Percentiles(nanos[0]);
       Percentiles l = new Percentiles(nanos[1]);
       Percentiles p = new Percentiles(nanos[2]);
       String mode = cache ? "on (default)" : "off";
       List<List<String>> rows = new ArrayList<>();
-      rows.add(List.of(mode, "Tally (`LuceneIndex.search`)", ms(t.ms(50)), ms(t.ms(99)), "", "", "", ""));
-      rows.add(List.of(mode, "Lucene, hand-written", ms(l.ms(50)), ms(l.ms(99)), Report.ratio(t.ms(50), l.ms(50)),
-          Report.ratio(t.ms(99), l.ms(99)), "≤ 1.2×", met(t.ms(50) / l.ms(50), 1.2)));
-      rows.add(List.of(mode, "PostgreSQL (composite btree)", ms(p.ms(50)), ms(p.ms(99)), Report.ratio(t.ms(50), p.ms(50)),
-          Report.ratio(t.ms(99), p.ms(99)), "≤ 0.15×", met(t.ms(50) / p.ms(50), 0.15)));
+      rows.add(
+          List.of(
+              mode, "Tally (`LuceneIndex.search`)", ms(t.ms(50)), ms(t.ms(99)), "", "", "", ""));
+      rows.add(
+          List.of(
+              mode,
+              "Lucene, hand-written",
+              ms(l.ms(50)),
+              ms(l.ms(99)),
+              Report.ratio(t.ms(50), l.ms(50)),
+              Report.ratio(t.ms(99), l.ms(99)),
+              "≤ 1.2×",
+              met(t.ms(50) / l.ms(50), 1.2)));
+      rows.add(
+          List.of(
+              mode,
+              "PostgreSQL (composite btree)",
+              ms(p.ms(50)),
+              ms(p.ms(99)),
+              Report.ratio(t.ms(50), p.ms(50)),
+              Report.ratio(t.ms(99), p.ms(99)),
+              "≤ 0.15×",
+              met(t.ms(50) / p.ms(50), 0.15)));
       return rows;
     }
   }

@@ -17,13 +17,15 @@ final class VisibilitySampler implements AutoCloseable {
 
   private final TallyServer server;
   private final ConcurrentLinkedQueue<Ack> inbox = new ConcurrentLinkedQueue<>();
-  private final PriorityQueue<Ack> pending = new PriorityQueue<>((a, b) -> Long.compare(a.position, b.position));
+  private final PriorityQueue<Ack> pending =
+      new PriorityQueue<>((a, b) -> Long.compare(a.position, b.position));
   private final LongList freshness = new LongList();
   private final LongList pollGaps = new LongList();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean recording = true;
-  private final java.util.concurrent.atomic.AtomicLong handed = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong handed =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile long seen;
 
   VisibilitySampler(TallyServer server) {
@@ -57,7 +59,10 @@ final class VisibilitySampler implements AutoCloseable {
     }
   }
 
-  /** Waits until every handed-over write is visible (or the timeout passes); returns how many are still not. */
+  /**
+   * Waits until every handed-over write is visible (or the timeout passes); returns how many are
+   * still not.
+   */
   int drain(long timeoutMillis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {

@@ -8,7 +8,11 @@ import java.util.List;
  * Applying a batch twice, or an older one after a newer one, changes nothing ("projection is
  * idempotent and monotonic", docs/invariants.md).
  */
-public record IndexBatch(List<ContactDocument> upserts, List<Deletion> deletions, List<Long> deletedWorkspaces, long position) {
+public record IndexBatch(
+    List<ContactDocument> upserts,
+    List<Deletion> deletions,
+    List<Long> deletedWorkspaces,
+    long position) {
 
   /** A contact deleted at {@code version}: an index copy older than that goes. */
   public record Deletion(long workspaceId, long contactId, long version) {}

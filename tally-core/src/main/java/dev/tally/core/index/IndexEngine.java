@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Where the index's generations live and how one becomes the serving one: Lucene directories
- * beside each other under a CURRENT file, or OpenSearch indices behind an alias. A rebuild makes
- * the next generation, fills it, switches to it atomically and only then retires the old one
- * ("create before destroy", docs/invariants.md).
+ * Where the index's generations live and how one becomes the serving one: Lucene directories beside
+ * each other under a CURRENT file, or OpenSearch indices behind an alias. A rebuild makes the next
+ * generation, fills it, switches to it atomically and only then retires the old one ("create before
+ * destroy", docs/invariants.md).
  */
 public interface IndexEngine {
 
@@ -28,7 +28,8 @@ public interface IndexEngine {
 
   /**
    * Generations that are neither serving nor being built: older ones left over from earlier
-   * rebuilds, and newer ones from a rebuild a crash cut short. Asked at start-up, when none is being built.
+   * rebuilds, and newer ones from a rebuild a crash cut short. Asked at start-up, when none is
+   * being built.
    */
   List<String> retired();
 
@@ -41,13 +42,20 @@ public interface IndexEngine {
    */
   String damage(String generation, boolean deep);
 
-  /** A snapshot of the index: its name, the oplog position it holds, when it was taken, its size. */
+  /**
+   * A snapshot of the index: its name, the oplog position it holds, when it was taken, its size.
+   */
   record SnapshotInfo(String name, long position, Instant takenAt, long bytes) {}
 
-  /** Whether this engine takes its own snapshots (a capability: callers ask, never check the type). */
+  /**
+   * Whether this engine takes its own snapshots (a capability: callers ask, never check the type).
+   */
   boolean supportsSnapshots();
 
-  /** Takes a snapshot of {@code generation}, which this engine opened and serves; refused where the engine has none. */
+  /**
+   * Takes a snapshot of {@code generation}, which this engine opened and serves; refused where the
+   * engine has none.
+   */
   SnapshotInfo snapshot(String generation);
 
   /** The snapshots kept, newest first. */
@@ -65,12 +73,20 @@ public interface IndexEngine {
   /**
    * Fills the empty {@code generation} from the newest snapshot that is intact and holds at least
    * {@code minPosition} (older ones could not be caught up: the oplog before it is pruned); returns
-   * it, or null when none is usable. Each one passed over is added to {@code skipped} with the reason.
+   * it, or null when none is usable. Each one passed over is added to {@code skipped} with the
+   * reason.
    */
   default SnapshotInfo restoreNewest(String generation, long minPosition, List<String> skipped) {
     for (SnapshotInfo s : snapshots()) {
       if (s.position() < minPosition) {
-        skipped.add("snapshot " + s.name() + " holds position " + s.position() + ", older than the oplog kept (from " + minPosition + ")");
+        skipped.add(
+            "snapshot "
+                + s.name()
+                + " holds position "
+                + s.position()
+                + ", older than the oplog kept (from "
+                + minPosition
+                + ")");
         continue;
       }
       String refused = restore(s, generation);
@@ -82,19 +98,26 @@ public interface IndexEngine {
     return null;
   }
 
-  /** The layout this Tally writes (field types, analyzers, mapping): a new one calls for a rebuild. */
+  /**
+   * The layout this Tally writes (field types, analyzers, mapping): a new one calls for a rebuild.
+   */
   String layout();
 
   /** The layout a generation was built with, or null when it does not exist. */
   String layoutOf(String generation);
 
-  /** True when several Tally processes can share this index (a cluster), false for an embedded one. */
+  /**
+   * True when several Tally processes can share this index (a cluster), false for an embedded one.
+   */
   boolean shared();
 
   /** Where the index lives, for logs and status. */
   String describe();
 
-  /** A read-only view of the serving generation: its contacts' versions and the oplog position they reach. */
+  /**
+   * A read-only view of the serving generation: its contacts' versions and the oplog position they
+   * reach.
+   */
   interface Reader extends VersionSource, AutoCloseable {
     /** The oplog position the view holds (what it was last made durable at). */
     long position();

@@ -35,8 +35,10 @@ public abstract class IndexQueryCompiler<Q> {
 
   private Q filter(Query.Filter f) {
     if (f.isNull()) {
-      boolean alwaysSet = f.field() instanceof Field.Id
-          || (f.field() instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT);
+      boolean alwaysSet =
+          f.field() instanceof Field.Id
+              || (f.field() instanceof Field.EventMetric e
+                  && e.metric() == Field.EventMetric.Metric.COUNT);
       Q has = alwaysSet ? everything() : hasValue(f.field().path());
       return f.operator() == Operator.EQ ? negate(has) : has;
     }
@@ -56,12 +58,13 @@ public abstract class IndexQueryCompiler<Q> {
         Q indexed = integers(field.path(), op, values);
         yield op.holds(0L, values, now) ? either(indexed, negate(hasValue(field.path()))) : indexed;
       }
-      default -> switch (field.type()) {
-        case STRING -> strings(field.path(), op, values);
-        case INTEGER, DATE -> integers(field.path(), op, values);
-        case FLOAT -> floats(field.path(), op, values);
-        case BOOLEAN -> bool(field.path(), (Boolean) values.get(0));
-      };
+      default ->
+          switch (field.type()) {
+            case STRING -> strings(field.path(), op, values);
+            case INTEGER, DATE -> integers(field.path(), op, values);
+            case FLOAT -> floats(field.path(), op, values);
+            case BOOLEAN -> bool(field.path(), (Boolean) values.get(0));
+          };
     };
   }
 
@@ -70,7 +73,10 @@ public abstract class IndexQueryCompiler<Q> {
     return Operator.asLong(value, now);
   }
 
-  /** An AND (every child) or OR (any child) of translated children; of none, as the reference evaluator: all / nothing. */
+  /**
+   * An AND (every child) or OR (any child) of translated children; of none, as the reference
+   * evaluator: all / nothing.
+   */
   protected abstract Q group(Query.Logic logic, List<Q> children);
 
   protected abstract Q everything();

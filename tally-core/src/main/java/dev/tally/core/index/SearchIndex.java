@@ -4,9 +4,9 @@ package dev.tally.core.index;
  * The search index: derived from the store, disposable, and written only by the projector and the
  * recovery machinery ("the store is the truth; the index is derived", docs/invariants.md).
  *
- * <p>Contract: {@link #apply} is idempotent and monotonic by document version; the position a
- * batch reaches is recorded with the data, so after a crash {@link #appliedPosition} names a point
- * from which replaying the oplog converges; searches see only one workspace.
+ * <p>Contract: {@link #apply} is idempotent and monotonic by document version; the position a batch
+ * reaches is recorded with the data, so after a crash {@link #appliedPosition} names a point from
+ * which replaying the oplog converges; searches see only one workspace.
  */
 public interface SearchIndex extends AutoCloseable, dev.tally.core.verify.VersionSource {
 
@@ -25,7 +25,9 @@ public interface SearchIndex extends AutoCloseable, dev.tally.core.verify.Versio
    */
   void load(java.util.List<ContactDocument> documents);
 
-  /** Makes what has been applied durable, with its position, when the commit interval has passed. */
+  /**
+   * Makes what has been applied durable, with its position, when the commit interval has passed.
+   */
   void maybeCommit();
 
   /** Makes everything applied so far durable, with the position it reaches, now. */

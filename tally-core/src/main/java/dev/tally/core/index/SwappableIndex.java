@@ -17,7 +17,10 @@ public final class SwappableIndex implements SearchIndex {
     return delegate;
   }
 
-  /** Runs {@code beforeSwap} (e.g. a final catch-up) while no batch can be applied, then swaps; returns the old index. */
+  /**
+   * Runs {@code beforeSwap} (e.g. a final catch-up) while no batch can be applied, then swaps;
+   * returns the old index.
+   */
   public SearchIndex swap(SearchIndex replacement, Runnable beforeSwap) {
     synchronized (lock) {
       beforeSwap.run();

@@ -1,8 +1,8 @@
 package dev.tally.core.index;
 
 /**
- * The wildcard syntax both indexes understand (Lucene's WildcardQuery, which OpenSearch's
- * {@code wildcard} query also uses): {@code *} any run, {@code ?} one character, {@code \} escapes.
+ * The wildcard syntax both indexes understand (Lucene's WildcardQuery, which OpenSearch's {@code
+ * wildcard} query also uses): {@code *} any run, {@code ?} one character, {@code \} escapes.
  */
 public final class Wildcards {
   private Wildcards() {}

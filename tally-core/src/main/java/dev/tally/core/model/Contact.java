@@ -9,7 +9,12 @@ import java.util.Map;
  * fields keyed by {@link ContactField} and its custom attributes (String, Long, Double or Boolean
  * values). Absent and null are the same: a field without a value is not in the map. Immutable.
  */
-public record Contact(long id, long workspaceId, long version, Map<ContactField, Object> fields, Map<String, Object> custom) {
+public record Contact(
+    long id,
+    long workspaceId,
+    long version,
+    Map<ContactField, Object> fields,
+    Map<String, Object> custom) {
 
   public Contact {
     fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));

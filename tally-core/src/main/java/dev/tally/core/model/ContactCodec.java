@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The stored form of a contact document: {@code {"v":1,"f":{standard fields},"c":{custom}}}.
- * The format version lets a later Tally read documents an earlier one wrote.
+ * The stored form of a contact document: {@code {"v":1,"f":{standard fields},"c":{custom}}}. The
+ * format version lets a later Tally read documents an earlier one wrote.
  */
 public final class ContactCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +38,13 @@ public final class ContactCodec {
     }
     int format = root.path("v").asInt(-1);
     if (format != FORMAT) {
-      throw new IllegalStateException("contact " + id + ": stored document has format " + format + ", this Tally reads " + FORMAT);
+      throw new IllegalStateException(
+          "contact "
+              + id
+              + ": stored document has format "
+              + format
+              + ", this Tally reads "
+              + FORMAT);
     }
     Map<ContactField, Object> fields = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.path("f").fields(); it.hasNext(); ) {

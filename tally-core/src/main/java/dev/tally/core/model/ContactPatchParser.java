@@ -12,33 +12,69 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns the JSON body of Intercom's create-contact and update-contact requests into a
- * {@link ContactPatch}, or refuses it with a 400 that names the field and says what was expected.
- * Fields of Intercom's contact object that only Intercom sets (id, created_at, tags, ...) are
- * accepted and ignored, so a client can send back an object it read; anything else unknown is an
- * error.
+ * Turns the JSON body of Intercom's create-contact and update-contact requests into a {@link
+ * ContactPatch}, or refuses it with a 400 that names the field and says what was expected. Fields
+ * of Intercom's contact object that only Intercom sets (id, created_at, tags, ...) are accepted and
+ * ignored, so a client can send back an object it read; anything else unknown is an error.
  */
 public final class ContactPatchParser {
 
-  /** Longest string a standard field or custom attribute may hold (Intercom's limit for attributes). */
+  /**
+   * Longest string a standard field or custom attribute may hold (Intercom's limit for attributes).
+   */
   public static final int MAX_STRING = 255;
+
   public static final int MAX_URL = 2048;
   public static final int MAX_CUSTOM_ATTRIBUTES = 250;
 
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
-  private static final Set<String> READ_ONLY = Set.of(
-      "type", "id", "workspace_id", "email_domain", "created_at", "updated_at", "formatted_phone",
-      "social_profiles", "has_hard_bounced", "marked_email_as_spam", "last_email_opened_at",
-      "last_email_clicked_at", "browser_version", "android_app_name", "android_app_version",
-      "android_device", "android_os_version", "android_sdk_version", "android_last_seen_at",
-      "ios_app_name", "ios_app_version", "ios_device", "ios_os_version", "ios_sdk_version",
-      "ios_last_seen_at", "tags", "notes", "companies", "opted_out_subscription_types",
-      "opted_in_subscription_types", "utm_campaign", "utm_content", "utm_medium", "utm_source",
-      "utm_term", "referrer", "enabled_push_messaging");
-  private static final Set<String> LOCATION_READ_ONLY = Set.of("type", "country_code", "continent_code");
+  private static final Set<String> READ_ONLY =
+      Set.of(
+          "type",
+          "id",
+          "workspace_id",
+          "email_domain",
+          "created_at",
+          "updated_at",
+          "formatted_phone",
+          "social_profiles",
+          "has_hard_bounced",
+          "marked_email_as_spam",
+          "last_email_opened_at",
+          "last_email_clicked_at",
+          "browser_version",
+          "android_app_name",
+          "android_app_version",
+          "android_device",
+          "android_os_version",
+          "android_sdk_version",
+          "android_last_seen_at",
+          "ios_app_name",
+          "ios_app_version",
+          "ios_device",
+          "ios_os_version",
+          "ios_sdk_version",
+          "ios_last_seen_at",
+          "tags",
+          "notes",
+          "companies",
+          "opted_out_subscription_types",
+          "opted_in_subscription_types",
+          "utm_campaign",
+          "utm_content",
+          "utm_medium",
+          "utm_source",
+          "utm_term",
+          "referrer",
+          "enabled_push_messaging");
+  private static final Set<String> LOCATION_READ_ONLY =
+      Set.of("type", "country_code", "continent_code");
 
   /** Whether the patch creates a contact (one of email, external_id or role is then required). */
-  public enum Mode { CREATE, UPDATE }
+  public enum Mode {
+    CREATE,
+    UPDATE
+  }
 
   private ContactPatchParser() {}
 
@@ -61,16 +97,23 @@ public final class ContactPatchParser {
       } else {
         ContactField f = ContactField.byName(name);
         if (f == null || !f.clientWritable() || name.contains(".")) {
-          throw invalid(name, "unknown field " + quote(name) + " in a contact; writable fields are role, external_id, email, "
-              + "phone, name, avatar, owner_id, signed_up_at, last_seen_at, unsubscribed_from_emails, custom_attributes, "
-              + "and Tally's last_replied_at, last_contacted_at, language_override, browser, browser_language, os, location");
+          throw invalid(
+              name,
+              "unknown field "
+                  + quote(name)
+                  + " in a contact; writable fields are role, external_id, email, "
+                  + "phone, name, avatar, owner_id, signed_up_at, last_seen_at, unsubscribed_from_emails, custom_attributes, "
+                  + "and Tally's last_replied_at, last_contacted_at, language_override, browser, browser_language, os, location");
         }
         fields.put(f, parseField(f, name, value));
       }
     }
-    if (mode == Mode.CREATE && !fields.containsKey(ContactField.EMAIL)
-        && !fields.containsKey(ContactField.EXTERNAL_ID) && !fields.containsKey(ContactField.ROLE)) {
-      throw TallyException.missing("email", "a new contact needs at least one of email, external_id or role");
+    if (mode == Mode.CREATE
+        && !fields.containsKey(ContactField.EMAIL)
+        && !fields.containsKey(ContactField.EXTERNAL_ID)
+        && !fields.containsKey(ContactField.ROLE)) {
+      throw TallyException.missing(
+          "email", "a new contact needs at least one of email, external_id or role");
     }
     return new ContactPatch(fields, custom);
   }
@@ -92,7 +135,8 @@ public final class ContactPatchParser {
       case EMAIL -> {
         String s = string(name, value, MAX_STRING);
         if (!EMAIL.matcher(s).matches()) {
-          throw invalid(name, "email must be an email address like name@example.com, got " + quote(s));
+          throw invalid(
+              name, "email must be an email address like name@example.com, got " + quote(s));
         }
         yield s;
       }
@@ -105,15 +149,16 @@ public final class ContactPatchParser {
       }
       case AVATAR -> string(name, value, MAX_URL);
       case OWNER_ID -> ownerId(name, value);
-      default -> switch (f.type()) {
-        case STRING -> string(name, value, MAX_STRING);
-        case DATE, INTEGER, FLOAT, BOOLEAN -> {
-          if (!f.type().accepts(value)) {
-            throw invalid(name, name + " must be " + expected(f) + ", got " + shown(value));
-          }
-          yield f.type().toJava(value);
-        }
-      };
+      default ->
+          switch (f.type()) {
+            case STRING -> string(name, value, MAX_STRING);
+            case DATE, INTEGER, FLOAT, BOOLEAN -> {
+              if (!f.type().accepts(value)) {
+                throw invalid(name, name + " must be " + expected(f) + ", got " + shown(value));
+              }
+              yield f.type().toJava(value);
+            }
+          };
     };
   }
 
@@ -131,7 +176,10 @@ public final class ContactPatchParser {
         // fall through to the error
       }
     }
-    throw invalid(name, "owner_id must be an admin id (a positive 64-bit integer, as a number or a string), got " + shown(value));
+    throw invalid(
+        name,
+        "owner_id must be an admin id (a positive 64-bit integer, as a number or a string), got "
+            + shown(value));
   }
 
   private static void parseLocation(JsonNode value, Map<ContactField, Object> fields) {
@@ -142,7 +190,9 @@ public final class ContactPatchParser {
       return;
     }
     if (!value.isObject()) {
-      throw invalid("location", "location must be an object with country, region and city, got " + shown(value));
+      throw invalid(
+          "location",
+          "location must be an object with country, region and city, got " + shown(value));
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -152,7 +202,8 @@ public final class ContactPatchParser {
       }
       ContactField f = ContactField.byName(name);
       if (f == null) {
-        throw invalid(name, "unknown field " + quote(name) + "; location has country, region and city");
+        throw invalid(
+            name, "unknown field " + quote(name) + "; location has country, region and city");
       }
       fields.put(f, e.getValue().isNull() ? null : string(name, e.getValue(), MAX_STRING));
     }
@@ -163,11 +214,18 @@ public final class ContactPatchParser {
       return;
     }
     if (!value.isObject()) {
-      throw invalid("custom_attributes", "custom_attributes must be an object of attribute names to values, got " + shown(value));
+      throw invalid(
+          "custom_attributes",
+          "custom_attributes must be an object of attribute names to values, got " + shown(value));
     }
     if (value.size() > MAX_CUSTOM_ATTRIBUTES) {
-      throw invalid("custom_attributes", "custom_attributes has " + value.size() + " attributes; at most "
-          + MAX_CUSTOM_ATTRIBUTES + " may be sent at once");
+      throw invalid(
+          "custom_attributes",
+          "custom_attributes has "
+              + value.size()
+              + " attributes; at most "
+              + MAX_CUSTOM_ATTRIBUTES
+              + " may be sent at once");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -176,9 +234,19 @@ public final class ContactPatchParser {
       DataAttributeNames.check(path, key);
       JsonNode v = e.getValue();
       if (v.isTextual() && v.textValue().length() > MAX_STRING) {
-        throw invalid(path, path + " is " + v.textValue().length() + " characters long; at most " + MAX_STRING + " are allowed");
+        throw invalid(
+            path,
+            path
+                + " is "
+                + v.textValue().length()
+                + " characters long; at most "
+                + MAX_STRING
+                + " are allowed");
       }
-      if (!(v.isNull() || v.isTextual() || v.isBoolean() || (v.isNumber() && FieldType.FLOAT.accepts(v)))) {
+      if (!(v.isNull()
+          || v.isTextual()
+          || v.isBoolean()
+          || (v.isNumber() && FieldType.FLOAT.accepts(v)))) {
         throw invalid(path, path + " must be a string, number, boolean or null, got " + shown(v));
       }
       if (v.isIntegralNumber() && !v.canConvertToLong()) {
@@ -194,7 +262,8 @@ public final class ContactPatchParser {
     }
     String s = value.textValue();
     if (s.length() > max) {
-      throw invalid(name, name + " is " + s.length() + " characters long; at most " + max + " are allowed");
+      throw invalid(
+          name, name + " is " + s.length() + " characters long; at most " + max + " are allowed");
     }
     return s;
   }
@@ -211,6 +280,8 @@ public final class ContactPatchParser {
 
   /** How a rejected value is shown in a message: its JSON type and a short rendering. */
   public static String shown(JsonNode value) {
-    return FieldType.describe(value) + " " + quote(value.isTextual() ? value.textValue() : value.toString());
+    return FieldType.describe(value)
+        + " "
+        + quote(value.isTextual() ? value.textValue() : value.toString());
   }
 }

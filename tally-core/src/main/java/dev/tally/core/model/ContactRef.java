@@ -3,7 +3,11 @@ package dev.tally.core.model;
 /** How a request names a contact: Tally's id, the external id (Intercom's user_id) or the email. */
 public record ContactRef(Kind kind, String value, long id) {
 
-  public enum Kind { ID, EXTERNAL_ID, EMAIL }
+  public enum Kind {
+    ID,
+    EXTERNAL_ID,
+    EMAIL
+  }
 
   public static ContactRef byId(long id) {
     return new ContactRef(Kind.ID, Long.toString(id), id);

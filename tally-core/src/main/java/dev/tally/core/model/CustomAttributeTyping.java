@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * Checks custom attribute values against the workspace's data attributes. An attribute used before
  * it is defined is defined from its first value; a later value of another type is refused, naming
- * the attribute and both types. Runs inside the write transaction, so two writers cannot define
- * one attribute with two types.
+ * the attribute and both types. Runs inside the write transaction, so two writers cannot define one
+ * attribute with two types.
  */
 public final class CustomAttributeTyping {
 
@@ -26,23 +26,33 @@ public final class CustomAttributeTyping {
   /** Attribute name → typed Java value (null clears the attribute). */
   public static Map<String, Object> resolve(Map<String, JsonNode> custom, Definitions defs) {
     Map<String, Object> typed = new LinkedHashMap<>();
-    custom.forEach((name, value) -> {
-      if (value.isNull()) {
-        typed.put(name, null);
-        return;
-      }
-      FieldType declared = defs.typeOf(name);
-      if (declared == null) {
-        declared = FieldType.inferFrom(name, value);
-        defs.define(name, declared);
-      } else if (!declared.accepts(value)) {
-        String path = "custom_attributes." + name;
-        throw TallyException.invalid(path, path + " has type " + declared.apiName() + ", but the value sent has type "
-            + FieldType.describe(value) + ": " + TallyException.quote(value.isTextual() ? value.textValue() : value.toString())
-            + (declared == FieldType.DATE ? " (dates are Unix seconds, non-negative integers)" : ""));
-      }
-      typed.put(name, declared.toJava(value));
-    });
+    custom.forEach(
+        (name, value) -> {
+          if (value.isNull()) {
+            typed.put(name, null);
+            return;
+          }
+          FieldType declared = defs.typeOf(name);
+          if (declared == null) {
+            declared = FieldType.inferFrom(name, value);
+            defs.define(name, declared);
+          } else if (!declared.accepts(value)) {
+            String path = "custom_attributes." + name;
+            throw TallyException.invalid(
+                path,
+                path
+                    + " has type "
+                    + declared.apiName()
+                    + ", but the value sent has type "
+                    + FieldType.describe(value)
+                    + ": "
+                    + TallyException.quote(value.isTextual() ? value.textValue() : value.toString())
+                    + (declared == FieldType.DATE
+                        ? " (dates are Unix seconds, non-negative integers)"
+                        : ""));
+          }
+          typed.put(name, declared.toJava(value));
+        });
     return typed;
   }
 }

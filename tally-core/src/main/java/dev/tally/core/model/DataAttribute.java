@@ -2,7 +2,10 @@ package dev.tally.core.model;
 
 import java.util.List;
 
-/** A typed custom attribute of contacts in one workspace (Intercom's data_attribute, model "contact"). */
+/**
+ * A typed custom attribute of contacts in one workspace (Intercom's data_attribute, model
+ * "contact").
+ */
 public record DataAttribute(
     long id,
     long workspaceId,

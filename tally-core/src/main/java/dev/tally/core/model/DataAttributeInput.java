@@ -11,17 +11,28 @@ import java.util.List;
 import java.util.Map;
 
 /** A validated create-data-attribute request (Intercom's POST /data_attributes). */
-public record DataAttributeInput(String name, FieldType type, String description, List<String> options, boolean messengerWritable) {
+public record DataAttributeInput(
+    String name,
+    FieldType type,
+    String description,
+    List<String> options,
+    boolean messengerWritable) {
 
   public static DataAttributeInput parse(JsonNode body) {
     if (body == null || !body.isObject()) {
-      throw invalid("body", "the request body must be a JSON object with name, model and data_type");
+      throw invalid(
+          "body", "the request body must be a JSON object with name, model and data_type");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
       String key = it.next().getKey();
-      if (!List.of("name", "model", "data_type", "description", "options", "messenger_writable").contains(key)) {
-        throw invalid(key, "unknown field " + quote(key) + " in a data attribute; expected name, model, data_type, description, "
-            + "options, messenger_writable");
+      if (!List.of("name", "model", "data_type", "description", "options", "messenger_writable")
+          .contains(key)) {
+        throw invalid(
+            key,
+            "unknown field "
+                + quote(key)
+                + " in a data attribute; expected name, model, data_type, description, "
+                + "options, messenger_writable");
       }
     }
     JsonNode name = body.get("name");
@@ -37,23 +48,33 @@ public record DataAttributeInput(String name, FieldType type, String description
       throw missing("model", "model is required: \"contact\"");
     }
     if (!model.isTextual() || !model.textValue().equals("contact")) {
-      throw invalid("model", "model must be \"contact\" (Tally keeps no company data), got " + ContactPatchParser.shown(model));
+      throw invalid(
+          "model",
+          "model must be \"contact\" (Tally keeps no company data), got "
+              + ContactPatchParser.shown(model));
     }
     JsonNode dataType = body.get("data_type");
     if (dataType == null || dataType.isNull()) {
-      throw missing("data_type", "data_type is required: one of string, integer, float, boolean, date");
+      throw missing(
+          "data_type", "data_type is required: one of string, integer, float, boolean, date");
     }
     FieldType type = dataType.isTextual() ? FieldType.fromApiName(dataType.textValue()) : null;
     if (type == null) {
-      throw invalid("data_type", "data_type must be one of string, integer, float, boolean, date (or datetime), got "
-          + ContactPatchParser.shown(dataType));
+      throw invalid(
+          "data_type",
+          "data_type must be one of string, integer, float, boolean, date (or datetime), got "
+              + ContactPatchParser.shown(dataType));
     }
     String description = null;
     JsonNode d = body.get("description");
     if (d != null && !d.isNull()) {
       if (!d.isTextual() || d.textValue().length() > ContactPatchParser.MAX_STRING) {
-        throw invalid("description", "description must be a string of at most " + ContactPatchParser.MAX_STRING
-            + " characters, got " + ContactPatchParser.shown(d));
+        throw invalid(
+            "description",
+            "description must be a string of at most "
+                + ContactPatchParser.MAX_STRING
+                + " characters, got "
+                + ContactPatchParser.shown(d));
       }
       description = d.textValue();
     }
@@ -61,7 +82,10 @@ public record DataAttributeInput(String name, FieldType type, String description
     JsonNode o = body.get("options");
     if (o != null && !o.isNull()) {
       if (!o.isArray()) {
-        throw invalid("options", "options must be an array of strings or of {\"value\": string}, got " + ContactPatchParser.shown(o));
+        throw invalid(
+            "options",
+            "options must be an array of strings or of {\"value\": string}, got "
+                + ContactPatchParser.shown(o));
       }
       if (type != FieldType.STRING) {
         throw invalid("options", "options are only allowed when data_type is string");
@@ -70,8 +94,12 @@ public record DataAttributeInput(String name, FieldType type, String description
         JsonNode item = o.get(i);
         JsonNode v = item.isObject() ? item.get("value") : item;
         if (v == null || !v.isTextual()) {
-          throw invalid("options[" + i + "]", "options[" + i + "] must be a string or {\"value\": string}, got "
-              + ContactPatchParser.shown(item));
+          throw invalid(
+              "options[" + i + "]",
+              "options["
+                  + i
+                  + "] must be a string or {\"value\": string}, got "
+                  + ContactPatchParser.shown(item));
         }
         options.add(v.textValue());
       }
@@ -80,7 +108,9 @@ public record DataAttributeInput(String name, FieldType type, String description
     JsonNode m = body.get("messenger_writable");
     if (m != null && !m.isNull()) {
       if (!m.isBoolean()) {
-        throw invalid("messenger_writable", "messenger_writable must be true or false, got " + ContactPatchParser.shown(m));
+        throw invalid(
+            "messenger_writable",
+            "messenger_writable must be true or false, got " + ContactPatchParser.shown(m));
       }
       messengerWritable = m.booleanValue();
     }

@@ -14,35 +14,52 @@ import java.util.Set;
 public record EventInput(ContactRef contact, String name, long createdAt, String metadataJson) {
 
   public static final int MAX_METADATA_KEYS = 10;
-  private static final Set<String> FIELDS = Set.of("event_name", "created_at", "user_id", "id", "email", "metadata", "type");
+  private static final Set<String> FIELDS =
+      Set.of("event_name", "created_at", "user_id", "id", "email", "metadata", "type");
 
   public static EventInput parse(JsonNode body) {
     if (body == null || !body.isObject()) {
-      throw invalid("body", "the request body must be a JSON object with event_name, created_at and one of user_id, id or email");
+      throw invalid(
+          "body",
+          "the request body must be a JSON object with event_name, created_at and one of user_id, id or email");
     }
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!FIELDS.contains(key)) {
-        throw invalid(key, "unknown field " + quote(key) + " in an event; expected event_name, created_at, user_id, id, email, metadata");
+        throw invalid(
+            key,
+            "unknown field "
+                + quote(key)
+                + " in an event; expected event_name, created_at, user_id, id, email, metadata");
       }
     }
     JsonNode name = body.get("event_name");
     if (name == null || name.isNull()) {
       throw missing("event_name", "event_name is required, e.g. \"placed-order\"");
     }
-    if (!name.isTextual() || name.textValue().isBlank() || name.textValue().length() > ContactPatchParser.MAX_STRING) {
-      throw invalid("event_name", "event_name must be a non-empty string of at most " + ContactPatchParser.MAX_STRING
-          + " characters, got " + ContactPatchParser.shown(name));
+    if (!name.isTextual()
+        || name.textValue().isBlank()
+        || name.textValue().length() > ContactPatchParser.MAX_STRING) {
+      throw invalid(
+          "event_name",
+          "event_name must be a non-empty string of at most "
+              + ContactPatchParser.MAX_STRING
+              + " characters, got "
+              + ContactPatchParser.shown(name));
     }
     JsonNode created = body.get("created_at");
     if (created == null || created.isNull()) {
-      throw missing("created_at", "created_at is required: when the event happened, in Unix seconds");
+      throw missing(
+          "created_at", "created_at is required: when the event happened, in Unix seconds");
     }
     if (!FieldType.DATE.accepts(created)) {
-      throw invalid("created_at", "created_at must be a Unix timestamp in seconds (a non-negative integer), got "
-          + ContactPatchParser.shown(created));
+      throw invalid(
+          "created_at",
+          "created_at must be a Unix timestamp in seconds (a non-negative integer), got "
+              + ContactPatchParser.shown(created));
     }
-    return new EventInput(contactRef(body), name.textValue(), created.longValue(), metadata(body.get("metadata")));
+    return new EventInput(
+        contactRef(body), name.textValue(), created.longValue(), metadata(body.get("metadata")));
   }
 
   private static ContactRef contactRef(JsonNode body) {
@@ -51,13 +68,17 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
     JsonNode email = body.get("email");
     if (id != null && !id.isNull()) {
       if (!id.isTextual() && !id.isIntegralNumber()) {
-        throw invalid("id", "id must be a contact id (a string), got " + ContactPatchParser.shown(id));
+        throw invalid(
+            "id", "id must be a contact id (a string), got " + ContactPatchParser.shown(id));
       }
       return ContactRef.byId(Ids.parseField("id", id.asText()));
     }
     if (userId != null && !userId.isNull()) {
       if (!userId.isTextual()) {
-        throw invalid("user_id", "user_id must be a string (the contact's external_id), got " + ContactPatchParser.shown(userId));
+        throw invalid(
+            "user_id",
+            "user_id must be a string (the contact's external_id), got "
+                + ContactPatchParser.shown(userId));
       }
       return ContactRef.byExternalId(userId.textValue());
     }
@@ -78,7 +99,9 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
       throw invalid("metadata", "metadata must be an object, got " + ContactPatchParser.shown(m));
     }
     if (m.size() > MAX_METADATA_KEYS) {
-      throw invalid("metadata", "metadata has " + m.size() + " keys; at most " + MAX_METADATA_KEYS + " are allowed");
+      throw invalid(
+          "metadata",
+          "metadata has " + m.size() + " keys; at most " + MAX_METADATA_KEYS + " are allowed");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -86,8 +109,13 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
       boolean scalar = v.isTextual() || v.isNumber() || v.isBoolean() || v.isNull();
       boolean richObject = v.isObject() && v.size() <= 2 && allScalar(v);
       if (!scalar && !richObject) {
-        throw invalid("metadata." + e.getKey(), "metadata." + e.getKey() + " must be a string, number, boolean, "
-            + "a link {\"url\", \"value\"} or an amount {\"amount\", \"currency\"}, got " + ContactPatchParser.shown(v));
+        throw invalid(
+            "metadata." + e.getKey(),
+            "metadata."
+                + e.getKey()
+                + " must be a string, number, boolean, "
+                + "a link {\"url\", \"value\"} or an amount {\"amount\", \"currency\"}, got "
+                + ContactPatchParser.shown(v));
       }
     }
     return m.toString();

@@ -39,7 +39,10 @@ public enum FieldType {
     };
   }
 
-  /** The type a first value defines an attribute as (Intercom's rule: integers named *_at are dates). */
+  /**
+   * The type a first value defines an attribute as (Intercom's rule: integers named *_at are
+   * dates).
+   */
   public static FieldType inferFrom(String attributeName, JsonNode value) {
     if (value.isTextual()) {
       return STRING;

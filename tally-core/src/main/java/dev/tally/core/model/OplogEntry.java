@@ -4,7 +4,14 @@ package dev.tally.core.model;
  * One change, in commit order. Carries ids, the version and the operation, never personal data, so
  * the oplog can be kept and shipped after a contact's data is erased.
  */
-public record OplogEntry(long position, long workspaceId, String entity, long entityId, long version, String op, long at) {
+public record OplogEntry(
+    long position,
+    long workspaceId,
+    String entity,
+    long entityId,
+    long version,
+    String op,
+    long at) {
 
   public static final String CONTACT = "contact";
   public static final String EVENT = "event";

@@ -19,12 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tails the oplog into the index. Every step is "bring these ids up to their current version":
- * the ids named by a run of oplog entries are read again from the store and written to the index
- * with their versions, together with the position the run reaches. Because the store is read at
- * apply time and the index refuses older versions, replaying any part of the oplog any number of
- * times converges ("projection is idempotent and monotonic", docs/invariants.md); rebuilding is
- * the same step over every id.
+ * Tails the oplog into the index. Every step is "bring these ids up to their current version": the
+ * ids named by a run of oplog entries are read again from the store and written to the index with
+ * their versions, together with the position the run reaches. Because the store is read at apply
+ * time and the index refuses older versions, replaying any part of the oplog any number of times
+ * converges ("projection is idempotent and monotonic", docs/invariants.md); rebuilding is the same
+ * step over every id.
  *
  * <p>The tailer reads {@code position > visible} in order; positions are assigned in commit order
  * by the store, so no committed entry is passed over ("the oplog never skips", docs/invariants.md).
@@ -51,8 +51,8 @@ public final class Projector implements AutoCloseable {
   }
 
   /**
-   * Projects only while {@code leading} says so: where several Tally processes share one index,
-   * the holder of the store's projector lease applies the oplog and the others stand by.
+   * Projects only while {@code leading} says so: where several Tally processes share one index, the
+   * holder of the store's projector lease applies the oplog and the others stand by.
    */
   public Projector onlyWhile(BooleanSupplier leading) {
     this.leading = leading;
@@ -91,7 +91,9 @@ public final class Projector implements AutoCloseable {
         // that dies would leave the index behind for good; the index is healed beside it instead.
         lastError = String.valueOf(e.getMessage());
         lastErrorAtMillis = System.currentTimeMillis();
-        LOG.atWarn().addKeyValue("error", String.valueOf(e.getMessage())).addKeyValue("position", written(index))
+        LOG.atWarn()
+            .addKeyValue("error", String.valueOf(e.getMessage()))
+            .addKeyValue("position", written(index))
             .log("projection failed; retrying in 1 s");
         LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
       }
@@ -124,8 +126,12 @@ public final class Projector implements AutoCloseable {
     long floor = entries.get(0).position() == from + 1 ? from : store.oplogFloor();
     if (from < floor) {
       // Entries this index never saw were pruned: applying what is left would skip them silently.
-      throw new IllegalStateException("the index is at oplog position " + from + ", but entries up to " + floor
-          + " were pruned by the oplog's retention; it must be rebuilt from the store");
+      throw new IllegalStateException(
+          "the index is at oplog position "
+              + from
+              + ", but entries up to "
+              + floor
+              + " were pruned by the oplog's retention; it must be rebuilt from the store");
     }
     Set<Long> ids = new LinkedHashSet<>();
     Map<Long, OplogEntry> lastEntry = new HashMap<>();
@@ -143,8 +149,12 @@ public final class Projector implements AutoCloseable {
     return entries.size();
   }
 
-  /** The one path: read these ids from the store now and write what is there, or tombstones for what is gone. */
-  void bringUpToDate(Set<Long> ids, Map<Long, OplogEntry> lastEntry, List<Long> deletedWorkspaces, long position) {
+  /**
+   * The one path: read these ids from the store now and write what is there, or tombstones for what
+   * is gone.
+   */
+  void bringUpToDate(
+      Set<Long> ids, Map<Long, OplogEntry> lastEntry, List<Long> deletedWorkspaces, long position) {
     List<ContactDocument> docs = ids.isEmpty() ? List.of() : store.documents(ids);
     Set<Long> found = new HashSet<>();
     docs.forEach(d -> found.add(d.contact().id()));
@@ -173,12 +183,14 @@ public final class Projector implements AutoCloseable {
     Set<Long> found = new HashSet<>();
     docs.forEach(d -> found.add(d.contact().id()));
     List<IndexBatch.Deletion> deletions = new ArrayList<>();
-    indexedVersions.forEach((id, version) -> {
-      if (!found.contains(id) && version >= 0) {
-        // The workspace is unknown once the store has erased the contact; a tombstone is never searched.
-        deletions.add(new IndexBatch.Deletion(0, id, version + 1));
-      }
-    });
+    indexedVersions.forEach(
+        (id, version) -> {
+          if (!found.contains(id) && version >= 0) {
+            // The workspace is unknown once the store has erased the contact; a tombstone is never
+            // searched.
+            deletions.add(new IndexBatch.Deletion(0, id, version + 1));
+          }
+        });
     index.apply(new IndexBatch(docs, deletions, List.of(), 0));
   }
 

@@ -15,10 +15,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * Compares every contact's (id, version) in the store with the index. Digests per bucket of ids
- * are compared first, so agreeing buckets cost one number each; only differing buckets are
- * compared id by id. Writes go on meanwhile, so a difference counts only if it is still there
- * after the index has caught up with the store once more.
+ * Compares every contact's (id, version) in the store with the index. Digests per bucket of ids are
+ * compared first, so agreeing buckets cost one number each; only differing buckets are compared id
+ * by id. Writes go on meanwhile, so a difference counts only if it is still there after the index
+ * has caught up with the store once more.
  */
 public final class Verifier {
 
@@ -36,8 +36,15 @@ public final class Verifier {
   }
 
   /** What one verification found (and, with repair, fixed). */
-  public record Report(boolean agree, long position, int buckets, int bucketsDiffering, long contacts, List<Difference> differences,
-      int repaired, String note) {}
+  public record Report(
+      boolean agree,
+      long position,
+      int buckets,
+      int bucketsDiffering,
+      long contacts,
+      List<Difference> differences,
+      int repaired,
+      String note) {}
 
   private static final int MAX_REPORTED = 1000;
 
@@ -48,14 +55,24 @@ public final class Verifier {
   private final Duration catchUpTimeout;
 
   public Verifier(Store store, SearchIndex index, Duration catchUpTimeout) {
-    this(store, store::head, index, () -> Projector.written(index), catchUpTimeout); // OpenSearch: eachLive refreshes first
+    this(
+        store,
+        store::head,
+        index,
+        () -> Projector.written(index),
+        catchUpTimeout); // OpenSearch: eachLive refreshes first
   }
 
   /**
    * @param storeHead the store's newest oplog position
    * @param indexPosition the position up to which the index side shows every change
    */
-  public Verifier(VersionSource store, LongSupplier storeHead, VersionSource index, LongSupplier indexPosition, Duration catchUpTimeout) {
+  public Verifier(
+      VersionSource store,
+      LongSupplier storeHead,
+      VersionSource index,
+      LongSupplier indexPosition,
+      Duration catchUpTimeout) {
     this.store = store;
     this.storeHead = storeHead;
     this.index = index;
@@ -63,26 +80,46 @@ public final class Verifier {
     this.catchUpTimeout = catchUpTimeout;
   }
 
-  /** Verifies; with a projector, re-applies the differing contacts through it and verifies them again. */
+  /**
+   * Verifies; with a projector, re-applies the differing contacts through it and verifies them
+   * again.
+   */
   public Report verify(Projector repairWith) {
     long position = storeHead.getAsLong();
     if (!catchUp(position)) {
-      return new Report(false, indexPosition.getAsLong(), 0, 0, 0, List.of(), 0, "the index did not reach the store's position " + position
-          + " within " + catchUpTimeout.toSeconds() + " s (it is at " + indexPosition.getAsLong() + "); nothing was compared");
+      return new Report(
+          false,
+          indexPosition.getAsLong(),
+          0,
+          0,
+          0,
+          List.of(),
+          0,
+          "the index did not reach the store's position "
+              + position
+              + " within "
+              + catchUpTimeout.toSeconds()
+              + " s (it is at "
+              + indexPosition.getAsLong()
+              + "); nothing was compared");
     }
     Map<Long, VersionDigest> inStore = byBucket(store.versionDigests());
     Map<Long, VersionDigest> inIndex = byBucket(index.versionDigests());
     TreeMap<Long, Boolean> differing = new TreeMap<>();
-    inStore.forEach((b, d) -> {
-      if (!d.equals(inIndex.get(b))) {
-        differing.put(b, true);
-      }
-    });
-    inIndex.keySet().stream().filter(b -> !inStore.containsKey(b)).forEach(b -> differing.put(b, true));
+    inStore.forEach(
+        (b, d) -> {
+          if (!d.equals(inIndex.get(b))) {
+            differing.put(b, true);
+          }
+        });
+    inIndex.keySet().stream()
+        .filter(b -> !inStore.containsKey(b))
+        .forEach(b -> differing.put(b, true));
     long contacts = inStore.values().stream().mapToLong(VersionDigest::count).sum();
     List<Difference> found = compare(differing.keySet());
     if (!found.isEmpty()) {
-      // A write between the two digests looks like a difference; keep only what outlives a catch-up.
+      // A write between the two digests looks like a difference; keep only what outlives a
+      // catch-up.
       catchUp(storeHead.getAsLong());
       found = compare(bucketsOf(found));
     }
@@ -94,14 +131,28 @@ public final class Verifier {
       repaired = ids.size();
       found = compare(bucketsOf(found));
     }
-    List<Difference> reported = found.size() > MAX_REPORTED ? found.subList(0, MAX_REPORTED) : found;
-    String note = found.size() > MAX_REPORTED ? found.size() + " differences; the first " + MAX_REPORTED + " are listed" : null;
+    List<Difference> reported =
+        found.size() > MAX_REPORTED ? found.subList(0, MAX_REPORTED) : found;
+    String note =
+        found.size() > MAX_REPORTED
+            ? found.size() + " differences; the first " + MAX_REPORTED + " are listed"
+            : null;
     if (found.stream().anyMatch(d -> d.kind().equals("newer_in_index"))) {
       // The index never takes an older version, so re-applying cannot fix this; only a rebuild can.
-      note = (note == null ? "" : note + "; ") + "the index holds versions newer than the store's (was the store restored from an "
-          + "older backup?): rebuild the index";
+      note =
+          (note == null ? "" : note + "; ")
+              + "the index holds versions newer than the store's (was the store restored from an "
+              + "older backup?): rebuild the index";
     }
-    return new Report(found.isEmpty(), position, inStore.size(), differing.size(), contacts, List.copyOf(reported), repaired, note);
+    return new Report(
+        found.isEmpty(),
+        position,
+        inStore.size(),
+        differing.size(),
+        contacts,
+        List.copyOf(reported),
+        repaired,
+        note);
   }
 
   private List<Difference> compare(Iterable<Long> buckets) {

@@ -47,7 +47,11 @@ public sealed interface Field {
 
   /** A per-contact event summary: how often (0 when never), first and last time. */
   record EventMetric(String event, Metric metric) implements Field {
-    public enum Metric { COUNT, FIRST, LAST }
+    public enum Metric {
+      COUNT,
+      FIRST,
+      LAST
+    }
 
     @Override
     public String path() {

@@ -5,8 +5,18 @@ import java.util.Map;
 
 /** The filter operators: Intercom's, plus {@code <=} and {@code >=}. */
 public enum Operator {
-  EQ("="), NE("!="), IN("IN"), NIN("NIN"), LT("<"), GT(">"), LE("<="), GE(">="),
-  CONTAINS("~"), NOT_CONTAINS("!~"), STARTS_WITH("^"), ENDS_WITH("$");
+  EQ("="),
+  NE("!="),
+  IN("IN"),
+  NIN("NIN"),
+  LT("<"),
+  GT(">"),
+  LE("<="),
+  GE(">="),
+  CONTAINS("~"),
+  NOT_CONTAINS("!~"),
+  STARTS_WITH("^"),
+  ENDS_WITH("$");
 
   private static final Map<String, Operator> BY_SYMBOL = new HashMap<>();
 

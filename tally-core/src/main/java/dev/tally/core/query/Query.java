@@ -8,7 +8,10 @@ import java.util.List;
  */
 public sealed interface Query {
 
-  enum Logic { AND, OR }
+  enum Logic {
+    AND,
+    OR
+  }
 
   record Group(Logic logic, List<Query> children) implements Query {
     public Group {
@@ -18,10 +21,11 @@ public sealed interface Query {
 
   /**
    * One comparison. {@code values} holds the operand(s), typed for the field: String, Long (ids,
-   * integers, dates), Double, Boolean or {@link RelativeTime}; empty with {@code isNull} for
-   * "has no value" (= null) and "has a value" (!= null).
+   * integers, dates), Double, Boolean or {@link RelativeTime}; empty with {@code isNull} for "has
+   * no value" (= null) and "has a value" (!= null).
    */
-  record Filter(Field field, Operator operator, List<Object> values, boolean isNull) implements Query {
+  record Filter(Field field, Operator operator, List<Object> values, boolean isNull)
+      implements Query {
     public Filter {
       values = List.copyOf(values);
     }

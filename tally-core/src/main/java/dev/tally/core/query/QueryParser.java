@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Parses Intercom's search query JSON into a {@link Query}, typing every value by its field.
- * Every refusal is a 400 that names the path of the bad node ({@code query.value[2].operator})
- * and says what was expected. Recursion is bounded by {@link QueryLimits#maxDepth()} before it
- * descends, so no input can overflow the stack.
+ * Parses Intercom's search query JSON into a {@link Query}, typing every value by its field. Every
+ * refusal is a 400 that names the path of the bad node ({@code query.value[2].operator}) and says
+ * what was expected. Recursion is bounded by {@link QueryLimits#maxDepth()} before it descends, so
+ * no input can overflow the stack.
  */
 public final class QueryParser {
 
@@ -24,11 +24,28 @@ public final class QueryParser {
     FieldType customType(String name);
   }
 
-  private static final Set<Operator> EQUALITY = EnumSet.of(Operator.EQ, Operator.NE, Operator.IN, Operator.NIN);
-  private static final Set<Operator> ORDERED = EnumSet.of(Operator.EQ, Operator.NE, Operator.IN, Operator.NIN, Operator.LT,
-      Operator.GT, Operator.LE, Operator.GE);
-  private static final Set<Operator> TEXT = EnumSet.of(Operator.EQ, Operator.NE, Operator.IN, Operator.NIN, Operator.CONTAINS,
-      Operator.NOT_CONTAINS, Operator.STARTS_WITH, Operator.ENDS_WITH);
+  private static final Set<Operator> EQUALITY =
+      EnumSet.of(Operator.EQ, Operator.NE, Operator.IN, Operator.NIN);
+  private static final Set<Operator> ORDERED =
+      EnumSet.of(
+          Operator.EQ,
+          Operator.NE,
+          Operator.IN,
+          Operator.NIN,
+          Operator.LT,
+          Operator.GT,
+          Operator.LE,
+          Operator.GE);
+  private static final Set<Operator> TEXT =
+      EnumSet.of(
+          Operator.EQ,
+          Operator.NE,
+          Operator.IN,
+          Operator.NIN,
+          Operator.CONTAINS,
+          Operator.NOT_CONTAINS,
+          Operator.STARTS_WITH,
+          Operator.ENDS_WITH);
   private static final Set<Operator> BOOL = EnumSet.of(Operator.EQ, Operator.NE);
 
   private final QueryLimits limits;
@@ -45,14 +62,22 @@ public final class QueryParser {
 
   private Query parse(JsonNode node, String path, int depth) {
     if (node == null || !node.isObject()) {
-      throw bad(path, path + " must be an object: {\"field\", \"operator\", \"value\"} or {\"operator\": \"AND\"|\"OR\", \"value\": [...]}");
+      throw bad(
+          path,
+          path
+              + " must be an object: {\"field\", \"operator\", \"value\"} or {\"operator\": \"AND\"|\"OR\", \"value\": [...]}");
     }
     if (depth > limits.maxDepth()) {
       throw bad(path, path + " nests deeper than the limit of " + limits.maxDepth() + " levels");
     }
     JsonNode op = node.get("operator");
-    boolean group = op != null && op.isTextual() && (op.textValue().equals("AND") || op.textValue().equals("OR")) && !node.has("field");
-    onlyKeys(node, path, group ? Set.of("operator", "value") : Set.of("field", "operator", "value"));
+    boolean group =
+        op != null
+            && op.isTextual()
+            && (op.textValue().equals("AND") || op.textValue().equals("OR"))
+            && !node.has("field");
+    onlyKeys(
+        node, path, group ? Set.of("operator", "value") : Set.of("field", "operator", "value"));
     return group ? group(node, path, depth) : filter(node, path);
   }
 
@@ -66,7 +91,13 @@ public final class QueryParser {
       throw bad(path + ".value", path + ".value must not be empty");
     }
     if (value.size() > limits.maxGroupSize()) {
-      throw bad(path + ".value", path + ".value has " + value.size() + " entries; the limit per group is " + limits.maxGroupSize());
+      throw bad(
+          path + ".value",
+          path
+              + ".value has "
+              + value.size()
+              + " entries; the limit per group is "
+              + limits.maxGroupSize());
     }
     List<Query> children = new ArrayList<>(value.size());
     for (int i = 0; i < value.size(); i++) {
@@ -78,22 +109,42 @@ public final class QueryParser {
   private Query filter(JsonNode node, String path) {
     JsonNode f = node.get("field");
     if (f == null || !f.isTextual()) {
-      throw bad(path + ".field", path + ".field must be a string naming a contact field, such as \"email\" or \"custom_attributes.plan\"");
+      throw bad(
+          path + ".field",
+          path
+              + ".field must be a string naming a contact field, such as \"email\" or \"custom_attributes.plan\"");
     }
     Field field = field(f.textValue(), path + ".field");
     JsonNode o = node.get("operator");
     Operator op = o != null && o.isTextual() ? Operator.bySymbol(o.textValue()) : null;
     if (op == null) {
-      throw bad(path + ".operator", path + ".operator must be one of =, !=, IN, NIN, <, >, <=, >=, ~, !~, ^, $ (or AND, OR for a group), got "
-          + (o == null ? "nothing" : TallyException.quote(o.isTextual() ? o.textValue() : o.toString())));
+      throw bad(
+          path + ".operator",
+          path
+              + ".operator must be one of =, !=, IN, NIN, <, >, <=, >=, ~, !~, ^, $ (or AND, OR for a group), got "
+              + (o == null
+                  ? "nothing"
+                  : TallyException.quote(o.isTextual() ? o.textValue() : o.toString())));
     }
     Set<Operator> allowed = allowed(field);
     if (!allowed.contains(op)) {
-      throw bad(path + ".operator", "operator " + op.symbol() + " does not apply to " + field.type().apiName() + " field "
-          + field.path() + "; use one of " + String.join(", ", allowed.stream().map(Operator::symbol).toList()));
+      throw bad(
+          path + ".operator",
+          "operator "
+              + op.symbol()
+              + " does not apply to "
+              + field.type().apiName()
+              + " field "
+              + field.path()
+              + "; use one of "
+              + String.join(", ", allowed.stream().map(Operator::symbol).toList()));
     }
     if (!node.has("value")) {
-      throw new TallyException(TallyException.Kind.BAD_REQUEST, "parameter_not_found", path + ".value", path + ".value is required");
+      throw new TallyException(
+          TallyException.Kind.BAD_REQUEST,
+          "parameter_not_found",
+          path + ".value",
+          path + ".value is required");
     }
     JsonNode v = node.get("value");
     String vpath = path + ".value";
@@ -108,7 +159,8 @@ public final class QueryParser {
         throw bad(vpath, vpath + " must be a non-empty array with " + op.symbol());
       }
       if (v.size() > limits.maxListValues()) {
-        throw bad(vpath, vpath + " has " + v.size() + " values; the limit is " + limits.maxListValues());
+        throw bad(
+            vpath, vpath + " has " + v.size() + " values; the limit is " + limits.maxListValues());
       }
       List<Object> values = new ArrayList<>(v.size());
       for (int i = 0; i < v.size(); i++) {
@@ -148,7 +200,11 @@ public final class QueryParser {
       String attr = name.substring("custom_attributes.".length());
       FieldType t = attr.isEmpty() ? null : schema.customType(attr);
       if (t == null) {
-        throw bad(path, "custom attribute " + TallyException.quote(attr) + " is not defined in this workspace (see GET /data_attributes)");
+        throw bad(
+            path,
+            "custom attribute "
+                + TallyException.quote(attr)
+                + " is not defined in this workspace (see GET /data_attributes)");
       }
       return new Field.Custom(attr, t);
     }
@@ -156,21 +212,29 @@ public final class QueryParser {
       int dot = name.lastIndexOf('.');
       String event = dot > 7 ? name.substring(7, dot) : "";
       String metric = name.substring(dot + 1);
-      Field.EventMetric.Metric m = switch (metric) {
-        case "count" -> Field.EventMetric.Metric.COUNT;
-        case "first" -> Field.EventMetric.Metric.FIRST;
-        case "last" -> Field.EventMetric.Metric.LAST;
-        default -> null;
-      };
+      Field.EventMetric.Metric m =
+          switch (metric) {
+            case "count" -> Field.EventMetric.Metric.COUNT;
+            case "first" -> Field.EventMetric.Metric.FIRST;
+            case "last" -> Field.EventMetric.Metric.LAST;
+            default -> null;
+          };
       if (event.isEmpty() || m == null || event.length() > 255) {
-        throw bad(path, "an event field is events.<event name>.count, .first or .last, got " + TallyException.quote(name));
+        throw bad(
+            path,
+            "an event field is events.<event name>.count, .first or .last, got "
+                + TallyException.quote(name));
       }
       return new Field.EventMetric(event, m);
     }
     ContactField f = ContactField.byName(name);
     if (f == null) {
-      throw bad(path, "unknown field " + TallyException.quote(name) + "; search by a contact field (email, role, created_at, ...), id, "
-          + "custom_attributes.<name> or events.<name>.count|first|last");
+      throw bad(
+          path,
+          "unknown field "
+              + TallyException.quote(name)
+              + "; search by a contact field (email, role, created_at, ...), id, "
+              + "custom_attributes.<name> or events.<name>.count|first|last");
     }
     return new Field.Standard(f);
   }
@@ -234,8 +298,13 @@ public final class QueryParser {
         }
         Long n = integral(v);
         if (n == null) {
-          throw bad(path, path + " must be a Unix timestamp in seconds or a relative time such as \"now-7d\" for " + field.path()
-              + ", got " + shown(v));
+          throw bad(
+              path,
+              path
+                  + " must be a Unix timestamp in seconds or a relative time such as \"now-7d\" for "
+                  + field.path()
+                  + ", got "
+                  + shown(v));
         }
         return n;
       }
@@ -250,7 +319,9 @@ public final class QueryParser {
     }
     if (v.isTextual()) {
       String s = v.textValue();
-      if (!s.isEmpty() && s.length() <= 20 && s.chars().allMatch(c -> Character.isDigit(c) || c == '-')) {
+      if (!s.isEmpty()
+          && s.length() <= 20
+          && s.chars().allMatch(c -> Character.isDigit(c) || c == '-')) {
         try {
           return Long.parseLong(s);
         } catch (NumberFormatException ignored) {
@@ -265,13 +336,22 @@ public final class QueryParser {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!keys.contains(k)) {
-        throw bad(path + "." + k, "unknown key " + TallyException.quote(k) + " in " + path + "; expected " + String.join(", ", keys.stream().sorted().toList()));
+        throw bad(
+            path + "." + k,
+            "unknown key "
+                + TallyException.quote(k)
+                + " in "
+                + path
+                + "; expected "
+                + String.join(", ", keys.stream().sorted().toList()));
       }
     }
   }
 
   private static String shown(JsonNode v) {
-    return FieldType.describe(v) + " " + TallyException.quote(v.isTextual() ? v.textValue() : v.toString());
+    return FieldType.describe(v)
+        + " "
+        + TallyException.quote(v.isTextual() ? v.textValue() : v.toString());
   }
 
   private static TallyException bad(String path, String message) {

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Prints a {@link Query} back as the JSON it was parsed from, canonically: parse(print(q)) equals q. */
+/**
+ * Prints a {@link Query} back as the JSON it was parsed from, canonically: parse(print(q)) equals
+ * q.
+ */
 public final class QueryPrinter {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final ObjectMapper JSON = new ObjectMapper();

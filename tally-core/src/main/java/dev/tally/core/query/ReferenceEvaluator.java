@@ -17,7 +17,8 @@ import java.util.Map;
 public final class ReferenceEvaluator {
   private ReferenceEvaluator() {}
 
-  public static boolean matches(Query q, Contact c, Map<String, EventSummary> events, long nowSeconds) {
+  public static boolean matches(
+      Query q, Contact c, Map<String, EventSummary> events, long nowSeconds) {
     return switch (q) {
       case Query.Group g -> {
         if (g.logic() == Query.Logic.AND) {
@@ -90,7 +91,8 @@ public final class ReferenceEvaluator {
     }
     return switch (actual) {
       case String s -> fold(s).compareTo(fold(expected));
-      case Long l -> expected instanceof Double d ? Double.compare(l, d) : Long.compare(l, (Long) expected);
+      case Long l ->
+          expected instanceof Double d ? Double.compare(l, d) : Long.compare(l, (Long) expected);
       case Double d -> Double.compare(d, ((Number) expected).doubleValue());
       case Boolean b -> Boolean.compare(b, (Boolean) expected);
       default -> throw new IllegalStateException("unexpected value " + actual);

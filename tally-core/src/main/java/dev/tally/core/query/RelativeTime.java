@@ -1,6 +1,8 @@
 package dev.tally.core.query;
 
-/** A time relative to the moment of evaluation, written "now", "now-7d", "now+1h" (s, m, h, d, w). */
+/**
+ * A time relative to the moment of evaluation, written "now", "now-7d", "now+1h" (s, m, h, d, w).
+ */
 public record RelativeTime(long offsetSeconds, String text) {
 
   public long resolve(long nowSeconds) {
@@ -19,16 +21,20 @@ public record RelativeTime(long offsetSeconds, String text) {
       return null;
     }
     char unit = s.charAt(s.length() - 1);
-    long factor = switch (unit) {
-      case 's' -> 1;
-      case 'm' -> 60;
-      case 'h' -> 3600;
-      case 'd' -> 86_400;
-      case 'w' -> 604_800;
-      default -> 0;
-    };
+    long factor =
+        switch (unit) {
+          case 's' -> 1;
+          case 'm' -> 60;
+          case 'h' -> 3600;
+          case 'd' -> 86_400;
+          case 'w' -> 604_800;
+          default -> 0;
+        };
     String digits = s.substring(4, s.length() - 1);
-    if (factor == 0 || digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(Character::isDigit)) {
+    if (factor == 0
+        || digits.isEmpty()
+        || digits.length() > 9
+        || !digits.chars().allMatch(Character::isDigit)) {
       return null;
     }
     long n = Long.parseLong(digits) * factor;

@@ -22,16 +22,18 @@ import java.util.OptionalLong;
  * the identity rows, event summaries, per-workspace counts and appends one oplog entry per change.
  *
  * <p>Contract every implementation must keep (checked by the testkit's StoreContract suite):
+ *
  * <ul>
- *   <li>{@code write} returns only after the transaction is durable; if the work throws, nothing
- *       of it is kept (other writes batched with it are unaffected). The work may run more than
- *       once, only the last run being kept ({@link WriteWork}).
- *   <li>Oplog positions are positive 64-bit numbers that grow in commit order; a reader of
- *       {@link #oplog} never sees position p+k before p once p is committed (the oplog never skips).
+ *   <li>{@code write} returns only after the transaction is durable; if the work throws, nothing of
+ *       it is kept (other writes batched with it are unaffected). The work may run more than once,
+ *       only the last run being kept ({@link WriteWork}).
+ *   <li>Oplog positions are positive 64-bit numbers that grow in commit order; a reader of {@link
+ *       #oplog} never sees position p+k before p once p is committed (the oplog never skips).
  *   <li>external_id and email are unique per workspace among users; concurrent creates of one
  *       identity: exactly one wins, the others get a conflict naming the winner.
  *   <li>Reads never see another workspace's data.
- *   <li>Version digests ({@link dev.tally.core.verify.VersionSource}) are computed without reading documents.
+ *   <li>Version digests ({@link dev.tally.core.verify.VersionSource}) are computed without reading
+ *       documents.
  * </ul>
  */
 public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSource {
@@ -47,10 +49,11 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
 
   /**
    * Like {@link #write}, but at most once per (workspace, key) within the idempotency window: a
-   * retry with the same key and the same request gets the first response, and has no second
-   * effect; the same key with a different request is refused.
+   * retry with the same key and the same request gets the first response, and has no second effect;
+   * the same key with a different request is refused.
    */
-  Written<StoredResponse> writeOnce(long workspaceId, String key, String fingerprint, WriteWork<StoredResponse> work);
+  Written<StoredResponse> writeOnce(
+      long workspaceId, String key, String fingerprint, WriteWork<StoredResponse> work);
 
   /** The position of the newest committed oplog entry (0 when the oplog is empty). */
   long head();
@@ -86,7 +89,10 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   /** The workspace's contact count, kept in the write transactions (no scan). */
   long contactCount(long workspaceId);
 
-  /** A contact's events, newest first, with ids below {@code beforeId} (Long.MAX_VALUE for the first page). */
+  /**
+   * A contact's events, newest first, with ids below {@code beforeId} (Long.MAX_VALUE for the first
+   * page).
+   */
   Page<Event> events(long workspaceId, long contactId, long beforeId, int limit);
 
   List<EventSummary> eventSummaries(long workspaceId, long contactId);
@@ -95,15 +101,18 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
 
   /**
    * The current documents (with event summaries) of these contacts, in any workspace; a contact
-   * that does not exist is left out. The projector's one read: "bring these ids up to their
-   * current version".
+   * that does not exist is left out. The projector's one read: "bring these ids up to their current
+   * version".
    */
   List<ContactDocument> documents(Collection<Long> contactIds);
 
   /** Contact ids of every workspace in id order after {@code afterId}, for rebuilding the index. */
   List<Long> contactIds(long afterId, int limit);
 
-  /** The documents of every workspace in id order after {@code afterId}, read as one snapshot, for bulk loads. */
+  /**
+   * The documents of every workspace in id order after {@code afterId}, read as one snapshot, for
+   * bulk loads.
+   */
   List<ContactDocument> documentsAfter(long afterId, int limit);
 
   /**
@@ -115,7 +124,10 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
    */
   boolean acquireLease(String name, String holder, Duration ttl);
 
-  /** Gives up the lease if {@code holder} has it, so another can take it at once; otherwise does nothing. */
+  /**
+   * Gives up the lease if {@code holder} has it, so another can take it at once; otherwise does
+   * nothing.
+   */
   void releaseLease(String name, String holder);
 
   /** Null when the store can serve; otherwise why not, in words for an operator. */

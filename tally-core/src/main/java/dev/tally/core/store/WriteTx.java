@@ -32,7 +32,10 @@ public interface WriteTx {
   /** Updates the user with this external_id, or creates one with the patch. */
   Upserted upsertContact(long workspaceId, String externalId, ContactPatch patch);
 
-  /** Deletes the contact and all its personal data (document, identities, events); returns what was deleted. */
+  /**
+   * Deletes the contact and all its personal data (document, identities, events); returns what was
+   * deleted.
+   */
   Contact deleteContact(long workspaceId, long contactId);
 
   /** Records an event; false when the same (contact, name, created_at) was recorded before. */

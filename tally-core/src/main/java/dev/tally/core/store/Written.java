@@ -1,4 +1,6 @@
 package dev.tally.core.store;
 
-/** The result of a durable write and the oplog position it reached (the head if it changed nothing). */
+/**
+ * The result of a durable write and the oplog position it reached (the head if it changed nothing).
+ */
 public record Written<T>(T value, long position) {}

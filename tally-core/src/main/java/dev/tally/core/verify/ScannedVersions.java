@@ -5,10 +5,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** A version source that can visit its live contacts: the digests and id ranges are made from that one scan. */
+/**
+ * A version source that can visit its live contacts: the digests and id ranges are made from that
+ * one scan.
+ */
 public interface ScannedVersions extends VersionSource {
 
-  /** Visits the (id, version) of every live contact with {@code fromId <= id < toId}, in any order. */
+  /**
+   * Visits the (id, version) of every live contact with {@code fromId <= id < toId}, in any order.
+   */
   void eachLive(long fromId, long toId, BiConsumer<Long, Long> visit);
 
   @Override

@@ -16,7 +16,9 @@ import java.util.TreeMap;
 public record VersionDigest(long bucket, long count, long hash) {
   public static final int BUCKET_BITS = 12;
 
-  /** The SQL expression of {@link #hash(long, long)} over columns {@code id} and {@code version}. */
+  /**
+   * The SQL expression of {@link #hash(long, long)} over columns {@code id} and {@code version}.
+   */
   public static final String SQL_HASH =
       "((((id % 2147483629) * 40503 + version) % 2147483647) * (((id % 2147483629) * 40503 + version) % 2147483647)) % 2147483629";
 
@@ -44,7 +46,9 @@ public record VersionDigest(long bucket, long count, long hash) {
     }
 
     public java.util.List<VersionDigest> build() {
-      return buckets.entrySet().stream().map(e -> new VersionDigest(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
+      return buckets.entrySet().stream()
+          .map(e -> new VersionDigest(e.getKey(), e.getValue()[0], e.getValue()[1]))
+          .toList();
     }
   }
 }

@@ -8,14 +8,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.TallyException;
 import dev.tally.core.model.FieldType;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class QueryParserTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Map<String, FieldType> ATTRS = Map.of("plan", FieldType.STRING, "seats", FieldType.INTEGER, "score", FieldType.FLOAT,
-      "vip", FieldType.BOOLEAN, "renew_at", FieldType.DATE);
+  static final Map<String, FieldType> ATTRS =
+      Map.of(
+          "plan",
+          FieldType.STRING,
+          "seats",
+          FieldType.INTEGER,
+          "score",
+          FieldType.FLOAT,
+          "vip",
+          FieldType.BOOLEAN,
+          "renew_at",
+          FieldType.DATE);
   static final QueryParser PARSER = new QueryParser(QueryLimits.DEFAULTS, ATTRS::get);
 
   static Query parse(String json) throws Exception {
@@ -23,37 +33,39 @@ class QueryParserTest {
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', value = {
-      "[]                                                                   | query",
-      "{'field':'email'}                                                    | query.operator",
-      "{'field':'email','operator':'=='  ,'value':'a'}                      | query.operator",
-      "{'field':'emial','operator':'=','value':'a'}                         | query.field",
-      "{'field':5,'operator':'=','value':'a'}                               | query.field",
-      "{'field':'email','operator':'='}                                     | query.value",
-      "{'field':'email','operator':'=','value':5}                           | query.value",
-      "{'field':'email','operator':'<','value':'a'}                         | query.operator",
-      "{'field':'email','operator':'~','value':''}                          | query.value",
-      "{'field':'email','operator':'IN','value':'a'}                        | query.value",
-      "{'field':'email','operator':'IN','value':[]}                         | query.value",
-      "{'field':'email','operator':'IN','value':['a',5]}                    | query.value[1]",
-      "{'field':'email','operator':'~','value':null}                        | query.value",
-      "{'field':'created_at','operator':'~','value':'1'}                    | query.operator",
-      "{'field':'created_at','operator':'>','value':'yesterday'}            | query.value",
-      "{'field':'created_at','operator':'>','value':'now-7x'}               | query.value",
-      "{'field':'custom_attributes.nope','operator':'=','value':'a'}        | query.field",
-      "{'field':'custom_attributes.seats','operator':'=','value':1.5}       | query.value",
-      "{'field':'custom_attributes.vip','operator':'>','value':true}        | query.operator",
-      "{'field':'custom_attributes.score','operator':'=','value':'high'}    | query.value",
-      "{'field':'events.bought.total','operator':'>','value':1}             | query.field",
-      "{'field':'id','operator':'~','value':'1'}                            | query.operator",
-      "{'field':'id','operator':'=','value':'abc'}                          | query.value",
-      "{'field':'email','operator':'=','value':'a','extra':1}               | query.extra",
-      "{'operator':'AND'}                                                   | query.value",
-      "{'operator':'AND','value':[]}                                        | query.value",
-      "{'operator':'AND','value':{}}                                        | query.value",
-      "{'operator':'OR','value':[{'field':'email','operator':'=','value':'a'},{'field':'role','operator':'=','value':'user'},{'field':'x','operator':'=','value':1}]} | query.value[2].field",
-      "{'operator':'AND','value':[{'operator':'OR','value':[{'field':'role','operator':'nope','value':'user'}]}]} | query.value[0].value[0].operator",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "[]                                                                   | query",
+        "{'field':'email'}                                                    | query.operator",
+        "{'field':'email','operator':'=='  ,'value':'a'}                      | query.operator",
+        "{'field':'emial','operator':'=','value':'a'}                         | query.field",
+        "{'field':5,'operator':'=','value':'a'}                               | query.field",
+        "{'field':'email','operator':'='}                                     | query.value",
+        "{'field':'email','operator':'=','value':5}                           | query.value",
+        "{'field':'email','operator':'<','value':'a'}                         | query.operator",
+        "{'field':'email','operator':'~','value':''}                          | query.value",
+        "{'field':'email','operator':'IN','value':'a'}                        | query.value",
+        "{'field':'email','operator':'IN','value':[]}                         | query.value",
+        "{'field':'email','operator':'IN','value':['a',5]}                    | query.value[1]",
+        "{'field':'email','operator':'~','value':null}                        | query.value",
+        "{'field':'created_at','operator':'~','value':'1'}                    | query.operator",
+        "{'field':'created_at','operator':'>','value':'yesterday'}            | query.value",
+        "{'field':'created_at','operator':'>','value':'now-7x'}               | query.value",
+        "{'field':'custom_attributes.nope','operator':'=','value':'a'}        | query.field",
+        "{'field':'custom_attributes.seats','operator':'=','value':1.5}       | query.value",
+        "{'field':'custom_attributes.vip','operator':'>','value':true}        | query.operator",
+        "{'field':'custom_attributes.score','operator':'=','value':'high'}    | query.value",
+        "{'field':'events.bought.total','operator':'>','value':1}             | query.field",
+        "{'field':'id','operator':'~','value':'1'}                            | query.operator",
+        "{'field':'id','operator':'=','value':'abc'}                          | query.value",
+        "{'field':'email','operator':'=','value':'a','extra':1}               | query.extra",
+        "{'operator':'AND'}                                                   | query.value",
+        "{'operator':'AND','value':[]}                                        | query.value",
+        "{'operator':'AND','value':{}}                                        | query.value",
+        "{'operator':'OR','value':[{'field':'email','operator':'=','value':'a'},{'field':'role','operator':'=','value':'user'},{'field':'x','operator':'=','value':1}]} | query.value[2].field",
+        "{'operator':'AND','value':[{'operator':'OR','value':[{'field':'role','operator':'nope','value':'user'}]}]} | query.value[0].value[0].operator",
+      })
   void badQueriesNameThePathOfTheBadNode(String json, String path) {
     TallyException e = assertThrows(TallyException.class, () -> parse(json));
     assertEquals(TallyException.Kind.BAD_REQUEST, e.kind());
@@ -69,16 +81,21 @@ class QueryParserTest {
       deep = "{\"operator\":\"AND\",\"value\":[" + deep + "]}";
     }
     String finalDeep = deep;
-    TallyException e = assertThrows(TallyException.class, () -> PARSER.parse(JSON.readTree(finalDeep)));
+    TallyException e =
+        assertThrows(TallyException.class, () -> PARSER.parse(JSON.readTree(finalDeep)));
     assertTrue(e.getMessage().contains("limit of 10"), e.getMessage());
-    String wide = "{\"operator\":\"OR\",\"value\":[" + String.join(",", java.util.Collections.nCopies(101, leaf)) + "]}";
+    String wide =
+        "{\"operator\":\"OR\",\"value\":["
+            + String.join(",", java.util.Collections.nCopies(101, leaf))
+            + "]}";
     e = assertThrows(TallyException.class, () -> PARSER.parse(JSON.readTree(wide)));
     assertTrue(e.getMessage().contains("limit per group is 100"), e.getMessage());
   }
 
   @Test
   void valuesAreTypedByTheirField() throws Exception {
-    Query.Filter f = (Query.Filter) parse("{'field':'created_at','operator':'>','value':'1306054154'}");
+    Query.Filter f =
+        (Query.Filter) parse("{'field':'created_at','operator':'>','value':'1306054154'}");
     assertEquals(1306054154L, f.value());
     f = (Query.Filter) parse("{'field':'last_seen_at','operator':'<','value':'now-7d'}");
     assertEquals(new RelativeTime(-7 * 86400, "now-7d"), f.value());

@@ -67,11 +67,12 @@ final class DocumentMapper {
       }
       case Double v -> {
         d.add(new DoublePoint(Fields.decimal(path), v));
-        d.add(new SortedNumericDocValuesField(Fields.decimal(path), NumericUtils.doubleToSortableLong(v)));
+        d.add(
+            new SortedNumericDocValuesField(
+                Fields.decimal(path), NumericUtils.doubleToSortableLong(v)));
       }
       case Boolean b -> d.add(new StringField(Fields.bool(path), b.toString(), Field.Store.NO));
       default -> throw new IllegalArgumentException("cannot index " + path + " = " + value);
     }
   }
-
 }

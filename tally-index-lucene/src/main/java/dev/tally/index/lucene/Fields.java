@@ -4,12 +4,13 @@ import dev.tally.core.query.ReferenceEvaluator;
 
 /**
  * How a contact is laid out in Lucene, chosen for the queries the language can ask:
+ *
  * <ul>
  *   <li>{@code _id} (keyword) names the document for updates; {@code id} (point + doc values) is
  *       the 64-bit id for filters, sorting and keyset pagination.
  *   <li>{@code _ws} (keyword) scopes every search to one workspace; {@code _live} marks live
- *       documents (a deleted contact stays as a tombstone carrying its version, so a replayed
- *       older version cannot bring it back); {@code _v} (doc values) holds the version.
+ *       documents (a deleted contact stays as a tombstone carrying its version, so a replayed older
+ *       version cannot bring it back); {@code _v} (doc values) holds the version.
  *   <li>{@code _has} (keyword, one per present path) answers "has a value" / "has no value".
  *   <li>Strings: {@code k.<path>} holds the case-folded value as one keyword (=, IN, ^ as a prefix
  *       query, ~ as a wildcard query); {@code r.<path>} holds it reversed, so $ is a prefix query.
@@ -17,6 +18,7 @@ import dev.tally.core.query.ReferenceEvaluator;
  *   <li>Floats: {@code d.<path>} as a DoublePoint plus sortable-long doc values.
  *   <li>Booleans: {@code b.<path>} keyword "true"/"false".
  * </ul>
+ *
  * The field names are public so that code which reads or writes this layout itself (the benchmarks'
  * hand-written Lucene peers) takes them from here.
  */

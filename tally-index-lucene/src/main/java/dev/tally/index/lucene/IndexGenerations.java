@@ -36,7 +36,8 @@ public final class IndexGenerations {
       }
       return 1;
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("cannot read " + file + " (expected a line like gen-3): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read " + file + " (expected a line like gen-3): " + e.getMessage(), e);
     }
   }
 
@@ -49,23 +50,32 @@ public final class IndexGenerations {
     return root.resolve("gen-" + generation);
   }
 
-  /** A fresh, empty directory for the next generation (removing a leftover from a failed rebuild). */
+  /**
+   * A fresh, empty directory for the next generation (removing a leftover from a failed rebuild).
+   */
   public int prepareNext() {
     int next = current() + 1;
     delete(next);
     return next;
   }
 
-  /** Makes {@code generation} the serving one: write a temp file, fsync it, rename it over CURRENT. */
+  /**
+   * Makes {@code generation} the serving one: write a temp file, fsync it, rename it over CURRENT.
+   */
   public void switchTo(int generation) {
     try {
       Files.createDirectories(root);
       Path tmp = root.resolve(CURRENT + ".tmp");
       Files.writeString(tmp, "gen-" + generation + "\n", StandardCharsets.UTF_8);
-      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+      try (var ch =
+          java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
         ch.force(true);
       }
-      Files.move(tmp, root.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          root.resolve(CURRENT),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot switch " + root + " to gen-" + generation, e);
     }
@@ -74,20 +84,23 @@ public final class IndexGenerations {
   /** Removes a generation's directory (never the serving one). */
   public void delete(int generation) {
     if (generation == current() && Files.exists(root.resolve(CURRENT))) {
-      throw new IllegalStateException("refusing to delete the serving generation gen-" + generation);
+      throw new IllegalStateException(
+          "refusing to delete the serving generation gen-" + generation);
     }
     Path dir = dir(generation);
     if (!Files.exists(dir)) {
       return;
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir, e);
     }

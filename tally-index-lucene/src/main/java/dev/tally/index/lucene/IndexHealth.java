@@ -16,8 +16,8 @@ import org.apache.lucene.store.IndexInput;
  * Whether an index directory still holds a usable index, checked from the outside while the index
  * serves: the directory exists, its newest commit can be read, every file that commit names is
  * there, and (deep check) every file's Lucene checksum footer matches its content. A serving
- * searcher keeps deleted files open, so a wiped index would go on answering until its next
- * reopen; this check notices it at once.
+ * searcher keeps deleted files open, so a wiped index would go on answering until its next reopen;
+ * this check notices it at once.
  */
 public final class IndexHealth {
   private IndexHealth() {}
@@ -39,8 +39,12 @@ public final class IndexHealth {
 
   private static long newestGeneration(Path dir) {
     try (var files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("segments_"))
-          .mapToLong(n -> SegmentInfos.generationFromSegmentsFileName(n)).max().orElse(-1);
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("segments_"))
+          .mapToLong(n -> SegmentInfos.generationFromSegmentsFileName(n))
+          .max()
+          .orElse(-1);
     } catch (IOException | RuntimeException e) {
       return -2;
     }
@@ -55,7 +59,9 @@ public final class IndexHealth {
       try {
         commit = SegmentInfos.readLatestCommit(d);
       } catch (IndexNotFoundException e) {
-        return hasFiles(dir) ? "the index in " + dir + " has no readable commit" : "the index directory " + dir + " is empty";
+        return hasFiles(dir)
+            ? "the index in " + dir + " has no readable commit"
+            : "the index directory " + dir + " is empty";
       }
       for (String file : commit.files(true)) {
         try (IndexInput in = d.openInput(file, IOContext.READONCE)) {

@@ -1,8 +1,8 @@
 package dev.tally.index.lucene;
 
-import dev.tally.core.index.SearchIndex;
-import dev.tally.core.index.IndexEngine;
 import dev.tally.core.TallyException;
+import dev.tally.core.index.IndexEngine;
+import dev.tally.core.index.SearchIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,14 +13,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-/** The embedded Lucene index: generations {@code gen-N} in the index directory, one process only. */
+/**
+ * The embedded Lucene index: generations {@code gen-N} in the index directory, one process only.
+ */
 public final class LuceneEngine implements IndexEngine {
   public static final long COMMIT_INTERVAL_MILLIS = 1000;
   private final IndexGenerations generations;
   private final AtomicInteger highestOpened = new AtomicInteger();
 
   private final LuceneSnapshots snapshots;
-  /** The indexes this engine opened, by generation: a snapshot is taken through the serving one's writer. */
+
+  /**
+   * The indexes this engine opened, by generation: a snapshot is taken through the serving one's
+   * writer.
+   */
   private final Map<String, LuceneIndex> opened = new ConcurrentHashMap<>();
 
   public LuceneEngine(Path indexDir) {
@@ -36,7 +42,10 @@ public final class LuceneEngine implements IndexEngine {
   public SnapshotInfo snapshot(String generation) {
     LuceneIndex index = opened.get(generation);
     if (index == null) {
-      throw TallyException.conflict("the index generation " + generation + " is not open in this process; a snapshot is taken of the serving one");
+      throw TallyException.conflict(
+          "the index generation "
+              + generation
+              + " is not open in this process; a snapshot is taken of the serving one");
     }
     return info(index.snapshot(snapshots));
   }
@@ -54,7 +63,10 @@ public final class LuceneEngine implements IndexEngine {
   @Override
   public String restore(SnapshotInfo snapshot, String generation) {
     LuceneSnapshots.Snapshot s = snapshots.find(snapshot.name());
-    String damage = s == null ? "snapshot " + snapshot.name() + " is gone from " + snapshots.root() : snapshots.damage(s);
+    String damage =
+        s == null
+            ? "snapshot " + snapshot.name() + " is gone from " + snapshots.root()
+            : snapshots.damage(s);
     if (damage != null) {
       return damage;
     }
@@ -88,7 +100,8 @@ public final class LuceneEngine implements IndexEngine {
   @Override
   public SearchIndex open(String generation) {
     highestOpened.accumulateAndGet(number(generation), Math::max);
-    LuceneIndex index = LuceneIndex.open(generations.dir(number(generation)), COMMIT_INTERVAL_MILLIS);
+    LuceneIndex index =
+        LuceneIndex.open(generations.dir(number(generation)), COMMIT_INTERVAL_MILLIS);
     opened.put(generation, index);
     return index;
   }
@@ -103,7 +116,11 @@ public final class LuceneEngine implements IndexEngine {
       return 0;
     }
     try (Stream<Path> dirs = Files.list(generations.root())) {
-      return dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("gen-\\d+")).mapToInt(LuceneEngine::number).max().orElse(0);
+      return dirs.map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("gen-\\d+"))
+          .mapToInt(LuceneEngine::number)
+          .max()
+          .orElse(0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the index directory " + generations.root(), e);
     }
@@ -130,8 +147,11 @@ public final class LuceneEngine implements IndexEngine {
       // (a new rebuild starts afresh above it), so it is only disk space. Only when the serving
       // generation is known: CURRENT names it, or there is none yet and gen-1 (the first) exists.
       boolean named = generations.named() || Files.isDirectory(generations.dir(current));
-      return dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("gen-\\d+"))
-          .filter(n -> number(n) < current || (named && number(n) > current)).sorted().toList();
+      return dirs.map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("gen-\\d+"))
+          .filter(n -> number(n) < current || (named && number(n) > current))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the index directory " + generations.root(), e);
     }

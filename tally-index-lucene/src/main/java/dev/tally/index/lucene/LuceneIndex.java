@@ -6,46 +6,37 @@ import dev.tally.core.index.IndexBatch;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
-import dev.tally.core.verify.IdVersion;
-import dev.tally.core.verify.VersionDigest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
-import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KeepOnlyLastCommitDeletionPolicy;
-import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.SortedNumericSortField;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * The embedded search index. One writer, owned by the projector; searches go through a
- * {@link SearcherManager} refreshed after each applied batch, so a batch is visible as soon as it
- * is applied. The oplog position a batch reaches is written into the Lucene commit's user data
+ * The embedded search index. One writer, owned by the projector; searches go through a {@link
+ * SearcherManager} refreshed after each applied batch, so a batch is visible as soon as it is
+ * applied. The oplog position a batch reaches is written into the Lucene commit's user data
  * together with the data, so after a crash the index resumes from a position it really contains.
  *
  * <p>Monotonic by version: before a document is written, its indexed version is looked up and an
@@ -55,9 +46,11 @@ import org.apache.lucene.store.FSDirectory;
 public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.ScannedVersions {
   static final String POSITION = "tally.position";
   static final String LAYOUT_KEY = "tally.layout";
+
   /**
-   * How contacts are laid out in this index ({@link Fields}, {@link DocumentMapper}). Change it with
-   * any change to the layout: `tally plan` then shows the rebuild that moves an older index to it.
+   * How contacts are laid out in this index ({@link Fields}, {@link DocumentMapper}). Change it
+   * with any change to the layout: `tally plan` then shows the rebuild that moves an older index to
+   * it.
    */
   public static final String LAYOUT = "lucene-1";
 
@@ -65,16 +58,23 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final long commitIntervalNanos;
+
   /** The layout this index was built with (kept across commits; a rebuild makes a new one). */
   private volatile String layout = LAYOUT;
+
   private volatile long appliedPosition;
   private volatile long visiblePosition;
   private long lastCommit = System.nanoTime();
   private long uncommittedPosition;
-  /** Set by load(): the searcher that apply() reads versions from does not see loaded documents yet. */
+
+  /**
+   * Set by load(): the searcher that apply() reads versions from does not see loaded documents yet.
+   */
   private volatile boolean loadedSinceRefresh;
 
-  private LuceneIndex(Directory directory, IndexWriter writer, long position, long commitIntervalMillis) throws IOException {
+  private LuceneIndex(
+      Directory directory, IndexWriter writer, long position, long commitIntervalMillis)
+      throws IOException {
     this.directory = directory;
     this.writer = writer;
     this.searchers = new SearcherManager(writer, null);
@@ -84,22 +84,28 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
     this.commitIntervalNanos = commitIntervalMillis * 1_000_000L;
   }
 
-  /** Opens (or creates) the index in {@code dir}; commits at most every {@code commitIntervalMillis}. */
+  /**
+   * Opens (or creates) the index in {@code dir}; commits at most every {@code
+   * commitIntervalMillis}.
+   */
   public static LuceneIndex open(Path dir, long commitIntervalMillis) {
     try {
       return open(FSDirectory.open(dir), commitIntervalMillis);
     } catch (IOException e) {
-      throw TallyException.unavailable("index_unavailable", "cannot open the index in " + dir + ": " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_unavailable", "cannot open the index in " + dir + ": " + e.getMessage(), e);
     }
   }
 
   public static LuceneIndex open(Directory directory, long commitIntervalMillis) {
     try {
-      IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
-          .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-          .setRAMBufferSizeMB(64)
-          // Snapshots pin a commit's files while they are copied out.
-          .setIndexDeletionPolicy(new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()));
+      IndexWriterConfig config =
+          new IndexWriterConfig(new StandardAnalyzer())
+              .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+              .setRAMBufferSizeMB(64)
+              // Snapshots pin a commit's files while they are copied out.
+              .setIndexDeletionPolicy(
+                  new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()));
       IndexWriter writer = new IndexWriter(directory, config);
       if (!DirectoryReader.indexExists(directory)) {
         // A new index commits at once, so an index directory without a commit always means damage.
@@ -113,10 +119,13 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
         position = Long.parseLong(data.get(POSITION));
       }
       LuceneIndex index = new LuceneIndex(directory, writer, position, commitIntervalMillis);
-      index.layout = data.getOrDefault(LAYOUT_KEY, "lucene-1"); // indexes from before layouts were recorded are lucene-1
+      index.layout =
+          data.getOrDefault(
+              LAYOUT_KEY, "lucene-1"); // indexes from before layouts were recorded are lucene-1
       return index;
     } catch (IOException e) {
-      throw TallyException.unavailable("index_unavailable", "cannot open the index: " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_unavailable", "cannot open the index: " + e.getMessage(), e);
     }
   }
 
@@ -134,7 +143,8 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
   public synchronized void apply(IndexBatch batch) {
     try {
       // The searcher manager was refreshed at the end of the last batch, so it sees every applied
-      // version; documents loaded since then need one refresh, or an older version could overwrite them.
+      // version; documents loaded since then need one refresh, or an older version could overwrite
+      // them.
       if (loadedSinceRefresh) {
         loadedSinceRefresh = false;
         searchers.maybeRefreshBlocking();
@@ -144,17 +154,22 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
         DirectoryReader reader = (DirectoryReader) current.getIndexReader();
         Map<Long, ContactDocument> newest = new HashMap<>();
         for (ContactDocument d : batch.upserts()) {
-          newest.merge(d.contact().id(), d, (a, b) -> a.contact().version() >= b.contact().version() ? a : b);
+          newest.merge(
+              d.contact().id(),
+              d,
+              (a, b) -> a.contact().version() >= b.contact().version() ? a : b);
         }
         for (ContactDocument d : newest.values()) {
           long id = d.contact().id();
           if (indexedVersion(reader, id) < d.contact().version()) {
-            writer.updateDocument(new Term(Fields.DOC_ID, Long.toString(id)), DocumentMapper.live(d));
+            writer.updateDocument(
+                new Term(Fields.DOC_ID, Long.toString(id)), DocumentMapper.live(d));
           }
         }
         for (IndexBatch.Deletion del : batch.deletions()) {
           if (indexedVersion(reader, del.contactId()) < del.version()) {
-            writer.updateDocument(new Term(Fields.DOC_ID, Long.toString(del.contactId())),
+            writer.updateDocument(
+                new Term(Fields.DOC_ID, Long.toString(del.contactId())),
                 DocumentMapper.tombstone(del.workspaceId(), del.contactId(), del.version()));
           }
         }
@@ -169,8 +184,13 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
       visiblePosition = uncommittedPosition;
       maybeCommit();
     } catch (IOException e) {
-      throw TallyException.unavailable("index_write_failed", "the index could not apply a batch up to position " + batch.position()
-          + ": " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_write_failed",
+          "the index could not apply a batch up to position "
+              + batch.position()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -178,17 +198,20 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
   public void load(List<ContactDocument> documents) {
     try {
       for (ContactDocument d : documents) {
-        writer.updateDocument(new Term(Fields.DOC_ID, Long.toString(d.contact().id())), DocumentMapper.live(d));
+        writer.updateDocument(
+            new Term(Fields.DOC_ID, Long.toString(d.contact().id())), DocumentMapper.live(d));
       }
       loadedSinceRefresh = true;
     } catch (IOException e) {
-      throw TallyException.unavailable("index_write_failed", "the index could not load documents: " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_write_failed", "the index could not load documents: " + e.getMessage(), e);
     }
   }
 
   @Override
   public synchronized void maybeCommit() {
-    if (uncommittedPosition != appliedPosition && System.nanoTime() - lastCommit >= commitIntervalNanos) {
+    if (uncommittedPosition != appliedPosition
+        && System.nanoTime() - lastCommit >= commitIntervalNanos) {
       commit();
     }
   }
@@ -196,25 +219,33 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
   @Override
   public synchronized void commit() {
     try {
-      writer.setLiveCommitData(Map.of(POSITION, Long.toString(uncommittedPosition), LAYOUT_KEY, layout).entrySet());
+      writer.setLiveCommitData(
+          Map.of(POSITION, Long.toString(uncommittedPosition), LAYOUT_KEY, layout).entrySet());
       writer.commit();
     } catch (IOException e) {
-      throw TallyException.unavailable("index_commit_failed", "the index could not commit position " + uncommittedPosition + ": "
-          + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_commit_failed",
+          "the index could not commit position " + uncommittedPosition + ": " + e.getMessage(),
+          e);
     }
     appliedPosition = uncommittedPosition;
     lastCommit = System.nanoTime();
   }
 
-  /** The layout of the index in {@code dir}, from its newest commit; null when there is no index. */
+  /**
+   * The layout of the index in {@code dir}, from its newest commit; null when there is no index.
+   */
   public static String layoutOf(Path dir) {
     try (Directory d = FSDirectory.open(dir)) {
       if (!DirectoryReader.indexExists(d)) {
         return null;
       }
-      return org.apache.lucene.index.SegmentInfos.readLatestCommit(d).getUserData().getOrDefault(LAYOUT_KEY, "lucene-1");
+      return org.apache.lucene.index.SegmentInfos.readLatestCommit(d)
+          .getUserData()
+          .getOrDefault(LAYOUT_KEY, "lucene-1");
     } catch (IOException e) {
-      throw TallyException.unavailable("index_unavailable", "cannot read the index in " + dir + ": " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_unavailable", "cannot read the index in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -223,14 +254,18 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
    * while the writer goes on (the commit's files are pinned until the copy is done).
    */
   public LuceneSnapshots.Snapshot snapshot(LuceneSnapshots snapshots) {
-    SnapshotDeletionPolicy policy = (SnapshotDeletionPolicy) writer.getConfig().getIndexDeletionPolicy();
+    SnapshotDeletionPolicy policy =
+        (SnapshotDeletionPolicy) writer.getConfig().getIndexDeletionPolicy();
     org.apache.lucene.index.IndexCommit commit;
     synchronized (this) {
       commit();
       try {
         commit = policy.snapshot();
       } catch (IOException e) {
-        throw TallyException.unavailable("snapshot_failed", "could not pin the index commit for a snapshot: " + e.getMessage(), e);
+        throw TallyException.unavailable(
+            "snapshot_failed",
+            "could not pin the index commit for a snapshot: " + e.getMessage(),
+            e);
       }
     }
     try {
@@ -240,7 +275,8 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
         policy.release(commit);
         writer.deleteUnusedFiles();
       } catch (IOException e) {
-        throw TallyException.unavailable("snapshot_failed", "could not release the snapshot's commit: " + e.getMessage(), e);
+        throw TallyException.unavailable(
+            "snapshot_failed", "could not release the snapshot's commit: " + e.getMessage(), e);
       }
     }
   }
@@ -259,7 +295,9 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
       }
       PostingsEnum postings = te.postings(null, PostingsEnum.NONE);
       var live = leaf.reader().getLiveDocs();
-      for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+      for (int doc = postings.nextDoc();
+          doc != DocIdSetIterator.NO_MORE_DOCS;
+          doc = postings.nextDoc()) {
         if (live != null && !live.get(doc)) {
           continue;
         }
@@ -283,10 +321,12 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
     try {
       IndexSearcher searcher = searchers.acquire();
       try {
-        org.apache.lucene.search.Query q = new QueryCompiler(r.nowSeconds()).compile(r.workspaceId(), r.query());
+        org.apache.lucene.search.Query q =
+            new QueryCompiler(r.nowSeconds()).compile(r.workspaceId(), r.query());
         SortSpec spec = SortSpec.of(r.sort());
         if (r.after() == null && spec.byIdOnly()) {
-          return spec.firstPageById(searcher, q, r.limit()); // one pass counts and collects the first page
+          return spec.firstPageById(
+              searcher, q, r.limit()); // one pass counts and collects the first page
         }
         long total = searcher.count(q);
         return spec.page(searcher, q, r.after(), r.limit(), total);
@@ -294,7 +334,9 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
         searchers.release(searcher);
       }
     } catch (IndexSearcher.TooManyClauses e) {
-      throw TallyException.invalid("query", "the query has too many conditions for the index (" + e.getMessage() + "); split it");
+      throw TallyException.invalid(
+          "query",
+          "the query has too many conditions for the index (" + e.getMessage() + "); split it");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -319,9 +361,13 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
     try {
       IndexSearcher searcher = searchers.acquire();
       try {
-        return searcher.count(new BooleanQuery.Builder()
-            .add(new TermQuery(new Term(Fields.WORKSPACE, Long.toString(workspaceId))), Occur.FILTER)
-            .add(new TermQuery(new Term(Fields.LIVE, "1")), Occur.FILTER).build());
+        return searcher.count(
+            new BooleanQuery.Builder()
+                .add(
+                    new TermQuery(new Term(Fields.WORKSPACE, Long.toString(workspaceId))),
+                    Occur.FILTER)
+                .add(new TermQuery(new Term(Fields.LIVE, "1")), Occur.FILTER)
+                .build());
       } finally {
         searchers.release(searcher);
       }

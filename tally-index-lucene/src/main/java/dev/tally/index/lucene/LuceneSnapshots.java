@@ -70,13 +70,15 @@ public final class LuceneSnapshots {
       Files.createDirectories(root);
       deleteTree(tmp);
       Files.createDirectories(tmp);
-      ObjectNode manifest = JSON.createObjectNode().put("position", position).put("taken_at", now.toString());
+      ObjectNode manifest =
+          JSON.createObjectNode().put("position", position).put("taken_at", now.toString());
       ObjectNode files = manifest.putObject("files");
       long bytes = 0;
       for (String file : commit.getFileNames()) {
         Path target = tmp.resolve(file);
         MessageDigest sha = sha256();
-        try (IndexInput in = from.openInput(file, IOContext.READONCE); OutputStream out = Files.newOutputStream(target)) {
+        try (IndexInput in = from.openInput(file, IOContext.READONCE);
+            OutputStream out = Files.newOutputStream(target)) {
           byte[] buf = new byte[1 << 16];
           long left = in.length();
           while (left > 0) {
@@ -88,7 +90,10 @@ public final class LuceneSnapshots {
           }
         }
         fsync(target);
-        files.putObject(file).put("bytes", Files.size(target)).put("sha256", HexFormat.of().formatHex(sha.digest()));
+        files
+            .putObject(file)
+            .put("bytes", Files.size(target))
+            .put("sha256", HexFormat.of().formatHex(sha.digest()));
         bytes += Files.size(target);
       }
       Files.writeString(tmp.resolve(MANIFEST), manifest.toPrettyString());
@@ -114,8 +119,12 @@ public final class LuceneSnapshots {
     }
     List<Snapshot> out = new ArrayList<>();
     try (Stream<Path> dirs = Files.list(root)) {
-      for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith("snap-") && !d.getFileName().toString().endsWith(".partial"))
-          .toList()) {
+      for (Path d :
+          dirs.filter(
+                  d ->
+                      d.getFileName().toString().startsWith("snap-")
+                          && !d.getFileName().toString().endsWith(".partial"))
+              .toList()) {
         Snapshot s = read(d);
         if (s != null) {
           out.add(s);
@@ -124,7 +133,8 @@ public final class LuceneSnapshots {
     } catch (IOException e) {
       throw failed("list the snapshots in " + root, e);
     }
-    out.sort(Comparator.comparingLong(Snapshot::position).thenComparing(Snapshot::takenAt).reversed());
+    out.sort(
+        Comparator.comparingLong(Snapshot::position).thenComparing(Snapshot::takenAt).reversed());
     return out;
   }
 
@@ -135,7 +145,12 @@ public final class LuceneSnapshots {
       for (JsonNode f : m.path("files")) {
         bytes += f.path("bytes").asLong();
       }
-      return new Snapshot(dir, m.path("position").asLong(), Instant.parse(m.path("taken_at").asText()), bytes, m.path("files").size());
+      return new Snapshot(
+          dir,
+          m.path("position").asLong(),
+          Instant.parse(m.path("taken_at").asText()),
+          bytes,
+          m.path("files").size());
     } catch (IOException | RuntimeException e) {
       return null; // no readable manifest: not a usable snapshot (verify says why)
     }
@@ -170,11 +185,15 @@ public final class LuceneSnapshots {
     }
   }
 
-  /** Copies a snapshot's files into an empty directory (a new index generation), checking each checksum as it goes. */
+  /**
+   * Copies a snapshot's files into an empty directory (a new index generation), checking each
+   * checksum as it goes.
+   */
   public void restoreInto(Snapshot snapshot, Path target) {
     String damage = damage(snapshot);
     if (damage != null) {
-      throw TallyException.unavailable("snapshot_damaged", damage + "; use an older snapshot or rebuild", null);
+      throw TallyException.unavailable(
+          "snapshot_damaged", damage + "; use an older snapshot or rebuild", null);
     }
     try {
       Files.createDirectories(target);
@@ -225,7 +244,10 @@ public final class LuceneSnapshots {
   }
 
   private static void fsync(Path p) throws IOException {
-    try (FileChannel ch = Files.isDirectory(p) ? FileChannel.open(p, StandardOpenOption.READ) : FileChannel.open(p, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        Files.isDirectory(p)
+            ? FileChannel.open(p, StandardOpenOption.READ)
+            : FileChannel.open(p, StandardOpenOption.WRITE)) {
       ch.force(true);
     }
   }
@@ -242,6 +264,7 @@ public final class LuceneSnapshots {
   }
 
   private static TallyException failed(String what, Exception e) {
-    return TallyException.unavailable("snapshot_failed", "could not " + what + ": " + e.getMessage(), e);
+    return TallyException.unavailable(
+        "snapshot_failed", "could not " + what + ": " + e.getMessage(), e);
   }
 }

@@ -1,14 +1,8 @@
 package dev.tally.index.lucene;
 
 import dev.tally.core.TallyException;
-import dev.tally.core.verify.IdVersion;
-import dev.tally.core.verify.VersionDigest;
-import dev.tally.core.verify.VersionSource;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -18,7 +12,8 @@ import org.apache.lucene.store.FSDirectory;
  * serving it (a reader beside the writer needs no lock). Each call first reopens onto the newest
  * commit, so {@link #position()} and the versions describe the same commit.
  */
-public final class LuceneVersionReader implements dev.tally.core.index.IndexEngine.Reader, dev.tally.core.verify.ScannedVersions {
+public final class LuceneVersionReader
+    implements dev.tally.core.index.IndexEngine.Reader, dev.tally.core.verify.ScannedVersions {
   private final Directory directory;
   private DirectoryReader reader;
 
@@ -27,13 +22,20 @@ public final class LuceneVersionReader implements dev.tally.core.index.IndexEngi
     this.reader = reader;
   }
 
-  /** Opens the index in {@code dir}; one that has no commit yet reads as empty at position 0 until it has. */
+  /**
+   * Opens the index in {@code dir}; one that has no commit yet reads as empty at position 0 until
+   * it has.
+   */
   public static LuceneVersionReader open(Path dir) {
     try {
       Directory d = FSDirectory.open(dir);
-      return new LuceneVersionReader(d, DirectoryReader.indexExists(d) ? DirectoryReader.open(d) : null);
+      return new LuceneVersionReader(
+          d, DirectoryReader.indexExists(d) ? DirectoryReader.open(d) : null);
     } catch (IOException e) {
-      throw TallyException.unavailable("index_unavailable", "cannot open the index in " + dir + " read-only: " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_unavailable",
+          "cannot open the index in " + dir + " read-only: " + e.getMessage(),
+          e);
     }
   }
 
@@ -47,20 +49,25 @@ public final class LuceneVersionReader implements dev.tally.core.index.IndexEngi
       String p = reader.getIndexCommit().getUserData().get(LuceneIndex.POSITION);
       return p == null ? 0 : Long.parseLong(p);
     } catch (IOException e) {
-      throw TallyException.unavailable("index_unavailable", "cannot read the index commit: " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_unavailable", "cannot read the index commit: " + e.getMessage(), e);
     }
   }
 
-  /** The digests and ranges (ScannedVersions' defaults) read under this lock, one scan at a time. */
+  /**
+   * The digests and ranges (ScannedVersions' defaults) read under this lock, one scan at a time.
+   */
   @Override
-  public synchronized void eachLive(long fromId, long toId, java.util.function.BiConsumer<Long, Long> v) {
+  public synchronized void eachLive(
+      long fromId, long toId, java.util.function.BiConsumer<Long, Long> v) {
     if (reader == null) {
       return;
     }
     try {
       LiveVersions.visit(reader, fromId, toId, v);
     } catch (IOException e) {
-      throw TallyException.unavailable("index_unavailable", "cannot read the index: " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_unavailable", "cannot read the index: " + e.getMessage(), e);
     }
   }
 
@@ -76,7 +83,8 @@ public final class LuceneVersionReader implements dev.tally.core.index.IndexEngi
         reader = newer;
       }
     } catch (IOException e) {
-      throw TallyException.unavailable("index_unavailable", "cannot reopen the index: " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_unavailable", "cannot reopen the index: " + e.getMessage(), e);
     }
   }
 
@@ -88,7 +96,8 @@ public final class LuceneVersionReader implements dev.tally.core.index.IndexEngi
       }
       directory.close();
     } catch (IOException e) {
-      throw TallyException.unavailable("index_unavailable", "cannot close the index reader: " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "index_unavailable", "cannot close the index reader: " + e.getMessage(), e);
     }
   }
 }

@@ -21,8 +21,8 @@ import org.apache.lucene.search.WildcardQuery;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * Compiles the query language to Lucene, with the reference evaluator's semantics: a negation
- * (!=, NIN, !~) is "not the positive", so it also matches contacts without a value; events.X.count
+ * Compiles the query language to Lucene, with the reference evaluator's semantics: a negation (!=,
+ * NIN, !~) is "not the positive", so it also matches contacts without a value; events.X.count
  * treats a contact that never did X as 0.
  */
 final class QueryCompiler extends IndexQueryCompiler<org.apache.lucene.search.Query> {
@@ -41,7 +41,8 @@ final class QueryCompiler extends IndexQueryCompiler<org.apache.lucene.search.Qu
   }
 
   @Override
-  protected org.apache.lucene.search.Query group(Query.Logic logic, List<org.apache.lucene.search.Query> children) {
+  protected org.apache.lucene.search.Query group(
+      Query.Logic logic, List<org.apache.lucene.search.Query> children) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     Occur occur = logic == Query.Logic.AND ? Occur.FILTER : Occur.SHOULD;
     children.forEach(child -> b.add(child, occur));
@@ -84,8 +85,12 @@ final class QueryCompiler extends IndexQueryCompiler<org.apache.lucene.search.Qu
         yield new TermInSetQuery(field, terms);
       }
       case STARTS_WITH -> new PrefixQuery(new Term(field, Fields.fold((String) values.get(0))));
-      case ENDS_WITH -> new PrefixQuery(new Term(Fields.reversed(path), Fields.reverse(Fields.fold((String) values.get(0)))));
-      case CONTAINS -> new WildcardQuery(new Term(field, "*" + Wildcards.escape(Fields.fold((String) values.get(0))) + "*"));
+      case ENDS_WITH ->
+          new PrefixQuery(
+              new Term(Fields.reversed(path), Fields.reverse(Fields.fold((String) values.get(0)))));
+      case CONTAINS ->
+          new WildcardQuery(
+              new Term(field, "*" + Wildcards.escape(Fields.fold((String) values.get(0))) + "*"));
       default -> throw new IllegalArgumentException(op + " on a string");
     };
   }
@@ -96,11 +101,15 @@ final class QueryCompiler extends IndexQueryCompiler<org.apache.lucene.search.Qu
       case IN -> LongPoint.newSetQuery(field, values.stream().mapToLong(this::asLong).toArray());
       case LT -> {
         long v = asLong(values.get(0));
-        yield v == Long.MIN_VALUE ? new MatchNoDocsQuery() : LongPoint.newRangeQuery(field, Long.MIN_VALUE, v - 1);
+        yield v == Long.MIN_VALUE
+            ? new MatchNoDocsQuery()
+            : LongPoint.newRangeQuery(field, Long.MIN_VALUE, v - 1);
       }
       case GT -> {
         long v = asLong(values.get(0));
-        yield v == Long.MAX_VALUE ? new MatchNoDocsQuery() : LongPoint.newRangeQuery(field, v + 1, Long.MAX_VALUE);
+        yield v == Long.MAX_VALUE
+            ? new MatchNoDocsQuery()
+            : LongPoint.newRangeQuery(field, v + 1, Long.MAX_VALUE);
       }
       case LE -> LongPoint.newRangeQuery(field, Long.MIN_VALUE, asLong(values.get(0)));
       case GE -> LongPoint.newRangeQuery(field, asLong(values.get(0)), Long.MAX_VALUE);
@@ -111,9 +120,14 @@ final class QueryCompiler extends IndexQueryCompiler<org.apache.lucene.search.Qu
   private org.apache.lucene.search.Query doubles(String field, Operator op, List<Object> values) {
     return switch (op) {
       case EQ -> DoublePoint.newExactQuery(field, (Double) values.get(0));
-      case IN -> DoublePoint.newSetQuery(field, values.stream().mapToDouble(v -> (Double) v).toArray());
-      case LT -> DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, DoublePoint.nextDown((Double) values.get(0)));
-      case GT -> DoublePoint.newRangeQuery(field, DoublePoint.nextUp((Double) values.get(0)), Double.POSITIVE_INFINITY);
+      case IN ->
+          DoublePoint.newSetQuery(field, values.stream().mapToDouble(v -> (Double) v).toArray());
+      case LT ->
+          DoublePoint.newRangeQuery(
+              field, Double.NEGATIVE_INFINITY, DoublePoint.nextDown((Double) values.get(0)));
+      case GT ->
+          DoublePoint.newRangeQuery(
+              field, DoublePoint.nextUp((Double) values.get(0)), Double.POSITIVE_INFINITY);
       case LE -> DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, (Double) values.get(0));
       case GE -> DoublePoint.newRangeQuery(field, (Double) values.get(0), Double.POSITIVE_INFINITY);
       default -> throw new IllegalArgumentException(op + " on a float");
@@ -127,11 +141,15 @@ final class QueryCompiler extends IndexQueryCompiler<org.apache.lucene.search.Qu
 
   @Override
   protected org.apache.lucene.search.Query negate(org.apache.lucene.search.Query q) {
-    return new BooleanQuery.Builder().add(new MatchAllDocsQuery(), Occur.FILTER).add(q, Occur.MUST_NOT).build();
+    return new BooleanQuery.Builder()
+        .add(new MatchAllDocsQuery(), Occur.FILTER)
+        .add(q, Occur.MUST_NOT)
+        .build();
   }
 
   @Override
-  protected org.apache.lucene.search.Query either(org.apache.lucene.search.Query a, org.apache.lucene.search.Query b) {
+  protected org.apache.lucene.search.Query either(
+      org.apache.lucene.search.Query a, org.apache.lucene.search.Query b) {
     return new BooleanQuery.Builder().add(a, Occur.SHOULD).add(b, Occur.SHOULD).build();
   }
 }

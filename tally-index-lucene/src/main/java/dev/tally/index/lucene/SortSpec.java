@@ -48,19 +48,37 @@ final class SortSpec {
     return field == null || field instanceof Field.Id;
   }
 
-  /** The first page in id order and the exact total, counted while collecting (one pass over the matches). */
+  /**
+   * The first page in id order and the exact total, counted while collecting (one pass over the
+   * matches).
+   */
   SearchPage firstPageById(IndexSearcher searcher, Query q, int limit) throws IOException {
     boolean desc = field != null && descending;
-    TopDocs top = searcher.search(q, new org.apache.lucene.search.TopFieldCollectorManager(new Sort(idSort(desc)), limit + 1, null,
-        Integer.MAX_VALUE, searcher.getSlices().length > 1));
+    TopDocs top =
+        searcher.search(
+            q,
+            new org.apache.lucene.search.TopFieldCollectorManager(
+                new Sort(idSort(desc)),
+                limit + 1,
+                null,
+                Integer.MAX_VALUE,
+                searcher.getSlices().length > 1));
     return result(ids(top), limit, top.totalHits.value, id -> SearchRequest.Cursor.afterId(id));
   }
 
-  SearchPage page(IndexSearcher searcher, Query q, SearchRequest.Cursor after, int limit, long total) throws IOException {
+  SearchPage page(
+      IndexSearcher searcher, Query q, SearchRequest.Cursor after, int limit, long total)
+      throws IOException {
     if (field == null || field instanceof Field.Id) {
       boolean desc = field != null && descending;
-      Query page = after == null ? q : and(q, desc ? LongPoint.newRangeQuery(Fields.ID, Long.MIN_VALUE, after.id() - 1)
-          : LongPoint.newRangeQuery(Fields.ID, after.id() + 1, Long.MAX_VALUE));
+      Query page =
+          after == null
+              ? q
+              : and(
+                  q,
+                  desc
+                      ? LongPoint.newRangeQuery(Fields.ID, Long.MIN_VALUE, after.id() - 1)
+                      : LongPoint.newRangeQuery(Fields.ID, after.id() + 1, Long.MAX_VALUE));
       List<Long> ids = ids(searcher.search(page, limit + 1, new Sort(idSort(desc))));
       return result(ids, limit, total, id -> SearchRequest.Cursor.afterId(id));
     }
@@ -79,13 +97,18 @@ final class SortSpec {
         ids.add((Long) fd.fields[1]);
         Object v = fd.fields[0];
         if (ids.size() == limit) {
-          lastValued = new SearchRequest.Cursor(isDouble ? Double.doubleToLongBits((Double) v) : (Long) v, false, ids.get(limit - 1));
+          lastValued =
+              new SearchRequest.Cursor(
+                  isDouble ? Double.doubleToLongBits((Double) v) : (Long) v,
+                  false,
+                  ids.get(limit - 1));
         }
       }
       valued = ids.size();
     }
     if (ids.size() <= limit) {
-      Query without = new BooleanQuery.Builder().add(q, Occur.FILTER).add(has, Occur.MUST_NOT).build();
+      Query without =
+          new BooleanQuery.Builder().add(q, Occur.FILTER).add(has, Occur.MUST_NOT).build();
       if (after != null && after.missing()) {
         without = and(without, LongPoint.newRangeQuery(Fields.ID, after.id() + 1, Long.MAX_VALUE));
       }
@@ -93,10 +116,18 @@ final class SortSpec {
     }
     SearchRequest.Cursor fromValued = lastValued;
     int valuedCount = valued;
-    return result(ids, limit, total, id -> valuedCount >= limit ? fromValued : new SearchRequest.Cursor(0, true, id));
+    return result(
+        ids,
+        limit,
+        total,
+        id -> valuedCount >= limit ? fromValued : new SearchRequest.Cursor(0, true, id));
   }
 
-  private static SearchPage result(List<Long> ids, int limit, long total, java.util.function.LongFunction<SearchRequest.Cursor> cursor) {
+  private static SearchPage result(
+      List<Long> ids,
+      int limit,
+      long total,
+      java.util.function.LongFunction<SearchRequest.Cursor> cursor) {
     if (ids.size() > limit) {
       List<Long> page = ids.subList(0, limit);
       return new SearchPage(List.copyOf(page), total, cursor.apply(page.get(limit - 1)));
@@ -118,7 +149,9 @@ final class SortSpec {
   }
 
   private SortField valueSort() {
-    return isDouble ? new SortedNumericSortField(Fields.decimal(field.path()), SortField.Type.DOUBLE, descending)
+    return isDouble
+        ? new SortedNumericSortField(
+            Fields.decimal(field.path()), SortField.Type.DOUBLE, descending)
         : new SortedNumericSortField(Fields.number(field.path()), SortField.Type.LONG, descending);
   }
 
@@ -130,17 +163,28 @@ final class SortSpec {
     if (isDouble) {
       String f = Fields.decimal(field.path());
       double v = Double.longBitsToDouble(c.sortKey());
-      beyond = descending ? DoublePoint.newRangeQuery(f, Double.NEGATIVE_INFINITY, DoublePoint.nextDown(v))
-          : DoublePoint.newRangeQuery(f, DoublePoint.nextUp(v), Double.POSITIVE_INFINITY);
+      beyond =
+          descending
+              ? DoublePoint.newRangeQuery(f, Double.NEGATIVE_INFINITY, DoublePoint.nextDown(v))
+              : DoublePoint.newRangeQuery(f, DoublePoint.nextUp(v), Double.POSITIVE_INFINITY);
       same = DoublePoint.newExactQuery(f, v);
     } else {
       String f = Fields.number(field.path());
       long v = c.sortKey();
-      beyond = descending ? (v == Long.MIN_VALUE ? new MatchNoDocsQuery() : LongPoint.newRangeQuery(f, Long.MIN_VALUE, v - 1))
-          : (v == Long.MAX_VALUE ? new MatchNoDocsQuery() : LongPoint.newRangeQuery(f, v + 1, Long.MAX_VALUE));
+      beyond =
+          descending
+              ? (v == Long.MIN_VALUE
+                  ? new MatchNoDocsQuery()
+                  : LongPoint.newRangeQuery(f, Long.MIN_VALUE, v - 1))
+              : (v == Long.MAX_VALUE
+                  ? new MatchNoDocsQuery()
+                  : LongPoint.newRangeQuery(f, v + 1, Long.MAX_VALUE));
       same = LongPoint.newExactQuery(f, v);
     }
-    return new BooleanQuery.Builder().add(beyond, Occur.SHOULD).add(and(same, laterId), Occur.SHOULD).build();
+    return new BooleanQuery.Builder()
+        .add(beyond, Occur.SHOULD)
+        .add(and(same, laterId), Occur.SHOULD)
+        .build();
   }
 
   private static Query and(Query a, Query b) {

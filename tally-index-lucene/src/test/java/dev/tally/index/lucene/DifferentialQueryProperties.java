@@ -39,13 +39,24 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * ids. Query values are often drawn from the generated contacts (with their case changed), so
  * equality and prefix filters really match; every operator × type pair must have produced a result
  * that was neither empty nor everything at least once over the run, or the test fails. The
- * generators are public: the OpenSearch module runs all three evaluators on the same data with them.
+ * generators are public: the OpenSearch module runs all three evaluators on the same data with
+ * them.
  */
 public class DifferentialQueryProperties {
   public static final long WS = (1L << 53) + 5;
   public static final long NOW = 1_700_000_000L;
-  public static final Map<String, FieldType> ATTRS = Map.of("plan", FieldType.STRING, "seats", FieldType.INTEGER, "score", FieldType.FLOAT,
-      "vip", FieldType.BOOLEAN, "renew_at", FieldType.DATE);
+  public static final Map<String, FieldType> ATTRS =
+      Map.of(
+          "plan",
+          FieldType.STRING,
+          "seats",
+          FieldType.INTEGER,
+          "score",
+          FieldType.FLOAT,
+          "vip",
+          FieldType.BOOLEAN,
+          "renew_at",
+          FieldType.DATE);
   static final String ALPHABET = "aAbBé\u0130ß1@. ";
   public static final List<Field> FIELDS = fields();
   static final Map<String, Boolean> COVERED = new ConcurrentHashMap<>();
@@ -54,8 +65,17 @@ public class DifferentialQueryProperties {
   static List<Field> fields() {
     List<Field> all = new ArrayList<>();
     all.add(new Field.Id());
-    for (ContactField f : List.of(ContactField.EMAIL, ContactField.NAME, ContactField.ROLE, ContactField.EXTERNAL_ID, ContactField.OWNER_ID,
-        ContactField.CREATED_AT, ContactField.LAST_SEEN_AT, ContactField.UNSUBSCRIBED_FROM_EMAILS, ContactField.LOCATION_CITY)) {
+    for (ContactField f :
+        List.of(
+            ContactField.EMAIL,
+            ContactField.NAME,
+            ContactField.ROLE,
+            ContactField.EXTERNAL_ID,
+            ContactField.OWNER_ID,
+            ContactField.CREATED_AT,
+            ContactField.LAST_SEEN_AT,
+            ContactField.UNSUBSCRIBED_FROM_EMAILS,
+            ContactField.LOCATION_CITY)) {
       all.add(new Field.Standard(f));
     }
     ATTRS.forEach((k, v) -> all.add(new Field.Custom(k, v)));
@@ -78,8 +98,12 @@ public class DifferentialQueryProperties {
     try (LuceneIndex index = LuceneIndex.open(new ByteBuffersDirectory(), 1000)) {
       index.apply(new IndexBatch(docs, List.of(), List.of(), 1));
       for (int q = 0; q < 25; q++) {
-        // Mostly shallow queries; one in ten nests to the parser's bound (10 levels) with narrow groups.
-        Query query = r.nextInt(10) == 0 ? deepQuery(r, docs, QueryLimits.DEFAULTS.maxDepth()) : randomQuery(r, docs, 1 + r.nextInt(3));
+        // Mostly shallow queries; one in ten nests to the parser's bound (10 levels) with narrow
+        // groups.
+        Query query =
+            r.nextInt(10) == 0
+                ? deepQuery(r, docs, QueryLimits.DEFAULTS.maxDepth())
+                : randomQuery(r, docs, 1 + r.nextInt(3));
         Set<Long> expected = new TreeSet<>();
         for (ContactDocument d : docs) {
           if (ReferenceEvaluator.matches(query, d.contact(), d.events(), NOW)) {
@@ -91,7 +115,8 @@ public class DifferentialQueryProperties {
         SearchRequest.Cursor after = null;
         long total = -1;
         do {
-          SearchPage page = index.search(new SearchRequest(WS, query, sort, 1 + r.nextInt(7), after, NOW));
+          SearchPage page =
+              index.search(new SearchRequest(WS, query, sort, 1 + r.nextInt(7), after, NOW));
           actualOrder.addAll(page.ids());
           total = page.total();
           after = page.next();
@@ -99,9 +124,14 @@ public class DifferentialQueryProperties {
         Set<Long> actual = new TreeSet<>(actualOrder);
         assertEquals(expected, actual, "seed " + seed + ", query " + QueryPrinter.print(query));
         assertEquals(actualOrder.size(), actual.size(), "a contact repeated across pages");
-        assertEquals(expectedOrder(docs, expected, sort), actualOrder, "order, seed " + seed + ", sort " + sort);
+        assertEquals(
+            expectedOrder(docs, expected, sort),
+            actualOrder,
+            "order, seed " + seed + ", sort " + sort);
         assertEquals(expected.size(), total, "total_count, query " + QueryPrinter.print(query));
-        if (query instanceof Query.Filter f && !expected.isEmpty() && expected.size() < docs.size()) {
+        if (query instanceof Query.Filter f
+            && !expected.isEmpty()
+            && expected.size() < docs.size()) {
           COVERED.put(key(f.field(), f.operator()), true);
         }
       }
@@ -111,33 +141,46 @@ public class DifferentialQueryProperties {
   public static SearchRequest.Sort randomSort(Random r) {
     List<Field> sortable = new ArrayList<>();
     for (Field f : FIELDS) {
-      boolean count = f instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT;
-      if (f instanceof Field.Id || (!count && f.type() != FieldType.STRING && f.type() != FieldType.BOOLEAN)) {
+      boolean count =
+          f instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT;
+      if (f instanceof Field.Id
+          || (!count && f.type() != FieldType.STRING && f.type() != FieldType.BOOLEAN)) {
         sortable.add(f);
       }
     }
-    return r.nextInt(3) == 0 ? null : new SearchRequest.Sort(sortable.get(r.nextInt(sortable.size())), r.nextBoolean());
+    return r.nextInt(3) == 0
+        ? null
+        : new SearchRequest.Sort(sortable.get(r.nextInt(sortable.size())), r.nextBoolean());
   }
 
-  /** The reference order: by the sort value (missing last), then by id; by id alone without a sort. */
-  public static List<Long> expectedOrder(List<ContactDocument> docs, Set<Long> ids, SearchRequest.Sort sort) {
-    List<ContactDocument> hits = new ArrayList<>(docs.stream().filter(d -> ids.contains(d.contact().id())).toList());
-    java.util.Comparator<ContactDocument> byId = java.util.Comparator.comparingLong(d -> d.contact().id());
+  /**
+   * The reference order: by the sort value (missing last), then by id; by id alone without a sort.
+   */
+  public static List<Long> expectedOrder(
+      List<ContactDocument> docs, Set<Long> ids, SearchRequest.Sort sort) {
+    List<ContactDocument> hits =
+        new ArrayList<>(docs.stream().filter(d -> ids.contains(d.contact().id())).toList());
+    java.util.Comparator<ContactDocument> byId =
+        java.util.Comparator.comparingLong(d -> d.contact().id());
     if (sort == null) {
       hits.sort(byId);
     } else if (sort.field() instanceof Field.Id) {
       hits.sort(sort.descending() ? byId.reversed() : byId);
     } else {
-      hits.sort((a, b) -> {
-        Object va = ReferenceEvaluator.valueOf(sort.field(), a.contact(), a.events());
-        Object vb = ReferenceEvaluator.valueOf(sort.field(), b.contact(), b.events());
-        if (va == null || vb == null) {
-          return va == null && vb == null ? byId.compare(a, b) : va == null ? 1 : -1;
-        }
-        int c = va instanceof Double da ? Double.compare(da, (Double) vb) : Long.compare((Long) va, (Long) vb);
-        c = sort.descending() ? -c : c;
-        return c != 0 ? c : byId.compare(a, b);
-      });
+      hits.sort(
+          (a, b) -> {
+            Object va = ReferenceEvaluator.valueOf(sort.field(), a.contact(), a.events());
+            Object vb = ReferenceEvaluator.valueOf(sort.field(), b.contact(), b.events());
+            if (va == null || vb == null) {
+              return va == null && vb == null ? byId.compare(a, b) : va == null ? 1 : -1;
+            }
+            int c =
+                va instanceof Double da
+                    ? Double.compare(da, (Double) vb)
+                    : Long.compare((Long) va, (Long) vb);
+            c = sort.descending() ? -c : c;
+            return c != 0 ? c : byId.compare(a, b);
+          });
     }
     return hits.stream().map(d -> d.contact().id()).toList();
   }
@@ -156,7 +199,9 @@ public class DifferentialQueryProperties {
         }
       }
     }
-    assertTrue(missing.stream().distinct().toList().isEmpty(), "never a non-trivial result for: " + missing.stream().distinct().toList());
+    assertTrue(
+        missing.stream().distinct().toList().isEmpty(),
+        "never a non-trivial result for: " + missing.stream().distinct().toList());
   }
 
   public static boolean allowed(Field f, Operator o) {
@@ -177,17 +222,23 @@ public class DifferentialQueryProperties {
     Map<String, Object> c = new LinkedHashMap<>();
     maybe(r, () -> c.put("plan", str(r)));
     maybe(r, () -> c.put("seats", boundaryLong(r)));
-    maybe(r, () -> c.put("score", switch (r.nextInt(4)) {
-      case 0 -> (double) r.nextInt(5);
-      case 1 -> r.nextBoolean() ? -0.0 : 0.0;
-      default -> r.nextDouble() * 10 - 5;
-    }));
+    maybe(
+        r,
+        () ->
+            c.put(
+                "score",
+                switch (r.nextInt(4)) {
+                  case 0 -> (double) r.nextInt(5);
+                  case 1 -> r.nextBoolean() ? -0.0 : 0.0;
+                  default -> r.nextDouble() * 10 - 5;
+                }));
     maybe(r, () -> c.put("vip", r.nextBoolean()));
     maybe(r, () -> c.put("renew_at", (long) r.nextInt(5) * 1000));
     Map<String, EventSummary> events = new HashMap<>();
     if (r.nextBoolean()) {
       long first = NOW - r.nextInt(100_000);
-      events.put("bought", new EventSummary("bought", 1 + r.nextInt(4), first, first + r.nextInt(50_000)));
+      events.put(
+          "bought", new EventSummary("bought", 1 + r.nextInt(4), first, first + r.nextInt(50_000)));
     }
     return new ContactDocument(new Contact(id, WS, 1 + r.nextInt(5), f, c), events);
   }
@@ -228,7 +279,9 @@ public class DifferentialQueryProperties {
     return new Query.Group(r.nextBoolean() ? Query.Logic.AND : Query.Logic.OR, children);
   }
 
-  /** A query exactly {@code depth} levels deep (groups of one or two), which the parser must accept. */
+  /**
+   * A query exactly {@code depth} levels deep (groups of one or two), which the parser must accept.
+   */
   public static Query deepQuery(Random r, List<ContactDocument> docs, int depth) {
     if (depth == 1) {
       return randomFilter(r, docs);
@@ -275,7 +328,10 @@ public class DifferentialQueryProperties {
         if (op.isText() && cased.length() > 1) {
           int a = r.nextInt(cased.length());
           int b = a + 1 + r.nextInt(cased.length() - a);
-          cased = op == Operator.STARTS_WITH ? cased.substring(0, b) : op == Operator.ENDS_WITH ? cased.substring(a) : cased.substring(a, b);
+          cased =
+              op == Operator.STARTS_WITH
+                  ? cased.substring(0, b)
+                  : op == Operator.ENDS_WITH ? cased.substring(a) : cased.substring(a, b);
         }
         return cased;
       }

@@ -5,10 +5,12 @@ import dev.tally.testkit.IndexContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The index contract on Lucene, in a directory per test; commits on every apply so a reopen sees them all. */
+/**
+ * The index contract on Lucene, in a directory per test; commits on every apply so a reopen sees
+ * them all.
+ */
 class LuceneIndexContractTest extends IndexContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   protected SearchIndex open() {

@@ -29,17 +29,19 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotsTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static void create(Store store, long ws, String email) throws Exception {
-    var patch = ContactPatchParser.parse(JSON.readTree("{\"email\":\"" + email + "\"}"), ContactPatchParser.Mode.CREATE);
+    var patch =
+        ContactPatchParser.parse(
+            JSON.readTree("{\"email\":\"" + email + "\"}"), ContactPatchParser.Mode.CREATE);
     store.write(tx -> tx.createContact(ws, patch));
   }
 
   @Test
   void aRestoredSnapshotResumesFromItsPositionAndConverges() throws Exception {
-    try (Store store = SqliteStore.open(SqliteOptions.defaults(dir.resolve("tally.db")).withTestIdOffsets(true))) {
+    try (Store store =
+        SqliteStore.open(SqliteOptions.defaults(dir.resolve("tally.db")).withTestIdOffsets(true))) {
       long ws = store.write(tx -> tx.createWorkspace("w")).value().id();
       LuceneSnapshots snapshots = new LuceneSnapshots(dir.resolve("snapshots"));
       LuceneSnapshots.Snapshot snap;
@@ -52,9 +54,13 @@ class SnapshotsTest {
           // applied
         }
         snap = index.snapshot(snapshots);
-        assertEquals(store.head(), snap.position(), "the snapshot holds everything applied when it was taken");
+        assertEquals(
+            store.head(),
+            snap.position(),
+            "the snapshot holds everything applied when it was taken");
         for (int i = 0; i < 50; i++) {
-          create(store, ws, "b" + i + "@example.com"); // after the snapshot: only the oplog has them
+          create(
+              store, ws, "b" + i + "@example.com"); // after the snapshot: only the oplog has them
         }
         while (projector.step()) {
           // applied
@@ -90,7 +96,11 @@ class SnapshotsTest {
       }
       Path file;
       try (var files = Files.list(snap.dir())) {
-        file = files.filter(f -> !f.getFileName().toString().equals("manifest.json")).findFirst().orElseThrow();
+        file =
+            files
+                .filter(f -> !f.getFileName().toString().equals("manifest.json"))
+                .findFirst()
+                .orElseThrow();
       }
       try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
         raf.seek(raf.length() / 2);
@@ -101,14 +111,18 @@ class SnapshotsTest {
       String damage = snapshots.damage(snap);
       assertNotNull(damage);
       assertTrue(damage.contains("checksum"), damage);
-      TallyException refused = assertThrows(TallyException.class, () -> snapshots.restoreInto(snap, dir.resolve("gen-2")));
+      TallyException refused =
+          assertThrows(
+              TallyException.class, () -> snapshots.restoreInto(snap, dir.resolve("gen-2")));
       assertTrue(refused.getMessage().contains("rebuild"), refused.getMessage());
 
       // A crash during a snapshot leaves a .partial directory: never listed, removed by prune.
-      Files.createDirectories(dir.resolve("snapshots").resolve("snap-00000000000000000099-1.partial"));
+      Files.createDirectories(
+          dir.resolve("snapshots").resolve("snap-00000000000000000099-1.partial"));
       assertEquals(1, snapshots.list().size());
       snapshots.prune(4);
-      assertTrue(Files.notExists(dir.resolve("snapshots").resolve("snap-00000000000000000099-1.partial")));
+      assertTrue(
+          Files.notExists(dir.resolve("snapshots").resolve("snap-00000000000000000099-1.partial")));
     }
   }
 
@@ -117,12 +131,15 @@ class SnapshotsTest {
     try (Store store = SqliteStore.open(SqliteOptions.defaults(dir.resolve("tally.db")))) {
       long ws = store.write(tx -> tx.createWorkspace("w")).value().id();
       Path blocked = dir.resolve("not-a-directory");
-      Files.writeString(blocked, "a file where the snapshot directory should be"); // as a full or broken disk would refuse
+      Files.writeString(
+          blocked,
+          "a file where the snapshot directory should be"); // as a full or broken disk would refuse
       try (LuceneIndex index = LuceneIndex.open(dir.resolve("gen-1"), 1000)) {
         Projector projector = new Projector(store, index, Duration.ofMillis(5), 50);
         create(store, ws, "y@example.com");
         projector.step();
-        TallyException e = assertThrows(TallyException.class, () -> index.snapshot(new LuceneSnapshots(blocked)));
+        TallyException e =
+            assertThrows(TallyException.class, () -> index.snapshot(new LuceneSnapshots(blocked)));
         assertTrue(e.retriable(), "a failed snapshot can be retried");
         create(store, ws, "z@example.com");
         assertTrue(projector.step(), "the projector goes on");

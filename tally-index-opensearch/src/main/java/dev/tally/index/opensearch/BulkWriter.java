@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Writes documents with external versions through _bulk and checks the answer item by item. A
- * version conflict means the index already holds that version or a newer one — a stale replay —
- * and counts as success; an item refused with 429 or 5xx makes the whole request go again after a
+ * version conflict means the index already holds that version or a newer one — a stale replay — and
+ * counts as success; an item refused with 429 or 5xx makes the whole request go again after a
  * backoff (re-sending the items that did succeed only yields more conflicts); any other item error
  * fails the batch, naming the contact and OpenSearch's reason.
  */
@@ -25,7 +25,10 @@ final class BulkWriter {
     this.options = options;
   }
 
-  /** Writes the items into {@code target}; returns how many were stale (already at or past their version). */
+  /**
+   * Writes the items into {@code target}; returns how many were stale (already at or past their
+   * version).
+   */
   int write(String target, boolean requireAlias, List<Item> items) {
     if (items.isEmpty()) {
       return 0;
@@ -33,7 +36,9 @@ final class BulkWriter {
     return send(target, requireAlias, ndjson(items), items);
   }
 
-  /** Removes documents outright (a deleted workspace: nothing of it may stay, not even tombstones). */
+  /**
+   * Removes documents outright (a deleted workspace: nothing of it may stay, not even tombstones).
+   */
   void delete(String target, boolean requireAlias, List<String> ids) {
     if (ids.isEmpty()) {
       return;
@@ -62,8 +67,15 @@ final class BulkWriter {
         return outcome.stale;
       }
       if (attempt >= options.retries()) {
-        throw TallyException.unavailable("index_unavailable", "OpenSearch at " + http.url() + " kept refusing bulk items after "
-            + (attempt + 1) + " attempts: " + outcome.retry, null);
+        throw TallyException.unavailable(
+            "index_unavailable",
+            "OpenSearch at "
+                + http.url()
+                + " kept refusing bulk items after "
+                + (attempt + 1)
+                + " attempts: "
+                + outcome.retry,
+            null);
       }
       sleep(backoff);
       backoff *= 2;
@@ -72,8 +84,14 @@ final class BulkWriter {
 
   private TallyException missingOrRefused(String target, String path, OpenSearchHttp.Response r) {
     if (r.status() == 404) {
-      return TallyException.unavailable("index_missing", "the OpenSearch index " + target + " does not exist at " + http.url()
-          + " (deleted?); a rebuild creates it again", null);
+      return TallyException.unavailable(
+          "index_missing",
+          "the OpenSearch index "
+              + target
+              + " does not exist at "
+              + http.url()
+              + " (deleted?); a rebuild creates it again",
+          null);
     }
     return http.failure("POST", path, r);
   }
@@ -92,25 +110,61 @@ final class BulkWriter {
       JsonNode item = answers.get(i).elements().next(); // {"index": {...}}
       int status = item.path("status").asInt();
       String type = item.path("error").path("type").asText();
-      if ((status >= 200 && status < 300) || (status == 404 && type.isEmpty())) { // 404 without error: deleting what is gone
+      if ((status >= 200 && status < 300)
+          || (status == 404 && type.isEmpty())) { // 404 without error: deleting what is gone
         continue;
       }
-      if (type.equals("index_not_found_exception")) { // the alias is gone (require_alias keeps OpenSearch from inventing an index)
-        throw TallyException.unavailable("index_missing", "the OpenSearch index " + item.path("_index").asText() + " does not exist at "
-            + http.url() + " (deleted?); a rebuild creates it again", null);
+      if (type.equals(
+          "index_not_found_exception")) { // the alias is gone (require_alias keeps OpenSearch from
+        // inventing an index)
+        throw TallyException.unavailable(
+            "index_missing",
+            "the OpenSearch index "
+                + item.path("_index").asText()
+                + " does not exist at "
+                + http.url()
+                + " (deleted?); a rebuild creates it again",
+            null);
       }
       if (status == 409 && type.equals("version_conflict_engine_exception")) {
         stale++;
       } else if (status == 429 || status >= 500) {
-        retry = "contact " + item.path("_id").asText() + ": " + status + " " + type + ": " + item.path("error").path("reason").asText();
+        retry =
+            "contact "
+                + item.path("_id").asText()
+                + ": "
+                + status
+                + " "
+                + type
+                + ": "
+                + item.path("error").path("reason").asText();
       } else {
-        failures.add("contact " + item.path("_id").asText() + " (version " + items.get(i).version() + "): " + status + " " + type + ": "
-            + item.path("error").path("reason").asText());
+        failures.add(
+            "contact "
+                + item.path("_id").asText()
+                + " (version "
+                + items.get(i).version()
+                + "): "
+                + status
+                + " "
+                + type
+                + ": "
+                + item.path("error").path("reason").asText());
       }
     }
     if (!failures.isEmpty()) {
-      throw new TallyException(TallyException.Kind.INTERNAL, "index_write_rejected", null, "OpenSearch at " + http.url() + " refused "
-          + failures.size() + " of " + items.size() + " documents; first: " + failures.get(0));
+      throw new TallyException(
+          TallyException.Kind.INTERNAL,
+          "index_write_rejected",
+          null,
+          "OpenSearch at "
+              + http.url()
+              + " refused "
+              + failures.size()
+              + " of "
+              + items.size()
+              + " documents; first: "
+              + failures.get(0));
     }
     return new Outcome(stale, retry);
   }
@@ -119,7 +173,11 @@ final class BulkWriter {
     StringBuilder sb = new StringBuilder(items.size() * 256);
     for (Item item : items) {
       ObjectNode action = OpenSearchHttp.JSON.createObjectNode();
-      action.putObject("index").put("_id", item.id()).put("version", item.version()).put("version_type", "external");
+      action
+          .putObject("index")
+          .put("_id", item.id())
+          .put("version", item.version())
+          .put("version_type", "external");
       sb.append(action).append('\n').append(item.source()).append('\n');
     }
     return sb.toString();
@@ -130,7 +188,8 @@ final class BulkWriter {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw TallyException.unavailable("index_unavailable", "interrupted while backing off from OpenSearch", e);
+      throw TallyException.unavailable(
+          "index_unavailable", "interrupted while backing off from OpenSearch", e);
     }
   }
 }

@@ -7,8 +7,9 @@ import dev.tally.core.model.Contact;
 import dev.tally.core.model.EventSummary;
 
 /**
- * Turns a contact document into an OpenSearch source laid out as {@link Fields} describes. Public so
- * that code which writes Tally's documents itself (the benchmarks' raw peers) uses this definition.
+ * Turns a contact document into an OpenSearch source laid out as {@link Fields} describes. Public
+ * so that code which writes Tally's documents itself (the benchmarks' raw peers) uses this
+ * definition.
  */
 public final class DocumentMapper {
   private DocumentMapper() {}
@@ -32,7 +33,10 @@ public final class DocumentMapper {
     return d;
   }
 
-  /** What stays of a deleted contact: its version (in the document's external version too), nothing searchable. */
+  /**
+   * What stays of a deleted contact: its version (in the document's external version too), nothing
+   * searchable.
+   */
   static ObjectNode tombstone(long workspaceId, long id, long version) {
     return identity(workspaceId, id, version, false);
   }

@@ -5,9 +5,10 @@ import dev.tally.core.query.ReferenceEvaluator;
 /**
  * How a contact is laid out in an OpenSearch document — the same choices as the Lucene index's
  * layout, so both answer every query alike:
+ *
  * <ul>
- *   <li>{@code _id} is the contact id as a decimal string (the unit of external versioning);
- *       {@code id} (long) is the 64-bit id for filters, sorting and search_after.
+ *   <li>{@code _id} is the contact id as a decimal string (the unit of external versioning); {@code
+ *       id} (long) is the 64-bit id for filters, sorting and search_after.
  *   <li>{@code ws} (keyword) scopes every search to one workspace; {@code live} is false on the
  *       tombstone a deleted contact leaves, which keeps its version so an older replay is refused.
  *   <li>{@code has} (keyword, one value per present path) answers "has a value" / "has no value".
@@ -17,6 +18,7 @@ import dev.tally.core.query.ReferenceEvaluator;
  *   <li>Integers, dates, ids: {@code n_<path>} long. Floats: {@code d_<path>} double. Booleans:
  *       {@code b_<path>} boolean.
  * </ul>
+ *
  * A path ("custom_attributes.plan", "events.signed.up.count") is encoded into one field name
  * without dots (each character outside [A-Za-z0-9_-] becomes %XX of its UTF-8 bytes), so an
  * attribute or event name can never turn a field into an object or collide with another.
@@ -30,8 +32,13 @@ public final class Fields {
   public static final String LIVE = "live";
   public static final String VERSION = "v";
   public static final String HAS = "has";
-  /** The document that records the applied oplog position; its _id is not a number, so no contact can have it. */
+
+  /**
+   * The document that records the applied oplog position; its _id is not a number, so no contact
+   * can have it.
+   */
   static final String POSITION_DOC = "tally-position";
+
   static final String POSITION = "position";
 
   private Fields() {}
@@ -60,10 +67,16 @@ public final class Fields {
     StringBuilder sb = new StringBuilder(path.length() + 8);
     for (byte b : path.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '_'
+          || c == '-') {
         sb.append(c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
       }
     }
     return sb.toString();

@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The settings and explicit mapping of a generation. The fixed fields are declared; the per-path
- * fields come from dynamic templates keyed by their prefix (k_, r_, n_, d_, b_), so their type never
- * depends on the first value OpenSearch happens to see. Date and numeric detection are off.
+ * fields come from dynamic templates keyed by their prefix (k_, r_, n_, d_, b_), so their type
+ * never depends on the first value OpenSearch happens to see. Date and numeric detection are off.
  * Public so that code which creates an index of Tally's layout itself (the benchmarks' raw peers)
  * uses this definition instead of restating it.
  */
 public final class Mapping {
   private Mapping() {}
 
-  /** The body of a create-index request; {@code loading} disables refreshes for a rebuild's bulk load. */
+  /**
+   * The body of a create-index request; {@code loading} disables refreshes for a rebuild's bulk
+   * load.
+   */
   public static ObjectNode createIndex(OpenSearchOptions o, boolean loading) {
     ObjectNode body = OpenSearchHttp.JSON.createObjectNode();
     ObjectNode index = body.putObject("settings").putObject("index");
@@ -38,7 +41,10 @@ public final class Mapping {
     return o.refreshInterval().toMillis() + "ms";
   }
 
-  /** How contacts are laid out in this mapping; change it with any change to the mapping (see `tally plan`). */
+  /**
+   * How contacts are laid out in this mapping; change it with any change to the mapping (see `tally
+   * plan`).
+   */
   static final String LAYOUT = "opensearch-1";
 
   private static ObjectNode mappings() {
@@ -63,7 +69,8 @@ public final class Mapping {
     return m;
   }
 
-  private static void template(ArrayNode templates, String name, String match, String type, boolean docValues) {
+  private static void template(
+      ArrayNode templates, String name, String match, String type, boolean docValues) {
     ObjectNode t = templates.addObject().putObject(name);
     t.put("match", match);
     ObjectNode mapping = t.putObject("mapping");

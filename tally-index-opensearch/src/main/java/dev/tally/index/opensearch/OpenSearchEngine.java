@@ -36,7 +36,9 @@ public final class OpenSearchEngine implements IndexEngine {
 
   @Override
   public SearchIndex open(String generation) {
-    return generation.equals(current()) ? OpenSearchIndex.open(options) : OpenSearchIndex.openGeneration(options, generation);
+    return generation.equals(current())
+        ? OpenSearchIndex.open(options)
+        : OpenSearchIndex.openGeneration(options, generation);
   }
 
   @Override
@@ -59,11 +61,16 @@ public final class OpenSearchEngine implements IndexEngine {
     return generations.exists(generation);
   }
 
-  /** A deleted index is damage; an unreachable OpenSearch is an outage, which a rebuild cannot fix (readiness reports it). */
+  /**
+   * A deleted index is damage; an unreachable OpenSearch is an outage, which a rebuild cannot fix
+   * (readiness reports it).
+   */
   @Override
   public String damage(String generation, boolean deep) {
     try {
-      return generations.exists(generation) ? null : "the OpenSearch index " + generation + " at " + generations.url() + " is gone";
+      return generations.exists(generation)
+          ? null
+          : "the OpenSearch index " + generation + " at " + generations.url() + " is gone";
     } catch (TallyException e) {
       return null;
     }
@@ -84,7 +91,10 @@ public final class OpenSearchEngine implements IndexEngine {
     snapshots.prune(keep);
   }
 
-  /** A restore needs the name free, so the empty generation is dropped first, and made anew, empty, if the restore is refused. */
+  /**
+   * A restore needs the name free, so the empty generation is dropped first, and made anew, empty,
+   * if the restore is refused.
+   */
   @Override
   public String restore(SnapshotInfo snapshot, String generation) {
     generations.drop(generation);

@@ -9,14 +9,15 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The generations behind the alias: {@code <alias>-1}, {@code <alias>-2}, ... A rebuild creates
- * the next one beside the serving one, fills it, then moves the alias in one _aliases request (an
+ * The generations behind the alias: {@code <alias>-1}, {@code <alias>-2}, ... A rebuild creates the
+ * next one beside the serving one, fills it, then moves the alias in one _aliases request (an
  * atomic swap: searches see the old generation or the new one, never neither); the old one is
  * deleted only afterwards (create before destroy).
  */
 public final class OpenSearchGenerations implements AutoCloseable {
   private final OpenSearchOptions options;
   private final OpenSearchHttp http;
+
   /** Whether this instance made (and so closes) its HTTP client. */
   private final boolean ownsHttp;
 
@@ -38,7 +39,9 @@ public final class OpenSearchGenerations implements AutoCloseable {
     return options.alias() + "-" + generation;
   }
 
-  /** The generation the alias points to (generation 1, with the alias, is made when there is none). */
+  /**
+   * The generation the alias points to (generation 1, with the alias, is made when there is none).
+   */
   public String serving() {
     List<String> names = aliasHolders();
     if (names.isEmpty()) {
@@ -62,7 +65,10 @@ public final class OpenSearchGenerations implements AutoCloseable {
     return names;
   }
 
-  /** Creates generation 1 with the alias on it when the alias does not exist yet; safe if several processes race. */
+  /**
+   * Creates generation 1 with the alias on it when the alias does not exist yet; safe if several
+   * processes race.
+   */
   void ensureServing() {
     if (!aliasHolders().isEmpty()) {
       return;
@@ -71,17 +77,35 @@ public final class OpenSearchGenerations implements AutoCloseable {
     body.putObject("aliases").putObject(options.alias());
     int next = highest() + 1;
     OpenSearchHttp.Response r = http.send("PUT", "/" + name(next), body);
-    boolean raced = r.status() == 400 && r.body().path("error").path("type").asText().equals("resource_already_exists_exception");
+    boolean raced =
+        r.status() == 400
+            && r.body()
+                .path("error")
+                .path("type")
+                .asText()
+                .equals("resource_already_exists_exception");
     if (!r.ok() && !raced) {
       throw http.failure("PUT", "/" + name(next), r);
     }
     if (aliasHolders().isEmpty()) {
-      throw new TallyException(TallyException.Kind.INTERNAL, "index_alias_missing", null, "OpenSearch at " + http.url() + " has "
-          + name(next) + " but no alias " + options.alias() + " on it; add it (POST /_aliases) or delete the index");
+      throw new TallyException(
+          TallyException.Kind.INTERNAL,
+          "index_alias_missing",
+          null,
+          "OpenSearch at "
+              + http.url()
+              + " has "
+              + name(next)
+              + " but no alias "
+              + options.alias()
+              + " on it; add it (POST /_aliases) or delete the index");
     }
   }
 
-  /** A new empty generation, without the alias, replicas and refreshes while it is loaded; returns its name. */
+  /**
+   * A new empty generation, without the alias, replicas and refreshes while it is loaded; returns
+   * its name.
+   */
   public String createNext() {
     String name = name(highest() + 1);
     http.expectOk("PUT", "/" + name, Mapping.createIndex(options, true));
@@ -94,7 +118,10 @@ public final class OpenSearchGenerations implements AutoCloseable {
     http.expectOk("PUT", "/" + name, Mapping.createIndex(options, true));
   }
 
-  /** Gives {@code name} its serving settings, then moves the alias onto it alone in one request; returns the previous holders. */
+  /**
+   * Gives {@code name} its serving settings, then moves the alias onto it alone in one request;
+   * returns the previous holders.
+   */
   public List<String> promote(String name) {
     http.expectOk("PUT", "/" + name + "/_settings", Mapping.serving(options));
     http.expectOk("POST", "/" + name + "/_refresh", null);
@@ -114,7 +141,8 @@ public final class OpenSearchGenerations implements AutoCloseable {
   /** Deletes a generation that no longer serves; refuses one the alias points to. */
   public void drop(String name) {
     if (aliasHolders().contains(name)) {
-      throw new IllegalStateException("refusing to delete " + name + ": the alias " + options.alias() + " still points to it");
+      throw new IllegalStateException(
+          "refusing to delete " + name + ": the alias " + options.alias() + " still points to it");
     }
     OpenSearchHttp.Response r = http.send("DELETE", "/" + name, (JsonNode) null);
     if (!r.ok() && r.status() != 404) {
@@ -139,7 +167,9 @@ public final class OpenSearchGenerations implements AutoCloseable {
 
   /** Every index named {@code <alias>-N}. */
   private List<String> numbered() {
-    OpenSearchHttp.Response r = http.send("GET", "/" + options.alias() + "-*/_settings/index.provided_name", (JsonNode) null);
+    OpenSearchHttp.Response r =
+        http.send(
+            "GET", "/" + options.alias() + "-*/_settings/index.provided_name", (JsonNode) null);
     if (!r.ok()) {
       throw http.failure("GET", "/" + options.alias() + "-*", r);
     }
@@ -158,7 +188,10 @@ public final class OpenSearchGenerations implements AutoCloseable {
     return Mapping.LAYOUT;
   }
 
-  /** The layout {@code name} was created with (from its mapping's _meta), or null when it does not exist. */
+  /**
+   * The layout {@code name} was created with (from its mapping's _meta), or null when it does not
+   * exist.
+   */
   public String layoutOf(String name) {
     OpenSearchHttp.Response r = http.send("GET", "/" + name + "/_mapping", (JsonNode) null);
     if (r.status() == 404) {
@@ -167,7 +200,12 @@ public final class OpenSearchGenerations implements AutoCloseable {
     if (!r.ok()) {
       throw http.failure("GET", "/" + name + "/_mapping", r);
     }
-    return r.body().path(name).path("mappings").path("_meta").path("tally_layout").asText("opensearch-1");
+    return r.body()
+        .path(name)
+        .path("mappings")
+        .path("_meta")
+        .path("tally_layout")
+        .asText("opensearch-1");
   }
 
   public String url() {

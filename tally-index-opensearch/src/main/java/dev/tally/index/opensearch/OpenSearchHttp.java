@@ -15,8 +15,8 @@ import java.time.Duration;
 /**
  * The one place that talks HTTP to OpenSearch. Retries what a retry can fix — 429 (OpenSearch
  * shedding load), 5xx and refused or reset connections — with doubling backoff, then gives up with
- * a retriable 503 that names the URL. Every write Tally sends is idempotent (external versions),
- * so resending a request whose answer was lost is safe.
+ * a retriable 503 that names the URL. Every write Tally sends is idempotent (external versions), so
+ * resending a request whose answer was lost is safe.
  */
 final class OpenSearchHttp {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -33,10 +33,11 @@ final class OpenSearchHttp {
 
   OpenSearchHttp(OpenSearchOptions options) {
     this.options = options;
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2))
-        .build();
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
   }
 
   void close() {
@@ -47,7 +48,10 @@ final class OpenSearchHttp {
     return options.url();
   }
 
-  /** Sends a request with a JSON body (or none), retrying as above; any status that is not retried is returned. */
+  /**
+   * Sends a request with a JSON body (or none), retrying as above; any status that is not retried
+   * is returned.
+   */
   Response send(String method, String path, String body, String contentType) {
     long backoff = options.initialBackoff().toMillis();
     for (int attempt = 0; ; attempt++) {
@@ -56,19 +60,44 @@ final class OpenSearchHttp {
         Response r = once(method, path, body, contentType);
         if (!retriable(r.status()) || last) {
           if (retriable(r.status())) {
-            throw TallyException.unavailable("index_unavailable", "OpenSearch at " + options.url() + " answered " + r.status()
-                + " to " + method + " " + path + " after " + (attempt + 1) + " attempts: " + reason(r.body()), null);
+            throw TallyException.unavailable(
+                "index_unavailable",
+                "OpenSearch at "
+                    + options.url()
+                    + " answered "
+                    + r.status()
+                    + " to "
+                    + method
+                    + " "
+                    + path
+                    + " after "
+                    + (attempt + 1)
+                    + " attempts: "
+                    + reason(r.body()),
+                null);
           }
           return r;
         }
       } catch (IOException e) {
         if (last) {
-          throw TallyException.unavailable("index_unavailable", "OpenSearch is unreachable at " + options.url() + " (" + method + " "
-              + path + ", " + (attempt + 1) + " attempts): " + e, e);
+          throw TallyException.unavailable(
+              "index_unavailable",
+              "OpenSearch is unreachable at "
+                  + options.url()
+                  + " ("
+                  + method
+                  + " "
+                  + path
+                  + ", "
+                  + (attempt + 1)
+                  + " attempts): "
+                  + e,
+              e);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw TallyException.unavailable("index_unavailable", "interrupted while waiting for OpenSearch at " + options.url(), e);
+        throw TallyException.unavailable(
+            "index_unavailable", "interrupted while waiting for OpenSearch at " + options.url(), e);
       }
       sleep(backoff);
       backoff *= 2;
@@ -89,8 +118,20 @@ final class OpenSearchHttp {
   }
 
   TallyException failure(String method, String path, Response r) {
-    return new TallyException(TallyException.Kind.INTERNAL, "index_request_failed", null, "OpenSearch at " + options.url()
-        + " refused " + method + " " + path + " with " + r.status() + ": " + reason(r.body()));
+    return new TallyException(
+        TallyException.Kind.INTERNAL,
+        "index_request_failed",
+        null,
+        "OpenSearch at "
+            + options.url()
+            + " refused "
+            + method
+            + " "
+            + path
+            + " with "
+            + r.status()
+            + ": "
+            + reason(r.body()));
   }
 
   static String reason(JsonNode body) {
@@ -102,18 +143,23 @@ final class OpenSearchHttp {
     return s.length() > 300 ? s.substring(0, 300) + "..." : s;
   }
 
-  private Response once(String method, String path, String body, String contentType) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(options.url() + path)).timeout(options.requestTimeout());
+  private Response once(String method, String path, String body, String contentType)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(options.url() + path)).timeout(options.requestTimeout());
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+      b.header("Content-Type", contentType)
+          .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     }
     HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     return new Response(r.statusCode(), parse(r.body()));
   }
 
-  /** The body as JSON; a proxy's HTML error page becomes a text node rather than a parse failure. */
+  /**
+   * The body as JSON; a proxy's HTML error page becomes a text node rather than a parse failure.
+   */
   private static JsonNode parse(byte[] body) {
     if (body.length == 0) {
       return MissingNode.getInstance();
@@ -134,7 +180,8 @@ final class OpenSearchHttp {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw TallyException.unavailable("index_unavailable", "interrupted while backing off from OpenSearch", e);
+      throw TallyException.unavailable(
+          "index_unavailable", "interrupted while backing off from OpenSearch", e);
     }
   }
 }

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import dev.tally.core.verify.IdVersion;
-import dev.tally.core.verify.VersionDigest;
 
 /**
  * The shared search index: contacts in OpenSearch, reached through an alias so that a rebuild can
@@ -25,32 +23,38 @@ import dev.tally.core.verify.VersionDigest;
  *
  * <p>The applied oplog position lives in the index too, in a document written after the batch's
  * documents were all acknowledged, with the position as its external version (so it never moves
- * back). OpenSearch acknowledges a bulk only once its translog is fsynced, so what
- * {@link #appliedPosition} says is durable; after a crash, replay from it converges.
+ * back). OpenSearch acknowledges a bulk only once its translog is fsynced, so what {@link
+ * #appliedPosition} says is durable; after a crash, replay from it converges.
  *
- * <p>Freshness: documents become searchable at the next refresh, every
- * {@link OpenSearchOptions#refreshInterval()}; {@link #visiblePosition} estimates it from the time a
- * batch was acknowledged, and {@link #refresh} makes everything searchable at once (tests, rebuilds).
+ * <p>Freshness: documents become searchable at the next refresh, every {@link
+ * OpenSearchOptions#refreshInterval()}; {@link #visiblePosition} estimates it from the time a batch
+ * was acknowledged, and {@link #refresh} makes everything searchable at once (tests, rebuilds).
  */
 public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify.ScannedVersions {
   private final OpenSearchOptions options;
   private final OpenSearchHttp http;
   private final BulkWriter bulk;
   private final OpenSearchGenerations generations;
+
   /** What searches and writes address: the alias, or a generation being built. */
   private final String target;
+
   private final boolean viaAlias;
-  private final ArrayDeque<long[]> notYetVisible = new ArrayDeque<>(); // {position, acknowledged at (nanos)}
+  private final ArrayDeque<long[]> notYetVisible =
+      new ArrayDeque<>(); // {position, acknowledged at (nanos)}
   private volatile long appliedPosition;
   private volatile long visiblePosition;
   private volatile boolean closed;
+
   /** Whether OpenSearch refreshes this index on its own (not while a generation is loaded). */
   private volatile boolean refreshing;
+
   private volatile long lastApplyNanos = System.nanoTime() - 10_000_000_000L;
   private final Thread follower;
   private final Object refreshLock = new Object();
 
-  private OpenSearchIndex(OpenSearchOptions options, OpenSearchHttp http, String target, boolean viaAlias) {
+  private OpenSearchIndex(
+      OpenSearchOptions options, OpenSearchHttp http, String target, boolean viaAlias) {
     this.options = options;
     this.http = http;
     this.bulk = new BulkWriter(http, options);
@@ -65,10 +69,16 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
       notYetVisible.addLast(new long[] {appliedPosition, System.nanoTime()});
     }
     this.refreshing = viaAlias;
-    this.follower = viaAlias ? Thread.ofVirtual().name("tally-opensearch-position").start(this::followOtherWriters) : null;
+    this.follower =
+        viaAlias
+            ? Thread.ofVirtual().name("tally-opensearch-position").start(this::followOtherWriters)
+            : null;
   }
 
-  /** The serving index behind {@code options.alias()}; creates generation 1 and the alias when there is none. */
+  /**
+   * The serving index behind {@code options.alias()}; creates generation 1 and the alias when there
+   * is none.
+   */
   public static OpenSearchIndex open(OpenSearchOptions options) {
     OpenSearchHttp http = new OpenSearchHttp(options);
     new OpenSearchGenerations(http, options).ensureServing();
@@ -85,7 +95,10 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
     return new OpenSearchIndex(options, http, name, false);
   }
 
-  /** A generation that already exists (made by {@link #createGeneration} or by another process), addressed by name. */
+  /**
+   * A generation that already exists (made by {@link #createGeneration} or by another process),
+   * addressed by name.
+   */
   public static OpenSearchIndex openGeneration(OpenSearchOptions options, String name) {
     OpenSearchHttp http = new OpenSearchHttp(options);
     return new OpenSearchIndex(options, http, name, false);
@@ -112,7 +125,8 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
    */
   public List<String> promote() {
     if (viaAlias) {
-      throw new IllegalStateException("this index already serves through the alias " + options.alias());
+      throw new IllegalStateException(
+          "this index already serves through the alias " + options.alias());
     }
     List<String> previous = generations.promote(target);
     refresh();
@@ -132,10 +146,14 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
 
   @Override
   public long visiblePosition() {
-    long refreshNanos = options.refreshInterval().toNanos() + 1_000_000_000L; // one interval plus a refresh's own time
+    long refreshNanos =
+        options.refreshInterval().toNanos()
+            + 1_000_000_000L; // one interval plus a refresh's own time
     synchronized (notYetVisible) {
       long now = System.nanoTime();
-      while (!notYetVisible.isEmpty() && refreshing && now - notYetVisible.peekFirst()[1] >= refreshNanos) {
+      while (!notYetVisible.isEmpty()
+          && refreshing
+          && now - notYetVisible.peekFirst()[1] >= refreshNanos) {
         visiblePosition = Math.max(visiblePosition, notYetVisible.pollFirst()[0]);
       }
     }
@@ -222,11 +240,20 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
   private static List<BulkWriter.Item> newestPerContact(IndexBatch batch) {
     Map<Long, BulkWriter.Item> newest = new HashMap<>();
     for (ContactDocument d : batch.upserts()) {
-      keepNewer(newest, d.contact().id(), new BulkWriter.Item(Long.toString(d.contact().id()), d.contact().version(), DocumentMapper.live(d)));
+      keepNewer(
+          newest,
+          d.contact().id(),
+          new BulkWriter.Item(
+              Long.toString(d.contact().id()), d.contact().version(), DocumentMapper.live(d)));
     }
     for (IndexBatch.Deletion del : batch.deletions()) {
-      keepNewer(newest, del.contactId(), new BulkWriter.Item(Long.toString(del.contactId()), del.version(),
-          DocumentMapper.tombstone(del.workspaceId(), del.contactId(), del.version())));
+      keepNewer(
+          newest,
+          del.contactId(),
+          new BulkWriter.Item(
+              Long.toString(del.contactId()),
+              del.version(),
+              DocumentMapper.tombstone(del.workspaceId(), del.contactId(), del.version())));
     }
     return new ArrayList<>(newest.values());
   }
@@ -240,9 +267,13 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
     checkOpen();
     List<BulkWriter.Item> items = new ArrayList<>(documents.size());
     for (ContactDocument d : documents) {
-      items.add(new BulkWriter.Item(Long.toString(d.contact().id()), d.contact().version(), DocumentMapper.live(d)));
+      items.add(
+          new BulkWriter.Item(
+              Long.toString(d.contact().id()), d.contact().version(), DocumentMapper.live(d)));
     }
-    bulk.write(target, viaAlias, items); // external versions here too: a later apply must still refuse an older version
+    bulk.write(
+        target, viaAlias,
+        items); // external versions here too: a later apply must still refuse an older version
   }
 
   /** Nothing to do: OpenSearch made each acknowledged bulk durable (translog fsync per request). */
@@ -272,7 +303,9 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
       }
       JsonNode hits = searchOne(body).path("hits").path("hits");
       for (JsonNode h : hits) {
-        visit.accept(h.path("fields").path(Fields.ID).get(0).asLong(), h.path("fields").path(Fields.VERSION).get(0).asLong());
+        visit.accept(
+            h.path("fields").path(Fields.ID).get(0).asLong(),
+            h.path("fields").path(Fields.VERSION).get(0).asLong());
       }
       if (hits.size() < 10_000) {
         return;
@@ -336,7 +369,9 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
     return r.body();
   }
 
-  /** A missing index is an outage (503, retriable); a query OpenSearch cannot run names the problem. */
+  /**
+   * A missing index is an outage (503, retriable); a query OpenSearch cannot run names the problem.
+   */
   private void checkSearch(String path, OpenSearchHttp.Response r) {
     if (r.ok() && !r.body().has("error")) {
       return;
@@ -344,12 +379,21 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
     String type = r.body().path("error").path("type").asText();
     String all = r.body().path("error").toString();
     if (r.status() == 404 || type.equals("index_not_found_exception")) {
-      throw TallyException.unavailable("index_missing", "the OpenSearch index " + target + " does not exist at " + http.url()
-          + " (deleted?); searches wait for a rebuild", null);
+      throw TallyException.unavailable(
+          "index_missing",
+          "the OpenSearch index "
+              + target
+              + " does not exist at "
+              + http.url()
+              + " (deleted?); searches wait for a rebuild",
+          null);
     }
     if (all.contains("too_many_clauses") || all.contains("too_many_nested_clauses")) {
-      throw TallyException.invalid("query", "the query has too many conditions for OpenSearch (" + OpenSearchHttp.reason(r.body())
-          + "); split it");
+      throw TallyException.invalid(
+          "query",
+          "the query has too many conditions for OpenSearch ("
+              + OpenSearchHttp.reason(r.body())
+              + "); split it");
     }
     throw http.failure("POST", path, r);
   }
@@ -359,7 +403,8 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
    * lives in the reindex module, which minimal distributions (such as the test one) lack.
    */
   private void deleteWorkspace(long workspaceId) {
-    http.expectOk("POST", "/" + target + "/_refresh", null); // searches see only refreshed documents
+    http.expectOk(
+        "POST", "/" + target + "/_refresh", null); // searches see only refreshed documents
     JsonNode last = null;
     while (true) {
       ObjectNode body = OpenSearchHttp.JSON.createObjectNode();
@@ -382,8 +427,15 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
 
   private void writePosition(long position) {
     ObjectNode doc = OpenSearchHttp.JSON.createObjectNode().put(Fields.POSITION, position);
-    String path = "/" + target + "/_doc/" + Fields.POSITION_DOC + "?version=" + position + "&version_type=external"
-        + (viaAlias ? "&require_alias=true" : "");
+    String path =
+        "/"
+            + target
+            + "/_doc/"
+            + Fields.POSITION_DOC
+            + "?version="
+            + position
+            + "&version_type=external"
+            + (viaAlias ? "&require_alias=true" : "");
     OpenSearchHttp.Response r = http.send("PUT", path, doc);
     if (!r.ok() && r.status() != 409) { // 409: another writer already recorded a later position
       throw http.failure("PUT", path, r);

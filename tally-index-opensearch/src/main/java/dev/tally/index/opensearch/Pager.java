@@ -52,7 +52,10 @@ final class Pager {
     boolean pastValued = after != null && after.missing();
     ObjectNode valued = body(QueryCompiler.and(query, has), pastValued ? 0 : limit + 1);
     ObjectNode order = OpenSearchHttp.JSON.createObjectNode();
-    order.putObject(sortField()).put("order", descending ? "desc" : "asc").put("unmapped_type", isDouble ? "double" : "long");
+    order
+        .putObject(sortField())
+        .put("order", descending ? "desc" : "asc")
+        .put("unmapped_type", isDouble ? "double" : "long");
     valued.putArray("sort").add(order).add(idSort(false));
     if (after != null && !after.missing()) {
       ArrayNode sa = valued.putArray("search_after");
@@ -85,7 +88,11 @@ final class Pager {
       ids.addAll(rest.subList(0, Math.min(rest.size(), limit + 1 - ids.size())));
     }
     SearchRequest.Cursor fromValued = lastValued;
-    return result(ids, limit, total(valued) + total(missing), id -> valuedCount >= limit ? fromValued : new SearchRequest.Cursor(0, true, id));
+    return result(
+        ids,
+        limit,
+        total(valued) + total(missing),
+        id -> valuedCount >= limit ? fromValued : new SearchRequest.Cursor(0, true, id));
   }
 
   private String sortField() {
@@ -107,7 +114,11 @@ final class Pager {
     return s;
   }
 
-  private static SearchPage result(List<Long> ids, int limit, long total, java.util.function.LongFunction<SearchRequest.Cursor> cursor) {
+  private static SearchPage result(
+      List<Long> ids,
+      int limit,
+      long total,
+      java.util.function.LongFunction<SearchRequest.Cursor> cursor) {
     if (ids.size() > limit) {
       List<Long> page = ids.subList(0, limit);
       return new SearchPage(List.copyOf(page), total, cursor.apply(page.get(limit - 1)));

@@ -9,12 +9,12 @@ import dev.tally.core.query.Query;
 import java.util.List;
 
 /**
- * Compiles the query language to the OpenSearch query DSL with the reference evaluator's
- * semantics, clause for clause as the Lucene compiler does: a negation (!=, NIN, !~) is "not the
- * positive", so it also matches contacts without a value; events.X.count treats a contact that
- * never did X as 0. Ranges are sent as inclusive bounds computed here (as Lucene's point queries
- * are), so exclusive bounds on longs and doubles (-0.0 below 0.0) mean exactly what the evaluator
- * means. Everything runs in filter context: no scoring.
+ * Compiles the query language to the OpenSearch query DSL with the reference evaluator's semantics,
+ * clause for clause as the Lucene compiler does: a negation (!=, NIN, !~) is "not the positive", so
+ * it also matches contacts without a value; events.X.count treats a contact that never did X as 0.
+ * Ranges are sent as inclusive bounds computed here (as Lucene's point queries are), so exclusive
+ * bounds on longs and doubles (-0.0 below 0.0) mean exactly what the evaluator means. Everything
+ * runs in filter context: no scoring.
  */
 final class QueryCompiler extends IndexQueryCompiler<ObjectNode> {
 
@@ -39,7 +39,9 @@ final class QueryCompiler extends IndexQueryCompiler<ObjectNode> {
   @Override
   protected ObjectNode group(Query.Logic logic, List<ObjectNode> children) {
     if (children.isEmpty()) {
-      return logic == Query.Logic.AND ? matchAll() : matchNone(); // as the reference evaluator: all() / any() of nothing
+      return logic == Query.Logic.AND
+          ? matchAll()
+          : matchNone(); // as the reference evaluator: all() / any() of nothing
     }
     ObjectNode bool = object();
     ObjectNode inner = bool.putObject("bool");
@@ -147,15 +149,24 @@ final class QueryCompiler extends IndexQueryCompiler<ObjectNode> {
         values.forEach(x -> terms.add((Double) x));
         yield q;
       }
-      case LT -> nextDown(v) == Double.NEGATIVE_INFINITY ? matchNone() : range(field, Double.NEGATIVE_INFINITY, nextDown(v));
-      case GT -> nextUp(v) == Double.POSITIVE_INFINITY ? matchNone() : range(field, nextUp(v), Double.POSITIVE_INFINITY);
+      case LT ->
+          nextDown(v) == Double.NEGATIVE_INFINITY
+              ? matchNone()
+              : range(field, Double.NEGATIVE_INFINITY, nextDown(v));
+      case GT ->
+          nextUp(v) == Double.POSITIVE_INFINITY
+              ? matchNone()
+              : range(field, nextUp(v), Double.POSITIVE_INFINITY);
       case LE -> range(field, Double.NEGATIVE_INFINITY, v);
       case GE -> range(field, v, Double.POSITIVE_INFINITY);
       default -> throw new IllegalArgumentException(op + " on a float");
     };
   }
 
-  /** The next double in Lucene's point order, where -0.0 comes just before 0.0 (Math.nextUp skips it). */
+  /**
+   * The next double in Lucene's point order, where -0.0 comes just before 0.0 (Math.nextUp skips
+   * it).
+   */
   static double nextUp(double d) {
     return Double.doubleToRawLongBits(d) == Long.MIN_VALUE ? 0.0 : Math.nextUp(d);
   }

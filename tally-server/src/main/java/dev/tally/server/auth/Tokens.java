@@ -13,7 +13,10 @@ public final class Tokens {
 
   private Tokens() {}
 
-  /** A new token: "tly_" for workspace tokens, "tla_" for admin tokens, then 43 base64url characters. */
+  /**
+   * A new token: "tly_" for workspace tokens, "tla_" for admin tokens, then 43 base64url
+   * characters.
+   */
   public static String generate(String prefix) {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
@@ -39,6 +42,7 @@ public final class Tokens {
   }
 
   public static boolean constantTimeEquals(String a, String b) {
-    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }

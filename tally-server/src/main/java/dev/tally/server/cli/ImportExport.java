@@ -22,7 +22,10 @@ public final class ImportExport {
 
   private ImportExport() {}
 
-  /** Loads a file of contacts, one JSON object per line, upserting by external_id; exit 1 if any line was rejected. */
+  /**
+   * Loads a file of contacts, one JSON object per line, upserting by external_id; exit 1 if any
+   * line was rejected.
+   */
   public static int importFile(TallyClient client, Path file) {
     long total;
     try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
@@ -43,7 +46,9 @@ public final class ImportExport {
         long first = lineNo;
         int n = 0;
         String line;
-        while (n < LINES_PER_REQUEST && chunk.length() < BYTES_PER_REQUEST && (line = in.readLine()) != null) {
+        while (n < LINES_PER_REQUEST
+            && chunk.length() < BYTES_PER_REQUEST
+            && (line = in.readLine()) != null) {
           chunk.append(line).append('\n');
           n++;
           lineNo++;
@@ -56,14 +61,30 @@ public final class ImportExport {
           return ExitCodes.UNREACHABLE;
         }
         if (r.statusCode() != 200) {
-          System.err.println("\ntally: lines " + (first + 1) + "-" + lineNo + " were refused as a whole: " + r.statusCode() + " " + r.body());
-          return r.statusCode() == 401 || r.statusCode() == 400 ? ExitCodes.USAGE : ExitCodes.UNREACHABLE;
+          System.err.println(
+              "\ntally: lines "
+                  + (first + 1)
+                  + "-"
+                  + lineNo
+                  + " were refused as a whole: "
+                  + r.statusCode()
+                  + " "
+                  + r.body());
+          return r.statusCode() == 401 || r.statusCode() == 400
+              ? ExitCodes.USAGE
+              : ExitCodes.UNREACHABLE;
         }
         JsonNode result = JSON.readTree(r.body());
         created += result.path("created").asLong();
         updated += result.path("updated").asLong();
         for (JsonNode e : result.path("errors")) {
-          rejected.add("line " + (first + e.path("line").asLong()) + ": " + e.path("code").asText() + ": " + e.path("message").asText());
+          rejected.add(
+              "line "
+                  + (first + e.path("line").asLong())
+                  + ": "
+                  + e.path("code").asText()
+                  + ": "
+                  + e.path("message").asText());
         }
         bar.show(lineNo, total, lineNo / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
       }
@@ -71,19 +92,36 @@ public final class ImportExport {
       System.err.println("tally: cannot read " + file + ": " + e.getMessage());
       return ExitCodes.USAGE;
     }
-    bar.done("imported " + file + ": " + created + " created, " + updated + " updated, " + rejected.size() + " rejected");
+    bar.done(
+        "imported "
+            + file
+            + ": "
+            + created
+            + " created, "
+            + updated
+            + " updated, "
+            + rejected.size()
+            + " rejected");
     rejected.forEach(System.err::println);
     return rejected.isEmpty() ? ExitCodes.OK : ExitCodes.PROBLEM;
   }
 
-  /** Writes the workspace's contacts as NDJSON (Intercom's contact objects, which import accepts back). */
+  /**
+   * Writes the workspace's contacts as NDJSON (Intercom's contact objects, which import accepts
+   * back).
+   */
   public static int export(TallyClient client, Path file) {
     try (OutputStream os = file == null ? null : Files.newOutputStream(file)) {
-      PrintStream out = os == null ? System.out : new PrintStream(os, false, StandardCharsets.UTF_8);
+      PrintStream out =
+          os == null ? System.out : new PrintStream(os, false, StandardCharsets.UTF_8);
       String after = null;
       long n = 0;
       do {
-        String path = "/contacts?per_page=150" + (after == null ? "" : "&starting_after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+        String path =
+            "/contacts?per_page=150"
+                + (after == null
+                    ? ""
+                    : "&starting_after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
         HttpResponse<String> r = client.call("GET", path, null);
         if (r == null) {
           return ExitCodes.UNREACHABLE;

@@ -8,8 +8,8 @@ import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Store;
 import dev.tally.server.auth.Provisioning;
-import dev.tally.server.wiring.DataDir;
 import dev.tally.server.http.AdminJson;
+import dev.tally.server.wiring.DataDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -37,71 +37,86 @@ public final class LocalAdmin implements AdminOps {
 
   @Override
   public int createWorkspace(String name) {
-    return run(() -> {
-      Provisioning.NewWorkspace made = Provisioning.createWorkspace(store, name);
-      return AdminJson.workspace(made.workspace()).put("token", made.token());
-    });
+    return run(
+        () -> {
+          Provisioning.NewWorkspace made = Provisioning.createWorkspace(store, name);
+          return AdminJson.workspace(made.workspace()).put("token", made.token());
+        });
   }
 
   @Override
   public int listWorkspaces() {
-    return run(() -> {
-      ObjectNode o = AdminJson.object().put("type", "list");
-      ArrayNode data = o.putArray("data");
-      for (Workspace ws : store.workspaces()) {
-        data.add(AdminJson.workspace(ws).put("contact_count", store.contactCount(ws.id())));
-      }
-      return o;
-    });
+    return run(
+        () -> {
+          ObjectNode o = AdminJson.object().put("type", "list");
+          ArrayNode data = o.putArray("data");
+          for (Workspace ws : store.workspaces()) {
+            data.add(AdminJson.workspace(ws).put("contact_count", store.contactCount(ws.id())));
+          }
+          return o;
+        });
   }
 
   @Override
   public int deleteWorkspace(String workspaceId) {
-    return run(() -> {
-      long id = Ids.parsePath("workspace", workspaceId);
-      store.write(tx -> {
-        tx.deleteWorkspace(id);
-        return null;
-      });
-      return AdminJson.object().put("type", "workspace").put("id", Ids.format(id)).put("deleted", true);
-    });
+    return run(
+        () -> {
+          long id = Ids.parsePath("workspace", workspaceId);
+          store.write(
+              tx -> {
+                tx.deleteWorkspace(id);
+                return null;
+              });
+          return AdminJson.object()
+              .put("type", "workspace")
+              .put("id", Ids.format(id))
+              .put("deleted", true);
+        });
   }
 
   @Override
   public int createToken(String workspaceId) {
-    return run(() -> {
-      Provisioning.NewToken made = Provisioning.createToken(store, Ids.parsePath("workspace", workspaceId));
-      return AdminJson.token(made.info()).put("token", made.token());
-    });
+    return run(
+        () -> {
+          Provisioning.NewToken made =
+              Provisioning.createToken(store, Ids.parsePath("workspace", workspaceId));
+          return AdminJson.token(made.info()).put("token", made.token());
+        });
   }
 
   @Override
   public int listTokens(String workspaceId) {
-    return run(() -> {
-      long id = Ids.parsePath("workspace", workspaceId);
-      if (store.workspace(id).isEmpty()) {
-        throw TallyException.notFound("workspace", workspaceId);
-      }
-      ObjectNode o = AdminJson.object().put("type", "list");
-      ArrayNode data = o.putArray("data");
-      for (TokenInfo t : store.tokens(id)) {
-        data.add(AdminJson.token(t));
-      }
-      return o;
-    });
+    return run(
+        () -> {
+          long id = Ids.parsePath("workspace", workspaceId);
+          if (store.workspace(id).isEmpty()) {
+            throw TallyException.notFound("workspace", workspaceId);
+          }
+          ObjectNode o = AdminJson.object().put("type", "list");
+          ArrayNode data = o.putArray("data");
+          for (TokenInfo t : store.tokens(id)) {
+            data.add(AdminJson.token(t));
+          }
+          return o;
+        });
   }
 
   @Override
   public int revokeToken(String workspaceId, String tokenId) {
-    return run(() -> {
-      long ws = Ids.parsePath("workspace", workspaceId);
-      long token = Ids.parsePath("token", tokenId);
-      store.write(tx -> {
-        tx.revokeToken(ws, token);
-        return null;
-      });
-      return AdminJson.object().put("type", "token").put("id", Ids.format(token)).put("deleted", true);
-    });
+    return run(
+        () -> {
+          long ws = Ids.parsePath("workspace", workspaceId);
+          long token = Ids.parsePath("token", tokenId);
+          store.write(
+              tx -> {
+                tx.revokeToken(ws, token);
+                return null;
+              });
+          return AdminJson.object()
+              .put("type", "token")
+              .put("id", Ids.format(token))
+              .put("deleted", true);
+        });
   }
 
   private static int run(Supplier<ObjectNode> action) {

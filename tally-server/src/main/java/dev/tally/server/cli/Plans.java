@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 
-/** {@code tally plan} and {@code tally apply}: index layout changes, listed first, then carried out create before destroy. */
+/**
+ * {@code tally plan} and {@code tally apply}: index layout changes, listed first, then carried out
+ * create before destroy.
+ */
 public final class Plans {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,10 +56,19 @@ public final class Plans {
   }
 
   private static void print(JsonNode plan, PrintStream out) {
-    out.println("Index " + plan.path("generation").asText() + " has layout " + plan.path("layout").asText() + "; this Tally writes "
-        + plan.path("target_layout").asText() + ".");
+    out.println(
+        "Index "
+            + plan.path("generation").asText()
+            + " has layout "
+            + plan.path("layout").asText()
+            + "; this Tally writes "
+            + plan.path("target_layout").asText()
+            + ".");
     for (JsonNode step : plan.path("steps")) {
-      out.printf("  %d. %s%s%n", step.path("step").asInt(), step.path("destructive").asBoolean() ? "[DESTRUCTIVE] " : "",
+      out.printf(
+          "  %d. %s%s%n",
+          step.path("step").asInt(),
+          step.path("destructive").asBoolean() ? "[DESTRUCTIVE] " : "",
           step.path("action").asText());
     }
     out.println(plan.path("note").asText());

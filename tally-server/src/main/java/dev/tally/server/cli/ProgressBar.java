@@ -16,8 +16,21 @@ public final class ProgressBar {
     int width = 30;
     int filled = total <= 0 ? 0 : (int) Math.min(width, done * width / total);
     String eta = rate > 0 && total > done ? Math.round((total - done) / rate) + " s" : "-";
-    out.print("\r" + label + " [" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total + " documents, "
-        + Math.round(rate) + "/s, ETA " + eta + "   ");
+    out.print(
+        "\r"
+            + label
+            + " ["
+            + "#".repeat(filled)
+            + " ".repeat(width - filled)
+            + "] "
+            + done
+            + "/"
+            + total
+            + " documents, "
+            + Math.round(rate)
+            + "/s, ETA "
+            + eta
+            + "   ");
     out.flush();
   }
 

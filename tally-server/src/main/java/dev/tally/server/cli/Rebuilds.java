@@ -2,17 +2,20 @@ package dev.tally.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tally.core.projection.Rebuild;
-import dev.tally.server.wiring.DataDir;
-import dev.tally.server.search.RebuildRunner;
 import dev.tally.core.TallyException;
+import dev.tally.core.projection.Rebuild;
 import dev.tally.server.config.Config;
+import dev.tally.server.search.RebuildRunner;
+import dev.tally.server.wiring.DataDir;
 import dev.tally.server.wiring.StoppedTally;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 
-/** {@code tally rebuild}, on a running Tally (through the admin API) or a stopped one (on its data directory). */
+/**
+ * {@code tally rebuild}, on a running Tally (through the admin API) or a stopped one (on its data
+ * directory).
+ */
 public final class Rebuilds {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -22,7 +25,10 @@ public final class Rebuilds {
     return follow(admin, "/admin/index/rebuild");
   }
 
-  /** {@code tally restore}: the newest usable snapshot plus an oplog replay, else a rebuild from the store; then switch. */
+  /**
+   * {@code tally restore}: the newest usable snapshot plus an oplog replay, else a rebuild from the
+   * store; then switch.
+   */
   public static int restore(RemoteAdmin admin) {
     return follow(admin, "/admin/index/restore");
   }
@@ -52,13 +58,23 @@ public final class Rebuilds {
       bar.show(s.path("documents").asLong(), s.path("total").asLong(), s.path("rate").asDouble());
       switch (s.path("state").asText()) {
         case "done" -> {
-          bar.done(s.path("source").asText("store").startsWith("snapshot")
-              ? "restored " + s.path("source").asText() + " into " + s.path("generation").asText() + ", replayed the oplog and switched to it"
-              : "rebuilt " + s.path("documents").asLong() + " documents into " + s.path("generation").asText() + " and switched to it");
+          bar.done(
+              s.path("source").asText("store").startsWith("snapshot")
+                  ? "restored "
+                      + s.path("source").asText()
+                      + " into "
+                      + s.path("generation").asText()
+                      + ", replayed the oplog and switched to it"
+                  : "rebuilt "
+                      + s.path("documents").asLong()
+                      + " documents into "
+                      + s.path("generation").asText()
+                      + " and switched to it");
           return ExitCodes.OK;
         }
         case "failed" -> {
-          bar.done("the rebuild failed; the serving index is unchanged: " + s.path("error").asText());
+          bar.done(
+              "the rebuild failed; the serving index is unchanged: " + s.path("error").asText());
           return ExitCodes.PROBLEM;
         }
         default -> sleep();
@@ -66,25 +82,38 @@ public final class Rebuilds {
     }
   }
 
-  /** On a stopped Tally, on whatever store and index the settings name: fill the next generation, then switch. */
+  /**
+   * On a stopped Tally, on whatever store and index the settings name: fill the next generation,
+   * then switch.
+   */
   public static int offline(Config config) {
     try (StoppedTally tally = StoppedTally.open(config)) {
       Rebuild.Progress p = new Rebuild.Progress();
       ProgressBar bar = new ProgressBar(System.err, "rebuild");
-      Thread ticker = Thread.ofVirtual().start(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          bar.show(p.documents.get(), p.total, p.rate());
-          try {
-            TimeUnit.MILLISECONDS.sleep(500);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      Thread ticker =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      bar.show(p.documents.get(), p.total, p.rate());
+                      try {
+                        TimeUnit.MILLISECONDS.sleep(500);
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                  });
       RebuildRunner.Status s = RebuildRunner.offline(tally.store(), tally.engine(), p);
       ticker.interrupt();
       bar.show(p.documents.get(), p.total, p.rate());
-      bar.done("rebuilt " + s.documents() + " documents into " + s.generation() + " (" + tally.engine().describe() + ") and switched to it");
+      bar.done(
+          "rebuilt "
+              + s.documents()
+              + " documents into "
+              + s.generation()
+              + " ("
+              + tally.engine().describe()
+              + ") and switched to it");
       return ExitCodes.OK;
     } catch (DataDir.InUseException e) {
       System.err.println("tally: " + e.getMessage());

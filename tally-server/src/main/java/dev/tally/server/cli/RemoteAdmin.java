@@ -29,16 +29,24 @@ public final class RemoteAdmin implements AdminOps {
 
   @Override
   public int createToken(String workspaceId) {
-    return client.send("POST", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens", "{}");
+    return client.send(
+        "POST", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens", "{}");
   }
 
   @Override
   public int listTokens(String workspaceId) {
-    return client.send("GET", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens", null);
+    return client.send(
+        "GET", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens", null);
   }
 
   @Override
   public int revokeToken(String workspaceId, String tokenId) {
-    return client.send("DELETE", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens/" + TallyClient.path(tokenId), null);
+    return client.send(
+        "DELETE",
+        "/admin/workspaces/"
+            + TallyClient.path(workspaceId)
+            + "/tokens/"
+            + TallyClient.path(tokenId),
+        null);
   }
 }

@@ -1,5 +1,7 @@
 package dev.tally.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.index.IndexEngine;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.core.model.Workspace;
@@ -7,9 +9,6 @@ import dev.tally.core.store.Store;
 import dev.tally.server.config.Config;
 import dev.tally.server.wiring.DataDir;
 import dev.tally.server.wiring.StoppedTally;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 
@@ -26,33 +25,57 @@ public final class Status {
     try {
       j = new ObjectMapper().readTree(r.body());
     } catch (IOException e) {
-      System.err.println("tally: " + url + "/health/ready answered " + r.statusCode() + " with something that is not JSON");
+      System.err.println(
+          "tally: "
+              + url
+              + "/health/ready answered "
+              + r.statusCode()
+              + " with something that is not JSON");
       return ExitCodes.UNREACHABLE;
     }
     boolean ready = "ready".equals(j.path("status").asText());
     JsonNode ix = j.path("index");
     System.out.println("Tally at " + url + " is " + (ready ? "READY" : "NOT READY") + ".");
     printEngines(j);
-    System.out.println("  Store: oplog head at position " + j.path("oplog_head").asText() + "; entries up to "
-        + j.path("oplog_floor").asText("0") + " were pruned by retention.");
+    System.out.println(
+        "  Store: oplog head at position "
+            + j.path("oplog_head").asText()
+            + "; entries up to "
+            + j.path("oplog_floor").asText("0")
+            + " were pruned by retention.");
     for (JsonNode warning : j.path("warnings")) {
       System.out.println("  WARNING: " + warning.asText());
     }
-    System.out.println("  Index: searches see position " + ix.path("visible_position").asText() + " (durable up to "
-        + ix.path("applied_position").asText() + "), " + ix.path("lag_positions").asLong() + " positions and "
-        + ix.path("lag_seconds").asLong() + " s behind the store.");
+    System.out.println(
+        "  Index: searches see position "
+            + ix.path("visible_position").asText()
+            + " (durable up to "
+            + ix.path("applied_position").asText()
+            + "), "
+            + ix.path("lag_positions").asLong()
+            + " positions and "
+            + ix.path("lag_seconds").asLong()
+            + " s behind the store.");
     for (JsonNode w : ix.path("workspaces")) {
       long inIndex = w.path("index_documents").asLong();
       long inStore = w.path("store_documents").asLong();
-      System.out.println("  Workspace " + w.path("id").asText() + ": " + inIndex + " contacts in the index, " + inStore + " in the store"
-          + (inIndex == inStore ? "." : "  <-- they differ"));
+      System.out.println(
+          "  Workspace "
+              + w.path("id").asText()
+              + ": "
+              + inIndex
+              + " contacts in the index, "
+              + inStore
+              + " in the store"
+              + (inIndex == inStore ? "." : "  <-- they differ"));
     }
     if (!ready) {
       System.out.println("  Why not ready:");
       for (JsonNode reason : j.path("reasons")) {
         System.out.println("    - " + reason.asText());
       }
-      System.out.println("  Meanwhile searches answer 503 (never a partial result) and writes are still accepted.");
+      System.out.println(
+          "  Meanwhile searches answer 503 (never a partial result) and writes are still accepted.");
     }
     return ready ? ExitCodes.OK : ExitCodes.PROBLEM;
   }
@@ -68,40 +91,83 @@ public final class Status {
       IndexEngine engine = tally.engine();
       String generation = engine.current();
       boolean agree = true;
-      System.out.println("Tally (stopped): store " + config.store().setting() + ", index " + engine.describe() + ".");
-      System.out.println("  Store: oplog head at position " + store.head() + "; entries up to " + store.oplogFloor()
-          + " were pruned by retention.");
+      System.out.println(
+          "Tally (stopped): store "
+              + config.store().setting()
+              + ", index "
+              + engine.describe()
+              + ".");
+      System.out.println(
+          "  Store: oplog head at position "
+              + store.head()
+              + "; entries up to "
+              + store.oplogFloor()
+              + " were pruned by retention.");
       try (SearchIndex index = engine.open(generation)) {
         long position = index.appliedPosition();
         agree = position >= store.head();
         String layout = engine.layoutOf(generation);
-        System.out.println("  Index: generation " + generation + " (layout " + layout + (engine.layout().equals(layout) ? ""
-            : ", this Tally writes " + engine.layout() + ": run tally plan") + ") holds position " + position
-            + (agree ? "." : ", " + (store.head() - position) + " positions behind the store; it catches up when Tally starts."));
+        System.out.println(
+            "  Index: generation "
+                + generation
+                + " (layout "
+                + layout
+                + (engine.layout().equals(layout)
+                    ? ""
+                    : ", this Tally writes " + engine.layout() + ": run tally plan")
+                + ") holds position "
+                + position
+                + (agree
+                    ? "."
+                    : ", "
+                        + (store.head() - position)
+                        + " positions behind the store; it catches up when Tally starts."));
         for (Workspace ws : store.workspaces()) {
           long inIndex = index.count(ws.id());
           long inStore = store.contactCount(ws.id());
           agree &= inIndex == inStore;
-          System.out.println("  Workspace " + ws.id() + ": " + inIndex + " contacts in the index, " + inStore + " in the store"
-              + (inIndex == inStore ? "." : "  <-- they differ"));
+          System.out.println(
+              "  Workspace "
+                  + ws.id()
+                  + ": "
+                  + inIndex
+                  + " contacts in the index, "
+                  + inStore
+                  + " in the store"
+                  + (inIndex == inStore ? "." : "  <-- they differ"));
         }
       }
       if (engine.supportsSnapshots()) {
         var snapshots = engine.snapshots();
-        System.out.println("  Snapshots: " + (snapshots.isEmpty() ? "none" : snapshots.size() + ", the newest " + snapshots.get(0).name()
-            + " at position " + snapshots.get(0).position() + ", taken " + snapshots.get(0).takenAt()) + ".");
+        System.out.println(
+            "  Snapshots: "
+                + (snapshots.isEmpty()
+                    ? "none"
+                    : snapshots.size()
+                        + ", the newest "
+                        + snapshots.get(0).name()
+                        + " at position "
+                        + snapshots.get(0).position()
+                        + ", taken "
+                        + snapshots.get(0).takenAt())
+                + ".");
       }
       return agree ? ExitCodes.OK : ExitCodes.PROBLEM;
     } catch (DataDir.InUseException e) {
-      System.err.println("tally: " + e.getMessage() + "; for a running Tally, use tally status --url");
+      System.err.println(
+          "tally: " + e.getMessage() + "; for a running Tally, use tally status --url");
       return ExitCodes.UNREACHABLE;
     } catch (IOException | RuntimeException e) {
-      System.err.println("tally: could not open the stopped Tally's store and index: " + e.getMessage());
+      System.err.println(
+          "tally: could not open the stopped Tally's store and index: " + e.getMessage());
       return ExitCodes.UNREACHABLE;
     }
   }
 
-  /** Which engines serve, and who applies the oplog: on a shared index a stand-by is healthy, not stuck. */
+  /**
+   * Which engines serve, and who applies the oplog: on a shared index a stand-by is healthy, not
+   * stuck.
+   */
   private static void printEngines(JsonNode j) {
     String store = j.path("store").path("engine").asText("");
     JsonNode ix = j.path("index");
@@ -109,13 +175,18 @@ public final class Status {
     if (store.isEmpty() || index.isEmpty()) {
       return; // an older Tally that does not say
     }
-    System.out.println("  Engines: store " + storeWords(store) + "; index " + indexWords(index) + ".");
-    System.out.println("  Projector: " + switch (ix.path("projector").asText()) {
-      case "leading" -> "this process LEADS: it holds the projector lease and applies the oplog to the shared index.";
-      case "standing_by" -> "this process STANDS BY: another process holds the projector lease and applies the oplog; this one "
-          + "takes over within seconds if that one stops.";
-      default -> "this process applies the oplog to its own embedded index.";
-    });
+    System.out.println(
+        "  Engines: store " + storeWords(store) + "; index " + indexWords(index) + ".");
+    System.out.println(
+        "  Projector: "
+            + switch (ix.path("projector").asText()) {
+              case "leading" ->
+                  "this process LEADS: it holds the projector lease and applies the oplog to the shared index.";
+              case "standing_by" ->
+                  "this process STANDS BY: another process holds the projector lease and applies the oplog; this one "
+                      + "takes over within seconds if that one stops.";
+              default -> "this process applies the oplog to its own embedded index.";
+            });
   }
 
   private static String storeWords(String engine) {

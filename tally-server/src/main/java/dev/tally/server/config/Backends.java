@@ -8,7 +8,8 @@ public final class Backends {
 
   /** Where the truth is kept (--store). */
   public enum Store {
-    SQLITE, POSTGRES;
+    SQLITE,
+    POSTGRES;
 
     /** The setting's value that names it. */
     public String setting() {
@@ -18,14 +19,17 @@ public final class Backends {
 
   /** Where the index is kept (--index). */
   public enum Index {
-    LUCENE, OPENSEARCH;
+    LUCENE,
+    OPENSEARCH;
 
     public String setting() {
       return name().toLowerCase(Locale.ROOT);
     }
   }
 
-  /** The backend a setting's value names (the setting itself has already checked it is one of them). */
+  /**
+   * The backend a setting's value names (the setting itself has already checked it is one of them).
+   */
   static <E extends Enum<E>> E of(Class<E> type, String setting) {
     return Enum.valueOf(type, setting.toUpperCase(Locale.ROOT));
   }

@@ -3,8 +3,8 @@ package dev.tally.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -24,7 +24,7 @@ public final class Config {
 
   /**
    * @param flags values given on the command line, by setting (absent when not given)
-   * @param env   the environment (System::getenv in production)
+   * @param env the environment (System::getenv in production)
    */
   public static Config resolve(Map<Setting, String> flags, Function<String, String> env) {
     Map<Setting, Object> values = new LinkedHashMap<>();
@@ -63,26 +63,42 @@ public final class Config {
 
   /**
    * Settings that only mean something with another one: a PostgreSQL URL given to a SQLite store is
-   * a mistake (the operator believes Tally writes to PostgreSQL while it writes to a local file), so
-   * it is refused with one line naming the setting, before anything is opened.
+   * a mistake (the operator believes Tally writes to PostgreSQL while it writes to a local file),
+   * so it is refused with one line naming the setting, before anything is opened.
    */
   private void checkTogether() {
     Backends.Store store = store();
     Backends.Index index = index();
     if (store == Backends.Store.POSTGRES && string(Settings.STORE_URL) == null) {
-      throw new IllegalArgumentException("--store postgres needs --store-url (" + Settings.STORE_URL.env() + "), for example "
-          + "jdbc:postgresql://127.0.0.1:5432/tally?user=tally");
+      throw new IllegalArgumentException(
+          "--store postgres needs --store-url ("
+              + Settings.STORE_URL.env()
+              + "), for example "
+              + "jdbc:postgresql://127.0.0.1:5432/tally?user=tally");
     }
-    for (Setting s : new Setting[] {Settings.STORE_URL, Settings.STORE_SCHEMA, Settings.STORE_PASSWORD}) {
+    for (Setting s :
+        new Setting[] {Settings.STORE_URL, Settings.STORE_SCHEMA, Settings.STORE_PASSWORD}) {
       if (store == Backends.Store.SQLITE && given(s)) {
-        throw new IllegalArgumentException(describe(s) + " is for --store postgres, but the store is sqlite (its file is in "
-            + "--data): add --store postgres, or remove " + describe(s));
+        throw new IllegalArgumentException(
+            describe(s)
+                + " is for --store postgres, but the store is sqlite (its file is in "
+                + "--data): add --store postgres, or remove "
+                + describe(s));
       }
     }
-    for (Setting s : new Setting[] {Settings.INDEX_URL, Settings.INDEX_ALIAS, Settings.INDEX_SNAPSHOT_REPOSITORY, Settings.INDEX_REFRESH}) {
+    for (Setting s :
+        new Setting[] {
+          Settings.INDEX_URL,
+          Settings.INDEX_ALIAS,
+          Settings.INDEX_SNAPSHOT_REPOSITORY,
+          Settings.INDEX_REFRESH
+        }) {
       if (index == Backends.Index.LUCENE && given(s)) {
-        throw new IllegalArgumentException(describe(s) + " is for --index opensearch, but the index is lucene (embedded, in "
-            + "--index-dir): add --index opensearch, or remove " + describe(s));
+        throw new IllegalArgumentException(
+            describe(s)
+                + " is for --index opensearch, but the index is lucene (embedded, in "
+                + "--index-dir): add --index opensearch, or remove "
+                + describe(s));
       }
     }
   }
@@ -91,16 +107,26 @@ public final class Config {
     return s.flag() ? s.flagName() + " (or " + s.env() + ")" : s.env();
   }
 
-  /** The value of {@code s}, which must be of one of {@code types}: a setting read as the wrong type is a bug, said plainly. */
+  /**
+   * The value of {@code s}, which must be of one of {@code types}: a setting read as the wrong type
+   * is a bug, said plainly.
+   */
   private <T> T typed(Setting s, Class<T> as, Setting.Type... types) {
     if (!java.util.Arrays.asList(types).contains(s.type())) {
-      throw new IllegalStateException("the setting " + s.name() + " is a " + s.type() + ", not read as " + as.getSimpleName());
+      throw new IllegalStateException(
+          "the setting " + s.name() + " is a " + s.type() + ", not read as " + as.getSimpleName());
     }
     return as.cast(values.get(s));
   }
 
   public String string(Setting s) {
-    return typed(s, String.class, Setting.Type.STRING, Setting.Type.CHOICE, Setting.Type.PATH, Setting.Type.SECRET);
+    return typed(
+        s,
+        String.class,
+        Setting.Type.STRING,
+        Setting.Type.CHOICE,
+        Setting.Type.PATH,
+        Setting.Type.SECRET);
   }
 
   public int port(Setting s) {
@@ -127,9 +153,13 @@ public final class Config {
     return Path.of(typed(s, String.class, Setting.Type.PATH));
   }
 
-  /** A path setting in which "<data>" stands for the data directory (--index-dir, --snapshot-dir). */
+  /**
+   * A path setting in which "<data>" stands for the data directory (--index-dir, --snapshot-dir).
+   */
   public Path pathUnderData(Setting s) {
     String raw = string(s);
-    return raw.startsWith("<data>") ? path(Settings.DATA).resolve(raw.substring("<data>".length()).replaceFirst("^/", "")) : Path.of(raw);
+    return raw.startsWith("<data>")
+        ? path(Settings.DATA).resolve(raw.substring("<data>".length()).replaceFirst("^/", ""))
+        : Path.of(raw);
   }
 }

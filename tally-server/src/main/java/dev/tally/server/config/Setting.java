@@ -7,33 +7,74 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One setting, declared once: its flag, environment variable, type, default and description.
- * The declarations feed the parser, {@code --help} and the README's settings table.
+ * One setting, declared once: its flag, environment variable, type, default and description. The
+ * declarations feed the parser, {@code --help} and the README's settings table.
  */
-public record Setting(String name, String env, Type type, String defaultValue, String description, List<String> choices, boolean flag) {
+public record Setting(
+    String name,
+    String env,
+    Type type,
+    String defaultValue,
+    String description,
+    List<String> choices,
+    boolean flag) {
 
   /** How a setting's text is read. */
-  public enum Type { STRING, PORT, INT, BYTES, DURATION, BOOLEAN, CHOICE, PATH, SECRET }
-
-  public static Setting of(String name, Type type, String defaultValue, String description) {
-    return new Setting(name, "TALLY_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), type, defaultValue, description, List.of(), true);
+  public enum Type {
+    STRING,
+    PORT,
+    INT,
+    BYTES,
+    DURATION,
+    BOOLEAN,
+    CHOICE,
+    PATH,
+    SECRET
   }
 
-  public static Setting choice(String name, String defaultValue, String description, String... choices) {
-    return new Setting(name, "TALLY_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), Type.CHOICE, defaultValue, description,
-        List.of(choices), true);
+  public static Setting of(String name, Type type, String defaultValue, String description) {
+    return new Setting(
+        name,
+        "TALLY_" + name.toUpperCase(Locale.ROOT).replace('-', '_'),
+        type,
+        defaultValue,
+        description,
+        List.of(),
+        true);
+  }
+
+  public static Setting choice(
+      String name, String defaultValue, String description, String... choices) {
+    return new Setting(
+        name,
+        "TALLY_" + name.toUpperCase(Locale.ROOT).replace('-', '_'),
+        Type.CHOICE,
+        defaultValue,
+        description,
+        List.of(choices),
+        true);
   }
 
   /** A setting read only from the environment (secrets do not belong on a command line). */
   public static Setting envOnly(String name, Type type, String description) {
-    return new Setting(name, "TALLY_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), type, null, description, List.of(), false);
+    return new Setting(
+        name,
+        "TALLY_" + name.toUpperCase(Locale.ROOT).replace('-', '_'),
+        type,
+        null,
+        description,
+        List.of(),
+        false);
   }
 
   public String flagName() {
     return "--" + name;
   }
 
-  /** Parses and validates a value; throws IllegalArgumentException naming the setting and what was expected. */
+  /**
+   * Parses and validates a value; throws IllegalArgumentException naming the setting and what was
+   * expected.
+   */
   public Object parse(String raw) {
     String where = (flag ? flagName() + " / " : "") + env;
     try {
@@ -60,11 +101,12 @@ public record Setting(String name, String env, Type type, String defaultValue, S
         }
         case BYTES -> parseBytes(raw);
         case DURATION -> parseDuration(raw);
-        case BOOLEAN -> switch (raw.trim().toLowerCase(Locale.ROOT)) {
-          case "true", "1", "yes", "on" -> true;
-          case "false", "0", "no", "off" -> false;
-          default -> throw new IllegalArgumentException("must be true or false");
-        };
+        case BOOLEAN ->
+            switch (raw.trim().toLowerCase(Locale.ROOT)) {
+              case "true", "1", "yes", "on" -> true;
+              case "false", "0", "no", "off" -> false;
+              default -> throw new IllegalArgumentException("must be true or false");
+            };
         case CHOICE -> {
           if (!choices.contains(raw)) {
             throw new IllegalArgumentException("must be one of " + String.join(", ", choices));
@@ -103,12 +145,13 @@ public record Setting(String name, String env, Type type, String defaultValue, S
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "B" : m.group(2);
-    long bytes = switch (unit) {
-      case "KiB" -> n << 10;
-      case "MiB" -> n << 20;
-      case "GiB" -> n << 30;
-      default -> n;
-    };
+    long bytes =
+        switch (unit) {
+          case "KiB" -> n << 10;
+          case "MiB" -> n << 20;
+          case "GiB" -> n << 30;
+          default -> n;
+        };
     if (bytes < 1) {
       throw new IllegalArgumentException("must be at least 1 byte");
     }

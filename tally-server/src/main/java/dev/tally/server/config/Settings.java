@@ -10,91 +10,246 @@ import java.util.stream.Collectors;
 public final class Settings {
   private Settings() {}
 
-  public static final Setting DATA = Setting.of("data", Setting.Type.PATH, "./data",
-      "Data directory: the SQLite store is <data>/tally.db; the Lucene index is under it unless --index-dir says otherwise.");
-  public static final Setting HOST = Setting.of("host", Setting.Type.STRING, "127.0.0.1", "Address the HTTP API listens on.");
-  public static final Setting PORT = Setting.of("port", Setting.Type.PORT, "7400", "Port the HTTP API listens on (0 picks a free one).");
-  public static final Setting STORE = Setting.choice("store", "sqlite",
-      "Store engine: sqlite (embedded, in <data>, one process) or postgres (--store-url; several processes may share it).",
-      "sqlite", "postgres");
-  public static final Setting STORE_URL = Setting.of("store-url", Setting.Type.STRING, null,
-      "With --store postgres: the JDBC URL, e.g. jdbc:postgresql://HOST:5432/DB?user=tally (a password is better given as "
-          + "TALLY_STORE_PASSWORD).");
-  public static final Setting STORE_SCHEMA = Setting.of("store-schema", Setting.Type.STRING, null,
-      "With --store postgres: the schema Tally's tables live in (created if missing); default: the connection's.");
-  public static final Setting STORE_PASSWORD = Setting.envOnly("store-password", Setting.Type.SECRET,
-      "With --store postgres: the database password, when the URL does not carry it.");
-  public static final Setting INDEX = Setting.choice("index", "lucene",
-      "Search index engine: lucene (embedded, in --index-dir, one process) or opensearch (--index-url; shared by several processes).",
-      "lucene", "opensearch");
-  public static final Setting INDEX_URL = Setting.of("index-url", Setting.Type.STRING, "http://127.0.0.1:9200",
-      "With --index opensearch: the cluster's URL.");
-  public static final Setting INDEX_ALIAS = Setting.of("index-alias", Setting.Type.STRING, "tally-contacts",
-      "With --index opensearch: the alias searches go through; its generations are named <alias>-N (one cluster can serve "
-          + "several deployments under different aliases).");
-  public static final Setting INDEX_SNAPSHOT_REPOSITORY = Setting.of("index-snapshot-repository", Setting.Type.STRING, "tally-snapshots",
-      "With --index opensearch: the snapshot repository Tally's snapshots go to (an fs repository of that name under the "
-          + "nodes' path.repo is registered when missing).");
-  public static final Setting INDEX_REFRESH = Setting.of("index-refresh-interval", Setting.Type.DURATION, "1s",
-      "With --index opensearch: how often OpenSearch makes new writes searchable.");
-  public static final Setting INDEX_DIR = Setting.of("index-dir", Setting.Type.PATH, "<data>/index",
-      "Directory the Lucene index owns; it can live on fast, ephemeral disk, since it is rebuilt from the store.");
-  public static final Setting GENERATION_RETENTION = Setting.of("generation-retention", Setting.Type.DURATION, "10m",
-      "How long a replaced index generation is kept after a rebuild switched away from it (removed at the next start in any case).");
-  public static final Setting SNAPSHOT_DIR = Setting.of("snapshot-dir", Setting.Type.PATH, "<data>/snapshots",
-      "With --index lucene: where snapshots of the index are kept (durable storage, apart from --index-dir); healing restores the newest usable one.");
-  public static final Setting SNAPSHOT_INTERVAL = Setting.of("snapshot-interval", Setting.Type.DURATION, "15m",
-      "How often a snapshot of the Lucene index is taken (0s: only on demand, with tally snapshot).");
-  public static final Setting SNAPSHOT_KEEP = Setting.of("snapshot-keep", Setting.Type.INT, "4", "How many snapshots are kept.");
-  public static final Setting OPLOG_RETENTION = Setting.of("oplog-retention", Setting.Type.DURATION, "7d",
-      "How long oplog entries are kept. An index or snapshot older than that is rebuilt from the store, never replayed with gaps.");
-  public static final Setting READY_MAX_LAG = Setting.of("ready-max-lag", Setting.Type.DURATION, "5s",
-      "The index is ready only while it is at most this far behind the store (and its counts match the store's).");
-  public static final Setting MIN_POSITION_TIMEOUT = Setting.of("min-position-timeout", Setting.Type.DURATION, "5s",
-      "How long a search with Tally-Min-Position waits for the index to reach that position before answering 503.");
-  public static final Setting VERIFY_INTERVAL = Setting.of("verify-interval", Setting.Type.DURATION, "5m",
-      "How often the background verifier compares the index with the store and repairs what differs (0s: never).");
-  public static final Setting QUERY_MAX_DEPTH = Setting.of("query-max-depth", Setting.Type.INT, "10",
-      "Deepest nesting of AND/OR groups a query may have.");
-  public static final Setting QUERY_MAX_GROUP = Setting.of("query-max-group", Setting.Type.INT, "100",
-      "Most filters or groups one AND/OR group may hold.");
-  public static final Setting MAX_BODY = Setting.of("max-body", Setting.Type.BYTES, "1MiB",
-      "Largest request body accepted; larger ones get 413.");
-  public static final Setting MAX_BULK_BODY = Setting.of("max-bulk-body", Setting.Type.BYTES, "32MiB",
-      "Largest POST /contacts/bulk body (NDJSON, at most 10,000 lines); larger ones get 413.");
-  public static final Setting WRITE_TIMEOUT = Setting.of("write-timeout", Setting.Type.DURATION, "30s",
-      "How long a request waits for its write to commit before answering 503 (retry with the same Idempotency-Key).");
-  public static final Setting DRAIN_TIMEOUT = Setting.of("drain-timeout", Setting.Type.DURATION, "30s",
-      "On SIGTERM, how long in-flight requests may take to finish before Tally stops.");
-  public static final Setting LOG_FORMAT = Setting.choice("log-format", "json", "Log lines on standard error: json or text.", "json", "text");
-  public static final Setting TEST_ID_OFFSETS = Setting.of("test-id-offsets", Setting.Type.BOOLEAN, "false",
-      "For tests: start every id sequence at its own offset above 2^53, so also above 2^32 (only takes effect on a new store).");
-  public static final Setting ADMIN_TOKEN = Setting.envOnly("admin-token", Setting.Type.SECRET,
-      "The admin token. When unset, Tally generates one on first start and prints it once.");
+  public static final Setting DATA =
+      Setting.of(
+          "data",
+          Setting.Type.PATH,
+          "./data",
+          "Data directory: the SQLite store is <data>/tally.db; the Lucene index is under it unless --index-dir says otherwise.");
+  public static final Setting HOST =
+      Setting.of("host", Setting.Type.STRING, "127.0.0.1", "Address the HTTP API listens on.");
+  public static final Setting PORT =
+      Setting.of(
+          "port", Setting.Type.PORT, "7400", "Port the HTTP API listens on (0 picks a free one).");
+  public static final Setting STORE =
+      Setting.choice(
+          "store",
+          "sqlite",
+          "Store engine: sqlite (embedded, in <data>, one process) or postgres (--store-url; several processes may share it).",
+          "sqlite",
+          "postgres");
+  public static final Setting STORE_URL =
+      Setting.of(
+          "store-url",
+          Setting.Type.STRING,
+          null,
+          "With --store postgres: the JDBC URL, e.g. jdbc:postgresql://HOST:5432/DB?user=tally (a password is better given as "
+              + "TALLY_STORE_PASSWORD).");
+  public static final Setting STORE_SCHEMA =
+      Setting.of(
+          "store-schema",
+          Setting.Type.STRING,
+          null,
+          "With --store postgres: the schema Tally's tables live in (created if missing); default: the connection's.");
+  public static final Setting STORE_PASSWORD =
+      Setting.envOnly(
+          "store-password",
+          Setting.Type.SECRET,
+          "With --store postgres: the database password, when the URL does not carry it.");
+  public static final Setting INDEX =
+      Setting.choice(
+          "index",
+          "lucene",
+          "Search index engine: lucene (embedded, in --index-dir, one process) or opensearch (--index-url; shared by several processes).",
+          "lucene",
+          "opensearch");
+  public static final Setting INDEX_URL =
+      Setting.of(
+          "index-url",
+          Setting.Type.STRING,
+          "http://127.0.0.1:9200",
+          "With --index opensearch: the cluster's URL.");
+  public static final Setting INDEX_ALIAS =
+      Setting.of(
+          "index-alias",
+          Setting.Type.STRING,
+          "tally-contacts",
+          "With --index opensearch: the alias searches go through; its generations are named <alias>-N (one cluster can serve "
+              + "several deployments under different aliases).");
+  public static final Setting INDEX_SNAPSHOT_REPOSITORY =
+      Setting.of(
+          "index-snapshot-repository",
+          Setting.Type.STRING,
+          "tally-snapshots",
+          "With --index opensearch: the snapshot repository Tally's snapshots go to (an fs repository of that name under the "
+              + "nodes' path.repo is registered when missing).");
+  public static final Setting INDEX_REFRESH =
+      Setting.of(
+          "index-refresh-interval",
+          Setting.Type.DURATION,
+          "1s",
+          "With --index opensearch: how often OpenSearch makes new writes searchable.");
+  public static final Setting INDEX_DIR =
+      Setting.of(
+          "index-dir",
+          Setting.Type.PATH,
+          "<data>/index",
+          "Directory the Lucene index owns; it can live on fast, ephemeral disk, since it is rebuilt from the store.");
+  public static final Setting GENERATION_RETENTION =
+      Setting.of(
+          "generation-retention",
+          Setting.Type.DURATION,
+          "10m",
+          "How long a replaced index generation is kept after a rebuild switched away from it (removed at the next start in any case).");
+  public static final Setting SNAPSHOT_DIR =
+      Setting.of(
+          "snapshot-dir",
+          Setting.Type.PATH,
+          "<data>/snapshots",
+          "With --index lucene: where snapshots of the index are kept (durable storage, apart from --index-dir); healing restores the newest usable one.");
+  public static final Setting SNAPSHOT_INTERVAL =
+      Setting.of(
+          "snapshot-interval",
+          Setting.Type.DURATION,
+          "15m",
+          "How often a snapshot of the Lucene index is taken (0s: only on demand, with tally snapshot).");
+  public static final Setting SNAPSHOT_KEEP =
+      Setting.of("snapshot-keep", Setting.Type.INT, "4", "How many snapshots are kept.");
+  public static final Setting OPLOG_RETENTION =
+      Setting.of(
+          "oplog-retention",
+          Setting.Type.DURATION,
+          "7d",
+          "How long oplog entries are kept. An index or snapshot older than that is rebuilt from the store, never replayed with gaps.");
+  public static final Setting READY_MAX_LAG =
+      Setting.of(
+          "ready-max-lag",
+          Setting.Type.DURATION,
+          "5s",
+          "The index is ready only while it is at most this far behind the store (and its counts match the store's).");
+  public static final Setting MIN_POSITION_TIMEOUT =
+      Setting.of(
+          "min-position-timeout",
+          Setting.Type.DURATION,
+          "5s",
+          "How long a search with Tally-Min-Position waits for the index to reach that position before answering 503.");
+  public static final Setting VERIFY_INTERVAL =
+      Setting.of(
+          "verify-interval",
+          Setting.Type.DURATION,
+          "5m",
+          "How often the background verifier compares the index with the store and repairs what differs (0s: never).");
+  public static final Setting QUERY_MAX_DEPTH =
+      Setting.of(
+          "query-max-depth",
+          Setting.Type.INT,
+          "10",
+          "Deepest nesting of AND/OR groups a query may have.");
+  public static final Setting QUERY_MAX_GROUP =
+      Setting.of(
+          "query-max-group",
+          Setting.Type.INT,
+          "100",
+          "Most filters or groups one AND/OR group may hold.");
+  public static final Setting MAX_BODY =
+      Setting.of(
+          "max-body",
+          Setting.Type.BYTES,
+          "1MiB",
+          "Largest request body accepted; larger ones get 413.");
+  public static final Setting MAX_BULK_BODY =
+      Setting.of(
+          "max-bulk-body",
+          Setting.Type.BYTES,
+          "32MiB",
+          "Largest POST /contacts/bulk body (NDJSON, at most 10,000 lines); larger ones get 413.");
+  public static final Setting WRITE_TIMEOUT =
+      Setting.of(
+          "write-timeout",
+          Setting.Type.DURATION,
+          "30s",
+          "How long a request waits for its write to commit before answering 503 (retry with the same Idempotency-Key).");
+  public static final Setting DRAIN_TIMEOUT =
+      Setting.of(
+          "drain-timeout",
+          Setting.Type.DURATION,
+          "30s",
+          "On SIGTERM, how long in-flight requests may take to finish before Tally stops.");
+  public static final Setting LOG_FORMAT =
+      Setting.choice(
+          "log-format", "json", "Log lines on standard error: json or text.", "json", "text");
+  public static final Setting TEST_ID_OFFSETS =
+      Setting.of(
+          "test-id-offsets",
+          Setting.Type.BOOLEAN,
+          "false",
+          "For tests: start every id sequence at its own offset above 2^53, so also above 2^32 (only takes effect on a new store).");
+  public static final Setting ADMIN_TOKEN =
+      Setting.envOnly(
+          "admin-token",
+          Setting.Type.SECRET,
+          "The admin token. When unset, Tally generates one on first start and prints it once.");
 
   public static final List<Setting> SERVE =
-      List.of(DATA, HOST, PORT,
-          STORE, STORE_URL, STORE_SCHEMA, STORE_PASSWORD, OPLOG_RETENTION,
-          INDEX, INDEX_URL, INDEX_ALIAS, INDEX_REFRESH, INDEX_SNAPSHOT_REPOSITORY, INDEX_DIR, GENERATION_RETENTION, SNAPSHOT_DIR, SNAPSHOT_INTERVAL, SNAPSHOT_KEEP,
-          MAX_BODY, MAX_BULK_BODY, WRITE_TIMEOUT, DRAIN_TIMEOUT, READY_MAX_LAG, MIN_POSITION_TIMEOUT, VERIFY_INTERVAL,
-          QUERY_MAX_DEPTH, QUERY_MAX_GROUP, LOG_FORMAT, TEST_ID_OFFSETS, ADMIN_TOKEN);
+      List.of(
+          DATA,
+          HOST,
+          PORT,
+          STORE,
+          STORE_URL,
+          STORE_SCHEMA,
+          STORE_PASSWORD,
+          OPLOG_RETENTION,
+          INDEX,
+          INDEX_URL,
+          INDEX_ALIAS,
+          INDEX_REFRESH,
+          INDEX_SNAPSHOT_REPOSITORY,
+          INDEX_DIR,
+          GENERATION_RETENTION,
+          SNAPSHOT_DIR,
+          SNAPSHOT_INTERVAL,
+          SNAPSHOT_KEEP,
+          MAX_BODY,
+          MAX_BULK_BODY,
+          WRITE_TIMEOUT,
+          DRAIN_TIMEOUT,
+          READY_MAX_LAG,
+          MIN_POSITION_TIMEOUT,
+          VERIFY_INTERVAL,
+          QUERY_MAX_DEPTH,
+          QUERY_MAX_GROUP,
+          LOG_FORMAT,
+          TEST_ID_OFFSETS,
+          ADMIN_TOKEN);
 
   /**
-   * The settings that name the store and the index (besides --data): the offline commands
-   * ({@code rebuild}, {@code verify}, {@code status} with --offline) take them too, so they act on
-   * every store and index {@code serve} can run on.
+   * The settings that name the store and the index (besides --data): the offline commands ({@code
+   * rebuild}, {@code verify}, {@code status} with --offline) take them too, so they act on every
+   * store and index {@code serve} can run on.
    */
   public static final List<Setting> BACKENDS =
-      List.of(STORE, STORE_URL, STORE_SCHEMA, STORE_PASSWORD, INDEX, INDEX_URL, INDEX_ALIAS, INDEX_SNAPSHOT_REPOSITORY, INDEX_DIR,
+      List.of(
+          STORE,
+          STORE_URL,
+          STORE_SCHEMA,
+          STORE_PASSWORD,
+          INDEX,
+          INDEX_URL,
+          INDEX_ALIAS,
+          INDEX_SNAPSHOT_REPOSITORY,
+          INDEX_DIR,
           SNAPSHOT_DIR);
 
   /** The README's settings table. */
   public static String markdownTable() {
-    String rows = SERVE.stream()
-        .map(s -> "| " + (s.flag() ? "`" + s.flagName() + "`" : "—") + " | `" + s.env() + "` | "
-            + (s.defaultValue() == null ? "—" : "`" + s.defaultValue() + "`") + " | " + s.description()
-            + (s.choices().isEmpty() ? "" : " One of: " + String.join(", ", s.choices()) + ".") + " |")
-        .collect(Collectors.joining("\n"));
+    String rows =
+        SERVE.stream()
+            .map(
+                s ->
+                    "| "
+                        + (s.flag() ? "`" + s.flagName() + "`" : "—")
+                        + " | `"
+                        + s.env()
+                        + "` | "
+                        + (s.defaultValue() == null ? "—" : "`" + s.defaultValue() + "`")
+                        + " | "
+                        + s.description()
+                        + (s.choices().isEmpty()
+                            ? ""
+                            : " One of: " + String.join(", ", s.choices()) + ".")
+                        + " |")
+            .collect(Collectors.joining("\n"));
     return "| flag | environment | default | meaning |\n|---|---|---|---|\n" + rows + "\n";
   }
 }

@@ -1,6 +1,5 @@
 package dev.tally.server.http;
 
-import dev.tally.server.auth.Provisioning;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +8,7 @@ import dev.tally.core.TallyException;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Written;
+import dev.tally.server.auth.Provisioning;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.List;
@@ -35,8 +35,10 @@ final class AdminRoutes {
   /** Token-issuing endpoints show a token once, so they cannot replay a stored response. */
   private static void refuseIdempotencyKey(Context ctx) {
     if (ctx.header(RequestContext.IDEMPOTENCY_HEADER) != null) {
-      throw TallyException.invalid(RequestContext.IDEMPOTENCY_HEADER, "this endpoint issues a token that is shown only once, "
-          + "so it takes no Idempotency-Key; list the workspaces or tokens to see whether an earlier request succeeded");
+      throw TallyException.invalid(
+          RequestContext.IDEMPOTENCY_HEADER,
+          "this endpoint issues a token that is shown only once, "
+              + "so it takes no Idempotency-Key; list the workspaces or tokens to see whether an earlier request succeeded");
     }
   }
 
@@ -44,19 +46,25 @@ final class AdminRoutes {
     refuseIdempotencyKey(ctx);
     JsonNode body = rc.body(ctx);
     if (!body.isObject()) {
-      throw TallyException.invalid("body", "the request body must be a JSON object like {\"name\": \"acme\"}");
+      throw TallyException.invalid(
+          "body", "the request body must be a JSON object like {\"name\": \"acme\"}");
     }
-    body.fieldNames().forEachRemaining(f -> {
-      if (!f.equals("name")) {
-        throw TallyException.invalid(f, "unknown field " + TallyException.quote(f) + "; a workspace has only a name");
-      }
-    });
+    body.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!f.equals("name")) {
+                throw TallyException.invalid(
+                    f,
+                    "unknown field " + TallyException.quote(f) + "; a workspace has only a name");
+              }
+            });
     JsonNode name = body.get("name");
     if (name == null || name.isNull()) {
       throw TallyException.missing("name", "name is required: the workspace's name");
     }
     if (!name.isTextual() || name.textValue().isBlank() || name.textValue().length() > MAX_NAME) {
-      throw TallyException.invalid("name", "name must be a non-empty string of at most " + MAX_NAME + " characters");
+      throw TallyException.invalid(
+          "name", "name must be a non-empty string of at most " + MAX_NAME + " characters");
     }
     Provisioning.NewWorkspace made = Provisioning.createWorkspace(rc.store(), name.textValue());
     ObjectNode o = AdminJson.workspace(made.workspace());
@@ -76,11 +84,15 @@ final class AdminRoutes {
 
   private void deleteWorkspace(Context ctx) {
     long id = Ids.parsePath("workspace", ctx.pathParam("id"));
-    Written<Long> w = rc.store().write(tx -> {
-      tx.deleteWorkspace(id);
-      return id;
-    });
-    ObjectNode o = Json.object().put("type", "workspace").put("id", Ids.format(id)).put("deleted", true);
+    Written<Long> w =
+        rc.store()
+            .write(
+                tx -> {
+                  tx.deleteWorkspace(id);
+                  return id;
+                });
+    ObjectNode o =
+        Json.object().put("type", "workspace").put("id", Ids.format(id)).put("deleted", true);
     RequestContext.send(ctx, 200, Json.write(o), w.position());
   }
 
@@ -108,12 +120,19 @@ final class AdminRoutes {
   private void revokeToken(Context ctx) {
     long id = Ids.parsePath("workspace", ctx.pathParam("id"));
     long tokenId = Ids.parsePath("token", ctx.pathParam("token_id"));
-    Written<Long> w = rc.store().write(tx -> {
-      tx.revokeToken(id, tokenId);
-      return tokenId;
-    });
-    ObjectNode o = Json.object().put("type", "token").put("id", Ids.format(tokenId)).put("workspace_id", Ids.format(id))
-        .put("deleted", true);
+    Written<Long> w =
+        rc.store()
+            .write(
+                tx -> {
+                  tx.revokeToken(id, tokenId);
+                  return tokenId;
+                });
+    ObjectNode o =
+        Json.object()
+            .put("type", "token")
+            .put("id", Ids.format(tokenId))
+            .put("workspace_id", Ids.format(id))
+            .put("deleted", true);
     RequestContext.send(ctx, 200, Json.write(o), w.position());
   }
 
@@ -127,8 +146,10 @@ final class AdminRoutes {
         after = -1;
       }
       if (after < 0) {
-        throw TallyException.invalid("after", "after must be an oplog position (a non-negative 64-bit integer), got "
-            + TallyException.quote(afterRaw));
+        throw TallyException.invalid(
+            "after",
+            "after must be an oplog position (a non-negative 64-bit integer), got "
+                + TallyException.quote(afterRaw));
       }
     }
     int limit = Cursor.perPage("limit", ctx.queryParam("limit"), 100, 1000);
@@ -137,11 +158,18 @@ final class AdminRoutes {
     o.put("type", "list");
     ArrayNode data = o.putArray("data");
     for (OplogEntry e : entries) {
-      data.addObject().put("position", Ids.format(e.position())).put("workspace_id", Ids.format(e.workspaceId()))
-          .put("entity", e.entity()).put("id", Ids.format(e.entityId())).put("version", e.version()).put("op", e.op())
+      data.addObject()
+          .put("position", Ids.format(e.position()))
+          .put("workspace_id", Ids.format(e.workspaceId()))
+          .put("entity", e.entity())
+          .put("id", Ids.format(e.entityId()))
+          .put("version", e.version())
+          .put("op", e.op())
           .put("at", e.at());
     }
-    o.put("next_after", Ids.format(entries.isEmpty() ? after : entries.get(entries.size() - 1).position()));
+    o.put(
+        "next_after",
+        Ids.format(entries.isEmpty() ? after : entries.get(entries.size() - 1).position()));
     o.put("head", Ids.format(rc.store().head()));
     RequestContext.json(ctx, 200, o);
   }

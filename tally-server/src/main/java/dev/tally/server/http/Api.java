@@ -1,17 +1,16 @@
 package dev.tally.server.http;
 
-import dev.tally.core.index.IndexEngine;
-
-import dev.tally.server.auth.Tokens;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.TallyException;
+import dev.tally.core.index.IndexEngine;
 import dev.tally.core.store.Store;
+import dev.tally.server.auth.Tokens;
 import dev.tally.server.search.IndexManager;
+import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.LayoutPlan;
 import dev.tally.server.search.RebuildRunner;
-import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.SearchService;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -42,14 +41,26 @@ public final class Api {
   private final EnginesInUse engines;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
-  /** This process's part in projecting the oplog: "leading" or "standby" (several processes on one index), "embedded". */
+
+  /**
+   * This process's part in projecting the oplog: "leading" or "standby" (several processes on one
+   * index), "embedded".
+   */
   private volatile java.util.function.Supplier<String> projectorRole = () -> "leading";
+
   private final Javalin app;
 
   /**
-   * @param envAdminToken the admin token from the environment, or null to use the stored admin tokens
+   * @param envAdminToken the admin token from the environment, or null to use the stored admin
+   *     tokens
    */
-  public Api(Store store, SearchService search, IndexManager indexes, long maxBody, long maxBulkBody, String envAdminToken,
+  public Api(
+      Store store,
+      SearchService search,
+      IndexManager indexes,
+      long maxBody,
+      long maxBulkBody,
+      String envAdminToken,
       EnginesInUse engines) {
     this.engines = engines;
     this.search = search;
@@ -58,56 +69,118 @@ public final class Api {
     this.metrics = new HttpMetrics(store, indexes);
     this.indexes = indexes;
     RequestContext rc = new RequestContext(store, maxBody);
-    this.app = Javalin.create(cfg -> {
-      cfg.showJavalinBanner = false;
-      cfg.useVirtualThreads = true;
-      cfg.http.maxRequestSize = Math.max(maxBody, maxBulkBody) + 1;
-      cfg.router.ignoreTrailingSlashes = true;
-    });
+    this.app =
+        Javalin.create(
+            cfg -> {
+              cfg.showJavalinBanner = false;
+              cfg.useVirtualThreads = true;
+              cfg.http.maxRequestSize = Math.max(maxBody, maxBulkBody) + 1;
+              cfg.router.ignoreTrailingSlashes = true;
+            });
     app.before(this::before);
     app.after(this::after);
     app.exception(TallyException.class, (e, ctx) -> error(ctx, e));
-    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, switch (e.getStatus()) {
-      case 404 -> new TallyException(TallyException.Kind.NOT_FOUND, "not_found", null, "no such endpoint: " + ctx.method() + " "
-          + ctx.path());
-      case 413 -> new TallyException(TallyException.Kind.PAYLOAD_TOO_LARGE, "payload_too_large", "body", e.getMessage());
-      default -> new TallyException(kindFor(e.getStatus()), "parameter_invalid", null, e.getMessage());
-    }));
-    app.exception(Exception.class, (e, ctx) -> {
-      LOG.atError().setCause(e).addKeyValue("request_id", requestId(ctx)).addKeyValue("path", ctx.path()).log("unexpected error");
-      error(ctx, new TallyException(TallyException.Kind.INTERNAL, "server_error", null,
-          "Tally failed unexpectedly; this is a bug. Quote request_id " + requestId(ctx) + " when reporting it"));
-    });
-    app.error(404, ctx -> {
-      if (ctx.attribute(ERROR_WRITTEN) == null) {
-        error(ctx, new TallyException(TallyException.Kind.NOT_FOUND, "not_found", null,
-            "no such endpoint: " + ctx.method() + " " + ctx.path()));
-      }
-    });
-    app.get("/health/live", ctx -> RequestContext.json(ctx, 200, Json.object().put("status", "live")));
+    app.exception(
+        HttpResponseException.class,
+        (e, ctx) ->
+            error(
+                ctx,
+                switch (e.getStatus()) {
+                  case 404 ->
+                      new TallyException(
+                          TallyException.Kind.NOT_FOUND,
+                          "not_found",
+                          null,
+                          "no such endpoint: " + ctx.method() + " " + ctx.path());
+                  case 413 ->
+                      new TallyException(
+                          TallyException.Kind.PAYLOAD_TOO_LARGE,
+                          "payload_too_large",
+                          "body",
+                          e.getMessage());
+                  default ->
+                      new TallyException(
+                          kindFor(e.getStatus()), "parameter_invalid", null, e.getMessage());
+                }));
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.atError()
+              .setCause(e)
+              .addKeyValue("request_id", requestId(ctx))
+              .addKeyValue("path", ctx.path())
+              .log("unexpected error");
+          error(
+              ctx,
+              new TallyException(
+                  TallyException.Kind.INTERNAL,
+                  "server_error",
+                  null,
+                  "Tally failed unexpectedly; this is a bug. Quote request_id "
+                      + requestId(ctx)
+                      + " when reporting it"));
+        });
+    app.error(
+        404,
+        ctx -> {
+          if (ctx.attribute(ERROR_WRITTEN) == null) {
+            error(
+                ctx,
+                new TallyException(
+                    TallyException.Kind.NOT_FOUND,
+                    "not_found",
+                    null,
+                    "no such endpoint: " + ctx.method() + " " + ctx.path()));
+          }
+        });
+    app.get(
+        "/health/live", ctx -> RequestContext.json(ctx, 200, Json.object().put("status", "live")));
     app.get("/health/ready", this::ready);
-    app.get("/metrics", ctx -> {
-      ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
-      ctx.result(metrics.scrape());
-    });
+    app.get(
+        "/metrics",
+        ctx -> {
+          ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
+          ctx.result(metrics.scrape());
+        });
     new AdminRoutes(rc).register(app);
-    app.post("/admin/index/rebuild", ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.startRebuild())));
-    app.get("/admin/index/rebuild", ctx -> RequestContext.json(ctx, 200, rebuildJson(indexes.status())));
-    app.post("/admin/index/snapshots", ctx -> RequestContext.json(ctx, 201, snapshotJson(indexes.snapshotNow())));
-    app.get("/admin/index/snapshots", ctx -> {
-      ObjectNode list = Json.object().put("type", "list");
-      indexes.snapshots().forEach(sn -> list.withArray("data").add(snapshotJson(sn)));
-      list.withArray("data");
-      RequestContext.json(ctx, 200, list);
-    });
+    app.post(
+        "/admin/index/rebuild",
+        ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.startRebuild())));
+    app.get(
+        "/admin/index/rebuild",
+        ctx -> RequestContext.json(ctx, 200, rebuildJson(indexes.status())));
+    app.post(
+        "/admin/index/snapshots",
+        ctx -> RequestContext.json(ctx, 201, snapshotJson(indexes.snapshotNow())));
+    app.get(
+        "/admin/index/snapshots",
+        ctx -> {
+          ObjectNode list = Json.object().put("type", "list");
+          indexes.snapshots().forEach(sn -> list.withArray("data").add(snapshotJson(sn)));
+          list.withArray("data");
+          RequestContext.json(ctx, 200, list);
+        });
     app.get("/admin/index/plan", ctx -> RequestContext.json(ctx, 200, planJson(indexes.plan())));
-    app.post("/admin/index/apply", ctx -> {
-      LayoutPlan plan = indexes.plan();
-      RebuildRunner.Status started = plan.changes() ? indexes.apply() : null;
-      RequestContext.json(ctx, started == null ? 200 : 202, started == null ? planJson(plan) : rebuildJson(started));
-    });
-    app.post("/admin/index/restore", ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.restore())));
-    app.post("/admin/index/verify", ctx -> RequestContext.json(ctx, 200, VerifyJson.of(indexes.verify(VerifyJson.repairRequested(ctx.bodyAsBytes())))));
+    app.post(
+        "/admin/index/apply",
+        ctx -> {
+          LayoutPlan plan = indexes.plan();
+          RebuildRunner.Status started = plan.changes() ? indexes.apply() : null;
+          RequestContext.json(
+              ctx,
+              started == null ? 200 : 202,
+              started == null ? planJson(plan) : rebuildJson(started));
+        });
+    app.post(
+        "/admin/index/restore",
+        ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.restore())));
+    app.post(
+        "/admin/index/verify",
+        ctx ->
+            RequestContext.json(
+                ctx,
+                200,
+                VerifyJson.of(indexes.verify(VerifyJson.repairRequested(ctx.bodyAsBytes())))));
     new SearchRoutes(rc, search).register(app);
     new BulkRoutes(rc, maxBulkBody).register(app);
     new ContactRoutes(rc).register(app);
@@ -135,7 +208,9 @@ public final class Api {
     return this;
   }
 
-  /** Where the wiring registers metrics of its own (the store's pool, for one), served at /metrics. */
+  /**
+   * Where the wiring registers metrics of its own (the store's pool, for one), served at /metrics.
+   */
   public io.prometheus.metrics.model.registry.PrometheusRegistry metricsRegistry() {
     return metrics.registry();
   }
@@ -161,18 +236,21 @@ public final class Api {
     }
     if (draining) {
       ctx.header("Retry-After", "1");
-      throw TallyException.unavailable("shutting_down", "this Tally is shutting down and takes no new requests", null);
+      throw TallyException.unavailable(
+          "shutting_down", "this Tally is shutting down and takes no new requests", null);
     }
     String token = bearer(ctx);
     if (path.equals("/admin") || path.startsWith("/admin/")) {
       if (!isAdmin(token)) {
-        throw unauthorized("this endpoint needs the admin token (TALLY_ADMIN_TOKEN) as Authorization: Bearer <token>");
+        throw unauthorized(
+            "this endpoint needs the admin token (TALLY_ADMIN_TOKEN) as Authorization: Bearer <token>");
       }
       return;
     }
     OptionalLong ws = store.workspaceForToken(Tokens.hash(token));
     if (ws.isEmpty()) {
-      throw unauthorized("Access Token Invalid: the token is not a workspace token, or it was revoked");
+      throw unauthorized(
+          "Access Token Invalid: the token is not a workspace token, or it was revoked");
     }
     ctx.attribute(RequestContext.WORKSPACE, ws.getAsLong());
   }
@@ -191,7 +269,8 @@ public final class Api {
       throw unauthorized("Access Token Invalid: send the token as Authorization: Bearer <token>");
     }
     if (!auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
-      throw unauthorized("Access Token Invalid: the Authorization header must be \"Bearer <token>\"");
+      throw unauthorized(
+          "Access Token Invalid: the Authorization header must be \"Bearer <token>\"");
     }
     return auth.substring(7).trim();
   }
@@ -208,7 +287,10 @@ public final class Api {
     Long started = ctx.attribute(STARTED);
     if (started != null) {
       String route = ctx.endpointHandlerPath();
-      metrics.observe(ctx.method().name(), route == null || route.isEmpty() ? "unmatched" : route, ctx.statusCode(),
+      metrics.observe(
+          ctx.method().name(),
+          route == null || route.isEmpty() ? "unmatched" : route,
+          ctx.statusCode(),
           (System.nanoTime() - started) / 1e9);
     }
   }
@@ -260,14 +342,26 @@ public final class Api {
     ix.put("lag_seconds", index.lagSeconds());
     engines.writeTo(o, ix);
     ArrayNode counts = ix.putArray("workspaces");
-    index.counts().forEach(c -> counts.addObject().put("id", Long.toString(c.workspaceId())).put("index_documents", c.index())
-        .put("store_documents", c.store()));
+    index
+        .counts()
+        .forEach(
+            c ->
+                counts
+                    .addObject()
+                    .put("id", Long.toString(c.workspaceId()))
+                    .put("index_documents", c.index())
+                    .put("store_documents", c.store()));
     RequestContext.json(ctx, reasons.isEmpty() ? 200 : 503, o);
   }
 
   private static ObjectNode rebuildJson(RebuildRunner.Status s) {
-    ObjectNode o = Json.object().put("type", "index.rebuild").put("state", s.state().wire()).put("documents", s.documents())
-        .put("total", s.total()).put("rate", Math.round(s.rate()));
+    ObjectNode o =
+        Json.object()
+            .put("type", "index.rebuild")
+            .put("state", s.state().wire())
+            .put("documents", s.documents())
+            .put("total", s.total())
+            .put("rate", Math.round(s.rate()));
     o.put("generation", s.generation());
     o.put("error", s.error());
     o.put("source", s.source());
@@ -277,18 +371,37 @@ public final class Api {
   }
 
   private static ObjectNode planJson(LayoutPlan p) {
-    ObjectNode o = Json.object().put("type", "index.plan").put("generation", p.generation()).put("layout", p.layout())
-        .put("target_layout", p.targetLayout()).put("changes", p.changes());
+    ObjectNode o =
+        Json.object()
+            .put("type", "index.plan")
+            .put("generation", p.generation())
+            .put("layout", p.layout())
+            .put("target_layout", p.targetLayout())
+            .put("changes", p.changes());
     ArrayNode steps = o.putArray("steps");
-    p.steps().forEach(st -> steps.addObject().put("step", st.step()).put("action", st.action()).put("destructive", st.destructive()));
-    o.put("note", p.changes() ? "tally apply carries these out, create before destroy; the serving index is untouched until step 5"
-        : "the serving index already has the layout this Tally writes; nothing to do");
+    p.steps()
+        .forEach(
+            st ->
+                steps
+                    .addObject()
+                    .put("step", st.step())
+                    .put("action", st.action())
+                    .put("destructive", st.destructive()));
+    o.put(
+        "note",
+        p.changes()
+            ? "tally apply carries these out, create before destroy; the serving index is untouched until step 5"
+            : "the serving index already has the layout this Tally writes; nothing to do");
     return o;
   }
 
   private static ObjectNode snapshotJson(IndexEngine.SnapshotInfo s) {
-    return Json.object().put("type", "index.snapshot").put("name", s.name()).put("position", Long.toString(s.position()))
-        .put("taken_at", s.takenAt().getEpochSecond()).put("bytes", s.bytes());
+    return Json.object()
+        .put("type", "index.snapshot")
+        .put("name", s.name())
+        .put("position", Long.toString(s.position()))
+        .put("taken_at", s.takenAt().getEpochSecond())
+        .put("bytes", s.bytes());
   }
 
   private static String requestId(Context ctx) {
@@ -299,11 +412,19 @@ public final class Api {
   private void error(Context ctx, TallyException e) {
     ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
     if (e.kind() == TallyException.Kind.INTERNAL) {
-      // A bug, not an outage: logged with its stack, and no Retry-After, since the same request would fail again.
-      LOG.atError().setCause(e.getCause() == null ? e : e.getCause()).addKeyValue("request_id", requestId(ctx))
-          .addKeyValue("code", e.code()).addKeyValue("path", ctx.path()).log(e.getMessage());
+      // A bug, not an outage: logged with its stack, and no Retry-After, since the same request
+      // would fail again.
+      LOG.atError()
+          .setCause(e.getCause() == null ? e : e.getCause())
+          .addKeyValue("request_id", requestId(ctx))
+          .addKeyValue("code", e.code())
+          .addKeyValue("path", ctx.path())
+          .log(e.getMessage());
     } else if (e.kind().status >= 500) {
-      LOG.atWarn().addKeyValue("request_id", requestId(ctx)).addKeyValue("code", e.code()).addKeyValue("path", ctx.path())
+      LOG.atWarn()
+          .addKeyValue("request_id", requestId(ctx))
+          .addKeyValue("code", e.code())
+          .addKeyValue("path", ctx.path())
           .log(e.getMessage());
       if (e.kind() == TallyException.Kind.UNAVAILABLE) {
         ctx.header("Retry-After", "1");

@@ -31,12 +31,19 @@ final class AttributeRoutes {
   private void list(Context ctx) {
     long ws = RequestContext.workspace(ctx);
     String model = ctx.queryParam("model");
-    if (model != null && !model.equals("contact") && !model.equals("company") && !model.equals("conversation")) {
-      throw TallyException.invalid("model", "model must be contact, company or conversation, got " + TallyException.quote(model));
+    if (model != null
+        && !model.equals("contact")
+        && !model.equals("company")
+        && !model.equals("conversation")) {
+      throw TallyException.invalid(
+          "model",
+          "model must be contact, company or conversation, got " + TallyException.quote(model));
     }
     String archivedParam = ctx.queryParam("include_archived");
     if (archivedParam != null && !archivedParam.equals("true") && !archivedParam.equals("false")) {
-      throw TallyException.invalid("include_archived", "include_archived must be true or false, got " + TallyException.quote(archivedParam));
+      throw TallyException.invalid(
+          "include_archived",
+          "include_archived must be true or false, got " + TallyException.quote(archivedParam));
     }
     boolean includeArchived = "true".equals(archivedParam);
     ObjectNode o = Json.object();

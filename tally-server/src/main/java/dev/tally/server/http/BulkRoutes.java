@@ -40,8 +40,10 @@ final class BulkRoutes {
   private void bulk(Context ctx) {
     long ws = RequestContext.workspace(ctx);
     if (ctx.header(RequestContext.IDEMPOTENCY_HEADER) != null) {
-      throw TallyException.invalid(RequestContext.IDEMPOTENCY_HEADER, "bulk upserts take no Idempotency-Key: each line is an upsert "
-          + "by external_id, so sending the same request again has the same result");
+      throw TallyException.invalid(
+          RequestContext.IDEMPOTENCY_HEADER,
+          "bulk upserts take no Idempotency-Key: each line is an upsert "
+              + "by external_id, so sending the same request again has the same result");
     }
     String body = new String(Json.readBody(ctx, maxBulkBody), StandardCharsets.UTF_8);
     String[] raw = body.split("\n", -1);
@@ -54,14 +56,19 @@ final class BulkRoutes {
         continue;
       }
       if (++nonBlank > MAX_LINES) {
-        throw TallyException.invalid("body", "a bulk request holds at most " + MAX_LINES + " lines; split the file (tally import does)");
+        throw TallyException.invalid(
+            "body",
+            "a bulk request holds at most "
+                + MAX_LINES
+                + " lines; split the file (tally import does)");
       }
       try {
         JsonNode json = Json.parse(text.getBytes(StandardCharsets.UTF_8));
         ContactPatch patch = ContactPatchParser.parse(json, ContactPatchParser.Mode.UPDATE);
         Object externalId = patch.fields().get(ContactField.EXTERNAL_ID);
         if (externalId == null) {
-          throw TallyException.missing("external_id", "external_id is required: bulk loads upsert by external_id");
+          throw TallyException.missing(
+              "external_id", "external_id is required: bulk loads upsert by external_id");
         }
         lines.add(new Line(i + 1, (String) externalId, patch));
       } catch (TallyException e) {
@@ -105,7 +112,8 @@ final class BulkRoutes {
   }
 
   private static ObjectNode error(int line, TallyException e) {
-    ObjectNode o = Json.object().put("line", line).put("code", e.code()).put("message", e.getMessage());
+    ObjectNode o =
+        Json.object().put("line", line).put("code", e.code()).put("message", e.getMessage());
     if (e.field() != null) {
       o.put("field", e.field());
     }

@@ -5,7 +5,10 @@ import dev.tally.core.Ids;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
 
-/** Renders a contact as Intercom's contact object (API 2.11): every key present, null when unset, ids as strings. */
+/**
+ * Renders a contact as Intercom's contact object (API 2.11): every key present, null when unset,
+ * ids as strings.
+ */
 final class ContactJson {
   private ContactJson() {}
 
@@ -36,9 +39,18 @@ final class ContactJson {
     o.putObject("social_profiles").put("type", "list").putArray("data");
     o.put("has_hard_bounced", false);
     o.put("marked_email_as_spam", false);
-    o.put("unsubscribed_from_emails", Boolean.TRUE.equals(c.get(ContactField.UNSUBSCRIBED_FROM_EMAILS)));
-    for (ContactField f : new ContactField[] {ContactField.CREATED_AT, ContactField.UPDATED_AT, ContactField.SIGNED_UP_AT,
-        ContactField.LAST_SEEN_AT, ContactField.LAST_REPLIED_AT, ContactField.LAST_CONTACTED_AT}) {
+    o.put(
+        "unsubscribed_from_emails",
+        Boolean.TRUE.equals(c.get(ContactField.UNSUBSCRIBED_FROM_EMAILS)));
+    for (ContactField f :
+        new ContactField[] {
+          ContactField.CREATED_AT,
+          ContactField.UPDATED_AT,
+          ContactField.SIGNED_UP_AT,
+          ContactField.LAST_SEEN_AT,
+          ContactField.LAST_REPLIED_AT,
+          ContactField.LAST_CONTACTED_AT
+        }) {
       number(o, f.jsonName(), c, f);
     }
     o.putNull("last_email_opened_at");

@@ -32,16 +32,22 @@ final class ContactRoutes {
   private void create(Context ctx) {
     long ws = RequestContext.workspace(ctx);
     ContactPatch patch = ContactPatchParser.parse(rc.body(ctx), ContactPatchParser.Mode.CREATE);
-    rc.write(ctx, ws, tx -> {
-      Contact c = tx.createContact(ws, patch);
-      return new RequestContext.Reply(200, ContactJson.render(c), c.id());
-    });
+    rc.write(
+        ctx,
+        ws,
+        tx -> {
+          Contact c = tx.createContact(ws, patch);
+          return new RequestContext.Reply(200, ContactJson.render(c), c.id());
+        });
   }
 
   private void get(Context ctx) {
     long ws = RequestContext.workspace(ctx);
     long id = Ids.parsePath("contact", ctx.pathParam("id"));
-    Contact c = rc.store().contact(ws, id).orElseThrow(() -> TallyException.notFound("contact", ctx.pathParam("id")));
+    Contact c =
+        rc.store()
+            .contact(ws, id)
+            .orElseThrow(() -> TallyException.notFound("contact", ctx.pathParam("id")));
     RequestContext.json(ctx, 200, ContactJson.render(c));
   }
 
@@ -49,29 +55,35 @@ final class ContactRoutes {
     long ws = RequestContext.workspace(ctx);
     long id = Ids.parsePath("contact", ctx.pathParam("id"));
     ContactPatch patch = ContactPatchParser.parse(rc.body(ctx), ContactPatchParser.Mode.UPDATE);
-    rc.write(ctx, ws, tx -> {
-      Contact c = tx.updateContact(ws, id, patch);
-      return new RequestContext.Reply(200, ContactJson.render(c), c.id());
-    });
+    rc.write(
+        ctx,
+        ws,
+        tx -> {
+          Contact c = tx.updateContact(ws, id, patch);
+          return new RequestContext.Reply(200, ContactJson.render(c), c.id());
+        });
   }
 
   private void delete(Context ctx) {
     long ws = RequestContext.workspace(ctx);
     long id = Ids.parsePath("contact", ctx.pathParam("id"));
-    rc.write(ctx, ws, tx -> {
-      Contact c = tx.deleteContact(ws, id);
-      ObjectNode o = Json.object();
-      o.put("id", Ids.format(id));
-      String externalId = c.string(ContactField.EXTERNAL_ID);
-      if (externalId == null) {
-        o.putNull("external_id");
-      } else {
-        o.put("external_id", externalId);
-      }
-      o.put("type", "contact");
-      o.put("deleted", true);
-      return new RequestContext.Reply(200, o, id);
-    });
+    rc.write(
+        ctx,
+        ws,
+        tx -> {
+          Contact c = tx.deleteContact(ws, id);
+          ObjectNode o = Json.object();
+          o.put("id", Ids.format(id));
+          String externalId = c.string(ContactField.EXTERNAL_ID);
+          if (externalId == null) {
+            o.putNull("external_id");
+          } else {
+            o.put("external_id", externalId);
+          }
+          o.put("type", "contact");
+          o.put("deleted", true);
+          return new RequestContext.Reply(200, o, id);
+        });
   }
 
   private void list(Context ctx) {
@@ -85,8 +97,15 @@ final class ContactRoutes {
     ArrayNode data = o.putArray("data");
     page.items().forEach(c -> data.add(ContactJson.render(c)));
     o.put("total_count", total);
-    o.set("pages", pages(cursor.page() + 1, perPage, total, page.more()
-        ? new Cursor(page.items().get(page.items().size() - 1).id(), cursor.page() + 1) : null));
+    o.set(
+        "pages",
+        pages(
+            cursor.page() + 1,
+            perPage,
+            total,
+            page.more()
+                ? new Cursor(page.items().get(page.items().size() - 1).id(), cursor.page() + 1)
+                : null));
     RequestContext.json(ctx, 200, o);
   }
 

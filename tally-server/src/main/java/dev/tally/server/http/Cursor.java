@@ -16,7 +16,9 @@ record Cursor(long afterId, int page, long sortKey, boolean missing) {
 
   String encode() {
     String s = afterId + ":" + page + ":" + sortKey + ":" + (missing ? 1 : 0);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
   static Cursor decode(String field, String raw) {
@@ -24,7 +26,8 @@ record Cursor(long afterId, int page, long sortKey, boolean missing) {
       return new Cursor(0, 0);
     }
     try {
-      String[] parts = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8).split(":");
+      String[] parts =
+          new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8).split(":");
       long id = Long.parseLong(parts[0]);
       int page = Integer.parseInt(parts[1]);
       long key = parts.length > 2 ? Long.parseLong(parts[2]) : 0;
@@ -35,8 +38,12 @@ record Cursor(long afterId, int page, long sortKey, boolean missing) {
     } catch (RuntimeException ignored) {
       // fall through to the error
     }
-    throw TallyException.invalid(field, field + " " + TallyException.quote(raw)
-        + " is not a cursor Tally gave out; use pages.next.starting_after from the previous page");
+    throw TallyException.invalid(
+        field,
+        field
+            + " "
+            + TallyException.quote(raw)
+            + " is not a cursor Tally gave out; use pages.next.starting_after from the previous page");
   }
 
   /** Reads per_page: an integer from 1 to max, {@code dflt} when absent. */
@@ -52,6 +59,8 @@ record Cursor(long afterId, int page, long sortKey, boolean missing) {
     } catch (NumberFormatException ignored) {
       // fall through to the error
     }
-    throw TallyException.invalid(field, field + " must be an integer from 1 to " + max + ", got " + TallyException.quote(raw));
+    throw TallyException.invalid(
+        field,
+        field + " must be an integer from 1 to " + max + ", got " + TallyException.quote(raw));
   }
 }

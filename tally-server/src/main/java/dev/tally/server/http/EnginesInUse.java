@@ -8,10 +8,10 @@ import java.util.function.BooleanSupplier;
  * process holding the projector lease applies the oplog; saying which one this is lets an operator
  * tell a healthy stand-by from a leader that has stalled.
  *
- * @param store          "sqlite" or "postgres"
- * @param index          "lucene" or "opensearch"
+ * @param store "sqlite" or "postgres"
+ * @param index "lucene" or "opensearch"
  * @param leadsProjector for a shared index, whether this process holds the projector lease now;
- *                       null for an embedded index, whose projector always runs in this process
+ *     null for an embedded index, whose projector always runs in this process
  */
 public record EnginesInUse(String store, String index, BooleanSupplier leadsProjector) {
 
@@ -25,6 +25,9 @@ public record EnginesInUse(String store, String index, BooleanSupplier leadsProj
 
   void writeTo(ObjectNode ready, ObjectNode indexJson) {
     ready.putObject("store").put("engine", store);
-    indexJson.put("engine", index).put("shared", leadsProjector != null).put("projector", projectorRole());
+    indexJson
+        .put("engine", index)
+        .put("shared", leadsProjector != null)
+        .put("projector", projectorRole());
   }
 }

@@ -21,7 +21,8 @@ import java.time.format.DateTimeFormatter;
 
 /** Intercom's data events: POST /events and GET /events (list or summary). */
 final class EventRoutes {
-  private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter ISO =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx").withZone(ZoneOffset.UTC);
   private final RequestContext rc;
 
   EventRoutes(RequestContext rc) {
@@ -37,10 +38,13 @@ final class EventRoutes {
     long ws = RequestContext.workspace(ctx);
     EventInput event = EventInput.parse(rc.body(ctx));
     // 202 with an empty body, also for a duplicate, which is ignored (Intercom's behaviour).
-    rc.write(ctx, ws, tx -> {
-      tx.recordEvent(ws, event);
-      return RequestContext.Reply.of(202, null);
-    });
+    rc.write(
+        ctx,
+        ws,
+        tx -> {
+          tx.recordEvent(ws, event);
+          return RequestContext.Reply.of(202, null);
+        });
   }
 
   private void list(Context ctx) {
@@ -50,11 +54,20 @@ final class EventRoutes {
       throw TallyException.missing("type", "type is required and must be \"user\"");
     }
     if (!type.equals("user")) {
-      throw TallyException.invalid("type", "type must be \"user\", got " + TallyException.quote(type));
+      throw TallyException.invalid(
+          "type", "type must be \"user\", got " + TallyException.quote(type));
     }
     ContactRef ref = ref(ctx);
-    Contact c = rc.store().findContact(ws, ref)
-        .orElseThrow(() -> new TallyException(TallyException.Kind.NOT_FOUND, "not_found", null, ref.describe() + " not found"));
+    Contact c =
+        rc.store()
+            .findContact(ws, ref)
+            .orElseThrow(
+                () ->
+                    new TallyException(
+                        TallyException.Kind.NOT_FOUND,
+                        "not_found",
+                        null,
+                        ref.describe() + " not found"));
     boolean summary = bool("summary", ctx.queryParam("summary"));
     ObjectNode o = Json.object();
     if (summary) {
@@ -62,12 +75,21 @@ final class EventRoutes {
       identity(o, c);
       ArrayNode events = o.putArray("events");
       for (EventSummary s : rc.store().eventSummaries(ws, c.id())) {
-        events.addObject().put("name", s.name()).put("first", ISO.format(Instant.ofEpochSecond(s.first())))
-            .put("last", ISO.format(Instant.ofEpochSecond(s.last()))).put("count", s.count()).putNull("description");
+        events
+            .addObject()
+            .put("name", s.name())
+            .put("first", ISO.format(Instant.ofEpochSecond(s.first())))
+            .put("last", ISO.format(Instant.ofEpochSecond(s.last())))
+            .put("count", s.count())
+            .putNull("description");
       }
     } else {
-      int perPage = Cursor.perPage("per_page", ctx.queryParam("per_page"), 15, ContactRoutes.MAX_PER_PAGE);
-      long before = ctx.queryParam("before") == null ? Long.MAX_VALUE : Ids.parseField("before", ctx.queryParam("before"));
+      int perPage =
+          Cursor.perPage("per_page", ctx.queryParam("per_page"), 15, ContactRoutes.MAX_PER_PAGE);
+      long before =
+          ctx.queryParam("before") == null
+              ? Long.MAX_VALUE
+              : Ids.parseField("before", ctx.queryParam("before"));
       Page<Event> page = rc.store().events(ws, c.id(), before, perPage);
       o.put("type", "event.list");
       ArrayNode events = o.putArray("events");
@@ -83,7 +105,14 @@ final class EventRoutes {
       ObjectNode pages = o.putObject("pages");
       if (page.more()) {
         long last = page.items().get(page.items().size() - 1).id();
-        pages.put("next", "/events?type=user&intercom_user_id=" + Ids.format(c.id()) + "&per_page=" + perPage + "&before=" + last);
+        pages.put(
+            "next",
+            "/events?type=user&intercom_user_id="
+                + Ids.format(c.id())
+                + "&per_page="
+                + perPage
+                + "&before="
+                + last);
       }
     }
     RequestContext.json(ctx, 200, o);
@@ -109,9 +138,13 @@ final class EventRoutes {
     String userId = ctx.queryParam("user_id");
     String email = ctx.queryParam("email");
     String intercomUserId = ctx.queryParam("intercom_user_id");
-    int given = (userId != null ? 1 : 0) + (email != null ? 1 : 0) + (intercomUserId != null ? 1 : 0);
+    int given =
+        (userId != null ? 1 : 0) + (email != null ? 1 : 0) + (intercomUserId != null ? 1 : 0);
     if (given != 1) {
-      throw TallyException.invalid("user_id", "give exactly one of user_id, email or intercom_user_id to name the contact, got " + given);
+      throw TallyException.invalid(
+          "user_id",
+          "give exactly one of user_id, email or intercom_user_id to name the contact, got "
+              + given);
     }
     if (intercomUserId != null) {
       return ContactRef.byId(Ids.parseField("intercom_user_id", intercomUserId));
@@ -126,7 +159,8 @@ final class EventRoutes {
     if (raw.equals("true")) {
       return true;
     }
-    throw TallyException.invalid(field, field + " must be true or false, got " + TallyException.quote(raw));
+    throw TallyException.invalid(
+        field, field + " must be true or false, got " + TallyException.quote(raw));
   }
 
   private static JsonNode metadata(String json) {
@@ -136,5 +170,4 @@ final class EventRoutes {
       throw new IllegalStateException("stored event metadata is not JSON", e);
     }
   }
-
 }

@@ -1,9 +1,9 @@
 package dev.tally.server.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,11 +15,14 @@ import java.io.InputStream;
 
 /** Reading request bodies (bounded, strict JSON) and writing JSON responses. */
 final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
-      .build())
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  static final ObjectMapper MAPPER =
+      new ObjectMapper(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(64).build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Json() {}
 
@@ -40,13 +43,20 @@ final class Json {
       }
       return body;
     } catch (IOException e) {
-      throw TallyException.badRequest("body_unreadable", "could not read the request body: " + e.getMessage());
+      throw TallyException.badRequest(
+          "body_unreadable", "could not read the request body: " + e.getMessage());
     }
   }
 
   private static TallyException tooLarge(long declared, long max) {
-    return new TallyException(TallyException.Kind.PAYLOAD_TOO_LARGE, "payload_too_large", "body",
-        "the request body" + (declared > 0 ? " of " + declared + " bytes" : "") + " is larger than the limit of " + max
+    return new TallyException(
+        TallyException.Kind.PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "body",
+        "the request body"
+            + (declared > 0 ? " of " + declared + " bytes" : "")
+            + " is larger than the limit of "
+            + max
             + " bytes (--max-body)");
   }
 
@@ -58,12 +68,20 @@ final class Json {
     try {
       return MAPPER.readTree(body);
     } catch (JsonParseException e) {
-      throw TallyException.invalid("body", "the request body is not valid JSON: " + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+      throw TallyException.invalid(
+          "body",
+          "the request body is not valid JSON: "
+              + e.getOriginalMessage()
+              + " at line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr());
     } catch (JsonProcessingException e) {
-      throw TallyException.invalid("body", "the request body is not valid JSON: " + e.getOriginalMessage());
+      throw TallyException.invalid(
+          "body", "the request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw TallyException.badRequest("body_unreadable", "could not read the request body: " + e.getMessage());
+      throw TallyException.badRequest(
+          "body_unreadable", "could not read the request body: " + e.getMessage());
     }
   }
 
@@ -71,12 +89,16 @@ final class Json {
     return node.toString();
   }
 
-  /** The UTF-8 bytes of {@code node}, written straight from the tree (no String in between, as a response body wants). */
+  /**
+   * The UTF-8 bytes of {@code node}, written straight from the tree (no String in between, as a
+   * response body wants).
+   */
   static byte[] bytes(JsonNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree Tally built could not be written: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "a JSON tree Tally built could not be written: " + e.getMessage(), e);
     }
   }
 }

@@ -1,19 +1,19 @@
 package dev.tally.server.http;
 
-import dev.tally.server.auth.Tokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.core.TallyException;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoredResponse;
 import dev.tally.core.store.WriteTx;
 import dev.tally.core.store.Written;
+import dev.tally.server.auth.Tokens;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
- * What every handler needs about its request: the authenticated workspace, the body, and one way
- * to run a write that honours the Idempotency-Key header and reports the oplog position.
+ * What every handler needs about its request: the authenticated workspace, the body, and one way to
+ * run a write that honours the Idempotency-Key header and reports the oplog position.
  */
 final class RequestContext {
   static final String WORKSPACE = "tally.workspace";
@@ -53,7 +53,10 @@ final class RequestContext {
     return Json.parse(rawBody(ctx));
   }
 
-  /** A response a write produces: its status, its JSON body (null for none) and the contact it is about. */
+  /**
+   * A response a write produces: its status, its JSON body (null for none) and the contact it is
+   * about.
+   */
   record Reply(int status, JsonNode body, long contactId) {
     static Reply of(int status, JsonNode body) {
       return new Reply(status, body, 0);
@@ -68,22 +71,42 @@ final class RequestContext {
     String key = ctx.header(IDEMPOTENCY_HEADER);
     if (key == null) {
       Written<Reply> w = store.write(work::apply);
-      send(ctx, w.value().status(), w.value().body() == null ? "" : Json.write(w.value().body()), w.position());
+      send(
+          ctx,
+          w.value().status(),
+          w.value().body() == null ? "" : Json.write(w.value().body()),
+          w.position());
       return;
     }
     checkKey(key);
-    String fingerprint = Tokens.sha256(ctx.method().name() + " " + ctx.path() + "\n" + new String(rawBody(ctx), StandardCharsets.UTF_8));
-    Written<StoredResponse> w = store.writeOnce(workspaceId, key, fingerprint, tx -> {
-      Reply r = work.apply(tx);
-      return new StoredResponse(r.status(), r.body() == null ? "" : Json.write(r.body()), r.contactId());
-    });
+    String fingerprint =
+        Tokens.sha256(
+            ctx.method().name()
+                + " "
+                + ctx.path()
+                + "\n"
+                + new String(rawBody(ctx), StandardCharsets.UTF_8));
+    Written<StoredResponse> w =
+        store.writeOnce(
+            workspaceId,
+            key,
+            fingerprint,
+            tx -> {
+              Reply r = work.apply(tx);
+              return new StoredResponse(
+                  r.status(), r.body() == null ? "" : Json.write(r.body()), r.contactId());
+            });
     send(ctx, w.value().status(), w.value().body(), w.position());
   }
 
   private static void checkKey(String key) {
-    if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(ch -> ch >= 0x21 && ch <= 0x7e)) {
-      throw TallyException.invalid(IDEMPOTENCY_HEADER, "the Idempotency-Key header must be 1 to 255 printable ASCII characters "
-          + "without spaces, such as a UUID");
+    if (key.isEmpty()
+        || key.length() > 255
+        || !key.chars().allMatch(ch -> ch >= 0x21 && ch <= 0x7e)) {
+      throw TallyException.invalid(
+          IDEMPOTENCY_HEADER,
+          "the Idempotency-Key header must be 1 to 255 printable ASCII characters "
+              + "without spaces, such as a UUID");
     }
   }
 

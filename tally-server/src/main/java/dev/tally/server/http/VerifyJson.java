@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.TallyException;
 import dev.tally.core.projection.Verifier;
 
-/** The JSON of {@code POST /admin/index/verify}: request {@code {"repair": bool}}, response the report. */
+/**
+ * The JSON of {@code POST /admin/index/verify}: request {@code {"repair": bool}}, response the
+ * report.
+ */
 public final class VerifyJson {
   private VerifyJson() {}
 
@@ -29,9 +32,15 @@ public final class VerifyJson {
   }
 
   public static ObjectNode of(Verifier.Report r) {
-    ObjectNode o = Json.object().put("type", "index.verification").put("agree", r.agree()).put("position", Long.toString(r.position()))
-        .put("contacts", r.contacts()).put("buckets", r.buckets()).put("buckets_differing", r.bucketsDiffering())
-        .put("repaired", r.repaired());
+    ObjectNode o =
+        Json.object()
+            .put("type", "index.verification")
+            .put("agree", r.agree())
+            .put("position", Long.toString(r.position()))
+            .put("contacts", r.contacts())
+            .put("buckets", r.buckets())
+            .put("buckets_differing", r.bucketsDiffering())
+            .put("repaired", r.repaired());
     ArrayNode diffs = o.putArray("differences");
     for (Verifier.Difference d : r.differences()) {
       ObjectNode x = diffs.addObject().put("id", Long.toString(d.id())).put("kind", d.kind());

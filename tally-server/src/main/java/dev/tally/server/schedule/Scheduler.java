@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Scheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
   /** More than the tasks a Tally runs (six), so that no task waits for a thread. */
   static final int MAX_THREADS = 8;
 
@@ -36,11 +37,14 @@ public final class Scheduler implements AutoCloseable {
 
   public Scheduler(InstantSource clock) {
     AtomicInteger threads = new AtomicInteger();
-    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(MAX_THREADS, r -> {
-      Thread t = new Thread(r, "tally-scheduled-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor pool =
+        new ScheduledThreadPoolExecutor(
+            MAX_THREADS,
+            r -> {
+              Thread t = new Thread(r, "tally-scheduled-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     pool.setRemoveOnCancelPolicy(true);
     this.executor = pool;
     this.clock = clock;
@@ -51,7 +55,13 @@ public final class Scheduler implements AutoCloseable {
   }
 
   /** What /metrics shows of one task. */
-  public record TaskState(String name, long runs, long failures, Instant lastRun, Instant lastFailure, String lastError) {}
+  public record TaskState(
+      String name,
+      long runs,
+      long failures,
+      Instant lastRun,
+      Instant lastFailure,
+      String lastError) {}
 
   /** One scheduled task; cancel it to stop it (a run in progress finishes). */
   public final class Task implements AutoCloseable {
@@ -76,7 +86,10 @@ public final class Scheduler implements AutoCloseable {
         failures.incrementAndGet();
         lastFailure.set(clock.instant());
         lastError.set(String.valueOf(e.getMessage()));
-        LOG.atWarn().addKeyValue("task", name).addKeyValue("error", String.valueOf(e.getMessage())).setCause(e)
+        LOG.atWarn()
+            .addKeyValue("task", name)
+            .addKeyValue("error", String.valueOf(e.getMessage()))
+            .setCause(e)
             .log("a scheduled task failed; it runs again at its next time");
       } finally {
         runs.incrementAndGet();
@@ -85,7 +98,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public TaskState state() {
-      return new TaskState(name, runs.get(), failures.get(), lastRun.get(), lastFailure.get(), lastError.get());
+      return new TaskState(
+          name, runs.get(), failures.get(), lastRun.get(), lastFailure.get(), lastError.get());
     }
 
     /** Stops scheduling it; a run in progress finishes. */
@@ -99,14 +113,19 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** Runs {@code body} every {@code every} (the first run after {@code initialDelay}); a zero period schedules nothing. */
+  /**
+   * Runs {@code body} every {@code every} (the first run after {@code initialDelay}); a zero period
+   * schedules nothing.
+   */
   public Task every(String name, Duration initialDelay, Duration every, Runnable body) {
     Task task = new Task(name, body);
     if (every.isZero() || every.isNegative()) {
       return task;
     }
     tasks.add(task);
-    task.future = executor.scheduleWithFixedDelay(task::run, initialDelay.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
+    task.future =
+        executor.scheduleWithFixedDelay(
+            task::run, initialDelay.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
     return task;
   }
 

@@ -23,7 +23,9 @@ public final class BackgroundVerifier {
     this.indexes = indexes;
   }
 
-  /** One verification with repair; the scheduler runs it every --verify-interval and logs a failure. */
+  /**
+   * One verification with repair; the scheduler runs it every --verify-interval and logs a failure.
+   */
   void runOnce() {
     Verifier.Report r = indexes.verify(true);
     last = r;
@@ -31,8 +33,11 @@ public final class BackgroundVerifier {
     differencesFound.addAndGet(r.differences().size() + r.repaired());
     repaired.addAndGet(r.repaired());
     if (r.repaired() > 0 || !r.agree()) {
-      LOG.atWarn().addKeyValue("repaired", r.repaired()).addKeyValue("agree", r.agree())
-          .addKeyValue("differences_left", r.differences().size()).addKeyValue("note", r.note())
+      LOG.atWarn()
+          .addKeyValue("repaired", r.repaired())
+          .addKeyValue("agree", r.agree())
+          .addKeyValue("differences_left", r.differences().size())
+          .addKeyValue("note", r.note())
           .log("background verification found the index differing from the store");
     }
   }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IndexManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexManager.class);
+
   /** How long a verification waits for the index to reach the store's position before comparing. */
   static final Duration VERIFY_CATCH_UP = Duration.ofSeconds(30);
 
@@ -38,6 +39,7 @@ public final class IndexManager implements AutoCloseable {
   private final SnapshotScheduler snapshots;
   private final List<Scheduler.Task> tasks = new ArrayList<>();
   private BackgroundVerifier verifier;
+
   /** Why the index is being healed, while it is; null otherwise. */
   private volatile HealingPolicy.Cause healing;
 
@@ -46,8 +48,8 @@ public final class IndexManager implements AutoCloseable {
   }
 
   /**
-   * @param leading for a shared index, whether this process holds the projector lease (null: always,
-   *     as with an embedded index)
+   * @param leading for a shared index, whether this process holds the projector lease (null:
+   *     always, as with an embedded index)
    */
   public IndexManager(Store store, IndexEngine engine, BooleanSupplier leading) {
     this.store = store;
@@ -57,7 +59,10 @@ public final class IndexManager implements AutoCloseable {
     HealingPolicy.Cause cause = HealingPolicy.atStartUp(store, engine, current);
     if (cause != null) {
       // Never open (or serve from) a damaged index: start on an empty generation and rebuild it.
-      LOG.atWarn().addKeyValue("generation", current).addKeyValue("reason", cause.reason()).addKeyValue("damage", cause.detail())
+      LOG.atWarn()
+          .addKeyValue("generation", current)
+          .addKeyValue("reason", cause.reason())
+          .addKeyValue("damage", cause.detail())
           .log("the index is damaged; healing it");
       current = engine.prepareNext();
       engine.switchTo(current);
@@ -65,9 +70,12 @@ public final class IndexManager implements AutoCloseable {
     }
     this.serving = new ServingIndex(new SwappableIndex(engine.open(current)), current);
     if (healing == null) {
-      HealingPolicy.Cause behind = HealingPolicy.cannotCatchUp(store, Projector.written(serving.index()));
+      HealingPolicy.Cause behind =
+          HealingPolicy.cannotCatchUp(store, Projector.written(serving.index()));
       if (behind != null) {
-        LOG.atWarn().addKeyValue("reason", behind.reason()).addKeyValue("detail", behind.detail())
+        LOG.atWarn()
+            .addKeyValue("reason", behind.reason())
+            .addKeyValue("detail", behind.detail())
             .log("the index cannot follow the store; healing it");
         healing = behind.foundAtStartUp();
       }
@@ -114,7 +122,8 @@ public final class IndexManager implements AutoCloseable {
    * behind the oplog, or its counts disagree with the store's and a repair does not fix them, it is
    * replaced by a rebuild beside it. A healing found at start-up begins now.
    */
-  public synchronized IndexManager heal(Supplier<IndexReadiness.State> readiness, Scheduler scheduler) {
+  public synchronized IndexManager heal(
+      Supplier<IndexReadiness.State> readiness, Scheduler scheduler) {
     if (healing != null) {
       startHealing(healing);
     }
@@ -122,18 +131,26 @@ public final class IndexManager implements AutoCloseable {
     return this;
   }
 
-  /** Replaces the index because it is unusable, from the newest usable snapshot, else from the store; readiness says why until done. */
+  /**
+   * Replaces the index because it is unusable, from the newest usable snapshot, else from the
+   * store; readiness says why until done.
+   */
   synchronized void startHealing(HealingPolicy.Cause cause) {
     if (rebuilds.running()) {
       return;
     }
     healing = cause;
-    LOG.atWarn().addKeyValue("reason", cause.reason()).addKeyValue("detail", cause.words())
+    LOG.atWarn()
+        .addKeyValue("reason", cause.reason())
+        .addKeyValue("detail", cause.words())
         .log("healing the index: from the newest usable snapshot, else from the store");
     rebuilds.start(true, () -> healing = null);
   }
 
-  /** Restores by hand (tally restore): the newest usable snapshot plus an oplog replay, else a rebuild. */
+  /**
+   * Restores by hand (tally restore): the newest usable snapshot plus an oplog replay, else a
+   * rebuild.
+   */
   public synchronized RebuildRunner.Status restore() {
     healing = new HealingPolicy.Cause(HealingPolicy.Reason.ASKED, "a restore was asked for", false);
     return rebuilds.start(true, () -> healing = null);
@@ -152,8 +169,15 @@ public final class IndexManager implements AutoCloseable {
     String reason = cause.words();
     RebuildRunner.Status s = rebuilds.status();
     return switch (s.state()) {
-      case RUNNING -> s.snapshot() != null ? reason + "; restored " + s.source() + ", replaying the oplog from its position"
-          : reason + "; rebuilding the index from the store: " + s.documents() + " of " + s.total() + " documents";
+      case RUNNING ->
+          s.snapshot() != null
+              ? reason + "; restored " + s.source() + ", replaying the oplog from its position"
+              : reason
+                  + "; rebuilding the index from the store: "
+                  + s.documents()
+                  + " of "
+                  + s.total()
+                  + " documents";
       case FAILED -> reason + "; the rebuild failed (" + s.error() + "), trying again";
       default -> reason + "; starting a rebuild";
     };
@@ -171,17 +195,26 @@ public final class IndexManager implements AutoCloseable {
     return verifier;
   }
 
-  /** Compares the serving index with the store; with {@code repair}, re-applies what differs through the projector. */
+  /**
+   * Compares the serving index with the store; with {@code repair}, re-applies what differs through
+   * the projector.
+   */
   public Verifier.Report verify(boolean repair) {
     return new Verifier(store, serving.index(), VERIFY_CATCH_UP).verify(repair ? projector : null);
   }
 
-  /** Compares the serving generation's layout with the one this Tally writes and lists the steps, create before destroy. */
+  /**
+   * Compares the serving generation's layout with the one this Tally writes and lists the steps,
+   * create before destroy.
+   */
   public LayoutPlan plan() {
     return LayoutPlan.of(store, engine, serving.generation(), rebuilds.generationRetention());
   }
 
-  /** Carries out {@link #plan}: a rebuild into a new generation with this Tally's layout; null when there is nothing to do. */
+  /**
+   * Carries out {@link #plan}: a rebuild into a new generation with this Tally's layout; null when
+   * there is nothing to do.
+   */
   public synchronized RebuildRunner.Status apply() {
     return plan().changes() ? startRebuild() : null;
   }
@@ -205,14 +238,18 @@ public final class IndexManager implements AutoCloseable {
     return snapshots.warning(now);
   }
 
-  /** How long a replaced generation is kept after a switch (it is removed at the next start in any case). */
+  /**
+   * How long a replaced generation is kept after a switch (it is removed at the next start in any
+   * case).
+   */
   public IndexManager keepReplacedGenerations(Duration retention) {
     rebuilds.keepReplacedGenerations(retention);
     return this;
   }
 
   /** Takes snapshots every {@code interval} (zero: never), keeping the newest {@code keep}. */
-  public synchronized IndexManager snapshotEvery(Duration interval, int keep, Duration oplogRetention, Scheduler scheduler) {
+  public synchronized IndexManager snapshotEvery(
+      Duration interval, int keep, Duration oplogRetention, Scheduler scheduler) {
     tasks.add(snapshots.schedule(scheduler, interval, keep, oplogRetention));
     return this;
   }

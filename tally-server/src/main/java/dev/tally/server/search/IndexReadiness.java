@@ -1,11 +1,11 @@
 package dev.tally.server.search;
 
-import dev.tally.server.schedule.Scheduler;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.projection.Projector;
 import dev.tally.core.store.Store;
+import dev.tally.server.schedule.Scheduler;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -17,12 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether the index may answer searches, judged on data, not on liveness: its lag behind the store
  * must be within bound, and when it has caught up its document count in every workspace must equal
- * the store's (which the store keeps in its write transactions, so nothing is scanned). An empty
- * or lost index is therefore never "ready". Evaluated on a short interval; searches read the
- * latest verdict.
+ * the store's (which the store keeps in its write transactions, so nothing is scanned). An empty or
+ * lost index is therefore never "ready". Evaluated on a short interval; searches read the latest
+ * verdict.
  */
 public final class IndexReadiness implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexReadiness.class);
+
   /** How often the verdict is renewed. */
   static final Duration EVERY = Duration.ofMillis(200);
 
@@ -30,8 +31,16 @@ public final class IndexReadiness implements AutoCloseable {
   public record WorkspaceCount(long workspaceId, long index, long store) {}
 
   /** One verdict, with the numbers behind it. */
-  public record State(boolean ready, List<String> reasons, long head, long visible, long applied, long lagPositions,
-      long lagSeconds, List<WorkspaceCount> counts, boolean countsDiffer) {}
+  public record State(
+      boolean ready,
+      List<String> reasons,
+      long head,
+      long visible,
+      long applied,
+      long lagPositions,
+      long lagSeconds,
+      List<WorkspaceCount> counts,
+      boolean countsDiffer) {}
 
   private final Store store;
   private final SearchIndex index;
@@ -42,11 +51,19 @@ public final class IndexReadiness implements AutoCloseable {
   private volatile State current;
   private volatile boolean wasReady;
   private Scheduler.Task task;
+
   /** Everything committed before this start must be searchable before the index is ready. */
   private final long startHead;
 
-  /** @param healing while the index is being healed, what is being done, in words; null otherwise */
-  public IndexReadiness(Store store, SearchIndex index, Projector projector, Supplier<String> healing, Duration maxLag,
+  /**
+   * @param healing while the index is being healed, what is being done, in words; null otherwise
+   */
+  public IndexReadiness(
+      Store store,
+      SearchIndex index,
+      Projector projector,
+      Supplier<String> healing,
+      Duration maxLag,
       InstantSource clock) {
     this.store = store;
     this.index = index;
@@ -54,7 +71,8 @@ public final class IndexReadiness implements AutoCloseable {
     this.healing = healing;
     this.maxLag = maxLag;
     this.clock = clock;
-    this.current = new State(false, List.of("index: not checked yet"), 0, 0, 0, 0, 0, List.of(), false);
+    this.current =
+        new State(false, List.of("index: not checked yet"), 0, 0, 0, 0, 0, List.of(), false);
     this.startHead = store.head();
   }
 
@@ -79,12 +97,27 @@ public final class IndexReadiness implements AutoCloseable {
   private void tick() {
     try {
       current = evaluate();
-    } catch (RuntimeException | AssertionError e) { // a corrupt Lucene index may trip an assertion: not ready, and checked again
-      current = new State(false, List.of("index: readiness could not be checked: " + e.getMessage()), 0, 0, 0, 0, 0, List.of(), false);
+    } catch (RuntimeException
+        | AssertionError
+            e) { // a corrupt Lucene index may trip an assertion: not ready, and checked again
+      current =
+          new State(
+              false,
+              List.of("index: readiness could not be checked: " + e.getMessage()),
+              0,
+              0,
+              0,
+              0,
+              0,
+              List.of(),
+              false);
     }
     if (current.ready() != wasReady) {
       wasReady = current.ready();
-      LOG.atInfo().addKeyValue("ready", wasReady).addKeyValue("reasons", String.join("; ", current.reasons())).log("index readiness changed");
+      LOG.atInfo()
+          .addKeyValue("ready", wasReady)
+          .addKeyValue("reasons", String.join("; ", current.reasons()))
+          .log("index readiness changed");
     }
   }
 
@@ -101,16 +134,28 @@ public final class IndexReadiness implements AutoCloseable {
     long lagSeconds = 0;
     if (lag > 0) {
       List<OplogEntry> next = store.oplog(visible, 1);
-      lagSeconds = next.isEmpty() ? 0 : Math.max(0, clock.instant().getEpochSecond() - next.get(0).at());
+      lagSeconds =
+          next.isEmpty() ? 0 : Math.max(0, clock.instant().getEpochSecond() - next.get(0).at());
       if (lagSeconds > maxLag.toSeconds()) {
-        reasons.add("index is " + lag + " oplog positions (" + lagSeconds + " s) behind the store, more than the allowed "
-            + maxLag.toSeconds() + " s; the projector is catching up");
+        reasons.add(
+            "index is "
+                + lag
+                + " oplog positions ("
+                + lagSeconds
+                + " s) behind the store, more than the allowed "
+                + maxLag.toSeconds()
+                + " s; the projector is catching up");
       }
     }
     if (visible < startHead) {
-      // A lost or stale index replays the oplog; recent entries must not make a half-filled index look current.
-      reasons.add("index is catching up with what the store held when Tally started: position " + visible + " of " + startHead
-          + "; searches wait until it has");
+      // A lost or stale index replays the oplog; recent entries must not make a half-filled index
+      // look current.
+      reasons.add(
+          "index is catching up with what the store held when Tally started: position "
+              + visible
+              + " of "
+              + startHead
+              + "; searches wait until it has");
     }
     String error = projector.lastError();
     if (error != null) {
@@ -135,13 +180,28 @@ public final class IndexReadiness implements AutoCloseable {
         for (WorkspaceCount c : counts) {
           if (c.index() != c.store()) {
             countsDiffer = true;
-            reasons.add("workspace " + c.workspaceId() + ": the index has " + c.index() + " contacts but the store has " + c.store()
-                + " at the same position; Tally repairs it, or rebuilds it if a repair does not help");
+            reasons.add(
+                "workspace "
+                    + c.workspaceId()
+                    + ": the index has "
+                    + c.index()
+                    + " contacts but the store has "
+                    + c.store()
+                    + " at the same position; Tally repairs it, or rebuilds it if a repair does not help");
           }
         }
       }
     }
-    return new State(reasons.isEmpty(), List.copyOf(reasons), head, visible, index.appliedPosition(), lag, lagSeconds, counts, countsDiffer);
+    return new State(
+        reasons.isEmpty(),
+        List.copyOf(reasons),
+        head,
+        visible,
+        index.appliedPosition(),
+        lag,
+        lagSeconds,
+        counts,
+        countsDiffer);
   }
 
   @Override

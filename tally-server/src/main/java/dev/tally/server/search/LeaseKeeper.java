@@ -1,7 +1,7 @@
 package dev.tally.server.search;
 
-import dev.tally.server.schedule.Scheduler;
 import dev.tally.core.store.Store;
+import dev.tally.server.schedule.Scheduler;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -33,7 +33,9 @@ public final class LeaseKeeper implements AutoCloseable {
     this.ttl = ttl;
   }
 
-  /** Tries once now (so the caller knows at once), then keeps trying and renewing in the background. */
+  /**
+   * Tries once now (so the caller knows at once), then keeps trying and renewing in the background.
+   */
   public LeaseKeeper start(Scheduler scheduler) {
     renew();
     task = scheduler.every("lease-" + name, ttl.dividedBy(3), this::renew);
@@ -59,14 +61,24 @@ public final class LeaseKeeper implements AutoCloseable {
         heldUntilNanos = asked + ttl.toNanos();
       }
     } catch (RuntimeException e) {
-      LOG.atWarn().addKeyValue("lease", name).addKeyValue("error", String.valueOf(e.getMessage())).log("could not renew the lease");
+      LOG.atWarn()
+          .addKeyValue("lease", name)
+          .addKeyValue("error", String.valueOf(e.getMessage()))
+          .log("could not renew the lease");
     }
     if (held() != was) {
-      LOG.atInfo().addKeyValue("lease", name).addKeyValue("holder", holder).addKeyValue("held", held()).log("lease changed hands");
+      LOG.atInfo()
+          .addKeyValue("lease", name)
+          .addKeyValue("holder", holder)
+          .addKeyValue("held", held())
+          .log("lease changed hands");
     }
   }
 
-  /** This process, as lease holders are named: host, pid and a random part (a restarted process is another holder). */
+  /**
+   * This process, as lease holders are named: host, pid and a random part (a restarted process is
+   * another holder).
+   */
   static String processName() {
     String host;
     try {
@@ -74,7 +86,11 @@ public final class LeaseKeeper implements AutoCloseable {
     } catch (java.io.IOException e) {
       host = "unknown-host";
     }
-    return host + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+    return host
+        + ":"
+        + ManagementFactory.getRuntimeMXBean().getPid()
+        + ":"
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 
   @Override
@@ -91,7 +107,9 @@ public final class LeaseKeeper implements AutoCloseable {
     try {
       store.releaseLease(name, holder);
     } catch (RuntimeException e) {
-      LOG.atInfo().addKeyValue("lease", name).log("could not release the lease; it expires on its own");
+      LOG.atInfo()
+          .addKeyValue("lease", name)
+          .log("could not release the lease; it expires on its own");
     }
   }
 }

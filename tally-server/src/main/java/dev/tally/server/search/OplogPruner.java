@@ -1,7 +1,7 @@
 package dev.tally.server.search;
 
-import dev.tally.server.schedule.Scheduler;
 import dev.tally.core.store.Store;
+import dev.tally.server.schedule.Scheduler;
 import java.time.Duration;
 import java.time.InstantSource;
 import org.slf4j.Logger;
@@ -26,9 +26,16 @@ public final class OplogPruner implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Prunes now, then every tenth of the retention (at most hourly, at least every second): the oplog overshoots its retention by little. */
+  /**
+   * Prunes now, then every tenth of the retention (at most hourly, at least every second): the
+   * oplog overshoots its retention by little.
+   */
   public OplogPruner start(Scheduler scheduler) {
-    Duration every = Duration.ofNanos(Math.min(Duration.ofHours(1).toNanos(), Math.max(Duration.ofSeconds(1).toNanos(), retention.toNanos() / 10)));
+    Duration every =
+        Duration.ofNanos(
+            Math.min(
+                Duration.ofHours(1).toNanos(),
+                Math.max(Duration.ofSeconds(1).toNanos(), retention.toNanos() / 10)));
     task = scheduler.every("oplog-pruner", Duration.ZERO, every, this::pruneNow);
     return this;
   }
@@ -38,7 +45,10 @@ public final class OplogPruner implements AutoCloseable {
     long before = clock.instant().minus(retention).getEpochSecond();
     int removed = store.write(tx -> tx.pruneOplog(before)).value();
     if (removed > 0) {
-      LOG.atInfo().addKeyValue("removed", removed).addKeyValue("floor", store.oplogFloor()).addKeyValue("retention", retention.toString())
+      LOG.atInfo()
+          .addKeyValue("removed", removed)
+          .addKeyValue("floor", store.oplogFloor())
+          .addKeyValue("retention", retention.toString())
           .log("oplog pruned to its retention");
     }
     return removed;

@@ -22,8 +22,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Contact search: parse the query against the workspace's attributes, refuse to answer from an
- * index that is not ready (503, never a silently empty result), optionally wait until the index
- * has applied a given position, then search and load the hits' current documents from the store.
+ * index that is not ready (503, never a silently empty result), optionally wait until the index has
+ * applied a given position, then search and load the hits' current documents from the store.
  */
 public final class SearchService {
   private final Store store;
@@ -33,7 +33,12 @@ public final class SearchService {
   private final Duration minPositionTimeout;
   private final InstantSource clock;
 
-  public SearchService(Store store, SearchIndex index, IndexReadiness readiness, QueryLimits limits, Duration minPositionTimeout,
+  public SearchService(
+      Store store,
+      SearchIndex index,
+      IndexReadiness readiness,
+      QueryLimits limits,
+      Duration minPositionTimeout,
       InstantSource clock) {
     this.store = store;
     this.index = index;
@@ -47,8 +52,12 @@ public final class SearchService {
     return readiness;
   }
 
-  /** One page of results: contacts in order, the total, where the next page starts (null at the end) and the position searched. */
-  public record Result(List<Contact> contacts, long total, SearchRequest.Cursor next, long position) {}
+  /**
+   * One page of results: contacts in order, the total, where the next page starts (null at the end)
+   * and the position searched.
+   */
+  public record Result(
+      List<Contact> contacts, long total, SearchRequest.Cursor next, long position) {}
 
   /** A parser that knows the workspace's custom attributes. */
   public QueryParser parser(long workspaceId) {
@@ -59,7 +68,13 @@ public final class SearchService {
     return new QueryParser(limits, types::get);
   }
 
-  public Result search(long workspaceId, Query query, SearchRequest.Sort sort, int perPage, SearchRequest.Cursor after, Long minPosition) {
+  public Result search(
+      long workspaceId,
+      Query query,
+      SearchRequest.Sort sort,
+      int perPage,
+      SearchRequest.Cursor after,
+      Long minPosition) {
     if (minPosition != null) {
       awaitPosition(minPosition);
     }
@@ -68,19 +83,30 @@ public final class SearchService {
       state = readiness.refresh(); // the last verdict may predate a catch-up
     }
     if (!state.ready()) {
-      throw TallyException.unavailable("index_not_ready", "search is unavailable because the index is not ready: "
-          + String.join("; ", state.reasons()), null);
+      throw TallyException.unavailable(
+          "index_not_ready",
+          "search is unavailable because the index is not ready: "
+              + String.join("; ", state.reasons()),
+          null);
     }
     long position = index.visiblePosition();
     SearchPage page;
     try {
-      page = index.search(new SearchRequest(workspaceId, query, sort, perPage, after, clock.instant().getEpochSecond()));
+      page =
+          index.search(
+              new SearchRequest(
+                  workspaceId, query, sort, perPage, after, clock.instant().getEpochSecond()));
     } catch (TallyException e) {
       throw e;
     } catch (RuntimeException | AssertionError e) {
-      // A damaged index fails in odd ways (Lucene's own assertions included); the healer replaces it.
-      throw TallyException.unavailable("index_damaged", "the search index failed to answer (" + e
-          + "); Tally checks and heals the index, retry shortly", e);
+      // A damaged index fails in odd ways (Lucene's own assertions included); the healer replaces
+      // it.
+      throw TallyException.unavailable(
+          "index_damaged",
+          "the search index failed to answer ("
+              + e
+              + "); Tally checks and heals the index, retry shortly",
+          e);
     }
     Map<Long, Contact> byId = new HashMap<>();
     for (ContactDocument d : store.documents(page.ids())) {
@@ -104,14 +130,23 @@ public final class SearchService {
     while (index.visiblePosition() < position) {
       if (!refreshed && index.appliedPosition() >= position) {
         // Applied and durable but not yet searchable (OpenSearch between refreshes): make it so now
-        // rather than wait out the refresh interval. Lucene shows a batch before it is durable, so never here.
+        // rather than wait out the refresh interval. Lucene shows a batch before it is durable, so
+        // never here.
         index.commit();
         refreshed = true;
         continue;
       }
       if (System.nanoTime() > deadline) {
-        throw TallyException.unavailable("index_behind", "the index has applied position " + index.visiblePosition() + ", not yet "
-            + position + " (Tally-Min-Position), within " + minPositionTimeout.toMillis() + " ms", null);
+        throw TallyException.unavailable(
+            "index_behind",
+            "the index has applied position "
+                + index.visiblePosition()
+                + ", not yet "
+                + position
+                + " (Tally-Min-Position), within "
+                + minPositionTimeout.toMillis()
+                + " ms",
+            null);
       }
       LockSupport.parkNanos(2_000_000);
     }

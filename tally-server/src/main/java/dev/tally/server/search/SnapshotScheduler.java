@@ -30,26 +30,40 @@ final class SnapshotScheduler {
     this.store = store;
   }
 
-  /** Takes snapshots every {@code interval} (zero, or an engine without snapshots: never), keeping the newest {@code keep}. */
-  Scheduler.Task schedule(Scheduler scheduler, Duration interval, int keep, Duration oplogRetention) {
+  /**
+   * Takes snapshots every {@code interval} (zero, or an engine without snapshots: never), keeping
+   * the newest {@code keep}.
+   */
+  Scheduler.Task schedule(
+      Scheduler scheduler, Duration interval, int keep, Duration oplogRetention) {
     this.keep = keep;
     this.oplogRetention = oplogRetention;
-    return scheduler.every("index-snapshots", engine.supportsSnapshots() ? interval : Duration.ZERO, () -> {
-      if (indexes.healingCause() == null && !indexes.rebuilding()) { // never snapshot an index that is known to be bad
-        takeNow();
-      }
-    });
+    return scheduler.every(
+        "index-snapshots",
+        engine.supportsSnapshots() ? interval : Duration.ZERO,
+        () -> {
+          if (indexes.healingCause() == null
+              && !indexes.rebuilding()) { // never snapshot an index that is known to be bad
+            takeNow();
+          }
+        });
   }
 
   /** Takes a snapshot of the serving index now and keeps the newest few. */
   IndexEngine.SnapshotInfo takeNow() {
     HealingPolicy.Cause healing = indexes.healingCause();
     if (healing != null) {
-      throw TallyException.conflict("the index is being healed (" + healing.words() + "); a snapshot of it now would not be usable");
+      throw TallyException.conflict(
+          "the index is being healed ("
+              + healing.words()
+              + "); a snapshot of it now would not be usable");
     }
     IndexEngine.SnapshotInfo s = engine.snapshot(indexes.servingGeneration());
     engine.pruneSnapshots(keep);
-    LOG.atInfo().addKeyValue("snapshot", s.name()).addKeyValue("position", s.position()).addKeyValue("bytes", s.bytes())
+    LOG.atInfo()
+        .addKeyValue("snapshot", s.name())
+        .addKeyValue("position", s.position())
+        .addKeyValue("bytes", s.bytes())
         .log("index snapshot taken");
     return s;
   }
@@ -73,13 +87,20 @@ final class SnapshotScheduler {
     }
     IndexEngine.SnapshotInfo newest = all.get(0);
     if (newest.position() < store.oplogFloor()) {
-      return "the newest index snapshot (" + newest.name() + ") is older than the oplog kept; healing would rebuild from the store. "
+      return "the newest index snapshot ("
+          + newest.name()
+          + ") is older than the oplog kept; healing would rebuild from the store. "
           + "Check that snapshots are being taken (tally snapshot)";
     }
     Duration age = Duration.between(newest.takenAt(), now);
     if (age.compareTo(oplogRetention.multipliedBy(4).dividedBy(5)) > 0) {
-      return "the newest index snapshot (" + newest.name() + ") is " + age.toHours() + " h old, close to the oplog's retention of "
-          + oplogRetention.toHours() + " h; once past it, healing means a full rebuild. Take one (tally snapshot) and check the schedule";
+      return "the newest index snapshot ("
+          + newest.name()
+          + ") is "
+          + age.toHours()
+          + " h old, close to the oplog's retention of "
+          + oplogRetention.toHours()
+          + " h; once past it, healing means a full rebuild. Take one (tally snapshot) and check the schedule";
     }
     return null;
   }

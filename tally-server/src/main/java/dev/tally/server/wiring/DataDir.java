@@ -29,7 +29,9 @@ public final class DataDir implements AutoCloseable {
 
   public static DataDir lock(Path path) throws IOException {
     Files.createDirectories(path);
-    FileChannel channel = FileChannel.open(path.resolve("tally.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(
+            path.resolve("tally.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -65,15 +67,20 @@ public final class DataDir implements AutoCloseable {
       lock.release();
       channel.close();
     } catch (IOException e) {
-      throw TallyException.unavailable("data_dir", "could not release " + path.resolve("tally.lock") + ": " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "data_dir", "could not release " + path.resolve("tally.lock") + ": " + e.getMessage(), e);
     }
   }
 
   /** Another process serves this data directory. */
   public static final class InUseException extends IOException {
     public InUseException(Path data) {
-      super("the data directory " + data.toAbsolutePath() + " is in use by another Tally process (lock " + data.resolve("tally.lock")
-          + "); the embedded store serves one process: stop the other, or use --url to talk to it");
+      super(
+          "the data directory "
+              + data.toAbsolutePath()
+              + " is in use by another Tally process (lock "
+              + data.resolve("tally.lock")
+              + "); the embedded store serves one process: stop the other, or use --url to talk to it");
     }
   }
 }

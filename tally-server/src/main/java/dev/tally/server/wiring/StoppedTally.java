@@ -19,7 +19,10 @@ import java.time.Duration;
  * Tally serves them, this refuses and says to use --url instead.
  */
 public final class StoppedTally implements AutoCloseable {
-  /** How long the offline command's lease lasts without renewal (it is renewed while the command runs). */
+  /**
+   * How long the offline command's lease lasts without renewal (it is renewed while the command
+   * runs).
+   */
   static final Duration LEASE_TTL = Duration.ofSeconds(6);
 
   private final DataDir dataDir;
@@ -28,7 +31,8 @@ public final class StoppedTally implements AutoCloseable {
   private final LeaseKeeper lease;
   private final Scheduler scheduler;
 
-  private StoppedTally(DataDir dataDir, Store store, IndexEngine engine, LeaseKeeper lease, Scheduler scheduler) {
+  private StoppedTally(
+      DataDir dataDir, Store store, IndexEngine engine, LeaseKeeper lease, Scheduler scheduler) {
     this.scheduler = scheduler;
     this.dataDir = dataDir;
     this.store = store;
@@ -49,8 +53,10 @@ public final class StoppedTally implements AutoCloseable {
         lease = new LeaseKeeper(store, name, LEASE_TTL).start(scheduler);
         if (!lease.held()) {
           lease.close();
-          throw TallyException.conflict("a Tally process serves this PostgreSQL store and its index (it holds the " + name
-              + " lease): act through it with --url, or stop every process first");
+          throw TallyException.conflict(
+              "a Tally process serves this PostgreSQL store and its index (it holds the "
+                  + name
+                  + " lease): act through it with --url, or stop every process first");
         }
       }
       return new StoppedTally(dataDir, store, Engines.openIndex(config), lease, scheduler);

@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** A periodic task is never silently dead: one that throws runs again, and its state says when it ran and failed. */
+/**
+ * A periodic task is never silently dead: one that throws runs again, and its state says when it
+ * ran and failed.
+ */
 class SchedulerTest {
   private static final Instant T0 = Instant.parse("2026-12-02T08:00:00Z");
 
@@ -22,12 +25,17 @@ class SchedulerTest {
     try (Scheduler scheduler = new Scheduler(clock)) {
       AtomicInteger calls = new AtomicInteger();
       CountDownLatch thirdRun = new CountDownLatch(3);
-      Scheduler.Task task = scheduler.every("flaky", Duration.ZERO, Duration.ofMillis(10), () -> {
-        thirdRun.countDown();
-        if (calls.incrementAndGet() <= 2) {
-          throw new IllegalStateException("boom " + calls.get());
-        }
-      });
+      Scheduler.Task task =
+          scheduler.every(
+              "flaky",
+              Duration.ZERO,
+              Duration.ofMillis(10),
+              () -> {
+                thirdRun.countDown();
+                if (calls.incrementAndGet() <= 2) {
+                  throw new IllegalStateException("boom " + calls.get());
+                }
+              });
       assertTrue(thirdRun.await(10, TimeUnit.SECONDS), "the task ran again after throwing");
       Scheduler.TaskState state = awaitRuns(task, 3);
       assertEquals("flaky", state.name());
@@ -35,7 +43,9 @@ class SchedulerTest {
       assertEquals("boom 2", state.lastError());
       assertEquals(T0, state.lastFailure(), "times come from the injected clock");
       assertEquals(T0, state.lastRun());
-      assertTrue(scheduler.states().contains(task.state()) || scheduler.states().stream().anyMatch(s -> s.name().equals("flaky")));
+      assertTrue(
+          scheduler.states().contains(task.state())
+              || scheduler.states().stream().anyMatch(s -> s.name().equals("flaky")));
     }
   }
 
@@ -43,10 +53,14 @@ class SchedulerTest {
   void anAssertionErrorDoesNotKillTheTaskEither() throws Exception {
     try (Scheduler scheduler = new Scheduler(InstantSource.system())) {
       CountDownLatch twice = new CountDownLatch(2);
-      scheduler.every("asserting", Duration.ZERO, Duration.ofMillis(10), () -> {
-        twice.countDown();
-        throw new AssertionError("a corrupt index can trip an assertion");
-      });
+      scheduler.every(
+          "asserting",
+          Duration.ZERO,
+          Duration.ofMillis(10),
+          () -> {
+            twice.countDown();
+            throw new AssertionError("a corrupt index can trip an assertion");
+          });
       assertTrue(twice.await(10, TimeUnit.SECONDS));
     }
   }
@@ -55,7 +69,9 @@ class SchedulerTest {
   void aClosedTaskStopsAndLeavesTheList() throws Exception {
     try (Scheduler scheduler = new Scheduler(InstantSource.system())) {
       AtomicInteger runs = new AtomicInteger();
-      Scheduler.Task task = scheduler.every("short-lived", Duration.ZERO, Duration.ofMillis(5), runs::incrementAndGet);
+      Scheduler.Task task =
+          scheduler.every(
+              "short-lived", Duration.ZERO, Duration.ofMillis(5), runs::incrementAndGet);
       awaitRuns(task, 2);
       task.close();
       int after = runs.get();
@@ -68,9 +84,13 @@ class SchedulerTest {
   @Test
   void aZeroPeriodSchedulesNothing() {
     try (Scheduler scheduler = new Scheduler(InstantSource.system())) {
-      Scheduler.Task task = scheduler.every("never", Duration.ZERO, () -> {
-        throw new AssertionError("must not run");
-      });
+      Scheduler.Task task =
+          scheduler.every(
+              "never",
+              Duration.ZERO,
+              () -> {
+                throw new AssertionError("must not run");
+              });
       assertEquals(0, task.state().runs());
       assertNull(task.state().lastRun());
       assertTrue(scheduler.states().isEmpty());
@@ -82,21 +102,27 @@ class SchedulerTest {
   void aSlowTaskDoesNotDelayAnother() throws Exception {
     try (Scheduler scheduler = new Scheduler(InstantSource.system())) {
       CountDownLatch release = new CountDownLatch(1);
-      scheduler.every("slow", Duration.ZERO, Duration.ofMillis(10), () -> {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      scheduler.every(
+          "slow",
+          Duration.ZERO,
+          Duration.ofMillis(10),
+          () -> {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
       CountDownLatch renewals = new CountDownLatch(5);
       scheduler.every("lease", Duration.ZERO, Duration.ofMillis(10), renewals::countDown);
-      assertTrue(renewals.await(10, TimeUnit.SECONDS), "the lease task ran while the slow one was stuck");
+      assertTrue(
+          renewals.await(10, TimeUnit.SECONDS), "the lease task ran while the slow one was stuck");
       release.countDown();
     }
   }
 
-  private static Scheduler.TaskState awaitRuns(Scheduler.Task task, long runs) throws InterruptedException {
+  private static Scheduler.TaskState awaitRuns(Scheduler.Task task, long runs)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (task.state().runs() < runs && System.nanoTime() < deadline) {
       Thread.sleep(5);

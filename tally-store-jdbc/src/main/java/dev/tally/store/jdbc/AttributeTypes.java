@@ -8,8 +8,8 @@ import java.util.Map;
  * The writer's cache of committed data-attribute types, so that typing a contact's custom
  * attributes costs no query per attribute per write. Safe to keep across batches and processes
  * because a defined attribute's type never changes and workspace ids are never reused; only
- * definitions are cached, never their absence (another process may define one at any time).
- * Bounded (least recently used out first); used by the writer thread only.
+ * definitions are cached, never their absence (another process may define one at any time). Bounded
+ * (least recently used out first); used by the writer thread only.
  */
 final class AttributeTypes {
   record Key(long workspaceId, String name) {}
@@ -17,12 +17,13 @@ final class AttributeTypes {
   private final Map<Key, FieldType> types;
 
   AttributeTypes(int capacity) {
-    this.types = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, FieldType> eldest) {
-        return size() > capacity;
-      }
-    };
+    this.types =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, FieldType> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   FieldType get(Key key) {

@@ -20,13 +20,18 @@ final class Batch {
     this.committed = committed;
   }
 
-  /** The type of an attribute as this batch sees it (a task's own definitions are checked before). */
+  /**
+   * The type of an attribute as this batch sees it (a task's own definitions are checked before).
+   */
   FieldType typeOf(AttributeTypes.Key key) {
     FieldType t = defined.get(key);
     return t != null ? t : committed.get(key);
   }
 
-  /** Remembers a type read from the database: committed data, since the batch's own definitions are checked first. */
+  /**
+   * Remembers a type read from the database: committed data, since the batch's own definitions are
+   * checked first.
+   */
   void learned(AttributeTypes.Key key, FieldType type) {
     committed.put(key, type);
   }

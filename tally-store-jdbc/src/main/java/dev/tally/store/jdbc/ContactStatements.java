@@ -32,16 +32,29 @@ public interface ContactStatements {
     }
   }
 
-  /** Inserts a contact (version 1) with its identities, unless one is held or the workspace is gone. */
+  /**
+   * Inserts a contact (version 1) with its identities, unless one is held or the workspace is gone.
+   */
   Result insert(Sql db, long ws, String doc, List<Identity> claims, long now) throws SQLException;
 
-  /** Replaces a contact's document, releasing and claiming identities, unless a claimed one is held. */
-  Result update(Sql db, long ws, long id, long version, String doc, List<Identity> releases, List<Identity> claims, long now)
+  /**
+   * Replaces a contact's document, releasing and claiming identities, unless a claimed one is held.
+   */
+  Result update(
+      Sql db,
+      long ws,
+      long id,
+      long version,
+      String doc,
+      List<Identity> releases,
+      List<Identity> claims,
+      long now)
       throws SQLException;
 
   /**
    * Records an event, counts it in the contact's summary and raises the contact to {@code version};
    * {@link Result#none()} when the same (contact, name, created_at) was recorded before.
    */
-  Result insertEvent(Sql db, long ws, long contactId, long version, EventInput e, long now) throws SQLException;
+  Result insertEvent(Sql db, long ws, long contactId, long version, EventInput e, long now)
+      throws SQLException;
 }

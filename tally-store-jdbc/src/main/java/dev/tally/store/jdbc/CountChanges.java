@@ -10,7 +10,8 @@ import java.util.StringJoiner;
  * before the commit and inside the same transaction, so the counts still move with the data.
  */
 public final class CountChanges {
-  private static final String UPDATE = "UPDATE workspaces SET contact_count = contact_count + ? WHERE id = ?";
+  private static final String UPDATE =
+      "UPDATE workspaces SET contact_count = contact_count + ? WHERE id = ?";
   private final Map<Long, Long> contactCounts = new HashMap<>();
 
   void add(Map<Long, Long> changes) {
@@ -32,11 +33,13 @@ public final class CountChanges {
    */
   public String inlined() {
     StringJoiner sql = new StringJoiner("; ", "", "; ").setEmptyValue("");
-    contactCounts.forEach((ws, d) -> {
-      if (d != 0) {
-        sql.add("UPDATE workspaces SET contact_count = contact_count + " + d + " WHERE id = " + ws);
-      }
-    });
+    contactCounts.forEach(
+        (ws, d) -> {
+          if (d != 0) {
+            sql.add(
+                "UPDATE workspaces SET contact_count = contact_count + " + d + " WHERE id = " + ws);
+          }
+        });
     return sql.toString();
   }
 }

@@ -7,9 +7,9 @@ import java.util.Collection;
 /**
  * What differs between the databases Tally stores in; everything else is written once in this
  * package. A dialect is small on purpose: how failures map onto outages, how a set of ids is bound
- * as one parameter, how rows aggregate into JSON, where (id, version) pairs are read from, and how a
- * contact's rows are written ({@link ContactStatements}: one statement per step, or fused into one
- * statement where round trips are what costs).
+ * as one parameter, how rows aggregate into JSON, where (id, version) pairs are read from, and how
+ * a contact's rows are written ({@link ContactStatements}: one statement per step, or fused into
+ * one statement where round trips are what costs).
  */
 public interface Dialect {
 
@@ -21,12 +21,13 @@ public interface Dialect {
 
   /**
    * The few SQL forms that differ, each a format with one {@code %s}: a condition that a column is
-   * in the set of ids bound by {@link #idSet} as one parameter; the table to read (id, version) pairs
-   * from (naming the covering index where the database needs telling, so that verifying versions
-   * reads no document); an aggregate of a subquery's rows into one JSON array of arrays of values;
-   * and how a contact's rows are written.
+   * in the set of ids bound by {@link #idSet} as one parameter; the table to read (id, version)
+   * pairs from (naming the covering index where the database needs telling, so that verifying
+   * versions reads no document); an aggregate of a subquery's rows into one JSON array of arrays of
+   * values; and how a contact's rows are written.
    */
-  record Forms(String inIds, String contactVersions, String jsonArrays, ContactStatements contacts) {}
+  record Forms(
+      String inIds, String contactVersions, String jsonArrays, ContactStatements contacts) {}
 
   Forms forms();
 
@@ -38,7 +39,10 @@ public interface Dialect {
     return forms().contactVersions();
   }
 
-  /** An aggregate of the rows of a subquery into one JSON array of arrays of {@code values} (SQL, comma-separated). */
+  /**
+   * An aggregate of the rows of a subquery into one JSON array of arrays of {@code values} (SQL,
+   * comma-separated).
+   */
   default String jsonArrays(String values) {
     return forms().jsonArrays().formatted(values);
   }

@@ -59,12 +59,15 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile String failure;
+
   /** True when the failure is a lost connection, which the idle writer probes for. */
   private boolean lostConnection;
+
   private long lastPurge;
   private long lastProbe;
 
-  public GroupCommitWriter(String name, WriterSession session, Dialect dialect, WriterSettings settings, long head) {
+  public GroupCommitWriter(
+      String name, WriterSession session, Dialect dialect, WriterSettings settings, long head) {
     this.session = session;
     this.dialect = dialect;
     this.reads = new JdbcReads(dialect);
@@ -80,7 +83,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     return head.get();
   }
 
-  /** How many batches ran, how many tasks they held, and how many had to run again with savepoints. */
+  /**
+   * How many batches ran, how many tasks they held, and how many had to run again with savepoints.
+   */
   public record Stats(long batches, long tasks, long reruns) {}
 
   public Stats stats() {
@@ -98,8 +103,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
     CompletableFuture<Written<T>> done = new CompletableFuture<>();
     if (!queue.offer(new Task<>(work, idem, done))) {
-      throw TallyException.unavailable("store_overloaded", "the store's write queue is full (" + settings.queueCapacity()
-          + " waiting writes)", null);
+      throw TallyException.unavailable(
+          "store_overloaded",
+          "the store's write queue is full (" + settings.queueCapacity() + " waiting writes)",
+          null);
     }
     try {
       return done.get(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -109,11 +116,16 @@ public final class GroupCommitWriter implements AutoCloseable {
       }
       throw new IllegalStateException("write failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw TallyException.unavailable("write_timeout", "the write did not finish within " + settings.writeTimeout().toSeconds()
-          + " s; it may still happen, so retry with the same Idempotency-Key", e);
+      throw TallyException.unavailable(
+          "write_timeout",
+          "the write did not finish within "
+              + settings.writeTimeout().toSeconds()
+              + " s; it may still happen, so retry with the same Idempotency-Key",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw TallyException.unavailable("write_interrupted", "the write was interrupted while waiting for its commit", e);
+      throw TallyException.unavailable(
+          "write_interrupted", "the write was interrupted while waiting for its commit", e);
     }
   }
 
@@ -127,16 +139,25 @@ public final class GroupCommitWriter implements AutoCloseable {
           throw closed();
         }
         CompletableFuture<Written<T>> done = new CompletableFuture<>();
-        if (!queue.offer(new Task<>(w, null, done), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-          throw TallyException.unavailable("store_overloaded", "the store's write queue stayed full for "
-              + settings.writeTimeout().toSeconds() + " s", null);
+        if (!queue.offer(
+            new Task<>(w, null, done),
+            Math.max(0, deadline - System.nanoTime()),
+            TimeUnit.NANOSECONDS)) {
+          throw TallyException.unavailable(
+              "store_overloaded",
+              "the store's write queue stayed full for "
+                  + settings.writeTimeout().toSeconds()
+                  + " s",
+              null);
         }
         futures.add(done);
       }
       List<Outcome<T>> out = new ArrayList<>(futures.size());
       for (CompletableFuture<Written<T>> f : futures) {
         try {
-          out.add(new Outcome<>(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), null));
+          out.add(
+              new Outcome<>(
+                  f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), null));
         } catch (ExecutionException e) {
           if (e.getCause() instanceof TallyException te) {
             out.add(new Outcome<>(null, te));
@@ -147,16 +168,22 @@ public final class GroupCommitWriter implements AutoCloseable {
       }
       return out;
     } catch (TimeoutException e) {
-      throw TallyException.unavailable("write_timeout", "the writes did not finish within " + settings.writeTimeout().toSeconds()
-          + " s; some may still happen", e);
+      throw TallyException.unavailable(
+          "write_timeout",
+          "the writes did not finish within "
+              + settings.writeTimeout().toSeconds()
+              + " s; some may still happen",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw TallyException.unavailable("write_interrupted", "interrupted while waiting for commits", e);
+      throw TallyException.unavailable(
+          "write_interrupted", "interrupted while waiting for commits", e);
     }
   }
 
   private static TallyException closed() {
-    return TallyException.unavailable("store_closed", "the store is shutting down and takes no more writes", null);
+    return TallyException.unavailable(
+        "store_closed", "the store is shutting down and takes no more writes", null);
   }
 
   private void loop() {
@@ -182,7 +209,14 @@ public final class GroupCommitWriter implements AutoCloseable {
         running = false;
       } catch (RuntimeException | Error e) {
         LOG.error("writer batch failed unexpectedly", e);
-        failAll(batch, new TallyException(TallyException.Kind.INTERNAL, "store_error", null, "the store's writer failed: " + e, e));
+        failAll(
+            batch,
+            new TallyException(
+                TallyException.Kind.INTERNAL,
+                "store_error",
+                null,
+                "the store's writer failed: " + e,
+                e));
       } finally {
         batch.clear();
       }
@@ -217,7 +251,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         if (careful) {
           db.exec("SAVEPOINT task");
         }
-        JdbcWriteTx tx = new JdbcWriteTx(db, dialect, reads, shared, settings.clock().instant().getEpochSecond());
+        JdbcWriteTx tx =
+            new JdbcWriteTx(
+                db, dialect, reads, shared, settings.clock().instant().getEpochSecond());
         try {
           Object value = runTask(task, tx, batchHead);
           if (careful) {
@@ -225,15 +261,24 @@ public final class GroupCommitWriter implements AutoCloseable {
           }
           tx.mergeInto(shared);
           long pos = tx.lastPosition() > 0 ? tx.lastPosition() : batchHead;
-          results.add(value instanceof Written<?> w ? w : new Written<>(value, pos)); // a replayed response has its own position
+          results.add(
+              value instanceof Written<?> w
+                  ? w
+                  : new Written<>(value, pos)); // a replayed response has its own position
           batchHead = Math.max(batchHead, tx.lastPosition());
         } catch (RuntimeException e) {
           if (!careful) {
             session.rollback();
             if (StoreErrors.connectionLost(dialect, e)) {
               lost(e);
-              failAll(batch, e instanceof TallyException te ? te : TallyException.unavailable("store_unreachable",
-                  "the database became unreachable during a write (" + e.getMessage() + ")", e));
+              failAll(
+                  batch,
+                  e instanceof TallyException te
+                      ? te
+                      : TallyException.unavailable(
+                          "store_unreachable",
+                          "the database became unreachable during a write (" + e.getMessage() + ")",
+                          e));
               return true;
             }
             if (batch.size() > 1) {
@@ -253,10 +298,16 @@ public final class GroupCommitWriter implements AutoCloseable {
       session.commit(shared.counts());
     } catch (SQLException e) {
       session.rollback();
-      TallyException error = committing && StoreErrors.connectionLost(dialect, e)
-          ? TallyException.unavailable("store_unreachable", "the database became unreachable during the commit, so these writes "
-              + "may or may not have been kept; retry with the same Idempotency-Key (" + e.getMessage() + ")", e)
-          : StoreErrors.wrap(dialect, committing ? "commit" : "write", e);
+      TallyException error =
+          committing && StoreErrors.connectionLost(dialect, e)
+              ? TallyException.unavailable(
+                  "store_unreachable",
+                  "the database became unreachable during the commit, so these writes "
+                      + "may or may not have been kept; retry with the same Idempotency-Key ("
+                      + e.getMessage()
+                      + ")",
+                  e)
+              : StoreErrors.wrap(dialect, committing ? "commit" : "write", e);
       if (StoreErrors.connectionLost(dialect, e)) {
         lost(e);
       } else {
@@ -276,14 +327,17 @@ public final class GroupCommitWriter implements AutoCloseable {
   }
 
   private static void logIfBug(RuntimeException e) {
-    if (!(e instanceof TallyException) || ((TallyException) e).kind() == TallyException.Kind.INTERNAL) {
+    if (!(e instanceof TallyException)
+        || ((TallyException) e).kind() == TallyException.Kind.INTERNAL) {
       LOG.error("write task failed unexpectedly", e);
     }
   }
 
   private void lost(Throwable e) {
     if (!lostConnection) {
-      LOG.atWarn().addKeyValue("error", e.getMessage()).log("lost the writer's connection to the database; the next batch reconnects");
+      LOG.atWarn()
+          .addKeyValue("error", e.getMessage())
+          .log("lost the writer's connection to the database; the next batch reconnects");
     }
     failure = "the database is unreachable: " + e.getMessage();
     lostConnection = true;
@@ -309,25 +363,45 @@ public final class GroupCommitWriter implements AutoCloseable {
     Sql db = tx.sql();
     try {
       long cutoff = tx.now() - settings.idempotencyWindow().toSeconds();
-      try (ResultSet rs = db.prepare("SELECT fingerprint, status, body, position, contact_id FROM idempotency_keys "
-          + "WHERE workspace_id = ? AND key = ? AND created_at >= ?", idem.workspaceId(), idem.key(), cutoff).executeQuery()) {
+      try (ResultSet rs =
+          db.prepare(
+                  "SELECT fingerprint, status, body, position, contact_id FROM idempotency_keys "
+                      + "WHERE workspace_id = ? AND key = ? AND created_at >= ?",
+                  idem.workspaceId(),
+                  idem.key(),
+                  cutoff)
+              .executeQuery()) {
         if (rs.next()) {
           if (!rs.getString(1).equals(idem.fingerprint())) {
-            throw TallyException.badRequest("idempotency_key_reused", "the Idempotency-Key " + TallyException.quote(idem.key())
-                + " was used within the last " + settings.idempotencyWindow().toHours()
-                + " hours for a different request; use a new key for a new request");
+            throw TallyException.badRequest(
+                "idempotency_key_reused",
+                "the Idempotency-Key "
+                    + TallyException.quote(idem.key())
+                    + " was used within the last "
+                    + settings.idempotencyWindow().toHours()
+                    + " hours for a different request; use a new key for a new request");
           }
-          return new Written<>(new StoredResponse(rs.getInt(2), rs.getString(3), rs.getLong(5)), rs.getLong(4));
+          return new Written<>(
+              new StoredResponse(rs.getInt(2), rs.getString(3), rs.getLong(5)), rs.getLong(4));
         }
       }
       StoredResponse response = (StoredResponse) task.work().run(tx);
       long pos = tx.lastPosition() > 0 ? tx.lastPosition() : batchHead;
-      // An expired key may still be there (purged every few minutes): the new request takes it over.
-      db.update("INSERT INTO idempotency_keys (workspace_id, key, fingerprint, status, body, position, contact_id, created_at) "
+      // An expired key may still be there (purged every few minutes): the new request takes it
+      // over.
+      db.update(
+          "INSERT INTO idempotency_keys (workspace_id, key, fingerprint, status, body, position, contact_id, created_at) "
               + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, "
               + "status = excluded.status, body = excluded.body, position = excluded.position, contact_id = excluded.contact_id, "
-              + "created_at = excluded.created_at", idem.workspaceId(), idem.key(), idem.fingerprint(),
-          response.status(), response.body(), pos, response.contactId() == 0 ? null : response.contactId(), tx.now());
+              + "created_at = excluded.created_at",
+          idem.workspaceId(),
+          idem.key(),
+          idem.fingerprint(),
+          response.status(),
+          response.body(),
+          pos,
+          response.contactId() == 0 ? null : response.contactId(),
+          tx.now());
       return new Written<>(response, pos);
     } catch (SQLException e) {
       throw StoreErrors.wrap(dialect, "record the idempotency key", e);
@@ -336,8 +410,8 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   /**
    * While the connection is lost and the writer idle, checks about once a second whether the
-   * database is back, so health turns good again without waiting for a write (which a load
-   * balancer that trusts the health check would never send).
+   * database is back, so health turns good again without waiting for a write (which a load balancer
+   * that trusts the health check would never send).
    */
   private void probeAfterLoss() {
     long now = System.nanoTime();
@@ -366,14 +440,21 @@ public final class GroupCommitWriter implements AutoCloseable {
     lastPurge = now;
     try {
       session.begin(head.get());
-      int n = session.connect().update("DELETE FROM idempotency_keys WHERE created_at < ?", now - settings.idempotencyWindow().toSeconds());
+      int n =
+          session
+              .connect()
+              .update(
+                  "DELETE FROM idempotency_keys WHERE created_at < ?",
+                  now - settings.idempotencyWindow().toSeconds());
       session.commit(new CountChanges());
       if (n > 0) {
         LOG.atInfo().addKeyValue("deleted", n).log("purged expired idempotency keys");
       }
     } catch (SQLException e) {
       session.rollback();
-      LOG.atWarn().addKeyValue("error", e.getMessage()).log("could not purge expired idempotency keys; will retry");
+      LOG.atWarn()
+          .addKeyValue("error", e.getMessage())
+          .log("could not purge expired idempotency keys; will retry");
     }
   }
 
@@ -383,7 +464,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  /** Stops taking writes, finishes the queued ones, then stops the thread (which disconnects its session). */
+  /**
+   * Stops taking writes, finishes the queued ones, then stops the thread (which disconnects its
+   * session).
+   */
   @Override
   public void close() {
     running = false;

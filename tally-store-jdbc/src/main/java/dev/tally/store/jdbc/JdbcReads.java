@@ -14,6 +14,8 @@ import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
+import dev.tally.core.verify.IdVersion;
+import dev.tally.core.verify.VersionDigest;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,11 +23,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
-import dev.tally.core.verify.IdVersion;
-import dev.tally.core.verify.VersionDigest;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,8 +45,12 @@ public final class JdbcReads {
   }
 
   public Optional<Contact> contact(Sql db, long ws, long id) throws SQLException {
-    try (ResultSet rs = db.prepare("SELECT version, doc FROM contacts WHERE id = ? AND workspace_id = ?", id, ws).executeQuery()) {
-      return rs.next() ? Optional.of(ContactCodec.decode(id, ws, rs.getLong(1), rs.getString(2))) : Optional.empty();
+    try (ResultSet rs =
+        db.prepare("SELECT version, doc FROM contacts WHERE id = ? AND workspace_id = ?", id, ws)
+            .executeQuery()) {
+      return rs.next()
+          ? Optional.of(ContactCodec.decode(id, ws, rs.getLong(1), rs.getString(2)))
+          : Optional.empty();
     }
   }
 
@@ -55,8 +59,16 @@ public final class JdbcReads {
       case ID -> contact(db, ws, ref.id());
       case EXTERNAL_ID, EMAIL -> {
         String kind = ref.kind() == ContactRef.Kind.EMAIL ? Identity.EMAIL : Identity.EXTERNAL_ID;
-        String value = ref.kind() == ContactRef.Kind.EMAIL ? ref.value().toLowerCase(Locale.ROOT) : ref.value();
-        Long id = db.queryLong("SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?", ws, kind, value);
+        String value =
+            ref.kind() == ContactRef.Kind.EMAIL
+                ? ref.value().toLowerCase(Locale.ROOT)
+                : ref.value();
+        Long id =
+            db.queryLong(
+                "SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?",
+                ws,
+                kind,
+                value);
         yield id == null ? Optional.empty() : contact(db, ws, id);
       }
     };
@@ -64,8 +76,13 @@ public final class JdbcReads {
 
   public Page<Contact> contacts(Sql db, long ws, long afterId, int limit) throws SQLException {
     List<Contact> out = new ArrayList<>();
-    try (ResultSet rs = db.prepare("SELECT id, version, doc FROM contacts WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
-        ws, afterId, limit + 1).executeQuery()) {
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT id, version, doc FROM contacts WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
+                ws,
+                afterId,
+                limit + 1)
+            .executeQuery()) {
       while (rs.next()) {
         out.add(ContactCodec.decode(rs.getLong(1), ws, rs.getLong(2), rs.getString(3)));
       }
@@ -83,16 +100,21 @@ public final class JdbcReads {
     if (ids.isEmpty()) {
       return List.of();
     }
-    return documents(db.prepare(documents + "WHERE " + dialect.inIds("c.id") + " ORDER BY c.id", dialect.idSet(db.connection(), ids)));
+    return documents(
+        db.prepare(
+            documents + "WHERE " + dialect.inIds("c.id") + " ORDER BY c.id",
+            dialect.idSet(db.connection(), ids)));
   }
 
   /** The documents of every workspace in id order after {@code afterId}, for bulk loads. */
   public List<ContactDocument> documentsAfter(Sql db, long afterId, int limit) throws SQLException {
-    return documents(db.prepare(documents + "WHERE c.id > ? ORDER BY c.id LIMIT ?", afterId, limit));
+    return documents(
+        db.prepare(documents + "WHERE c.id > ? ORDER BY c.id LIMIT ?", afterId, limit));
   }
 
   private String documentsQuery() {
-    return "SELECT c.id, c.workspace_id, c.version, c.doc, (SELECT " + dialect.jsonArrays("s.name, s.count, s.first_at, s.last_at")
+    return "SELECT c.id, c.workspace_id, c.version, c.doc, (SELECT "
+        + dialect.jsonArrays("s.name, s.count, s.first_at, s.last_at")
         + " FROM event_summaries s WHERE s.contact_id = c.id) FROM contacts c ";
   }
 
@@ -100,13 +122,17 @@ public final class JdbcReads {
     List<ContactDocument> out = new ArrayList<>();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
-        Contact c = ContactCodec.decode(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4));
+        Contact c =
+            ContactCodec.decode(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4));
         Map<String, EventSummary> events = new HashMap<>();
         String summaries = rs.getString(5);
         if (summaries != null) {
           try {
             for (JsonNode a : JSON.readTree(summaries)) {
-              events.put(a.get(0).asText(), new EventSummary(a.get(0).asText(), a.get(1).asLong(), a.get(2).asLong(), a.get(3).asLong()));
+              events.put(
+                  a.get(0).asText(),
+                  new EventSummary(
+                      a.get(0).asText(), a.get(1).asLong(), a.get(2).asLong(), a.get(3).asLong()));
             }
           } catch (IOException e) {
             throw new SQLException("event summaries of contact " + c.id() + " are not JSON", e);
@@ -120,8 +146,16 @@ public final class JdbcReads {
 
   public List<VersionDigest> versionDigests(Sql db) throws SQLException {
     List<VersionDigest> out = new ArrayList<>();
-    try (ResultSet rs = db.prepare("SELECT id >> " + VersionDigest.BUCKET_BITS + " AS bucket, count(*), CAST(sum("
-        + VersionDigest.SQL_HASH + ") AS BIGINT) FROM " + dialect.contactVersions() + " GROUP BY bucket ORDER BY bucket").executeQuery()) {
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT id >> "
+                    + VersionDigest.BUCKET_BITS
+                    + " AS bucket, count(*), CAST(sum("
+                    + VersionDigest.SQL_HASH
+                    + ") AS BIGINT) FROM "
+                    + dialect.contactVersions()
+                    + " GROUP BY bucket ORDER BY bucket")
+            .executeQuery()) {
       while (rs.next()) {
         out.add(new VersionDigest(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
       }
@@ -131,8 +165,14 @@ public final class JdbcReads {
 
   public List<IdVersion> versions(Sql db, long fromId, long toId) throws SQLException {
     List<IdVersion> out = new ArrayList<>();
-    try (ResultSet rs = db.prepare("SELECT id, version FROM " + dialect.contactVersions() + " WHERE id >= ? AND id < ? ORDER BY id",
-        fromId, toId).executeQuery()) {
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT id, version FROM "
+                    + dialect.contactVersions()
+                    + " WHERE id >= ? AND id < ? ORDER BY id",
+                fromId,
+                toId)
+            .executeQuery()) {
       while (rs.next()) {
         out.add(new IdVersion(rs.getLong(1), rs.getLong(2)));
       }
@@ -142,7 +182,9 @@ public final class JdbcReads {
 
   public List<Long> contactIds(Sql db, long afterId, int limit) throws SQLException {
     List<Long> out = new ArrayList<>();
-    try (ResultSet rs = db.prepare("SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit).executeQuery()) {
+    try (ResultSet rs =
+        db.prepare("SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit)
+            .executeQuery()) {
       while (rs.next()) {
         out.add(rs.getLong(1));
       }
@@ -155,12 +197,22 @@ public final class JdbcReads {
     return n == null ? 0 : n;
   }
 
-  public Page<Event> events(Sql db, long ws, long contactId, long beforeId, int limit) throws SQLException {
+  public Page<Event> events(Sql db, long ws, long contactId, long beforeId, int limit)
+      throws SQLException {
     List<Event> out = new ArrayList<>();
-    try (ResultSet rs = db.prepare("SELECT id, name, created_at, metadata FROM events WHERE workspace_id = ? AND contact_id = ? "
-        + "AND id < ? ORDER BY id DESC LIMIT ?", ws, contactId, beforeId, limit + 1).executeQuery()) {
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT id, name, created_at, metadata FROM events WHERE workspace_id = ? AND contact_id = ? "
+                    + "AND id < ? ORDER BY id DESC LIMIT ?",
+                ws,
+                contactId,
+                beforeId,
+                limit + 1)
+            .executeQuery()) {
       while (rs.next()) {
-        out.add(new Event(rs.getLong(1), ws, contactId, rs.getString(2), rs.getLong(3), rs.getString(4)));
+        out.add(
+            new Event(
+                rs.getLong(1), ws, contactId, rs.getString(2), rs.getLong(3), rs.getString(4)));
       }
     }
     boolean more = out.size() > limit;
@@ -169,8 +221,13 @@ public final class JdbcReads {
 
   public List<EventSummary> eventSummaries(Sql db, long ws, long contactId) throws SQLException {
     List<EventSummary> out = new ArrayList<>();
-    try (ResultSet rs = db.prepare("SELECT name, count, first_at, last_at FROM event_summaries WHERE workspace_id = ? "
-        + "AND contact_id = ? ORDER BY name", ws, contactId).executeQuery()) {
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT name, count, first_at, last_at FROM event_summaries WHERE workspace_id = ? "
+                    + "AND contact_id = ? ORDER BY name",
+                ws,
+                contactId)
+            .executeQuery()) {
       while (rs.next()) {
         out.add(new EventSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
       }
@@ -180,8 +237,12 @@ public final class JdbcReads {
 
   public List<DataAttribute> dataAttributes(Sql db, long ws) throws SQLException {
     List<DataAttribute> out = new ArrayList<>();
-    try (ResultSet rs = db.prepare("SELECT id, name, data_type, description, options, messenger_writable, archived, created_at, "
-        + "updated_at FROM data_attributes WHERE workspace_id = ? ORDER BY id", ws).executeQuery()) {
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT id, name, data_type, description, options, messenger_writable, archived, created_at, "
+                    + "updated_at FROM data_attributes WHERE workspace_id = ? ORDER BY id",
+                ws)
+            .executeQuery()) {
       while (rs.next()) {
         List<String> options = new ArrayList<>();
         try {
@@ -191,8 +252,18 @@ public final class JdbcReads {
         } catch (IOException e) {
           throw new SQLException("data attribute " + rs.getLong(1) + ": options are not JSON", e);
         }
-        out.add(new DataAttribute(rs.getLong(1), ws, rs.getString(2), FieldType.fromApiName(rs.getString(3)), rs.getString(4),
-            options, rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8), rs.getLong(9)));
+        out.add(
+            new DataAttribute(
+                rs.getLong(1),
+                ws,
+                rs.getString(2),
+                FieldType.fromApiName(rs.getString(3)),
+                rs.getString(4),
+                options,
+                rs.getBoolean(6),
+                rs.getBoolean(7),
+                rs.getLong(8),
+                rs.getLong(9)));
       }
     }
     return out;
@@ -200,11 +271,23 @@ public final class JdbcReads {
 
   public List<OplogEntry> oplog(Sql db, long after, int limit) throws SQLException {
     List<OplogEntry> out = new ArrayList<>();
-    try (ResultSet rs = db.prepare("SELECT position, workspace_id, entity, entity_id, version, op, at FROM oplog "
-        + "WHERE position > ? ORDER BY position LIMIT ?", after, limit).executeQuery()) {
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT position, workspace_id, entity, entity_id, version, op, at FROM oplog "
+                    + "WHERE position > ? ORDER BY position LIMIT ?",
+                after,
+                limit)
+            .executeQuery()) {
       while (rs.next()) {
-        out.add(new OplogEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getString(6),
-            rs.getLong(7)));
+        out.add(
+            new OplogEntry(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getString(6),
+                rs.getLong(7)));
       }
     }
     return out;
@@ -212,8 +295,11 @@ public final class JdbcReads {
 
   public List<Workspace> workspaces(Sql db, Long onlyId) throws SQLException {
     List<Workspace> out = new ArrayList<>();
-    String sql = "SELECT id, name, created_at FROM workspaces" + (onlyId == null ? " ORDER BY id" : " WHERE id = ?");
-    try (ResultSet rs = (onlyId == null ? db.prepare(sql) : db.prepare(sql, onlyId)).executeQuery()) {
+    String sql =
+        "SELECT id, name, created_at FROM workspaces"
+            + (onlyId == null ? " ORDER BY id" : " WHERE id = ?");
+    try (ResultSet rs =
+        (onlyId == null ? db.prepare(sql) : db.prepare(sql, onlyId)).executeQuery()) {
       while (rs.next()) {
         out.add(new Workspace(rs.getLong(1), rs.getString(2), rs.getLong(3)));
       }
@@ -223,8 +309,11 @@ public final class JdbcReads {
 
   public List<TokenInfo> tokens(Sql db, long ws) throws SQLException {
     List<TokenInfo> out = new ArrayList<>();
-    try (ResultSet rs = db.prepare("SELECT id, prefix, created_at FROM workspace_tokens WHERE workspace_id = ? ORDER BY id", ws)
-        .executeQuery()) {
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT id, prefix, created_at FROM workspace_tokens WHERE workspace_id = ? ORDER BY id",
+                ws)
+            .executeQuery()) {
       while (rs.next()) {
         out.add(new TokenInfo(rs.getLong(1), ws, rs.getString(2), rs.getLong(3)));
       }

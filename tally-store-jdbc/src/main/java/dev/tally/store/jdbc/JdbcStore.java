@@ -27,8 +27,8 @@ import java.util.OptionalLong;
 
 /**
  * The store over JDBC, written once: writes go through the {@link GroupCommitWriter}, reads through
- * {@link JdbcReads}. A database's store adds how it opens, how a read gets its connection (and
- * what it does when the database is away), the oplog head, leases, and what only it has.
+ * {@link JdbcReads}. A database's store adds how it opens, how a read gets its connection (and what
+ * it does when the database is away), the oplog head, leases, and what only it has.
  */
 public abstract class JdbcStore implements Store {
 
@@ -54,7 +54,10 @@ public abstract class JdbcStore implements Store {
     return Optional.of(new StoreStatistics.Writer(s.batches(), s.tasks(), s.reruns()));
   }
 
-  /** Runs a read on a connection of the store's; a failure becomes a TallyException saying what could not be done. */
+  /**
+   * Runs a read on a connection of the store's; a failure becomes a TallyException saying what
+   * could not be done.
+   */
   protected abstract <T> T read(String what, Read<T> r);
 
   @Override
@@ -68,13 +71,17 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
-  public Written<StoredResponse> writeOnce(long workspaceId, String key, String fingerprint, WriteWork<StoredResponse> work) {
+  public Written<StoredResponse> writeOnce(
+      long workspaceId, String key, String fingerprint, WriteWork<StoredResponse> work) {
     return writer.submit(work, new GroupCommitWriter.Idempotency(workspaceId, key, fingerprint));
   }
 
   @Override
   public long oplogFloor() {
-    Long floor = read("read the oplog floor", db -> db.queryLong("SELECT position FROM oplog_floor WHERE id = 1"));
+    Long floor =
+        read(
+            "read the oplog floor",
+            db -> db.queryLong("SELECT position FROM oplog_floor WHERE id = 1"));
     return floor == null ? 0 : floor;
   }
 
@@ -100,13 +107,20 @@ public abstract class JdbcStore implements Store {
 
   @Override
   public OptionalLong workspaceForToken(String tokenHash) {
-    Long ws = read("check a token", db -> db.queryLong("SELECT workspace_id FROM workspace_tokens WHERE token_hash = ?", tokenHash));
+    Long ws =
+        read(
+            "check a token",
+            db ->
+                db.queryLong(
+                    "SELECT workspace_id FROM workspace_tokens WHERE token_hash = ?", tokenHash));
     return ws == null ? OptionalLong.empty() : OptionalLong.of(ws);
   }
 
   @Override
   public boolean isAdminToken(String tokenHash) {
-    return read("check a token", db -> db.exists("SELECT 1 FROM admin_tokens WHERE token_hash = ?", tokenHash));
+    return read(
+        "check a token",
+        db -> db.exists("SELECT 1 FROM admin_tokens WHERE token_hash = ?", tokenHash));
   }
 
   @Override

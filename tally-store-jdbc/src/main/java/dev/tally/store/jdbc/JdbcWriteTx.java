@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
 import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactCodec;
 import dev.tally.core.model.ContactField;
 import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.CustomAttributeTyping;
@@ -14,7 +15,6 @@ import dev.tally.core.model.FieldType;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
-import dev.tally.core.model.ContactCodec;
 import dev.tally.core.store.WriteTx;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -25,8 +25,8 @@ import java.util.Map;
  * The write operations of one task on the writer's connection, for every dialect. Each keeps the
  * document, its version, identities, summaries and counts consistent and appends one oplog entry
  * per change. Client mistakes are thrown as TallyException; the writer undoes the task either way,
- * so nothing is half-written. How a contact's rows are written is the dialect's
- * {@link ContactStatements}; what is written, and every check, is decided here, once.
+ * so nothing is half-written. How a contact's rows are written is the dialect's {@link
+ * ContactStatements}; what is written, and every check, is decided here, once.
  */
 public final class JdbcWriteTx implements WriteTx {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +50,10 @@ public final class JdbcWriteTx implements WriteTx {
     this.now = nowSeconds;
   }
 
-  /** The writer's connection, for a store's own writes that are not part of {@link WriteTx} (SQLite's leases). */
+  /**
+   * The writer's connection, for a store's own writes that are not part of {@link WriteTx}
+   * (SQLite's leases).
+   */
   public Sql sql() {
     return db;
   }
@@ -75,9 +78,11 @@ public final class JdbcWriteTx implements WriteTx {
   public Workspace createWorkspace(String name) {
     try {
       if (exists("SELECT 1 FROM workspaces WHERE name = ?", name)) {
-        throw TallyException.conflict("a workspace named " + TallyException.quote(name) + " already exists");
+        throw TallyException.conflict(
+            "a workspace named " + TallyException.quote(name) + " already exists");
       }
-      long id = insert("INSERT INTO workspaces (name, created_at) VALUES (?, ?) RETURNING id", name, now);
+      long id =
+          insert("INSERT INTO workspaces (name, created_at) VALUES (?, ?) RETURNING id", name, now);
       oplog(id, OplogEntry.WORKSPACE, id, 1, OplogEntry.CREATE);
       return new Workspace(id, name, now);
     } catch (SQLException e) {
@@ -89,15 +94,16 @@ public final class JdbcWriteTx implements WriteTx {
   public void deleteWorkspace(long ws) {
     try {
       requireWorkspace(ws);
-      for (String sql : List.of(
-          "DELETE FROM identities WHERE workspace_id = ?",
-          "DELETE FROM event_summaries WHERE workspace_id = ?",
-          "DELETE FROM events WHERE workspace_id = ?",
-          "DELETE FROM contacts WHERE workspace_id = ?",
-          "DELETE FROM data_attributes WHERE workspace_id = ?",
-          "DELETE FROM idempotency_keys WHERE workspace_id = ?",
-          "DELETE FROM workspace_tokens WHERE workspace_id = ?",
-          "DELETE FROM workspaces WHERE id = ?")) {
+      for (String sql :
+          List.of(
+              "DELETE FROM identities WHERE workspace_id = ?",
+              "DELETE FROM event_summaries WHERE workspace_id = ?",
+              "DELETE FROM events WHERE workspace_id = ?",
+              "DELETE FROM contacts WHERE workspace_id = ?",
+              "DELETE FROM data_attributes WHERE workspace_id = ?",
+              "DELETE FROM idempotency_keys WHERE workspace_id = ?",
+              "DELETE FROM workspace_tokens WHERE workspace_id = ?",
+              "DELETE FROM workspaces WHERE id = ?")) {
         update(sql, ws);
       }
       oplog(ws, OplogEntry.WORKSPACE, ws, 2, OplogEntry.DELETE);
@@ -110,8 +116,13 @@ public final class JdbcWriteTx implements WriteTx {
   public TokenInfo addToken(long ws, String tokenHash, String prefix) {
     try {
       requireWorkspace(ws);
-      long id = insert("INSERT INTO workspace_tokens (workspace_id, token_hash, prefix, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-          ws, tokenHash, prefix, now);
+      long id =
+          insert(
+              "INSERT INTO workspace_tokens (workspace_id, token_hash, prefix, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+              ws,
+              tokenHash,
+              prefix,
+              now);
       return new TokenInfo(id, ws, prefix, now);
     } catch (SQLException e) {
       throw wrap("add token", e);
@@ -122,7 +133,8 @@ public final class JdbcWriteTx implements WriteTx {
   public void revokeToken(long ws, long tokenId) {
     try {
       requireWorkspace(ws);
-      if (update("DELETE FROM workspace_tokens WHERE workspace_id = ? AND id = ?", ws, tokenId) == 0) {
+      if (update("DELETE FROM workspace_tokens WHERE workspace_id = ? AND id = ?", ws, tokenId)
+          == 0) {
         throw TallyException.notFound("token", Ids.format(tokenId));
       }
     } catch (SQLException e) {
@@ -133,7 +145,10 @@ public final class JdbcWriteTx implements WriteTx {
   @Override
   public void addAdminToken(String tokenHash) {
     try {
-      update("INSERT INTO admin_tokens (token_hash, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING", tokenHash, now);
+      update(
+          "INSERT INTO admin_tokens (token_hash, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+          tokenHash,
+          now);
     } catch (SQLException e) {
       throw wrap("add admin token", e);
     }
@@ -158,7 +173,9 @@ public final class JdbcWriteTx implements WriteTx {
   private Inserted insert(long ws, ContactPatch patch) throws SQLException {
     Map<String, Object> custom = CustomAttributeTyping.resolve(patch.custom(), definitions(ws));
     Contact draft = patch.applyTo(new Contact(0, ws, 0, Map.of(), Map.of()), 1, now, custom);
-    ContactStatements.Result r = contacts.insert(db, ws, ContactCodec.encode(draft), Identity.between(null, draft).claims(), now);
+    ContactStatements.Result r =
+        contacts.insert(
+            db, ws, ContactCodec.encode(draft), Identity.between(null, draft).claims(), now);
     if (r.position() == 0) {
       return new Inserted(null, r);
     }
@@ -174,8 +191,16 @@ public final class JdbcWriteTx implements WriteTx {
       Map<String, Object> custom = CustomAttributeTyping.resolve(patch.custom(), definitions(ws));
       Contact after = patch.applyTo(before, before.version() + 1, now, custom);
       Identity.Change change = Identity.between(before, after);
-      ContactStatements.Result r = contacts.update(db, ws, id, after.version(), ContactCodec.encode(after), change.releases(),
-          change.claims(), now);
+      ContactStatements.Result r =
+          contacts.update(
+              db,
+              ws,
+              id,
+              after.version(),
+              ContactCodec.encode(after),
+              change.releases(),
+              change.claims(),
+              now);
       refuse(ws, r);
       lastPosition = r.position();
       return after;
@@ -190,8 +215,14 @@ public final class JdbcWriteTx implements WriteTx {
       throw TallyException.notFound("workspace", Ids.format(ws));
     }
     if (r.held() != null) {
-      throw TallyException.conflict("A contact matching those details already exists with id=" + Ids.format(r.holder())
-          + " (" + r.held().kind() + " " + TallyException.quote(r.held().value()) + " belongs to it)");
+      throw TallyException.conflict(
+          "A contact matching those details already exists with id="
+              + Ids.format(r.holder())
+              + " ("
+              + r.held().kind()
+              + " "
+              + TallyException.quote(r.held().value())
+              + " belongs to it)");
     }
   }
 
@@ -205,7 +236,9 @@ public final class JdbcWriteTx implements WriteTx {
     try {
       Long id;
       Object role = patch.fields().get(ContactField.ROLE);
-      if (role == null || Contact.Role.USER.equals(role)) { // a lead claims no identity, so the insert could not find the holder
+      if (role == null
+          || Contact.Role.USER.equals(
+              role)) { // a lead claims no identity, so the insert could not find the holder
         Inserted in = insert(ws, patch);
         Identity held = in.result().held();
         if (held == null || !held.equals(new Identity(Identity.EXTERNAL_ID, externalId))) {
@@ -214,10 +247,16 @@ public final class JdbcWriteTx implements WriteTx {
         }
         id = in.result().holder();
       } else {
-        id = db.queryLong("SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?", ws,
-            Identity.EXTERNAL_ID, externalId);
+        id =
+            db.queryLong(
+                "SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?",
+                ws,
+                Identity.EXTERNAL_ID,
+                externalId);
       }
-      return id == null ? new Upserted(createContact(ws, patch), true) : new Upserted(updateContact(ws, id, patch), false);
+      return id == null
+          ? new Upserted(createContact(ws, patch), true)
+          : new Upserted(updateContact(ws, id, patch), false);
     } catch (SQLException e) {
       throw wrap("upsert contact", e);
     }
@@ -233,7 +272,12 @@ public final class JdbcWriteTx implements WriteTx {
       update("DELETE FROM contacts WHERE id = ?", id);
       countChanges.merge(ws, -1L, Long::sum);
       // A stored idempotent response may hold the contact's data: keep only its id.
-      String redacted = JSON.createObjectNode().put("type", "contact").put("id", Ids.format(id)).put("deleted", true).toString();
+      String redacted =
+          JSON.createObjectNode()
+              .put("type", "contact")
+              .put("id", Ids.format(id))
+              .put("deleted", true)
+              .toString();
       update("UPDATE idempotency_keys SET body = ? WHERE contact_id = ?", redacted, id);
       oplog(ws, OplogEntry.CONTACT, id, before.version() + 1, OplogEntry.DELETE);
       return before;
@@ -243,7 +287,9 @@ public final class JdbcWriteTx implements WriteTx {
   }
 
   private Contact loadContact(long ws, long id) throws SQLException {
-    return reads.contact(db, ws, id).orElseThrow(() -> TallyException.notFound("contact", Ids.format(id)));
+    return reads
+        .contact(db, ws, id)
+        .orElseThrow(() -> TallyException.notFound("contact", Ids.format(id)));
   }
 
   // ---- events ----
@@ -251,9 +297,18 @@ public final class JdbcWriteTx implements WriteTx {
   @Override
   public boolean recordEvent(long ws, EventInput e) {
     try {
-      Contact contact = reads.findContact(db, ws, e.contact())
-          .orElseThrow(() -> new TallyException(TallyException.Kind.NOT_FOUND, "not_found", null, e.contact().describe() + " not found"));
-      ContactStatements.Result r = contacts.insertEvent(db, ws, contact.id(), contact.version() + 1, e, now);
+      Contact contact =
+          reads
+              .findContact(db, ws, e.contact())
+              .orElseThrow(
+                  () ->
+                      new TallyException(
+                          TallyException.Kind.NOT_FOUND,
+                          "not_found",
+                          null,
+                          e.contact().describe() + " not found"));
+      ContactStatements.Result r =
+          contacts.insertEvent(db, ws, contact.id(), contact.version() + 1, e, now);
       if (r.position() == 0) {
         return false;
       }
@@ -270,27 +325,51 @@ public final class JdbcWriteTx implements WriteTx {
   public DataAttribute createDataAttribute(long ws, DataAttributeInput in) {
     try {
       requireWorkspace(ws);
-      if (exists("SELECT 1 FROM data_attributes WHERE workspace_id = ? AND name = ?", ws, in.name())) {
-        throw TallyException.invalid("name", "You already have " + TallyException.quote(in.name())
-            + " in your contact data; choose another name");
+      if (exists(
+          "SELECT 1 FROM data_attributes WHERE workspace_id = ? AND name = ?", ws, in.name())) {
+        throw TallyException.invalid(
+            "name",
+            "You already have "
+                + TallyException.quote(in.name())
+                + " in your contact data; choose another name");
       }
-      return defineAttribute(ws, in.name(), in.type(), in.description(), in.options(), in.messengerWritable());
+      return defineAttribute(
+          ws, in.name(), in.type(), in.description(), in.options(), in.messengerWritable());
     } catch (SQLException e) {
       throw wrap("create data attribute", e);
     }
   }
 
-  private DataAttribute defineAttribute(long ws, String name, FieldType type, String description, List<String> options,
-      boolean messengerWritable) throws SQLException {
-    long id = insert("INSERT INTO data_attributes (workspace_id, name, data_type, description, options, messenger_writable, "
-        + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", ws, name, type.apiName(), description,
-        JSON.valueToTree(options).toString(), messengerWritable, now, now);
+  private DataAttribute defineAttribute(
+      long ws,
+      String name,
+      FieldType type,
+      String description,
+      List<String> options,
+      boolean messengerWritable)
+      throws SQLException {
+    long id =
+        insert(
+            "INSERT INTO data_attributes (workspace_id, name, data_type, description, options, messenger_writable, "
+                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            ws,
+            name,
+            type.apiName(),
+            description,
+            JSON.valueToTree(options).toString(),
+            messengerWritable,
+            now,
+            now);
     oplog(ws, OplogEntry.DATA_ATTRIBUTE, id, 1, OplogEntry.CREATE);
     defined.put(new AttributeTypes.Key(ws, name), type);
-    return new DataAttribute(id, ws, name, type, description, options, messengerWritable, false, now, now);
+    return new DataAttribute(
+        id, ws, name, type, description, options, messengerWritable, false, now, now);
   }
 
-  /** Attribute types as this task sees them: its own definitions, its batch's, the writer's cache, then the database. */
+  /**
+   * Attribute types as this task sees them: its own definitions, its batch's, the writer's cache,
+   * then the database.
+   */
   private CustomAttributeTyping.Definitions definitions(long ws) {
     return new CustomAttributeTyping.Definitions() {
       @Override
@@ -304,7 +383,11 @@ public final class JdbcWriteTx implements WriteTx {
           return known;
         }
         try {
-          String t = db.queryString("SELECT data_type FROM data_attributes WHERE workspace_id = ? AND name = ?", ws, name);
+          String t =
+              db.queryString(
+                  "SELECT data_type FROM data_attributes WHERE workspace_id = ? AND name = ?",
+                  ws,
+                  name);
           if (t == null) {
             return null;
           }
@@ -330,7 +413,8 @@ public final class JdbcWriteTx implements WriteTx {
 
   // ---- oplog and idempotency ----
 
-  private void oplog(long ws, String entity, long entityId, long version, String op) throws SQLException {
+  private void oplog(long ws, String entity, long entityId, long version, String op)
+      throws SQLException {
     lastPosition = Oplog.append(db, ws, entity, entityId, version, op, now);
   }
 
@@ -340,8 +424,11 @@ public final class JdbcWriteTx implements WriteTx {
   public int pruneOplog(long beforeEpochSeconds) {
     try {
       Long newest = queryLong("SELECT MAX(position) FROM oplog");
-      Long highest = queryLong("SELECT MAX(position) FROM oplog WHERE at < ? AND position < ?", beforeEpochSeconds,
-          newest == null ? 0 : newest);
+      Long highest =
+          queryLong(
+              "SELECT MAX(position) FROM oplog WHERE at < ? AND position < ?",
+              beforeEpochSeconds,
+              newest == null ? 0 : newest);
       if (highest == null) {
         return 0;
       }

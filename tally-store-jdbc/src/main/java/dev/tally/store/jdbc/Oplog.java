@@ -10,7 +10,9 @@ final class Oplog {
       "INSERT INTO oplog (workspace_id, entity, entity_id, version, op, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING position";
 
   /** Appends one entry and returns its position. */
-  static long append(Sql db, long ws, String entity, long entityId, long version, String op, long now) throws SQLException {
+  static long append(
+      Sql db, long ws, String entity, long entityId, long version, String op, long now)
+      throws SQLException {
     return db.insert(false, APPEND, ws, entity, entityId, version, op, now);
   }
 }

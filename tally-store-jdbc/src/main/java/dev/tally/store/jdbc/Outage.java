@@ -13,7 +13,8 @@ public enum Outage {
   /** Out of disk, memory or connections. */
   FULL("store_full", "the database is out of space or resources"),
   /** Connected to a read-only server, such as a standby before or after a failover. */
-  READ_ONLY("store_read_only", "the database accepts no writes (a standby, or a failover in progress)"),
+  READ_ONLY(
+      "store_read_only", "the database accepts no writes (a standby, or a failover in progress)"),
   /** The database could not read or write its own files. */
   IO("store_io", "the database could not read or write its files");
 

@@ -17,14 +17,16 @@ enum PgDialect implements Dialect {
   INSTANCE;
 
   // Index-only scans of contacts_versions (id INCLUDE version) come without asking.
-  private static final Forms FORMS = new Forms("%s = ANY (?)", "contacts", "json_agg(json_build_array(%s))",
-      new PgContactStatements());
+  private static final Forms FORMS =
+      new Forms(
+          "%s = ANY (?)", "contacts", "json_agg(json_build_array(%s))", new PgContactStatements());
 
   /**
    * By SQLSTATE, anywhere in the cause chain: connection exceptions (08), shutdown and start-up
-   * (57P01-03), a read-only server (25006: a standby, as during a failover), insufficient
-   * resources (53), lock and statement timeouts, serialization failures and deadlocks, and system
-   * (I/O) errors (58). HikariCP's "connection not available" and a socket's IOException are a lost connection.
+   * (57P01-03), a read-only server (25006: a standby, as during a failover), insufficient resources
+   * (53), lock and statement timeouts, serialization failures and deadlocks, and system (I/O)
+   * errors (58). HikariCP's "connection not available" and a socket's IOException are a lost
+   * connection.
    */
   @Override
   public Outage outage(SQLException e) {
@@ -34,7 +36,10 @@ enum PgDialect implements Dialect {
       }
       if (t instanceof SQLException s && s.getSQLState() != null) {
         String state = s.getSQLState();
-        if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+        if (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03")) {
           return Outage.UNREACHABLE;
         }
         if (state.equals("25006")) {
@@ -43,7 +48,10 @@ enum PgDialect implements Dialect {
         if (state.startsWith("53")) {
           return Outage.FULL;
         }
-        if (state.equals("55P03") || state.equals("57014") || state.equals("40001") || state.equals("40P01")) {
+        if (state.equals("55P03")
+            || state.equals("57014")
+            || state.equals("40001")
+            || state.equals("40P01")) {
           return Outage.BUSY;
         }
         if (state.startsWith("58")) {
@@ -63,5 +71,4 @@ enum PgDialect implements Dialect {
   public Forms forms() {
     return FORMS;
   }
-
 }

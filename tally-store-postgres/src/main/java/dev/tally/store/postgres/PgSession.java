@@ -5,25 +5,25 @@ import dev.tally.store.jdbc.Sql;
 import dev.tally.store.jdbc.StoreErrors;
 import dev.tally.store.jdbc.WriterSession;
 import java.sql.Connection;
-import org.postgresql.core.BaseConnection;
-import org.postgresql.core.TransactionState;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * The writer's connection to PostgreSQL, replaced when it is lost.
  *
  * <p>Several Tally processes may write to one database, and the oplog must never skip (a reader
  * must not pass a position whose transaction commits later). So every batch first takes one
- * transaction-scoped advisory lock per schema and only then draws oplog positions from the
- * sequence (the function {@code tally_begin_write()}, which also returns the head). PostgreSQL
- * makes a commit visible before it releases the committing transaction's locks, so the next batch,
- * in any process, draws its positions only after every lower position is visible: position order
- * is commit order. The price is that write transactions on one database run one at a time; group
- * commit, and few round trips per batch, are what keep that cheap.
+ * transaction-scoped advisory lock per schema and only then draws oplog positions from the sequence
+ * (the function {@code tally_begin_write()}, which also returns the head). PostgreSQL makes a
+ * commit visible before it releases the committing transaction's locks, so the next batch, in any
+ * process, draws its positions only after every lower position is visible: position order is commit
+ * order. The price is that write transactions on one database run one at a time; group commit, and
+ * few round trips per batch, are what keep that cheap.
  *
  * <p>The connection stays in autocommit mode and the session sends BEGIN and COMMIT itself, so that
  * each travels with other statements: BEGIN with the lock ({@code BEGIN; SELECT
@@ -54,7 +54,10 @@ final class PgSession implements WriterSession {
     return db;
   }
 
-  /** A connection that died while idle (the database restarted since the last batch) is replaced once, before any task has run. */
+  /**
+   * A connection that died while idle (the database restarted since the last batch) is replaced
+   * once, before any task has run.
+   */
   @Override
   public long begin(long knownHead) throws SQLException {
     boolean fresh = db == null;
@@ -88,7 +91,11 @@ final class PgSession implements WriterSession {
     // PostgreSQL answers the COMMIT of a failed transaction with ROLLBACK, not an error; a failed
     // statement after this point (a count update) makes pgjdbc throw, so only this case is left.
     if (c.getTransactionState() != TransactionState.OPEN) {
-      throw new SQLException("the write transaction cannot be committed (transaction state " + c.getTransactionState() + ")", "25P02");
+      throw new SQLException(
+          "the write transaction cannot be committed (transaction state "
+              + c.getTransactionState()
+              + ")",
+          "25P02");
     }
     try (Statement s = c.createStatement()) {
       s.execute(counts.inlined() + "COMMIT");

@@ -31,10 +31,12 @@ public record PostgresOptions(
   public PostgresOptions {
     Objects.requireNonNull(url, "url");
     if (!url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("the store URL must start with jdbc:postgresql:, got " + url);
+      throw new IllegalArgumentException(
+          "the store URL must start with jdbc:postgresql:, got " + url);
     }
     if (schema != null && !SCHEMA.matcher(schema).matches()) {
-      throw new IllegalArgumentException("the schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*), got " + schema);
+      throw new IllegalArgumentException(
+          "the schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*), got " + schema);
     }
     if (maxBatch < 1 || queueCapacity < 1 || poolSize < 1) {
       throw new IllegalArgumentException("maxBatch, queueCapacity and poolSize must be positive");
@@ -46,43 +48,148 @@ public record PostgresOptions(
   }
 
   public static PostgresOptions defaults(String url) {
-    return new PostgresOptions(url, null, null, null, false, Duration.ofSeconds(30), 512, 8192, Duration.ofHours(24), 8,
+    return new PostgresOptions(
+        url,
+        null,
+        null,
+        null,
+        false,
+        Duration.ofSeconds(30),
+        512,
+        8192,
+        Duration.ofHours(24),
+        8,
         InstantSource.system());
   }
 
   public PostgresOptions withUrl(String u) {
-    return new PostgresOptions(u, user, password, schema, testIdOffsets, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, poolSize, clock);
+    return new PostgresOptions(
+        u,
+        user,
+        password,
+        schema,
+        testIdOffsets,
+        writeTimeout,
+        maxBatch,
+        queueCapacity,
+        idempotencyWindow,
+        poolSize,
+        clock);
   }
 
   public PostgresOptions withCredentials(String u, String p) {
-    return new PostgresOptions(url, u, p, schema, testIdOffsets, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, poolSize, clock);
+    return new PostgresOptions(
+        url,
+        u,
+        p,
+        schema,
+        testIdOffsets,
+        writeTimeout,
+        maxBatch,
+        queueCapacity,
+        idempotencyWindow,
+        poolSize,
+        clock);
   }
 
   public PostgresOptions withSchema(String s) {
-    return new PostgresOptions(url, user, password, s, testIdOffsets, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, poolSize, clock);
+    return new PostgresOptions(
+        url,
+        user,
+        password,
+        s,
+        testIdOffsets,
+        writeTimeout,
+        maxBatch,
+        queueCapacity,
+        idempotencyWindow,
+        poolSize,
+        clock);
   }
 
   public PostgresOptions withTestIdOffsets(boolean on) {
-    return new PostgresOptions(url, user, password, schema, on, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, poolSize, clock);
+    return new PostgresOptions(
+        url,
+        user,
+        password,
+        schema,
+        on,
+        writeTimeout,
+        maxBatch,
+        queueCapacity,
+        idempotencyWindow,
+        poolSize,
+        clock);
   }
 
   public PostgresOptions withWriteTimeout(Duration d) {
-    return new PostgresOptions(url, user, password, schema, testIdOffsets, d, maxBatch, queueCapacity, idempotencyWindow, poolSize, clock);
+    return new PostgresOptions(
+        url,
+        user,
+        password,
+        schema,
+        testIdOffsets,
+        d,
+        maxBatch,
+        queueCapacity,
+        idempotencyWindow,
+        poolSize,
+        clock);
   }
 
   public PostgresOptions withPoolSize(int n) {
-    return new PostgresOptions(url, user, password, schema, testIdOffsets, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, n, clock);
+    return new PostgresOptions(
+        url,
+        user,
+        password,
+        schema,
+        testIdOffsets,
+        writeTimeout,
+        maxBatch,
+        queueCapacity,
+        idempotencyWindow,
+        n,
+        clock);
   }
 
   public PostgresOptions withClock(InstantSource c) {
-    return new PostgresOptions(url, user, password, schema, testIdOffsets, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, poolSize, c);
+    return new PostgresOptions(
+        url,
+        user,
+        password,
+        schema,
+        testIdOffsets,
+        writeTimeout,
+        maxBatch,
+        queueCapacity,
+        idempotencyWindow,
+        poolSize,
+        c);
   }
 
   /** Never prints the password. */
   @Override
   public String toString() {
-    return "PostgresOptions[url=" + url + ", user=" + user + ", password=" + (password == null ? "null" : "***") + ", schema=" + schema
-        + ", testIdOffsets=" + testIdOffsets + ", writeTimeout=" + writeTimeout + ", maxBatch=" + maxBatch + ", queueCapacity="
-        + queueCapacity + ", idempotencyWindow=" + idempotencyWindow + ", poolSize=" + poolSize + "]";
+    return "PostgresOptions[url="
+        + url
+        + ", user="
+        + user
+        + ", password="
+        + (password == null ? "null" : "***")
+        + ", schema="
+        + schema
+        + ", testIdOffsets="
+        + testIdOffsets
+        + ", writeTimeout="
+        + writeTimeout
+        + ", maxBatch="
+        + maxBatch
+        + ", queueCapacity="
+        + queueCapacity
+        + ", idempotencyWindow="
+        + idempotencyWindow
+        + ", poolSize="
+        + poolSize
+        + "]";
   }
 }

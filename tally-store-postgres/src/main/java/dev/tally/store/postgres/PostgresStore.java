@@ -1,9 +1,8 @@
 package dev.tally.store.postgres;
 
-import dev.tally.core.store.StoreStatistics;
-
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.core.TallyException;
+import dev.tally.core.store.StoreStatistics;
 import dev.tally.store.jdbc.GroupCommitWriter;
 import dev.tally.store.jdbc.JdbcStore;
 import dev.tally.store.jdbc.Sql;
@@ -22,26 +21,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production store: PostgreSQL, shared by any number of Tally processes. Writes go through
- * one {@link GroupCommitWriter} per process (group commit; oplog positions drawn under one advisory
+ * The production store: PostgreSQL, shared by any number of Tally processes. Writes go through one
+ * {@link GroupCommitWriter} per process (group commit; oplog positions drawn under one advisory
  * lock, so they grow in commit order across processes: {@link PgSession}); reads and leases use a
- * HikariCP pool. Nothing is
- * cached in the process that another process could change: even {@link #head()} asks the database.
+ * HikariCP pool. Nothing is cached in the process that another process could change: even {@link
+ * #head()} asks the database.
  */
 public final class PostgresStore extends JdbcStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
 
   /** Key columns fed by an identity sequence, each started at its own offset in tests (T8). */
-  static final List<String[]> SEQUENCED_COLUMNS = List.of(
-      new String[] {"workspaces", "id"}, new String[] {"workspace_tokens", "id"}, new String[] {"admin_tokens", "id"},
-      new String[] {"contacts", "id"}, new String[] {"events", "id"}, new String[] {"data_attributes", "id"},
-      new String[] {"oplog", "position"});
+  static final List<String[]> SEQUENCED_COLUMNS =
+      List.of(
+          new String[] {"workspaces", "id"},
+          new String[] {"workspace_tokens", "id"},
+          new String[] {"admin_tokens", "id"},
+          new String[] {"contacts", "id"},
+          new String[] {"events", "id"},
+          new String[] {"data_attributes", "id"},
+          new String[] {"oplog", "position"});
 
   private final PostgresOptions options;
   private final HikariDataSource pool;
   private final AtomicBoolean closed = new AtomicBoolean();
+
   /** Since when reads find the database unreachable (System.nanoTime); 0 while it is reachable. */
   private volatile long unreachableSinceNanos;
+
   private volatile String unreachableWhy;
   private final AtomicLong lastProbeNanos = new AtomicLong();
   private final AtomicBoolean probing = new AtomicBoolean();
@@ -57,13 +63,17 @@ public final class PostgresStore extends JdbcStore {
   public static PostgresStore open(PostgresOptions options) {
     var migrations = PgConnections.dataSource(options, "tally-migrate", null);
     try {
-      FluentConfiguration flyway = Flyway.configure().dataSource(migrations).locations("classpath:db/postgres");
+      FluentConfiguration flyway =
+          Flyway.configure().dataSource(migrations).locations("classpath:db/postgres");
       if (options.schema() != null) {
         flyway.schemas(options.schema()).defaultSchema(options.schema());
       }
       flyway.load().migrate();
     } catch (FlywayException e) {
-      throw TallyException.unavailable("store_unavailable", "cannot open the store at " + options.url() + ": " + rootMessage(e), e);
+      throw TallyException.unavailable(
+          "store_unavailable",
+          "cannot open the store at " + options.url() + ": " + rootMessage(e),
+          e);
     }
     if (options.testIdOffsets()) {
       try (Connection c = migrations.getConnection()) {
@@ -76,12 +86,23 @@ public final class PostgresStore extends JdbcStore {
     try {
       pool = PgConnections.pool(options);
     } catch (RuntimeException e) {
-      throw TallyException.unavailable("store_unavailable", "cannot open the store at " + options.url() + ": " + rootMessage(e), e);
+      throw TallyException.unavailable(
+          "store_unavailable",
+          "cannot open the store at " + options.url() + ": " + rootMessage(e),
+          e);
     }
-    GroupCommitWriter writer = new GroupCommitWriter("tally-postgres-writer", new PgSession(PgConnections.writer(options)),
-        PgDialect.INSTANCE, options.writerSettings(), 0);
+    GroupCommitWriter writer =
+        new GroupCommitWriter(
+            "tally-postgres-writer",
+            new PgSession(PgConnections.writer(options)),
+            PgDialect.INSTANCE,
+            options.writerSettings(),
+            0);
     PostgresStore store = new PostgresStore(options, writer, pool);
-    LOG.atInfo().addKeyValue("url", options.url()).addKeyValue("schema", options.schema()).addKeyValue("head", store.head())
+    LOG.atInfo()
+        .addKeyValue("url", options.url())
+        .addKeyValue("schema", options.schema())
+        .addKeyValue("head", store.head())
         .log("store opened");
     return store;
   }
@@ -91,9 +112,11 @@ public final class PostgresStore extends JdbcStore {
     for (int i = 0; i < SEQUENCED_COLUMNS.size(); i++) {
       String[] tc = SEQUENCED_COLUMNS.get(i);
       String seq = db.queryString("SELECT pg_get_serial_sequence(?, ?)", tc[0], tc[1]);
-      // Above 2^53 and odd, so an id that passes through a double (JavaScript's number) loses its last digit.
+      // Above 2^53 and odd, so an id that passes through a double (JavaScript's number) loses its
+      // last digit.
       long offset = (1L << 53) + ((long) (i + 1) << 36) + 1;
-      // Only a sequence never used: reopening a store must not rewind it. (seq is the catalog's quoted name.)
+      // Only a sequence never used: reopening a store must not rewind it. (seq is the catalog's
+      // quoted name.)
       if (db.exists("SELECT 1 FROM " + seq + " WHERE NOT is_called")) {
         db.queryLong("SELECT setval(?::regclass, ?, false)", seq, offset);
       }
@@ -106,7 +129,9 @@ public final class PostgresStore extends JdbcStore {
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    return StoreErrors.connectionLost(PgDialect.INSTANCE, e) ? "the database is unreachable (" + t.getMessage() + ")" : t.getMessage();
+    return StoreErrors.connectionLost(PgDialect.INSTANCE, e)
+        ? "the database is unreachable (" + t.getMessage() + ")"
+        : t.getMessage();
   }
 
   public PostgresOptions options() {
@@ -116,7 +141,8 @@ public final class PostgresStore extends JdbcStore {
   /** Asks the database: another process may have written since. */
   @Override
   public long head() {
-    return read("read the oplog head", db -> db.queryLong("SELECT COALESCE(MAX(position), 0) FROM oplog"));
+    return read(
+        "read the oplog head", db -> db.queryLong("SELECT COALESCE(MAX(position), 0) FROM oplog"));
   }
 
   @Override
@@ -148,12 +174,15 @@ public final class PostgresStore extends JdbcStore {
 
   private <T> T attempt(Read<T> r) throws SQLException {
     failFastWhileUnreachable();
-    try (Connection c = pool.getConnection(); Sql db = new Sql(c)) {
+    try (Connection c = pool.getConnection();
+        Sql db = new Sql(c)) {
       T value = r.run(db);
       unreachableSinceNanos = 0;
       return value;
     } catch (SQLTransientConnectionException e) {
-      markUnreachable(e); // the pool could not give a connection at all (a dead one in hand is retried first: see read)
+      markUnreachable(
+          e); // the pool could not give a connection at all (a dead one in hand is retried first:
+      // see read)
       throw e;
     }
   }
@@ -161,7 +190,9 @@ public final class PostgresStore extends JdbcStore {
   private void markUnreachable(SQLException e) {
     unreachableWhy = e.getMessage();
     if (unreachableSinceNanos == 0) {
-      LOG.atWarn().addKeyValue("error", e.getMessage()).log("the database is unreachable; reads fail fast until the pool reconnects");
+      LOG.atWarn()
+          .addKeyValue("error", e.getMessage())
+          .log("the database is unreachable; reads fail fast until the pool reconnects");
       unreachableSinceNanos = System.nanoTime();
     }
   }
@@ -169,8 +200,8 @@ public final class PostgresStore extends JdbcStore {
   /**
    * While the database is known to be unreachable and the pool has no connection left, a request
    * would wait the whole pool timeout ({@link PgConnections#POOL_WAIT_MS}) for nothing, and the
-   * health check twice over. So requests fail at once, and a probe in the background (at most one
-   * a second) waits on the pool instead; HikariCP keeps reconnecting by itself (with a backoff of at
+   * health check twice over. So requests fail at once, and a probe in the background (at most one a
+   * second) waits on the pool instead; HikariCP keeps reconnecting by itself (with a backoff of at
    * most 10 s), and the first connection the pool has, or the probe gets, ends the fast failing.
    */
   private void failFastWhileUnreachable() throws SQLException {
@@ -182,52 +213,73 @@ public final class PostgresStore extends JdbcStore {
       return;
     }
     probeInBackground();
-    throw new SQLTransientConnectionException("no connection to the database for " + (System.nanoTime() - unreachableSinceNanos)
-        / 1_000_000_000L + " s; last error: " + unreachableWhy, "08001");
+    throw new SQLTransientConnectionException(
+        "no connection to the database for "
+            + (System.nanoTime() - unreachableSinceNanos) / 1_000_000_000L
+            + " s; last error: "
+            + unreachableWhy,
+        "08001");
   }
 
   private void probeInBackground() {
     long now = System.nanoTime();
-    if (now - lastProbeNanos.get() < UNREACHABLE_PROBE_EVERY_NANOS || closed.get() || !probing.compareAndSet(false, true)) {
+    if (now - lastProbeNanos.get() < UNREACHABLE_PROBE_EVERY_NANOS
+        || closed.get()
+        || !probing.compareAndSet(false, true)) {
       return;
     }
     lastProbeNanos.set(now);
-    Thread.ofVirtual().name("tally-postgres-probe").start(() -> {
-      try (Connection c = pool.getConnection()) {
-        if (c.isValid((int) (PgConnections.VALIDATION_TIMEOUT_MS / 1000))) {
-          unreachableSinceNanos = 0;
-          LOG.info("the database is reachable again");
-        }
-      } catch (SQLException | RuntimeException e) {
-        unreachableWhy = e.getMessage();
-      } finally {
-        probing.set(false);
-      }
-    });
+    Thread.ofVirtual()
+        .name("tally-postgres-probe")
+        .start(
+            () -> {
+              try (Connection c = pool.getConnection()) {
+                if (c.isValid((int) (PgConnections.VALIDATION_TIMEOUT_MS / 1000))) {
+                  unreachableSinceNanos = 0;
+                  LOG.info("the database is reachable again");
+                }
+              } catch (SQLException | RuntimeException e) {
+                unreachableWhy = e.getMessage();
+              } finally {
+                probing.set(false);
+              }
+            });
   }
 
   @Override
   public boolean acquireLease(String name, String holder, Duration ttl) {
-    return read("take the lease " + TallyException.quote(name), db -> PgLeases.acquire(db, name, holder, ttl));
+    return read(
+        "take the lease " + TallyException.quote(name),
+        db -> PgLeases.acquire(db, name, holder, ttl));
   }
 
   @Override
   public void releaseLease(String name, String holder) {
-    read("release the lease " + TallyException.quote(name), db -> {
-      PgLeases.release(db, name, holder);
-      return null;
-    });
+    read(
+        "release the lease " + TallyException.quote(name),
+        db -> {
+          PgLeases.release(db, name, holder);
+          return null;
+        });
   }
 
-  /** The read pool's connections, from HikariCP's pool MXBean: for metrics, and to see the pool back to size after an outage. */
+  /**
+   * The read pool's connections, from HikariCP's pool MXBean: for metrics, and to see the pool back
+   * to size after an outage.
+   */
   @Override
   public java.util.Optional<StoreStatistics.Pool> poolStatistics() {
     var mx = pool.getHikariPoolMXBean();
     if (mx == null) { // closed, or not started
       return java.util.Optional.of(new StoreStatistics.Pool(0, 0, 0, 0, options.poolSize()));
     }
-    return java.util.Optional.of(new StoreStatistics.Pool(mx.getTotalConnections(), mx.getActiveConnections(), mx.getIdleConnections(),
-        mx.getThreadsAwaitingConnection(), options.poolSize()));
+    return java.util.Optional.of(
+        new StoreStatistics.Pool(
+            mx.getTotalConnections(),
+            mx.getActiveConnections(),
+            mx.getIdleConnections(),
+            mx.getThreadsAwaitingConnection(),
+            options.poolSize()));
   }
 
   @Override

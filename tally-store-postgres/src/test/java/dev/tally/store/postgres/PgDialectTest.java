@@ -32,23 +32,35 @@ class PgDialectTest {
     assertEquals(Outage.BUSY, outage("40001"));
     assertEquals(Outage.BUSY, outage("40P01"));
     assertEquals(Outage.IO, outage("58030"));
-    assertEquals(Outage.UNREACHABLE, PgDialect.INSTANCE.outage(new SQLException("socket", null, new EOFException("closed"))));
-    assertEquals(Outage.UNREACHABLE, PgDialect.INSTANCE.outage(new SQLTransientConnectionException("pool: no connection")));
+    assertEquals(
+        Outage.UNREACHABLE,
+        PgDialect.INSTANCE.outage(new SQLException("socket", null, new EOFException("closed"))));
+    assertEquals(
+        Outage.UNREACHABLE,
+        PgDialect.INSTANCE.outage(new SQLTransientConnectionException("pool: no connection")));
   }
 
   @Test
   void whatIsNoOutageIsABug() {
-    for (String state : new String[] {"23505", "23503", "23514", "42P01", "42703", "22P02", "XX000", null}) {
+    for (String state :
+        new String[] {"23505", "23503", "23514", "42P01", "42703", "22P02", "XX000", null}) {
       assertEquals(null, outage(state), String.valueOf(state));
-      TallyException e = StoreErrors.wrap(PgDialect.INSTANCE, "record event", new SQLException("boom", state));
+      TallyException e =
+          StoreErrors.wrap(PgDialect.INSTANCE, "record event", new SQLException("boom", state));
       assertEquals(TallyException.Kind.INTERNAL, e.kind());
       assertFalse(e.retriable());
-      assertTrue(e.getMessage().contains("record event") && e.getMessage().contains("retrying will not help"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("record event")
+              && e.getMessage().contains("retrying will not help"),
+          e.getMessage());
     }
-    TallyException lost = StoreErrors.wrap(PgDialect.INSTANCE, "record event", new SQLException("gone", "08006"));
+    TallyException lost =
+        StoreErrors.wrap(PgDialect.INSTANCE, "record event", new SQLException("gone", "08006"));
     assertEquals(TallyException.Kind.UNAVAILABLE, lost.kind());
     assertEquals("store_unreachable", lost.code());
     assertTrue(lost.retriable() && lost.getMessage().contains("unreachable"), lost.getMessage());
-    assertEquals("store_read_only", StoreErrors.wrap(PgDialect.INSTANCE, "write", new SQLException("ro", "25006")).code());
+    assertEquals(
+        "store_read_only",
+        StoreErrors.wrap(PgDialect.INSTANCE, "write", new SQLException("ro", "25006")).code());
   }
 }

@@ -33,6 +33,9 @@ final class PgTestDatabase {
 
   /** The options every test store opens with: its own schema and ids above 2^53 (T8). */
   static PostgresOptions options(String schema) {
-    return PostgresOptions.defaults(url()).withSchema(schema).withTestIdOffsets(true).withPoolSize(4);
+    return PostgresOptions.defaults(url())
+        .withSchema(schema)
+        .withTestIdOffsets(true)
+        .withPoolSize(4);
   }
 }

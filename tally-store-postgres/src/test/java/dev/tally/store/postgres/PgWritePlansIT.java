@@ -13,12 +13,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The writer's fused statements are prepared once per connection, and PostgreSQL may plan them once,
- * generically, while the tables are empty and never analyzed, then keep that plan as they grow. A
- * plan that finds identities or contacts by anything less than a whole key then scans a whole
- * workspace on every write (measured: 2 ms and growing per create at 10,000 identities, where the
- * fused statement should cost 0.2 ms). So each statement's generic plan on empty tables must look
- * every row up by index.
+ * The writer's fused statements are prepared once per connection, and PostgreSQL may plan them
+ * once, generically, while the tables are empty and never analyzed, then keep that plan as they
+ * grow. A plan that finds identities or contacts by anything less than a whole key then scans a
+ * whole workspace on every write (measured: 2 ms and growing per create at 10,000 identities, where
+ * the fused statement should cost 0.2 ms). So each statement's generic plan on empty tables must
+ * look every row up by index.
  */
 class PgWritePlansIT {
   private String schema;
@@ -48,20 +48,25 @@ class PgWritePlansIT {
       numbered.append(ch == '?' ? "$" + ++n : String.valueOf(ch));
     }
     List<String> plan = new ArrayList<>();
-    try (Connection c = PgTestDatabase.connect(); Statement s = c.createStatement()) {
+    try (Connection c = PgTestDatabase.connect();
+        Statement s = c.createStatement()) {
       s.execute("SET search_path = " + schema);
       s.execute("SET plan_cache_mode = force_generic_plan");
       s.execute("PREPARE " + name + " AS " + numbered);
-      try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE " + name + "(" + "NULL, ".repeat(n - 1) + "NULL)")) {
+      try (ResultSet rs =
+          s.executeQuery("EXPLAIN EXECUTE " + name + "(" + "NULL, ".repeat(n - 1) + "NULL)")) {
         while (rs.next()) {
           plan.add(rs.getString(1));
         }
       }
     }
     String text = String.join("\n", plan);
-    for (String table : new String[] {"identities", "contacts", "workspaces", "events", "event_summaries"}) {
+    for (String table :
+        new String[] {"identities", "contacts", "workspaces", "events", "event_summaries"}) {
       assertFalse(text.contains("Seq Scan on " + table), name + " scans " + table + ":\n" + text);
-      assertFalse(text.contains("Bitmap Heap Scan on " + table), name + " scans part of " + table + " by bitmap:\n" + text);
+      assertFalse(
+          text.contains("Bitmap Heap Scan on " + table),
+          name + " scans part of " + table + " by bitmap:\n" + text);
     }
     assertTrue(text.contains("Index"), name + " looks nothing up by index?\n" + text);
   }

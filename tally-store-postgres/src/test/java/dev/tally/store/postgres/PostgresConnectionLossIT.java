@@ -43,10 +43,17 @@ class PostgresConnectionLossIT {
     URI target = URI.create(PgTestDatabase.url().substring("jdbc:".length()));
     proxy = new TcpProxy(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort());
     proxy.start();
-    applicationName = "tally-loss-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-    String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath() + "?ApplicationName=" + applicationName
-        + (target.getQuery() == null ? "" : "&" + target.getQuery());
-    store = PostgresStore.open(PgTestDatabase.options(schema).withCredentials(null, null).withUrl(url));
+    applicationName =
+        "tally-loss-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    String url =
+        "jdbc:postgresql://127.0.0.1:"
+            + proxy.port()
+            + target.getPath()
+            + "?ApplicationName="
+            + applicationName
+            + (target.getQuery() == null ? "" : "&" + target.getQuery());
+    store =
+        PostgresStore.open(PgTestDatabase.options(schema).withCredentials(null, null).withUrl(url));
     ws = store.write(tx -> tx.createWorkspace("acme")).value().id();
   }
 
@@ -58,8 +65,15 @@ class PostgresConnectionLossIT {
   }
 
   private Written<Contact> create(String email) {
-    return store.write(tx -> tx.createContact(ws, ContactPatchParser.parse(
-        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("email", email), ContactPatchParser.Mode.CREATE)));
+    return store.write(
+        tx ->
+            tx.createContact(
+                ws,
+                ContactPatchParser.parse(
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                        .createObjectNode()
+                        .put("email", email),
+                    ContactPatchParser.Mode.CREATE)));
   }
 
   @Test
@@ -83,22 +97,38 @@ class PostgresConnectionLossIT {
     long back = System.nanoTime();
     Duration recovery = Duration.ofSeconds(60);
     // Health turns good again by itself, before any write asks.
-    Await.until("health good again after the database returned", Await.left(back, recovery), store::unhealthyReason, Objects::isNull);
-    Object after = Await.until("a write after the database returned", Await.left(back, recovery), () -> {
-      try {
-        return create("after@example.com");
-      } catch (TallyException e) {
-        assertTrue(e.retriable(), e.getMessage());
-        return e;
-      }
-    }, outcome -> outcome instanceof Written);
+    Await.until(
+        "health good again after the database returned",
+        Await.left(back, recovery),
+        store::unhealthyReason,
+        Objects::isNull);
+    Object after =
+        Await.until(
+            "a write after the database returned",
+            Await.left(back, recovery),
+            () -> {
+              try {
+                return create("after@example.com");
+              } catch (TallyException e) {
+                assertTrue(e.retriable(), e.getMessage());
+                return e;
+              }
+            },
+            outcome -> outcome instanceof Written);
     assertTrue(((Written<?>) after).position() > 0);
     assertEquals(before, store.contact(ws, before.id()).orElseThrow());
-    assertTrue(store.findContact(ws, dev.tally.core.model.ContactRef.byEmail("during@example.com")).isEmpty());
+    assertTrue(
+        store
+            .findContact(ws, dev.tally.core.model.ContactRef.byEmail("during@example.com"))
+            .isEmpty());
     assertNull(store.unhealthyReason());
     // The pool refills by itself: its connections plus the writer's, all through the proxy.
     int expected = store.options().poolSize() + 1;
-    Await.until("the pool back to " + expected + " connections", Await.left(back, recovery), this::connections, n -> n == expected);
+    Await.until(
+        "the pool back to " + expected + " connections",
+        Await.left(back, recovery),
+        this::connections,
+        n -> n == expected);
   }
 
   @Test
@@ -106,13 +136,18 @@ class PostgresConnectionLossIT {
     Contact c = create("idle@example.com").value();
     // As after a quick restart: every backend of this store ends while the store is idle.
     try (Connection admin = PgTestDatabase.connect();
-         PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?")) {
+        PreparedStatement ps =
+            admin.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?")) {
       ps.setString(1, applicationName);
       ps.executeQuery().close();
     }
     Thread.sleep(100);
-    assertTrue(create("next@example.com").position() > 0, "the writer replaced its connection before running the write");
-    assertEquals(c, store.contact(ws, c.id()).orElseThrow(), "the read retried on a fresh connection");
+    assertTrue(
+        create("next@example.com").position() > 0,
+        "the writer replaced its connection before running the write");
+    assertEquals(
+        c, store.contact(ws, c.id()).orElseThrow(), "the read retried on a fresh connection");
     assertNull(store.unhealthyReason());
   }
 
@@ -120,13 +155,17 @@ class PostgresConnectionLossIT {
     assertEquals(TallyException.Kind.UNAVAILABLE, e.kind(), e.getMessage());
     assertEquals(503, e.kind().status);
     assertTrue(e.retriable());
-    assertTrue(e.getMessage().contains("database is unreachable") || e.getMessage().contains("database became unreachable"),
+    assertTrue(
+        e.getMessage().contains("database is unreachable")
+            || e.getMessage().contains("database became unreachable"),
         e.getMessage());
   }
 
   private int connections() {
     try (Connection c = PgTestDatabase.connect();
-         PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
       ps.setString(1, applicationName);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

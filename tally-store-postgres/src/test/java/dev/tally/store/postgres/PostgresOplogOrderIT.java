@@ -52,7 +52,9 @@ class PostgresOplogOrderIT {
 
   private static ContactPatch patch(String email) {
     try {
-      return ContactPatchParser.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"email\":\"" + email + "\"}"),
+      return ContactPatchParser.parse(
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree("{\"email\":\"" + email + "\"}"),
           ContactPatchParser.Mode.CREATE);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException(e);
@@ -101,12 +103,16 @@ class PostgresOplogOrderIT {
     ExecutorService pool = Executors.newFixedThreadPool(5);
     try {
       CountDownLatch holding = new CountDownLatch(1);
-      Future<Written<Contact>> held = pool.submit(() -> a.write(tx -> {
-        Contact c = tx.createContact(ws, patch("held@example.com"));
-        holding.countDown();
-        sleep(2_000);
-        return c;
-      }));
+      Future<Written<Contact>> held =
+          pool.submit(
+              () ->
+                  a.write(
+                      tx -> {
+                        Contact c = tx.createContact(ws, patch("held@example.com"));
+                        holding.countDown();
+                        sleep(2_000);
+                        return c;
+                      }));
       holding.await();
       // The other process commits while the first holds its transaction open.
       List<Future<Written<Contact>>> others = new ArrayList<>();
@@ -127,7 +133,12 @@ class PostgresOplogOrderIT {
       assertEquals(all, tailer.seen, "the tailer saw every entry exactly once, in order");
       assertTrue(tailer.seen.contains(heldPosition), "the held transaction's entry was seen");
       for (long p : otherPositions) {
-        assertTrue(p > heldPosition, "committed after the held transaction, so positioned after it: " + p + " vs " + heldPosition);
+        assertTrue(
+            p > heldPosition,
+            "committed after the held transaction, so positioned after it: "
+                + p
+                + " vs "
+                + heldPosition);
       }
     } finally {
       tailer.stop.set(true);
@@ -148,19 +159,22 @@ class PostgresOplogOrderIT {
         PostgresStore store = t % 2 == 0 ? a : b;
         long workspace = t % 4 < 2 ? ws : other;
         int thread = t;
-        fs.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            String email = "w" + thread + "-" + i + "@example.com";
-            store.write(tx -> {
-              Contact c = tx.createContact(workspace, patch(email));
-              if (ThreadLocalRandom.current().nextInt(10) == 0) {
-                sleep(20); // now and then a slow transaction
-              }
-              return c;
-            });
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    String email = "w" + thread + "-" + i + "@example.com";
+                    store.write(
+                        tx -> {
+                          Contact c = tx.createContact(workspace, patch(email));
+                          if (ThreadLocalRandom.current().nextInt(10) == 0) {
+                            sleep(20); // now and then a slow transaction
+                          }
+                          return c;
+                        });
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : fs) {
         f.get();
@@ -184,15 +198,17 @@ class PostgresOplogOrderIT {
       List<Future<Boolean>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         PostgresStore store = i % 2 == 0 ? a : b;
-        results.add(pool.submit(() -> {
-          try {
-            store.write(tx -> tx.createContact(ws, patch("Race@Example.com")));
-            return true;
-          } catch (dev.tally.core.TallyException e) {
-            assertEquals("conflict", e.code(), e.getMessage());
-            return false;
-          }
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  try {
+                    store.write(tx -> tx.createContact(ws, patch("Race@Example.com")));
+                    return true;
+                  } catch (dev.tally.core.TallyException e) {
+                    assertEquals("conflict", e.code(), e.getMessage());
+                    return false;
+                  }
+                }));
       }
       int wins = 0;
       for (Future<Boolean> f : results) {

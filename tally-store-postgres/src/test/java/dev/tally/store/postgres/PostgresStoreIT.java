@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The store contract on PostgreSQL, each test in its own schema, plus what only PostgreSQL has: its catalog. */
+/**
+ * The store contract on PostgreSQL, each test in its own schema, plus what only PostgreSQL has: its
+ * catalog.
+ */
 class PostgresStoreIT extends StoreContract {
   private String schema;
 
@@ -38,8 +41,14 @@ class PostgresStoreIT extends StoreContract {
 
   @Override
   protected void forbidEventsNamed(String name) {
-    try (Connection c = PgTestDatabase.connect(); Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE " + schema + ".events ADD CONSTRAINT forbid_events CHECK (name <> '" + name + "')");
+    try (Connection c = PgTestDatabase.connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "ALTER TABLE "
+              + schema
+              + ".events ADD CONSTRAINT forbid_events CHECK (name <> '"
+              + name
+              + "')");
     } catch (java.sql.SQLException e) {
       throw new AssertionError(e);
     }
@@ -49,7 +58,9 @@ class PostgresStoreIT extends StoreContract {
   protected void assertPersonalDataGone(String... values) {
     try (Connection c = PgTestDatabase.connect()) {
       List<String> tables = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM information_schema.tables WHERE table_schema = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT table_name FROM information_schema.tables WHERE table_schema = ?")) {
         ps.setString(1, schema);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -60,7 +71,9 @@ class PostgresStoreIT extends StoreContract {
       assertTrue(tables.size() > 10, "tables: " + tables);
       for (String table : tables) {
         // Each row as PostgreSQL prints it, every column in it.
-        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT r::text FROM " + schema + ".\"" + table + "\" r")) {
+        try (Statement s = c.createStatement();
+            ResultSet rows =
+                s.executeQuery("SELECT r::text FROM " + schema + ".\"" + table + "\" r")) {
           while (rows.next()) {
             String row = rows.getString(1);
             for (String v : values) {
@@ -77,9 +90,11 @@ class PostgresStoreIT extends StoreContract {
   @Test
   void everyIdColumnAndSequenceIsSixtyFourBit() throws Exception {
     try (Connection c = PgTestDatabase.connect();
-         PreparedStatement ps = c.prepareStatement("SELECT table_name, column_name, data_type FROM information_schema.columns "
-             + "WHERE table_schema = ? AND table_name NOT LIKE 'flyway%' "
-             + "AND (column_name = 'id' OR column_name LIKE '%\\_id' OR column_name = 'position')")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                    + "WHERE table_schema = ? AND table_name NOT LIKE 'flyway%' "
+                    + "AND (column_name = 'id' OR column_name LIKE '%\\_id' OR column_name = 'position')")) {
       ps.setString(1, schema);
       int n = 0;
       try (ResultSet rs = ps.executeQuery()) {
@@ -91,7 +106,9 @@ class PostgresStoreIT extends StoreContract {
       assertTrue(n > 10, "found " + n + " id columns");
     }
     try (Connection c = PgTestDatabase.connect();
-         PreparedStatement ps = c.prepareStatement("SELECT sequencename, data_type::text, start_value FROM pg_sequences WHERE schemaname = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT sequencename, data_type::text, start_value FROM pg_sequences WHERE schemaname = ?")) {
       ps.setString(1, schema);
       int n = 0;
       try (ResultSet rs = ps.executeQuery()) {

@@ -10,8 +10,8 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * A consistent online copy of the store, taken with SQLite's backup API from a read connection of
- * its own, so it runs while a Tally process serves the same file (WAL lets the writer go on).
- * The copy is written beside the target and renamed into place, so a failed backup leaves no
+ * its own, so it runs while a Tally process serves the same file (WAL lets the writer go on). The
+ * copy is written beside the target and renamed into place, so a failed backup leaves no
  * half-written file under the target's name.
  */
 public final class SqliteBackup {
@@ -25,12 +25,20 @@ public final class SqliteBackup {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setBusyTimeout(10_000);
-    try (Connection c = config.createConnection("jdbc:sqlite:" + database); Statement s = c.createStatement()) {
+    try (Connection c = config.createConnection("jdbc:sqlite:" + database);
+        Statement s = c.createStatement()) {
       Files.deleteIfExists(tmp);
       s.executeUpdate("backup to '" + tmp.toAbsolutePath().toString().replace("'", "''") + "'");
-      Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          tmp,
+          target,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (SQLException | java.io.IOException e) {
-      throw TallyException.unavailable("backup_failed", "could not back up " + database + " to " + target + ": " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "backup_failed",
+          "could not back up " + database + " to " + target + ": " + e.getMessage(),
+          e);
     }
   }
 }

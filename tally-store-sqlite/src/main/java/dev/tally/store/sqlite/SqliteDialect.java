@@ -17,10 +17,17 @@ enum SqliteDialect implements Dialect {
   INSTANCE;
 
   // INDEXED BY: the covering (id, version) index, so no document page is read.
-  private static final Forms FORMS = new Forms("%s IN (SELECT value FROM json_each(?))", "contacts INDEXED BY contacts_versions",
-      "json_group_array(json_array(%s))", new PortableContactStatements());
+  private static final Forms FORMS =
+      new Forms(
+          "%s IN (SELECT value FROM json_each(?))",
+          "contacts INDEXED BY contacts_versions",
+          "json_group_array(json_array(%s))",
+          new PortableContactStatements());
 
-  /** By SQLite's primary result code: busy and locked, a full disk, I/O errors and files it cannot open are outages. */
+  /**
+   * By SQLite's primary result code: busy and locked, a full disk, I/O errors and files it cannot
+   * open are outages.
+   */
   @Override
   public Outage outage(SQLException e) {
     if (!(e instanceof SQLiteException se)) {
@@ -44,5 +51,4 @@ enum SqliteDialect implements Dialect {
   public Forms forms() {
     return FORMS;
   }
-
 }

@@ -10,11 +10,20 @@ import java.sql.SQLException;
 final class SqliteLeases {
   private SqliteLeases() {}
 
-  /** Takes the lease when free or expired, renews it when holder has it; true when holder holds it afterwards. */
-  static boolean acquire(Sql db, String name, String holder, long nowMillis, long ttlMillis) throws SQLException {
-    db.update("INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-        + "holder = excluded.holder, expires_at = excluded.expires_at WHERE leases.holder = excluded.holder "
-        + "OR leases.expires_at <= ?", name, holder, nowMillis + ttlMillis, nowMillis);
+  /**
+   * Takes the lease when free or expired, renews it when holder has it; true when holder holds it
+   * afterwards.
+   */
+  static boolean acquire(Sql db, String name, String holder, long nowMillis, long ttlMillis)
+      throws SQLException {
+    db.update(
+        "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+            + "holder = excluded.holder, expires_at = excluded.expires_at WHERE leases.holder = excluded.holder "
+            + "OR leases.expires_at <= ?",
+        name,
+        holder,
+        nowMillis + ttlMillis,
+        nowMillis);
     return holder.equals(db.queryString("SELECT holder FROM leases WHERE name = ?", name));
   }
 

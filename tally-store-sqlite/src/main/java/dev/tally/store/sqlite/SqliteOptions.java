@@ -7,7 +7,8 @@ import java.time.InstantSource;
 
 /**
  * How to open the SQLite store. {@code testIdOffsets} starts every id sequence at its own offset
- * above 2^53 (so also above 2^32, reliability test T8), so a narrow column or an int anywhere fails loudly.
+ * above 2^53 (so also above 2^32, reliability test T8), so a narrow column or an int anywhere fails
+ * loudly.
  */
 public record SqliteOptions(
     Path file,
@@ -24,18 +25,29 @@ public record SqliteOptions(
   }
 
   public static SqliteOptions defaults(Path file) {
-    return new SqliteOptions(file, false, Duration.ofSeconds(30), 512, 8192, Duration.ofHours(24), 8, InstantSource.system());
+    return new SqliteOptions(
+        file,
+        false,
+        Duration.ofSeconds(30),
+        512,
+        8192,
+        Duration.ofHours(24),
+        8,
+        InstantSource.system());
   }
 
   public SqliteOptions withTestIdOffsets(boolean on) {
-    return new SqliteOptions(file, on, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, readers, clock);
+    return new SqliteOptions(
+        file, on, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, readers, clock);
   }
 
   public SqliteOptions withClock(InstantSource c) {
-    return new SqliteOptions(file, testIdOffsets, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, readers, c);
+    return new SqliteOptions(
+        file, testIdOffsets, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, readers, c);
   }
 
   public SqliteOptions withWriteTimeout(Duration d) {
-    return new SqliteOptions(file, testIdOffsets, d, maxBatch, queueCapacity, idempotencyWindow, readers, clock);
+    return new SqliteOptions(
+        file, testIdOffsets, d, maxBatch, queueCapacity, idempotencyWindow, readers, clock);
   }
 }

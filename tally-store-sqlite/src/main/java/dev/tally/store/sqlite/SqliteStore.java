@@ -28,15 +28,29 @@ import org.sqlite.SQLiteDataSource;
 public final class SqliteStore extends JdbcStore {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
 
-  /** Tables whose ids come from an AUTOINCREMENT sequence, each started at its own offset in tests (T8). */
+  /**
+   * Tables whose ids come from an AUTOINCREMENT sequence, each started at its own offset in tests
+   * (T8).
+   */
   static final List<String> SEQUENCED_TABLES =
-      List.of("workspaces", "workspace_tokens", "admin_tokens", "contacts", "events", "data_attributes", "oplog");
+      List.of(
+          "workspaces",
+          "workspace_tokens",
+          "admin_tokens",
+          "contacts",
+          "events",
+          "data_attributes",
+          "oplog");
 
   private final SqliteOptions options;
   private final Connection writerConnection;
   private final HikariDataSource readers;
 
-  private SqliteStore(SqliteOptions options, Connection writerConnection, GroupCommitWriter writer, HikariDataSource readers) {
+  private SqliteStore(
+      SqliteOptions options,
+      Connection writerConnection,
+      GroupCommitWriter writer,
+      HikariDataSource readers) {
     super(SqliteDialect.INSTANCE, writer);
     this.options = options;
     this.writerConnection = writerConnection;
@@ -49,7 +63,10 @@ public final class SqliteStore extends JdbcStore {
     try {
       Files.createDirectories(file.getParent());
     } catch (java.io.IOException e) {
-      throw TallyException.unavailable("store_unavailable", "cannot create the data directory " + file.getParent() + ": " + e, e);
+      throw TallyException.unavailable(
+          "store_unavailable",
+          "cannot create the data directory " + file.getParent() + ": " + e,
+          e);
     }
     String url = "jdbc:sqlite:" + file;
     SQLiteDataSource writeSource = new SQLiteDataSource(config(false));
@@ -63,8 +80,13 @@ public final class SqliteStore extends JdbcStore {
         startSequencesAboveTwoToThe32(conn);
       }
       Long head = new Sql(conn).queryLong("SELECT COALESCE(MAX(position), 0) FROM oplog");
-      GroupCommitWriter writer = new GroupCommitWriter("tally-sqlite-writer", new SqliteSession(new Sql(conn)), SqliteDialect.INSTANCE,
-          options.writerSettings(), head == null ? 0 : head);
+      GroupCommitWriter writer =
+          new GroupCommitWriter(
+              "tally-sqlite-writer",
+              new SqliteSession(new Sql(conn)),
+              SqliteDialect.INSTANCE,
+              options.writerSettings(),
+              head == null ? 0 : head);
       HikariConfig hc = new HikariConfig();
       SQLiteDataSource readSource = new SQLiteDataSource(config(true));
       readSource.setUrl(url);
@@ -74,11 +96,15 @@ public final class SqliteStore extends JdbcStore {
       hc.setMaximumPoolSize(options.readers());
       hc.setMinimumIdle(1);
       hc.setConnectionTimeout(5_000);
-      LOG.atInfo().addKeyValue("file", file.toString()).addKeyValue("head", writer.head()).log("store opened");
+      LOG.atInfo()
+          .addKeyValue("file", file.toString())
+          .addKeyValue("head", writer.head())
+          .log("store opened");
       return new SqliteStore(options, conn, writer, new HikariDataSource(hc));
     } catch (SQLException e) {
       closeQuietly(conn);
-      throw TallyException.unavailable("store_unavailable", "cannot open the store " + file + ": " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "store_unavailable", "cannot open the store " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -101,8 +127,13 @@ public final class SqliteStore extends JdbcStore {
     Long sync = db.queryLong("PRAGMA synchronous");
     db.close();
     if (!"wal".equalsIgnoreCase(mode) || sync == null || sync != 2) {
-      throw new SQLException("the store " + file + " must run with journal_mode=WAL and synchronous=FULL(2), but has journal_mode="
-          + mode + " synchronous=" + sync);
+      throw new SQLException(
+          "the store "
+              + file
+              + " must run with journal_mode=WAL and synchronous=FULL(2), but has journal_mode="
+              + mode
+              + " synchronous="
+              + sync);
     }
   }
 
@@ -110,7 +141,8 @@ public final class SqliteStore extends JdbcStore {
     Sql db = new Sql(conn);
     for (int i = 0; i < SEQUENCED_TABLES.size(); i++) {
       String table = SEQUENCED_TABLES.get(i);
-      // Above 2^53 and odd, so an id that passes through a double (JavaScript's number) loses its last digit.
+      // Above 2^53 and odd, so an id that passes through a double (JavaScript's number) loses its
+      // last digit.
       long offset = (1L << 53) + ((long) (i + 1) << 36) + 1;
       if (db.queryLong("SELECT seq FROM sqlite_sequence WHERE name = ?", table) == null) {
         db.update("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", table, offset);
@@ -130,7 +162,8 @@ public final class SqliteStore extends JdbcStore {
 
   @Override
   protected <T> T read(String what, Read<T> r) {
-    try (Connection c = readers.getConnection(); Sql db = new Sql(c)) {
+    try (Connection c = readers.getConnection();
+        Sql db = new Sql(c)) {
       return r.run(db);
     } catch (SQLException e) {
       throw StoreErrors.wrap(SqliteDialect.INSTANCE, what, e);
@@ -141,16 +174,32 @@ public final class SqliteStore extends JdbcStore {
   // clock is read there, so the expiry is judged at the moment of the write.
   @Override
   public boolean acquireLease(String name, String holder, Duration ttl) {
-    return write(tx -> lease("take", name, () -> SqliteLeases.acquire(((JdbcWriteTx) tx).sql(), name, holder,
-        options.clock().millis(), ttl.toMillis()))).value();
+    return write(
+            tx ->
+                lease(
+                    "take",
+                    name,
+                    () ->
+                        SqliteLeases.acquire(
+                            ((JdbcWriteTx) tx).sql(),
+                            name,
+                            holder,
+                            options.clock().millis(),
+                            ttl.toMillis())))
+        .value();
   }
 
   @Override
   public void releaseLease(String name, String holder) {
-    write(tx -> lease("release", name, () -> {
-      SqliteLeases.release(((JdbcWriteTx) tx).sql(), name, holder);
-      return null;
-    }));
+    write(
+        tx ->
+            lease(
+                "release",
+                name,
+                () -> {
+                  SqliteLeases.release(((JdbcWriteTx) tx).sql(), name, holder);
+                  return null;
+                }));
   }
 
   private interface LeaseOp<T> {
@@ -161,7 +210,8 @@ public final class SqliteStore extends JdbcStore {
     try {
       return op.run();
     } catch (SQLException e) {
-      throw StoreErrors.wrap(SqliteDialect.INSTANCE, verb + " the lease " + TallyException.quote(name), e);
+      throw StoreErrors.wrap(
+          SqliteDialect.INSTANCE, verb + " the lease " + TallyException.quote(name), e);
     }
   }
 

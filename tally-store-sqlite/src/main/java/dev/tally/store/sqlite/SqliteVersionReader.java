@@ -34,18 +34,21 @@ public final class SqliteVersionReader implements VersionSource, AutoCloseable {
     config.setReadOnly(true);
     config.setBusyTimeout(10_000);
     try {
-      return new SqliteVersionReader(new Sql(config.createConnection("jdbc:sqlite:" + database)), database);
+      return new SqliteVersionReader(
+          new Sql(config.createConnection("jdbc:sqlite:" + database)), database);
     } catch (SQLException e) {
-      throw TallyException.unavailable("store_unavailable", "cannot open " + database + " read-only: " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "store_unavailable", "cannot open " + database + " read-only: " + e.getMessage(), e);
     }
   }
 
   /** The newest oplog position. */
   public long head() {
-    return read(() -> {
-      Long h = db.queryLong("SELECT COALESCE(MAX(position), 0) FROM oplog");
-      return h == null ? 0 : h;
-    });
+    return read(
+        () -> {
+          Long h = db.queryLong("SELECT COALESCE(MAX(position), 0) FROM oplog");
+          return h == null ? 0 : h;
+        });
   }
 
   @Override
@@ -66,7 +69,8 @@ public final class SqliteVersionReader implements VersionSource, AutoCloseable {
     try {
       return q.run();
     } catch (SQLException e) {
-      throw TallyException.unavailable("store_unavailable", "cannot read " + file + ": " + e.getMessage(), e);
+      throw TallyException.unavailable(
+          "store_unavailable", "cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 

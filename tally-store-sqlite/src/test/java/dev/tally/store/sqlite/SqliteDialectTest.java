@@ -30,10 +30,17 @@ class SqliteDialectTest {
 
   @Test
   void whatIsNoOutageIsABug() {
-    for (SQLiteErrorCode code : new SQLiteErrorCode[] {SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE, SQLiteErrorCode.SQLITE_CONSTRAINT_TRIGGER,
-        SQLiteErrorCode.SQLITE_ERROR, SQLiteErrorCode.SQLITE_MISMATCH, SQLiteErrorCode.SQLITE_CORRUPT}) {
+    for (SQLiteErrorCode code :
+        new SQLiteErrorCode[] {
+          SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE,
+          SQLiteErrorCode.SQLITE_CONSTRAINT_TRIGGER,
+          SQLiteErrorCode.SQLITE_ERROR,
+          SQLiteErrorCode.SQLITE_MISMATCH,
+          SQLiteErrorCode.SQLITE_CORRUPT
+        }) {
       assertEquals(null, outage(code), code.name());
-      TallyException e = StoreErrors.wrap(SqliteDialect.INSTANCE, "write", new SQLiteException("boom", code));
+      TallyException e =
+          StoreErrors.wrap(SqliteDialect.INSTANCE, "write", new SQLiteException("boom", code));
       assertEquals(TallyException.Kind.INTERNAL, e.kind());
       assertFalse(e.retriable());
     }

@@ -17,15 +17,22 @@ class SqliteStoreTest extends StoreContract {
 
   @Override
   protected Store open(Path dir) {
-    return SqliteStore.open(SqliteOptions.defaults(dir.resolve("tally.db")).withTestIdOffsets(true));
+    return SqliteStore.open(
+        SqliteOptions.defaults(dir.resolve("tally.db")).withTestIdOffsets(true));
   }
 
   @Override
   protected void forbidEventsNamed(String name) {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db")); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
+        Statement s = c.createStatement()) {
       s.execute("PRAGMA busy_timeout = 5000");
-      s.execute("CREATE TRIGGER forbid_events BEFORE INSERT ON events WHEN NEW.name = '" + name + "' "
-          + "BEGIN SELECT RAISE(ABORT, 'events named " + name + " are forbidden'); END");
+      s.execute(
+          "CREATE TRIGGER forbid_events BEFORE INSERT ON events WHEN NEW.name = '"
+              + name
+              + "' "
+              + "BEGIN SELECT RAISE(ABORT, 'events named "
+              + name
+              + " are forbidden'); END");
     } catch (java.sql.SQLException e) {
       throw new AssertionError(e);
     }
@@ -35,20 +42,22 @@ class SqliteStoreTest extends StoreContract {
   protected void assertPersonalDataGone(String... values) {
     // Every text column of every table, read back through SQL.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
-         Statement s = c.createStatement();
-         ResultSet tables = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+        Statement s = c.createStatement();
+        ResultSet tables = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
       java.util.List<String> names = new java.util.ArrayList<>();
       while (tables.next()) {
         names.add(tables.getString(1));
       }
       for (String table : names) {
-        try (Statement q = c.createStatement(); ResultSet rows = q.executeQuery("SELECT * FROM \"" + table + "\"")) {
+        try (Statement q = c.createStatement();
+            ResultSet rows = q.executeQuery("SELECT * FROM \"" + table + "\"")) {
           int cols = rows.getMetaData().getColumnCount();
           while (rows.next()) {
             for (int i = 1; i <= cols; i++) {
               String cell = rows.getString(i);
               for (String v : values) {
-                assertFalse(cell != null && cell.contains(v), table + " still holds " + v + ": " + cell);
+                assertFalse(
+                    cell != null && cell.contains(v), table + " still holds " + v + ": " + cell);
               }
             }
           }
@@ -62,8 +71,8 @@ class SqliteStoreTest extends StoreContract {
   @Test
   void runsWithWalAndFullSync() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
       rs.next();
       assertEquals("wal", rs.getString(1));
     }
@@ -72,16 +81,21 @@ class SqliteStoreTest extends StoreContract {
   @Test
   void everyIdColumnIsSixtyFourBit() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT m.name, p.name, p.type, p.pk FROM sqlite_master m, pragma_table_info(m.name) p "
-             + "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'flyway_%' "
-             + "AND (p.name = 'id' OR p.name LIKE '%\\_id' ESCAPE '\\' OR p.name = 'position')")) {
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT m.name, p.name, p.type, p.pk FROM sqlite_master m, pragma_table_info(m.name) p "
+                    + "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'flyway_%' "
+                    + "AND (p.name = 'id' OR p.name LIKE '%\\_id' ESCAPE '\\' OR p.name = 'position')")) {
       int n = 0;
       while (rs.next()) {
         n++;
         String type = rs.getString(3);
         boolean rowid = rs.getInt(4) == 1 && type.equals("INTEGER");
-        assertEquals(true, rowid || type.equals("BIGINT"), rs.getString(1) + "." + rs.getString(2) + " is " + type);
+        assertEquals(
+            true,
+            rowid || type.equals("BIGINT"),
+            rs.getString(1) + "." + rs.getString(2) + " is " + type);
       }
       assertEquals(true, n > 10, "found " + n + " id columns");
     }

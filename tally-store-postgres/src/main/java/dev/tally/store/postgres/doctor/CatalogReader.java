@@ -12,16 +12,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads key columns, sequences and insert statistics of one schema from pg_catalog,
- * pg_sequences and pg_stat_user_tables. It never reads a table's rows.
+ * Reads key columns, sequences and insert statistics of one schema from pg_catalog, pg_sequences
+ * and pg_stat_user_tables. It never reads a table's rows.
  */
 final class CatalogReader {
 
   /**
    * Every primary-key, unique and foreign-key column, paired with the column it references.
-   * Constraints that partitions inherit are left out: an ALTER on the partitioned table covers them.
+   * Constraints that partitions inherit are left out: an ALTER on the partitioned table covers
+   * them.
    */
-  private static final String KEY_COLUMNS = """
+  private static final String KEY_COLUMNS =
+      """
       SELECT con.conname, con.contype,
              c.oid AS table_oid, k.attnum, c.relname, format('%I.%I', n.nspname, c.relname) AS table_sql,
              a.attname, quote_ident(a.attname) AS column_sql,
@@ -52,7 +54,8 @@ final class CatalogReader {
    * Every sequence with the column it feeds: owned through pg_depend (deptype 'a' for serial and
    * OWNED BY, 'i' for identity columns) or named by a column default (pg_attrdef depends on it).
    */
-  private static final String SEQUENCES = """
+  private static final String SEQUENCES =
+      """
       SELECT s.sequencename, format('%I.%I', s.schemaname, s.sequencename) AS sequence_sql,
              s.data_type::text AS sequence_type, s.start_value, s.min_value, s.max_value,
              s.increment_by, s.cycle, s.last_value,
@@ -85,7 +88,8 @@ final class CatalogReader {
        ORDER BY s.sequencename, fc.relname, a.attname
       """;
 
-  private static final String INSERTS = "SELECT relid, n_tup_ins FROM pg_stat_user_tables WHERE schemaname = ?";
+  private static final String INSERTS =
+      "SELECT relid, n_tup_ins FROM pg_stat_user_tables WHERE schemaname = ?";
 
   private static final String STATS_RESET =
       "SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()";
@@ -99,15 +103,18 @@ final class CatalogReader {
   }
 
   boolean schemaExists() throws SQLException {
-    try (PreparedStatement st = connection.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+    try (PreparedStatement st =
+        connection.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
       st.setString(1, schema);
-      try (ResultSet rs = st.executeQuery()) { return rs.next(); }
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next();
+      }
     }
   }
 
   Instant serverNow() throws SQLException {
     try (PreparedStatement st = connection.prepareStatement("SELECT now()");
-         ResultSet rs = st.executeQuery()) {
+        ResultSet rs = st.executeQuery()) {
       rs.next();
       return rs.getObject(1, OffsetDateTime.class).toInstant();
     }
@@ -119,18 +126,34 @@ final class CatalogReader {
       st.setString(1, schema);
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          KeyColumn.Kind kind = switch (rs.getString("contype")) {
-            case "p" -> KeyColumn.Kind.PRIMARY_KEY;
-            case "u" -> KeyColumn.Kind.UNIQUE;
-            default -> KeyColumn.Kind.FOREIGN_KEY;
-          };
-          ColumnRef column = new ColumnRef(rs.getLong("table_oid"), rs.getInt("attnum"), rs.getString("relname"),
-              rs.getString("attname"), rs.getString("table_sql"), rs.getString("column_sql"),
-              rs.getString("column_type"), rs.getString("base_type"));
-          ColumnRef referenced = kind != KeyColumn.Kind.FOREIGN_KEY ? null
-              : new ColumnRef(rs.getLong("ref_oid"), rs.getInt("ref_attnum"), rs.getString("ref_table"),
-                  rs.getString("ref_column"), rs.getString("ref_table_sql"), rs.getString("ref_column_sql"),
-                  rs.getString("ref_type"), rs.getString("ref_base_type"));
+          KeyColumn.Kind kind =
+              switch (rs.getString("contype")) {
+                case "p" -> KeyColumn.Kind.PRIMARY_KEY;
+                case "u" -> KeyColumn.Kind.UNIQUE;
+                default -> KeyColumn.Kind.FOREIGN_KEY;
+              };
+          ColumnRef column =
+              new ColumnRef(
+                  rs.getLong("table_oid"),
+                  rs.getInt("attnum"),
+                  rs.getString("relname"),
+                  rs.getString("attname"),
+                  rs.getString("table_sql"),
+                  rs.getString("column_sql"),
+                  rs.getString("column_type"),
+                  rs.getString("base_type"));
+          ColumnRef referenced =
+              kind != KeyColumn.Kind.FOREIGN_KEY
+                  ? null
+                  : new ColumnRef(
+                      rs.getLong("ref_oid"),
+                      rs.getInt("ref_attnum"),
+                      rs.getString("ref_table"),
+                      rs.getString("ref_column"),
+                      rs.getString("ref_table_sql"),
+                      rs.getString("ref_column_sql"),
+                      rs.getString("ref_type"),
+                      rs.getString("ref_base_type"));
           keys.add(new KeyColumn(rs.getString("conname"), kind, column, referenced));
         }
       }
@@ -145,16 +168,33 @@ final class CatalogReader {
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           long tableOid = rs.getLong("table_oid");
-          ColumnRef column = rs.wasNull() ? null
-              : new ColumnRef(tableOid, rs.getInt("attnum"), rs.getString("relname"), rs.getString("attname"),
-                  rs.getString("table_sql"), rs.getString("column_sql"), rs.getString("column_type"),
-                  rs.getString("base_type"));
+          ColumnRef column =
+              rs.wasNull()
+                  ? null
+                  : new ColumnRef(
+                      tableOid,
+                      rs.getInt("attnum"),
+                      rs.getString("relname"),
+                      rs.getString("attname"),
+                      rs.getString("table_sql"),
+                      rs.getString("column_sql"),
+                      rs.getString("column_type"),
+                      rs.getString("base_type"));
           long lastValue = rs.getLong("last_value");
           Long last = rs.wasNull() ? null : lastValue;
-          sequences.add(new SequenceFeed(rs.getString("sequencename"), rs.getString("sequence_sql"),
-              rs.getString("sequence_type"), rs.getLong("start_value"), rs.getLong("min_value"),
-              rs.getLong("max_value"), rs.getLong("increment_by"), rs.getBoolean("cycle"), last, column,
-              rs.getBoolean("is_identity")));
+          sequences.add(
+              new SequenceFeed(
+                  rs.getString("sequencename"),
+                  rs.getString("sequence_sql"),
+                  rs.getString("sequence_type"),
+                  rs.getLong("start_value"),
+                  rs.getLong("min_value"),
+                  rs.getLong("max_value"),
+                  rs.getLong("increment_by"),
+                  rs.getBoolean("cycle"),
+                  last,
+                  column,
+                  rs.getBoolean("is_identity")));
         }
       }
     }
@@ -175,7 +215,7 @@ final class CatalogReader {
   /** When the database's statistics were last reset; null if never. */
   Instant statsResetAt() throws SQLException {
     try (PreparedStatement st = connection.prepareStatement(STATS_RESET);
-         ResultSet rs = st.executeQuery()) {
+        ResultSet rs = st.executeQuery()) {
       if (!rs.next()) return null;
       OffsetDateTime reset = rs.getObject(1, OffsetDateTime.class);
       return reset == null ? null : reset.toInstant();

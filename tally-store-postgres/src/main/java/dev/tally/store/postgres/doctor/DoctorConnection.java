@@ -15,7 +15,11 @@ final class DoctorConnection {
 
   static final String CONNECT_TIMEOUT_S = "5";
   static final String LOGIN_TIMEOUT_S = "10";
-  /** Longer than the doctor's statement timeout, so the server cancels a slow query before the socket gives up. */
+
+  /**
+   * Longer than the doctor's statement timeout, so the server cancels a slow query before the
+   * socket gives up.
+   */
   static final String SOCKET_TIMEOUT_S = "30";
 
   /**

@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The doctor's report for machines ({@code tally doctor --json}). Sequence values are strings,
- * as every id in Tally's JSON, so that JavaScript readers keep every digit.
+ * The doctor's report for machines ({@code tally doctor --json}). Sequence values are strings, as
+ * every id in Tally's JSON, so that JavaScript readers keep every digit.
  */
 public final class DoctorJsonRenderer {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private DoctorJsonRenderer() {}
 

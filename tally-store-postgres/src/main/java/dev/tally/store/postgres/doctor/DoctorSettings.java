@@ -6,17 +6,20 @@ import java.util.List;
 /**
  * How the doctor runs.
  *
- * @param statementTimeout set with SET LOCAL statement_timeout on every transaction the doctor opens
- * @param recordSamples    whether to store this run's sequence values in tally_doctor_samples
- * @param previousSamples  earlier samples to measure growth against; they win over stored ones
+ * @param statementTimeout set with SET LOCAL statement_timeout on every transaction the doctor
+ *     opens
+ * @param recordSamples whether to store this run's sequence values in tally_doctor_samples
+ * @param previousSamples earlier samples to measure growth against; they win over stored ones
  */
-public record DoctorSettings(Duration statementTimeout, boolean recordSamples, List<SequenceSample> previousSamples) {
+public record DoctorSettings(
+    Duration statementTimeout, boolean recordSamples, List<SequenceSample> previousSamples) {
 
   public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
 
   public DoctorSettings {
     if (statementTimeout.isNegative() || statementTimeout.isZero()) {
-      throw new IllegalArgumentException("statement timeout must be positive, got " + statementTimeout);
+      throw new IllegalArgumentException(
+          "statement timeout must be positive, got " + statementTimeout);
     }
     previousSamples = List.copyOf(previousSamples);
   }

@@ -5,11 +5,15 @@ package dev.tally.store.postgres.doctor;
  *
  * @param perDay null when unknown
  * @param source plain words: "samples since 2025-01-02T03:04:05Z", "inserts since the statistics
- *               reset at ...", or why it is unknown
+ *     reset at ...", or why it is unknown
  */
 public record GrowthEstimate(Double perDay, String source) {
 
-  static GrowthEstimate unknown(String why) { return new GrowthEstimate(null, why); }
+  static GrowthEstimate unknown(String why) {
+    return new GrowthEstimate(null, why);
+  }
 
-  public boolean known() { return perDay != null; }
+  public boolean known() {
+    return perDay != null;
+  }
 }

@@ -18,20 +18,32 @@ public enum IntegerWidth {
     this.max = max;
   }
 
-  /** The width for a pg_type.typname such as "int4", or for a name such as "integer"; empty if not an integer type. */
+  /**
+   * The width for a pg_type.typname such as "int4", or for a name such as "integer"; empty if not
+   * an integer type.
+   */
   public static Optional<IntegerWidth> of(String typeName) {
     if (typeName == null) return Optional.empty();
     for (IntegerWidth w : values()) {
-      if (w.internalName.equals(typeName) || w.name().equalsIgnoreCase(typeName)) return Optional.of(w);
+      if (w.internalName.equals(typeName) || w.name().equalsIgnoreCase(typeName))
+        return Optional.of(w);
     }
     return Optional.empty();
   }
 
-  public long min() { return min; }
+  public long min() {
+    return min;
+  }
 
-  public long max() { return max; }
+  public long max() {
+    return max;
+  }
 
-  public boolean narrowerThanBigint() { return this != BIGINT; }
+  public boolean narrowerThanBigint() {
+    return this != BIGINT;
+  }
 
-  public boolean narrowerThan(IntegerWidth other) { return max < other.max; }
+  public boolean narrowerThan(IntegerWidth other) {
+    return max < other.max;
+  }
 }

@@ -7,7 +7,13 @@ package dev.tally.store.postgres.doctor;
  */
 public record KeyColumn(String constraint, Kind kind, ColumnRef column, ColumnRef referenced) {
 
-  public enum Kind { PRIMARY_KEY, UNIQUE, FOREIGN_KEY }
+  public enum Kind {
+    PRIMARY_KEY,
+    UNIQUE,
+    FOREIGN_KEY
+  }
 
-  public boolean foreignKey() { return kind == Kind.FOREIGN_KEY; }
+  public boolean foreignKey() {
+    return kind == Kind.FOREIGN_KEY;
+  }
 }

@@ -20,7 +20,10 @@ final class MigrationPlanner {
     this.foreignKeys = keyColumns.stream().filter(KeyColumn::foreignKey).toList();
   }
 
-  /** Foreign-key columns that reference {@code column}, directly or through other foreign keys, nearest first. */
+  /**
+   * Foreign-key columns that reference {@code column}, directly or through other foreign keys,
+   * nearest first.
+   */
   List<KeyColumn> dependents(ColumnRef column) {
     List<KeyColumn> found = new ArrayList<>();
     List<ColumnRef> seen = new ArrayList<>(List.of(column));
@@ -28,7 +31,8 @@ final class MigrationPlanner {
     while (!queue.isEmpty()) {
       ColumnRef target = queue.poll();
       for (KeyColumn fk : foreignKeys) {
-        if (fk.referenced().sameColumn(target) && seen.stream().noneMatch(fk.column()::sameColumn)) {
+        if (fk.referenced().sameColumn(target)
+            && seen.stream().noneMatch(fk.column()::sameColumn)) {
           seen.add(fk.column());
           found.add(fk);
           queue.add(fk.column());
@@ -47,15 +51,24 @@ final class MigrationPlanner {
     return new MigrationPlan(plan.dependentForeignKeys(), plan.columnsTouched(), statements);
   }
 
-  /** Change {@code column} and every dependent foreign-key column not already of that type to {@code type}. */
+  /**
+   * Change {@code column} and every dependent foreign-key column not already of that type to {@code
+   * type}.
+   */
   MigrationPlan changeType(ColumnRef column, String type) {
     List<KeyColumn> dependents = dependents(column);
     List<DependentForeignKey> described = new ArrayList<>();
     List<ColumnRef> touched = new ArrayList<>();
     touched.add(column);
     for (KeyColumn fk : dependents) {
-      described.add(new DependentForeignKey(fk.constraint(), fk.column().table(), fk.column().column(),
-          fk.column().type(), fk.referenced().table(), fk.referenced().column()));
+      described.add(
+          new DependentForeignKey(
+              fk.constraint(),
+              fk.column().table(),
+              fk.column().column(),
+              fk.column().type(),
+              fk.referenced().table(),
+              fk.referenced().column()));
       touched.add(fk.column());
     }
     List<String> statements = new ArrayList<>();
@@ -72,6 +85,12 @@ final class MigrationPlanner {
   }
 
   private static String alterColumnType(ColumnRef column, String type) {
-    return "ALTER TABLE " + column.tableSql() + " ALTER COLUMN " + column.columnSql() + " TYPE " + type + ";";
+    return "ALTER TABLE "
+        + column.tableSql()
+        + " ALTER COLUMN "
+        + column.columnSql()
+        + " TYPE "
+        + type
+        + ";";
   }
 }

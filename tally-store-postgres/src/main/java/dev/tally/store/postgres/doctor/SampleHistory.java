@@ -32,7 +32,8 @@ final class SampleHistory {
   }
 
   boolean exists() throws SQLException {
-    try (PreparedStatement st = connection.prepareStatement("SELECT to_regclass(format('%I.%I', ?, ?)) IS NOT NULL")) {
+    try (PreparedStatement st =
+        connection.prepareStatement("SELECT to_regclass(format('%I.%I', ?, ?)) IS NOT NULL")) {
       st.setString(1, schema);
       st.setString(2, TABLE);
       try (ResultSet rs = st.executeQuery()) {
@@ -43,16 +44,18 @@ final class SampleHistory {
   }
 
   /**
-   * For each sequence, the sample to measure growth against: the newest one at least an hour
-   * older than {@code now}, or else the oldest one before {@code now} (the longest window there is).
+   * For each sequence, the sample to measure growth against: the newest one at least an hour older
+   * than {@code now}, or else the oldest one before {@code now} (the longest window there is).
    */
   Map<String, SequenceSample> previousSamples(Instant now) throws SQLException {
     Map<String, SequenceSample> samples = new HashMap<>();
     if (!exists()) return samples;
-    String sql = "SELECT DISTINCT ON (sequence_name) sequence_name, last_value, observed_at FROM " + tableSql
-        + " WHERE observed_at < ?"
-        + " ORDER BY sequence_name, (observed_at <= ? - interval '1 hour') DESC,"
-        + " CASE WHEN observed_at <= ? - interval '1 hour' THEN observed_at END DESC NULLS LAST, observed_at";
+    String sql =
+        "SELECT DISTINCT ON (sequence_name) sequence_name, last_value, observed_at FROM "
+            + tableSql
+            + " WHERE observed_at < ?"
+            + " ORDER BY sequence_name, (observed_at <= ? - interval '1 hour') DESC,"
+            + " CASE WHEN observed_at <= ? - interval '1 hour' THEN observed_at END DESC NULLS LAST, observed_at";
     try (PreparedStatement st = connection.prepareStatement(sql)) {
       OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
       st.setObject(1, at);
@@ -61,7 +64,10 @@ final class SampleHistory {
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           String name = rs.getString(1);
-          samples.put(name, new SequenceSample(name, rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant()));
+          samples.put(
+              name,
+              new SequenceSample(
+                  name, rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant()));
         }
       }
     }
@@ -70,12 +76,18 @@ final class SampleHistory {
 
   void record(List<SequenceSample> samples) throws SQLException {
     try (Statement st = connection.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS " + tableSql + " ("
-          + "sequence_name text NOT NULL, last_value bigint NOT NULL, observed_at timestamptz NOT NULL,"
-          + " PRIMARY KEY (sequence_name, observed_at))");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + tableSql
+              + " ("
+              + "sequence_name text NOT NULL, last_value bigint NOT NULL, observed_at timestamptz NOT NULL,"
+              + " PRIMARY KEY (sequence_name, observed_at))");
     }
-    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + tableSql
-        + " (sequence_name, last_value, observed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO "
+                + tableSql
+                + " (sequence_name, last_value, observed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
       for (SequenceSample sample : samples) {
         insert.setString(1, sample.sequence());
         insert.setLong(2, sample.lastValue());
@@ -84,8 +96,9 @@ final class SampleHistory {
       }
       insert.executeBatch();
     }
-    try (PreparedStatement prune = connection.prepareStatement(
-        "DELETE FROM " + tableSql + " WHERE observed_at < now() - interval '90 days'")) {
+    try (PreparedStatement prune =
+        connection.prepareStatement(
+            "DELETE FROM " + tableSql + " WHERE observed_at < now() - interval '90 days'")) {
       prune.executeUpdate();
     }
   }

@@ -13,16 +13,20 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
- * {@code tally doctor} for PostgreSQL: audits a schema's key types, foreign-key type mismatches
- * and sequence capacity from the catalog alone (T9). The catalog is read in one read-only
- * transaction with a statement timeout (T15); afterwards, in a second short transaction, the
- * sequences' values are stored in tally_doctor_samples so that the next run can measure growth.
+ * {@code tally doctor} for PostgreSQL: audits a schema's key types, foreign-key type mismatches and
+ * sequence capacity from the catalog alone (T9). The catalog is read in one read-only transaction
+ * with a statement timeout (T15); afterwards, in a second short transaction, the sequences' values
+ * are stored in tally_doctor_samples so that the next run can measure growth.
  */
 public final class SchemaDoctor {
 
   /** Exit code when the doctor could not examine the schema at all. */
   public static final int EXIT_FAILED = 2;
-  /** Exit code of {@link #runAgainst} when the server could not be reached (as the tally CLI's other commands). */
+
+  /**
+   * Exit code of {@link #runAgainst} when the server could not be reached (as the tally CLI's other
+   * commands).
+   */
   public static final int EXIT_UNREACHABLE = 3;
 
   private final DoctorSettings settings;
@@ -36,7 +40,10 @@ public final class SchemaDoctor {
     this(DoctorSettings.defaults());
   }
 
-  /** Entry point for the CLI: examines, prints text or JSON, returns 1 if at risk, 0 if not, 2 on failure. */
+  /**
+   * Entry point for the CLI: examines, prints text or JSON, returns 1 if at risk, 0 if not, 2 on
+   * failure.
+   */
   public static int run(DataSource dataSource, String schema, boolean json, PrintStream out) {
     try (Connection connection = dataSource.getConnection()) {
       return run(connection, schema, json, out);
@@ -60,14 +67,16 @@ public final class SchemaDoctor {
    * @return 0 nothing at risk, 1 at risk, {@link #EXIT_FAILED} bad URL or no such schema or the
    *     catalog could not be read, {@link #EXIT_UNREACHABLE} could not connect
    */
-  public static int runAgainst(String url, String password, String schema, boolean json, PrintStream out, PrintStream err) {
+  public static int runAgainst(
+      String url, String password, String schema, boolean json, PrintStream out, PrintStream err) {
     try (Connection connection = DoctorConnection.open(url, password)) {
       String examined = schema != null ? schema : currentSchema(connection);
       DoctorReport report;
       try {
         report = new SchemaDoctor().examine(connection, examined);
       } catch (SQLException | IllegalArgumentException e) {
-        err.println("tally doctor: could not examine schema \"" + examined + "\": " + e.getMessage());
+        err.println(
+            "tally doctor: could not examine schema \"" + examined + "\": " + e.getMessage());
         return EXIT_FAILED;
       }
       out.print(json ? DoctorJsonRenderer.render(report) : DoctorTextRenderer.render(report));
@@ -77,16 +86,22 @@ public final class SchemaDoctor {
       err.println("tally doctor: " + e.getMessage());
       return EXIT_FAILED;
     } catch (SQLException e) {
-      err.println("tally doctor: could not connect to " + DoctorConnection.withoutParameters(url) + ": " + e.getMessage());
+      err.println(
+          "tally doctor: could not connect to "
+              + DoctorConnection.withoutParameters(url)
+              + ": "
+              + e.getMessage());
       return EXIT_UNREACHABLE;
     }
   }
 
   private static String currentSchema(Connection connection) throws SQLException {
-    try (Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT current_schema()")) {
+    try (Statement st = connection.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT current_schema()")) {
       String schema = rs.next() ? rs.getString(1) : null;
       if (schema == null) {
-        throw new IllegalArgumentException("the connection has no current schema; name one with --store-schema");
+        throw new IllegalArgumentException(
+            "the connection has no current schema; name one with --store-schema");
       }
       return schema;
     }
@@ -117,7 +132,7 @@ public final class SchemaDoctor {
    * ends its own); its auto-commit setting is restored afterwards.
    *
    * @throws IllegalArgumentException if there is no such schema
-   * @throws SQLException             if a catalog query fails, or takes longer than the statement timeout
+   * @throws SQLException if a catalog query fails, or takes longer than the statement timeout
    */
   public DoctorReport examine(Connection connection, String schema) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
@@ -125,13 +140,20 @@ public final class SchemaDoctor {
     try {
       CatalogSnapshot snapshot = readCatalog(connection, schema);
       List<SequenceCapacity> capacities = capacities(snapshot);
-      List<Finding> findings = FindingsBuilder.build(snapshot.keyColumns(), snapshot.sequences(), capacities);
+      List<Finding> findings =
+          FindingsBuilder.build(snapshot.keyColumns(), snapshot.sequences(), capacities);
       List<String> notes = new ArrayList<>();
       if (snapshot.sequences().stream().anyMatch(s -> s.lastValue() == null)) {
-        notes.add("Sequences without a last value were never used, or this user may not read them (USAGE or SELECT).");
+        notes.add(
+            "Sequences without a last value were never used, or this user may not read them (USAGE or SELECT).");
       }
       if (settings.recordSamples()) recordSamples(connection, snapshot, notes);
-      return new DoctorReport(schema, snapshot.examinedAt(), snapshot.keyColumns(), capacities, findings,
+      return new DoctorReport(
+          schema,
+          snapshot.examinedAt(),
+          snapshot.keyColumns(),
+          capacities,
+          findings,
           List.copyOf(notes));
     } finally {
       connection.setAutoCommit(autoCommit);
@@ -149,12 +171,21 @@ public final class SchemaDoctor {
       beginGuardedTransaction(connection, true);
       insideAuditTransaction.accept(connection);
       CatalogReader catalog = new CatalogReader(connection, schema);
-      if (!catalog.schemaExists()) throw new IllegalArgumentException("there is no schema named \"" + schema + "\"");
+      if (!catalog.schemaExists())
+        throw new IllegalArgumentException("there is no schema named \"" + schema + "\"");
       Instant now = catalog.serverNow();
-      Map<String, SequenceSample> previous = new HashMap<>(new SampleHistory(connection, schema).previousSamples(now));
+      Map<String, SequenceSample> previous =
+          new HashMap<>(new SampleHistory(connection, schema).previousSamples(now));
       for (SequenceSample given : settings.previousSamples()) previous.put(given.sequence(), given);
-      CatalogSnapshot snapshot = new CatalogSnapshot(schema, now, catalog.keyColumns(), catalog.sequences(),
-          catalog.insertsByTableOid(), catalog.statsResetAt(), previous);
+      CatalogSnapshot snapshot =
+          new CatalogSnapshot(
+              schema,
+              now,
+              catalog.keyColumns(),
+              catalog.sequences(),
+              catalog.insertsByTableOid(),
+              catalog.statsResetAt(),
+              previous);
       connection.commit();
       return snapshot;
     } catch (SQLException | RuntimeException e) {
@@ -166,9 +197,15 @@ public final class SchemaDoctor {
   private List<SequenceCapacity> capacities(CatalogSnapshot snapshot) {
     List<SequenceCapacity> capacities = new ArrayList<>();
     for (SequenceFeed feed : snapshot.sequences()) {
-      Long inserts = feed.column() == null ? null : snapshot.insertsByTableOid().get(feed.column().tableOid());
-      GrowthEstimate growth = GrowthEstimator.estimate(feed, snapshot.previousSamples().get(feed.sequence()),
-          inserts, snapshot.statsResetAt(), snapshot.examinedAt());
+      Long inserts =
+          feed.column() == null ? null : snapshot.insertsByTableOid().get(feed.column().tableOid());
+      GrowthEstimate growth =
+          GrowthEstimator.estimate(
+              feed,
+              snapshot.previousSamples().get(feed.sequence()),
+              inserts,
+              snapshot.statsResetAt(),
+              snapshot.examinedAt());
       capacities.add(SequenceCapacity.of(feed, growth));
     }
     return capacities;
@@ -193,15 +230,21 @@ public final class SchemaDoctor {
       } catch (SQLException ignored) {
         // the note below says what matters
       }
-      notes.add("Could not record sequence samples in " + SampleHistory.TABLE + " (" + e.getMessage()
-          + "); the next run cannot measure growth from this one.");
+      notes.add(
+          "Could not record sequence samples in "
+              + SampleHistory.TABLE
+              + " ("
+              + e.getMessage()
+              + "); the next run cannot measure growth from this one.");
     }
   }
 
-  private void beginGuardedTransaction(Connection connection, boolean readOnly) throws SQLException {
+  private void beginGuardedTransaction(Connection connection, boolean readOnly)
+      throws SQLException {
     try (Statement st = connection.createStatement()) {
       if (readOnly) st.execute("SET TRANSACTION READ ONLY");
-      st.execute("SET LOCAL statement_timeout = '" + settings.statementTimeout().toMillis() + "ms'");
+      st.execute(
+          "SET LOCAL statement_timeout = '" + settings.statementTimeout().toMillis() + "ms'");
     }
   }
 }

@@ -35,7 +35,9 @@ class DoctorOutputIT {
   }
 
   @AfterEach
-  void dropSchema() throws SQLException { schema.close(); }
+  void dropSchema() throws SQLException {
+    schema.close();
+  }
 
   @Test
   void jsonParsesAndCarriesEveryField() throws Exception {
@@ -50,22 +52,46 @@ class DoctorOutputIT {
     List<String> kinds = new ArrayList<>();
     for (JsonNode finding : root.get("findings")) {
       kinds.add(finding.get("kind").asText());
-      for (String field : List.of("severity", "atRisk", "table", "column", "columnType", "sequence", "capacity",
-          "dependentForeignKeys", "summary", "migration")) {
+      for (String field :
+          List.of(
+              "severity",
+              "atRisk",
+              "table",
+              "column",
+              "columnType",
+              "sequence",
+              "capacity",
+              "dependentForeignKeys",
+              "summary",
+              "migration")) {
         assertTrue(finding.has(field), field + " in " + finding);
       }
-      assertTrue(finding.get("migration").isArray() && finding.get("migration").size() > 0, finding.toString());
+      assertTrue(
+          finding.get("migration").isArray() && finding.get("migration").size() > 0,
+          finding.toString());
     }
-    assertEquals(List.of("FOREIGN_KEY_TYPE_MISMATCH", "SEQUENCE_WIDER_THAN_COLUMN"), kinds.stream().sorted().toList());
+    assertEquals(
+        List.of("FOREIGN_KEY_TYPE_MISMATCH", "SEQUENCE_WIDER_THAN_COLUMN"),
+        kinds.stream().sorted().toList());
 
     JsonNode visits = null;
-    for (JsonNode sequence : root.get("sequences")) if (sequence.get("sequence").asText().equals("visit_ids")) visits = sequence;
+    for (JsonNode sequence : root.get("sequences"))
+      if (sequence.get("sequence").asText().equals("visit_ids")) visits = sequence;
     assertTrue(visits != null, root.get("sequences").toString());
     assertTrue(visits.get("lastValue").isTextual(), "ids are strings in JSON");
     assertEquals("4294967303", visits.get("lastValue").asText());
     assertEquals("2147483647", visits.get("limit").asText());
-    for (String field : List.of("sequenceType", "table", "column", "columnType", "usedPercent", "growthPerDay",
-        "growthSource", "daysToExhaustion", "atRisk")) {
+    for (String field :
+        List.of(
+            "sequenceType",
+            "table",
+            "column",
+            "columnType",
+            "usedPercent",
+            "growthPerDay",
+            "growthSource",
+            "daysToExhaustion",
+            "atRisk")) {
       assertTrue(visits.has(field), field + " in " + visits);
     }
     assertTrue(root.get("keyColumns").size() >= 4);
@@ -80,10 +106,15 @@ class DoctorOutputIT {
     assertEquals(1, exit, text);
     assertTrue(text.contains("2 findings, 2 at risk."), text);
     assertTrue(text.contains("  Table:  contacts\n  Column: account_id (integer)"), text);
-    assertTrue(text.contains("ALTER TABLE " + schema.name + ".contacts ALTER COLUMN account_id TYPE bigint;"), text);
+    assertTrue(
+        text.contains(
+            "ALTER TABLE " + schema.name + ".contacts ALTER COLUMN account_id TYPE bigint;"),
+        text);
     assertTrue(text.contains("  Table:  visits\n  Column: id (integer)"), text);
     assertTrue(text.contains("Sequence: visit_ids"), text);
-    assertTrue(text.contains("EXHAUSTED: its last value 4294967303 is already beyond the 2147483647"), text);
+    assertTrue(
+        text.contains("EXHAUSTED: its last value 4294967303 is already beyond the 2147483647"),
+        text);
     assertTrue(text.contains("Result: AT RISK (exit code 1)."), text);
   }
 

@@ -13,24 +13,39 @@ import org.junit.jupiter.api.Test;
 class GrowthEstimatorTest {
 
   private static final Instant NOW = Instant.parse("2025-06-01T00:00:00Z");
-  private static final ColumnRef INT_COLUMN = new ColumnRef(1, 1, "t", "id", "s.t", "id", "integer", "int4");
+  private static final ColumnRef INT_COLUMN =
+      new ColumnRef(1, 1, "t", "id", "s.t", "id", "integer", "int4");
 
   private static SequenceFeed feed(Long lastValue) {
-    return new SequenceFeed("t_id_seq", "s.t_id_seq", "integer", 1, 1, Integer.MAX_VALUE, 1, false, lastValue,
-        INT_COLUMN, false);
+    return new SequenceFeed(
+        "t_id_seq",
+        "s.t_id_seq",
+        "integer",
+        1,
+        1,
+        Integer.MAX_VALUE,
+        1,
+        false,
+        lastValue,
+        INT_COLUMN,
+        false);
   }
 
   @Test
   void aSampleGivesTheRateSinceIt() {
-    SequenceSample twoDaysAgo = new SequenceSample("t_id_seq", 1_000, NOW.minus(Duration.ofDays(2)));
-    GrowthEstimate growth = GrowthEstimator.estimate(feed(5_000L), twoDaysAgo, 999_999L, NOW.minus(Duration.ofDays(1)), NOW);
+    SequenceSample twoDaysAgo =
+        new SequenceSample("t_id_seq", 1_000, NOW.minus(Duration.ofDays(2)));
+    GrowthEstimate growth =
+        GrowthEstimator.estimate(
+            feed(5_000L), twoDaysAgo, 999_999L, NOW.minus(Duration.ofDays(1)), NOW);
     assertEquals(2_000.0, growth.perDay(), 1e-9);
     assertTrue(growth.source().startsWith("samples since"));
   }
 
   @Test
   void withoutASampleInsertsSinceTheStatisticsResetAreUsed() {
-    GrowthEstimate growth = GrowthEstimator.estimate(feed(5_000L), null, 4_000L, NOW.minus(Duration.ofDays(4)), NOW);
+    GrowthEstimate growth =
+        GrowthEstimator.estimate(feed(5_000L), null, 4_000L, NOW.minus(Duration.ofDays(4)), NOW);
     assertEquals(1_000.0, growth.perDay(), 1e-9);
     assertTrue(growth.source().startsWith("inserts"));
   }
@@ -54,7 +69,8 @@ class GrowthEstimatorTest {
   @Test
   void daysToExhaustionCountsWhatTheColumnCanStillHold() {
     GrowthEstimate growth = new GrowthEstimate(1_000_000.0, "test");
-    SequenceCapacity capacity = SequenceCapacity.of(feed((long) Integer.MAX_VALUE - 10_000_000L), growth);
+    SequenceCapacity capacity =
+        SequenceCapacity.of(feed((long) Integer.MAX_VALUE - 10_000_000L), growth);
     assertEquals(10.0, capacity.daysToExhaustion(), 1e-9);
     assertTrue(capacity.critical());
   }

@@ -24,10 +24,14 @@ class SequenceCapacityIT {
   private final DoctorSettings noRecording = DoctorSettings.defaults().withRecordSamples(false);
 
   @BeforeEach
-  void createSchema() throws SQLException { schema = new FreshSchema(); }
+  void createSchema() throws SQLException {
+    schema = new FreshSchema();
+  }
 
   @AfterEach
-  void dropSchema() throws SQLException { schema.close(); }
+  void dropSchema() throws SQLException {
+    schema.close();
+  }
 
   @Test
   void sequenceAtHighUsageOfAnIntColumnIsReportedWithItsPercentage() throws SQLException {
@@ -58,20 +62,28 @@ class SequenceCapacityIT {
 
     SequenceCapacity capacity = report.sequences().get(0);
     assertEquals("pages", capacity.column().table());
-    assertEquals(Integer.MAX_VALUE, capacity.limit(), "the int column's limit, not the bigint sequence's");
+    assertEquals(
+        Integer.MAX_VALUE, capacity.limit(), "the int column's limit, not the bigint sequence's");
     assertEquals(100.0 * 1_500_000_000 / Integer.MAX_VALUE, capacity.usedPercent(), 0.001);
     assertTrue(capacity.atRisk());
-    assertEquals(Severity.CRITICAL, CatalogFindingsIT.only(report, FindingKind.SEQUENCE_WIDER_THAN_COLUMN).severity());
+    assertEquals(
+        Severity.CRITICAL,
+        CatalogFindingsIT.only(report, FindingKind.SEQUENCE_WIDER_THAN_COLUMN).severity());
   }
 
   @Test
   void growthFromAGivenSampleGivesDaysToExhaustion() throws SQLException {
     long last = 214_748_364L; // 10% of an int column: not at risk by usage
-    schema.execute("CREATE TABLE {s}.clicks (id serial PRIMARY KEY)", "SELECT setval('{s}.clicks_id_seq', " + last + ")");
-    SequenceSample dayAgo = new SequenceSample("clicks_id_seq", last - 30_000_000L, Instant.now().minus(Duration.ofDays(1)));
+    schema.execute(
+        "CREATE TABLE {s}.clicks (id serial PRIMARY KEY)",
+        "SELECT setval('{s}.clicks_id_seq', " + last + ")");
+    SequenceSample dayAgo =
+        new SequenceSample(
+            "clicks_id_seq", last - 30_000_000L, Instant.now().minus(Duration.ofDays(1)));
 
-    DoctorReport report = new SchemaDoctor(noRecording.withPreviousSamples(List.of(dayAgo)))
-        .examine(schema.connection, schema.name);
+    DoctorReport report =
+        new SchemaDoctor(noRecording.withPreviousSamples(List.of(dayAgo)))
+            .examine(schema.connection, schema.name);
 
     SequenceCapacity capacity = report.sequences().get(0);
     assertEquals(30_000_000.0, capacity.growth().perDay(), 30_000_000.0 * 0.01);
@@ -85,22 +97,31 @@ class SequenceCapacityIT {
 
   @Test
   void samplesRecordedByOneRunMeasureGrowthOnTheNext() throws SQLException {
-    schema.execute("CREATE TABLE {s}.orders (id bigserial PRIMARY KEY)", "SELECT setval('{s}.orders_id_seq', 1000)");
+    schema.execute(
+        "CREATE TABLE {s}.orders (id bigserial PRIMARY KEY)",
+        "SELECT setval('{s}.orders_id_seq', 1000)");
     SchemaDoctor recording = new SchemaDoctor(DoctorSettings.defaults());
 
     DoctorReport first = recording.examine(schema.connection, schema.name);
-    assertFalse(first.sequences().get(0).growth().source().startsWith("samples"), "no sample before the first run");
+    assertFalse(
+        first.sequences().get(0).growth().source().startsWith("samples"),
+        "no sample before the first run");
     schema.execute("SELECT setval('{s}.orders_id_seq', 5000)");
     DoctorReport second = recording.examine(schema.connection, schema.name);
 
     SequenceCapacity capacity = second.sequences().get(0);
-    assertTrue(capacity.growth().source().startsWith("samples since " + first.examinedAt()), capacity.growth().source());
+    assertTrue(
+        capacity.growth().source().startsWith("samples since " + first.examinedAt()),
+        capacity.growth().source());
     assertTrue(capacity.growth().perDay() > 0);
     assertNotNull(capacity.daysToExhaustion());
     assertFalse(second.atRisk(), "a bigint key has billions of years left");
     try (Statement st = schema.connection.createStatement();
-         ResultSet rs = st.executeQuery("SELECT count(*), min(last_value), max(last_value) FROM "
-             + schema.name + ".tally_doctor_samples WHERE sequence_name = 'orders_id_seq'")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*), min(last_value), max(last_value) FROM "
+                    + schema.name
+                    + ".tally_doctor_samples WHERE sequence_name = 'orders_id_seq'")) {
       rs.next();
       assertEquals(2, rs.getInt(1));
       assertEquals(1000, rs.getLong(2));

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A schema shaped like Tally's own (every id BIGINT / BIGSERIAL) is clean, even with ids above 2^32 (T8). */
+/**
+ * A schema shaped like Tally's own (every id BIGINT / BIGSERIAL) is clean, even with ids above 2^32
+ * (T8).
+ */
 class TallyLikeSchemaIT {
 
   private FreshSchema schema;
@@ -52,7 +55,9 @@ class TallyLikeSchemaIT {
   }
 
   @AfterEach
-  void dropSchema() throws SQLException { schema.close(); }
+  void dropSchema() throws SQLException {
+    schema.close();
+  }
 
   @Test
   void allBigintSchemaHasNoFindingsAndExitsZero() throws SQLException {
@@ -65,7 +70,12 @@ class TallyLikeSchemaIT {
     assertTrue(report.keyColumns().stream().noneMatch(k -> k.column().narrowInteger()));
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int exit = SchemaDoctor.run(schema.connection, schema.name, false, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    int exit =
+        SchemaDoctor.run(
+            schema.connection,
+            schema.name,
+            false,
+            new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertEquals(0, exit, text);
     assertTrue(text.contains("0 findings, 0 at risk."), text);

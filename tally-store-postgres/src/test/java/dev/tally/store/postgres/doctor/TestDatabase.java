@@ -7,8 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The PostgreSQL the doctor's tests run against: {@link TestServers#postgresUrl()}. An unreachable server
- * fails the tests; it never skips them.
+ * The PostgreSQL the doctor's tests run against: {@link TestServers#postgresUrl()}. An unreachable
+ * server fails the tests; it never skips them.
  */
 final class TestDatabase {
 
@@ -18,7 +18,10 @@ final class TestDatabase {
     return ThrowawaySchema.connect();
   }
 
-  /** A fresh, empty schema with a unique name ({@link ThrowawaySchema}), dropped with everything in it on close. */
+  /**
+   * A fresh, empty schema with a unique name ({@link ThrowawaySchema}), dropped with everything in
+   * it on close.
+   */
   static final class FreshSchema implements AutoCloseable {
     private final ThrowawaySchema schema = ThrowawaySchema.create("doctor");
     final String name = schema.name();
