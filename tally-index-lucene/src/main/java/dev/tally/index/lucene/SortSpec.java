@@ -63,7 +63,8 @@ final class SortSpec {
                 null,
                 Integer.MAX_VALUE,
                 searcher.getSlices().length > 1));
-    return result(ids(top), limit, top.totalHits.value, id -> SearchRequest.Cursor.afterId(id));
+    return SearchPage.of(
+        ids(top), limit, top.totalHits.value, id -> SearchRequest.Cursor.afterId(id));
   }
 
   SearchPage page(
@@ -80,7 +81,7 @@ final class SortSpec {
                       ? LongPoint.newRangeQuery(Fields.ID, Long.MIN_VALUE, after.id() - 1)
                       : LongPoint.newRangeQuery(Fields.ID, after.id() + 1, Long.MAX_VALUE));
       List<Long> ids = ids(searcher.search(page, limit + 1, new Sort(idSort(desc))));
-      return result(ids, limit, total, id -> SearchRequest.Cursor.afterId(id));
+      return SearchPage.of(ids, limit, total, id -> SearchRequest.Cursor.afterId(id));
     }
     Query has = new TermQuery(new Term(Fields.HAS, field.path()));
     List<Long> ids = new ArrayList<>();
@@ -116,23 +117,11 @@ final class SortSpec {
     }
     SearchRequest.Cursor fromValued = lastValued;
     int valuedCount = valued;
-    return result(
+    return SearchPage.of(
         ids,
         limit,
         total,
         id -> valuedCount >= limit ? fromValued : new SearchRequest.Cursor(0, true, id));
-  }
-
-  private static SearchPage result(
-      List<Long> ids,
-      int limit,
-      long total,
-      java.util.function.LongFunction<SearchRequest.Cursor> cursor) {
-    if (ids.size() > limit) {
-      List<Long> page = ids.subList(0, limit);
-      return new SearchPage(List.copyOf(page), total, cursor.apply(page.get(limit - 1)));
-    }
-    return new SearchPage(ids, total, null);
   }
 
   private static List<Long> ids(TopDocs top) {

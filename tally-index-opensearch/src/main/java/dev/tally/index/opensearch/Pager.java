@@ -43,7 +43,7 @@ final class Pager {
   }
 
   SearchPage byIdResult(JsonNode response, int limit) {
-    return result(ids(response), limit, total(response), SearchRequest.Cursor::afterId);
+    return SearchPage.of(ids(response), limit, total(response), SearchRequest.Cursor::afterId);
   }
 
   /** The two searches of a page sorted by a field: contacts with a value, then those without. */
@@ -88,7 +88,7 @@ final class Pager {
       ids.addAll(rest.subList(0, Math.min(rest.size(), limit + 1 - ids.size())));
     }
     SearchRequest.Cursor fromValued = lastValued;
-    return result(
+    return SearchPage.of(
         ids,
         limit,
         total(valued) + total(missing),
@@ -112,18 +112,6 @@ final class Pager {
     ObjectNode s = OpenSearchHttp.JSON.createObjectNode();
     s.putObject(Fields.ID).put("order", descending ? "desc" : "asc");
     return s;
-  }
-
-  private static SearchPage result(
-      List<Long> ids,
-      int limit,
-      long total,
-      java.util.function.LongFunction<SearchRequest.Cursor> cursor) {
-    if (ids.size() > limit) {
-      List<Long> page = ids.subList(0, limit);
-      return new SearchPage(List.copyOf(page), total, cursor.apply(page.get(limit - 1)));
-    }
-    return new SearchPage(List.copyOf(ids), total, null);
   }
 
   /** Hit ids from _id, a decimal string, so ids above 2^53 keep every digit. */

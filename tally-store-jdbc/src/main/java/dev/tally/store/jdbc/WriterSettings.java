@@ -9,4 +9,14 @@ public record WriterSettings(
     int maxBatch,
     int queueCapacity,
     Duration idempotencyWindow,
-    InstantSource clock) {}
+    InstantSource clock) {
+
+  /**
+   * The defaults of every store: a write waits up to 30 s, a batch holds up to 512 writes, 8,192
+   * may wait, idempotency keys are kept a day, on the system clock.
+   */
+  public static WriterSettings defaults() {
+    return new WriterSettings(
+        Duration.ofSeconds(30), 512, 8192, Duration.ofHours(24), InstantSource.system());
+  }
+}

@@ -48,18 +48,20 @@ public record PostgresOptions(
   }
 
   public static PostgresOptions defaults(String url) {
+    WriterSettings w = WriterSettings.defaults();
+    int poolSize = 8;
     return new PostgresOptions(
         url,
         null,
         null,
         null,
         false,
-        Duration.ofSeconds(30),
-        512,
-        8192,
-        Duration.ofHours(24),
-        8,
-        InstantSource.system());
+        w.writeTimeout(),
+        w.maxBatch(),
+        w.queueCapacity(),
+        w.idempotencyWindow(),
+        poolSize,
+        w.clock());
   }
 
   public PostgresOptions withUrl(String u) {

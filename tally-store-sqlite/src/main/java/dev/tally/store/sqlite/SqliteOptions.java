@@ -25,15 +25,17 @@ public record SqliteOptions(
   }
 
   public static SqliteOptions defaults(Path file) {
+    WriterSettings w = WriterSettings.defaults();
+    int readers = 8;
     return new SqliteOptions(
         file,
         false,
-        Duration.ofSeconds(30),
-        512,
-        8192,
-        Duration.ofHours(24),
-        8,
-        InstantSource.system());
+        w.writeTimeout(),
+        w.maxBatch(),
+        w.queueCapacity(),
+        w.idempotencyWindow(),
+        readers,
+        w.clock());
   }
 
   public SqliteOptions withTestIdOffsets(boolean on) {
