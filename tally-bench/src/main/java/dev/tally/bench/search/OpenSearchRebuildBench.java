@@ -195,19 +195,8 @@ public final class OpenSearchRebuildBench {
               osCpu[which][r] = ExternalCpu.processSeconds(osPid) - os0;
             }
             if (index != null) {
-              long[] check = check(raw, index, ws);
-              if (check[0] != n || (reference != null && !Arrays.equals(reference, check))) {
-                throw new IllegalStateException(
-                    names.get(which)
-                        + " built a different index: "
-                        + Arrays.toString(check)
-                        + " vs "
-                        + Arrays.toString(reference)
-                        + " ("
-                        + n
-                        + " contacts)");
-              }
-              reference = check;
+              reference =
+                  RebuildBench.sameIndex(names.get(which), check(raw, index, ws), reference, n);
               if (which == 0 && !sourcesChecked) {
                 compareSources(raw, index, inMemory);
                 sourcesChecked = true;

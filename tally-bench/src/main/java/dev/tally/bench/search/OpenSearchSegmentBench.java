@@ -6,7 +6,6 @@ import dev.tally.bench.common.Percentiles;
 import dev.tally.bench.common.Report;
 import dev.tally.bench.common.ServerSpace;
 import dev.tally.bench.common.Workers;
-import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
 import dev.tally.core.query.Query;
 import dev.tally.index.opensearch.Fields;
@@ -87,7 +86,7 @@ public final class OpenSearchSegmentBench {
                 + " warm-up runs, then "
                 + so.runs()
                 + " measured runs per system, interleaved (Tally, raw, PostgreSQL in rotating order), one client, nothing else queried");
-        Query query = SegmentQueryBench.parse();
+        Query query = SegmentQuery.parse("created_at");
         SearchRequest request =
             new SearchRequest(SegmentData.WORKSPACE, query, null, 50, null, SegmentData.NOW);
         String shaped = tallyShapedQuery(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S);
@@ -102,10 +101,7 @@ public final class OpenSearchSegmentBench {
                 so.warmup(),
                 so.runs(),
                 List.of(
-                    () -> {
-                      SearchPage p = tally.search(request);
-                      return new SegmentResult(p.total(), p.ids());
-                    },
+                    () -> SegmentResult.of(tally.search(request)),
                     () -> rawRun(raw, alias, body, 50),
                     () -> pg.run(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S),
                     () -> rawRun(raw, alias, shaped, 50)),
@@ -138,50 +134,33 @@ public final class OpenSearchSegmentBench {
         Percentiles w = new Percentiles(nanos[1]);
         Percentiles p = new Percentiles(nanos[2]);
         Percentiles ts = new Percentiles(nanos[3]);
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(
+        List<List<String>> rows =
             List.of(
-                "Tally (`OpenSearchIndex.search`)",
-                ms(t.ms(50)),
-                ms(t.ms(99)),
-                "",
-                "",
-                "",
-                "",
-                ""));
-        rows.add(
-            List.of(
-                "OpenSearch, raw JSON",
-                ms(w.ms(50)),
-                ms(w.ms(99)),
-                ms(new Percentiles(took[1]).ms(50)),
-                Report.ratio(t.ms(50), w.ms(50)),
-                Report.ratio(t.ms(99), w.ms(99)),
-                "≤ 1.2×",
-                t.ms(50) / w.ms(50) <= 1.2
-                    ? "yes"
-                    : String.format(
-                        "**no** (%.0f%% over)", 100 * (t.ms(50) / w.ms(50) / 1.2 - 1))));
-        rows.add(
-            List.of(
-                "PostgreSQL (composite btree)",
-                ms(p.ms(50)),
-                ms(p.ms(99)),
-                "",
-                Report.ratio(t.ms(50), p.ms(50)),
-                Report.ratio(t.ms(99), p.ms(99)),
-                "report",
-                ""));
-        rows.add(
-            List.of(
-                "breakdown: raw JSON in Tally's shape",
-                ms(ts.ms(50)),
-                ms(ts.ms(99)),
-                ms(new Percentiles(took[3]).ms(50)),
-                Report.ratio(t.ms(50), ts.ms(50)),
-                Report.ratio(t.ms(99), ts.ms(99)),
-                "",
-                ""));
+                Report.row("Tally (`OpenSearchIndex.search`)", t, "", "", "", "", ""),
+                Report.row(
+                    "OpenSearch, raw JSON",
+                    w,
+                    Report.ms(new Percentiles(took[1]).ms(50)),
+                    Report.ratio(t.ms(50), w.ms(50)),
+                    Report.ratio(t.ms(99), w.ms(99)),
+                    "≤ 1.2×",
+                    Report.met(t.ms(50) / w.ms(50), 1.2)),
+                Report.row(
+                    "PostgreSQL (composite btree)",
+                    p,
+                    "",
+                    Report.ratio(t.ms(50), p.ms(50)),
+                    Report.ratio(t.ms(99), p.ms(99)),
+                    "report",
+                    ""),
+                Report.row(
+                    "breakdown: raw JSON in Tally's shape",
+                    ts,
+                    Report.ms(new Percentiles(took[3]).ms(50)),
+                    Report.ratio(t.ms(50), ts.ms(50)),
+                    Report.ratio(t.ms(99), ts.ms(99)),
+                    "",
+                    ""));
         report.table(
             List.of(
                 "system",
@@ -314,9 +293,5 @@ public final class OpenSearchSegmentBench {
     }
     return new SegmentResult(
         r.path("hits").path("total").path("value").asLong(), ids, r.path("took").asLong());
-  }
-
-  private static String ms(double v) {
-    return Percentiles.fmt(v) + " ms";
   }
 }

@@ -131,19 +131,7 @@ public final class RebuildBench {
             }
             continue;
           }
-          long[] check = check(dir);
-          if (check[0] != n || (reference != null && !Arrays.equals(reference, check))) {
-            throw new IllegalStateException(
-                names[which]
-                    + " built a different index: "
-                    + Arrays.toString(check)
-                    + " vs "
-                    + Arrays.toString(reference)
-                    + " ("
-                    + n
-                    + " contacts)");
-          }
-          reference = check;
+          reference = sameIndex(names[which], check(dir), reference, n);
           if (r >= 0) {
             secs[which][r] = s;
           }
@@ -239,5 +227,25 @@ public final class RebuildBench {
 
   static double max(double[] v) {
     return Arrays.stream(v).max().orElse(0);
+  }
+
+  /**
+   * Checks that a build's {@code check} (document count, then counts of a few filters) holds all
+   * {@code n} contacts and matches the builds before it ({@code reference}, null for the first);
+   * returns it as the reference for the next.
+   */
+  static long[] sameIndex(String name, long[] check, long[] reference, long n) {
+    if (check[0] != n || (reference != null && !Arrays.equals(reference, check))) {
+      throw new IllegalStateException(
+          name
+              + " built a different index: "
+              + Arrays.toString(check)
+              + " vs "
+              + Arrays.toString(reference)
+              + " ("
+              + n
+              + " contacts)");
+    }
+    return check;
   }
 }

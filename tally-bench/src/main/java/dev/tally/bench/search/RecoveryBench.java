@@ -120,14 +120,7 @@ public final class RecoveryBench {
 
   /** The number of contacts a search for every one finds ({@code total_count}). */
   static long searchCount(HttpClient client, InProcessTally tally) throws Exception {
-    HttpResponse<String> r =
-        client.send(
-            HttpRequest.newBuilder(tally.uri("/contacts/search"))
-                .header("Authorization", "Bearer " + tally.token())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(ALL))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = tally.post(client, "/contacts/search", "application/json", ALL);
     if (r.statusCode() != 200) {
       throw new IllegalStateException("search answered " + r.statusCode() + " " + r.body());
     }
@@ -549,20 +542,7 @@ public final class RecoveryBench {
     }
 
     double closedLoop(int clients, int seconds) throws InterruptedException {
-      AtomicLong ok = new AtomicLong();
-      long start = System.nanoTime();
-      long end = start + seconds * 1_000_000_000L;
-      Workers.run(
-          "bench-client",
-          clients,
-          () -> {
-            while (System.nanoTime() < end) {
-              if (write()) {
-                ok.incrementAndGet();
-              }
-            }
-          });
-      return ok.get() / ((System.nanoTime() - start) / 1e9);
+      return Workers.closedLoop(clients, seconds, this::write);
     }
   }
 

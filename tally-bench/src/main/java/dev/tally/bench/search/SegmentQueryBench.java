@@ -1,18 +1,12 @@
 package dev.tally.bench.search;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.bench.common.BenchFiles;
 import dev.tally.bench.common.BenchOptions;
 import dev.tally.bench.common.Percentiles;
 import dev.tally.bench.common.Report;
 import dev.tally.core.index.IndexBatch;
-import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
-import dev.tally.core.model.FieldType;
 import dev.tally.core.query.Query;
-import dev.tally.core.query.QueryLimits;
-import dev.tally.core.query.QueryParser;
 import dev.tally.index.lucene.LuceneIndex;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +64,7 @@ public final class SegmentQueryBench {
                 + " warm-up runs, then "
                 + so.runs()
                 + " measured runs per system, interleaved (Tally, Lucene, PostgreSQL in rotating order)");
-        Query query = parse();
+        Query query = SegmentQuery.parse("created_at");
         QueryCache defaultCache = IndexSearcher.getDefaultQueryCache();
         List<List<String>> rows = new ArrayList<>();
         for (boolean cache : new boolean[] {true, false}) {
@@ -95,28 +89,6 @@ public final class SegmentQueryBench {
       BenchFiles.deleteTree(indexDir);
     }
     report.finish(o.out());
-  }
-
-  /** Tally's query, parsed by Tally's parser as the search endpoint does. */
-  static Query parse() throws Exception {
-    String json =
-        "{\"operator\":\"AND\",\"value\":["
-            + "{\"field\":\"role\",\"operator\":\"=\",\"value\":\"user\"},"
-            + "{\"field\":\"custom_attributes.plan\",\"operator\":\"=\",\"value\":\"pro\"},"
-            + "{\"field\":\"created_at\",\"operator\":\">=\",\"value\":"
-            + SegmentData.T1
-            + "},"
-            + "{\"field\":\"custom_attributes.seats\",\"operator\":\"<\",\"value\":"
-            + SegmentData.S
-            + "}]}";
-    JsonNode node = new ObjectMapper().readTree(json);
-    return new QueryParser(
-            QueryLimits.DEFAULTS,
-            name ->
-                name.equals("plan")
-                    ? FieldType.STRING
-                    : name.equals("seats") ? FieldType.INTEGER : null)
-        .parse(node);
   }
 
   private static double buildIndex(SegmentData data, Path dir) {
@@ -156,10 +128,7 @@ public final class SegmentQueryBench {
                   so.warmup(),
                   so.runs(),
                   List.of(
-                      () -> {
-                        SearchPage p = tally.search(request);
-                        return new SegmentResult(p.total(), p.ids());
-                      },
+                      () -> SegmentResult.of(tally.search(request)),
                       () -> lucene.run(ws, SegmentData.T1, SegmentData.S),
                       () -> pg.run(ws, SegmentData.T1, SegmentData.S)),
                   r -> {
@@ -195,39 +164,28 @@ public final class SegmentQueryBench {
       Percentiles l = new Percentiles(nanos[1]);
       Percentiles p = new Percentiles(nanos[2]);
       String mode = cache ? "on (default)" : "off";
-      List<List<String>> rows = new ArrayList<>();
-      rows.add(
-          List.of(
-              mode, "Tally (`LuceneIndex.search`)", ms(t.ms(50)), ms(t.ms(99)), "", "", "", ""));
-      rows.add(
-          List.of(
-              mode,
-              "Lucene, hand-written",
-              ms(l.ms(50)),
-              ms(l.ms(99)),
-              Report.ratio(t.ms(50), l.ms(50)),
-              Report.ratio(t.ms(99), l.ms(99)),
-              "≤ 1.2×",
-              met(t.ms(50) / l.ms(50), 1.2)));
-      rows.add(
-          List.of(
-              mode,
-              "PostgreSQL (composite btree)",
-              ms(p.ms(50)),
-              ms(p.ms(99)),
-              Report.ratio(t.ms(50), p.ms(50)),
-              Report.ratio(t.ms(99), p.ms(99)),
-              "≤ 0.15×",
-              met(t.ms(50) / p.ms(50), 0.15)));
-      return rows;
+      return List.of(
+          withMode(mode, Report.row("Tally (`LuceneIndex.search`)", t, "", "", "", "")),
+          withMode(mode, versus(t, "Lucene, hand-written", l, "≤ 1.2×", 1.2)),
+          withMode(mode, versus(t, "PostgreSQL (composite btree)", p, "≤ 0.15×", 0.15)));
     }
   }
 
-  private static String met(double ratio, double goal) {
-    return ratio <= goal ? "yes" : String.format("**no** (%.0f%% over)", 100 * (ratio / goal - 1));
+  /** A system's row against Tally: its times, Tally's ratio to it (median, p99), the goal. */
+  private static List<String> versus(
+      Percentiles tally, String name, Percentiles p, String goal, double limit) {
+    return Report.row(
+        name,
+        p,
+        Report.ratio(tally.ms(50), p.ms(50)),
+        Report.ratio(tally.ms(99), p.ms(99)),
+        goal,
+        Report.met(tally.ms(50) / p.ms(50), limit));
   }
 
-  private static String ms(double v) {
-    return Percentiles.fmt(v) + " ms";
+  private static List<String> withMode(String mode, List<String> row) {
+    List<String> r = new ArrayList<>(List.of(mode));
+    r.addAll(row);
+    return r;
   }
 }

@@ -1,5 +1,6 @@
 package dev.tally.bench.search;
 
+import dev.tally.core.index.SearchPage;
 import java.util.List;
 
 /**
@@ -9,6 +10,11 @@ import java.util.List;
 record SegmentResult(long count, List<Long> ids, long took) {
   SegmentResult(long count, List<Long> ids) {
     this(count, ids, 0);
+  }
+
+  /** Tally's own answer, from its index. */
+  static SegmentResult of(SearchPage page) {
+    return new SegmentResult(page.total(), page.ids());
   }
 
   boolean sameAnswer(SegmentResult other) {
