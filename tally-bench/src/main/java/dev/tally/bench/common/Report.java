@@ -86,6 +86,13 @@ public final class Report {
     return ratio <= goal ? "yes" : String.format("**no** (%.0f%% over)", 100 * (ratio / goal - 1));
   }
 
+  /**
+   * The "met" cell of a goal "ratio ≥ goal": "yes", or "**no** (N% short)" by how far it misses.
+   */
+  public static String metAtLeast(double ratio, double goal) {
+    return ratio >= goal ? "yes" : String.format("**no** (%.0f%% short)", 100 * (1 - ratio / goal));
+  }
+
   /** What a benchmark is doing, on standard error (the results go to standard output). */
   public static void progress(String s) {
     System.err.println("[bench] " + s);

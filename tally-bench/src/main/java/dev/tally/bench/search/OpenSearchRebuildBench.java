@@ -250,10 +250,7 @@ public final class OpenSearchRebuildBench {
                     "Tally rebuild ÷ raw `_bulk` load",
                     Report.ratio(peer, tally),
                     "≥ 0.9×",
-                    peer / tally >= 0.9
-                        ? "yes"
-                        : String.format(
-                            "**no** (%.0f%% short)", 100 * (1 - (peer / tally) / 0.9)))));
+                    Report.metAtLeast(peer / tally, 0.9))));
       }
     } finally {
       BenchFiles.deleteTree(work);

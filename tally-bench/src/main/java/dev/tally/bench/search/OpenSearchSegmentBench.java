@@ -66,12 +66,7 @@ public final class OpenSearchSegmentBench {
                 loadSeconds,
                 n / loadSeconds,
                 raw.segments(generation)));
-        report.line(
-            String.format(
-                "- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s",
-                pg.loadSeconds,
-                pg.indexSeconds,
-                pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
+        report.line(pg.summary());
         String body = rawQuery(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S);
         report.line(
             "- raw peer: `POST /"
@@ -105,23 +100,7 @@ public final class OpenSearchSegmentBench {
                     () -> rawRun(raw, alias, body, 50),
                     () -> pg.run(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S),
                     () -> rawRun(raw, alias, shaped, 50)),
-                r -> {
-                  if (r[0].count() != expected
-                      || !r[0].sameAnswer(r[1])
-                      || !r[0].sameAnswer(r[2])
-                      || !r[0].sameAnswer(r[3])
-                      || r[0].ids().size() != 50) {
-                    throw new IllegalStateException(
-                        "the systems disagree (expected count "
-                            + expected
-                            + "): Tally "
-                            + r[0]
-                            + ", raw "
-                            + r[1]
-                            + ", PostgreSQL "
-                            + r[2]);
-                  }
-                });
+                r -> SegmentResult.checkAgree(expected, r, "Tally", "raw", "PostgreSQL"));
         long[][] nanos = timings.nanos();
         long[][] took = timings.took();
         report.line(
@@ -212,31 +191,10 @@ public final class OpenSearchSegmentBench {
    */
   static String rawQuery(long ws, long t1, long s) {
     return "{\"query\":{\"bool\":{\"filter\":["
-        + "{\"term\":{\""
-        + Fields.WORKSPACE
-        + "\":\""
-        + ws
-        + "\"}},"
-        + "{\"term\":{\""
-        + Fields.LIVE
-        + "\":true}},"
-        + "{\"term\":{\""
-        + Fields.keyword("role")
-        + "\":\"user\"}},"
-        + "{\"term\":{\""
-        + Fields.keyword("custom_attributes.plan")
-        + "\":\"pro\"}},"
-        + "{\"range\":{\""
-        + Fields.number("created_at")
-        + "\":{\"gte\":"
-        + t1
-        + "}}},"
-        + "{\"range\":{\""
-        + Fields.number("custom_attributes.seats")
-        + "\":{\"lt\":"
-        + s
-        + "}}}]}},"
-        + "\"size\":50,\"sort\":[{\""
+        + scope(ws)
+        + ","
+        + segment("\"gte\":" + t1, "\"lt\":" + s)
+        + "]}},\"size\":50,\"sort\":[{\""
         + Fields.ID
         + "\":\"asc\"}],\"track_total_hits\":true,\"_source\":false}";
   }
@@ -246,37 +204,39 @@ public final class OpenSearchSegmentBench {
    * restated.
    */
   static String tallyShapedQuery(long ws, long t1, long s) {
-    return "{\"query\":{\"bool\":{\"filter\":[{\"bool\":{\"filter\":[{\"term\":{\""
-        + Fields.WORKSPACE
-        + "\":\""
-        + ws
-        + "\"}},"
-        + "{\"term\":{\""
-        + Fields.LIVE
-        + "\":true}}]}},"
-        + "{\"bool\":{\"filter\":["
-        + "{\"term\":{\""
-        + Fields.keyword("role")
-        + "\":\"user\"}},"
-        + "{\"term\":{\""
-        + Fields.keyword("custom_attributes.plan")
-        + "\":\"pro\"}},"
-        + "{\"range\":{\""
-        + Fields.number("created_at")
-        + "\":{\"gte\":"
-        + t1
-        + ",\"lte\":"
-        + Long.MAX_VALUE
-        + "}}},"
-        + "{\"range\":{\""
-        + Fields.number("custom_attributes.seats")
-        + "\":{\"gte\":"
-        + Long.MIN_VALUE
-        + ",\"lte\":"
-        + (s - 1)
-        + "}}}]}}]}},\"size\":51,\"track_total_hits\":true,\"_source\":false,\"sort\":[{\""
+    return "{\"query\":{\"bool\":{\"filter\":[{\"bool\":{\"filter\":["
+        + scope(ws)
+        + "]}},{\"bool\":{\"filter\":["
+        + segment(
+            "\"gte\":" + t1 + ",\"lte\":" + Long.MAX_VALUE,
+            "\"gte\":" + Long.MIN_VALUE + ",\"lte\":" + (s - 1))
+        + "]}}]}},\"size\":51,\"track_total_hits\":true,\"_source\":false,\"sort\":[{\""
         + Fields.ID
         + "\":{\"order\":\"asc\"}}]}";
+  }
+
+  /** The workspace and liveness terms every query of Tally's carries. */
+  private static String scope(long ws) {
+    return term(Fields.WORKSPACE, "\"" + ws + "\"") + "," + term(Fields.LIVE, "true");
+  }
+
+  /** The segment's four filters, with the given bounds on created_at and on seats. */
+  private static String segment(String createdAt, String seats) {
+    return term(Fields.keyword("role"), "\"user\"")
+        + ","
+        + term(Fields.keyword("custom_attributes.plan"), "\"pro\"")
+        + ","
+        + range(Fields.number("created_at"), createdAt)
+        + ","
+        + range(Fields.number("custom_attributes.seats"), seats);
+  }
+
+  private static String term(String field, String value) {
+    return "{\"term\":{\"" + field + "\":" + value + "}}";
+  }
+
+  private static String range(String field, String bounds) {
+    return "{\"range\":{\"" + field + "\":{" + bounds + "}}}";
   }
 
   /**

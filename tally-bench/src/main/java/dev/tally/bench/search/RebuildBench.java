@@ -166,9 +166,7 @@ public final class RebuildBench {
                   "Tally rebuild ÷ raw Lucene load (1 thread each)",
                   Report.ratio(one, tally),
                   "≥ 0.9×",
-                  one / tally >= 0.9
-                      ? "yes"
-                      : String.format("**no** (%.0f%% short)", 100 * (1 - (one / tally) / 0.9))),
+                  Report.metAtLeast(one / tally, 0.9)),
               List.of(
                   "raw load, 2 threads ÷ 1 thread",
                   Report.ratio(one, two),

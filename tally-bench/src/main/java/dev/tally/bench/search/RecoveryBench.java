@@ -316,11 +316,7 @@ public final class RecoveryBench {
     Path work = o.freshDir("tally-bench-verify", "verify-bench");
     Report report =
         new Report(
-            "Verify: "
-                + String.format("%,d", n)
-                + " contacts, agreeing and with "
-                + divergent
-                + " divergent");
+            String.format("Verify: %,d contacts, agreeing and with %d divergent", n, divergent));
     try (SqliteStore store = SqliteStore.open(SqliteOptions.defaults(work.resolve("tally.db")))) {
       long ws = store.write(tx -> tx.createWorkspace("w")).value().id();
       Report.progress("verify: loading " + n + " contacts");
@@ -639,11 +635,9 @@ public final class RecoveryBench {
     Path data = o.freshDir("tally-bench-ruw", "ruw-data");
     Report report =
         new Report(
-            "Rebuild under writes: "
-                + String.format("%,d", n)
-                + " contacts, writes at "
-                + Math.round(fraction * 100)
-                + " % of the maximum rate");
+            String.format(
+                "Rebuild under writes: %,d contacts, writes at %d %% of the maximum rate",
+                n, Math.round(fraction * 100)));
     try (Prepared p = prepare(data, n)) {
       InProcessTally tally = p.tally();
       List<Long> ids = tally.server().store().contactIds(0, 100_000);
@@ -817,9 +811,7 @@ public final class RecoveryBench {
                   String.format(
                       "%.2f× (%,.0f vs %,.0f docs/s)",
                       ratio, RebuildBench.median(busyRate), RebuildBench.median(idleRate)),
-                  ratio >= 0.7
-                      ? "yes"
-                      : String.format("**no** (%.0f%% short)", 100 * (1 - ratio / 0.7))),
+                  Report.metAtLeast(ratio, 0.7)),
               List.of(
                   "write p99 during the rebuild ≤ 2× idle",
                   String.format(

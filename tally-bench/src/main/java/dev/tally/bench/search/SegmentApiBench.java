@@ -71,12 +71,7 @@ public final class SegmentApiBench {
                 "- data: %,d contacts (the in-process segment bench's), loaded through `POST /contacts/bulk` "
                     + "(NDJSON, 10,000 a request) in %.1f s and searchable %.1f s after the load began; the segment selects %,d = %.2f%%",
                 n, loadSeconds, indexedSeconds, expected, 100.0 * expected / n));
-        report.line(
-            String.format(
-                "- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s",
-                pg.loadSeconds,
-                pg.indexSeconds,
-                pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
+        report.line(pg.summary());
         report.line(
             "- Tally through the API: `POST /contacts/search` "
                 + body

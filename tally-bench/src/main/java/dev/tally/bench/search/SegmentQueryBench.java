@@ -52,12 +52,7 @@ public final class SegmentQueryBench {
                 "- Tally index built through `LuceneIndex.apply` in batches of 5,000: %.1f s (%,.0f docs/s), "
                     + "%s on disk",
                 buildSeconds, n / buildSeconds, BenchFiles.megabytes(indexDir)));
-        report.line(
-            String.format(
-                "- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s",
-                pg.loadSeconds,
-                pg.indexSeconds,
-                pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
+        report.line(pg.summary());
         report.line(
             "- each run = count + first page of 50 by id; "
                 + so.warmup()
@@ -131,22 +126,7 @@ public final class SegmentQueryBench {
                       () -> SegmentResult.of(tally.search(request)),
                       () -> lucene.run(ws, SegmentData.T1, SegmentData.S),
                       () -> pg.run(ws, SegmentData.T1, SegmentData.S)),
-                  r -> {
-                    if (r[0].count() != expected
-                        || !r[0].sameAnswer(r[1])
-                        || !r[0].sameAnswer(r[2])
-                        || r[0].ids().size() != 50) {
-                      throw new IllegalStateException(
-                          "the systems disagree (expected count "
-                              + expected
-                              + "): Tally "
-                              + r[0]
-                              + ", Lucene "
-                              + r[1]
-                              + ", PostgreSQL "
-                              + r[2]);
-                    }
-                  })
+                  r -> SegmentResult.checkAgree(expected, r, "Tally", "Lucene", "PostgreSQL"))
               .nanos();
       if (cache) {
         report.line(

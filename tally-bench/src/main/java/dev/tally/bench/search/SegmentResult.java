@@ -17,6 +17,26 @@ record SegmentResult(long count, List<Long> ids, long took) {
     return new SegmentResult(page.total(), page.ids());
   }
 
+  /**
+   * Checks one round of answers: Tally's ({@code r[0]}) has the {@code expected} count and a full
+   * page of 50, and every other system answered the same; the message names the first {@code
+   * names.length} systems.
+   */
+  static void checkAgree(long expected, SegmentResult[] r, String... names) {
+    boolean agree = r[0].count() == expected && r[0].ids().size() == 50;
+    for (int i = 1; i < r.length; i++) {
+      agree &= r[0].sameAnswer(r[i]);
+    }
+    if (!agree) {
+      StringBuilder message =
+          new StringBuilder("the systems disagree (expected count ").append(expected).append("): ");
+      for (int i = 0; i < names.length; i++) {
+        message.append(i == 0 ? "" : ", ").append(names[i]).append(' ').append(r[i]);
+      }
+      throw new IllegalStateException(message.toString());
+    }
+  }
+
   boolean sameAnswer(SegmentResult other) {
     return count == other.count && ids.equals(other.ids);
   }
