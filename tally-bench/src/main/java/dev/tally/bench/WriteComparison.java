@@ -169,18 +169,19 @@ final class WriteComparison {
   }
 
   String text() {
-    return comparison().text()
-        + (hasBreakdown() ? "\nbreakdown:\n" + breakdown().text() : "")
-        + (hasBreakdown() && hasCpu()
-            ? "\nCPU ms per call, by thread group" + CPU_NOTE + ":\n" + cpu().text()
-            : "");
+    return render(Table::text, "breakdown", "\n");
   }
 
   String markdown() {
-    return comparison().markdown()
-        + (hasBreakdown() ? "\nBreakdown:\n\n" + breakdown().markdown() : "")
+    return render(Table::markdown, "Breakdown", "\n\n");
+  }
+
+  /** The tables in one format, each after a title line and {@code gap}. */
+  private String render(Function<Table, String> format, String breakdownTitle, String gap) {
+    return format.apply(comparison())
+        + (hasBreakdown() ? "\n" + breakdownTitle + ":" + gap + format.apply(breakdown()) : "")
         + (hasBreakdown() && hasCpu()
-            ? "\nCPU ms per call, by thread group" + CPU_NOTE + ":\n\n" + cpu().markdown()
+            ? "\nCPU ms per call, by thread group" + CPU_NOTE + ":" + gap + format.apply(cpu())
             : "");
   }
 

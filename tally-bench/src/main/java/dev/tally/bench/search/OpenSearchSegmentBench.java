@@ -104,11 +104,9 @@ public final class OpenSearchSegmentBench {
         long[][] nanos = timings.nanos();
         long[][] took = timings.took();
         report.line(
-            "- all three returned count "
-                + expected
-                + " and the same 50 first-page ids in every one of "
-                + (so.warmup() + so.runs())
-                + " runs (checked against a scan of the generated rows)");
+            "- "
+                + SegmentResult.agreement(expected, so.warmup() + so.runs())
+                + " (checked against a scan of the generated rows)");
         Percentiles t = new Percentiles(nanos[0]);
         Percentiles w = new Percentiles(nanos[1]);
         Percentiles p = new Percentiles(nanos[2]);

@@ -134,11 +134,9 @@ public final class SegmentQueryBench {
                 + reader.leaves().size()
                 + " segments, "
                 + reader.numDocs()
-                + " documents; all three returned count "
-                + expected
-                + " and the same 50 first-page ids in every one of "
-                + (so.warmup() + so.runs())
-                + " runs per round (checked against a scan of the generated rows)");
+                + " documents; "
+                + SegmentResult.agreement(expected, so.warmup() + so.runs())
+                + " per round (checked against a scan of the generated rows)");
       }
       Percentiles t = new Percentiles(nanos[0]);
       Percentiles l = new Percentiles(nanos[1]);

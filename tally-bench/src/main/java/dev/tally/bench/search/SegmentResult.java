@@ -37,6 +37,15 @@ record SegmentResult(long count, List<Long> ids, long took) {
     }
   }
 
+  /** What {@link #checkAgree} established over {@code runs} rounds, for the report. */
+  static String agreement(long expected, int runs) {
+    return "all three returned count "
+        + expected
+        + " and the same 50 first-page ids in every one of "
+        + runs
+        + " runs";
+  }
+
   boolean sameAnswer(SegmentResult other) {
     return count == other.count && ids.equals(other.ids);
   }
