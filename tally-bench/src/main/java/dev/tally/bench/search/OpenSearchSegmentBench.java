@@ -53,10 +53,7 @@ public final class OpenSearchSegmentBench {
           OpenSearchIndex tally = OpenSearchIndex.open(options)) {
         String generation =
             tally.target().equals(alias) ? firstIndexOf(raw, alias) : tally.target();
-        report.line(
-            String.format(
-                "- data: %,d contacts in one workspace (ids above 2^53); the segment selects %,d = %.2f%%",
-                n, expected, 100.0 * expected / n));
+        report.line(data.summary(expected));
         report.line(
             String.format(
                 "- %s; index `%s` (1 shard, 0 replicas, refresh 1 s) loaded through Tally's `OpenSearchIndex.load`"

@@ -43,10 +43,7 @@ public final class SegmentQueryBench {
       Report.progress(
           String.format("segment-query: index built in %.1f s; loading PostgreSQL", buildSeconds));
       try (PostgresSegmentPeer pg = PostgresSegmentPeer.load(so.pgUrl(), so.pgUser(), data)) {
-        report.line(
-            String.format(
-                "- data: %,d contacts in one workspace (ids above 2^53); the segment selects %,d = %.2f%%",
-                n, expected, 100.0 * expected / n));
+        report.line(data.summary(expected));
         report.line(
             String.format(
                 "- Tally index built through `LuceneIndex.apply` in batches of 5,000: %.1f s (%,.0f docs/s), "
