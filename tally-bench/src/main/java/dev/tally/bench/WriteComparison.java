@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -55,9 +56,8 @@ final class WriteComparison {
 
   /** Tally's API against the bare loop: the question. */
   Table comparison() {
-    Table t =
-        new Table(
-            "clients",
+    return perClientCount(
+        List.of(
             "Tally writes/s",
             "Tally p50 ms",
             "Tally p99 ms",
@@ -66,21 +66,18 @@ final class WriteComparison {
             "bare p99 ms",
             "bare busy retries",
             "Tally / bare",
-            "goal");
-    for (ClientRun r : runs) {
-      t.row(
-          Integer.toString(r.clients()),
-          rate(r.api()),
-          millis(r.api().p50Millis()),
-          millis(r.api().p99Millis()),
-          rate(r.bare()),
-          millis(r.bare().p50Millis()),
-          millis(r.bare().p99Millis()),
-          Long.toString(r.bare().busyRetries()),
-          String.format(Locale.ROOT, "%.2fx", r.ratio()),
-          r.goal(goals));
-    }
-    return t;
+            "goal"),
+        r ->
+            List.of(
+                rate(r.api()),
+                millis(r.api().p50Millis()),
+                millis(r.api().p99Millis()),
+                rate(r.bare()),
+                millis(r.bare().p50Millis()),
+                millis(r.bare().p99Millis()),
+                Long.toString(r.bare().busyRetries()),
+                String.format(Locale.ROOT, "%.2fx", r.ratio()),
+                r.goal(goals)));
   }
 
   /**
@@ -88,24 +85,35 @@ final class WriteComparison {
    * floor.
    */
   Table breakdown() {
-    Table t =
-        new Table(
-            "clients",
+    return perClientCount(
+        List.of(
             "HTTP no-op req/s (p50 ms)",
             "Tally API writes/s (p50 ms)",
             "Tally store only writes/s (p50 ms)",
             "bare writes/s (p50 ms)",
-            "store only / bare");
+            "store only / bare"),
+        r ->
+            List.of(
+                rateAndP50(r.noop()),
+                rateAndP50(r.api()),
+                rateAndP50(r.store()),
+                rateAndP50(r.bare()),
+                String.format(Locale.ROOT, "%.2fx", r.store().perSecond() / r.bare().perSecond())));
+  }
+
+  /**
+   * A table with a row per client count: "clients", then {@code headers}, filled by {@code cells}.
+   */
+  private Table perClientCount(List<String> headers, Function<ClientRun, List<String>> cells) {
+    List<String> header = new ArrayList<>(List.of("clients"));
+    header.addAll(headers);
+    List<List<String>> rows = new ArrayList<>();
     for (ClientRun r : runs) {
-      t.row(
-          Integer.toString(r.clients()),
-          rateAndP50(r.noop()),
-          rateAndP50(r.api()),
-          rateAndP50(r.store()),
-          rateAndP50(r.bare()),
-          String.format(Locale.ROOT, "%.2fx", r.store().perSecond() / r.bare().perSecond()));
+      List<String> row = new ArrayList<>(List.of(Integer.toString(r.clients())));
+      row.addAll(cells.apply(r));
+      rows.add(row);
     }
-    return t;
+    return Table.of(header, rows);
   }
 
   /**
@@ -161,18 +169,19 @@ final class WriteComparison {
   }
 
   String text() {
-    return comparison().text()
-        + (hasBreakdown() ? "\nbreakdown:\n" + breakdown().text() : "")
-        + (hasBreakdown() && hasCpu()
-            ? "\nCPU ms per call, by thread group" + CPU_NOTE + ":\n" + cpu().text()
-            : "");
+    return render(Table::text, "breakdown", "\n");
   }
 
   String markdown() {
-    return comparison().markdown()
-        + (hasBreakdown() ? "\nBreakdown:\n\n" + breakdown().markdown() : "")
+    return render(Table::markdown, "Breakdown", "\n\n");
+  }
+
+  /** The tables in one format, each after a title line and {@code gap}. */
+  private String render(Function<Table, String> format, String breakdownTitle, String gap) {
+    return format.apply(comparison())
+        + (hasBreakdown() ? "\n" + breakdownTitle + ":" + gap + format.apply(breakdown()) : "")
         + (hasBreakdown() && hasCpu()
-            ? "\nCPU ms per call, by thread group" + CPU_NOTE + ":\n\n" + cpu().markdown()
+            ? "\nCPU ms per call, by thread group" + CPU_NOTE + ":" + gap + format.apply(cpu())
             : "");
   }
 

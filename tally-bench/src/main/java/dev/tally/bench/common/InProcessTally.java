@@ -8,9 +8,12 @@ import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
 import dev.tally.server.search.RebuildRunner;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,6 +153,21 @@ public final class InProcessTally implements AutoCloseable {
 
   public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  /**
+   * {@code POST path} with {@code body} as {@code contentType}, authorized with this server's
+   * token, sent with {@code client}; the answer's body as text.
+   */
+  public HttpResponse<String> post(HttpClient client, String path, String contentType, String body)
+      throws IOException, InterruptedException {
+    return client.send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Authorization", "Bearer " + token())
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /**

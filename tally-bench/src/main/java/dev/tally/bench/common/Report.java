@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -64,6 +65,32 @@ public final class Report {
 
   public static String ratio(double a, double b) {
     return b == 0 ? "n/a" : String.format("%.2f×", a / b);
+  }
+
+  /** A duration in milliseconds as a table cell: "1.23 ms". */
+  public static String ms(double v) {
+    return Percentiles.fmt(v) + " ms";
+  }
+
+  /**
+   * A results row: {@code name}, the median and p99 of {@code p} (as "x ms"), then {@code rest}.
+   */
+  public static List<String> row(String name, Percentiles p, String... rest) {
+    List<String> row = new ArrayList<>(List.of(name, ms(p.ms(50)), ms(p.ms(99))));
+    row.addAll(List.of(rest));
+    return row;
+  }
+
+  /** The "met" cell of a goal "ratio ≤ goal": "yes", or "**no** (N% over)" by how far it misses. */
+  public static String met(double ratio, double goal) {
+    return ratio <= goal ? "yes" : String.format("**no** (%.0f%% over)", 100 * (ratio / goal - 1));
+  }
+
+  /**
+   * The "met" cell of a goal "ratio ≥ goal": "yes", or "**no** (N% short)" by how far it misses.
+   */
+  public static String metAtLeast(double ratio, double goal) {
+    return ratio >= goal ? "yes" : String.format("**no** (%.0f%% short)", 100 * (1 - ratio / goal));
   }
 
   /** What a benchmark is doing, on standard error (the results go to standard output). */

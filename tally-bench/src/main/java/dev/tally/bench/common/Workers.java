@@ -3,6 +3,8 @@ package dev.tally.bench.common;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * A fixed number of platform threads doing the same work (loaders, closed-loop clients), waited for
@@ -42,5 +44,27 @@ public final class Workers {
     if (!failures.isEmpty()) {
       throw new IllegalStateException(name + " failed: " + failures.get(0), failures.get(0));
     }
+  }
+
+  /**
+   * A closed loop: {@code clients} threads named {@code bench-client-N} each repeat {@code attempt}
+   * for {@code seconds}; returns the attempts that succeeded per second.
+   */
+  public static double closedLoop(int clients, int seconds, BooleanSupplier attempt)
+      throws InterruptedException {
+    AtomicLong ok = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + seconds * 1_000_000_000L;
+    run(
+        "bench-client",
+        clients,
+        () -> {
+          while (System.nanoTime() < end) {
+            if (attempt.getAsBoolean()) {
+              ok.incrementAndGet();
+            }
+          }
+        });
+    return ok.get() / ((System.nanoTime() - start) / 1e9);
   }
 }

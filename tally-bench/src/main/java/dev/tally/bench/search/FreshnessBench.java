@@ -292,20 +292,8 @@ public final class FreshnessBench {
    * writes per second.
    */
   private double closedLoop(int seconds) throws InterruptedException {
-    AtomicLong ok = new AtomicLong();
-    long start = System.nanoTime();
-    long end = start + seconds * 1_000_000_000L;
-    Workers.run(
-        "bench-client",
-        MAX_RATE_CLIENTS,
-        () -> {
-          while (System.nanoTime() < end) {
-            if (write(nextContact.incrementAndGet()) >= 0) {
-              ok.incrementAndGet();
-            }
-          }
-        });
-    return ok.get() / ((System.nanoTime() - start) / 1e9);
+    return Workers.closedLoop(
+        MAX_RATE_CLIENTS, seconds, () -> write(nextContact.incrementAndGet()) >= 0);
   }
 
   private record Paced(long acked, long errors, double seconds, long[] latencies, long[] sendLag) {
@@ -427,13 +415,7 @@ public final class FreshnessBench {
   private HttpResponse<String> searchFor(long n) throws Exception {
     String body =
         "{\"query\":{\"field\":\"external_id\",\"operator\":\"=\",\"value\":\"u-" + n + "\"}}";
-    return client.send(
-        HttpRequest.newBuilder(tally.uri("/contacts/search"))
-            .header("Authorization", "Bearer " + tally.token())
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return tally.post(client, "/contacts/search", "application/json", body);
   }
 
   /** Whether the search answered with exactly the contact u-{@code n}. */

@@ -6,7 +6,6 @@ import dev.tally.bench.common.Percentiles;
 import dev.tally.bench.common.Report;
 import dev.tally.bench.common.ServerSpace;
 import dev.tally.bench.common.Workers;
-import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
 import dev.tally.core.query.Query;
 import dev.tally.index.opensearch.Fields;
@@ -54,10 +53,7 @@ public final class OpenSearchSegmentBench {
           OpenSearchIndex tally = OpenSearchIndex.open(options)) {
         String generation =
             tally.target().equals(alias) ? firstIndexOf(raw, alias) : tally.target();
-        report.line(
-            String.format(
-                "- data: %,d contacts in one workspace (ids above 2^53); the segment selects %,d = %.2f%%",
-                n, expected, 100.0 * expected / n));
+        report.line(data.summary(expected));
         report.line(
             String.format(
                 "- %s; index `%s` (1 shard, 0 replicas, refresh 1 s) loaded through Tally's `OpenSearchIndex.load`"
@@ -67,12 +63,7 @@ public final class OpenSearchSegmentBench {
                 loadSeconds,
                 n / loadSeconds,
                 raw.segments(generation)));
-        report.line(
-            String.format(
-                "- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s",
-                pg.loadSeconds,
-                pg.indexSeconds,
-                pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
+        report.line(pg.summary());
         String body = rawQuery(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S);
         report.line(
             "- raw peer: `POST /"
@@ -87,7 +78,7 @@ public final class OpenSearchSegmentBench {
                 + " warm-up runs, then "
                 + so.runs()
                 + " measured runs per system, interleaved (Tally, raw, PostgreSQL in rotating order), one client, nothing else queried");
-        Query query = SegmentQueryBench.parse();
+        Query query = SegmentQuery.parse("created_at");
         SearchRequest request =
             new SearchRequest(SegmentData.WORKSPACE, query, null, 50, null, SegmentData.NOW);
         String shaped = tallyShapedQuery(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S);
@@ -102,86 +93,48 @@ public final class OpenSearchSegmentBench {
                 so.warmup(),
                 so.runs(),
                 List.of(
-                    () -> {
-                      SearchPage p = tally.search(request);
-                      return new SegmentResult(p.total(), p.ids());
-                    },
+                    () -> SegmentResult.of(tally.search(request)),
                     () -> rawRun(raw, alias, body, 50),
                     () -> pg.run(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S),
                     () -> rawRun(raw, alias, shaped, 50)),
-                r -> {
-                  if (r[0].count() != expected
-                      || !r[0].sameAnswer(r[1])
-                      || !r[0].sameAnswer(r[2])
-                      || !r[0].sameAnswer(r[3])
-                      || r[0].ids().size() != 50) {
-                    throw new IllegalStateException(
-                        "the systems disagree (expected count "
-                            + expected
-                            + "): Tally "
-                            + r[0]
-                            + ", raw "
-                            + r[1]
-                            + ", PostgreSQL "
-                            + r[2]);
-                  }
-                });
+                r -> SegmentResult.checkAgree(expected, r, "Tally", "raw", "PostgreSQL"));
         long[][] nanos = timings.nanos();
         long[][] took = timings.took();
         report.line(
-            "- all three returned count "
-                + expected
-                + " and the same 50 first-page ids in every one of "
-                + (so.warmup() + so.runs())
-                + " runs (checked against a scan of the generated rows)");
+            "- "
+                + SegmentResult.agreement(expected, so.warmup() + so.runs())
+                + " (checked against a scan of the generated rows)");
         Percentiles t = new Percentiles(nanos[0]);
         Percentiles w = new Percentiles(nanos[1]);
         Percentiles p = new Percentiles(nanos[2]);
         Percentiles ts = new Percentiles(nanos[3]);
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(
+        List<List<String>> rows =
             List.of(
-                "Tally (`OpenSearchIndex.search`)",
-                ms(t.ms(50)),
-                ms(t.ms(99)),
-                "",
-                "",
-                "",
-                "",
-                ""));
-        rows.add(
-            List.of(
-                "OpenSearch, raw JSON",
-                ms(w.ms(50)),
-                ms(w.ms(99)),
-                ms(new Percentiles(took[1]).ms(50)),
-                Report.ratio(t.ms(50), w.ms(50)),
-                Report.ratio(t.ms(99), w.ms(99)),
-                "≤ 1.2×",
-                t.ms(50) / w.ms(50) <= 1.2
-                    ? "yes"
-                    : String.format(
-                        "**no** (%.0f%% over)", 100 * (t.ms(50) / w.ms(50) / 1.2 - 1))));
-        rows.add(
-            List.of(
-                "PostgreSQL (composite btree)",
-                ms(p.ms(50)),
-                ms(p.ms(99)),
-                "",
-                Report.ratio(t.ms(50), p.ms(50)),
-                Report.ratio(t.ms(99), p.ms(99)),
-                "report",
-                ""));
-        rows.add(
-            List.of(
-                "breakdown: raw JSON in Tally's shape",
-                ms(ts.ms(50)),
-                ms(ts.ms(99)),
-                ms(new Percentiles(took[3]).ms(50)),
-                Report.ratio(t.ms(50), ts.ms(50)),
-                Report.ratio(t.ms(99), ts.ms(99)),
-                "",
-                ""));
+                Report.row("Tally (`OpenSearchIndex.search`)", t, "", "", "", "", ""),
+                Report.row(
+                    "OpenSearch, raw JSON",
+                    w,
+                    Report.ms(new Percentiles(took[1]).ms(50)),
+                    Report.ratio(t.ms(50), w.ms(50)),
+                    Report.ratio(t.ms(99), w.ms(99)),
+                    "≤ 1.2×",
+                    Report.met(t.ms(50) / w.ms(50), 1.2)),
+                Report.row(
+                    "PostgreSQL (composite btree)",
+                    p,
+                    "",
+                    Report.ratio(t.ms(50), p.ms(50)),
+                    Report.ratio(t.ms(99), p.ms(99)),
+                    "report",
+                    ""),
+                Report.row(
+                    "breakdown: raw JSON in Tally's shape",
+                    ts,
+                    Report.ms(new Percentiles(took[3]).ms(50)),
+                    Report.ratio(t.ms(50), ts.ms(50)),
+                    Report.ratio(t.ms(99), ts.ms(99)),
+                    "",
+                    ""));
         report.table(
             List.of(
                 "system",
@@ -233,31 +186,10 @@ public final class OpenSearchSegmentBench {
    */
   static String rawQuery(long ws, long t1, long s) {
     return "{\"query\":{\"bool\":{\"filter\":["
-        + "{\"term\":{\""
-        + Fields.WORKSPACE
-        + "\":\""
-        + ws
-        + "\"}},"
-        + "{\"term\":{\""
-        + Fields.LIVE
-        + "\":true}},"
-        + "{\"term\":{\""
-        + Fields.keyword("role")
-        + "\":\"user\"}},"
-        + "{\"term\":{\""
-        + Fields.keyword("custom_attributes.plan")
-        + "\":\"pro\"}},"
-        + "{\"range\":{\""
-        + Fields.number("created_at")
-        + "\":{\"gte\":"
-        + t1
-        + "}}},"
-        + "{\"range\":{\""
-        + Fields.number("custom_attributes.seats")
-        + "\":{\"lt\":"
-        + s
-        + "}}}]}},"
-        + "\"size\":50,\"sort\":[{\""
+        + scope(ws)
+        + ","
+        + segment("\"gte\":" + t1, "\"lt\":" + s)
+        + "]}},\"size\":50,\"sort\":[{\""
         + Fields.ID
         + "\":\"asc\"}],\"track_total_hits\":true,\"_source\":false}";
   }
@@ -267,37 +199,39 @@ public final class OpenSearchSegmentBench {
    * restated.
    */
   static String tallyShapedQuery(long ws, long t1, long s) {
-    return "{\"query\":{\"bool\":{\"filter\":[{\"bool\":{\"filter\":[{\"term\":{\""
-        + Fields.WORKSPACE
-        + "\":\""
-        + ws
-        + "\"}},"
-        + "{\"term\":{\""
-        + Fields.LIVE
-        + "\":true}}]}},"
-        + "{\"bool\":{\"filter\":["
-        + "{\"term\":{\""
-        + Fields.keyword("role")
-        + "\":\"user\"}},"
-        + "{\"term\":{\""
-        + Fields.keyword("custom_attributes.plan")
-        + "\":\"pro\"}},"
-        + "{\"range\":{\""
-        + Fields.number("created_at")
-        + "\":{\"gte\":"
-        + t1
-        + ",\"lte\":"
-        + Long.MAX_VALUE
-        + "}}},"
-        + "{\"range\":{\""
-        + Fields.number("custom_attributes.seats")
-        + "\":{\"gte\":"
-        + Long.MIN_VALUE
-        + ",\"lte\":"
-        + (s - 1)
-        + "}}}]}}]}},\"size\":51,\"track_total_hits\":true,\"_source\":false,\"sort\":[{\""
+    return "{\"query\":{\"bool\":{\"filter\":[{\"bool\":{\"filter\":["
+        + scope(ws)
+        + "]}},{\"bool\":{\"filter\":["
+        + segment(
+            "\"gte\":" + t1 + ",\"lte\":" + Long.MAX_VALUE,
+            "\"gte\":" + Long.MIN_VALUE + ",\"lte\":" + (s - 1))
+        + "]}}]}},\"size\":51,\"track_total_hits\":true,\"_source\":false,\"sort\":[{\""
         + Fields.ID
         + "\":{\"order\":\"asc\"}}]}";
+  }
+
+  /** The workspace and liveness terms every query of Tally's carries. */
+  private static String scope(long ws) {
+    return term(Fields.WORKSPACE, "\"" + ws + "\"") + "," + term(Fields.LIVE, "true");
+  }
+
+  /** The segment's four filters, with the given bounds on created_at and on seats. */
+  private static String segment(String createdAt, String seats) {
+    return term(Fields.keyword("role"), "\"user\"")
+        + ","
+        + term(Fields.keyword("custom_attributes.plan"), "\"pro\"")
+        + ","
+        + range(Fields.number("created_at"), createdAt)
+        + ","
+        + range(Fields.number("custom_attributes.seats"), seats);
+  }
+
+  private static String term(String field, String value) {
+    return "{\"term\":{\"" + field + "\":" + value + "}}";
+  }
+
+  private static String range(String field, String bounds) {
+    return "{\"range\":{\"" + field + "\":{" + bounds + "}}}";
   }
 
   /**
@@ -314,9 +248,5 @@ public final class OpenSearchSegmentBench {
     }
     return new SegmentResult(
         r.path("hits").path("total").path("value").asLong(), ids, r.path("took").asLong());
-  }
-
-  private static String ms(double v) {
-    return Percentiles.fmt(v) + " ms";
   }
 }

@@ -125,6 +125,13 @@ final class PostgresSegmentPeer implements AutoCloseable {
    * The plans PostgreSQL chose (first line of each), the server version and its parallelism
    * setting.
    */
+  /** The report's line on PostgreSQL for the benches' segment: load and index times, the plan. */
+  String summary() throws SQLException {
+    return String.format(
+        "- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s",
+        loadSeconds, indexSeconds, describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S));
+  }
+
   String describe(long ws, long t1, long s) throws SQLException {
     String where =
         WHERE

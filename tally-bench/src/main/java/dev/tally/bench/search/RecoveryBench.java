@@ -120,14 +120,7 @@ public final class RecoveryBench {
 
   /** The number of contacts a search for every one finds ({@code total_count}). */
   static long searchCount(HttpClient client, InProcessTally tally) throws Exception {
-    HttpResponse<String> r =
-        client.send(
-            HttpRequest.newBuilder(tally.uri("/contacts/search"))
-                .header("Authorization", "Bearer " + tally.token())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(ALL))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = tally.post(client, "/contacts/search", "application/json", ALL);
     if (r.statusCode() != 200) {
       throw new IllegalStateException("search answered " + r.statusCode() + " " + r.body());
     }
@@ -323,11 +316,7 @@ public final class RecoveryBench {
     Path work = o.freshDir("tally-bench-verify", "verify-bench");
     Report report =
         new Report(
-            "Verify: "
-                + String.format("%,d", n)
-                + " contacts, agreeing and with "
-                + divergent
-                + " divergent");
+            String.format("Verify: %,d contacts, agreeing and with %d divergent", n, divergent));
     try (SqliteStore store = SqliteStore.open(SqliteOptions.defaults(work.resolve("tally.db")))) {
       long ws = store.write(tx -> tx.createWorkspace("w")).value().id();
       Report.progress("verify: loading " + n + " contacts");
@@ -549,20 +538,7 @@ public final class RecoveryBench {
     }
 
     double closedLoop(int clients, int seconds) throws InterruptedException {
-      AtomicLong ok = new AtomicLong();
-      long start = System.nanoTime();
-      long end = start + seconds * 1_000_000_000L;
-      Workers.run(
-          "bench-client",
-          clients,
-          () -> {
-            while (System.nanoTime() < end) {
-              if (write()) {
-                ok.incrementAndGet();
-              }
-            }
-          });
-      return ok.get() / ((System.nanoTime() - start) / 1e9);
+      return Workers.closedLoop(clients, seconds, this::write);
     }
   }
 
@@ -659,11 +635,9 @@ public final class RecoveryBench {
     Path data = o.freshDir("tally-bench-ruw", "ruw-data");
     Report report =
         new Report(
-            "Rebuild under writes: "
-                + String.format("%,d", n)
-                + " contacts, writes at "
-                + Math.round(fraction * 100)
-                + " % of the maximum rate");
+            String.format(
+                "Rebuild under writes: %,d contacts, writes at %d %% of the maximum rate",
+                n, Math.round(fraction * 100)));
     try (Prepared p = prepare(data, n)) {
       InProcessTally tally = p.tally();
       List<Long> ids = tally.server().store().contactIds(0, 100_000);
@@ -837,9 +811,7 @@ public final class RecoveryBench {
                   String.format(
                       "%.2f× (%,.0f vs %,.0f docs/s)",
                       ratio, RebuildBench.median(busyRate), RebuildBench.median(idleRate)),
-                  ratio >= 0.7
-                      ? "yes"
-                      : String.format("**no** (%.0f%% short)", 100 * (1 - ratio / 0.7))),
+                  Report.metAtLeast(ratio, 0.7)),
               List.of(
                   "write p99 during the rebuild ≤ 2× idle",
                   String.format(

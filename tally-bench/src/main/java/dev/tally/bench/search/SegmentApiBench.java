@@ -9,14 +9,8 @@ import dev.tally.bench.common.InProcessTally;
 import dev.tally.bench.common.Percentiles;
 import dev.tally.bench.common.PlainHttp;
 import dev.tally.bench.common.Report;
-import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
-import dev.tally.core.model.FieldType;
-import dev.tally.core.query.Query;
-import dev.tally.core.query.QueryLimits;
-import dev.tally.core.query.QueryParser;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,21 +55,23 @@ public final class SegmentApiBench {
       tally.awaitReady(Duration.ofMinutes(5));
       double indexedSeconds = (System.nanoTime() - t0) / 1e9;
       long ws = tally.server().store().workspaces().get(0).id();
-      String body = "{\"query\":" + queryJson() + ",\"pagination\":{\"per_page\":50}}";
+      String body =
+          "{\"query\":" + SegmentQuery.json("signed_up_at") + ",\"pagination\":{\"per_page\":50}}";
       SearchRequest inProcess =
-          new SearchRequest(ws, parse(), null, 50, null, System.currentTimeMillis() / 1000);
+          new SearchRequest(
+              ws,
+              SegmentQuery.parse("signed_up_at"),
+              null,
+              50,
+              null,
+              System.currentTimeMillis() / 1000);
       try (PostgresSegmentPeer pg = PostgresSegmentPeer.load(so.pgUrl(), so.pgUser(), data)) {
         report.line(
             String.format(
                 "- data: %,d contacts (the in-process segment bench's), loaded through `POST /contacts/bulk` "
                     + "(NDJSON, 10,000 a request) in %.1f s and searchable %.1f s after the load began; the segment selects %,d = %.2f%%",
                 n, loadSeconds, indexedSeconds, expected, 100.0 * expected / n));
-        report.line(
-            String.format(
-                "- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s",
-                pg.loadSeconds,
-                pg.indexSeconds,
-                pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
+        report.line(pg.summary());
         report.line(
             "- Tally through the API: `POST /contacts/search` "
                 + body
@@ -97,10 +93,7 @@ public final class SegmentApiBench {
                 so.runs(),
                 List.of(
                     () -> viaApi(tally, client, body),
-                    () -> {
-                      SearchPage p = tally.server().indexes().serving().search(inProcess);
-                      return new SegmentResult(p.total(), p.ids());
-                    },
+                    () -> SegmentResult.of(tally.server().indexes().serving().search(inProcess)),
                     () -> pg.run(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S),
                     () -> roundTrip(client)),
                 r -> {
@@ -122,42 +115,22 @@ public final class SegmentApiBench {
         Percentiles index = new Percentiles(t.nanos()[1]);
         Percentiles peer = new Percentiles(t.nanos()[2]);
         Percentiles trip = new Percentiles(t.nanos()[3]);
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(
+        List<List<String>> rows =
             List.of(
-                "Tally, `POST /contacts/search` (50 full contacts)",
-                ms(api.ms(50)),
-                ms(api.ms(99)),
-                "",
-                "",
-                ""));
-        rows.add(
-            List.of(
-                "Tally's index in process (50 ids)",
-                ms(index.ms(50)),
-                ms(index.ms(99)),
-                "",
-                "",
-                ""));
-        rows.add(
-            List.of(
-                "PostgreSQL (composite btree; 50 ids)",
-                ms(peer.ms(50)),
-                ms(peer.ms(99)),
-                Report.ratio(api.ms(50), peer.ms(50)),
-                "≤ 0.5×",
-                api.ms(50) / peer.ms(50) <= 0.5
-                    ? "yes"
-                    : String.format(
-                        "**no** (%.0f%% over)", 100 * (api.ms(50) / peer.ms(50) / 0.5 - 1))));
-        rows.add(
-            List.of(
-                "breakdown: an HTTP round trip alone (`GET /health/live`, same client)",
-                ms(trip.ms(50)),
-                ms(trip.ms(99)),
-                "",
-                "",
-                ""));
+                Report.row("Tally, `POST /contacts/search` (50 full contacts)", api, "", "", ""),
+                Report.row("Tally's index in process (50 ids)", index, "", "", ""),
+                Report.row(
+                    "PostgreSQL (composite btree; 50 ids)",
+                    peer,
+                    Report.ratio(api.ms(50), peer.ms(50)),
+                    "≤ 0.5×",
+                    Report.met(api.ms(50) / peer.ms(50), 0.5)),
+                Report.row(
+                    "breakdown: an HTTP round trip alone (`GET /health/live`, same client)",
+                    trip,
+                    "",
+                    "",
+                    ""));
         report.table(
             List.of("system", "median", "p99", "Tally API ÷ system (median)", "goal", "met"), rows);
         report.line(
@@ -182,14 +155,7 @@ public final class SegmentApiBench {
               + "\",\"model\":\"contact\",\"data_type\":\""
               + attribute[1]
               + "\"}";
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(tally.uri("/data_attributes"))
-                  .header("Authorization", "Bearer " + tally.token())
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(definition))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = tally.post(http, "/data_attributes", "application/json", definition);
       if (r.statusCode() != 200) {
         throw new IllegalStateException(
             "defining " + attribute[0] + " answered " + r.statusCode() + ": " + r.body());
@@ -211,13 +177,7 @@ public final class SegmentApiBench {
         ndjson.append(c).append('\n');
       }
       HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(tally.uri("/contacts/bulk"))
-                  .header("Authorization", "Bearer " + tally.token())
-                  .header("Content-Type", "application/x-ndjson")
-                  .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          tally.post(http, "/contacts/bulk", "application/x-ndjson", ndjson.toString());
       if (r.statusCode() != 200 || JSON.readTree(r.body()).path("failed").asInt(-1) != 0) {
         throw new IllegalStateException(
             "the bulk load answered " + r.statusCode() + ": " + r.body());
@@ -259,31 +219,5 @@ public final class SegmentApiBench {
       }
     }
     return true;
-  }
-
-  private static String queryJson() {
-    return "{\"operator\":\"AND\",\"value\":["
-        + "{\"field\":\"role\",\"operator\":\"=\",\"value\":\"user\"},"
-        + "{\"field\":\"custom_attributes.plan\",\"operator\":\"=\",\"value\":\"pro\"},"
-        + "{\"field\":\"signed_up_at\",\"operator\":\">=\",\"value\":"
-        + SegmentData.T1
-        + "},"
-        + "{\"field\":\"custom_attributes.seats\",\"operator\":\"<\",\"value\":"
-        + SegmentData.S
-        + "}]}";
-  }
-
-  private static Query parse() throws Exception {
-    return new QueryParser(
-            QueryLimits.DEFAULTS,
-            name ->
-                name.equals("plan")
-                    ? FieldType.STRING
-                    : name.equals("seats") ? FieldType.INTEGER : null)
-        .parse(JSON.readTree(queryJson()));
-  }
-
-  private static String ms(double v) {
-    return Percentiles.fmt(v) + " ms";
   }
 }

@@ -108,6 +108,13 @@ final class SegmentData {
     return docs;
   }
 
+  /** The report's line on the data, given the {@code expected} count of the segment. */
+  String summary(long expected) {
+    return String.format(
+        "- data: %,d contacts in one workspace (ids above 2^53); the segment selects %,d = %.2f%%",
+        n, expected, 100.0 * expected / n);
+  }
+
   /**
    * The true answer for (T1 = t1, S = s): the count, computed by a scan, to check all three systems
    * against.

@@ -1,18 +1,12 @@
 package dev.tally.bench.search;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.bench.common.BenchFiles;
 import dev.tally.bench.common.BenchOptions;
 import dev.tally.bench.common.Percentiles;
 import dev.tally.bench.common.Report;
 import dev.tally.core.index.IndexBatch;
-import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
-import dev.tally.core.model.FieldType;
 import dev.tally.core.query.Query;
-import dev.tally.core.query.QueryLimits;
-import dev.tally.core.query.QueryParser;
 import dev.tally.index.lucene.LuceneIndex;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,28 +43,20 @@ public final class SegmentQueryBench {
       Report.progress(
           String.format("segment-query: index built in %.1f s; loading PostgreSQL", buildSeconds));
       try (PostgresSegmentPeer pg = PostgresSegmentPeer.load(so.pgUrl(), so.pgUser(), data)) {
-        report.line(
-            String.format(
-                "- data: %,d contacts in one workspace (ids above 2^53); the segment selects %,d = %.2f%%",
-                n, expected, 100.0 * expected / n));
+        report.line(data.summary(expected));
         report.line(
             String.format(
                 "- Tally index built through `LuceneIndex.apply` in batches of 5,000: %.1f s (%,.0f docs/s), "
                     + "%s on disk",
                 buildSeconds, n / buildSeconds, BenchFiles.megabytes(indexDir)));
-        report.line(
-            String.format(
-                "- PostgreSQL: COPY %.1f s, index + VACUUM ANALYZE %.1f s; %s",
-                pg.loadSeconds,
-                pg.indexSeconds,
-                pg.describe(SegmentData.WORKSPACE, SegmentData.T1, SegmentData.S)));
+        report.line(pg.summary());
         report.line(
             "- each run = count + first page of 50 by id; "
                 + so.warmup()
                 + " warm-up runs, then "
                 + so.runs()
                 + " measured runs per system, interleaved (Tally, Lucene, PostgreSQL in rotating order)");
-        Query query = parse();
+        Query query = SegmentQuery.parse("created_at");
         QueryCache defaultCache = IndexSearcher.getDefaultQueryCache();
         List<List<String>> rows = new ArrayList<>();
         for (boolean cache : new boolean[] {true, false}) {
@@ -95,28 +81,6 @@ public final class SegmentQueryBench {
       BenchFiles.deleteTree(indexDir);
     }
     report.finish(o.out());
-  }
-
-  /** Tally's query, parsed by Tally's parser as the search endpoint does. */
-  static Query parse() throws Exception {
-    String json =
-        "{\"operator\":\"AND\",\"value\":["
-            + "{\"field\":\"role\",\"operator\":\"=\",\"value\":\"user\"},"
-            + "{\"field\":\"custom_attributes.plan\",\"operator\":\"=\",\"value\":\"pro\"},"
-            + "{\"field\":\"created_at\",\"operator\":\">=\",\"value\":"
-            + SegmentData.T1
-            + "},"
-            + "{\"field\":\"custom_attributes.seats\",\"operator\":\"<\",\"value\":"
-            + SegmentData.S
-            + "}]}";
-    JsonNode node = new ObjectMapper().readTree(json);
-    return new QueryParser(
-            QueryLimits.DEFAULTS,
-            name ->
-                name.equals("plan")
-                    ? FieldType.STRING
-                    : name.equals("seats") ? FieldType.INTEGER : null)
-        .parse(node);
   }
 
   private static double buildIndex(SegmentData data, Path dir) {
@@ -156,28 +120,10 @@ public final class SegmentQueryBench {
                   so.warmup(),
                   so.runs(),
                   List.of(
-                      () -> {
-                        SearchPage p = tally.search(request);
-                        return new SegmentResult(p.total(), p.ids());
-                      },
+                      () -> SegmentResult.of(tally.search(request)),
                       () -> lucene.run(ws, SegmentData.T1, SegmentData.S),
                       () -> pg.run(ws, SegmentData.T1, SegmentData.S)),
-                  r -> {
-                    if (r[0].count() != expected
-                        || !r[0].sameAnswer(r[1])
-                        || !r[0].sameAnswer(r[2])
-                        || r[0].ids().size() != 50) {
-                      throw new IllegalStateException(
-                          "the systems disagree (expected count "
-                              + expected
-                              + "): Tally "
-                              + r[0]
-                              + ", Lucene "
-                              + r[1]
-                              + ", PostgreSQL "
-                              + r[2]);
-                    }
-                  })
+                  r -> SegmentResult.checkAgree(expected, r, "Tally", "Lucene", "PostgreSQL"))
               .nanos();
       if (cache) {
         report.line(
@@ -185,49 +131,36 @@ public final class SegmentQueryBench {
                 + reader.leaves().size()
                 + " segments, "
                 + reader.numDocs()
-                + " documents; all three returned count "
-                + expected
-                + " and the same 50 first-page ids in every one of "
-                + (so.warmup() + so.runs())
-                + " runs per round (checked against a scan of the generated rows)");
+                + " documents; "
+                + SegmentResult.agreement(expected, so.warmup() + so.runs())
+                + " per round (checked against a scan of the generated rows)");
       }
       Percentiles t = new Percentiles(nanos[0]);
       Percentiles l = new Percentiles(nanos[1]);
       Percentiles p = new Percentiles(nanos[2]);
       String mode = cache ? "on (default)" : "off";
-      List<List<String>> rows = new ArrayList<>();
-      rows.add(
-          List.of(
-              mode, "Tally (`LuceneIndex.search`)", ms(t.ms(50)), ms(t.ms(99)), "", "", "", ""));
-      rows.add(
-          List.of(
-              mode,
-              "Lucene, hand-written",
-              ms(l.ms(50)),
-              ms(l.ms(99)),
-              Report.ratio(t.ms(50), l.ms(50)),
-              Report.ratio(t.ms(99), l.ms(99)),
-              "≤ 1.2×",
-              met(t.ms(50) / l.ms(50), 1.2)));
-      rows.add(
-          List.of(
-              mode,
-              "PostgreSQL (composite btree)",
-              ms(p.ms(50)),
-              ms(p.ms(99)),
-              Report.ratio(t.ms(50), p.ms(50)),
-              Report.ratio(t.ms(99), p.ms(99)),
-              "≤ 0.15×",
-              met(t.ms(50) / p.ms(50), 0.15)));
-      return rows;
+      return List.of(
+          withMode(mode, Report.row("Tally (`LuceneIndex.search`)", t, "", "", "", "")),
+          withMode(mode, versus(t, "Lucene, hand-written", l, "≤ 1.2×", 1.2)),
+          withMode(mode, versus(t, "PostgreSQL (composite btree)", p, "≤ 0.15×", 0.15)));
     }
   }
 
-  private static String met(double ratio, double goal) {
-    return ratio <= goal ? "yes" : String.format("**no** (%.0f%% over)", 100 * (ratio / goal - 1));
+  /** A system's row against Tally: its times, Tally's ratio to it (median, p99), the goal. */
+  private static List<String> versus(
+      Percentiles tally, String name, Percentiles p, String goal, double limit) {
+    return Report.row(
+        name,
+        p,
+        Report.ratio(tally.ms(50), p.ms(50)),
+        Report.ratio(tally.ms(99), p.ms(99)),
+        goal,
+        Report.met(tally.ms(50) / p.ms(50), limit));
   }
 
-  private static String ms(double v) {
-    return Percentiles.fmt(v) + " ms";
+  private static List<String> withMode(String mode, List<String> row) {
+    List<String> r = new ArrayList<>(List.of(mode));
+    r.addAll(row);
+    return r;
   }
 }
