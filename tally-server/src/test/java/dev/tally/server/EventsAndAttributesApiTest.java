@@ -69,6 +69,33 @@ class EventsAndAttributesApiTest extends ApiTestBase {
    * A database error Tally does not expect is a bug: a 500 naming the request, and no Retry-After,
    * since a retry cannot help.
    */
+  /**
+   * Every timestamp is range-checked: one past year 9999 is a 400, never a 500 on every later read.
+   */
+  @Test
+  void timestampsBeyondYear9999AreRefused() {
+    String id = createContact("{\"external_id\":\"t1\"}");
+    for (String at : new String[] {"31556889864403199", "253402300800", "-1"}) {
+      TallyHttp.Res event =
+          post("/events", "{\"event_name\":\"late\",\"created_at\":" + at + ",\"user_id\":\"t1\"}");
+      assertEquals(400, event.status(), at + ": " + event);
+      assertEquals("created_at", event.field());
+      assertTrue(event.raw().body().contains("9999-12-31T23:59:59Z"), event.toString());
+      TallyHttp.Res contact =
+          post("/contacts", "{\"external_id\":\"t2\",\"signed_up_at\":" + at + "}");
+      assertEquals(400, contact.status(), at + ": " + contact);
+      assertEquals("signed_up_at", contact.field());
+    }
+    assertEquals(
+        202,
+        post("/events", "{\"event_name\":\"late\",\"created_at\":253402300799,\"user_id\":\"t1\"}")
+            .status());
+    TallyHttp.Res summary = get("/events?type=user&intercom_user_id=" + id + "&summary=true");
+    assertEquals(200, summary.status(), summary.toString());
+    assertEquals(
+        "9999-12-31T23:59:59.000+00:00", summary.json().get("events").get(0).get("last").asText());
+  }
+
   @Test
   void anUnexpectedDatabaseErrorIsA500WithoutRetryAfter() throws Exception {
     createContact("{\"external_id\":\"u1\"}");

@@ -96,14 +96,99 @@ class SearchApiTest extends ApiTestBase {
     assertEquals("Tally-Min-Position", r.field());
   }
 
+  /**
+   * A position no write has yet can never be reached: a client mistake, said at once (not a 503
+   * after the wait).
+   */
   @Test
-  void aPositionTheIndexDoesNotReachAnswersServiceUnavailable() {
-    TallyHttp.Res r =
+  void aPositionAboveTheOplogHeadIsRefusedAtOnce() {
+    long head = post("/contacts", "{\"email\":\"h@example.com\"}").position();
+    for (long beyond : new long[] {head + 1_000, Long.MAX_VALUE}) {
+      long t0 = System.nanoTime();
+      TallyHttp.Res r =
+          search("{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}", beyond);
+      assertEquals(400, r.status(), r.toString());
+      assertEquals("Tally-Min-Position", r.field());
+      assertTrue(r.raw().body().contains("above the store's newest oplog position"), r.toString());
+      assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "not after the 5 s wait for the index");
+    }
+    assertEquals(
+        200,
         search(
-            "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a\"}}", Long.MAX_VALUE);
-    assertEquals(503, r.status(), r.toString());
-    assertEquals("index_behind", r.code());
-    assertTrue(r.header("Retry-After") != null);
+                "{\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\"h@example.com\"}}",
+                head)
+            .status());
+  }
+
+  /**
+   * Pattern values are bounded before they reach the index: too long is the client's 400, never
+   * index damage.
+   */
+  @Test
+  void aTooLongPatternIsTheClientsMistake() {
+    long p = post("/contacts", "{\"email\":\"" + "a".repeat(40) + "@example.com\"}").position();
+    String longest = "a".repeat(255);
+    for (String op : new String[] {"~", "!~", "^", "$"}) {
+      TallyHttp.Res ok =
+          search(
+              "{\"query\":{\"field\":\"email\",\"operator\":\""
+                  + op
+                  + "\",\"value\":\""
+                  + longest
+                  + "\"}}",
+              p);
+      assertEquals(200, ok.status(), op + " with 255 characters: " + ok);
+      TallyHttp.Res refused =
+          search(
+              "{\"query\":{\"field\":\"email\",\"operator\":\""
+                  + op
+                  + "\",\"value\":\""
+                  + longest
+                  + "b\"}}",
+              p);
+      assertEquals(400, refused.status(), op + " with 256 characters: " + refused);
+      assertEquals("query.value", refused.field());
+      assertTrue(refused.raw().body().contains("the limit is 255"), refused.toString());
+    }
+    TallyHttp.Res nested =
+        search(
+            "{\"query\":{\"operator\":\"OR\",\"value\":[{\"field\":\"name\",\"operator\":\"=\",\"value\":\"x\"},"
+                + "{\"field\":\"name\",\"operator\":\"$\",\"value\":\""
+                + "z".repeat(1001)
+                + "\"}]}}",
+            p);
+    assertEquals(400, nested.status(), nested.toString());
+    assertEquals("query.value[1].value", nested.field());
+    assertEquals(
+        "ready",
+        http.call("GET", "/health/ready", null, null).json().get("status").asText(),
+        "no healing began");
+  }
+
+  /**
+   * A cursor whose next page would overflow (id + 1, page + 1) is refused, not wrapped around to
+   * page one.
+   */
+  @Test
+  void outOfRangeCursorsAreRefused() {
+    long p = post("/contacts", "{\"email\":\"c@example.com\"}").position();
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    for (String raw :
+        new String[] {Long.MAX_VALUE + ":0:0:0", "5:" + Integer.MAX_VALUE + ":0:0", "5:1:0:7"}) {
+      String cursor = b64.encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      TallyHttp.Res searched =
+          search(
+              "{\"query\":{\"field\":\"email\",\"operator\":\"$\",\"value\":\"@example.com\"},"
+                  + "\"pagination\":{\"starting_after\":\""
+                  + cursor
+                  + "\"}}",
+              p);
+      assertEquals(400, searched.status(), raw + ": " + searched);
+      assertEquals("pagination.starting_after", searched.field());
+      TallyHttp.Res listed = http.call("GET", "/contacts?starting_after=" + cursor, token, null);
+      assertEquals(400, listed.status(), raw + ": " + listed);
+      assertEquals("starting_after", listed.field());
+    }
   }
 
   @Test

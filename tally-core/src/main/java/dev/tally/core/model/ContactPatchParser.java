@@ -270,7 +270,7 @@ public final class ContactPatchParser {
 
   private static String expected(ContactField f) {
     return switch (f.type()) {
-      case DATE -> "a Unix timestamp in seconds (a non-negative integer)";
+      case DATE -> FieldType.TIMESTAMP_WORDS;
       case BOOLEAN -> "true or false";
       case INTEGER -> "an integer";
       case FLOAT -> "a number";

@@ -48,7 +48,7 @@ public final class CustomAttributeTyping {
                     + ": "
                     + TallyException.quote(value.isTextual() ? value.textValue() : value.toString())
                     + (declared == FieldType.DATE
-                        ? " (dates are Unix seconds, non-negative integers)"
+                        ? " (dates are " + FieldType.TIMESTAMP_WORDS + ")"
                         : ""));
           }
           typed.put(name, declared.toJava(value));

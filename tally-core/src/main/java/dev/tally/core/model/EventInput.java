@@ -55,7 +55,9 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
     if (!FieldType.DATE.accepts(created)) {
       throw invalid(
           "created_at",
-          "created_at must be a Unix timestamp in seconds (a non-negative integer), got "
+          "created_at must be "
+              + FieldType.TIMESTAMP_WORDS
+              + ", got "
               + ContactPatchParser.shown(created));
     }
     return new EventInput(

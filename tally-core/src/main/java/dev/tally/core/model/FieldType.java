@@ -82,13 +82,27 @@ public enum FieldType {
     return value.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The latest timestamp Tally accepts, 9999-12-31T23:59:59Z: every date Tally stores can be
+   * rendered as an ISO date (a later one was a 500 on every read of it) and compared.
+   */
+  public static final long MAX_TIMESTAMP = 253_402_300_799L;
+
+  /** How a date is described in errors. */
+  public static final String TIMESTAMP_WORDS =
+      "a Unix timestamp in seconds from 0 to " + MAX_TIMESTAMP + " (9999-12-31T23:59:59Z)";
+
   /** Whether a JSON value may be stored in a field of this type (null is handled by the caller). */
   public boolean accepts(JsonNode value) {
     return switch (this) {
       case STRING -> value.isTextual();
       case BOOLEAN -> value.isBoolean();
       case INTEGER -> value.isIntegralNumber() && value.canConvertToLong();
-      case DATE -> value.isIntegralNumber() && value.canConvertToLong() && value.asLong() >= 0;
+      case DATE ->
+          value.isIntegralNumber()
+              && value.canConvertToLong()
+              && value.asLong() >= 0
+              && value.asLong() <= MAX_TIMESTAMP;
       case FLOAT -> value.isNumber() && Double.isFinite(value.asDouble());
     };
   }

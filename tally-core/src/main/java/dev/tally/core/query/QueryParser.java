@@ -239,6 +239,9 @@ public final class QueryParser {
     return new Field.Standard(f);
   }
 
+  /** The longest value {@code ~}, {@code !~}, {@code ^} and {@code $} take, in characters. */
+  public static final int MAX_PATTERN_LENGTH = 255;
+
   private static Object value(Field field, Operator op, JsonNode v, String path) {
     if (field instanceof Field.Id) {
       Long id = integral(v);
@@ -254,6 +257,20 @@ public final class QueryParser {
         }
         if (op.isText() && v.textValue().isEmpty()) {
           throw bad(path, path + " must not be empty with " + op.symbol());
+        }
+        // A pattern becomes an automaton in the index, whose cost grows with its length: one no
+        // longer than a stored string may be (255 characters) is all a match can need.
+        if (op.isText()
+            && v.textValue().codePointCount(0, v.textValue().length()) > MAX_PATTERN_LENGTH) {
+          throw bad(
+              path,
+              path
+                  + " is "
+                  + v.textValue().codePointCount(0, v.textValue().length())
+                  + " characters long; with "
+                  + op.symbol()
+                  + " the limit is "
+                  + MAX_PATTERN_LENGTH);
         }
         return v.textValue();
       }

@@ -337,6 +337,11 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
       throw TallyException.invalid(
           "query",
           "the query has too many conditions for the index (" + e.getMessage() + "); split it");
+    } catch (org.apache.lucene.util.automaton.TooComplexToDeterminizeException e) {
+      // A pattern the index cannot turn into an automaton: the client's query, never index damage.
+      throw TallyException.invalid(
+          "query",
+          "a ~, ^ or $ value is too complex for the index to match; use a shorter or simpler value");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -32,7 +32,15 @@ record Cursor(long afterId, int page, long sortKey, boolean missing) {
       int page = Integer.parseInt(parts[1]);
       long key = parts.length > 2 ? Long.parseLong(parts[2]) : 0;
       boolean missing = parts.length > 3 && parts[3].equals("1");
-      if (id >= 0 && page >= 0 && parts.length <= 4) {
+      // Out of range is refused, not wrapped: the next page starts after id + 1 and is numbered
+      // page + 1, and either would overflow (a page of id Long.MAX_VALUE restarted at page one).
+      boolean flag = parts.length <= 3 || parts[3].equals("0") || parts[3].equals("1");
+      if (id >= 0
+          && id < Long.MAX_VALUE
+          && page >= 0
+          && page < Integer.MAX_VALUE - 1
+          && parts.length <= 4
+          && flag) {
         return new Cursor(id, page, key, missing);
       }
     } catch (RuntimeException ignored) {

@@ -21,6 +21,16 @@ import java.time.format.DateTimeFormatter;
 
 /** Intercom's data events: POST /events and GET /events (list or summary). */
 final class EventRoutes {
+  /**
+   * A stored time as ISO 8601; one outside what Tally accepts (stored before it was range-checked)
+   * as its number of seconds, so that one bad event cannot make every read of a summary fail.
+   */
+  private static String iso(long seconds) {
+    return seconds >= 0 && seconds <= dev.tally.core.model.FieldType.MAX_TIMESTAMP
+        ? ISO.format(Instant.ofEpochSecond(seconds))
+        : Long.toString(seconds);
+  }
+
   private static final DateTimeFormatter ISO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx").withZone(ZoneOffset.UTC);
   private final RequestContext rc;
@@ -78,8 +88,8 @@ final class EventRoutes {
         events
             .addObject()
             .put("name", s.name())
-            .put("first", ISO.format(Instant.ofEpochSecond(s.first())))
-            .put("last", ISO.format(Instant.ofEpochSecond(s.last())))
+            .put("first", iso(s.first()))
+            .put("last", iso(s.last()))
             .put("count", s.count())
             .putNull("description");
       }

@@ -125,6 +125,17 @@ public final class SearchService {
   }
 
   private void awaitPosition(long position) {
+    if (position > store.head() && store.oplog(position - 1, 1).isEmpty()) {
+      // No write has that position yet, so waiting cannot help (a head published just after its
+      // commit is caught by the oplog read: the entry is there).
+      throw TallyException.invalid(
+          "Tally-Min-Position",
+          "Tally-Min-Position "
+              + position
+              + " is above the store's newest oplog position "
+              + store.head()
+              + ": no write has it yet; send the Tally-Position a write answered with");
+    }
     long deadline = System.nanoTime() + minPositionTimeout.toNanos();
     boolean refreshed = false;
     while (index.visiblePosition() < position) {
