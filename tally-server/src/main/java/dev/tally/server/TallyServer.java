@@ -287,19 +287,15 @@ public final class TallyServer implements AutoCloseable {
     if (envAdminToken == null && !store.hasAdminToken()) {
       adminToken = Provisioning.createAdminToken(store);
     }
-    if (store.workspaces().isEmpty()) {
-      String token = Provisioning.createWorkspace(store, "default").token();
-      out.println(
-          "TALLY_ADMIN_TOKEN="
-              + (adminToken != null
-                  ? adminToken
-                  : envAdminToken != null ? envAdminToken : "(unchanged)"));
-      out.println("TALLY_TOKEN=" + token);
-      out.flush();
-    } else if (adminToken != null) {
+    // A token is printed only when Tally made it: one from the environment is the operator's
+    // already, and echoing it would copy a secret into whatever keeps this output.
+    if (adminToken != null) {
       out.println("TALLY_ADMIN_TOKEN=" + adminToken);
-      out.flush();
     }
+    if (store.workspaces().isEmpty()) {
+      out.println("TALLY_TOKEN=" + Provisioning.createWorkspace(store, "default").token());
+    }
+    out.flush();
   }
 
   /** The oplog position searches can already see (for freshness measurements). */

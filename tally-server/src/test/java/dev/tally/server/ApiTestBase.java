@@ -77,6 +77,11 @@ public abstract class ApiTestBase {
         TallyServer.start(config, ADMIN, new PrintStream(out, true, StandardCharsets.UTF_8));
     BackendLog.ran(config.string(Settings.STORE), config.string(Settings.INDEX));
     String token = null;
+    if (out.toString(StandardCharsets.UTF_8).contains(ADMIN)) {
+      // The admin token came from the environment: printing it would copy a secret into logs.
+      server.close();
+      throw new AssertionError("Tally echoed the admin token it was given: " + out);
+    }
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
       if (line.startsWith("TALLY_TOKEN=")) {
         token = line.substring("TALLY_TOKEN=".length()).trim();

@@ -90,7 +90,7 @@ final class PgConnections {
     ds.setURL(o.url());
     Properties given = Driver.parseURL(o.url(), null);
     if (given == null) {
-      throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + o.url());
+      throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + o.redactedUrl());
     }
     if (o.user() != null) {
       ds.setUser(o.user());

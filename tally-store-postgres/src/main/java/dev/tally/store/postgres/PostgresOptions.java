@@ -47,6 +47,22 @@ public record PostgresOptions(
     return new WriterSettings(writeTimeout, maxBatch, queueCapacity, idempotencyWindow, clock);
   }
 
+  /**
+   * The URL as it may be logged or shown: a password in it (a {@code password=} parameter, or
+   * {@code user:password@} before the host) is replaced by {@code ***}.
+   */
+  public String redactedUrl() {
+    return redact(url);
+  }
+
+  static String redact(String url) {
+    if (url == null) {
+      return null;
+    }
+    return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***")
+        .replaceAll("//([^/@:]*):[^/@]*@", "//$1:***@");
+  }
+
   public static PostgresOptions defaults(String url) {
     WriterSettings w = WriterSettings.defaults();
     int poolSize = 8;

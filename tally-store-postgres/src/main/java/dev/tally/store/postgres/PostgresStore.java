@@ -72,7 +72,7 @@ public final class PostgresStore extends JdbcStore {
     } catch (FlywayException e) {
       throw TallyException.unavailable(
           "store_unavailable",
-          "cannot open the store at " + options.url() + ": " + rootMessage(e),
+          "cannot open the store at " + options.redactedUrl() + ": " + rootMessage(e),
           e);
     }
     if (options.testIdOffsets()) {
@@ -88,7 +88,7 @@ public final class PostgresStore extends JdbcStore {
     } catch (RuntimeException e) {
       throw TallyException.unavailable(
           "store_unavailable",
-          "cannot open the store at " + options.url() + ": " + rootMessage(e),
+          "cannot open the store at " + options.redactedUrl() + ": " + rootMessage(e),
           e);
     }
     GroupCommitWriter writer =
@@ -100,7 +100,7 @@ public final class PostgresStore extends JdbcStore {
             0);
     PostgresStore store = new PostgresStore(options, writer, pool);
     LOG.atInfo()
-        .addKeyValue("url", options.url())
+        .addKeyValue("url", options.redactedUrl())
         .addKeyValue("schema", options.schema())
         .addKeyValue("head", store.head())
         .log("store opened");

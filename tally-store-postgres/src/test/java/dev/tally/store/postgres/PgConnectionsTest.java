@@ -44,4 +44,32 @@ class PgConnectionsTest {
             .toString();
     assertFalse(shown.contains("s3cr3t"), shown);
   }
+
+  /** A password in the URL never reaches a log line or an error (issue 11, finding 14). */
+  @Test
+  void aPasswordInTheUrlIsRedactedWhereverTheUrlIsShown() {
+    assertEquals(
+        "jdbc:postgresql://db:5432/tally?user=tally&password=***&ssl=true",
+        PostgresOptions.redact(
+            "jdbc:postgresql://db:5432/tally?user=tally&password=s3cr3t&ssl=true"));
+    assertEquals(
+        "jdbc:postgresql://db/tally?PASSWORD=***&b",
+        PostgresOptions.redact("jdbc:postgresql://db/tally?PASSWORD=a&b"));
+    assertEquals(
+        "jdbc:postgresql://tally:***@db/tally",
+        PostgresOptions.redact("jdbc:postgresql://tally:s3cr3t@db/tally"));
+    assertEquals(
+        "jdbc:postgresql://db/tally", PostgresOptions.redact("jdbc:postgresql://db/tally"));
+    // Nothing listens on port 1: the store cannot open, and its error names the URL without the
+    // password.
+    dev.tally.core.TallyException e =
+        assertThrows(
+            dev.tally.core.TallyException.class,
+            () ->
+                PostgresStore.open(
+                    PostgresOptions.defaults(
+                        "jdbc:postgresql://127.0.0.1:1/tally?user=u&password=s3cr3t")));
+    assertTrue(e.getMessage().contains("password=***"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+  }
 }
