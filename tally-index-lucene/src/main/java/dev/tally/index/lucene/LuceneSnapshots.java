@@ -25,6 +25,8 @@ import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Consistent copies of the index, each the files of one Lucene commit plus a manifest with the
@@ -33,6 +35,7 @@ import org.apache.lucene.store.IndexInput;
  * looks whole; a restore checks every file against the manifest before it uses any of them.
  */
 public final class LuceneSnapshots {
+  private static final Logger LOG = LoggerFactory.getLogger(LuceneSnapshots.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MANIFEST = "manifest.json";
 
@@ -60,7 +63,7 @@ public final class LuceneSnapshots {
       String p = commit.getUserData().get(LuceneIndex.POSITION);
       position = p == null ? 0 : Long.parseLong(p);
     } catch (IOException e) {
-      throw failed("read the commit's position", e);
+      throw failed("read the commit's position", null, e);
     }
     Instant now = Instant.now();
     String name = String.format("snap-%020d-%d", position, now.toEpochMilli());
@@ -108,7 +111,7 @@ public final class LuceneSnapshots {
       } catch (IOException ignored) {
         // the partial copy is removed by the next snapshot or prune
       }
-      throw failed("write the snapshot " + dir + " (disk full?)", e);
+      throw failed("write the snapshot " + dir.getFileName() + " (is the disk full?)", dir, e);
     }
   }
 
@@ -131,7 +134,7 @@ public final class LuceneSnapshots {
         }
       }
     } catch (IOException e) {
-      throw failed("list the snapshots in " + root, e);
+      throw failed("list the snapshots", root, e);
     }
     out.sort(
         Comparator.comparingLong(Snapshot::position).thenComparing(Snapshot::takenAt).reversed());
@@ -206,7 +209,7 @@ public final class LuceneSnapshots {
       }
       fsync(target);
     } catch (IOException e) {
-      throw failed("restore " + snapshot.name() + " into " + target, e);
+      throw failed("restore " + snapshot.name(), target, e);
     }
   }
 
@@ -223,7 +226,7 @@ public final class LuceneSnapshots {
         }
       }
     } catch (IOException e) {
-      throw failed("prune the snapshots in " + root, e);
+      throw failed("prune the snapshots", root, e);
     }
   }
 
@@ -263,8 +266,22 @@ public final class LuceneSnapshots {
     }
   }
 
-  private static TallyException failed(String what, Exception e) {
+  /**
+   * The failure as an API answer says it, without file paths (they are the server's business, and
+   * an exception's message is mostly one): the log line beside it has the path and the cause.
+   */
+  private static TallyException failed(String what, Path where, Exception e) {
+    LOG.atWarn()
+        .addKeyValue("path", String.valueOf(where))
+        .addKeyValue("error", String.valueOf(e.getMessage()))
+        .log("snapshot operation failed: " + what);
     return TallyException.unavailable(
-        "snapshot_failed", "could not " + what + ": " + e.getMessage(), e);
+        "snapshot_failed",
+        "could not "
+            + what
+            + " ("
+            + e.getClass().getSimpleName()
+            + "; the server's log names the file)",
+        e);
   }
 }

@@ -24,6 +24,10 @@ final class SnapshotScheduler {
   private volatile int keep = 4;
   private volatile Duration oplogRetention = Duration.ofDays(7);
 
+  /** One snapshot at a time: a prune would remove a concurrent one's files while it writes them. */
+  private final java.util.concurrent.locks.ReentrantLock taking =
+      new java.util.concurrent.locks.ReentrantLock();
+
   SnapshotScheduler(IndexManager indexes, IndexEngine engine, Store store) {
     this.indexes = indexes;
     this.engine = engine;
@@ -42,8 +46,8 @@ final class SnapshotScheduler {
         "index-snapshots",
         engine.supportsSnapshots() ? interval : Duration.ZERO,
         () -> {
-          if (indexes.healingCause() == null
-              && !indexes.rebuilding()) { // never snapshot an index that is known to be bad
+          // Never an index known to be bad, and not beside a snapshot asked for by hand.
+          if (indexes.healingCause() == null && !indexes.rebuilding() && !taking.isLocked()) {
             takeNow();
           }
         });
@@ -58,8 +62,17 @@ final class SnapshotScheduler {
               + healing.words()
               + "); a snapshot of it now would not be usable");
     }
-    IndexEngine.SnapshotInfo s = engine.snapshot(indexes.servingGeneration());
-    engine.pruneSnapshots(keep);
+    if (!taking.tryLock()) {
+      throw TallyException.conflict(
+          "a snapshot of the index is being taken now; it is listed by GET /admin/index/snapshots when done");
+    }
+    IndexEngine.SnapshotInfo s;
+    try {
+      s = engine.snapshot(indexes.servingGeneration());
+      engine.pruneSnapshots(keep);
+    } finally {
+      taking.unlock();
+    }
     LOG.atInfo()
         .addKeyValue("snapshot", s.name())
         .addKeyValue("position", s.position())
