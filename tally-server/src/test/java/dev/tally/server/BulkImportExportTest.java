@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BulkImportExportTest extends ApiTestBase {
@@ -90,5 +91,35 @@ class BulkImportExportTest extends ApiTestBase {
     CliTest.Run bad = CliTest.tally("import", "--url", url, "--token", token, in.toString());
     assertEquals(1, bad.code());
     assertTrue(bad.err().contains("line 2: parameter_invalid"), bad.err());
+  }
+
+  /** A line that is not valid UTF-8 is refused, not read with U+FFFD (issue 11, finding 5). */
+  @Test
+  void aLineThatIsNotUtf8IsRefused() throws Exception {
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.write("{\"external_id\":\"nu".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.write(0xff);
+    body.write(
+        "\",\"email\":\"a@example.com\"}\n{\"external_id\":\"nu"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.write(0xfe);
+    body.write(
+        "\",\"email\":\"b@example.com\"}\n{\"external_id\":\"fine\"}\n"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    TallyHttp.Res r =
+        http.call(
+            "POST",
+            "/contacts/bulk",
+            token,
+            body.toByteArray(),
+            Map.of("Content-Type", "application/x-ndjson"));
+    assertEquals(200, r.status(), r.toString());
+    assertEquals(1, r.json().get("created").asInt(), r.toString());
+    assertEquals(2, r.json().get("failed").asInt(), r.toString());
+    assertEquals(1, r.json().get("errors").get(0).get("line").asInt());
+    assertEquals(2, r.json().get("errors").get(1).get("line").asInt());
+    assertTrue(
+        r.json().get("errors").get(0).get("message").asText().contains("not valid UTF-8"),
+        r.toString());
   }
 }

@@ -63,4 +63,27 @@ class IdempotencyApiTest extends ApiTestBase {
     assertEquals("lost@example.com", retry.json().get("email").asText());
     assertEquals(1, get("/contacts").json().get("total_count").asInt(), "exactly one effect");
   }
+
+  /**
+   * The fingerprint is of the bytes sent (issue 11, finding 6): two UTF-16 bodies that differ only
+   * in characters that are malformed as UTF-8 are different requests, not a replay.
+   */
+  @Test
+  void aKeyReusedWithAnotherUtf16BodyIsRefusedNotReplayed() {
+    Map<String, String> key =
+        Map.of("Idempotency-Key", "utf16-1", "Content-Type", "application/json");
+    byte[] first =
+        "{\"email\":\"u16@example.com\",\"name\":\"\u00e9\"}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+    byte[] second =
+        "{\"email\":\"u16@example.com\",\"name\":\"\u00fc\"}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+    TallyHttp.Res made = http.call("POST", "/contacts", token, first, key);
+    assertEquals(200, made.status(), made.toString());
+    assertEquals("\u00e9", made.json().get("name").asText());
+    assertEquals(
+        200, http.call("POST", "/contacts", token, first, key).status(), "the same bytes replay");
+    TallyHttp.Res other = http.call("POST", "/contacts", token, second, key);
+    assertEquals("idempotency_key_reused", other.code(), other.toString());
+  }
 }

@@ -62,6 +62,17 @@ public final class TallyHttp {
 
   public Res call(
       String method, String path, String token, String body, Map<String, String> headers) {
+    return call(
+        method,
+        path,
+        token,
+        body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        headers);
+  }
+
+  /** The body sent as these very bytes (another encoding, malformed UTF-8). */
+  public Res call(
+      String method, String path, String token, byte[] body, Map<String, String> headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
@@ -72,8 +83,9 @@ public final class TallyHttp {
         method,
         body == null
             ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (body != null
+        && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
       b.header("Content-Type", "application/json");
     }
     try {

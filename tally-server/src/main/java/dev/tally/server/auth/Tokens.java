@@ -32,6 +32,21 @@ public final class Tokens {
     return token.substring(0, Math.min(10, token.length()));
   }
 
+  /**
+   * SHA-256 of {@code head}'s UTF-8 bytes followed by {@code body} as sent: for a UTF-8 body the
+   * same as {@code sha256(head + body)}, and two bodies that differ in any byte differ here too
+   * (decoding first would make different UTF-16 or malformed bodies alike).
+   */
+  public static String sha256(String head, byte[] body) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(head.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(md.digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
   public static String sha256(String text) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");

@@ -45,12 +45,19 @@ final class BulkRoutes {
           "bulk upserts take no Idempotency-Key: each line is an upsert "
               + "by external_id, so sending the same request again has the same result");
     }
-    String body = new String(Json.readBody(ctx, maxBulkBody), StandardCharsets.UTF_8);
-    String[] raw = body.split("\n", -1);
+    String[] raw = lines(Json.readBody(ctx, maxBulkBody));
     ArrayNode errors = Json.MAPPER.createArrayNode();
     List<Line> lines = new ArrayList<>();
     int nonBlank = 0;
     for (int i = 0; i < raw.length; i++) {
+      if (raw[i] == null) {
+        errors.add(
+            error(
+                i + 1,
+                TallyException.invalid(
+                    "body", "line " + (i + 1) + " is not valid UTF-8; send NDJSON in UTF-8")));
+        continue;
+      }
       String text = raw[i].strip();
       if (text.isEmpty()) {
         continue;
@@ -118,5 +125,31 @@ final class BulkRoutes {
       o.put("field", e.field());
     }
     return o;
+  }
+
+  /**
+   * The body's lines, each decoded as strict UTF-8: a line with a malformed byte is null (and
+   * refused), never read with U+FFFD in its place, which made different identities one.
+   */
+  private static String[] lines(byte[] body) {
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i <= body.length; i++) {
+      if (i == body.length || body[i] == '\n') {
+        try {
+          out.add(
+              StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                  .decode(java.nio.ByteBuffer.wrap(body, start, i - start))
+                  .toString());
+        } catch (java.nio.charset.CharacterCodingException e) {
+          out.add(null);
+        }
+        start = i + 1;
+      }
+    }
+    return out.toArray(String[]::new);
   }
 }

@@ -8,7 +8,6 @@ import dev.tally.core.store.WriteTx;
 import dev.tally.core.store.Written;
 import dev.tally.server.auth.Tokens;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
@@ -79,13 +78,9 @@ final class RequestContext {
       return;
     }
     checkKey(key);
-    String fingerprint =
-        Tokens.sha256(
-            ctx.method().name()
-                + " "
-                + ctx.path()
-                + "\n"
-                + new String(rawBody(ctx), StandardCharsets.UTF_8));
+    // The body's bytes, not its decoding: Jackson also reads UTF-16 and UTF-32, and two such
+    // bodies that decode alike as UTF-8 must not share a key's stored answer.
+    String fingerprint = Tokens.sha256(ctx.method().name() + " " + ctx.path() + "\n", rawBody(ctx));
     Written<StoredResponse> w =
         store.writeOnce(
             workspaceId,
