@@ -64,7 +64,7 @@ public final class IndexGenerations {
    */
   public void switchTo(int generation) {
     try {
-      Files.createDirectories(root);
+      dev.tally.core.PrivateFiles.createDirectories(root);
       Path tmp = root.resolve(CURRENT + ".tmp");
       Files.writeString(tmp, "gen-" + generation + "\n", StandardCharsets.UTF_8);
       try (var ch =

@@ -34,6 +34,13 @@ public final class LuceneEngine implements IndexEngine {
   }
 
   public LuceneEngine(Path indexDir, Path snapshotDir) {
+    try {
+      // Before Lucene makes it (with the umask's mode) for a generation: the index holds customers'
+      // data.
+      dev.tally.core.PrivateFiles.createDirectories(indexDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the index directory " + indexDir, e);
+    }
     this.generations = new IndexGenerations(indexDir);
     this.snapshots = new LuceneSnapshots(snapshotDir);
   }

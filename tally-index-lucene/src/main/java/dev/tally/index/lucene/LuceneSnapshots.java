@@ -70,7 +70,7 @@ public final class LuceneSnapshots {
     Path tmp = root.resolve(name + ".partial");
     Path dir = root.resolve(name);
     try {
-      Files.createDirectories(root);
+      dev.tally.core.PrivateFiles.createDirectories(root);
       deleteTree(tmp);
       Files.createDirectories(tmp);
       ObjectNode manifest =

@@ -28,7 +28,15 @@ public final class DataDir implements AutoCloseable {
   }
 
   public static DataDir lock(Path path) throws IOException {
-    Files.createDirectories(path);
+    boolean existed = Files.isDirectory(path);
+    dev.tally.core.PrivateFiles.createDirectories(path);
+    if (existed && dev.tally.core.PrivateFiles.openToOthers(path)) {
+      org.slf4j.LoggerFactory.getLogger(DataDir.class)
+          .atWarn()
+          .addKeyValue("path", path.toAbsolutePath().toString())
+          .log(
+              "the data directory can be read by other users; it holds customers' data: chmod 700 it");
+    }
     FileChannel channel =
         FileChannel.open(
             path.resolve("tally.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);

@@ -28,7 +28,11 @@ public final class SqliteBackup {
     try (Connection c = config.createConnection("jdbc:sqlite:" + database);
         Statement s = c.createStatement()) {
       Files.deleteIfExists(tmp);
+      // The copy holds customers' data: the owner's only, from the first byte written.
+      Files.createFile(tmp);
+      dev.tally.core.PrivateFiles.ownerOnly(tmp);
       s.executeUpdate("backup to '" + tmp.toAbsolutePath().toString().replace("'", "''") + "'");
+      dev.tally.core.PrivateFiles.ownerOnly(tmp);
       Files.move(
           tmp,
           target,

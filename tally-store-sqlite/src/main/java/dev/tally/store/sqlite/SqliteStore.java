@@ -8,7 +8,6 @@ import dev.tally.store.jdbc.JdbcStore;
 import dev.tally.store.jdbc.JdbcWriteTx;
 import dev.tally.store.jdbc.Sql;
 import dev.tally.store.jdbc.StoreErrors;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -61,7 +60,7 @@ public final class SqliteStore extends JdbcStore {
   public static SqliteStore open(SqliteOptions options) {
     Path file = options.file().toAbsolutePath();
     try {
-      Files.createDirectories(file.getParent());
+      dev.tally.core.PrivateFiles.createDirectories(file.getParent());
     } catch (java.io.IOException e) {
       throw TallyException.unavailable(
           "store_unavailable",
