@@ -27,7 +27,9 @@ public final class ContactPatchParser {
   public static final int MAX_URL = 2048;
   public static final int MAX_CUSTOM_ATTRIBUTES = 250;
 
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+  /** One @ between a local part and a domain of non-empty dot-separated labels, no spaces. */
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)*");
+
   private static final Set<String> READ_ONLY =
       Set.of(
           "type",
@@ -133,7 +135,7 @@ public final class ContactPatchParser {
         yield value.textValue();
       }
       case EMAIL -> {
-        String s = string(name, value, MAX_STRING);
+        String s = Text.checked(name, string(name, value, MAX_STRING), false);
         if (!EMAIL.matcher(s).matches()) {
           throw invalid(
               name, "email must be an email address like name@example.com, got " + quote(s));
@@ -141,7 +143,7 @@ public final class ContactPatchParser {
         yield s;
       }
       case EXTERNAL_ID -> {
-        String s = string(name, value, MAX_STRING);
+        String s = Text.checked(name, string(name, value, MAX_STRING), false);
         if (s.isEmpty()) {
           throw invalid(name, "external_id must not be empty; send null to remove it");
         }
@@ -151,7 +153,7 @@ public final class ContactPatchParser {
       case OWNER_ID -> ownerId(name, value);
       default ->
           switch (f.type()) {
-            case STRING -> string(name, value, MAX_STRING);
+            case STRING -> Text.checked(name, string(name, value, MAX_STRING), true);
             case DATE, INTEGER, FLOAT, BOOLEAN -> {
               if (!f.type().accepts(value)) {
                 throw invalid(name, name + " must be " + expected(f) + ", got " + shown(value));
@@ -205,7 +207,11 @@ public final class ContactPatchParser {
         throw invalid(
             name, "unknown field " + quote(name) + "; location has country, region and city");
       }
-      fields.put(f, e.getValue().isNull() ? null : string(name, e.getValue(), MAX_STRING));
+      fields.put(
+          f,
+          e.getValue().isNull()
+              ? null
+              : Text.checked(name, string(name, e.getValue(), MAX_STRING), true));
     }
   }
 
@@ -233,6 +239,9 @@ public final class ContactPatchParser {
       String path = "custom_attributes." + key;
       DataAttributeNames.check(path, key);
       JsonNode v = e.getValue();
+      if (v.isTextual()) {
+        Text.checked(path, v.textValue(), true);
+      }
       if (v.isTextual() && v.textValue().length() > MAX_STRING) {
         throw invalid(
             path,

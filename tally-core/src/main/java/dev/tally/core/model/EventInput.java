@@ -60,6 +60,7 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
               + ", got "
               + ContactPatchParser.shown(created));
     }
+    Text.checked("event_name", name.textValue(), false);
     return new EventInput(
         contactRef(body), name.textValue(), created.longValue(), metadata(body.get("metadata")));
   }

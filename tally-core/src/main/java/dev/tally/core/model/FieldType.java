@@ -113,7 +113,8 @@ public enum FieldType {
       case STRING -> value.textValue();
       case BOOLEAN -> value.booleanValue();
       case INTEGER, DATE -> value.longValue();
-      case FLOAT -> value.doubleValue();
+      case FLOAT ->
+          value.doubleValue() + 0.0; // -0.0 becomes 0.0: "= 0" must find it, and one zero is stored
     };
   }
 }

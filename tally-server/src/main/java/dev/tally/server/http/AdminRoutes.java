@@ -66,6 +66,7 @@ final class AdminRoutes {
       throw TallyException.invalid(
           "name", "name must be a non-empty string of at most " + MAX_NAME + " characters");
     }
+    dev.tally.core.model.Text.checked("name", name.textValue(), false);
     Provisioning.NewWorkspace made = Provisioning.createWorkspace(rc.store(), name.textValue());
     ObjectNode o = AdminJson.workspace(made.workspace());
     o.put("token", made.token());
