@@ -76,6 +76,7 @@ public final class Api {
               cfg.useVirtualThreads = true;
               cfg.http.maxRequestSize = Math.max(maxBody, maxBulkBody) + 1;
               cfg.router.ignoreTrailingSlashes = true;
+              cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             });
     app.before(this::before);
     app.after(this::after);

@@ -1,0 +1,85 @@
+package dev.tally.server;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests Jetty refuses before Tally's routes see them (issue 11, finding 9) are answered in the
+ * error-list shape with a request id, not with Jetty's HTML page.
+ */
+class JettyErrorsTest extends ApiTestBase {
+
+  @Test
+  void jettysOwnErrorsAreErrorLists() throws Exception {
+    String[] requests = {
+      "GET /contacts/%00 HTTP/1.1\r\nHost: t\r\n\r\n",
+      "GET /" + "a".repeat(9_000) + " HTTP/1.1\r\nHost: t\r\n\r\n",
+      "GET /contacts HTTP/1.1\r\nHost: t\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n",
+      "POST /contacts HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n",
+      "GET /contacts HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+    };
+    for (String request : requests) {
+      String answer = send(request);
+      String shown = answer.length() > 300 ? answer.substring(0, 300) : answer;
+      assertTrue(answer.startsWith("HTTP/1.1 4"), "a 4xx for " + describe(request) + ": " + shown);
+      assertTrue(
+          answer.toLowerCase().contains("content-type: application/json"),
+          describe(request) + ": " + shown);
+      assertTrue(
+          answer.contains("\"type\":\"error.list\"") && answer.contains("\"request_id\":\"req_"),
+          describe(request) + ": " + shown);
+      assertFalse(answer.toLowerCase().contains("<html"), describe(request) + ": " + shown);
+    }
+    String old = send("GET /\r\n");
+    assertFalse(old.toLowerCase().contains("<html"), "HTTP/0.9: " + old);
+  }
+
+  private static String describe(String request) {
+    return request.length() > 60 ? request.substring(0, 60) + "…" : request;
+  }
+
+  private String send(String request) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(3_000);
+      OutputStream out = s.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      try {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          got.write(buf, 0, n);
+          if (complete(got.toString(StandardCharsets.ISO_8859_1))) {
+            break;
+          }
+        }
+      } catch (SocketTimeoutException | java.net.SocketException e) {
+        // the server closed or kept the connection: what arrived is the answer
+      }
+      return got.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A whole answer with a Content-Length body has arrived. */
+  private static boolean complete(String s) {
+    int head = s.indexOf("\r\n\r\n");
+    if (head < 0) {
+      return false;
+    }
+    for (String line : s.substring(0, head).split("\r\n")) {
+      if (line.toLowerCase().startsWith("content-length:")) {
+        return s.length() - head - 4 >= Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    return false;
+  }
+}
