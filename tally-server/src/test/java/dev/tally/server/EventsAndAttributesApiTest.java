@@ -96,6 +96,35 @@ class EventsAndAttributesApiTest extends ApiTestBase {
         "9999-12-31T23:59:59.000+00:00", summary.json().get("events").get(0).get("last").asText());
   }
 
+  /** Event metadata follows the value rules of attributes (issue 11, finding 7). */
+  @Test
+  void eventMetadataValuesAreFiniteAndBounded() {
+    createContact("{\"external_id\":\"m1\"}");
+    for (String[] c :
+        new String[][] {
+          {"{\"big\":1e400}", "metadata.big"},
+          {"{\"long\":\"" + "x".repeat(256) + "\"}", "metadata.long"},
+          {"{\"nul\":\"a\\u0000\"}", "metadata.nul"},
+          {"{\"price\":{\"amount\":-1e999,\"currency\":\"eur\"}}", "metadata.price.amount"},
+        }) {
+      TallyHttp.Res r =
+          post(
+              "/events",
+              "{\"event_name\":\"m\",\"created_at\":1,\"user_id\":\"m1\",\"metadata\":"
+                  + c[0]
+                  + "}");
+      assertEquals(400, r.status(), c[0] + ": " + r);
+      assertEquals(c[1], r.field(), c[0] + ": " + r);
+    }
+    TallyHttp.Res fine =
+        post(
+            "/events",
+            "{\"event_name\":\"m\",\"created_at\":1,\"user_id\":\"m1\",\"metadata\":{\"link\":{\"url\":\"https://example.com/"
+                + "p".repeat(300)
+                + "\",\"value\":\"a page\"},\"n\":2.5,\"note\":\"two\\nlines\"}}");
+    assertEquals(202, fine.status(), fine.toString());
+  }
+
   @Test
   void anUnexpectedDatabaseErrorIsA500WithoutRetryAfter() throws Exception {
     createContact("{\"external_id\":\"u1\"}");

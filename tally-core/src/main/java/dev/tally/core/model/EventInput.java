@@ -120,8 +120,41 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
                 + "a link {\"url\", \"value\"} or an amount {\"amount\", \"currency\"}, got "
                 + ContactPatchParser.shown(v));
       }
+      String path = "metadata." + e.getKey();
+      if (v.isObject()) {
+        v.fields()
+            .forEachRemaining(
+                f -> value(path + "." + f.getKey(), f.getValue(), f.getKey().equals("url")));
+      } else {
+        value(path, v, false);
+      }
     }
     return m.toString();
+  }
+
+  /**
+   * The rules every stored value follows (as a custom attribute's): a number is finite (1e400 was
+   * kept as "Infinity"), a string is at most 255 characters (2,048 for a link's url) without
+   * control characters other than tab and line breaks.
+   */
+  private static void value(String path, JsonNode v, boolean url) {
+    if (v.isNumber() && !FieldType.FLOAT.accepts(v)) {
+      throw invalid(path, path + " must be a finite number, got " + ContactPatchParser.shown(v));
+    }
+    if (v.isTextual()) {
+      int max = url ? ContactPatchParser.MAX_URL : ContactPatchParser.MAX_STRING;
+      if (v.textValue().length() > max) {
+        throw invalid(
+            path,
+            path
+                + " is "
+                + v.textValue().length()
+                + " characters long; at most "
+                + max
+                + " are allowed");
+      }
+      Text.checked(path, v.textValue(), true);
+    }
   }
 
   private static boolean allScalar(JsonNode object) {
