@@ -240,17 +240,7 @@ public final class ContactPatchParser {
       DataAttributeNames.check(path, key);
       JsonNode v = e.getValue();
       if (v.isTextual()) {
-        Text.checked(path, v.textValue(), true);
-      }
-      if (v.isTextual() && v.textValue().length() > MAX_STRING) {
-        throw invalid(
-            path,
-            path
-                + " is "
-                + v.textValue().length()
-                + " characters long; at most "
-                + MAX_STRING
-                + " are allowed");
+        Text.bounded(path, v.textValue(), MAX_STRING);
       }
       if (!(v.isNull()
           || v.isTextual()

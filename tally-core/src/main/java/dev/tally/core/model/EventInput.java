@@ -142,18 +142,8 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
       throw invalid(path, path + " must be a finite number, got " + ContactPatchParser.shown(v));
     }
     if (v.isTextual()) {
-      int max = url ? ContactPatchParser.MAX_URL : ContactPatchParser.MAX_STRING;
-      if (v.textValue().length() > max) {
-        throw invalid(
-            path,
-            path
-                + " is "
-                + v.textValue().length()
-                + " characters long; at most "
-                + max
-                + " are allowed");
-      }
-      Text.checked(path, v.textValue(), true);
+      Text.bounded(
+          path, v.textValue(), url ? ContactPatchParser.MAX_URL : ContactPatchParser.MAX_STRING);
     }
   }
 

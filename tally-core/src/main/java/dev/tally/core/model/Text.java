@@ -11,6 +11,18 @@ public final class Text {
   private Text() {}
 
   /**
+   * Refuses {@code s} at {@code field} when it is longer than {@code max} characters or holds a
+   * control character other than tab and line breaks.
+   */
+  public static String bounded(String field, String s, int max) {
+    if (s.length() > max) {
+      throw TallyException.invalid(
+          field, field + " is " + s.length() + " characters long; at most " + max + " are allowed");
+    }
+    return checked(field, s, true);
+  }
+
+  /**
    * Refuses {@code s} at {@code field} when it holds a control character; {@code freeText} allows
    * tab and line breaks.
    */
