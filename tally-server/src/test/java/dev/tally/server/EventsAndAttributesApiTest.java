@@ -125,6 +125,37 @@ class EventsAndAttributesApiTest extends ApiTestBase {
     assertEquals(202, fine.status(), fine.toString());
   }
 
+  /** A list attribute's options are bounded in number and length (issue 11, finding 7). */
+  @Test
+  void attributeOptionsAreBounded() {
+    StringBuilder many = new StringBuilder("[");
+    for (int i = 0; i < 501; i++) {
+      many.append(i == 0 ? "" : ",").append("\"o").append(i).append("\"");
+    }
+    TallyHttp.Res tooMany =
+        post(
+            "/data_attributes",
+            "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\",\"options\":"
+                + many
+                + "]}");
+    assertEquals(400, tooMany.status(), tooMany.toString());
+    assertEquals("options", tooMany.field());
+    TallyHttp.Res tooLong =
+        post(
+            "/data_attributes",
+            "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\",\"options\":[\""
+                + "l".repeat(256)
+                + "\"]}");
+    assertEquals(400, tooLong.status(), tooLong.toString());
+    assertEquals("options[0]", tooLong.field());
+    assertEquals(
+        200,
+        post(
+                "/data_attributes",
+                "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\",\"options\":[\"gold\"]}")
+            .status());
+  }
+
   @Test
   void anUnexpectedDatabaseErrorIsA500WithoutRetryAfter() throws Exception {
     createContact("{\"external_id\":\"u1\"}");

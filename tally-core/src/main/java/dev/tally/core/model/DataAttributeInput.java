@@ -18,6 +18,9 @@ public record DataAttributeInput(
     List<String> options,
     boolean messengerWritable) {
 
+  /** The most options a list attribute may offer (each at most 255 characters). */
+  public static final int MAX_OPTIONS = 500;
+
   public static DataAttributeInput parse(JsonNode body) {
     if (body == null || !body.isObject()) {
       throw invalid(
@@ -90,6 +93,11 @@ public record DataAttributeInput(
       if (type != FieldType.STRING) {
         throw invalid("options", "options are only allowed when data_type is string");
       }
+      if (o.size() > MAX_OPTIONS) {
+        throw invalid(
+            "options",
+            "options has " + o.size() + " values; at most " + MAX_OPTIONS + " are allowed");
+      }
       for (int i = 0; i < o.size(); i++) {
         JsonNode item = o.get(i);
         JsonNode v = item.isObject() ? item.get("value") : item;
@@ -101,7 +109,8 @@ public record DataAttributeInput(
                   + "] must be a string or {\"value\": string}, got "
                   + ContactPatchParser.shown(item));
         }
-        options.add(v.textValue());
+        options.add(
+            Text.bounded("options[" + i + "]", v.textValue(), ContactPatchParser.MAX_STRING));
       }
     }
     boolean messengerWritable = false;
