@@ -100,7 +100,12 @@ class RebuildCrashTest {
                     }
                   }));
     }
-    Thread.sleep(200);
+    long before = maxAcked.get();
+    Await.until(
+        "the writers are writing",
+        Duration.ofSeconds(30),
+        maxAcked::get,
+        position -> position > before);
     TallyHttp.Res started = http.call("POST", "/admin/index/rebuild", ApiTestBase.ADMIN, "{}");
     assertEquals(202, started.status(), started.toString());
     String building = started.json().get("generation").asText();

@@ -194,7 +194,7 @@ class RebuildUnderWritesTest extends ApiTestBase {
                   }
                 });
 
-    Thread.sleep(300);
+    Await.until("the writers are writing", Duration.ofSeconds(30), writes::get, count -> count > 0);
     List<String> generations = new ArrayList<>();
     for (int r = 0; r < REBUILDS; r++) {
       int before = writes.get();
@@ -211,7 +211,10 @@ class RebuildUnderWritesTest extends ApiTestBase {
       assertTrue(
           writes.get() > before,
           "no write was acknowledged during rebuild " + r + "; the test did not test anything");
-      Thread.sleep(200);
+      int after = writes.get();
+      // Writes between two rebuilds too, so that the next one starts on a store that moved.
+      Await.until(
+          "writes after rebuild " + r, Duration.ofSeconds(30), writes::get, count -> count > after);
     }
     stop.set(true);
     for (Thread t : writers) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.testkit.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -121,13 +122,12 @@ class SchedulerTest {
     }
   }
 
-  private static Scheduler.TaskState awaitRuns(Scheduler.Task task, long runs)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (task.state().runs() < runs && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertTrue(task.state().runs() >= runs, "ran " + task.state().runs() + " times");
-    return task.state();
+  private static Scheduler.TaskState awaitRuns(Scheduler.Task task, long runs) {
+    return Await.until(
+        task.state().name() + " ran " + runs + " times",
+        Duration.ofSeconds(10),
+        Duration.ofMillis(5),
+        task::state,
+        s -> s.runs() >= runs);
   }
 }
