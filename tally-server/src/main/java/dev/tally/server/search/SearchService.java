@@ -125,6 +125,9 @@ public final class SearchService {
   }
 
   private void awaitPosition(long position) {
+    if (index.visiblePosition() >= position) {
+      return; // the common case, with no read of the store
+    }
     if (position > store.head() && store.oplog(position - 1, 1).isEmpty()) {
       // No write has that position yet, so waiting cannot help (a head published just after its
       // commit is caught by the oplog read: the entry is there).
