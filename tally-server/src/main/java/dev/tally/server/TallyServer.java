@@ -14,6 +14,7 @@ import dev.tally.server.search.IndexManager;
 import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.LeaseKeeper;
 import dev.tally.server.search.OplogPruner;
+import dev.tally.server.search.SearchPool;
 import dev.tally.server.search.SearchService;
 import dev.tally.server.wiring.DataDir;
 import dev.tally.server.wiring.Engines;
@@ -117,7 +118,17 @@ public final class TallyServer implements AutoCloseable {
           new QueryLimits(
               config.integer(Settings.QUERY_MAX_DEPTH),
               config.integer(Settings.QUERY_MAX_GROUP),
-              QueryLimits.DEFAULTS.maxListValues());
+              QueryLimits.DEFAULTS.maxListValues(),
+              config.integer(Settings.QUERY_MAX_FILTERS),
+              config.integer(Settings.QUERY_MAX_PATTERNS),
+              config.integer(Settings.QUERY_MAX_VALUES));
+      int searchThreads = config.count(Settings.SEARCH_THREADS);
+      SearchPool pool =
+          new SearchPool(
+              searchThreads == 0 ? SearchPool.defaultThreads() : searchThreads,
+              config.count(Settings.SEARCH_QUEUE),
+              config.duration(Settings.SEARCH_TIMEOUT));
+      opened.add(pool);
       SearchService search =
           new SearchService(
               store,
@@ -125,7 +136,8 @@ public final class TallyServer implements AutoCloseable {
               readiness,
               limits,
               config.duration(Settings.MIN_POSITION_TIMEOUT),
-              InstantSource.system());
+              InstantSource.system(),
+              pool);
       EnginesInUse engines =
           new EnginesInUse(
               config.store().setting(),
@@ -142,6 +154,7 @@ public final class TallyServer implements AutoCloseable {
                   engines)
               .start(config.string(Settings.HOST), config.port(Settings.PORT));
       registerTaskMetrics(api, scheduler);
+      registerSearchMetrics(api, pool);
       if (store.poolStatistics().isPresent()) {
         registerPoolMetrics(api, store);
       }
@@ -239,6 +252,30 @@ public final class TallyServer implements AutoCloseable {
    * The PostgreSQL read pool's connections by state, and its configured size: after an outage,
    * total returns to size.
    */
+  private static void registerSearchMetrics(Api api, SearchPool pool) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("tally_search_pool_searches")
+        .help("Index searches running (running) and waiting for a search thread (waiting)")
+        .labelNames("state")
+        .callback(
+            cb -> {
+              cb.call(pool.active(), "running");
+              cb.call(pool.waiting(), "waiting");
+            })
+        .register(api.metricsRegistry());
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("tally_search_refused_total")
+        .help(
+            "Searches answered 503 by the search pool: busy (pool and queue full) or timeout (past search-timeout)")
+        .labelNames("reason")
+        .callback(
+            cb -> {
+              cb.call(pool.rejected(), "busy");
+              cb.call(pool.timedOutCount(), "timeout");
+            })
+        .register(api.metricsRegistry());
+  }
+
   private static void registerPoolMetrics(Api api, Store store) {
     io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
         .name("tally_store_pool_connections")

@@ -1,6 +1,7 @@
 package dev.tally.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.core.index.ContactDocument;
@@ -8,6 +9,7 @@ import dev.tally.core.index.IndexBatch;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
+import dev.tally.core.index.SearchTimedOut;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
 import dev.tally.core.model.EventSummary;
@@ -220,6 +222,18 @@ public abstract class IndexContract {
     assertEquals(0, index.count(OTHER_WS));
     assertEquals(List.of(), ids(OTHER_WS, everyone()));
     assertEquals(List.of(BASE_ID), ids(WS, everyone()));
+  }
+
+  @Test
+  void aSearchPastItsDeadlineIsStoppedNotAnsweredInPart() {
+    apply(upserts(1, contact(WS, BASE_ID, 1, "ann", 1L), contact(WS, BASE_ID + 1, 1, "bob", 2L)));
+    makeVisible(index);
+    SearchRequest late =
+        new SearchRequest(WS, everyone(), null, 10, null, NOW, System.nanoTime() - 1);
+    assertThrows(SearchTimedOut.class, () -> index.search(late));
+    SearchRequest inTime =
+        new SearchRequest(WS, everyone(), null, 10, null, NOW, System.nanoTime() + 60_000_000_000L);
+    assertEquals(2, index.search(inTime).total());
   }
 
   @Test

@@ -57,10 +57,59 @@ public final class QueryParser {
   }
 
   public Query parse(JsonNode node) {
-    return parse(node, "query", 1);
+    return parse(node, "query", 1, new Budget());
   }
 
-  private Query parse(JsonNode node, String path, int depth) {
+  /**
+   * What one query has spent of its limits so far. Counted as the parser walks, so the query that
+   * crosses a limit is refused there, before its remaining filters are even typed.
+   */
+  private final class Budget {
+    private int filters;
+    private int patterns;
+    private int values;
+
+    void filter(String path) {
+      if (++filters > limits.maxFilters()) {
+        throw bad(
+            path,
+            "the query has more than "
+                + limits.maxFilters()
+                + " filters (the limit per query; "
+                + path
+                + " is one too many); split it into several searches");
+      }
+    }
+
+    void pattern(String path, Operator op) {
+      if (++patterns > limits.maxPatterns()) {
+        throw bad(
+            path,
+            "the query has more than "
+                + limits.maxPatterns()
+                + " ~, !~, ^ and $ filters (the limit per query; "
+                + path
+                + " with "
+                + op.symbol()
+                + " is one too many): each scans the index's terms; use = or IN where you can");
+      }
+    }
+
+    void values(int n, String path) {
+      values += n;
+      if (values > limits.maxValues()) {
+        throw bad(
+            path,
+            "the query has more than "
+                + limits.maxValues()
+                + " values in all (the limit per query, IN lists included; reached at "
+                + path
+                + "); split it into several searches");
+      }
+    }
+  }
+
+  private Query parse(JsonNode node, String path, int depth, Budget budget) {
     if (node == null || !node.isObject()) {
       throw bad(
           path,
@@ -78,10 +127,10 @@ public final class QueryParser {
             && !node.has("field");
     onlyKeys(
         node, path, group ? Set.of("operator", "value") : Set.of("field", "operator", "value"));
-    return group ? group(node, path, depth) : filter(node, path);
+    return group ? group(node, path, depth, budget) : filter(node, path, budget);
   }
 
-  private Query group(JsonNode node, String path, int depth) {
+  private Query group(JsonNode node, String path, int depth, Budget budget) {
     Query.Logic logic = Query.Logic.valueOf(node.get("operator").textValue());
     JsonNode value = node.get("value");
     if (value == null || !value.isArray()) {
@@ -101,12 +150,13 @@ public final class QueryParser {
     }
     List<Query> children = new ArrayList<>(value.size());
     for (int i = 0; i < value.size(); i++) {
-      children.add(parse(value.get(i), path + ".value[" + i + "]", depth + 1));
+      children.add(parse(value.get(i), path + ".value[" + i + "]", depth + 1, budget));
     }
     return new Query.Group(logic, children);
   }
 
-  private Query filter(JsonNode node, String path) {
+  private Query filter(JsonNode node, String path, Budget budget) {
+    budget.filter(path);
     JsonNode f = node.get("field");
     if (f == null || !f.isTextual()) {
       throw bad(
@@ -139,6 +189,9 @@ public final class QueryParser {
               + "; use one of "
               + String.join(", ", allowed.stream().map(Operator::symbol).toList()));
     }
+    if (op.isText()) {
+      budget.pattern(path, op);
+    }
     if (!node.has("value")) {
       throw new TallyException(
           TallyException.Kind.BAD_REQUEST,
@@ -162,12 +215,14 @@ public final class QueryParser {
         throw bad(
             vpath, vpath + " has " + v.size() + " values; the limit is " + limits.maxListValues());
       }
+      budget.values(v.size(), vpath);
       List<Object> values = new ArrayList<>(v.size());
       for (int i = 0; i < v.size(); i++) {
         values.add(value(field, op, v.get(i), vpath + "[" + i + "]"));
       }
       return new Query.Filter(field, op, values, false);
     }
+    budget.values(1, vpath);
     return new Query.Filter(field, op, List.of(value(field, op, v, vpath)), false);
   }
 

@@ -92,6 +92,60 @@ class QueryParserTest {
     assertTrue(e.getMessage().contains("limit per group is 100"), e.getMessage());
   }
 
+  /** groups × perGroup leaves, each {@code leaf}, under one OR of ANDs. */
+  static String orOfAnds(int groups, int perGroup, String leaf) {
+    String and =
+        "{\"operator\":\"AND\",\"value\":["
+            + String.join(",", java.util.Collections.nCopies(perGroup, leaf))
+            + "]}";
+    return "{\"operator\":\"OR\",\"value\":["
+        + String.join(",", java.util.Collections.nCopies(groups, and))
+        + "]}";
+  }
+
+  @Test
+  void theCostOfAWholeQueryIsBoundedBeforeTheIndexSeesIt() throws Exception {
+    // Issue 11 finding 1: 10 OR groups of 100 ~ filters, each group within the limits, burned
+    // 10-22 s of CPU in the index. Now the whole query's filters, patterns and values are counted.
+    String contains = "{\"field\":\"email\",\"operator\":\"~\",\"value\":\"abc\"}";
+    TallyException e =
+        assertThrows(
+            TallyException.class, () -> PARSER.parse(JSON.readTree(orOfAnds(10, 100, contains))));
+    assertEquals("query.value[0].value[20]", e.field());
+    assertTrue(e.getMessage().contains("more than 20 ~, !~, ^ and $ filters"), e.getMessage());
+
+    String equals = "{\"field\":\"email\",\"operator\":\"=\",\"value\":\"a@x.io\"}";
+    e =
+        assertThrows(
+            TallyException.class, () -> PARSER.parse(JSON.readTree(orOfAnds(10, 100, equals))));
+    assertEquals("query.value[5].value[0]", e.field());
+    assertTrue(e.getMessage().contains("more than 500 filters"), e.getMessage());
+
+    String in =
+        "{\"field\":\"email\",\"operator\":\"IN\",\"value\":["
+            + String.join(",", java.util.Collections.nCopies(1000, "\"a@x.io\""))
+            + "]}";
+    e = assertThrows(TallyException.class, () -> PARSER.parse(JSON.readTree(orOfAnds(1, 11, in))));
+    assertEquals("query.value[0].value[10].value", e.field());
+    assertTrue(e.getMessage().contains("more than 10000 values"), e.getMessage());
+
+    // At the limits, a query parses.
+    PARSER.parse(JSON.readTree(orOfAnds(1, 20, contains)));
+    PARSER.parse(JSON.readTree(orOfAnds(5, 100, equals)));
+    PARSER.parse(JSON.readTree(orOfAnds(1, 10, in)));
+  }
+
+  @Test
+  void aPatternPastTheLimitIsRefusedBeforeItsValueIsRead() throws Exception {
+    // 3,000 !~ filters burned 6 s before their 400; the 21st is refused now, whatever follows.
+    QueryParser tight = new QueryParser(new QueryLimits(10, 100, 1000, 500, 2, 10_000), ATTRS::get);
+    String bad = "{\"field\":\"email\",\"operator\":\"!~\",\"value\":[1,2,3]}";
+    String ok = "{\"field\":\"email\",\"operator\":\"!~\",\"value\":\"x\"}";
+    String q = "{\"operator\":\"AND\",\"value\":[" + ok + "," + ok + "," + bad + "]}";
+    TallyException e = assertThrows(TallyException.class, () -> tight.parse(JSON.readTree(q)));
+    assertEquals("query.value[2]", e.field());
+  }
+
   @Test
   void valuesAreTypedByTheirField() throws Exception {
     Query.Filter f =

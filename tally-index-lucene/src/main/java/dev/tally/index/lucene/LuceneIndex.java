@@ -6,6 +6,7 @@ import dev.tally.core.index.IndexBatch;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
+import dev.tally.core.index.SearchTimedOut;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -318,20 +319,30 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
 
   @Override
   public SearchPage search(SearchRequest r) {
+    if (r.pastDeadline()) {
+      throw new SearchTimedOut("the search's deadline passed before it started");
+    }
     try {
-      IndexSearcher searcher = searchers.acquire();
+      IndexSearcher acquired = searchers.acquire();
       try {
+        IndexSearcher searcher = withDeadline(acquired, r);
         org.apache.lucene.search.Query q =
             new QueryCompiler(r.nowSeconds()).compile(r.workspaceId(), r.query());
         SortSpec spec = SortSpec.of(r.sort());
+        SearchPage page;
         if (r.after() == null && spec.byIdOnly()) {
-          return spec.firstPageById(
-              searcher, q, r.limit()); // one pass counts and collects the first page
+          page =
+              spec.firstPageById(
+                  searcher, q, r.limit()); // one pass counts and collects the first page
+        } else {
+          long total = searcher.count(q);
+          timedOut(searcher);
+          page = spec.page(searcher, q, r.after(), r.limit(), total);
         }
-        long total = searcher.count(q);
-        return spec.page(searcher, q, r.after(), r.limit(), total);
+        timedOut(searcher);
+        return page;
       } finally {
-        searchers.release(searcher);
+        searchers.release(acquired);
       }
     } catch (IndexSearcher.TooManyClauses e) {
       throw TallyException.invalid(
@@ -344,6 +355,27 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
           "a ~, ^ or $ value is too complex for the index to match; use a shorter or simpler value");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The shared searcher, or for a request with a deadline a searcher of the same reader that stops
+   * collecting once the deadline passes (a searcher's timeout is its own state, so a per-request
+   * one is needed; it shares the reader and the query cache, and costs an object).
+   */
+  private static IndexSearcher withDeadline(IndexSearcher shared, SearchRequest r) {
+    if (r.deadlineNanos() == SearchRequest.NO_DEADLINE) {
+      return shared;
+    }
+    IndexSearcher limited = new IndexSearcher(shared.getIndexReader());
+    limited.setTimeout(r::pastDeadline);
+    return limited;
+  }
+
+  /** A timed-out searcher's results are partial: never answered, and said so. */
+  private static void timedOut(IndexSearcher searcher) {
+    if (searcher.timedOut()) {
+      throw new SearchTimedOut("the search passed its deadline and was stopped");
     }
   }
 

@@ -8,6 +8,7 @@ import dev.tally.core.index.IndexBatch;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
+import dev.tally.core.index.SearchTimedOut;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -317,13 +318,37 @@ public final class OpenSearchIndex implements SearchIndex, dev.tally.core.verify
   @Override
   public SearchPage search(SearchRequest r) {
     checkOpen();
+    if (r.pastDeadline()) {
+      throw new SearchTimedOut("the search's deadline passed before it started");
+    }
     ObjectNode query = new QueryCompiler(r.nowSeconds()).compile(r.workspaceId(), r.query());
     Pager pager = new Pager(r.sort());
     if (pager.byIdOnly()) {
-      return pager.byIdResult(searchOne(pager.byId(query, r.after(), r.limit())), r.limit());
+      JsonNode answer = searchOne(withTimeout(pager.byId(query, r.after(), r.limit()), r));
+      timedOut(answer);
+      return pager.byIdResult(answer, r.limit());
     }
-    List<JsonNode> answers = multiSearch(pager.byField(query, r.after(), r.limit()));
+    List<ObjectNode> bodies = pager.byField(query, r.after(), r.limit());
+    bodies.forEach(b -> withTimeout(b, r));
+    List<JsonNode> answers = multiSearch(bodies);
+    answers.forEach(OpenSearchIndex::timedOut);
     return pager.byFieldResult(answers.get(0), answers.get(1), r.limit());
+  }
+
+  /** OpenSearch stops collecting at the request's deadline and says so with timed_out. */
+  private static ObjectNode withTimeout(ObjectNode body, SearchRequest r) {
+    long ms = r.millisLeft();
+    if (ms >= 0) {
+      body.put("timeout", ms + "ms");
+    }
+    return body;
+  }
+
+  /** A timed-out answer is partial: never answered, and said so. */
+  private static void timedOut(JsonNode answer) {
+    if (answer.path("timed_out").asBoolean(false)) {
+      throw new SearchTimedOut("OpenSearch stopped the search at its deadline (timed_out)");
+    }
   }
 
   @Override

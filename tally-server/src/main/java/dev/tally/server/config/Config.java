@@ -137,6 +137,10 @@ public final class Config {
     return typed(s, Integer.class, Setting.Type.INT);
   }
 
+  public int count(Setting s) {
+    return typed(s, Integer.class, Setting.Type.COUNT);
+  }
+
   public long bytes(Setting s) {
     return typed(s, Long.class, Setting.Type.BYTES);
   }

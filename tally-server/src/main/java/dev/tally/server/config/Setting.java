@@ -24,6 +24,8 @@ public record Setting(
     STRING,
     PORT,
     INT,
+    /** An integer ≥ 0 (0 meaning "none" or "automatic", as the setting says). */
+    COUNT,
     BYTES,
     DURATION,
     BOOLEAN,
@@ -99,6 +101,13 @@ public record Setting(
           }
           yield n;
         }
+        case COUNT -> {
+          int n = Integer.parseInt(raw.trim());
+          if (n < 0) {
+            throw new IllegalArgumentException("must be an integer, 0 or more");
+          }
+          yield n;
+        }
         case BYTES -> parseBytes(raw);
         case DURATION -> parseDuration(raw);
         case BOOLEAN ->
@@ -129,6 +138,7 @@ public record Setting(
     return switch (type) {
       case PORT -> "must be a port number from 0 to 65535";
       case INT -> "must be a positive integer";
+      case COUNT -> "must be an integer, 0 or more";
       case BYTES -> "must be a size such as 1048576, 512KiB or 1MiB";
       case DURATION -> "must be a duration such as 500ms, 30s, 5m, 1h or 7d";
       default -> "is not valid";

@@ -141,6 +141,42 @@ public final class Settings {
           Setting.Type.INT,
           "100",
           "Most filters or groups one AND/OR group may hold.");
+  public static final Setting QUERY_MAX_FILTERS =
+      Setting.of(
+          "query-max-filters",
+          Setting.Type.INT,
+          "500",
+          "Most filters one search query may hold in all its groups.");
+  public static final Setting QUERY_MAX_PATTERNS =
+      Setting.of(
+          "query-max-patterns",
+          Setting.Type.INT,
+          "20",
+          "Most ~, !~, ^ and $ filters one search query may hold (each scans the index's terms).");
+  public static final Setting QUERY_MAX_VALUES =
+      Setting.of(
+          "query-max-values",
+          Setting.Type.INT,
+          "10000",
+          "Most values one search query may hold in all its filters, IN lists included (each IN list at most 1,000).");
+  public static final Setting SEARCH_THREADS =
+      Setting.of(
+          "search-threads",
+          Setting.Type.COUNT,
+          "0",
+          "Threads that run index searches (0: one per CPU core). Searches run apart from the HTTP threads, so health, metrics and writes answer under any search load.");
+  public static final Setting SEARCH_QUEUE =
+      Setting.of(
+          "search-queue",
+          Setting.Type.COUNT,
+          "32",
+          "Searches that may wait for a search thread; past that a search is answered 503 search_busy with Retry-After at once.");
+  public static final Setting SEARCH_TIMEOUT =
+      Setting.of(
+          "search-timeout",
+          Setting.Type.DURATION,
+          "5s",
+          "How long a search may take, waiting for a thread included, before it is stopped and answered 503 search_timeout with Retry-After.");
   public static final Setting MAX_BODY =
       Setting.of(
           "max-body",
@@ -209,6 +245,12 @@ public final class Settings {
           VERIFY_INTERVAL,
           QUERY_MAX_DEPTH,
           QUERY_MAX_GROUP,
+          QUERY_MAX_FILTERS,
+          QUERY_MAX_PATTERNS,
+          QUERY_MAX_VALUES,
+          SEARCH_THREADS,
+          SEARCH_QUEUE,
+          SEARCH_TIMEOUT,
           LOG_FORMAT,
           TEST_ID_OFFSETS,
           ADMIN_TOKEN);

@@ -32,6 +32,7 @@ public final class SearchService {
   private final QueryLimits limits;
   private final Duration minPositionTimeout;
   private final InstantSource clock;
+  private final SearchPool pool;
 
   public SearchService(
       Store store,
@@ -39,13 +40,19 @@ public final class SearchService {
       IndexReadiness readiness,
       QueryLimits limits,
       Duration minPositionTimeout,
-      InstantSource clock) {
+      InstantSource clock,
+      SearchPool pool) {
+    this.pool = pool;
     this.store = store;
     this.index = index;
     this.readiness = readiness;
     this.limits = limits;
     this.minPositionTimeout = minPositionTimeout;
     this.clock = clock;
+  }
+
+  public SearchPool pool() {
+    return pool;
   }
 
   public IndexReadiness readiness() {
@@ -92,10 +99,12 @@ public final class SearchService {
     long position = index.visiblePosition();
     SearchPage page;
     try {
+      long now = clock.instant().getEpochSecond();
       page =
-          index.search(
-              new SearchRequest(
-                  workspaceId, query, sort, perPage, after, clock.instant().getEpochSecond()));
+          pool.run(
+              deadline ->
+                  index.search(
+                      new SearchRequest(workspaceId, query, sort, perPage, after, now, deadline)));
     } catch (TallyException e) {
       throw e;
     } catch (RuntimeException | AssertionError e) {
