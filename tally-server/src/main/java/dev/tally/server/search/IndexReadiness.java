@@ -9,7 +9,9 @@ import dev.tally.server.schedule.Scheduler;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,12 @@ public final class IndexReadiness implements AutoCloseable {
   /** Per-workspace document counts. */
   public record WorkspaceCount(long workspaceId, long index, long store) {}
 
-  /** One verdict, with the numbers behind it. */
+  /**
+   * One verdict, with the numbers behind it. {@code behind}: when the only reason the index is not
+   * ready is its lag, the workspaces with oplog entries the index has not applied yet (null when
+   * not known: some other reason holds, or the backlog is too long to read); every other workspace
+   * has all its writes, up to {@code head}, in the index.
+   */
   public record State(
       boolean ready,
       List<String> reasons,
@@ -40,7 +47,47 @@ public final class IndexReadiness implements AutoCloseable {
       long lagPositions,
       long lagSeconds,
       List<WorkspaceCount> counts,
-      boolean countsDiffer) {}
+      boolean countsDiffer,
+      Set<Long> behind) {
+
+    State(
+        boolean ready,
+        List<String> reasons,
+        long head,
+        long visible,
+        long applied,
+        long lagPositions,
+        long lagSeconds,
+        List<WorkspaceCount> counts,
+        boolean countsDiffer) {
+      this(
+          ready,
+          reasons,
+          head,
+          visible,
+          applied,
+          lagPositions,
+          lagSeconds,
+          counts,
+          countsDiffer,
+          null);
+    }
+
+    /**
+     * Whether searches of {@code workspaceId} may be answered: the index is ready, or it is only
+     * behind (lag) and has applied every write of this workspace — so one tenant's burst does not
+     * make every tenant's search wait (issue 11, finding 4).
+     */
+    public boolean readyFor(long workspaceId) {
+      return ready || (behind != null && !behind.contains(workspaceId));
+    }
+  }
+
+  /**
+   * The most oplog entries read, per verdict, to learn which workspaces the backlog holds; a longer
+   * backlog makes every workspace wait (the global guarantee).
+   */
+  static final int MAX_BACKLOG_READ = 20_000;
 
   private final Store store;
   private final SearchIndex index;
@@ -88,15 +135,34 @@ public final class IndexReadiness implements AutoCloseable {
     return current;
   }
 
-  /** Evaluates now and keeps the verdict (for a caller that cannot wait for the next interval). */
+  /**
+   * Evaluates now and keeps the verdict (for a caller that cannot wait for the next interval). One
+   * evaluation runs at a time; callers that asked while it ran take the next one's verdict, or one
+   * that started after they asked, so a crowd of searches costs one evaluation, not one each.
+   */
   public State refresh() {
-    current = evaluate();
-    return current;
+    long asked = System.nanoTime();
+    evaluating.lock();
+    try {
+      if (evaluatedFrom - asked >= 0) {
+        return current; // began after this caller asked: as fresh as its own would be
+      }
+      long started = System.nanoTime();
+      current = evaluate();
+      evaluatedFrom = started;
+      return current;
+    } finally {
+      evaluating.unlock();
+    }
   }
+
+  private final java.util.concurrent.locks.ReentrantLock evaluating =
+      new java.util.concurrent.locks.ReentrantLock();
+  private long evaluatedFrom = System.nanoTime() - 1;
 
   private void tick() {
     try {
-      current = evaluate();
+      refresh();
     } catch (RuntimeException
         | AssertionError
             e) { // a corrupt Lucene index may trip an assertion: not ready, and checked again
@@ -132,11 +198,13 @@ public final class IndexReadiness implements AutoCloseable {
     long visible = index.visiblePosition();
     long lag = Math.max(0, head - visible);
     long lagSeconds = 0;
+    boolean lagging = false;
     if (lag > 0) {
       List<OplogEntry> next = store.oplog(visible, 1);
       lagSeconds =
           next.isEmpty() ? 0 : Math.max(0, clock.instant().getEpochSecond() - next.get(0).at());
       if (lagSeconds > maxLag.toSeconds()) {
+        lagging = true;
         reasons.add(
             "index is "
                 + lag
@@ -192,6 +260,7 @@ public final class IndexReadiness implements AutoCloseable {
         }
       }
     }
+    Set<Long> behind = lagging && reasons.size() == 1 ? backlogWorkspaces(visible, head) : null;
     return new State(
         reasons.isEmpty(),
         List.copyOf(reasons),
@@ -201,7 +270,34 @@ public final class IndexReadiness implements AutoCloseable {
         lag,
         lagSeconds,
         counts,
-        countsDiffer);
+        countsDiffer,
+        behind);
+  }
+
+  /**
+   * The workspaces with entries in (visible, head], or null when there are more than {@link
+   * #MAX_BACKLOG_READ} to read.
+   */
+  private Set<Long> backlogWorkspaces(long visible, long head) {
+    if (head - visible > MAX_BACKLOG_READ) {
+      return null;
+    }
+    Set<Long> behind = new HashSet<>();
+    long after = visible;
+    while (after < head) {
+      List<OplogEntry> page = store.oplog(after, (int) Math.min(5_000, head - after));
+      if (page.isEmpty()) {
+        break;
+      }
+      for (OplogEntry e : page) {
+        if (e.position() > head) {
+          return Set.copyOf(behind);
+        }
+        behind.add(e.workspaceId());
+      }
+      after = page.get(page.size() - 1).position();
+    }
+    return Set.copyOf(behind);
   }
 
   @Override

@@ -86,10 +86,10 @@ public final class SearchService {
       awaitPosition(minPosition);
     }
     IndexReadiness.State state = readiness.current();
-    if (!state.ready()) {
+    if (!state.readyFor(workspaceId)) {
       state = readiness.refresh(); // the last verdict may predate a catch-up
     }
-    if (!state.ready()) {
+    if (!state.readyFor(workspaceId)) {
       throw TallyException.unavailable(
           "index_not_ready",
           "search is unavailable because the index is not ready: "
