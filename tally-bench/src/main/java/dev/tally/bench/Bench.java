@@ -6,6 +6,7 @@ import dev.tally.bench.search.OpenSearchRebuildBench;
 import dev.tally.bench.search.OpenSearchSegmentBench;
 import dev.tally.bench.search.RebuildBench;
 import dev.tally.bench.search.RecoveryBench;
+import dev.tally.bench.search.SearchLoadBench;
 import dev.tally.bench.search.SegmentApiBench;
 import dev.tally.bench.search.SegmentQueryBench;
 import java.util.LinkedHashMap;
@@ -38,6 +39,7 @@ public final class Bench {
     BENCHMARKS.put("recovery", RecoveryBench::recovery);
     BENCHMARKS.put("verify", RecoveryBench::verify);
     BENCHMARKS.put("rebuild-under-writes", RecoveryBench::rebuildUnderWrites);
+    BENCHMARKS.put("search-load", SearchLoadBench::run);
   }
 
   static final String USAGE =
@@ -59,6 +61,7 @@ public final class Bench {
         recovery       [--contacts 1000000] [--writes-after 20000] [--dir DIR]
         verify         [--contacts 1000000] [--runs 5] [--divergent 100] [--dir DIR]
         rebuild-under-writes  [--contacts 300000] [--runs 3] [--max-rate-seconds 10] [--load-fraction 0.5] [--dir DIR]
+        search-load    [--contacts 100000] [--seconds 20] [--clients 8] [--dir DIR]
         common to these: --out FILE   append the Markdown results to FILE
       """
           + WriteOptions.USAGE.indent(2);
