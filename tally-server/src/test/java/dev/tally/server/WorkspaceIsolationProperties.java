@@ -52,7 +52,8 @@ class WorkspaceIsolationProperties {
     DELETE,
     LIST,
     EVENT,
-    EVENTS_OF
+    EVENTS_OF,
+    SEARCH
   }
 
   /** One step: which token acts, what it does, and on which (randomly chosen) contact or email. */
@@ -95,6 +96,7 @@ class WorkspaceIsolationProperties {
       emails.add(new HashSet<>());
     }
     Map<String, String> emailOf = new HashMap<>();
+    long position = 0; // the newest write's Tally-Position, so searches see every write before them
     for (Action a : actions) {
       String t = tokens[a.actor()];
       String id = ids.isEmpty() ? "1" : ids.get(a.target() % ids.size());
@@ -119,6 +121,7 @@ class WorkspaceIsolationProperties {
             owner.put(newId, a.actor());
             emails.get(a.actor()).add(email);
             emailOf.put(newId, email);
+            position = Math.max(position, r.position());
           }
         }
         case GET -> {
@@ -143,6 +146,7 @@ class WorkspaceIsolationProperties {
             owner.remove(id);
             ids.remove(id);
             emails.get(a.actor()).remove(emailOf.remove(id));
+            position = Math.max(position, r.position());
           }
         }
         case LIST -> {
@@ -170,6 +174,31 @@ class WorkspaceIsolationProperties {
               http.call(
                   "GET", "/events?type=user&intercom_user_id=" + id + "&summary=true", t, null);
           assertEquals(mine ? 200 : 404, r.status(), r.toString());
+        }
+        case SEARCH -> {
+          // Finds: a search for an email finds only the actor's own contact with it.
+          String email = "p" + a.email() + "@example.com";
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/contacts/search",
+                  t,
+                  "{\"query\":{\"operator\":\"OR\",\"value\":["
+                      + "{\"field\":\"email\",\"operator\":\"=\",\"value\":\""
+                      + email
+                      + "\"},{\"field\":\"email\",\"operator\":\"~\",\"value\":\"p"
+                      + a.email()
+                      + "@\"}]}}",
+                  position == 0 ? Map.of() : Map.of("Tally-Min-Position", Long.toString(position)));
+          assertEquals(200, r.status(), r.toString());
+          long expected = emails.get(a.actor()).contains(email) ? 1 : 0;
+          assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
+          for (JsonNode c : r.json().get("data")) {
+            assertEquals(
+                Integer.valueOf(a.actor()),
+                owner.get(c.get("id").asText()),
+                "found a contact it does not own: " + c);
+          }
         }
       }
     }
