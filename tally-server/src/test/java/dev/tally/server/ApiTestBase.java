@@ -40,13 +40,18 @@ public abstract class ApiTestBase {
             + test.getDisplayName());
     StartedTally t;
     try {
-      t = startTally(data, Map.of());
+      t = startTally(data, settings());
     } finally {
       BackendLog.CURRENT.remove();
     }
     server = t.server();
     token = t.token();
     http = new TallyHttp(server.port());
+  }
+
+  /** Settings the test's Tally starts with, beyond the defaults (a test class may override). */
+  protected Map<Setting, String> settings() {
+    return Map.of();
   }
 
   @AfterEach

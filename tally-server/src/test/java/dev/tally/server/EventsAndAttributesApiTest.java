@@ -1,12 +1,15 @@
 package dev.tally.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EventsAndAttributesApiTest extends ApiTestBase {
@@ -208,5 +211,70 @@ class EventsAndAttributesApiTest extends ApiTestBase {
                 "/data_attributes",
                 "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\"}")
             .status());
+  }
+
+  /**
+   * GET /data_attributes answers the whole list without paging parameters, as Intercom's clients
+   * expect (issue 11, finding 15: bounded now by the cap), and pages with them.
+   */
+  @Test
+  void dataAttributesArePagedOnlyWhenAsked() {
+    List<String> defined = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      String name = "attr" + i;
+      defined.add(name);
+      assertEquals(
+          200,
+          post(
+                  "/data_attributes",
+                  "{\"name\":\"" + name + "\",\"model\":\"contact\",\"data_type\":\"integer\"}")
+              .status());
+    }
+    TallyHttp.Res whole = get("/data_attributes");
+    assertEquals(7, whole.json().get("data").size(), whole.toString());
+    assertFalse(whole.json().has("pages"), "Intercom's list has no pages");
+
+    List<String> seen = new ArrayList<>();
+    String query = "/data_attributes?per_page=3";
+    int pages = 0;
+    while (query != null) {
+      TallyHttp.Res page = get(query);
+      assertEquals(200, page.status(), page.toString());
+      pages++;
+      assertEquals("list", page.json().get("type").asText());
+      assertEquals(7, page.json().get("total_count").asInt());
+      JsonNode p = page.json().get("pages");
+      assertEquals("pages", p.get("type").asText());
+      assertEquals(pages, p.get("page").asInt());
+      assertEquals(3, p.get("per_page").asInt());
+      assertEquals(3, p.get("total_pages").asInt());
+      page.json().get("data").forEach(a -> seen.add(a.get("name").asText()));
+      query =
+          p.has("next")
+              ? "/data_attributes?per_page=3&starting_after="
+                  + p.get("next").get("starting_after").asText()
+              : null;
+    }
+    assertEquals(3, pages);
+    assertEquals(defined, seen);
+    assertEquals(
+        List.of("attr0"),
+        names(get("/data_attributes?per_page=1&include_archived=false&model=contact")));
+    assertEquals(0, get("/data_attributes?per_page=5&model=company").json().get("data").size());
+
+    for (String bad : List.of("0", "151", "-1", "x", "1.5")) {
+      TallyHttp.Res r = get("/data_attributes?per_page=" + bad);
+      assertEquals(400, r.status(), bad + ": " + r);
+      assertEquals("per_page", r.field(), bad);
+    }
+    TallyHttp.Res badCursor = get("/data_attributes?starting_after=not-a-cursor");
+    assertEquals(400, badCursor.status(), badCursor.toString());
+    assertEquals("starting_after", badCursor.field());
+  }
+
+  private static List<String> names(TallyHttp.Res r) {
+    List<String> out = new ArrayList<>();
+    r.json().get("data").forEach(a -> out.add(a.get("name").asText()));
+    return out;
   }
 }

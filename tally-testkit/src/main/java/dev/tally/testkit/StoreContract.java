@@ -14,14 +14,17 @@ import dev.tally.core.model.ContactField;
 import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.ContactPatchParser;
 import dev.tally.core.model.ContactRef;
+import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.DataAttributeInput;
 import dev.tally.core.model.EventInput;
 import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.FieldType;
 import dev.tally.core.model.OplogEntry;
+import dev.tally.core.model.Page;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoredResponse;
+import dev.tally.core.store.WorkspaceLimits;
 import dev.tally.core.store.Written;
 import dev.tally.core.verify.IdVersion;
 import dev.tally.core.verify.VersionDigest;
@@ -29,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,8 +58,17 @@ public abstract class StoreContract {
   protected long ws;
   protected long other;
 
-  /** Opens (or reopens) the store kept in {@code dir}, with id sequences above 2^32. */
-  protected abstract Store open(Path dir);
+  /**
+   * Opens (or reopens) the store kept in {@code dir}, with id sequences above 2^32 and these caps
+   * per workspace. A store opened while another is open on {@code dir} shares its data (as a second
+   * process would) where the backend allows that.
+   */
+  protected abstract Store open(Path dir, WorkspaceLimits limits);
+
+  /** Opens (or reopens) the store kept in {@code dir} with the default caps. */
+  protected Store open(Path dir) {
+    return open(dir, WorkspaceLimits.DEFAULTS);
+  }
 
   /**
    * Behind the store's back, as a careless migration or an operator might: makes the database
@@ -793,5 +807,243 @@ public abstract class StoreContract {
                   tx.revokeToken(other, t.id());
                   return null;
                 }));
+  }
+
+  // ---- caps on distinct event names and custom attributes per workspace ----
+
+  /** Reopens the store with these caps. */
+  protected void reopenWith(WorkspaceLimits limits) {
+    store.close();
+    store = open(dir, limits);
+  }
+
+  protected boolean recordEvent(long workspace, String externalId, String name, long at) {
+    return store
+        .write(
+            tx ->
+                tx.recordEvent(
+                    workspace, new EventInput(ContactRef.byExternalId(externalId), name, at, "{}")))
+        .value();
+  }
+
+  protected Set<String> eventNames(long workspace, long contactId) {
+    Set<String> names = new TreeSet<>();
+    store.eventSummaries(workspace, contactId).forEach(s -> names.add(s.name()));
+    return names;
+  }
+
+  @Test
+  void newEventNamesStopAtTheCapWhileKnownOnesGoOn() {
+    reopenWith(new WorkspaceLimits(3, 10));
+    Contact c = create(ws, "{\"external_id\":\"e1\"}");
+    create(ws, "{\"external_id\":\"e2\"}");
+    assertTrue(recordEvent(ws, "e1", "a", 1));
+    assertTrue(recordEvent(ws, "e1", "b", 1));
+    assertTrue(recordEvent(ws, "e2", "c", 1));
+    long head = store.head();
+    TallyException refused =
+        assertThrows(TallyException.class, () -> recordEvent(ws, "e1", "d", 1));
+    assertEquals("event_name_limit_reached", refused.code());
+    assertEquals("event_name", refused.field());
+    assertEquals(400, refused.kind().status);
+    assertFalse(refused.retriable());
+    assertTrue(refused.getMessage().contains("\"d\""), refused.getMessage());
+    assertTrue(refused.getMessage().contains("has 3 distinct"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("at most 3"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("--max-event-names"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("Retrying will not help"), refused.getMessage());
+    assertEquals(head, store.head(), "a refused event writes nothing");
+    assertEquals(Set.of("a", "b"), eventNames(ws, c.id()));
+
+    assertTrue(recordEvent(ws, "e1", "c", 2), "a name the workspace has, new to this contact");
+    assertTrue(recordEvent(ws, "e1", "a", 2), "a name the contact has");
+    assertFalse(recordEvent(ws, "e1", "a", 2), "a duplicate is still ignored");
+    assertEquals(Set.of("a", "b", "c"), eventNames(ws, c.id()));
+
+    create(other, "{\"external_id\":\"o1\"}");
+    for (String name : List.of("d", "e", "f")) {
+      assertTrue(recordEvent(other, "o1", name, 1), "each workspace has its own names");
+    }
+
+    reopenWith(new WorkspaceLimits(3, 10));
+    assertTrue(recordEvent(ws, "e2", "b", 3), "known names survive a reopen (and a cold cache)");
+    assertThrows(TallyException.class, () -> recordEvent(ws, "e2", "g", 3));
+  }
+
+  @Test
+  void aDeletedContactsEventNamesStayCounted() {
+    reopenWith(new WorkspaceLimits(2, 10));
+    Contact gone = create(ws, "{\"external_id\":\"g1\"}");
+    recordEvent(ws, "g1", "a", 1);
+    recordEvent(ws, "g1", "b", 1);
+    store.write(tx -> tx.deleteContact(ws, gone.id()));
+    create(ws, "{\"external_id\":\"g2\"}");
+    assertThrows(TallyException.class, () -> recordEvent(ws, "g2", "c", 1));
+    assertTrue(recordEvent(ws, "g2", "a", 1));
+  }
+
+  @Test
+  void newCustomAttributesStopAtTheCapWhileKnownOnesGoOn() {
+    reopenWith(new WorkspaceLimits(10, 3));
+    Contact c =
+        create(ws, "{\"external_id\":\"c1\",\"custom_attributes\":{\"plan\":\"pro\",\"seats\":3}}");
+    long head = store.head();
+
+    // Two new attributes where one place is left: the whole write is refused, neither is defined.
+    TallyException both =
+        assertThrows(
+            TallyException.class,
+            () ->
+                store.write(
+                    tx ->
+                        tx.updateContact(
+                            ws, c.id(), update("{\"custom_attributes\":{\"x\":1,\"y\":2}}"))));
+    assertEquals("custom_data_limit_reached", both.code());
+    assertEquals("custom_attributes.y", both.field());
+    assertEquals(400, both.kind().status);
+    assertTrue(both.getMessage().contains("has 3 custom attributes"), both.getMessage());
+    assertTrue(both.getMessage().contains("at most 3"), both.getMessage());
+    assertTrue(both.getMessage().contains("--max-custom-attributes"), both.getMessage());
+    assertTrue(both.getMessage().contains("Retrying will not help"), both.getMessage());
+    assertEquals(head, store.head(), "a refused write writes nothing");
+    assertEquals(
+        List.of("plan", "seats"),
+        store.dataAttributes(ws).stream().map(DataAttribute::name).toList());
+    assertEquals(c, store.contact(ws, c.id()).orElseThrow());
+
+    store.write(tx -> tx.updateContact(ws, c.id(), update("{\"custom_attributes\":{\"x\":1}}")));
+    TallyException created =
+        assertThrows(
+            TallyException.class,
+            () -> create(ws, "{\"external_id\":\"c2\",\"custom_attributes\":{\"z\":true}}"));
+    assertEquals("custom_attributes.z", created.field());
+    assertEquals(1, store.contactCount(ws), "the refused contact was not created");
+    TallyException upserted =
+        assertThrows(
+            TallyException.class,
+            () ->
+                store.write(
+                    tx ->
+                        tx.upsertContact(
+                            ws,
+                            "c3",
+                            update("{\"external_id\":\"c3\",\"custom_attributes\":{\"z\":1}}"))));
+    assertEquals("custom_attributes.z", upserted.field());
+    TallyException defined =
+        assertThrows(
+            TallyException.class,
+            () ->
+                store.write(
+                    tx ->
+                        tx.createDataAttribute(
+                            ws,
+                            new DataAttributeInput(
+                                "z", FieldType.STRING, null, List.of(), false))));
+    assertEquals("custom_data_limit_reached", defined.code());
+    assertEquals("name", defined.field());
+    assertEquals(3, store.dataAttributes(ws).size());
+
+    // At the cap, the attributes the workspace has are written as before, by every kind of write.
+    store.write(
+        tx ->
+            tx.updateContact(
+                ws, c.id(), update("{\"custom_attributes\":{\"plan\":\"free\",\"x\":2}}")));
+    create(ws, "{\"external_id\":\"c4\",\"custom_attributes\":{\"seats\":1,\"plan\":null}}");
+    assertEquals("free", store.contact(ws, c.id()).orElseThrow().custom().get("plan"));
+    create(other, "{\"external_id\":\"o1\",\"custom_attributes\":{\"z\":1,\"w\":2}}");
+    assertEquals(2, store.dataAttributes(other).size(), "each workspace has its own attributes");
+  }
+
+  /**
+   * Writers racing new names never pass a cap together: each checks and takes its place inside its
+   * write transaction, under the write lock.
+   */
+  @Test
+  void racingWritersNeverPassTheCaps() throws Exception {
+    int cap = 5;
+    int writers = 40;
+    reopenWith(new WorkspaceLimits(cap, cap));
+    Contact c = create(ws, "{\"external_id\":\"racer\"}");
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<Boolean>> events = new ArrayList<>();
+      List<Future<Boolean>> attributes = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        int k = i;
+        events.add(pool.submit(() -> refusedAtCap(() -> recordEvent(ws, "racer", "n" + k, 1))));
+        attributes.add(
+            pool.submit(
+                () ->
+                    refusedAtCap(
+                        () ->
+                            create(
+                                ws,
+                                "{\"external_id\":\"a"
+                                    + k
+                                    + "\",\"custom_attributes\":{\"attr"
+                                    + k
+                                    + "\":1}}"))));
+      }
+      assertEquals(cap, wins(events), "events with a new name that were recorded");
+      assertEquals(cap, wins(attributes), "contacts with a new attribute that were created");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(cap, eventNames(ws, c.id()).size());
+    assertEquals(cap, store.dataAttributes(ws).size());
+    assertEquals(cap + 1, store.contactCount(ws));
+  }
+
+  /** True when {@code write} succeeded, false when it was refused at a cap; anything else fails. */
+  protected static boolean refusedAtCap(Runnable write) {
+    try {
+      write.run();
+      return true;
+    } catch (TallyException e) {
+      assertTrue(
+          e.code().equals("event_name_limit_reached")
+              || e.code().equals("custom_data_limit_reached"),
+          e.code() + ": " + e.getMessage());
+      return false;
+    }
+  }
+
+  protected static int wins(List<Future<Boolean>> results) throws Exception {
+    int wins = 0;
+    for (Future<Boolean> f : results) {
+      wins += f.get() ? 1 : 0;
+    }
+    return wins;
+  }
+
+  @Test
+  void dataAttributesArePagedInIdOrder() {
+    for (int i = 0; i < 5; i++) {
+      int k = i;
+      store.write(
+          tx ->
+              tx.createDataAttribute(
+                  ws, new DataAttributeInput("p" + k, FieldType.INTEGER, null, List.of(), false)));
+    }
+    store.write(
+        tx ->
+            tx.createDataAttribute(
+                other,
+                new DataAttributeInput("elsewhere", FieldType.STRING, null, List.of(), false)));
+    assertEquals(5, store.dataAttributeCount(ws, false));
+    assertEquals(5, store.dataAttributeCount(ws, true));
+    List<String> seen = new ArrayList<>();
+    long after = 0;
+    boolean more = true;
+    while (more) {
+      Page<DataAttribute> page = store.dataAttributes(ws, false, after, 2);
+      assertTrue(page.items().size() == 2 || !page.more(), "only the last page is short");
+      page.items().forEach(a -> seen.add(a.name()));
+      after = page.items().get(page.items().size() - 1).id();
+      more = page.more();
+    }
+    assertEquals(List.of("p0", "p1", "p2", "p3", "p4"), seen);
+    assertEquals(store.dataAttributes(ws), store.dataAttributes(ws, true, 0, 100).items());
+    assertTrue(store.dataAttributes(ws, false, after, 2).items().isEmpty());
   }
 }

@@ -97,7 +97,20 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
 
   List<EventSummary> eventSummaries(long workspaceId, long contactId);
 
+  /** Every data attribute of the workspace, in id order (bounded by its custom-attribute cap). */
   List<DataAttribute> dataAttributes(long workspaceId);
+
+  /**
+   * The workspace's data attributes in id order after {@code afterId}, archived ones only with
+   * {@code includeArchived}.
+   */
+  Page<DataAttribute> dataAttributes(
+      long workspaceId, boolean includeArchived, long afterId, int limit);
+
+  /**
+   * How many data attributes the workspace has, archived ones only with {@code includeArchived}.
+   */
+  long dataAttributeCount(long workspaceId, boolean includeArchived);
 
   /**
    * The current documents (with event summaries) of these contacts, in any workspace; a contact

@@ -1,5 +1,6 @@
 package dev.tally.server.config;
 
+import dev.tally.core.store.WorkspaceLimits;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -189,6 +190,20 @@ public final class Settings {
           Setting.Type.BYTES,
           "32MiB",
           "Largest POST /contacts/bulk body (NDJSON, at most 10,000 lines); larger ones get 413.");
+  public static final Setting MAX_EVENT_NAMES =
+      Setting.of(
+          "max-event-names",
+          Setting.Type.INT,
+          Integer.toString(WorkspaceLimits.DEFAULTS.maxEventNames()),
+          "Most distinct event names one workspace may have; an event with a new name past it gets 400 "
+              + "event_name_limit_reached (names it has still work). A name stays counted once used.");
+  public static final Setting MAX_CUSTOM_ATTRIBUTES =
+      Setting.of(
+          "max-custom-attributes",
+          Setting.Type.INT,
+          Integer.toString(WorkspaceLimits.DEFAULTS.maxCustomAttributes()),
+          "Most custom data attributes one workspace may have, however defined; a write that would define "
+              + "one more gets 400 custom_data_limit_reached (attributes it has still work).");
   public static final Setting WRITE_TIMEOUT =
       Setting.of(
           "write-timeout",
@@ -238,6 +253,8 @@ public final class Settings {
           SNAPSHOT_KEEP,
           MAX_BODY,
           MAX_BULK_BODY,
+          MAX_EVENT_NAMES,
+          MAX_CUSTOM_ATTRIBUTES,
           WRITE_TIMEOUT,
           DRAIN_TIMEOUT,
           READY_MAX_LAG,

@@ -6,11 +6,20 @@ import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
 import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.DataAttributeInput;
+import dev.tally.core.model.Page;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.util.List;
 
-/** Intercom's /data_attributes for the contact model. */
+/**
+ * Intercom's /data_attributes for the contact model. Intercom's list has no pages; Tally answers
+ * the whole list as Intercom does when no paging parameter is given, and pages by {@code per_page}
+ * and {@code starting_after} (a keyset on the attribute's id, as for contacts) when one is.
+ */
 final class AttributeRoutes {
+  /** The page size when only {@code starting_after} is given (as for GET /contacts). */
+  static final int DEFAULT_PER_PAGE = 50;
+
   private final RequestContext rc;
 
   AttributeRoutes(RequestContext rc) {
@@ -46,16 +55,45 @@ final class AttributeRoutes {
           "include_archived must be true or false, got " + TallyException.quote(archivedParam));
     }
     boolean includeArchived = "true".equals(archivedParam);
+    String perPageParam = ctx.queryParam("per_page");
+    String startingAfter = ctx.queryParam("starting_after");
+    // Read both before answering, so that a bad one is refused whatever the model.
+    int perPage =
+        Cursor.perPage("per_page", perPageParam, DEFAULT_PER_PAGE, ContactRoutes.MAX_PER_PAGE);
+    Cursor cursor = Cursor.decode("starting_after", startingAfter);
+    boolean contacts = model == null || model.equals("contact");
     ObjectNode o = Json.object();
     o.put("type", "list");
     ArrayNode data = o.putArray("data");
-    if (model == null || model.equals("contact")) {
-      for (DataAttribute a : rc.store().dataAttributes(ws)) {
-        if (includeArchived || !a.archived()) {
-          data.add(render(a));
+    if (perPageParam == null && startingAfter == null) {
+      // Intercom's list is one answer without pages, and its clients read it so: the whole list,
+      // which the workspace's cap on custom attributes bounds.
+      if (contacts) {
+        for (DataAttribute a : rc.store().dataAttributes(ws)) {
+          if (includeArchived || !a.archived()) {
+            data.add(render(a));
+          }
         }
       }
+      RequestContext.json(ctx, 200, o);
+      return;
     }
+    long total = contacts ? rc.store().dataAttributeCount(ws, includeArchived) : 0;
+    Page<DataAttribute> page =
+        contacts
+            ? rc.store().dataAttributes(ws, includeArchived, cursor.afterId(), perPage)
+            : new Page<>(List.of(), false);
+    page.items().forEach(a -> data.add(render(a)));
+    o.put("total_count", total);
+    o.set(
+        "pages",
+        ContactRoutes.pages(
+            cursor.page() + 1,
+            perPage,
+            total,
+            page.more()
+                ? new Cursor(page.items().get(page.items().size() - 1).id(), cursor.page() + 1)
+                : null));
     RequestContext.json(ctx, 200, o);
   }
 

@@ -3,6 +3,7 @@ package dev.tally.server.wiring;
 import dev.tally.core.TallyException;
 import dev.tally.core.index.IndexEngine;
 import dev.tally.core.store.Store;
+import dev.tally.core.store.WorkspaceLimits;
 import dev.tally.core.verify.IdVersion;
 import dev.tally.core.verify.VersionDigest;
 import dev.tally.core.verify.VersionSource;
@@ -38,9 +39,16 @@ public final class Engines {
           dataDir
               .storeOptions()
               .withTestIdOffsets(config.bool(Settings.TEST_ID_OFFSETS))
-              .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT)));
+              .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT))
+              .withLimits(limits(config)));
     }
     return PostgresStore.open(postgresOptions(config));
+  }
+
+  /** The per-workspace caps the store enforces in its write transactions. */
+  private static WorkspaceLimits limits(Config config) {
+    return new WorkspaceLimits(
+        config.integer(Settings.MAX_EVENT_NAMES), config.integer(Settings.MAX_CUSTOM_ATTRIBUTES));
   }
 
   private static PostgresOptions postgresOptions(Config config) {
@@ -51,7 +59,8 @@ public final class Engines {
       options =
           PostgresOptions.defaults(url)
               .withTestIdOffsets(config.bool(Settings.TEST_ID_OFFSETS))
-              .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT));
+              .withWriteTimeout(config.duration(Settings.WRITE_TIMEOUT))
+              .withLimits(limits(config));
       if (config.string(Settings.STORE_SCHEMA) != null) {
         options = options.withSchema(config.string(Settings.STORE_SCHEMA));
       }

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
   private static final int ATTRIBUTE_CACHE = 100_000;
+  private static final int EVENT_NAME_CACHE = 100_000;
 
   private record Task<T>(WriteWork<T> work, Idempotency idem, CompletableFuture<Written<T>> done) {}
 
@@ -52,6 +53,7 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final WriterSettings settings;
   private final BlockingQueue<Task<?>> queue;
   private final AttributeTypes attributeTypes = new AttributeTypes(ATTRIBUTE_CACHE);
+  private final KnownEventNames eventNames = new KnownEventNames(EVENT_NAME_CACHE);
   private final AtomicLong head = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong tasks = new AtomicLong();
@@ -243,7 +245,7 @@ public final class GroupCommitWriter implements AutoCloseable {
       failAll(batch, StoreErrors.wrap(dialect, "start a write", e));
       return true;
     }
-    Batch shared = new Batch(attributeTypes);
+    Batch shared = new Batch(attributeTypes, eventNames);
     List<Object> results = new ArrayList<>(batch.size());
     boolean committing = false;
     try {
@@ -253,7 +255,12 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         JdbcWriteTx tx =
             new JdbcWriteTx(
-                db, dialect, reads, shared, settings.clock().instant().getEpochSecond());
+                db,
+                dialect,
+                reads,
+                shared,
+                settings.clock().instant().getEpochSecond(),
+                settings.limits());
         try {
           Object value = runTask(task, tx, batchHead);
           if (careful) {

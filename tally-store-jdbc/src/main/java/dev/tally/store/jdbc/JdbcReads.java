@@ -235,38 +235,79 @@ public final class JdbcReads {
     return out;
   }
 
+  private static final String DATA_ATTRIBUTE_COLUMNS =
+      "SELECT id, name, data_type, description, options, messenger_writable, archived, created_at, "
+          + "updated_at FROM data_attributes ";
+
   public List<DataAttribute> dataAttributes(Sql db, long ws) throws SQLException {
     List<DataAttribute> out = new ArrayList<>();
     try (ResultSet rs =
-        db.prepare(
-                "SELECT id, name, data_type, description, options, messenger_writable, archived, created_at, "
-                    + "updated_at FROM data_attributes WHERE workspace_id = ? ORDER BY id",
-                ws)
+        db.prepare(DATA_ATTRIBUTE_COLUMNS + "WHERE workspace_id = ? ORDER BY id", ws)
             .executeQuery()) {
       while (rs.next()) {
-        List<String> options = new ArrayList<>();
-        try {
-          for (JsonNode o : JSON.readTree(rs.getString(5))) {
-            options.add(o.asText());
-          }
-        } catch (IOException e) {
-          throw new SQLException("data attribute " + rs.getLong(1) + ": options are not JSON", e);
-        }
-        out.add(
-            new DataAttribute(
-                rs.getLong(1),
-                ws,
-                rs.getString(2),
-                FieldType.fromApiName(rs.getString(3)),
-                rs.getString(4),
-                options,
-                rs.getBoolean(6),
-                rs.getBoolean(7),
-                rs.getLong(8),
-                rs.getLong(9)));
+        out.add(dataAttribute(rs, ws));
       }
     }
     return out;
+  }
+
+  /**
+   * A page of data attributes in id order; archived ones are left out in SQL (not after), so a page
+   * is never short while more follow.
+   */
+  public Page<DataAttribute> dataAttributes(
+      Sql db, long ws, boolean includeArchived, long afterId, int limit) throws SQLException {
+    List<DataAttribute> out = new ArrayList<>();
+    try (ResultSet rs =
+        db.prepare(
+                DATA_ATTRIBUTE_COLUMNS
+                    + "WHERE workspace_id = ? AND id > ? AND (archived = ? OR archived = ?) "
+                    + "ORDER BY id LIMIT ?",
+                ws,
+                afterId,
+                false,
+                includeArchived,
+                limit + 1)
+            .executeQuery()) {
+      while (rs.next()) {
+        out.add(dataAttribute(rs, ws));
+      }
+    }
+    boolean more = out.size() > limit;
+    return new Page<>(more ? out.subList(0, limit) : out, more);
+  }
+
+  public long dataAttributeCount(Sql db, long ws, boolean includeArchived) throws SQLException {
+    Long n =
+        db.queryLong(
+            "SELECT COUNT(*) FROM data_attributes WHERE workspace_id = ? "
+                + "AND (archived = ? OR archived = ?)",
+            ws,
+            false,
+            includeArchived);
+    return n == null ? 0 : n;
+  }
+
+  private static DataAttribute dataAttribute(ResultSet rs, long ws) throws SQLException {
+    List<String> options = new ArrayList<>();
+    try {
+      for (JsonNode o : JSON.readTree(rs.getString(5))) {
+        options.add(o.asText());
+      }
+    } catch (IOException e) {
+      throw new SQLException("data attribute " + rs.getLong(1) + ": options are not JSON", e);
+    }
+    return new DataAttribute(
+        rs.getLong(1),
+        ws,
+        rs.getString(2),
+        FieldType.fromApiName(rs.getString(3)),
+        rs.getString(4),
+        options,
+        rs.getBoolean(6),
+        rs.getBoolean(7),
+        rs.getLong(8),
+        rs.getLong(9));
   }
 
   public List<OplogEntry> oplog(Sql db, long after, int limit) throws SQLException {

@@ -163,6 +163,20 @@ public abstract class JdbcStore implements Store {
     return read("list data attributes", db -> reads.dataAttributes(db, workspaceId));
   }
 
+  @Override
+  public Page<DataAttribute> dataAttributes(
+      long workspaceId, boolean includeArchived, long afterId, int limit) {
+    return read(
+        "list data attributes",
+        db -> reads.dataAttributes(db, workspaceId, includeArchived, afterId, limit));
+  }
+
+  @Override
+  public long dataAttributeCount(long workspaceId, boolean includeArchived) {
+    return read(
+        "count data attributes", db -> reads.dataAttributeCount(db, workspaceId, includeArchived));
+  }
+
   /** One query: each document and its event summaries come from the same moment. */
   @Override
   public List<ContactDocument> documents(Collection<Long> contactIds) {

@@ -15,11 +15,14 @@ import dev.tally.core.model.FieldType;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
+import dev.tally.core.store.WorkspaceLimits;
 import dev.tally.core.store.WriteTx;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The write operations of one task on the writer's connection, for every dialect. Each keeps the
@@ -27,9 +30,28 @@ import java.util.Map;
  * per change. Client mistakes are thrown as TallyException; the writer undoes the task either way,
  * so nothing is half-written. How a contact's rows are written is the dialect's {@link
  * ContactStatements}; what is written, and every check, is decided here, once.
+ *
+ * <p>The caps on distinct event names and custom attributes per workspace ({@link WorkspaceLimits})
+ * are checked here by counting rows inside the write transaction, which holds the write lock (the
+ * one writer connection on SQLite, the oplog's advisory lock on PostgreSQL, for every process): the
+ * count sees every committed name and this batch's own, so racing writers cannot pass the cap
+ * together. Only a name the workspace does not have yet costs the count; a known one is answered
+ * from the writer's caches of committed names.
  */
 public final class JdbcWriteTx implements WriteTx {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Whether a workspace has an event name (public for the tests of PostgreSQL's plans). */
+  public static final String EVENT_NAME_KNOWN =
+      "SELECT 1 FROM event_names WHERE workspace_id = ? AND name = ?";
+
+  /** How many event names a workspace has. */
+  public static final String EVENT_NAME_COUNT =
+      "SELECT COUNT(*) FROM event_names WHERE workspace_id = ?";
+
+  /** How many custom attributes a workspace has. */
+  public static final String ATTRIBUTE_COUNT =
+      "SELECT COUNT(*) FROM data_attributes WHERE workspace_id = ?";
 
   private final Sql db;
   private final Dialect dialect;
@@ -40,14 +62,23 @@ public final class JdbcWriteTx implements WriteTx {
   private long lastPosition;
   private final Map<Long, Long> countChanges = new HashMap<>();
   private final Map<AttributeTypes.Key, FieldType> defined = new HashMap<>();
+  private final Set<AttributeTypes.Key> registered = new HashSet<>();
+  private final WorkspaceLimits limits;
 
-  JdbcWriteTx(Sql db, Dialect dialect, JdbcReads reads, Batch batch, long nowSeconds) {
+  JdbcWriteTx(
+      Sql db,
+      Dialect dialect,
+      JdbcReads reads,
+      Batch batch,
+      long nowSeconds,
+      WorkspaceLimits limits) {
     this.db = db;
     this.dialect = dialect;
     this.reads = reads;
     this.contacts = dialect.contactStatements();
     this.batch = batch;
     this.now = nowSeconds;
+    this.limits = limits;
   }
 
   /**
@@ -69,7 +100,7 @@ public final class JdbcWriteTx implements WriteTx {
 
   /** Hands what this task changed to its batch; called once the task has succeeded. */
   void mergeInto(Batch b) {
-    b.merge(countChanges, defined);
+    b.merge(countChanges, defined, registered);
   }
 
   // ---- workspaces and tokens ----
@@ -99,6 +130,7 @@ public final class JdbcWriteTx implements WriteTx {
               "DELETE FROM identities WHERE workspace_id = ?",
               "DELETE FROM event_summaries WHERE workspace_id = ?",
               "DELETE FROM events WHERE workspace_id = ?",
+              "DELETE FROM event_names WHERE workspace_id = ?",
               "DELETE FROM contacts WHERE workspace_id = ?",
               "DELETE FROM data_attributes WHERE workspace_id = ?",
               "DELETE FROM idempotency_keys WHERE workspace_id = ?",
@@ -307,6 +339,7 @@ public final class JdbcWriteTx implements WriteTx {
                           "not_found",
                           null,
                           e.contact().describe() + " not found"));
+      requireEventName(ws, e.name());
       ContactStatements.Result r =
           contacts.insertEvent(db, ws, contact.id(), contact.version() + 1, e, now);
       if (r.position() == 0) {
@@ -317,6 +350,27 @@ public final class JdbcWriteTx implements WriteTx {
     } catch (SQLException ex) {
       throw wrap("record event", ex);
     }
+  }
+
+  /**
+   * Registers the event name in the workspace unless it has it; refuses a new name once the
+   * workspace has {@link WorkspaceLimits#maxEventNames()}.
+   */
+  private void requireEventName(long ws, String name) throws SQLException {
+    AttributeTypes.Key key = new AttributeTypes.Key(ws, name);
+    if (registered.contains(key) || batch.hasEventName(key)) {
+      return;
+    }
+    if (exists(EVENT_NAME_KNOWN, ws, name)) {
+      batch.learnedEventName(key);
+      return;
+    }
+    long have = count(EVENT_NAME_COUNT, ws);
+    if (have >= limits.maxEventNames()) {
+      throw limits.eventNamesReached(name, have);
+    }
+    update("INSERT INTO event_names (workspace_id, name) VALUES (?, ?)", ws, name);
+    registered.add(key);
   }
 
   // ---- data attributes ----
@@ -334,20 +388,29 @@ public final class JdbcWriteTx implements WriteTx {
                 + " in your contact data; choose another name");
       }
       return defineAttribute(
-          ws, in.name(), in.type(), in.description(), in.options(), in.messengerWritable());
+          ws, "name", in.name(), in.type(), in.description(), in.options(), in.messengerWritable());
     } catch (SQLException e) {
       throw wrap("create data attribute", e);
     }
   }
 
+  /**
+   * Defines an attribute the workspace does not have, unless it has {@link
+   * WorkspaceLimits#maxCustomAttributes()} already; {@code field} is where the request named it.
+   */
   private DataAttribute defineAttribute(
       long ws,
+      String field,
       String name,
       FieldType type,
       String description,
       List<String> options,
       boolean messengerWritable)
       throws SQLException {
+    long have = count(ATTRIBUTE_COUNT, ws);
+    if (have >= limits.maxCustomAttributes()) {
+      throw limits.customAttributesReached(field, name, have);
+    }
     long id =
         insert(
             "INSERT INTO data_attributes (workspace_id, name, data_type, description, options, messenger_writable, "
@@ -403,7 +466,7 @@ public final class JdbcWriteTx implements WriteTx {
       public void define(String name, FieldType type) {
         try {
           requireWorkspace(ws);
-          defineAttribute(ws, name, type, null, List.of(), false);
+          defineAttribute(ws, "custom_attributes." + name, name, type, null, List.of(), false);
         } catch (SQLException e) {
           throw wrap("define data attribute", e);
         }
@@ -462,6 +525,11 @@ public final class JdbcWriteTx implements WriteTx {
 
   private Long queryLong(String sql, Object... args) throws SQLException {
     return db.queryLong(sql, args);
+  }
+
+  private long count(String sql, Object... args) throws SQLException {
+    Long n = db.queryLong(sql, args);
+    return n == null ? 0 : n;
   }
 
   private TallyException wrap(String what, SQLException e) {

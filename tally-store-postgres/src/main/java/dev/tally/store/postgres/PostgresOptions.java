@@ -1,5 +1,6 @@
 package dev.tally.store.postgres;
 
+import dev.tally.core.store.WorkspaceLimits;
 import dev.tally.store.jdbc.WriterSettings;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -11,7 +12,8 @@ import java.util.regex.Pattern;
  * or the driver's defaults apply); {@code schema} null means the connection's default schema.
  * {@code testIdOffsets} starts every id sequence at its own offset above 2^53 (so also above 2^32,
  * reliability test T8), so a narrow column or an int anywhere fails loudly. Driver and pool
- * timeouts are set in {@link PgConnections}; a timeout named in the URL wins.
+ * timeouts are set in {@link PgConnections}; a timeout named in the URL wins. {@code limits} caps
+ * distinct event names and custom attributes per workspace.
  */
 public record PostgresOptions(
     String url,
@@ -24,7 +26,8 @@ public record PostgresOptions(
     int queueCapacity,
     Duration idempotencyWindow,
     int poolSize,
-    InstantSource clock) {
+    InstantSource clock,
+    WorkspaceLimits limits) {
 
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -44,7 +47,8 @@ public record PostgresOptions(
   }
 
   public WriterSettings writerSettings() {
-    return new WriterSettings(writeTimeout, maxBatch, queueCapacity, idempotencyWindow, clock);
+    return new WriterSettings(
+        writeTimeout, maxBatch, queueCapacity, idempotencyWindow, clock, limits);
   }
 
   /**
@@ -77,7 +81,8 @@ public record PostgresOptions(
         w.queueCapacity(),
         w.idempotencyWindow(),
         poolSize,
-        w.clock());
+        w.clock(),
+        w.limits());
   }
 
   public PostgresOptions withUrl(String u) {
@@ -92,7 +97,8 @@ public record PostgresOptions(
         queueCapacity,
         idempotencyWindow,
         poolSize,
-        clock);
+        clock,
+        limits);
   }
 
   public PostgresOptions withCredentials(String u, String p) {
@@ -107,7 +113,8 @@ public record PostgresOptions(
         queueCapacity,
         idempotencyWindow,
         poolSize,
-        clock);
+        clock,
+        limits);
   }
 
   public PostgresOptions withSchema(String s) {
@@ -122,7 +129,8 @@ public record PostgresOptions(
         queueCapacity,
         idempotencyWindow,
         poolSize,
-        clock);
+        clock,
+        limits);
   }
 
   public PostgresOptions withTestIdOffsets(boolean on) {
@@ -137,7 +145,8 @@ public record PostgresOptions(
         queueCapacity,
         idempotencyWindow,
         poolSize,
-        clock);
+        clock,
+        limits);
   }
 
   public PostgresOptions withWriteTimeout(Duration d) {
@@ -152,7 +161,8 @@ public record PostgresOptions(
         queueCapacity,
         idempotencyWindow,
         poolSize,
-        clock);
+        clock,
+        limits);
   }
 
   public PostgresOptions withPoolSize(int n) {
@@ -167,7 +177,8 @@ public record PostgresOptions(
         queueCapacity,
         idempotencyWindow,
         n,
-        clock);
+        clock,
+        limits);
   }
 
   public PostgresOptions withClock(InstantSource c) {
@@ -182,7 +193,24 @@ public record PostgresOptions(
         queueCapacity,
         idempotencyWindow,
         poolSize,
-        c);
+        c,
+        limits);
+  }
+
+  public PostgresOptions withLimits(WorkspaceLimits l) {
+    return new PostgresOptions(
+        url,
+        user,
+        password,
+        schema,
+        testIdOffsets,
+        writeTimeout,
+        maxBatch,
+        queueCapacity,
+        idempotencyWindow,
+        poolSize,
+        clock,
+        l);
   }
 
   /** Never prints the password. */
@@ -208,6 +236,8 @@ public record PostgresOptions(
         + idempotencyWindow
         + ", poolSize="
         + poolSize
+        + ", limits="
+        + limits
         + "]";
   }
 }

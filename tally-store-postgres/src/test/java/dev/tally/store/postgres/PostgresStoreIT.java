@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactRef;
+import dev.tally.core.model.EventInput;
 import dev.tally.core.store.Store;
+import dev.tally.core.store.WorkspaceLimits;
 import dev.tally.testkit.StoreContract;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +17,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +31,11 @@ class PostgresStoreIT extends StoreContract {
   private String schema;
 
   @Override
-  protected Store open(Path dir) {
+  protected Store open(Path dir, WorkspaceLimits limits) {
     if (schema == null) {
       schema = PgTestDatabase.createSchema();
     }
-    return PostgresStore.open(PgTestDatabase.options(schema));
+    return PostgresStore.open(PgTestDatabase.options(schema).withLimits(limits));
   }
 
   @AfterEach
@@ -119,5 +126,103 @@ class PostgresStoreIT extends StoreContract {
       }
       assertEquals(PostgresStore.SEQUENCED_COLUMNS.size(), n, "one sequence per key column");
     }
+  }
+
+  /**
+   * Two processes' writers (two stores on one schema, each with its own writer and caches) racing
+   * new names never pass a cap together: the count is taken under the oplog's lock, which every
+   * process's write transaction holds.
+   */
+  @Test
+  void writersOfTwoProcessesNeverPassTheCapsTogether() throws Exception {
+    int cap = 5;
+    int writers = 40;
+    WorkspaceLimits limits = new WorkspaceLimits(cap, cap);
+    reopenWith(limits);
+    Contact c = create(ws, "{\"external_id\":\"racer\"}");
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try (Store second = open(dir, limits)) {
+      List<Future<Boolean>> events = new ArrayList<>();
+      List<Future<Boolean>> attributes = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        int k = i;
+        Store s = k % 2 == 0 ? store : second;
+        events.add(
+            pool.submit(
+                () ->
+                    refusedAtCap(
+                        () ->
+                            s.write(
+                                tx ->
+                                    tx.recordEvent(
+                                        ws,
+                                        new EventInput(
+                                            ContactRef.byExternalId("racer"),
+                                            "n" + k,
+                                            1,
+                                            "{}"))))));
+        attributes.add(
+            pool.submit(
+                () ->
+                    refusedAtCap(
+                        () ->
+                            s.write(
+                                tx ->
+                                    tx.createContact(
+                                        ws,
+                                        patch(
+                                            "{\"external_id\":\"a"
+                                                + k
+                                                + "\",\"custom_attributes\":{\"attr"
+                                                + k
+                                                + "\":1}}"))))));
+      }
+      assertEquals(cap, wins(events), "events with a new name that were recorded");
+      assertEquals(cap, wins(attributes), "contacts with a new attribute that were created");
+      // Each process's cache learns the other's names from the database, and keeps refusing.
+      for (Store s : List.of(store, second)) {
+        for (String name : eventNames(ws, c.id())) {
+          s.write(
+              tx ->
+                  tx.recordEvent(
+                      ws, new EventInput(ContactRef.byExternalId("racer"), name, 2, "{}")));
+        }
+        assertFalse(
+            refusedAtCap(
+                () ->
+                    s.write(
+                        tx ->
+                            tx.recordEvent(
+                                ws,
+                                new EventInput(
+                                    ContactRef.byExternalId("racer"), "late", 2, "{}")))));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(cap, eventNames(ws, c.id()).size());
+    assertEquals(cap, store.dataAttributes(ws).size());
+  }
+
+  /**
+   * A store from before the cap on event names (schema V4) gets its names from its contacts' event
+   * summaries when it is migrated, so the cap counts the names it had.
+   */
+  @Test
+  void theMigrationCountsTheEventNamesAStoreHadBefore() throws Exception {
+    reopenWith(new WorkspaceLimits(2, 10));
+    create(ws, "{\"external_id\":\"b1\"}");
+    recordEvent(ws, "b1", "a", 1);
+    recordEvent(ws, "b1", "b", 1);
+    store.close();
+    try (Connection c = PgTestDatabase.connect();
+        Statement s = c.createStatement()) {
+      // Back to the schema as V4 left it: the migration (V5) runs again at the next open.
+      s.execute("DROP TABLE " + schema + ".event_names");
+      s.execute("DELETE FROM " + schema + ".flyway_schema_history WHERE version = '5'");
+    }
+    store = open(dir, new WorkspaceLimits(2, 10));
+    assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
+    assertTrue(recordEvent(ws, "b1", "a", 2));
   }
 }

@@ -1,5 +1,6 @@
 package dev.tally.store.sqlite;
 
+import dev.tally.core.store.WorkspaceLimits;
 import dev.tally.store.jdbc.WriterSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +9,7 @@ import java.time.InstantSource;
 /**
  * How to open the SQLite store. {@code testIdOffsets} starts every id sequence at its own offset
  * above 2^53 (so also above 2^32, reliability test T8), so a narrow column or an int anywhere fails
- * loudly.
+ * loudly. {@code limits} caps distinct event names and custom attributes per workspace.
  */
 public record SqliteOptions(
     Path file,
@@ -18,10 +19,12 @@ public record SqliteOptions(
     int queueCapacity,
     Duration idempotencyWindow,
     int readers,
-    InstantSource clock) {
+    InstantSource clock,
+    WorkspaceLimits limits) {
 
   public WriterSettings writerSettings() {
-    return new WriterSettings(writeTimeout, maxBatch, queueCapacity, idempotencyWindow, clock);
+    return new WriterSettings(
+        writeTimeout, maxBatch, queueCapacity, idempotencyWindow, clock, limits);
   }
 
   public static SqliteOptions defaults(Path file) {
@@ -35,21 +38,43 @@ public record SqliteOptions(
         w.queueCapacity(),
         w.idempotencyWindow(),
         readers,
-        w.clock());
+        w.clock(),
+        w.limits());
   }
 
   public SqliteOptions withTestIdOffsets(boolean on) {
     return new SqliteOptions(
-        file, on, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, readers, clock);
+        file, on, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, readers, clock, limits);
   }
 
   public SqliteOptions withClock(InstantSource c) {
     return new SqliteOptions(
-        file, testIdOffsets, writeTimeout, maxBatch, queueCapacity, idempotencyWindow, readers, c);
+        file,
+        testIdOffsets,
+        writeTimeout,
+        maxBatch,
+        queueCapacity,
+        idempotencyWindow,
+        readers,
+        c,
+        limits);
   }
 
   public SqliteOptions withWriteTimeout(Duration d) {
     return new SqliteOptions(
-        file, testIdOffsets, d, maxBatch, queueCapacity, idempotencyWindow, readers, clock);
+        file, testIdOffsets, d, maxBatch, queueCapacity, idempotencyWindow, readers, clock, limits);
+  }
+
+  public SqliteOptions withLimits(WorkspaceLimits l) {
+    return new SqliteOptions(
+        file,
+        testIdOffsets,
+        writeTimeout,
+        maxBatch,
+        queueCapacity,
+        idempotencyWindow,
+        readers,
+        clock,
+        l);
   }
 }

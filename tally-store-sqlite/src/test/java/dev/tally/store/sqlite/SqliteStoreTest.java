@@ -2,8 +2,12 @@ package dev.tally.store.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.core.TallyException;
 import dev.tally.core.store.Store;
+import dev.tally.core.store.WorkspaceLimits;
 import dev.tally.testkit.StoreContract;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,9 +20,9 @@ import org.junit.jupiter.api.Test;
 class SqliteStoreTest extends StoreContract {
 
   @Override
-  protected Store open(Path dir) {
+  protected Store open(Path dir, WorkspaceLimits limits) {
     return SqliteStore.open(
-        SqliteOptions.defaults(dir.resolve("tally.db")).withTestIdOffsets(true));
+        SqliteOptions.defaults(dir.resolve("tally.db")).withTestIdOffsets(true).withLimits(limits));
   }
 
   @Override
@@ -99,5 +103,29 @@ class SqliteStoreTest extends StoreContract {
       }
       assertEquals(true, n > 10, "found " + n + " id columns");
     }
+  }
+
+  /**
+   * A store from before the cap on event names (schema V4) gets its names from its contacts' event
+   * summaries when it is migrated, so the cap counts the names it had.
+   */
+  @Test
+  void theMigrationCountsTheEventNamesAStoreHadBefore() throws Exception {
+    reopenWith(new WorkspaceLimits(2, 10));
+    create(ws, "{\"external_id\":\"b1\"}");
+    recordEvent(ws, "b1", "a", 1);
+    recordEvent(ws, "b1", "b", 1);
+    store.close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
+        Statement s = c.createStatement()) {
+      // Back to the schema as V4 left it: the migration (V5) runs again at the next open.
+      s.execute("DROP TABLE event_names");
+      s.execute("DELETE FROM flyway_schema_history WHERE version = '5'");
+    }
+    store = open(dir, new WorkspaceLimits(2, 10));
+    TallyException refused =
+        assertThrows(TallyException.class, () -> recordEvent(ws, "b1", "c", 2));
+    assertEquals("event_name_limit_reached", refused.code());
+    assertTrue(recordEvent(ws, "b1", "a", 2));
   }
 }
