@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,33 @@ class JettyErrorsTest extends ApiTestBase {
     }
     String old = send("GET /\r\n");
     assertFalse(old.toLowerCase().contains("<html"), "HTTP/0.9: " + old);
+  }
+
+  /**
+   * Jetty's per-connection header cache matched Authorization ignoring case (found by
+   * HttpFuzzTest): on one connection, a token's case variant passed as the token itself.
+   */
+  @Test
+  void aTokensCaseVariantIsAnotherTokenOnTheSameConnection() throws Exception {
+    String upper = token.toUpperCase(java.util.Locale.ROOT);
+    assertEquals(java.util.List.of(200, 401), twoOnOneConnection(token, upper));
+    assertEquals(java.util.List.of(401, 200), twoOnOneConnection(upper, token));
+  }
+
+  /** The statuses of two requests sent on one connection with these tokens. */
+  private java.util.List<Integer> twoOnOneConnection(String first, String second) throws Exception {
+    String request =
+        "GET /contacts HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer "
+            + first
+            + "\r\n\r\nGET /contacts HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer "
+            + second
+            + "\r\nConnection: close\r\n\r\n";
+    return RawHttp.exchange(
+            server.port(), request.getBytes(StandardCharsets.ISO_8859_1), false, 5_000, 1_000)
+        .finals()
+        .stream()
+        .map(RawHttp.Answer::status)
+        .toList();
   }
 
   private static String describe(String request) {
