@@ -44,6 +44,21 @@ class JettyErrorsTest extends ApiTestBase {
   }
 
   /**
+   * An HTTP version Jetty does not speak is a 505 (found by HttpFuzzTest): the client's doing, so
+   * coded bad_request like Jetty's 4xx, not internal_error (an undocumented code that read as
+   * Tally's bug).
+   */
+  @Test
+  void anUnknownHttpVersionIsTheClientsError() throws Exception {
+    for (String request :
+        new String[] {"GET /health/live HTTP/1.2\r\nHost: t\r\n\r\n", "GET /health/live\r\n"}) {
+      String answer = send(request);
+      assertTrue(answer.startsWith("HTTP/1.1 505 "), describe(request) + ": " + answer);
+      assertTrue(answer.contains("\"code\":\"bad_request\""), describe(request) + ": " + answer);
+    }
+  }
+
+  /**
    * Jetty's per-connection header cache matched Authorization ignoring case (found by
    * HttpFuzzTest): on one connection, a token's case variant passed as the token itself.
    */
