@@ -46,6 +46,15 @@ final class JsonErrorHandler extends ErrorHandler {
     };
   }
 
+  /**
+   * Every method gets the body: Jetty's default writes one only for GET, POST and HEAD, and sent
+   * other methods' errors ({@code DELETE *}, a 400) with an empty body.
+   */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, "application/json");
