@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,9 @@ class JettyErrorsTest extends ApiTestBase {
       "GET /contacts HTTP/1.1\r\nHost: t\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n",
       "POST /contacts HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n",
       "GET /contacts HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+      // found by HttpFuzzTest: Jetty wrote error bodies for GET, POST and HEAD only
+      "DELETE * HTTP/1.1\r\nHost: t\r\n\r\n",
+      "PUT * HTTP/1.1\r\nHost: t\r\n\r\n",
     };
     for (String request : requests) {
       String answer = send(request);
@@ -40,6 +44,48 @@ class JettyErrorsTest extends ApiTestBase {
     }
     String old = send("GET /\r\n");
     assertFalse(old.toLowerCase().contains("<html"), "HTTP/0.9: " + old);
+  }
+
+  /**
+   * An HTTP version Jetty does not speak is a 505 (found by HttpFuzzTest): the client's doing, so
+   * coded bad_request like Jetty's 4xx, not internal_error (an undocumented code that read as
+   * Tally's bug).
+   */
+  @Test
+  void anUnknownHttpVersionIsTheClientsError() throws Exception {
+    for (String request :
+        new String[] {"GET /health/live HTTP/1.2\r\nHost: t\r\n\r\n", "GET /health/live\r\n"}) {
+      String answer = send(request);
+      assertTrue(answer.startsWith("HTTP/1.1 505 "), describe(request) + ": " + answer);
+      assertTrue(answer.contains("\"code\":\"bad_request\""), describe(request) + ": " + answer);
+    }
+  }
+
+  /**
+   * Jetty's per-connection header cache matched Authorization ignoring case (found by
+   * HttpFuzzTest): on one connection, a token's case variant passed as the token itself.
+   */
+  @Test
+  void aTokensCaseVariantIsAnotherTokenOnTheSameConnection() throws Exception {
+    String upper = token.toUpperCase(java.util.Locale.ROOT);
+    assertEquals(java.util.List.of(200, 401), twoOnOneConnection(token, upper));
+    assertEquals(java.util.List.of(401, 200), twoOnOneConnection(upper, token));
+  }
+
+  /** The statuses of two requests sent on one connection with these tokens. */
+  private java.util.List<Integer> twoOnOneConnection(String first, String second) throws Exception {
+    String request =
+        "GET /contacts HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer "
+            + first
+            + "\r\n\r\nGET /contacts HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer "
+            + second
+            + "\r\nConnection: close\r\n\r\n";
+    return RawHttp.exchange(
+            server.port(), request.getBytes(StandardCharsets.ISO_8859_1), false, 5_000, 1_000)
+        .finals()
+        .stream()
+        .map(RawHttp.Answer::status)
+        .toList();
   }
 
   private static String describe(String request) {

@@ -77,6 +77,11 @@ public final class Api {
               cfg.http.maxRequestSize = Math.max(maxBody, maxBulkBody) + 1;
               cfg.router.ignoreTrailingSlashes = true;
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              // Jetty caches some header fields (Authorization among them) per connection and, by
+              // default, matches them ignoring case: after "Authorization: Bearer <token>", a case
+              // variant of the token on the same connection was read as the cached, valid one (and
+              // a valid token after a wrong-case one as the wrong one).
+              cfg.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
             });
     app.before(this::before);
     app.after(this::after);

@@ -39,8 +39,20 @@ final class JsonErrorHandler extends ErrorHandler {
       case 414 -> "uri_too_long";
       case 431 -> "headers_too_large";
       case 404 -> "not_found";
-      default -> status >= 500 ? "internal_error" : "bad_request";
+      // Jetty's 500 is a bug, named as Tally's own are; its other 5xx (505 for an HTTP version
+      // other than 1.0 and 1.1) refuse the client's request, as its 4xx do.
+      case 500 -> "server_error";
+      default -> "bad_request";
     };
+  }
+
+  /**
+   * Every method gets the body: Jetty's default writes one only for GET, POST and HEAD, and sent
+   * other methods' errors ({@code DELETE *}, a 400) with an empty body.
+   */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
   }
 
   @Override
