@@ -21,7 +21,7 @@ public record QueryLimits(
     int maxFilters,
     int maxPatterns,
     int maxValues) {
-  public static final QueryLimits DEFAULTS = new QueryLimits(10, 100, 1000, 500, 20, 10_000);
+  public static final QueryLimits DEFAULTS = new QueryLimits(10, 100, 1000, 100, 20, 10_000);
 
   public QueryLimits {
     if (maxDepth < 1

@@ -146,8 +146,8 @@ public final class Settings {
       Setting.of(
           "query-max-filters",
           Setting.Type.INT,
-          "500",
-          "Most filters one search query may hold in all its groups.");
+          "100",
+          "Most filters one search query may hold in all its groups (each may visit every contact of the workspace).");
   public static final Setting QUERY_MAX_PATTERNS =
       Setting.of(
           "query-max-patterns",
