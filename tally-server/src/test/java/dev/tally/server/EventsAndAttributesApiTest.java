@@ -128,6 +128,29 @@ class EventsAndAttributesApiTest extends ApiTestBase {
     assertEquals(202, fine.status(), fine.toString());
   }
 
+  /** Metadata past 10 keys is ignored, as Intercom's spec says, not refused (issue 12). */
+  @Test
+  void metadataBeyondTenKeysIsIgnored() {
+    createContact("{\"external_id\":\"k1\"}");
+    StringBuilder keys = new StringBuilder("{");
+    for (int i = 1; i <= 12; i++) {
+      keys.append(i == 1 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+    }
+    // The ignored keys are not checked either: k12 would be refused if it were kept.
+    String body =
+        "{\"event_name\":\"many\",\"created_at\":5,\"user_id\":\"k1\",\"metadata\":"
+            + keys.toString().replace("\"k12\":12", "\"k12\":\"a\\u0000\"")
+            + "}}";
+    TallyHttp.Res r = post("/events", body);
+    assertEquals(202, r.status(), r.toString());
+    JsonNode metadata =
+        get("/events?type=user&user_id=k1").json().get("events").get(0).get("metadata");
+    assertEquals(10, metadata.size(), metadata.toString());
+    assertEquals(1, metadata.get("k1").asInt());
+    assertEquals(10, metadata.get("k10").asInt());
+    assertEquals(null, metadata.get("k11"));
+  }
+
   /** A list attribute's options are bounded in number and length (issue 11, finding 7). */
   @Test
   void attributeOptionsAreBounded() {

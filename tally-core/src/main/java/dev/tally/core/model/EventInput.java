@@ -101,13 +101,14 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
     if (!m.isObject()) {
       throw invalid("metadata", "metadata must be an object, got " + ContactPatchParser.shown(m));
     }
-    if (m.size() > MAX_METADATA_KEYS) {
-      throw invalid(
-          "metadata",
-          "metadata has " + m.size() + " keys; at most " + MAX_METADATA_KEYS + " are allowed");
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+    // Intercom keeps the first 10 keys and ignores the rest (its spec: "extra keys are ignored"),
+    // so a client that sends more is not refused; the ignored ones are not checked either.
+    com.fasterxml.jackson.databind.node.ObjectNode kept =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = m.fields();
+        it.hasNext() && kept.size() < MAX_METADATA_KEYS; ) {
       Map.Entry<String, JsonNode> e = it.next();
+      kept.set(e.getKey(), e.getValue());
       JsonNode v = e.getValue();
       boolean scalar = v.isTextual() || v.isNumber() || v.isBoolean() || v.isNull();
       boolean richObject = v.isObject() && v.size() <= 2 && allScalar(v);
@@ -129,7 +130,7 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
         value(path, v, false);
       }
     }
-    return m.toString();
+    return kept.toString();
   }
 
   /**
