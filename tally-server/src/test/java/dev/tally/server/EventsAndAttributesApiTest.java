@@ -128,6 +128,88 @@ class EventsAndAttributesApiTest extends ApiTestBase {
     assertEquals(202, fine.status(), fine.toString());
   }
 
+  /** POST /events/summaries sets a contact's summaries, searchable at once (issue 12). */
+  @Test
+  void eventSummariesAreSetIdempotentlyAndSearched() {
+    createContact("{\"external_id\":\"s1\"}");
+    post("/events", "{\"event_name\":\"paid\",\"created_at\":1700000000,\"user_id\":\"s1\"}");
+    String body =
+        "{\"user_id\":\"s1\",\"event_summaries\":{\"event_name\":\"paid\",\"count\":7,"
+            + "\"first\":1600000000,\"last\":1650000000}}";
+    TallyHttp.Res r = post("/events/summaries", body);
+    assertEquals(200, r.status(), r.toString());
+    assertEquals("", r.raw().body());
+    assertEquals(200, post("/events/summaries", body).status(), "a retry changes nothing more");
+    // A list form too, with a name the workspace did not have.
+    r =
+        post(
+            "/events/summaries",
+            "{\"user_id\":\"s1\",\"event_summaries\":[{\"event_name\":\"imported\",\"count\":2,"
+                + "\"last\":1500000000}]}");
+    assertEquals(200, r.status(), r.toString());
+    long position = r.position();
+    JsonNode events = get("/events?type=user&user_id=s1&summary=true").json().get("events");
+    java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+    events.forEach(e -> byName.put(e.get("name").asText(), e));
+    assertEquals(7, byName.get("paid").get("count").asInt());
+    assertEquals("2020-09-13T12:26:40.000+00:00", byName.get("paid").get("first").asText());
+    assertEquals(2, byName.get("imported").get("count").asInt());
+    assertEquals("", byName.get("imported").get("description").asText());
+    TallyHttp.Res found =
+        http.call(
+            "POST",
+            "/contacts/search",
+            token,
+            "{\"query\":{\"operator\":\"AND\",\"value\":["
+                + "{\"field\":\"events.paid.count\",\"operator\":\"=\",\"value\":7},"
+                + "{\"field\":\"events.imported.last\",\"operator\":\"=\",\"value\":1500000000}]}}",
+            java.util.Map.of("Tally-Min-Position", Long.toString(position)));
+    assertEquals(1, found.json().get("total_count").asInt(), found.toString());
+    // A later event adds to a set summary.
+    post("/events", "{\"event_name\":\"paid\",\"created_at\":1700000999,\"user_id\":\"s1\"}");
+    events = get("/events?type=user&user_id=s1&summary=true").json().get("events");
+    events.forEach(e -> byName.put(e.get("name").asText(), e));
+    assertEquals(8, byName.get("paid").get("count").asInt());
+    // Bad input names the field; an unknown contact is a 404; nothing is half-written.
+    for (String[] c :
+        new String[][] {
+          {"{\"user_id\":\"s1\"}", "event_summaries"},
+          {
+            "{\"user_id\":\"s1\",\"event_summaries\":{\"event_name\":\"x\",\"count\":0,\"last\":1}}",
+            "event_summaries.count"
+          },
+          {
+            "{\"user_id\":\"s1\",\"event_summaries\":{\"event_name\":\"x\",\"count\":1,\"first\":5,\"last\":1}}",
+            "event_summaries.first"
+          },
+          {
+            "{\"user_id\":\"s1\",\"event_summaries\":{\"event_name\":\"x\",\"count\":1}}",
+            "event_summaries.last"
+          },
+          {
+            "{\"user_id\":\"s1\",\"event_summaries\":[{\"event_name\":\"x\",\"count\":1,\"last\":1},"
+                + "{\"event_name\":\"y\",\"count\":1,\"last\":253402300800}]}",
+            "event_summaries[1].last"
+          },
+          {
+            "{\"user_id\":\"s1\",\"event_summaries\":{\"event_name\":\"\",\"count\":1,\"last\":1}}",
+            "event_summaries.event_name"
+          },
+        }) {
+      TallyHttp.Res bad = post("/events/summaries", c[0]);
+      assertEquals(400, bad.status(), c[0] + ": " + bad);
+      assertEquals(c[1], bad.field(), c[0] + ": " + bad);
+    }
+    assertEquals(
+        404,
+        post(
+                "/events/summaries",
+                "{\"user_id\":\"nobody\",\"event_summaries\":{\"event_name\":\"x\",\"count\":1,\"last\":1}}")
+            .status());
+    events = get("/events?type=user&user_id=s1&summary=true").json().get("events");
+    assertEquals(2, events.size(), "no summary of a refused request was written: " + events);
+  }
+
   /** Metadata past 10 keys is ignored, as Intercom's spec says, not refused (issue 12). */
   @Test
   void metadataBeyondTenKeysIsIgnored() {

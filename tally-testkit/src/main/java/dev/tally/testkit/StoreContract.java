@@ -313,6 +313,50 @@ public abstract class StoreContract {
   }
 
   @Test
+  void eventSummariesAreSetReplacingTheContactsAndReProjectIt() {
+    Contact c = create(ws, "{\"external_id\":\"sum1\"}");
+    store.write(
+        tx ->
+            tx.recordEvent(
+                ws,
+                EventInput.parse(
+                    json("{\"event_name\":\"paid\",\"created_at\":50,\"user_id\":\"sum1\"}"))));
+    long before = store.head();
+    dev.tally.core.model.EventSummariesInput in =
+        dev.tally.core.model.EventSummariesInput.parse(
+            json(
+                "{\"user_id\":\"sum1\",\"event_summaries\":[{\"event_name\":\"paid\",\"count\":9,"
+                    + "\"first\":10,\"last\":20},{\"event_name\":\"new\",\"count\":1,\"last\":5}]}"));
+    Written<Void> w =
+        store.write(
+            tx -> {
+              tx.setEventSummaries(ws, in);
+              return null;
+            });
+    assertTrue(w.position() > before, "an oplog entry re-projects the contact");
+    assertEquals(
+        List.of(new EventSummary("new", 1, 5, 5), new EventSummary("paid", 9, 10, 20)),
+        store.eventSummaries(ws, c.id()).stream()
+            .sorted(java.util.Comparator.comparing(EventSummary::name))
+            .toList());
+    assertEquals(3, store.contact(ws, c.id()).orElseThrow().version());
+    // The same request again leaves the same summaries.
+    store.write(
+        tx -> {
+          tx.setEventSummaries(ws, in);
+          return null;
+        });
+    assertEquals(2, store.eventSummaries(ws, c.id()).size());
+    assertEquals(
+        9,
+        store.eventSummaries(ws, c.id()).stream()
+            .filter(s -> s.name().equals("paid"))
+            .findFirst()
+            .orElseThrow()
+            .count());
+  }
+
+  @Test
   void eventsAreDeduplicatedAndSummarised() {
     Contact c = create(ws, "{\"external_id\":\"u7\",\"email\":\"e@example.com\"}");
     EventInput a =

@@ -33,20 +33,7 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
                 + " in an event; expected event_name, created_at, user_id, id, email, metadata");
       }
     }
-    JsonNode name = body.get("event_name");
-    if (name == null || name.isNull()) {
-      throw missing("event_name", "event_name is required, e.g. \"placed-order\"");
-    }
-    if (!name.isTextual()
-        || name.textValue().isBlank()
-        || name.textValue().length() > ContactPatchParser.MAX_STRING) {
-      throw invalid(
-          "event_name",
-          "event_name must be a non-empty string of at most "
-              + ContactPatchParser.MAX_STRING
-              + " characters, got "
-              + ContactPatchParser.shown(name));
-    }
+    String name = eventName(body.get("event_name"), "event_name");
     JsonNode created = body.get("created_at");
     if (created == null || created.isNull()) {
       throw missing(
@@ -60,12 +47,32 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
               + ", got "
               + ContactPatchParser.shown(created));
     }
-    Text.checked("event_name", name.textValue(), false);
     return new EventInput(
-        contactRef(body), name.textValue(), created.longValue(), metadata(body.get("metadata")));
+        contactRef(body), name, created.longValue(), metadata(body.get("metadata")));
   }
 
-  private static ContactRef contactRef(JsonNode body) {
+  /** An event's name at {@code path}: required, 1 to 255 characters, no control characters. */
+  static String eventName(JsonNode name, String path) {
+    if (name == null || name.isNull()) {
+      throw missing(path, path + " is required, e.g. \"placed-order\"");
+    }
+    if (!name.isTextual()
+        || name.textValue().isBlank()
+        || name.textValue().length() > ContactPatchParser.MAX_STRING) {
+      throw invalid(
+          path,
+          path
+              + " must be a non-empty string of at most "
+              + ContactPatchParser.MAX_STRING
+              + " characters, got "
+              + ContactPatchParser.shown(name));
+    }
+    Text.checked(path, name.textValue(), false);
+    return name.textValue();
+  }
+
+  /** The contact a body names with one of id, user_id or email (in that order of precedence). */
+  static ContactRef contactRef(JsonNode body) {
     JsonNode id = body.get("id");
     JsonNode userId = body.get("user_id");
     JsonNode email = body.get("email");

@@ -5,6 +5,7 @@ import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.DataAttributeInput;
 import dev.tally.core.model.EventInput;
+import dev.tally.core.model.EventSummariesInput;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 
@@ -40,6 +41,14 @@ public interface WriteTx {
 
   /** Records an event; false when the same (contact, name, created_at) was recorded before. */
   boolean recordEvent(long workspaceId, EventInput event);
+
+  /**
+   * Sets the contact's summaries of these events (count, first, last), as if that history had been
+   * recorded: each name is registered in the workspace, each summary replaces the one the contact
+   * had (so a retried request changes nothing more), later events add to it. The contact is
+   * re-projected.
+   */
+  void setEventSummaries(long workspaceId, EventSummariesInput input);
 
   DataAttribute createDataAttribute(long workspaceId, DataAttributeInput input);
 

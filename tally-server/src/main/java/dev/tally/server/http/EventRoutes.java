@@ -10,6 +10,7 @@ import dev.tally.core.model.ContactField;
 import dev.tally.core.model.ContactRef;
 import dev.tally.core.model.Event;
 import dev.tally.core.model.EventInput;
+import dev.tally.core.model.EventSummariesInput;
 import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.Page;
 import io.javalin.Javalin;
@@ -41,7 +42,24 @@ final class EventRoutes {
 
   void register(Javalin app) {
     app.post("/events", this::create);
+    app.post("/events/summaries", this::summaries);
     app.get("/events", this::list);
+  }
+
+  /**
+   * Sets a contact's event summaries (count, first, last), as Intercom's 2.11 endpoint does: 200
+   * with an empty body. Idempotent: a summary replaces the contact's for that name.
+   */
+  private void summaries(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    EventSummariesInput input = EventSummariesInput.parse(rc.body(ctx));
+    rc.write(
+        ctx,
+        ws,
+        tx -> {
+          tx.setEventSummaries(ws, input);
+          return RequestContext.Reply.of(200, null);
+        });
   }
 
   private void create(Context ctx) {
@@ -91,7 +109,7 @@ final class EventRoutes {
             .put("first", iso(s.first()))
             .put("last", iso(s.last()))
             .put("count", s.count())
-            .putNull("description");
+            .put("description", ""); // a string in the 2.11 spec; Tally keeps no description
       }
     } else {
       int perPage =

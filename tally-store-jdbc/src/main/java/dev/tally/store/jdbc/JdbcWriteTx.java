@@ -11,6 +11,8 @@ import dev.tally.core.model.CustomAttributeTyping;
 import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.DataAttributeInput;
 import dev.tally.core.model.EventInput;
+import dev.tally.core.model.EventSummariesInput;
+import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.FieldType;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.TokenInfo;
@@ -329,16 +331,7 @@ public final class JdbcWriteTx implements WriteTx {
   @Override
   public boolean recordEvent(long ws, EventInput e) {
     try {
-      Contact contact =
-          reads
-              .findContact(db, ws, e.contact())
-              .orElseThrow(
-                  () ->
-                      new TallyException(
-                          TallyException.Kind.NOT_FOUND,
-                          "not_found",
-                          null,
-                          e.contact().describe() + " not found"));
+      Contact contact = requireContact(ws, e.contact());
       requireEventName(ws, e.name());
       ContactStatements.Result r =
           contacts.insertEvent(db, ws, contact.id(), contact.version() + 1, e, now);
@@ -349,6 +342,45 @@ public final class JdbcWriteTx implements WriteTx {
       return true;
     } catch (SQLException ex) {
       throw wrap("record event", ex);
+    }
+  }
+
+  /** The contact {@code ref} names in the workspace, or a 404 naming it. */
+  private Contact requireContact(long ws, dev.tally.core.model.ContactRef ref) throws SQLException {
+    return reads
+        .findContact(db, ws, ref)
+        .orElseThrow(
+            () ->
+                new TallyException(
+                    TallyException.Kind.NOT_FOUND,
+                    "not_found",
+                    null,
+                    ref.describe() + " not found"));
+  }
+
+  @Override
+  public void setEventSummaries(long ws, EventSummariesInput in) {
+    try {
+      Contact contact = requireContact(ws, in.contact());
+      for (EventSummary s : in.summaries()) {
+        requireEventName(ws, s.name());
+        update(
+            "INSERT INTO event_summaries (contact_id, name, workspace_id, count, first_at, last_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id, name) DO UPDATE SET "
+                + "count = excluded.count, first_at = excluded.first_at, last_at = excluded.last_at",
+            contact.id(),
+            s.name(),
+            ws,
+            s.count(),
+            s.first(),
+            s.last());
+      }
+      long version = contact.version() + 1;
+      update("UPDATE contacts SET version = ? WHERE id = ?", version, contact.id());
+      lastPosition =
+          Oplog.append(db, ws, OplogEntry.CONTACT, contact.id(), version, OplogEntry.UPDATE, now);
+    } catch (SQLException ex) {
+      throw wrap("set event summaries", ex);
     }
   }
 
