@@ -51,9 +51,29 @@ public final class QueryParser {
   private final QueryLimits limits;
   private final Schema schema;
 
+  /** The workspace's segments by id (null when there is none); null: segment_id is refused. */
+  private final java.util.function.LongFunction<dev.tally.core.model.Segment> segments;
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   public QueryParser(QueryLimits limits, Schema schema) {
+    this(limits, schema, null);
+  }
+
+  /**
+   * A parser that also knows the workspace's segments: {@code segment_id = X} stands for segment
+   * X's query (and its person type), expanded here, so every evaluator sees only plain filters and
+   * a segment is never staler than search. A segment's query may not refer to segment_id itself
+   * (parse it with {@link #QueryParser(QueryLimits, Schema)}), so expansion is one level deep.
+   */
+  public QueryParser(
+      QueryLimits limits,
+      Schema schema,
+      java.util.function.LongFunction<dev.tally.core.model.Segment> segments) {
     this.limits = limits;
     this.schema = schema;
+    this.segments = segments;
   }
 
   public Query parse(JsonNode node) {
@@ -156,8 +176,11 @@ public final class QueryParser {
   }
 
   private Query filter(JsonNode node, String path, Budget budget) {
-    budget.filter(path);
     JsonNode f = node.get("field");
+    if (f != null && f.isTextual() && f.textValue().equals("segment_id")) {
+      return segment(node, path, budget);
+    }
+    budget.filter(path);
     if (f == null || !f.isTextual()) {
       throw bad(
           path + ".field",
@@ -224,6 +247,75 @@ public final class QueryParser {
     }
     budget.values(1, vpath);
     return new Query.Filter(field, op, List.of(value(field, op, v, vpath)), false);
+  }
+
+  /**
+   * {@code segment_id = X} or {@code IN [X, ...]}: each segment's query AND its person type's role,
+   * ORed. Its filters count against this query's limits.
+   */
+  private Query segment(JsonNode node, String path, Budget budget) {
+    if (segments == null) {
+      throw bad(
+          path + ".field",
+          "a segment's query cannot refer to segment_id; write the conditions out instead");
+    }
+    JsonNode o = node.get("operator");
+    String op = o != null && o.isTextual() ? o.textValue() : null;
+    if (!"=".equals(op) && !"IN".equals(op)) {
+      throw bad(
+          path + ".operator",
+          "segment_id takes = or IN (a contact in the segment, or in one of them), got "
+              + (op == null ? "nothing" : TallyException.quote(op)));
+    }
+    JsonNode v = node.get("value");
+    String vpath = path + ".value";
+    List<JsonNode> ids = new ArrayList<>();
+    if (op.equals("IN")) {
+      if (v == null || !v.isArray() || v.isEmpty() || v.size() > limits.maxGroupSize()) {
+        throw bad(
+            vpath,
+            vpath + " must be an array of 1 to " + limits.maxGroupSize() + " segment ids with IN");
+      }
+      v.forEach(ids::add);
+    } else {
+      ids.add(v);
+    }
+    List<Query> members = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      String ipath = op.equals("IN") ? vpath + "[" + i + "]" : vpath;
+      Long id = ids.get(i) == null ? null : integral(ids.get(i));
+      dev.tally.core.model.Segment s = id == null || id <= 0 ? null : segments.apply(id);
+      if (s == null) {
+        throw bad(
+            ipath,
+            ipath
+                + " must be the id of a segment of this workspace (GET /segments), got "
+                + (ids.get(i) == null ? "nothing" : shown(ids.get(i))));
+      }
+      Query q;
+      try {
+        q = new QueryParser(limits, schema).parse(JSON.readTree(s.queryJson()), "query", 1, budget);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("segment " + s.id() + " holds a query that is not JSON", e);
+      } catch (TallyException e) {
+        throw new TallyException(
+            e.kind(),
+            e.code(),
+            ipath,
+            "segment " + s.id() + " (" + s.name() + ") cannot be used here: " + e.getMessage());
+      }
+      members.add(
+          new Query.Group(
+              Query.Logic.AND,
+              List.of(
+                  q,
+                  new Query.Filter(
+                      new Field.Standard(ContactField.ROLE),
+                      Operator.EQ,
+                      List.of(s.role()),
+                      false))));
+    }
+    return members.size() == 1 ? members.get(0) : new Query.Group(Query.Logic.OR, members);
   }
 
   /** Whether the operator applies to the field's type. */

@@ -8,6 +8,7 @@ import dev.tally.core.model.Event;
 import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
+import dev.tally.core.model.Segment;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import java.time.Duration;
@@ -99,6 +100,12 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
 
   /** Every data attribute of the workspace, in id order (bounded by its custom-attribute cap). */
   List<DataAttribute> dataAttributes(long workspaceId);
+
+  /** The workspace's segments, by id. */
+  List<Segment> segments(long workspaceId);
+
+  /** One segment of the workspace. */
+  java.util.Optional<Segment> segment(long workspaceId, long segmentId);
 
   /**
    * The workspace's data attributes in id order after {@code afterId}, archived ones only with

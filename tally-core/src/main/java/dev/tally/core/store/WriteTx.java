@@ -6,6 +6,7 @@ import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.DataAttributeInput;
 import dev.tally.core.model.EventInput;
 import dev.tally.core.model.EventSummariesInput;
+import dev.tally.core.model.Segment;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 
@@ -51,6 +52,16 @@ public interface WriteTx {
   void setEventSummaries(long workspaceId, EventSummariesInput input);
 
   DataAttribute createDataAttribute(long workspaceId, DataAttributeInput input);
+
+  /** Creates a segment (its query already validated); refuses past {@code MAX_SEGMENTS}. */
+  Segment createSegment(long workspaceId, String name, String personType, String queryJson);
+
+  /** Changes what is given (null: unchanged); a 404 for a segment not in the workspace. */
+  Segment updateSegment(
+      long workspaceId, long segmentId, String name, String personType, String queryJson);
+
+  /** Deletes a segment; a 404 for one not in the workspace. */
+  Segment deleteSegment(long workspaceId, long segmentId);
 
   /**
    * Removes oplog entries recorded before {@code beforeEpochSeconds}, never the newest one, and

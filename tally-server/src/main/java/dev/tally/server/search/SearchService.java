@@ -66,13 +66,32 @@ public final class SearchService {
   public record Result(
       List<Contact> contacts, long total, SearchRequest.Cursor next, long position) {}
 
-  /** A parser that knows the workspace's custom attributes. */
+  /** A parser that knows the workspace's custom attributes and segments. */
   public QueryParser parser(long workspaceId) {
+    return new QueryParser(
+        limits,
+        attributeTypes(workspaceId)::get,
+        id -> store.segment(workspaceId, id).orElse(null));
+  }
+
+  /** A parser for a segment's own query: the workspace's attributes, no segment_id. */
+  public QueryParser segmentQueryParser(long workspaceId) {
+    return new QueryParser(limits, attributeTypes(workspaceId)::get);
+  }
+
+  private Map<String, FieldType> attributeTypes(long workspaceId) {
     Map<String, FieldType> types = new HashMap<>();
     for (DataAttribute a : store.dataAttributes(workspaceId)) {
       types.put(a.name(), a.type());
     }
-    return new QueryParser(limits, types::get);
+    return types;
+  }
+
+  /** How many contacts of the workspace match (the index's count; no contact is read). */
+  public long count(long workspaceId, Query query) {
+    requireReady(workspaceId);
+    SearchPage page = searchIndex(workspaceId, query, null, 1, null);
+    return page.total();
   }
 
   public Result search(
@@ -85,38 +104,9 @@ public final class SearchService {
     if (minPosition != null) {
       awaitPosition(minPosition);
     }
-    IndexReadiness.State state = readiness.current();
-    if (!state.readyFor(workspaceId)) {
-      state = readiness.refresh(); // the last verdict may predate a catch-up
-    }
-    if (!state.readyFor(workspaceId)) {
-      throw TallyException.unavailable(
-          "index_not_ready",
-          "search is unavailable because the index is not ready: "
-              + String.join("; ", state.reasons()),
-          null);
-    }
+    requireReady(workspaceId);
     long position = index.visiblePosition();
-    SearchPage page;
-    try {
-      long now = clock.instant().getEpochSecond();
-      page =
-          pool.run(
-              deadline ->
-                  index.search(
-                      new SearchRequest(workspaceId, query, sort, perPage, after, now, deadline)));
-    } catch (TallyException e) {
-      throw e;
-    } catch (RuntimeException | AssertionError e) {
-      // A damaged index fails in odd ways (Lucene's own assertions included); the healer replaces
-      // it.
-      throw TallyException.unavailable(
-          "index_damaged",
-          "the search index failed to answer ("
-              + e
-              + "); Tally checks and heals the index, retry shortly",
-          e);
-    }
+    SearchPage page = searchIndex(workspaceId, query, sort, perPage, after);
     Map<Long, Contact> byId = new HashMap<>();
     for (ContactDocument d : store.documents(page.ids())) {
       if (d.contact().workspaceId() == workspaceId) {
@@ -131,6 +121,48 @@ public final class SearchService {
       }
     }
     return new Result(contacts, page.total(), page.next(), position);
+  }
+
+  /** 503 unless the index may answer this workspace's searches (never a silently empty result). */
+  private void requireReady(long workspaceId) {
+    IndexReadiness.State state = readiness.current();
+    if (!state.readyFor(workspaceId)) {
+      state = readiness.refresh(); // the last verdict may predate a catch-up
+    }
+    if (!state.readyFor(workspaceId)) {
+      throw TallyException.unavailable(
+          "index_not_ready",
+          "search is unavailable because the index is not ready: "
+              + String.join("; ", state.reasons()),
+          null);
+    }
+  }
+
+  /** One search of the index on the search pool; index failures become 503s for the healer. */
+  private SearchPage searchIndex(
+      long workspaceId,
+      Query query,
+      SearchRequest.Sort sort,
+      int perPage,
+      SearchRequest.Cursor after) {
+    try {
+      long now = clock.instant().getEpochSecond();
+      return pool.run(
+          deadline ->
+              index.search(
+                  new SearchRequest(workspaceId, query, sort, perPage, after, now, deadline)));
+    } catch (TallyException e) {
+      throw e;
+    } catch (RuntimeException | AssertionError e) {
+      // A damaged index fails in odd ways (Lucene's own assertions included); the healer replaces
+      // it.
+      throw TallyException.unavailable(
+          "index_damaged",
+          "the search index failed to answer ("
+              + e
+              + "); Tally checks and heals the index, retry shortly",
+          e);
+    }
   }
 
   private void awaitPosition(long position) {

@@ -12,6 +12,7 @@ import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.FieldType;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
+import dev.tally.core.model.Segment;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.verify.IdVersion;
@@ -233,6 +234,38 @@ public final class JdbcReads {
       }
     }
     return out;
+  }
+
+  private static final String SEGMENT_COLUMNS =
+      "SELECT id, workspace_id, name, person_type, query, created_at, updated_at FROM segments ";
+
+  public List<Segment> segments(Sql db, long ws) throws SQLException {
+    List<Segment> out = new ArrayList<>();
+    try (ResultSet rs =
+        db.prepare(SEGMENT_COLUMNS + "WHERE workspace_id = ? ORDER BY id", ws).executeQuery()) {
+      while (rs.next()) {
+        out.add(segment(rs));
+      }
+    }
+    return out;
+  }
+
+  public Optional<Segment> segment(Sql db, long ws, long id) throws SQLException {
+    try (ResultSet rs =
+        db.prepare(SEGMENT_COLUMNS + "WHERE workspace_id = ? AND id = ?", ws, id).executeQuery()) {
+      return rs.next() ? Optional.of(segment(rs)) : Optional.empty();
+    }
+  }
+
+  private static Segment segment(ResultSet rs) throws SQLException {
+    return new Segment(
+        rs.getLong(1),
+        rs.getLong(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getLong(6),
+        rs.getLong(7));
   }
 
   private static final String DATA_ATTRIBUTE_COLUMNS =

@@ -9,6 +9,7 @@ import dev.tally.core.model.Event;
 import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
+import dev.tally.core.model.Segment;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Outcome;
@@ -156,6 +157,16 @@ public abstract class JdbcStore implements Store {
   @Override
   public List<EventSummary> eventSummaries(long workspaceId, long contactId) {
     return read("read event summaries", db -> reads.eventSummaries(db, workspaceId, contactId));
+  }
+
+  @Override
+  public List<Segment> segments(long workspaceId) {
+    return read("list segments", db -> reads.segments(db, workspaceId));
+  }
+
+  @Override
+  public java.util.Optional<Segment> segment(long workspaceId, long segmentId) {
+    return read("read a segment", db -> reads.segment(db, workspaceId, segmentId));
   }
 
   @Override

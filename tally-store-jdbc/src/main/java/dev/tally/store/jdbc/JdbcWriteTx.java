@@ -15,6 +15,7 @@ import dev.tally.core.model.EventSummariesInput;
 import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.FieldType;
 import dev.tally.core.model.OplogEntry;
+import dev.tally.core.model.Segment;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.WorkspaceLimits;
@@ -135,6 +136,7 @@ public final class JdbcWriteTx implements WriteTx {
               "DELETE FROM event_names WHERE workspace_id = ?",
               "DELETE FROM contacts WHERE workspace_id = ?",
               "DELETE FROM data_attributes WHERE workspace_id = ?",
+              "DELETE FROM segments WHERE workspace_id = ?",
               "DELETE FROM idempotency_keys WHERE workspace_id = ?",
               "DELETE FROM workspace_tokens WHERE workspace_id = ?",
               "DELETE FROM workspaces WHERE id = ?")) {
@@ -403,6 +405,94 @@ public final class JdbcWriteTx implements WriteTx {
     }
     update("INSERT INTO event_names (workspace_id, name) VALUES (?, ?)", ws, name);
     registered.add(key);
+  }
+
+  // ---- segments ----
+
+  /** Most segments a workspace may have: GET /segments?include_count=true counts each. */
+  public static final int MAX_SEGMENTS = 250;
+
+  @Override
+  public Segment createSegment(long ws, String name, String personType, String queryJson) {
+    try {
+      requireWorkspace(ws);
+      long have = count("SELECT COUNT(*) FROM segments WHERE workspace_id = ?", ws);
+      if (have >= MAX_SEGMENTS) {
+        throw TallyException.invalid(
+            "name",
+            "this workspace has "
+                + have
+                + " segments, the most it may have ("
+                + MAX_SEGMENTS
+                + "); delete one first (retrying will not help)");
+      }
+      long id =
+          db.insert(
+              true,
+              "INSERT INTO segments (workspace_id, name, person_type, query, created_at, updated_at) "
+                  + "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+              ws,
+              name,
+              personType,
+              queryJson,
+              now,
+              now);
+      lastPosition = Oplog.append(db, ws, OplogEntry.SEGMENT, id, 1, OplogEntry.CREATE, now);
+      return new Segment(id, ws, name, personType, queryJson, now, now);
+    } catch (SQLException ex) {
+      throw wrap("create a segment", ex);
+    }
+  }
+
+  @Override
+  public Segment updateSegment(long ws, long id, String name, String personType, String queryJson) {
+    try {
+      Segment old = requireSegment(ws, id);
+      Segment updated =
+          new Segment(
+              id,
+              ws,
+              name == null ? old.name() : name,
+              personType == null ? old.personType() : personType,
+              queryJson == null ? old.queryJson() : queryJson,
+              old.createdAt(),
+              now);
+      update(
+          "UPDATE segments SET name = ?, person_type = ?, query = ?, updated_at = ? WHERE id = ?",
+          updated.name(),
+          updated.personType(),
+          updated.queryJson(),
+          now,
+          id);
+      lastPosition = Oplog.append(db, ws, OplogEntry.SEGMENT, id, 1, OplogEntry.UPDATE, now);
+      return updated;
+    } catch (SQLException ex) {
+      throw wrap("update a segment", ex);
+    }
+  }
+
+  @Override
+  public Segment deleteSegment(long ws, long id) {
+    try {
+      Segment old = requireSegment(ws, id);
+      update("DELETE FROM segments WHERE id = ?", id);
+      lastPosition = Oplog.append(db, ws, OplogEntry.SEGMENT, id, 1, OplogEntry.DELETE, now);
+      return old;
+    } catch (SQLException ex) {
+      throw wrap("delete a segment", ex);
+    }
+  }
+
+  private Segment requireSegment(long ws, long id) throws SQLException {
+    return reads
+        .segment(db, ws, id)
+        .orElseThrow(
+            () ->
+                new TallyException(
+                    TallyException.Kind.NOT_FOUND,
+                    "not_found",
+                    null,
+                    "segment " + id + " not found in this workspace"));
   }
 
   // ---- data attributes ----

@@ -39,6 +39,7 @@ public final class PostgresStore extends JdbcStore {
           new String[] {"contacts", "id"},
           new String[] {"events", "id"},
           new String[] {"data_attributes", "id"},
+          new String[] {"segments", "id"},
           new String[] {"oplog", "position"});
 
   private final PostgresOptions options;

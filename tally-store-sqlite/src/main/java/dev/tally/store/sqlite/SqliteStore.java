@@ -39,6 +39,7 @@ public final class SqliteStore extends JdbcStore {
           "contacts",
           "events",
           "data_attributes",
+          "segments",
           "oplog");
 
   private final SqliteOptions options;
