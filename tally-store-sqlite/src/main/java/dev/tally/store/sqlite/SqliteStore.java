@@ -39,7 +39,8 @@ public final class SqliteStore extends JdbcStore {
           "contacts",
           "events",
           "data_attributes",
-          "oplog");
+          "oplog",
+          "tags");
 
   private final SqliteOptions options;
   private final Connection writerConnection;
