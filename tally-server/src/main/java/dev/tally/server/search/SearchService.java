@@ -11,6 +11,7 @@ import dev.tally.core.model.FieldType;
 import dev.tally.core.query.Query;
 import dev.tally.core.query.QueryLimits;
 import dev.tally.core.query.QueryParser;
+import dev.tally.core.query.TagFilters;
 import dev.tally.core.store.Store;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -33,6 +34,7 @@ public final class SearchService {
   private final Duration minPositionTimeout;
   private final InstantSource clock;
   private final SearchPool pool;
+  private volatile java.util.function.BooleanSupplier currentLayout = () -> true;
 
   public SearchService(
       Store store,
@@ -51,6 +53,16 @@ public final class SearchService {
     this.clock = clock;
   }
 
+  /**
+   * Tells whether the serving index has the layout this Tally writes. An index of an older layout
+   * keeps serving until `tally apply`, but it may lack fields newer queries name (tag_id), and a
+   * query that names one is refused with 503 rather than answered wrongly.
+   */
+  public SearchService layoutCheck(java.util.function.BooleanSupplier currentLayout) {
+    this.currentLayout = currentLayout;
+    return this;
+  }
+
   public SearchPool pool() {
     return pool;
   }
@@ -60,11 +72,15 @@ public final class SearchService {
   }
 
   /**
-   * One page of results: contacts in order, the total, where the next page starts (null at the end)
-   * and the position searched.
+   * One page of results: contacts in order with their live tag ids, the total, where the next page
+   * starts (null at the end) and the position searched.
    */
   public record Result(
-      List<Contact> contacts, long total, SearchRequest.Cursor next, long position) {}
+      List<Contact> contacts,
+      Map<Long, List<Long>> tagIds,
+      long total,
+      SearchRequest.Cursor next,
+      long position) {}
 
   /** A parser that knows the workspace's custom attributes. */
   public QueryParser parser(long workspaceId) {
@@ -96,6 +112,19 @@ public final class SearchService {
               + String.join("; ", state.reasons()),
           null);
     }
+    if (!TagFilters.tagIds(query).isEmpty()) {
+      if (!currentLayout.getAsBoolean()) {
+        throw TallyException.unavailable(
+            "index_layout_old",
+            "searching by tag_id needs the index layout this Tally writes, and the serving index "
+                + "has an older one (it keeps serving other searches); run tally plan, then "
+                + "tally apply",
+            null);
+      }
+      // A deleted tag never matches, even while its contacts are still being re-projected.
+      query = TagFilters.onlyLive(query, ids -> store.liveTagIds(workspaceId, ids));
+    }
+    Query q = query;
     long position = index.visiblePosition();
     SearchPage page;
     try {
@@ -104,7 +133,7 @@ public final class SearchService {
           pool.run(
               deadline ->
                   index.search(
-                      new SearchRequest(workspaceId, query, sort, perPage, after, now, deadline)));
+                      new SearchRequest(workspaceId, q, sort, perPage, after, now, deadline)));
     } catch (TallyException e) {
       throw e;
     } catch (RuntimeException | AssertionError e) {
@@ -118,9 +147,11 @@ public final class SearchService {
           e);
     }
     Map<Long, Contact> byId = new HashMap<>();
+    Map<Long, List<Long>> tagIds = new HashMap<>();
     for (ContactDocument d : store.documents(page.ids())) {
       if (d.contact().workspaceId() == workspaceId) {
         byId.put(d.contact().id(), d.contact());
+        tagIds.put(d.contact().id(), d.tagIds());
       }
     }
     List<Contact> contacts = new ArrayList<>(page.ids().size());
@@ -130,7 +161,7 @@ public final class SearchService {
         contacts.add(c);
       }
     }
-    return new Result(contacts, page.total(), page.next(), position);
+    return new Result(contacts, tagIds, page.total(), page.next(), position);
   }
 
   private void awaitPosition(long position) {
