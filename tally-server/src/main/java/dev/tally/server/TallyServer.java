@@ -16,6 +16,7 @@ import dev.tally.server.search.LeaseKeeper;
 import dev.tally.server.search.OplogPruner;
 import dev.tally.server.search.SearchPool;
 import dev.tally.server.search.SearchService;
+import dev.tally.server.search.TagPurger;
 import dev.tally.server.wiring.DataDir;
 import dev.tally.server.wiring.Engines;
 import java.io.IOException;
@@ -86,6 +87,7 @@ public final class TallyServer implements AutoCloseable {
       opened.add(
           new OplogPruner(store, config.duration(Settings.OPLOG_RETENTION), InstantSource.system())
               .start(scheduler));
+      opened.add(new TagPurger(store, TagPurger.BATCH).start(scheduler));
       LeaseKeeper projectorLease = null;
       if (!sqlite && lucene) {
         opened.add(Engines.embeddedIndexLease(store, scheduler));
@@ -131,13 +133,14 @@ public final class TallyServer implements AutoCloseable {
       opened.add(pool);
       SearchService search =
           new SearchService(
-              store,
-              indexes.serving(),
-              readiness,
-              limits,
-              config.duration(Settings.MIN_POSITION_TIMEOUT),
-              InstantSource.system(),
-              pool);
+                  store,
+                  indexes.serving(),
+                  readiness,
+                  limits,
+                  config.duration(Settings.MIN_POSITION_TIMEOUT),
+                  InstantSource.system(),
+                  pool)
+              .layoutCheck(indexes::servesCurrentLayout);
       EnginesInUse engines =
           new EnginesInUse(
               config.store().setting(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.testkit.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ class PlanApplyTest {
 
   @Test
   void anOlderLayoutIsPlannedThenAppliedCreateBeforeDestroy() throws Exception {
+    String byTag;
     var t = ApiTestBase.startTally(data, Map.of());
     String token = t.token();
     long at;
@@ -82,7 +84,18 @@ class PlanApplyTest {
       CliTest.Run plan = CliTest.tally("plan", "--url", url, "--admin-token", ApiTestBase.ADMIN);
       assertEquals(0, plan.code(), plan.err());
       assertTrue(
-          plan.out().contains("has layout lucene-0; this Tally writes lucene-1"), plan.out());
+          plan.out()
+              .contains(
+                  "has layout lucene-0; this Tally writes "
+                      + dev.tally.index.lucene.LuceneIndex.LAYOUT),
+          plan.out());
+      // A search by a field the old layout lacks is refused, not answered wrongly.
+      String tag =
+          http.call("POST", "/tags", token, "{\"name\":\"VIP\"}").json().get("id").asText();
+      byTag = "{\"query\":{\"field\":\"tag_id\",\"operator\":\"!=\",\"value\":\"" + tag + "\"}}";
+      TallyHttp.Res refused = http.call("POST", "/contacts/search", token, byTag);
+      assertEquals(503, refused.status(), refused.toString());
+      assertEquals("index_layout_old", refused.code());
       assertTrue(
           plan.out()
               .contains(
@@ -101,6 +114,11 @@ class PlanApplyTest {
               .get("changes")
               .asBoolean());
       assertTrue(Files.isDirectory(gen), "the old generation outlives the switch");
+      Await.until(
+          "tag_id searchable on the new layout",
+          java.time.Duration.ofSeconds(30),
+          () -> http.call("POST", "/contacts/search", token, byTag).status(),
+          st -> st == 200);
       assertEquals(
           60, ProductionEnginesTest.search(http, token, ALL, at).json().get("total_count").asInt());
       assertTrue(

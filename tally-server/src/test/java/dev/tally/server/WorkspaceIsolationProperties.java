@@ -53,7 +53,13 @@ class WorkspaceIsolationProperties {
     LIST,
     EVENT,
     EVENTS_OF,
-    SEARCH
+    SEARCH,
+    TAG_CREATE,
+    TAG_GET,
+    TAG_LIST,
+    TAG_CONTACT,
+    TAG_DELETE,
+    TAG_SEARCH
   }
 
   /** One step: which token acts, what it does, and on which (randomly chosen) contact or email. */
@@ -97,12 +103,90 @@ class WorkspaceIsolationProperties {
     }
     Map<String, String> emailOf = new HashMap<>();
     long position = 0; // the newest write's Tally-Position, so searches see every write before them
+    // Tags: every tag ever created (deleted ones stay in the list, to be asked for), its owner,
+    // which are live, and each contact's tags.
+    List<String> tagIds = new ArrayList<>();
+    Map<String, Integer> tagOwner = new HashMap<>();
+    Set<String> liveTags = new HashSet<>();
+    Map<String, Set<String>> tagsOf = new HashMap<>();
     for (Action a : actions) {
       String t = tokens[a.actor()];
       String id = ids.isEmpty() ? "1" : ids.get(a.target() % ids.size());
       Integer own = owner.get(id);
       boolean mine = own != null && own == a.actor();
+      String tag = tagIds.isEmpty() ? "1" : tagIds.get((a.target() + a.email()) % tagIds.size());
+      boolean myTag =
+          liveTags.contains(tag) && Integer.valueOf(a.actor()).equals(tagOwner.get(tag));
       switch (a.kind()) {
+        case TAG_CREATE -> {
+          TallyHttp.Res r = http.call("POST", "/tags", t, "{\"name\":\"t" + a.email() + "\"}");
+          assertEquals(200, r.status(), r.toString());
+          String tagId = r.json().get("id").asText();
+          Integer had = tagOwner.putIfAbsent(tagId, a.actor());
+          assertTrue(had == null || had == a.actor(), "a tag of another workspace came back");
+          if (!tagIds.contains(tagId)) {
+            tagIds.add(tagId);
+          }
+          liveTags.add(tagId);
+          if (r.position() > 0) {
+            position = Math.max(position, r.position());
+          }
+        }
+        case TAG_GET -> {
+          TallyHttp.Res r = http.call("GET", "/tags/" + tag, t, null);
+          assertEquals(myTag ? 200 : 404, r.status(), r.toString());
+        }
+        case TAG_LIST -> {
+          TallyHttp.Res r = http.call("GET", "/tags", t, null);
+          long expected = liveTags.stream().filter(x -> tagOwner.get(x) == a.actor()).count();
+          assertEquals(expected, r.json().get("data").size(), r.toString());
+          for (JsonNode x : r.json().get("data")) {
+            assertEquals(
+                Integer.valueOf(a.actor()), tagOwner.get(x.get("id").asText()), x.toString());
+          }
+        }
+        case TAG_CONTACT -> {
+          TallyHttp.Res r =
+              http.call("POST", "/contacts/" + id + "/tags", t, "{\"id\":\"" + tag + "\"}");
+          assertEquals(mine && myTag ? 200 : 404, r.status(), r.toString());
+          if (mine && myTag) {
+            tagsOf.computeIfAbsent(id, k -> new HashSet<>()).add(tag);
+            position = Math.max(position, r.position());
+          }
+        }
+        case TAG_DELETE -> {
+          TallyHttp.Res r = http.call("DELETE", "/tags/" + tag, t, null);
+          assertEquals(myTag ? 200 : 404, r.status(), r.toString());
+          if (myTag) {
+            liveTags.remove(tag);
+            tagsOf.values().forEach(set -> set.remove(tag));
+            position = Math.max(position, r.position());
+          }
+        }
+        case TAG_SEARCH -> {
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/contacts/search",
+                  t,
+                  "{\"query\":{\"field\":\"tag_id\",\"operator\":\"=\",\"value\":\""
+                      + tag
+                      + "\"},\"pagination\":{\"per_page\":150}}",
+                  position == 0 ? Map.of() : Map.of("Tally-Min-Position", Long.toString(position)));
+          assertEquals(200, r.status(), r.toString());
+          long expected =
+              owner.entrySet().stream()
+                  .filter(e -> e.getValue() == a.actor())
+                  .filter(e -> tagsOf.getOrDefault(e.getKey(), Set.of()).contains(tag))
+                  .count();
+          assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
+          for (JsonNode c : r.json().get("data")) {
+            assertEquals(
+                Integer.valueOf(a.actor()),
+                owner.get(c.get("id").asText()),
+                "found a contact it does not own: " + c);
+          }
+        }
         case CREATE -> {
           String email = "p" + a.email() + "@example.com";
           TallyHttp.Res r =
@@ -144,6 +228,7 @@ class WorkspaceIsolationProperties {
           assertEquals(mine ? 200 : 404, r.status(), r.toString());
           if (mine) {
             owner.remove(id);
+            tagsOf.remove(id);
             ids.remove(id);
             emails.get(a.actor()).remove(emailOf.remove(id));
             position = Math.max(position, r.position());

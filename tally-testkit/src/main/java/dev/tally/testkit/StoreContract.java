@@ -1090,4 +1090,199 @@ public abstract class StoreContract {
     assertEquals(store.dataAttributes(ws), store.dataAttributes(ws, true, 0, 100).items());
     assertTrue(store.dataAttributes(ws, false, after, 2).items().isEmpty());
   }
+
+  // ---- tags ----
+
+  protected long tag(long workspace, String name) {
+    return store.write(tx -> tx.createTag(workspace, name)).value().tag().id();
+  }
+
+  protected long version(long workspace, long contactId) {
+    return store.contact(workspace, contactId).orElseThrow().version();
+  }
+
+  protected List<Long> tagIdsOf(long contactId) {
+    return store.documents(List.of(contactId)).get(0).tagIds();
+  }
+
+  protected void tagContact(long workspace, long contactId, long tagId) {
+    store.write(tx -> tx.tagContact(workspace, contactId, null, tagId, "id"));
+  }
+
+  @Test
+  void tagNamesAreUniquePerWorkspaceIgnoringCase() {
+    var first = store.write(tx -> tx.createTag(ws, "VIP")).value();
+    assertTrue(first.created());
+    assertTrue(first.tag().id() > (1L << 32), "tag id " + first.tag().id());
+    var again = store.write(tx -> tx.createTag(ws, "vip")).value();
+    assertFalse(again.created(), "a name the workspace has, in another case, is the same tag");
+    assertEquals(first.tag(), again.tag());
+    long elsewhere = tag(other, "VIP");
+    assertNotEquals(first.tag().id(), elsewhere, "each workspace has its own tags");
+    long gold = tag(ws, "Gold");
+    TallyException taken =
+        assertThrows(TallyException.class, () -> store.write(tx -> tx.renameTag(ws, gold, "vIp")));
+    assertEquals(400, taken.kind().status);
+    assertEquals("name", taken.field());
+    var renamed = store.write(tx -> tx.renameTag(ws, first.tag().id(), "Very Important")).value();
+    assertEquals("Very Important", renamed.name());
+    assertEquals(2, renamed.version());
+    assertEquals(
+        List.of("Very Important", "Gold"), store.tags(ws).stream().map(t -> t.name()).toList());
+    assertTrue(store.tag(other, gold).isEmpty(), "another workspace's tag is not found");
+    assertEquals("VIP", store.tag(other, elsewhere).orElseThrow().name());
+    assertThrows(TallyException.class, () -> store.write(tx -> tx.createTag(ws, " ")));
+  }
+
+  @Test
+  void taggingRaisesTheContactsVersionWithAnOplogEntryOnce() {
+    Contact c = create(ws, "{\"email\":\"t@example.com\"}");
+    long vip = tag(ws, "VIP");
+    long head = store.head();
+    tagContact(ws, c.id(), vip);
+    assertEquals(2, version(ws, c.id()));
+    OplogEntry e = store.oplog(head, 10).get(0);
+    assertEquals(OplogEntry.CONTACT, e.entity());
+    assertEquals(c.id(), e.entityId());
+    assertEquals(2, e.version());
+    assertEquals(List.of(vip), tagIdsOf(c.id()));
+    assertEquals(List.of(vip), store.contactTagIds(ws, List.of(c.id())).get(c.id()));
+    long head2 = store.head();
+    tagContact(ws, c.id(), vip);
+    assertEquals(2, version(ws, c.id()), "tagging again changes nothing");
+    assertEquals(head2, store.head(), "and appends nothing");
+    long gold = tag(ws, "Gold");
+    tagContact(ws, c.id(), gold);
+    assertEquals(List.of(vip, gold), tagIdsOf(c.id()));
+    assertEquals(
+        List.of("VIP", "Gold"),
+        store.contactTags(ws, c.id()).stream().map(a -> a.tag().name()).toList());
+    store.write(tx -> tx.untagContact(ws, c.id(), vip));
+    assertEquals(4, version(ws, c.id()));
+    assertEquals(List.of(gold), tagIdsOf(c.id()));
+    long head3 = store.head();
+    store.write(tx -> tx.untagContact(ws, c.id(), vip));
+    assertEquals(head3, store.head(), "untagging a contact without the tag changes nothing");
+  }
+
+  @Test
+  void anotherWorkspacesTagOrContactIsNotFoundAndNothingIsWritten() {
+    Contact c = create(ws, "{\"email\":\"n@example.com\"}");
+    Contact theirs = create(other, "{\"email\":\"n@example.com\"}");
+    long mine = tag(ws, "mine");
+    long theirTag = tag(other, "theirs");
+    long head = store.head();
+    TallyException e = assertThrows(TallyException.class, () -> tagContact(ws, c.id(), theirTag));
+    assertEquals(404, e.kind().status);
+    assertEquals("id", e.field());
+    assertTrue(e.getMessage().contains(Long.toString(theirTag)), e.getMessage());
+    e = assertThrows(TallyException.class, () -> tagContact(ws, theirs.id(), mine));
+    assertEquals(404, e.kind().status);
+    assertTrue(e.getMessage().contains(Long.toString(theirs.id())), e.getMessage());
+    e =
+        assertThrows(
+            TallyException.class, () -> store.write(tx -> tx.untagContact(ws, c.id(), theirTag)));
+    assertEquals(404, e.kind().status);
+    e =
+        assertThrows(
+            TallyException.class, () -> store.write(tx -> tx.renameTag(ws, theirTag, "x")));
+    assertEquals(404, e.kind().status);
+    e = assertThrows(TallyException.class, () -> store.write(tx -> tx.deleteTag(ws, theirTag)));
+    assertEquals(404, e.kind().status);
+    assertEquals(head, store.head(), "nothing was written");
+    assertTrue(store.contactTags(ws, theirs.id()).isEmpty());
+    assertEquals(Set.of(mine), store.liveTagIds(ws, List.of(mine, theirTag)));
+  }
+
+  @Test
+  void renamingATagChangesNoContact() {
+    Contact c = create(ws, "{\"email\":\"r@example.com\"}");
+    long vip = tag(ws, "VIP");
+    tagContact(ws, c.id(), vip);
+    long head = store.head();
+    store.write(tx -> tx.renameTag(ws, vip, "Gold"));
+    assertEquals(2, version(ws, c.id()));
+    List<OplogEntry> entries = store.oplog(head, 10);
+    assertEquals(1, entries.size());
+    assertEquals(OplogEntry.TAG, entries.get(0).entity());
+    assertEquals(OplogEntry.UPDATE, entries.get(0).op());
+  }
+
+  @Test
+  void aDeletedTagGoesAtOnceForReadersAndItsContactsInBoundedBatches() {
+    long vip = tag(ws, "VIP");
+    long keep = tag(ws, "keep");
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      long id = create(ws, "{\"email\":\"d" + i + "@example.com\"}").id();
+      tagContact(ws, id, vip);
+      ids.add(id);
+    }
+    tagContact(ws, ids.get(0), keep);
+    long head = store.head();
+    store.write(tx -> tx.deleteTag(ws, vip));
+    assertEquals(OplogEntry.TAG, store.oplog(head, 10).get(0).entity());
+    assertEquals(OplogEntry.DELETE, store.oplog(head, 10).get(0).op());
+    assertTrue(store.tag(ws, vip).isEmpty());
+    assertEquals(List.of(keep), tagIdsOf(ids.get(0)), "readers never see a deleted tag");
+    assertTrue(tagIdsOf(ids.get(1)).isEmpty());
+    assertEquals(Set.of(keep), store.liveTagIds(ws, List.of(vip, keep)));
+    assertEquals(1, store.pendingTagDeletions());
+    assertNotEquals(vip, tag(ws, "vip"), "the name is free at once, for a new tag");
+    List<Long> before = new ArrayList<>();
+    ids.forEach(id -> before.add(version(ws, id)));
+    var p1 = store.write(tx -> tx.purgeDeletedTag(3)).value();
+    assertEquals(3, p1.contacts());
+    assertFalse(p1.finished());
+    assertEquals(vip, p1.tagId());
+    int raised = 0;
+    for (int i = 0; i < ids.size(); i++) {
+      raised += version(ws, ids.get(i)) == before.get(i) + 1 ? 1 : 0;
+    }
+    assertEquals(3, raised, "one batch re-projects exactly its contacts");
+    assertEquals(3, store.write(tx -> tx.purgeDeletedTag(3)).value().contacts());
+    var last = store.write(tx -> tx.purgeDeletedTag(3)).value();
+    assertEquals(1, last.contacts());
+    assertTrue(last.finished());
+    assertEquals(0, store.pendingTagDeletions());
+    assertEquals(
+        dev.tally.core.store.WriteTx.TagPurge.NONE,
+        store.write(tx -> tx.purgeDeletedTag(3)).value());
+    for (int i = 0; i < ids.size(); i++) {
+      assertEquals(
+          before.get(i) + 1, version(ws, ids.get(i)), "every contact was re-projected once");
+    }
+    TallyException gone = assertThrows(TallyException.class, () -> tagContact(ws, ids.get(1), vip));
+    assertEquals(404, gone.kind().status);
+  }
+
+  @Test
+  void deletingAContactOrAWorkspaceTakesItsTagsAlong() {
+    Contact c = create(ws, "{\"email\":\"x@example.com\"}");
+    Contact d = create(ws, "{\"email\":\"y@example.com\"}");
+    long vip = tag(ws, "VIP");
+    tagContact(ws, c.id(), vip);
+    tagContact(ws, d.id(), vip);
+    store.write(tx -> tx.deleteContact(ws, c.id()));
+    assertTrue(store.contactTags(ws, c.id()).isEmpty());
+    assertEquals(List.of(vip), tagIdsOf(d.id()));
+    store.write(
+        tx -> {
+          tx.deleteWorkspace(ws);
+          return null;
+        });
+    assertTrue(store.tags(ws).isEmpty());
+    assertTrue(store.tag(ws, vip).isEmpty());
+  }
+
+  @Test
+  void tagsSurviveAReopen() {
+    Contact c = create(ws, "{\"email\":\"s@example.com\"}");
+    long vip = tag(ws, "VIP");
+    tagContact(ws, c.id(), vip);
+    store.close();
+    store = open(dir);
+    assertEquals(List.of(vip), tagIdsOf(c.id()));
+    assertEquals("VIP", store.tag(ws, vip).orElseThrow().name());
+  }
 }

@@ -18,6 +18,7 @@ public record OplogEntry(
   public static final String DATA_ATTRIBUTE = "data_attribute";
   public static final String WORKSPACE = "workspace";
   public static final String SEGMENT = "segment";
+  public static final String TAG = "tag";
 
   public static final String CREATE = "create";
   public static final String UPDATE = "update";

@@ -5,7 +5,7 @@ import dev.tally.core.model.FieldType;
 
 /**
  * A field a filter can name, resolved with its type: a standard contact field, the contact id, a
- * custom attribute, or an event summary metric.
+ * custom attribute, an event summary metric, or the contact's tags.
  */
 public sealed interface Field {
   /** The path as written in a query ("email", "custom_attributes.plan", "events.bought.count"). */
@@ -18,6 +18,25 @@ public sealed interface Field {
     @Override
     public String path() {
       return "id";
+    }
+
+    @Override
+    public FieldType type() {
+      return FieldType.INTEGER;
+    }
+  }
+
+  /**
+   * The ids of the contact's tags, a set: {@code tag_id = X} holds when X is one of them, {@code !=
+   * X} when it is not (a contact without tags included); IN any of, NIN none of. Ids compare as
+   * 64-bit integers and are written as strings.
+   */
+  record TagId() implements Field {
+    public static final String PATH = "tag_id";
+
+    @Override
+    public String path() {
+      return PATH;
     }
 
     @Override

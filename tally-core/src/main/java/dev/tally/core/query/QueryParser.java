@@ -225,6 +225,9 @@ public final class QueryParser {
     JsonNode v = node.get("value");
     String vpath = path + ".value";
     if (v.isNull()) {
+      if (field instanceof Field.TagId) {
+        throw bad(vpath, vpath + " must be a tag id (a string of digits) for tag_id, got null");
+      }
       if (op != Operator.EQ && op != Operator.NE) {
         throw bad(vpath, vpath + " may be null only with = (has no value) or != (has a value)");
       }
@@ -324,7 +327,7 @@ public final class QueryParser {
   }
 
   private static Set<Operator> allowed(Field field) {
-    if (field instanceof Field.Id) {
+    if (field instanceof Field.Id || field instanceof Field.TagId) {
       return EQUALITY;
     }
     return switch (field.type()) {
@@ -342,6 +345,9 @@ public final class QueryParser {
   private Field field(String name, String path) {
     if (name.equals("id")) {
       return new Field.Id();
+    }
+    if (name.equals(Field.TagId.PATH)) {
+      return new Field.TagId();
     }
     if (name.startsWith("custom_attributes.")) {
       String attr = name.substring("custom_attributes.".length());
@@ -380,7 +386,7 @@ public final class QueryParser {
           path,
           "unknown field "
               + TallyException.quote(name)
-              + "; search by a contact field (email, role, created_at, ...), id, "
+              + "; search by a contact field (email, role, created_at, ...), id, tag_id, "
               + "custom_attributes.<name> or events.<name>.count|first|last");
     }
     return new Field.Standard(f);
@@ -394,6 +400,13 @@ public final class QueryParser {
       Long id = integral(v);
       if (id == null || id <= 0) {
         throw bad(path, path + " must be a contact id (a string of digits), got " + shown(v));
+      }
+      return id;
+    }
+    if (field instanceof Field.TagId) {
+      Long id = integral(v);
+      if (id == null || id <= 0) {
+        throw bad(path, path + " must be a tag id (a string of digits), got " + shown(v));
       }
       return id;
     }

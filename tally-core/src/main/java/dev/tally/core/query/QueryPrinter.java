@@ -43,7 +43,7 @@ public final class QueryPrinter {
   }
 
   private static JsonNode value(Field field, Object v) {
-    if (field instanceof Field.Id) {
+    if (field instanceof Field.Id || field instanceof Field.TagId) {
       return F.textNode(Long.toString((Long) v));
     }
     if (v instanceof RelativeTime r) {

@@ -2,6 +2,8 @@ package dev.tally.core.query;
 
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.EventSummary;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,33 +19,58 @@ import java.util.Map;
 public final class ReferenceEvaluator {
   private ReferenceEvaluator() {}
 
+  /** Whether a contact without tags matches. */
   public static boolean matches(
       Query q, Contact c, Map<String, EventSummary> events, long nowSeconds) {
+    return matches(q, c, events, List.of(), nowSeconds);
+  }
+
+  /** Whether a contact with these event summaries and tag ids matches. */
+  public static boolean matches(
+      Query q,
+      Contact c,
+      Map<String, EventSummary> events,
+      Collection<Long> tagIds,
+      long nowSeconds) {
     return switch (q) {
       case Query.Group g -> {
         if (g.logic() == Query.Logic.AND) {
           for (Query child : g.children()) {
-            if (!matches(child, c, events, nowSeconds)) {
+            if (!matches(child, c, events, tagIds, nowSeconds)) {
               yield false;
             }
           }
           yield true;
         }
         for (Query child : g.children()) {
-          if (matches(child, c, events, nowSeconds)) {
+          if (matches(child, c, events, tagIds, nowSeconds)) {
             yield true;
           }
         }
         yield false;
       }
+      case Query.Filter f when f.field() instanceof Field.TagId -> tags(f, tagIds);
       case Query.Filter f -> filter(f, valueOf(f.field(), c, events), nowSeconds);
     };
   }
 
-  /** The document's value for a field: String, Long, Double, Boolean, or null when it has none. */
+  private static boolean tags(Query.Filter f, Collection<Long> tagIds) {
+    boolean any = f.values().stream().anyMatch(tagIds::contains);
+    return switch (f.operator()) {
+      case EQ, IN -> any;
+      case NE, NIN -> !any;
+      default -> throw new IllegalArgumentException(f.operator() + " on tag_id");
+    };
+  }
+
+  /**
+   * The document's value for a field: String, Long, Double, Boolean, or null when it has none. Not
+   * for tag_id, which has a set of values.
+   */
   public static Object valueOf(Field field, Contact c, Map<String, EventSummary> events) {
     return switch (field) {
       case Field.Id id -> c.id();
+      case Field.TagId t -> throw new IllegalArgumentException("tag_id has a set of values");
       case Field.Standard s -> c.get(s.field());
       case Field.Custom cu -> c.custom().get(cu.name());
       case Field.EventMetric e -> {

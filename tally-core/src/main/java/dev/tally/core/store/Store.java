@@ -9,6 +9,7 @@ import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
 import dev.tally.core.model.Segment;
+import dev.tally.core.model.Tag;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import java.time.Duration;
@@ -118,6 +119,27 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
    * How many data attributes the workspace has, archived ones only with {@code includeArchived}.
    */
   long dataAttributeCount(long workspaceId, boolean includeArchived);
+
+  /** The workspace's live tags in id order (at most {@link WorkspaceLimits#maxTags()}). */
+  List<Tag> tags(long workspaceId);
+
+  /** A live tag of the workspace. */
+  Optional<Tag> tag(long workspaceId, long tagId);
+
+  /** The contact's live tags in tag id order (empty when the contact is not the workspace's). */
+  List<Tag.Applied> contactTags(long workspaceId, long contactId);
+
+  /**
+   * The live tag ids of each of these contacts of the workspace (contacts without tags are left
+   * out), ascending; one query for the set.
+   */
+  java.util.Map<Long, List<Long>> contactTagIds(long workspaceId, Collection<Long> contactIds);
+
+  /** Which of these ids are live tags of the workspace; one query for the set. */
+  java.util.Set<Long> liveTagIds(long workspaceId, Collection<Long> tagIds);
+
+  /** How many deleted tags still wait for their contacts to be untagged (see WriteTx). */
+  long pendingTagDeletions();
 
   /**
    * The current documents (with event summaries) of these contacts, in any workspace; a contact

@@ -35,6 +35,32 @@ public record WorkspaceLimits(int maxEventNames, int maxCustomAttributes) {
     }
   }
 
+  /**
+   * Live tags per workspace: fixed, not a setting. GET /tags answers every tag in one list
+   * (Intercom's tag list has no pages), so the cap bounds that answer (about 1 MB at 10,000 tags of
+   * 100 characters) and the tag filters one query can name. Deleted tags do not count.
+   */
+  public static final int MAX_TAGS = 10_000;
+
+  public int maxTags() {
+    return MAX_TAGS;
+  }
+
+  /** The refusal of a new tag in a workspace that has {@code have} live tags already. */
+  public TallyException tagsReached(String name, long have) {
+    return new TallyException(
+        TallyException.Kind.BAD_REQUEST,
+        "tag_limit_reached",
+        "name",
+        "tag "
+            + TallyException.quote(name)
+            + " would be a new tag, but this workspace has "
+            + have
+            + " tags and may have at most "
+            + MAX_TAGS
+            + ". Retrying will not help: delete tags it no longer needs, or use one it has");
+  }
+
   /** The refusal of a new event name in a workspace that has {@code have} already. */
   public TallyException eventNamesReached(String name, long have) {
     return new TallyException(

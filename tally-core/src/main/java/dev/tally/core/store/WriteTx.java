@@ -7,6 +7,7 @@ import dev.tally.core.model.DataAttributeInput;
 import dev.tally.core.model.EventInput;
 import dev.tally.core.model.EventSummariesInput;
 import dev.tally.core.model.Segment;
+import dev.tally.core.model.Tag;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 
@@ -62,6 +63,61 @@ public interface WriteTx {
 
   /** Deletes a segment; a 404 for one not in the workspace. */
   Segment deleteSegment(long workspaceId, long segmentId);
+
+  // ---- tags ----
+
+  /** A tag written by {@link #createTag}, and whether it was created (false: it existed). */
+  record TagUpsert(Tag tag, boolean created) {}
+
+  /**
+   * Creates a tag, or returns the workspace's live tag of that name (ignoring case) unchanged; a
+   * workspace has at most {@link WorkspaceLimits#maxTags()} tags.
+   */
+  TagUpsert createTag(long workspaceId, String name);
+
+  /**
+   * Renames a live tag; refused (400 naming {@code name}) when another live tag of the workspace
+   * has the name ignoring case. No contact document changes.
+   */
+  Tag renameTag(long workspaceId, long tagId, String name);
+
+  /**
+   * Deletes a live tag at once for every reader (its contacts stop showing it and searches stop
+   * matching it) and leaves its memberships to {@link #purgeDeletedTag}; returns the tag as it was.
+   */
+  Tag deleteTag(long workspaceId, long tagId);
+
+  /**
+   * Tags a contact: raises the contact's version with an oplog entry, unless it had the tag already
+   * (then nothing changes). 404 naming the contact or the tag when either is not the workspace's;
+   * {@code contactField} and {@code tagField} name where the request gave the ids (null: in the
+   * path).
+   */
+  Tag.Applied tagContact(
+      long workspaceId, long contactId, String contactField, long tagId, String tagField);
+
+  /**
+   * Removes a tag from a contact: raises the contact's version with an oplog entry, unless it did
+   * not have the tag (then nothing changes). 404 when the contact or the tag is not the
+   * workspace's.
+   */
+  Tag untagContact(long workspaceId, long contactId, long tagId);
+
+  /** The contact's live tags in tag id order, as this transaction sees them. */
+  java.util.List<Tag.Applied> contactTags(long workspaceId, long contactId);
+
+  /** What one {@link #purgeDeletedTag} did. */
+  record TagPurge(long workspaceId, long tagId, int contacts, boolean finished) {
+    public static final TagPurge NONE = new TagPurge(0, 0, 0, true);
+  }
+
+  /**
+   * Takes one bounded step of removing deleted tags: up to {@code limit} contacts of the oldest
+   * deleted tag lose it, each with a raised version and an oplog entry (so the projector
+   * re-projects them); when none is left the tag's row goes. {@link TagPurge#NONE} when no deleted
+   * tag waits.
+   */
+  TagPurge purgeDeletedTag(int limit);
 
   /**
    * Removes oplog entries recorded before {@code beforeEpochSeconds}, never the newest one, and

@@ -17,6 +17,7 @@ final class QueryGenerators {
   static Arbitrary<Field> fields() {
     List<Field> all = new ArrayList<>();
     all.add(new Field.Id());
+    all.add(new Field.TagId());
     for (ContactField f : ContactField.values()) {
       all.add(new Field.Standard(f));
     }
@@ -28,7 +29,7 @@ final class QueryGenerators {
   }
 
   static Arbitrary<Object> values(Field f) {
-    if (f instanceof Field.Id) {
+    if (f instanceof Field.Id || f instanceof Field.TagId) {
       return Arbitraries.longs().between(1, Long.MAX_VALUE).map(v -> v);
     }
     return switch (f.type()) {
@@ -77,7 +78,8 @@ final class QueryGenerators {
                         }
                         Arbitrary<Query> plain =
                             values(f).map(v -> new Query.Filter(f, op, List.of(v), false));
-                        if (op == Operator.EQ || op == Operator.NE) {
+                        if ((op == Operator.EQ || op == Operator.NE)
+                            && !(f instanceof Field.TagId)) {
                           return Arbitraries.frequencyOf(
                               net.jqwik.api.Tuple.of(5, plain),
                               net.jqwik.api.Tuple.of(

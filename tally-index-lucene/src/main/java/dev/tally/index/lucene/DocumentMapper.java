@@ -28,6 +28,9 @@ final class DocumentMapper {
     for (var e : c.custom().entrySet()) {
       add(d, "custom_attributes." + e.getKey(), e.getValue());
     }
+    for (long tagId : cd.tagIds()) {
+      d.add(new LongPoint(Fields.TAGS, tagId));
+    }
     for (EventSummary s : cd.events().values()) {
       String base = "events." + s.name() + ".";
       add(d, base + "count", s.count());

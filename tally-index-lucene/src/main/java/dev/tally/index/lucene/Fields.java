@@ -11,6 +11,8 @@ import dev.tally.core.query.ReferenceEvaluator;
  *   <li>{@code _ws} (keyword) scopes every search to one workspace; {@code _live} marks live
  *       documents (a deleted contact stays as a tombstone carrying its version, so a replayed older
  *       version cannot bring it back); {@code _v} (doc values) holds the version.
+ *   <li>{@code tag_id} (a LongPoint per tag) holds the ids of the contact's tags (since layout
+ *       lucene-2).
  *   <li>{@code _has} (keyword, one per present path) answers "has a value" / "has no value".
  *   <li>Strings: {@code k.<path>} holds the case-folded value as one keyword (=, IN, ^ as a prefix
  *       query, ~ as a wildcard query); {@code r.<path>} holds it reversed, so $ is a prefix query.
@@ -29,6 +31,7 @@ public final class Fields {
   public static final String LIVE = "_live";
   public static final String VERSION = "_v";
   public static final String HAS = "_has";
+  public static final String TAGS = "tag_id";
 
   private Fields() {}
 

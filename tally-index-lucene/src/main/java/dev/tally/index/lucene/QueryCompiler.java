@@ -60,6 +60,11 @@ final class QueryCompiler extends IndexQueryCompiler<org.apache.lucene.search.Qu
   }
 
   @Override
+  protected org.apache.lucene.search.Query tags(Operator op, List<Object> values) {
+    return longs(Fields.TAGS, op, values);
+  }
+
+  @Override
   protected org.apache.lucene.search.Query integers(String path, Operator op, List<Object> values) {
     return longs(Fields.number(path), op, values);
   }

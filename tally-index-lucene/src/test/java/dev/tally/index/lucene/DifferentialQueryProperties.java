@@ -38,7 +38,8 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * T11: random contacts, random queries; the reference evaluator and Lucene must return the same
  * ids. Query values are often drawn from the generated contacts (with their case changed), so
  * equality and prefix filters really match; every operator × type pair must have produced a result
- * that was neither empty nor everything at least once over the run, or the test fails. The
+ * that was neither empty nor everything at least once over the run, or the test fails. Contacts
+ * carry random sets of tags from a small pool, so tag_id filters match some and not others. The
  * generators are public: the OpenSearch module runs all three evaluators on the same data with
  * them.
  */
@@ -62,9 +63,14 @@ public class DifferentialQueryProperties {
   static final Map<String, Boolean> COVERED = new ConcurrentHashMap<>();
   static final QueryParser PARSER = new QueryParser(QueryLimits.DEFAULTS, ATTRS::get);
 
+  /** The tags contacts draw from: above 2^53, so a tag id that passed through a double is off. */
+  public static final List<Long> TAGS =
+      List.of((1L << 53) + 11, (1L << 53) + 13, (1L << 53) + 15, (1L << 53) + 17);
+
   static List<Field> fields() {
     List<Field> all = new ArrayList<>();
     all.add(new Field.Id());
+    all.add(new Field.TagId());
     for (ContactField f :
         List.of(
             ContactField.EMAIL,
@@ -106,7 +112,7 @@ public class DifferentialQueryProperties {
                 : randomQuery(r, docs, 1 + r.nextInt(3));
         Set<Long> expected = new TreeSet<>();
         for (ContactDocument d : docs) {
-          if (ReferenceEvaluator.matches(query, d.contact(), d.events(), NOW)) {
+          if (ReferenceEvaluator.matches(query, d.contact(), d.events(), d.tagIds(), NOW)) {
             expected.add(d.contact().id());
           }
         }
@@ -144,7 +150,10 @@ public class DifferentialQueryProperties {
       boolean count =
           f instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT;
       if (f instanceof Field.Id
-          || (!count && f.type() != FieldType.STRING && f.type() != FieldType.BOOLEAN)) {
+          || (!count
+              && !(f instanceof Field.TagId)
+              && f.type() != FieldType.STRING
+              && f.type() != FieldType.BOOLEAN)) {
         sortable.add(f);
       }
     }
@@ -186,7 +195,9 @@ public class DifferentialQueryProperties {
   }
 
   public static String key(Field f, Operator op) {
-    return (f instanceof Field.Id ? "id" : f.type().apiName()) + " " + op.symbol();
+    return (f instanceof Field.Id ? "id" : f instanceof Field.TagId ? "tag_id" : f.type().apiName())
+        + " "
+        + op.symbol();
   }
 
   @AfterContainer
@@ -240,7 +251,13 @@ public class DifferentialQueryProperties {
       events.put(
           "bought", new EventSummary("bought", 1 + r.nextInt(4), first, first + r.nextInt(50_000)));
     }
-    return new ContactDocument(new Contact(id, WS, 1 + r.nextInt(5), f, c), events);
+    List<Long> tags = new ArrayList<>();
+    for (long tag : TAGS) {
+      if (r.nextInt(3) == 0) {
+        tags.add(tag);
+      }
+    }
+    return new ContactDocument(new Contact(id, WS, 1 + r.nextInt(5), f, c), events, tags);
   }
 
   static void maybe(Random r, Runnable put) {
@@ -308,7 +325,9 @@ public class DifferentialQueryProperties {
       }
     }
     Operator op = ops.get(r.nextInt(ops.size()));
-    if ((op == Operator.EQ || op == Operator.NE) && r.nextInt(6) == 0) {
+    if ((op == Operator.EQ || op == Operator.NE)
+        && !(f instanceof Field.TagId)
+        && r.nextInt(6) == 0) {
       return new Query.Filter(f, op, List.of(), true);
     }
     int count = op.isList() ? 1 + r.nextInt(3) : 1;
@@ -320,6 +339,10 @@ public class DifferentialQueryProperties {
   }
 
   static Object value(Random r, Field f, Operator op, List<ContactDocument> docs) {
+    if (f instanceof Field.TagId) {
+      // Mostly a tag of the pool; sometimes one no contact has.
+      return r.nextInt(6) == 0 ? TAGS.get(0) + 1 : TAGS.get(r.nextInt(TAGS.size()));
+    }
     if (r.nextInt(3) != 0) {
       ContactDocument d = docs.get(r.nextInt(docs.size()));
       Object v = ReferenceEvaluator.valueOf(f, d.contact(), d.events());

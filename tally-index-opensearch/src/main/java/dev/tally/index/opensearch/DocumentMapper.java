@@ -24,6 +24,10 @@ public final class DocumentMapper {
     for (var e : c.custom().entrySet()) {
       add(d, has, "custom_attributes." + e.getKey(), e.getValue());
     }
+    if (!cd.tagIds().isEmpty()) {
+      ArrayNode tags = d.putArray(Fields.TAGS);
+      cd.tagIds().forEach(tags::add);
+    }
     for (EventSummary s : cd.events().values()) {
       String base = "events." + s.name() + ".";
       add(d, has, base + "count", s.count());

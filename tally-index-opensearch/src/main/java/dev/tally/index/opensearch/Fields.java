@@ -11,6 +11,8 @@ import dev.tally.core.query.ReferenceEvaluator;
  *       id} (long) is the 64-bit id for filters, sorting and search_after.
  *   <li>{@code ws} (keyword) scopes every search to one workspace; {@code live} is false on the
  *       tombstone a deleted contact leaves, which keeps its version so an older replay is refused.
+ *   <li>{@code tag_id} (long, one value per tag) holds the ids of the contact's tags (since layout
+ *       opensearch-2).
  *   <li>{@code has} (keyword, one value per present path) answers "has a value" / "has no value".
  *   <li>Strings: {@code k_<path>} holds the value case-folded in Java (the reference evaluator's
  *       folding, not OpenSearch's lowercase filter, which differs on characters such as U+0130);
@@ -32,6 +34,7 @@ public final class Fields {
   public static final String LIVE = "live";
   public static final String VERSION = "v";
   public static final String HAS = "has";
+  public static final String TAGS = "tag_id";
 
   /**
    * The document that records the applied oplog position; its _id is not a number, so no contact

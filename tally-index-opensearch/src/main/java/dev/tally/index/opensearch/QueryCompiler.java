@@ -79,6 +79,11 @@ final class QueryCompiler extends IndexQueryCompiler<ObjectNode> {
   }
 
   @Override
+  protected ObjectNode tags(Operator op, List<Object> values) {
+    return longs(Fields.TAGS, op, values);
+  }
+
+  @Override
   protected ObjectNode integers(String path, Operator op, List<Object> values) {
     return longs(Fields.number(path), op, values);
   }

@@ -90,7 +90,7 @@ class ThreeEvaluatorsPropertiesIT {
         Set<Long> expected = new TreeSet<>();
         for (ContactDocument d : docs) {
           if (ReferenceEvaluator.matches(
-              query, d.contact(), d.events(), DifferentialQueryProperties.NOW)) {
+              query, d.contact(), d.events(), d.tagIds(), DifferentialQueryProperties.NOW)) {
             expected.add(d.contact().id());
           }
         }

@@ -193,6 +193,7 @@ public final class Api {
     new ContactRoutes(rc).register(app);
     new EventRoutes(rc).register(app);
     new AttributeRoutes(rc).register(app);
+    new TagRoutes(rc).register(app);
   }
 
   public Api start(String host, int port) {

@@ -1,9 +1,11 @@
 package dev.tally.server.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.Ids;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
+import java.util.List;
 
 /**
  * Renders a contact as Intercom's contact object (API 2.11): every key present, null when unset,
@@ -12,7 +14,11 @@ import dev.tally.core.model.ContactField;
 final class ContactJson {
   private ContactJson() {}
 
-  static ObjectNode render(Contact c) {
+  /** Intercom shows at most this many of a contact's tags in its object; the url lists them all. */
+  static final int SHOWN_TAGS = 10;
+
+  /** A contact and the ids of its live tags, ascending. */
+  static ObjectNode render(Contact c, List<Long> tagIds) {
     ObjectNode o = Json.object();
     String id = Ids.format(c.id());
     o.put("type", "contact");
@@ -67,7 +73,18 @@ final class ContactJson {
     string(loc, "city", c, ContactField.LOCATION_CITY);
     ObjectNode custom = o.putObject("custom_attributes");
     c.custom().forEach((k, v) -> custom.set(k, Json.MAPPER.valueToTree(v)));
-    emptyList(o, "tags", "/contacts/" + id + "/tags");
+    ObjectNode tags = o.putObject("tags");
+    tags.put("type", "list");
+    ArrayNode data = tags.putArray("data");
+    for (long tagId : tagIds.subList(0, Math.min(SHOWN_TAGS, tagIds.size()))) {
+      data.addObject()
+          .put("type", "tag")
+          .put("id", Ids.format(tagId))
+          .put("url", "/tags/" + Ids.format(tagId));
+    }
+    tags.put("url", "/contacts/" + id + "/tags");
+    tags.put("total_count", tagIds.size());
+    tags.put("has_more", tagIds.size() > SHOWN_TAGS);
     emptyList(o, "notes", "/contacts/" + id + "/notes");
     emptyList(o, "companies", "/contacts/" + id + "/companies");
     return o;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
+import dev.tally.core.index.ContactDocument;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
 import dev.tally.core.model.ContactPatch;
@@ -11,6 +12,8 @@ import dev.tally.core.model.ContactPatchParser;
 import dev.tally.core.model.Page;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
 
 /** Intercom's /contacts endpoints. */
 final class ContactRoutes {
@@ -37,18 +40,20 @@ final class ContactRoutes {
         ws,
         tx -> {
           Contact c = tx.createContact(ws, patch);
-          return new RequestContext.Reply(200, ContactJson.render(c), c.id());
+          return new RequestContext.Reply(200, ContactJson.render(c, List.of()), c.id());
         });
   }
 
   private void get(Context ctx) {
     long ws = RequestContext.workspace(ctx);
     long id = Ids.parsePath("contact", ctx.pathParam("id"));
-    Contact c =
-        rc.store()
-            .contact(ws, id)
+    // One read: the document and its tags from the same moment.
+    ContactDocument d =
+        rc.store().documents(List.of(id)).stream()
+            .filter(doc -> doc.contact().workspaceId() == ws)
+            .findFirst()
             .orElseThrow(() -> TallyException.notFound("contact", ctx.pathParam("id")));
-    RequestContext.json(ctx, 200, ContactJson.render(c));
+    RequestContext.json(ctx, 200, ContactJson.render(d.contact(), d.tagIds()));
   }
 
   private void update(Context ctx) {
@@ -60,7 +65,8 @@ final class ContactRoutes {
         ws,
         tx -> {
           Contact c = tx.updateContact(ws, id, patch);
-          return new RequestContext.Reply(200, ContactJson.render(c), c.id());
+          List<Long> tagIds = tx.contactTags(ws, id).stream().map(t -> t.tag().id()).toList();
+          return new RequestContext.Reply(200, ContactJson.render(c, tagIds), c.id());
         });
   }
 
@@ -95,7 +101,10 @@ final class ContactRoutes {
     ObjectNode o = Json.object();
     o.put("type", "list");
     ArrayNode data = o.putArray("data");
-    page.items().forEach(c -> data.add(ContactJson.render(c)));
+    Map<Long, List<Long>> tagIds =
+        rc.store().contactTagIds(ws, page.items().stream().map(Contact::id).toList());
+    page.items()
+        .forEach(c -> data.add(ContactJson.render(c, tagIds.getOrDefault(c.id(), List.of()))));
     o.put("total_count", total);
     o.set(
         "pages",

@@ -13,6 +13,7 @@ import dev.tally.server.search.SearchService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /** POST /contacts/search, with Intercom's request and response shapes. */
@@ -117,7 +118,8 @@ final class SearchRoutes {
     ObjectNode o = Json.object();
     o.put("type", "list");
     ArrayNode data = o.putArray("data");
-    r.contacts().forEach(c -> data.add(ContactJson.render(c)));
+    r.contacts()
+        .forEach(c -> data.add(ContactJson.render(c, r.tagIds().getOrDefault(c.id(), List.of()))));
     o.put("total_count", r.total());
     o.set(
         "pages",
@@ -159,6 +161,10 @@ final class SearchRoutes {
           "sort.field", "sort.field must name a field, such as \"created_at\"");
     }
     Field field = parser.resolve(f.textValue(), "sort.field");
+    if (field instanceof Field.TagId) {
+      throw TallyException.invalid(
+          "sort.field", "sorting by tag_id is not supported; sort by id, a number or a date");
+    }
     boolean countField =
         field instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT;
     if (!(field instanceof Field.Id)

@@ -219,6 +219,22 @@ public final class IndexManager implements AutoCloseable {
     return plan().changes() ? startRebuild() : null;
   }
 
+  private volatile String layoutCheckedFor;
+  private volatile boolean layoutCurrent;
+
+  /**
+   * Whether the serving generation has the layout this Tally writes; asked of the engine once per
+   * generation, so searches can ask it cheaply.
+   */
+  public boolean servesCurrentLayout() {
+    String generation = serving.generation();
+    if (!generation.equals(layoutCheckedFor)) {
+      layoutCurrent = engine.layout().equals(engine.layoutOf(generation));
+      layoutCheckedFor = generation;
+    }
+    return layoutCurrent;
+  }
+
   /** A warning when the serving index's layout is not the one this Tally writes; null otherwise. */
   public String layoutWarning() {
     return plan().warning();

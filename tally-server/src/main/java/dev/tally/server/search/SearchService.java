@@ -11,6 +11,7 @@ import dev.tally.core.model.FieldType;
 import dev.tally.core.query.Query;
 import dev.tally.core.query.QueryLimits;
 import dev.tally.core.query.QueryParser;
+import dev.tally.core.query.TagFilters;
 import dev.tally.core.store.Store;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -33,6 +34,7 @@ public final class SearchService {
   private final Duration minPositionTimeout;
   private final InstantSource clock;
   private final SearchPool pool;
+  private volatile java.util.function.BooleanSupplier currentLayout = () -> true;
 
   public SearchService(
       Store store,
@@ -51,6 +53,16 @@ public final class SearchService {
     this.clock = clock;
   }
 
+  /**
+   * Tells whether the serving index has the layout this Tally writes. An index of an older layout
+   * keeps serving until `tally apply`, but it may lack fields newer queries name (tag_id), and a
+   * query that names one is refused with 503 rather than answered wrongly.
+   */
+  public SearchService layoutCheck(java.util.function.BooleanSupplier currentLayout) {
+    this.currentLayout = currentLayout;
+    return this;
+  }
+
   public SearchPool pool() {
     return pool;
   }
@@ -60,11 +72,15 @@ public final class SearchService {
   }
 
   /**
-   * One page of results: contacts in order, the total, where the next page starts (null at the end)
-   * and the position searched.
+   * One page of results: contacts in order with their live tag ids, the total, where the next page
+   * starts (null at the end) and the position searched.
    */
   public record Result(
-      List<Contact> contacts, long total, SearchRequest.Cursor next, long position) {}
+      List<Contact> contacts,
+      Map<Long, List<Long>> tagIds,
+      long total,
+      SearchRequest.Cursor next,
+      long position) {}
 
   /** A parser that knows the workspace's custom attributes and segments. */
   public QueryParser parser(long workspaceId) {
@@ -90,7 +106,7 @@ public final class SearchService {
   /** How many contacts of the workspace match (the index's count; no contact is read). */
   public long count(long workspaceId, Query query) {
     requireReady(workspaceId);
-    SearchPage page = searchIndex(workspaceId, query, null, 1, null);
+    SearchPage page = searchIndex(workspaceId, liveTagsOnly(workspaceId, query), null, 1, null);
     return page.total();
   }
 
@@ -105,12 +121,15 @@ public final class SearchService {
       awaitPosition(minPosition);
     }
     requireReady(workspaceId);
+    Query q = liveTagsOnly(workspaceId, query);
     long position = index.visiblePosition();
-    SearchPage page = searchIndex(workspaceId, query, sort, perPage, after);
+    SearchPage page = searchIndex(workspaceId, q, sort, perPage, after);
     Map<Long, Contact> byId = new HashMap<>();
+    Map<Long, List<Long>> tagIds = new HashMap<>();
     for (ContactDocument d : store.documents(page.ids())) {
       if (d.contact().workspaceId() == workspaceId) {
         byId.put(d.contact().id(), d.contact());
+        tagIds.put(d.contact().id(), d.tagIds());
       }
     }
     List<Contact> contacts = new ArrayList<>(page.ids().size());
@@ -120,7 +139,26 @@ public final class SearchService {
         contacts.add(c);
       }
     }
-    return new Result(contacts, page.total(), page.next(), position);
+    return new Result(contacts, tagIds, page.total(), page.next(), position);
+  }
+
+  /**
+   * The query with tag_id filters kept to live tags: a deleted tag never matches, even while its
+   * contacts are still being re-projected. 503 when the serving index's layout has no tag_id.
+   */
+  private Query liveTagsOnly(long workspaceId, Query query) {
+    if (TagFilters.tagIds(query).isEmpty()) {
+      return query;
+    }
+    if (!currentLayout.getAsBoolean()) {
+      throw TallyException.unavailable(
+          "index_layout_old",
+          "searching by tag_id needs the index layout this Tally writes, and the serving index "
+              + "has an older one (it keeps serving other searches); run tally plan, then "
+              + "tally apply",
+          null);
+    }
+    return TagFilters.onlyLive(query, ids -> store.liveTagIds(workspaceId, ids));
   }
 
   /** 503 unless the index may answer this workspace's searches (never a silently empty result). */

@@ -13,6 +13,7 @@ import dev.tally.core.model.FieldType;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
 import dev.tally.core.model.Segment;
+import dev.tally.core.model.Tag;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.verify.IdVersion;
@@ -24,10 +25,13 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The store's read queries, for every dialect; every one that touches workspace data filters by
@@ -93,9 +97,9 @@ public final class JdbcReads {
   }
 
   /**
-   * The documents of these contacts, each with its event summaries, in one query: one statement
-   * sees one snapshot on every database, so no transaction is needed to keep a document and its
-   * summaries from different moments, and the set is one round trip.
+   * The documents of these contacts, each with its event summaries and live tag ids, in one query:
+   * one statement sees one snapshot on every database, so no transaction is needed to keep a
+   * document, its summaries and its tags from different moments, and the set is one round trip.
    */
   public List<ContactDocument> documents(Sql db, Collection<Long> ids) throws SQLException {
     if (ids.isEmpty()) {
@@ -116,7 +120,10 @@ public final class JdbcReads {
   private String documentsQuery() {
     return "SELECT c.id, c.workspace_id, c.version, c.doc, (SELECT "
         + dialect.jsonArrays("s.name, s.count, s.first_at, s.last_at")
-        + " FROM event_summaries s WHERE s.contact_id = c.id) FROM contacts c ";
+        + " FROM event_summaries s WHERE s.contact_id = c.id), (SELECT "
+        + dialect.jsonArrays("t.tag_id")
+        + " FROM contact_tags t JOIN tags g ON g.id = t.tag_id WHERE t.contact_id = c.id"
+        + " AND g.deleted_at IS NULL) FROM contacts c ";
   }
 
   private List<ContactDocument> documents(PreparedStatement query) throws SQLException {
@@ -139,7 +146,18 @@ public final class JdbcReads {
             throw new SQLException("event summaries of contact " + c.id() + " are not JSON", e);
           }
         }
-        out.add(new ContactDocument(c, events));
+        List<Long> tagIds = new ArrayList<>();
+        String tags = rs.getString(6);
+        if (tags != null) {
+          try {
+            for (JsonNode a : JSON.readTree(tags)) {
+              tagIds.add(a.get(0).asLong());
+            }
+          } catch (IOException e) {
+            throw new SQLException("tags of contact " + c.id() + " are not JSON", e);
+          }
+        }
+        out.add(new ContactDocument(c, events, tagIds));
       }
     }
     return out;
@@ -266,6 +284,110 @@ public final class JdbcReads {
         rs.getString(5),
         rs.getLong(6),
         rs.getLong(7));
+  }
+
+  // ---- tags ----
+
+  private static final String TAG_COLUMNS = "SELECT id, name, version, created_at FROM tags ";
+
+  /** The workspace's live tags in id order. */
+  public List<Tag> tags(Sql db, long ws) throws SQLException {
+    List<Tag> out = new ArrayList<>();
+    try (ResultSet rs =
+        db.prepare(TAG_COLUMNS + "WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY id", ws)
+            .executeQuery()) {
+      while (rs.next()) {
+        out.add(tag(rs, ws));
+      }
+    }
+    return out;
+  }
+
+  /** A live tag of the workspace. */
+  public Optional<Tag> tag(Sql db, long ws, long id) throws SQLException {
+    try (ResultSet rs =
+        db.prepare(TAG_COLUMNS + "WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL", id, ws)
+            .executeQuery()) {
+      return rs.next() ? Optional.of(tag(rs, ws)) : Optional.empty();
+    }
+  }
+
+  /** The workspace's live tag with this name, ignoring case. */
+  public Optional<Tag> tagNamed(Sql db, long ws, String name) throws SQLException {
+    try (ResultSet rs =
+        db.prepare(
+                TAG_COLUMNS + "WHERE workspace_id = ? AND name_key = ? AND deleted_at IS NULL",
+                ws,
+                Tag.key(name))
+            .executeQuery()) {
+      return rs.next() ? Optional.of(tag(rs, ws)) : Optional.empty();
+    }
+  }
+
+  /** The contact's live tags, with when each was applied, in tag id order. */
+  public List<Tag.Applied> contactTags(Sql db, long ws, long contactId) throws SQLException {
+    List<Tag.Applied> out = new ArrayList<>();
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT g.id, g.name, g.version, g.created_at, t.applied_at FROM contact_tags t "
+                    + "JOIN tags g ON g.id = t.tag_id WHERE t.contact_id = ? AND t.workspace_id = ? "
+                    + "AND g.deleted_at IS NULL ORDER BY g.id",
+                contactId,
+                ws)
+            .executeQuery()) {
+      while (rs.next()) {
+        out.add(new Tag.Applied(tag(rs, ws), rs.getLong(5)));
+      }
+    }
+    return out;
+  }
+
+  /** The live tag ids of each of these contacts of the workspace, ascending. */
+  public Map<Long, List<Long>> contactTagIds(Sql db, long ws, Collection<Long> contactIds)
+      throws SQLException {
+    Map<Long, List<Long>> out = new LinkedHashMap<>();
+    if (contactIds.isEmpty()) {
+      return out;
+    }
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT t.contact_id, t.tag_id FROM contact_tags t JOIN tags g ON g.id = t.tag_id "
+                    + "WHERE t.workspace_id = ? AND "
+                    + dialect.inIds("t.contact_id")
+                    + " AND g.deleted_at IS NULL ORDER BY t.contact_id, t.tag_id",
+                ws,
+                dialect.idSet(db.connection(), contactIds))
+            .executeQuery()) {
+      while (rs.next()) {
+        out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getLong(2));
+      }
+    }
+    return out;
+  }
+
+  /** Which of these ids are live tags of the workspace. */
+  public Set<Long> liveTagIds(Sql db, long ws, Collection<Long> tagIds) throws SQLException {
+    Set<Long> out = new HashSet<>();
+    if (tagIds.isEmpty()) {
+      return out;
+    }
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT id FROM tags WHERE workspace_id = ? AND "
+                    + dialect.inIds("id")
+                    + " AND deleted_at IS NULL",
+                ws,
+                dialect.idSet(db.connection(), tagIds))
+            .executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+
+  private static Tag tag(ResultSet rs, long ws) throws SQLException {
+    return new Tag(rs.getLong(1), ws, rs.getString(2), rs.getLong(3), rs.getLong(4));
   }
 
   private static final String DATA_ATTRIBUTE_COLUMNS =

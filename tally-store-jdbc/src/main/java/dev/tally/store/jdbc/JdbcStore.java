@@ -188,7 +188,42 @@ public abstract class JdbcStore implements Store {
         "count data attributes", db -> reads.dataAttributeCount(db, workspaceId, includeArchived));
   }
 
-  /** One query: each document and its event summaries come from the same moment. */
+  @Override
+  public List<dev.tally.core.model.Tag> tags(long workspaceId) {
+    return read("list tags", db -> reads.tags(db, workspaceId));
+  }
+
+  @Override
+  public Optional<dev.tally.core.model.Tag> tag(long workspaceId, long tagId) {
+    return read("read a tag", db -> reads.tag(db, workspaceId, tagId));
+  }
+
+  @Override
+  public List<dev.tally.core.model.Tag.Applied> contactTags(long workspaceId, long contactId) {
+    return read("list a contact's tags", db -> reads.contactTags(db, workspaceId, contactId));
+  }
+
+  @Override
+  public java.util.Map<Long, List<Long>> contactTagIds(
+      long workspaceId, Collection<Long> contactIds) {
+    return read("list contacts' tags", db -> reads.contactTagIds(db, workspaceId, contactIds));
+  }
+
+  @Override
+  public java.util.Set<Long> liveTagIds(long workspaceId, Collection<Long> tagIds) {
+    return read("check tags", db -> reads.liveTagIds(db, workspaceId, tagIds));
+  }
+
+  @Override
+  public long pendingTagDeletions() {
+    Long n =
+        read(
+            "count deleted tags",
+            db -> db.queryLong("SELECT COUNT(*) FROM tags WHERE deleted_at IS NOT NULL"));
+    return n == null ? 0 : n;
+  }
+
+  /** One query: each document, its event summaries and its tags come from the same moment. */
   @Override
   public List<ContactDocument> documents(Collection<Long> contactIds) {
     return read("read documents", db -> reads.documents(db, contactIds));

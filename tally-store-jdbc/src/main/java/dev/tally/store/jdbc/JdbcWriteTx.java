@@ -16,6 +16,7 @@ import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.FieldType;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Segment;
+import dev.tally.core.model.Tag;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.WorkspaceLimits;
@@ -134,7 +135,9 @@ public final class JdbcWriteTx implements WriteTx {
               "DELETE FROM event_summaries WHERE workspace_id = ?",
               "DELETE FROM events WHERE workspace_id = ?",
               "DELETE FROM event_names WHERE workspace_id = ?",
+              "DELETE FROM contact_tags WHERE workspace_id = ?",
               "DELETE FROM contacts WHERE workspace_id = ?",
+              "DELETE FROM tags WHERE workspace_id = ?",
               "DELETE FROM data_attributes WHERE workspace_id = ?",
               "DELETE FROM segments WHERE workspace_id = ?",
               "DELETE FROM idempotency_keys WHERE workspace_id = ?",
@@ -305,6 +308,7 @@ public final class JdbcWriteTx implements WriteTx {
       update("DELETE FROM identities WHERE contact_id = ?", id);
       update("DELETE FROM event_summaries WHERE contact_id = ?", id);
       update("DELETE FROM events WHERE contact_id = ?", id);
+      update("DELETE FROM contact_tags WHERE contact_id = ?", id);
       update("DELETE FROM contacts WHERE id = ?", id);
       countChanges.merge(ws, -1L, Long::sum);
       // A stored idempotent response may hold the contact's data: keep only its id.
@@ -594,6 +598,207 @@ public final class JdbcWriteTx implements WriteTx {
         }
       }
     };
+  }
+
+  // ---- tags ----
+
+  /** Live tags per workspace, counted inside the write transaction (under the write lock). */
+  public static final String TAG_COUNT =
+      "SELECT COUNT(*) FROM tags WHERE workspace_id = ? AND deleted_at IS NULL";
+
+  @Override
+  public TagUpsert createTag(long ws, String name) {
+    try {
+      Tag.checkName("name", name);
+      requireWorkspace(ws);
+      Tag existing = reads.tagNamed(db, ws, name).orElse(null);
+      if (existing != null) {
+        return new TagUpsert(existing, false);
+      }
+      long have = count(TAG_COUNT, ws);
+      if (have >= limits.maxTags()) {
+        throw limits.tagsReached(name, have);
+      }
+      long id =
+          insert(
+              "INSERT INTO tags (workspace_id, name, name_key, version, created_at) "
+                  + "VALUES (?, ?, ?, 1, ?) RETURNING id",
+              ws,
+              name,
+              Tag.key(name),
+              now);
+      oplog(ws, OplogEntry.TAG, id, 1, OplogEntry.CREATE);
+      return new TagUpsert(new Tag(id, ws, name, 1, now), true);
+    } catch (SQLException e) {
+      throw wrap("create tag", e);
+    }
+  }
+
+  @Override
+  public Tag renameTag(long ws, long tagId, String name) {
+    try {
+      Tag.checkName("name", name);
+      Tag tag = liveTag(ws, tagId, "id");
+      if (tag.name().equals(name)) {
+        return tag;
+      }
+      Tag holder = reads.tagNamed(db, ws, name).orElse(null);
+      if (holder != null && holder.id() != tagId) {
+        throw TallyException.invalid(
+            "name",
+            "another tag of this workspace is named "
+                + TallyException.quote(holder.name())
+                + " (id "
+                + Ids.format(holder.id())
+                + "); tag names are unique ignoring case");
+      }
+      long version = tag.version() + 1;
+      update(
+          "UPDATE tags SET name = ?, name_key = ?, version = ? WHERE id = ?",
+          name,
+          Tag.key(name),
+          version,
+          tagId);
+      oplog(ws, OplogEntry.TAG, tagId, version, OplogEntry.UPDATE);
+      return new Tag(tagId, ws, name, version, tag.createdAt());
+    } catch (SQLException e) {
+      throw wrap("rename tag " + tagId, e);
+    }
+  }
+
+  @Override
+  public Tag deleteTag(long ws, long tagId) {
+    try {
+      Tag tag = liveTag(ws, tagId, null);
+      long version = tag.version() + 1;
+      update("UPDATE tags SET deleted_at = ?, version = ? WHERE id = ?", now, version, tagId);
+      oplog(ws, OplogEntry.TAG, tagId, version, OplogEntry.DELETE);
+      return tag;
+    } catch (SQLException e) {
+      throw wrap("delete tag " + tagId, e);
+    }
+  }
+
+  @Override
+  public Tag.Applied tagContact(
+      long ws, long contactId, String contactField, long tagId, String tagField) {
+    try {
+      Contact contact =
+          reads
+              .contact(db, ws, contactId)
+              .orElseThrow(
+                  () ->
+                      new TallyException(
+                          TallyException.Kind.NOT_FOUND,
+                          "not_found",
+                          contactField,
+                          "contact " + TallyException.quote(Ids.format(contactId)) + " not found"));
+      Tag tag = liveTag(ws, tagId, tagField);
+      Long applied =
+          queryLong(
+              "SELECT applied_at FROM contact_tags WHERE contact_id = ? AND tag_id = ?",
+              contactId,
+              tagId);
+      if (applied != null) {
+        return new Tag.Applied(tag, applied);
+      }
+      update(
+          "INSERT INTO contact_tags (contact_id, tag_id, workspace_id, applied_at) VALUES (?, ?, ?, ?)",
+          contactId,
+          tagId,
+          ws,
+          now);
+      raiseVersion(ws, contactId, contact.version() + 1);
+      return new Tag.Applied(tag, now);
+    } catch (SQLException e) {
+      throw wrap("tag contact " + contactId, e);
+    }
+  }
+
+  @Override
+  public Tag untagContact(long ws, long contactId, long tagId) {
+    try {
+      Contact contact = loadContact(ws, contactId);
+      Tag tag = liveTag(ws, tagId, null);
+      if (update("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", contactId, tagId)
+          > 0) {
+        raiseVersion(ws, contactId, contact.version() + 1);
+      }
+      return tag;
+    } catch (SQLException e) {
+      throw wrap("untag contact " + contactId, e);
+    }
+  }
+
+  @Override
+  public List<Tag.Applied> contactTags(long ws, long contactId) {
+    try {
+      return reads.contactTags(db, ws, contactId);
+    } catch (SQLException e) {
+      throw wrap("list tags of contact " + contactId, e);
+    }
+  }
+
+  @Override
+  public TagPurge purgeDeletedTag(int limit) {
+    try {
+      long tagId;
+      long ws;
+      try (var rs =
+          db.prepare(
+                  "SELECT id, workspace_id FROM tags WHERE deleted_at IS NOT NULL ORDER BY id LIMIT 1")
+              .executeQuery()) {
+        if (!rs.next()) {
+          return TagPurge.NONE;
+        }
+        tagId = rs.getLong(1);
+        ws = rs.getLong(2);
+      }
+      List<Long> contactIds = new java.util.ArrayList<>();
+      try (var rs =
+          db.prepare(
+                  "SELECT contact_id FROM contact_tags WHERE tag_id = ? ORDER BY contact_id LIMIT ?",
+                  tagId,
+                  limit)
+              .executeQuery()) {
+        while (rs.next()) {
+          contactIds.add(rs.getLong(1));
+        }
+      }
+      for (long contactId : contactIds) {
+        update("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", contactId, tagId);
+        Long version = queryLong("SELECT version FROM contacts WHERE id = ?", contactId);
+        raiseVersion(ws, contactId, version + 1);
+      }
+      boolean finished = contactIds.size() < limit;
+      if (finished) {
+        update("DELETE FROM tags WHERE id = ?", tagId);
+      }
+      return new TagPurge(ws, tagId, contactIds.size(), finished);
+    } catch (SQLException e) {
+      throw wrap("purge a deleted tag", e);
+    }
+  }
+
+  /**
+   * A live tag of the workspace, else a 404 naming it ({@code field}: where the request had it).
+   */
+  private Tag liveTag(long ws, long tagId, String field) throws SQLException {
+    return reads
+        .tag(db, ws, tagId)
+        .orElseThrow(
+            () ->
+                new TallyException(
+                    TallyException.Kind.NOT_FOUND,
+                    "not_found",
+                    field,
+                    "tag " + TallyException.quote(Ids.format(tagId)) + " not found"));
+  }
+
+  /** Raises a contact's version (its document is unchanged) and appends its oplog entry. */
+  private void raiseVersion(long ws, long contactId, long version) throws SQLException {
+    update("UPDATE contacts SET version = ? WHERE id = ?", version, contactId);
+    oplog(ws, OplogEntry.CONTACT, contactId, version, OplogEntry.UPDATE);
   }
 
   // ---- oplog and idempotency ----

@@ -40,7 +40,8 @@ public final class PostgresStore extends JdbcStore {
           new String[] {"events", "id"},
           new String[] {"data_attributes", "id"},
           new String[] {"segments", "id"},
-          new String[] {"oplog", "position"});
+          new String[] {"oplog", "position"},
+          new String[] {"tags", "id"});
 
   private final PostgresOptions options;
   private final HikariDataSource pool;

@@ -217,9 +217,12 @@ class PostgresStoreIT extends StoreContract {
     store.close();
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
-      // Back to the schema as V4 left it: the migration (V5) runs again at the next open.
+      // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
+      s.execute("DROP TABLE " + schema + ".segments");
+      s.execute("DROP TABLE " + schema + ".contact_tags");
+      s.execute("DROP TABLE " + schema + ".tags");
       s.execute("DROP TABLE " + schema + ".event_names");
-      s.execute("DELETE FROM " + schema + ".flyway_schema_history WHERE version = '5'");
+      s.execute("DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('5', '6', '8')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));

@@ -40,7 +40,8 @@ public final class SqliteStore extends JdbcStore {
           "events",
           "data_attributes",
           "segments",
-          "oplog");
+          "oplog",
+          "tags");
 
   private final SqliteOptions options;
   private final Connection writerConnection;
