@@ -111,6 +111,29 @@ class SegmentsApiTest extends ApiTestBase {
   }
 
   @Test
+  void aSegmentOfATagFollowsTaggingEverywhere() {
+    String ann = createContact("{\"external_id\":\"ann\"}");
+    String tag = post("/tags", "{\"name\":\"vip\"}").json().get("id").asText();
+    TallyHttp.Res seg =
+        post(
+            "/segments",
+            "{\"name\":\"VIPs\",\"query\":{\"field\":\"tag_id\",\"operator\":\"=\",\"value\":\""
+                + tag
+                + "\"}}");
+    assertEquals(200, seg.status(), seg.toString());
+    String id = seg.json().get("id").asText();
+    assertEquals(List.of(), get("/contacts/" + ann + "/segments").json().findValuesAsText("id"));
+    TallyHttp.Res tagged = post("/contacts/" + ann + "/tags", "{\"id\":\"" + tag + "\"}");
+    assertEquals(200, tagged.status(), tagged.toString());
+    assertEquals(List.of(id), get("/contacts/" + ann + "/segments").json().findValuesAsText("id"));
+    TallyHttp.Res found =
+        search(
+            "{\"field\":\"segment_id\",\"operator\":\"=\",\"value\":\"" + id + "\"}",
+            tagged.position());
+    assertEquals(List.of(ann), ids(found));
+  }
+
+  @Test
   void badSegmentsAreNamedFourHundredsAndOtherWorkspacesSeeNothing() {
     for (String[] c :
         new String[][] {

@@ -170,7 +170,8 @@ final class SegmentRoutes {
     ObjectNode o = Json.object().put("type", "list");
     ArrayNode data = o.putArray("data");
     for (Segment s : rc.store().segments(ws)) {
-      if (ReferenceEvaluator.matches(membership(ws, s), doc.contact(), doc.events(), now)) {
+      if (ReferenceEvaluator.matches(
+          membership(ws, s), doc.contact(), doc.events(), doc.tagIds(), now)) {
         data.add(render(s, null));
       }
     }

@@ -222,7 +222,8 @@ class PostgresStoreIT extends StoreContract {
       s.execute("DROP TABLE " + schema + ".contact_tags");
       s.execute("DROP TABLE " + schema + ".tags");
       s.execute("DROP TABLE " + schema + ".event_names");
-      s.execute("DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('5', '6', '8')");
+      s.execute(
+          "DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('5', '6', '8')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
