@@ -210,6 +210,67 @@ class EventsAndAttributesApiTest extends ApiTestBase {
     assertEquals(2, events.size(), "no summary of a refused request was written: " + events);
   }
 
+  /** PUT /data_attributes/{id} changes what Intercom lets change, never name or type (issue 12). */
+  @Test
+  void dataAttributesAreUpdatedAndArchived() {
+    TallyHttp.Res created =
+        post(
+            "/data_attributes",
+            "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\",\"options\":[\"a\"]}");
+    assertEquals(200, created.status(), created.toString());
+    String id = created.json().get("id").asText();
+    TallyHttp.Res updated =
+        http.call(
+            "PUT",
+            "/data_attributes/" + id,
+            token,
+            "{\"description\":\"Just a plain old ring\",\"options\":[{\"value\":\"1-10\"},{\"value\":\"11-20\"}],\"archived\":false}");
+    assertEquals(200, updated.status(), updated.toString());
+    assertEquals("Just a plain old ring", updated.json().get("description").asText());
+    assertEquals("11-20", updated.json().get("options").get(1).asText());
+    assertEquals("tier", updated.json().get("name").asText());
+    TallyHttp.Res archived =
+        http.call("PUT", "/data_attributes/" + id, token, "{\"archived\":true}");
+    assertEquals(true, archived.json().get("archived").asBoolean());
+    assertEquals("Just a plain old ring", archived.json().get("description").asText(), "kept");
+    assertFalse(
+        get("/data_attributes").json().findValuesAsText("name").contains("tier"),
+        "an archived attribute leaves the list");
+    assertTrue(
+        get("/data_attributes?include_archived=true")
+            .json()
+            .findValuesAsText("name")
+            .contains("tier"));
+    for (String[] c :
+        new String[][] {
+          {"{\"name\":\"other\"}", "name"},
+          {"{\"data_type\":\"integer\"}", "data_type"},
+          {"{\"options\":\"x\"}", "options"},
+          {"{\"archived\":\"yes\"}", "archived"},
+        }) {
+      TallyHttp.Res bad = http.call("PUT", "/data_attributes/" + id, token, c[0]);
+      assertEquals(400, bad.status(), c[0] + ": " + bad);
+      assertEquals(c[1], bad.field(), c[0] + ": " + bad);
+    }
+    TallyHttp.Res number =
+        post(
+            "/data_attributes",
+            "{\"name\":\"seats\",\"model\":\"contact\",\"data_type\":\"integer\"}");
+    TallyHttp.Res noOptions =
+        http.call(
+            "PUT",
+            "/data_attributes/" + number.json().get("id").asText(),
+            token,
+            "{\"options\":[\"1\"]}");
+    assertEquals(400, noOptions.status(), noOptions.toString());
+    assertEquals("options", noOptions.field());
+    TallyHttp.Res missing = http.call("PUT", "/data_attributes/999999999", token, "{}");
+    assertEquals(404, missing.status());
+    String other = newWorkspace("attributes-other");
+    assertEquals(
+        404, http.call("PUT", "/data_attributes/" + id, other, "{\"archived\":true}").status());
+  }
+
   /** Metadata past 10 keys is ignored, as Intercom's spec says, not refused (issue 12). */
   @Test
   void metadataBeyondTenKeysIsIgnored() {

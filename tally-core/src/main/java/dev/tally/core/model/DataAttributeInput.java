@@ -68,61 +68,81 @@ public record DataAttributeInput(
           "data_type must be one of string, integer, float, boolean, date (or datetime), got "
               + ContactPatchParser.shown(dataType));
     }
-    String description = null;
-    JsonNode d = body.get("description");
-    if (d != null && !d.isNull()) {
-      if (!d.isTextual() || d.textValue().length() > ContactPatchParser.MAX_STRING) {
-        throw invalid(
-            "description",
-            "description must be a string of at most "
-                + ContactPatchParser.MAX_STRING
-                + " characters, got "
-                + ContactPatchParser.shown(d));
-      }
-      description = d.textValue();
+    String description = description(body.get("description"));
+    List<String> options = options(body.get("options"), type);
+    Boolean m = bool(body.get("messenger_writable"), "messenger_writable");
+    boolean messengerWritable = m != null && m;
+    return new DataAttributeInput(
+        name.textValue(),
+        type,
+        description,
+        options == null ? List.of() : options,
+        messengerWritable);
+  }
+
+  /** A description: null when absent, else a string of at most 255 characters. */
+  static String description(JsonNode d) {
+    if (d == null || d.isNull()) {
+      return null;
+    }
+    if (!d.isTextual() || d.textValue().length() > ContactPatchParser.MAX_STRING) {
+      throw invalid(
+          "description",
+          "description must be a string of at most "
+              + ContactPatchParser.MAX_STRING
+              + " characters, got "
+              + ContactPatchParser.shown(d));
+    }
+    return Text.checked("description", d.textValue(), true);
+  }
+
+  /**
+   * A list attribute's options, as strings or {@code {"value": string}}: null when absent; only for
+   * string attributes; at most {@link #MAX_OPTIONS}, each 255 characters.
+   */
+  static List<String> options(JsonNode o, FieldType type) {
+    if (o == null || o.isNull()) {
+      return null;
+    }
+    if (!o.isArray()) {
+      throw invalid(
+          "options",
+          "options must be an array of strings or of {\"value\": string}, got "
+              + ContactPatchParser.shown(o));
+    }
+    if (type != FieldType.STRING) {
+      throw invalid("options", "options are only allowed when data_type is string");
+    }
+    if (o.size() > MAX_OPTIONS) {
+      throw invalid(
+          "options",
+          "options has " + o.size() + " values; at most " + MAX_OPTIONS + " are allowed");
     }
     List<String> options = new ArrayList<>();
-    JsonNode o = body.get("options");
-    if (o != null && !o.isNull()) {
-      if (!o.isArray()) {
+    for (int i = 0; i < o.size(); i++) {
+      JsonNode item = o.get(i);
+      JsonNode v = item.isObject() ? item.get("value") : item;
+      if (v == null || !v.isTextual()) {
         throw invalid(
-            "options",
-            "options must be an array of strings or of {\"value\": string}, got "
-                + ContactPatchParser.shown(o));
+            "options[" + i + "]",
+            "options["
+                + i
+                + "] must be a string or {\"value\": string}, got "
+                + ContactPatchParser.shown(item));
       }
-      if (type != FieldType.STRING) {
-        throw invalid("options", "options are only allowed when data_type is string");
-      }
-      if (o.size() > MAX_OPTIONS) {
-        throw invalid(
-            "options",
-            "options has " + o.size() + " values; at most " + MAX_OPTIONS + " are allowed");
-      }
-      for (int i = 0; i < o.size(); i++) {
-        JsonNode item = o.get(i);
-        JsonNode v = item.isObject() ? item.get("value") : item;
-        if (v == null || !v.isTextual()) {
-          throw invalid(
-              "options[" + i + "]",
-              "options["
-                  + i
-                  + "] must be a string or {\"value\": string}, got "
-                  + ContactPatchParser.shown(item));
-        }
-        options.add(
-            Text.bounded("options[" + i + "]", v.textValue(), ContactPatchParser.MAX_STRING));
-      }
+      options.add(Text.bounded("options[" + i + "]", v.textValue(), ContactPatchParser.MAX_STRING));
     }
-    boolean messengerWritable = false;
-    JsonNode m = body.get("messenger_writable");
-    if (m != null && !m.isNull()) {
-      if (!m.isBoolean()) {
-        throw invalid(
-            "messenger_writable",
-            "messenger_writable must be true or false, got " + ContactPatchParser.shown(m));
-      }
-      messengerWritable = m.booleanValue();
+    return options;
+  }
+
+  /** A boolean field: null when absent. */
+  static Boolean bool(JsonNode m, String field) {
+    if (m == null || m.isNull()) {
+      return null;
     }
-    return new DataAttributeInput(name.textValue(), type, description, options, messengerWritable);
+    if (!m.isBoolean()) {
+      throw invalid(field, field + " must be true or false, got " + ContactPatchParser.shown(m));
+    }
+    return m.booleanValue();
   }
 }

@@ -4,6 +4,7 @@ import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.DataAttributeInput;
+import dev.tally.core.model.DataAttributeUpdate;
 import dev.tally.core.model.EventInput;
 import dev.tally.core.model.EventSummariesInput;
 import dev.tally.core.model.Segment;
@@ -53,6 +54,12 @@ public interface WriteTx {
   void setEventSummaries(long workspaceId, EventSummariesInput input);
 
   DataAttribute createDataAttribute(long workspaceId, DataAttributeInput input);
+
+  /**
+   * Changes a data attribute's description, options, messenger_writable or archived (name and type
+   * never change); a 404 ({@code field_not_found}, as Intercom's) for one not in the workspace.
+   */
+  DataAttribute updateDataAttribute(long workspaceId, long id, DataAttributeUpdate change);
 
   /** Creates a segment (its query already validated); refuses past {@code MAX_SEGMENTS}. */
   Segment createSegment(long workspaceId, String name, String personType, String queryJson);

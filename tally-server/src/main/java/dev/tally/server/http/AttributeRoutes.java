@@ -6,6 +6,7 @@ import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
 import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.DataAttributeInput;
+import dev.tally.core.model.DataAttributeUpdate;
 import dev.tally.core.model.Page;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -29,6 +30,18 @@ final class AttributeRoutes {
   void register(Javalin app) {
     app.post("/data_attributes", this::create);
     app.get("/data_attributes", this::list);
+    app.put("/data_attributes/{id}", this::update);
+  }
+
+  /** PUT /data_attributes/{id}: description, options, messenger_writable, archived. */
+  private void update(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    long id = Ids.parsePath("data attribute", ctx.pathParam("id"));
+    DataAttributeUpdate change = DataAttributeUpdate.parse(rc.body(ctx));
+    rc.write(
+        ctx,
+        ws,
+        tx -> RequestContext.Reply.of(200, render(tx.updateDataAttribute(ws, id, change))));
   }
 
   private void create(Context ctx) {

@@ -443,6 +443,15 @@ public final class JdbcReads {
     return n == null ? 0 : n;
   }
 
+  /** One data attribute of the workspace, archived or not. */
+  public Optional<DataAttribute> dataAttribute(Sql db, long ws, long id) throws SQLException {
+    try (ResultSet rs =
+        db.prepare(DATA_ATTRIBUTE_COLUMNS + "WHERE workspace_id = ? AND id = ?", ws, id)
+            .executeQuery()) {
+      return rs.next() ? Optional.of(dataAttribute(rs, ws)) : Optional.empty();
+    }
+  }
+
   private static DataAttribute dataAttribute(ResultSet rs, long ws) throws SQLException {
     List<String> options = new ArrayList<>();
     try {

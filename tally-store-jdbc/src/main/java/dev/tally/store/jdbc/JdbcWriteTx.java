@@ -10,6 +10,7 @@ import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.CustomAttributeTyping;
 import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.DataAttributeInput;
+import dev.tally.core.model.DataAttributeUpdate;
 import dev.tally.core.model.EventInput;
 import dev.tally.core.model.EventSummariesInput;
 import dev.tally.core.model.EventSummary;
@@ -524,6 +525,50 @@ public final class JdbcWriteTx implements WriteTx {
    * Defines an attribute the workspace does not have, unless it has {@link
    * WorkspaceLimits#maxCustomAttributes()} already; {@code field} is where the request named it.
    */
+  @Override
+  public DataAttribute updateDataAttribute(long ws, long id, DataAttributeUpdate change) {
+    try {
+      DataAttribute old =
+          reads
+              .dataAttribute(db, ws, id)
+              .orElseThrow(
+                  () ->
+                      new TallyException(
+                          TallyException.Kind.NOT_FOUND,
+                          "field_not_found",
+                          null,
+                          "data attribute " + id + " not found in this workspace"));
+      List<String> options = change.optionsFor(old.type());
+      DataAttribute updated =
+          new DataAttribute(
+              id,
+              ws,
+              old.name(),
+              old.type(),
+              change.description() == null ? old.description() : change.description(),
+              options == null ? old.options() : options,
+              change.messengerWritable() == null
+                  ? old.messengerWritable()
+                  : change.messengerWritable(),
+              change.archived() == null ? old.archived() : change.archived(),
+              old.createdAt(),
+              now);
+      update(
+          "UPDATE data_attributes SET description = ?, options = ?, messenger_writable = ?, "
+              + "archived = ?, updated_at = ? WHERE id = ?",
+          updated.description(),
+          JSON.valueToTree(updated.options()).toString(),
+          updated.messengerWritable(),
+          updated.archived(),
+          now,
+          id);
+      oplog(ws, OplogEntry.DATA_ATTRIBUTE, id, 1, OplogEntry.UPDATE);
+      return updated;
+    } catch (SQLException ex) {
+      throw wrap("update a data attribute", ex);
+    }
+  }
+
   private DataAttribute defineAttribute(
       long ws,
       String field,
