@@ -17,6 +17,7 @@ public record OplogEntry(
   public static final String EVENT = "event";
   public static final String DATA_ATTRIBUTE = "data_attribute";
   public static final String WORKSPACE = "workspace";
+  public static final String ADMIN = "admin";
 
   public static final String CREATE = "create";
   public static final String UPDATE = "update";
