@@ -1,22 +1,16 @@
 // Compatibility test: the official Intercom Node client (npm `intercom-client` 7.x, pinned in
 // package.json), unchanged, against a running Tally speaking Intercom's REST API 2.11.
 //
-//   TALLY_URL=http://127.0.0.1:7400 TALLY_TOKEN=tly_... node --test compat/
+//   TALLY_URL=http://127.0.0.1:7400 TALLY_TOKEN=tly_... TALLY_ADMIN_TOKEN=... node --test compat/
 //
 // bin/compat-test starts a throwaway Tally and runs this file. Every run uses fresh, unique emails,
 // external ids and attribute names, so it can also run against a Tally that already holds data.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { IntercomClient, IntercomError } from "intercom-client";
+import { baseUrl, token, newRun, newTeammate, eventually, assertAdmin } from "./tally.mjs";
 
-const baseUrl = process.env.TALLY_URL;
-const token = process.env.TALLY_TOKEN;
-if (!baseUrl || !token) {
-  throw new Error("set TALLY_URL (e.g. http://127.0.0.1:7400) and TALLY_TOKEN (a workspace token)");
-}
-
-// Letters and digits only: data attribute names allow alphanumerics and hyphens.
-const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+const run = newRun();
 const email = (tag) => `compat-${tag}-${run}@example.com`;
 const extId = (tag) => `compat-${tag}-${run}`;
 const tierAttr = `compat-tier-${run}`; // defined up front with dataAttributes.create
@@ -60,8 +54,10 @@ const assertStringId = (id, what) => {
 
 describe("intercom-client v7 (Intercom-Version 2.11) against Tally", { timeout: 120_000 }, () => {
   let contact; // the main contact, created in the first test
+  let teammate; // added through Tally's admin API, with a token that acts for it
 
   before(async () => {
+    teammate = await newTeammate(run, "v7");
     const attr = await client.dataAttributes.create({
       name: tierAttr,
       model: "contact",
@@ -87,8 +83,10 @@ describe("intercom-client v7 (Intercom-Version 2.11) against Tally", { timeout: 
       external_id: extId("main"),
       name: "Compat Main",
       custom_attributes: { [tierAttr]: "gold", [seatsAttr]: 3 },
+      owner_id: Number(teammate.id),
     });
     assert.equal(contact.type, "contact");
+    assert.equal(contact.owner_id, Number(teammate.id), "owner_id is a number, as the spec types it");
     assertStringId(contact.id, "contact.id");
     assert.equal(typeof contact.workspace_id, "string");
     assert.equal(contact.email, email("main"));
@@ -122,6 +120,47 @@ describe("intercom-client v7 (Intercom-Version 2.11) against Tally", { timeout: 
 
     const found = await client.contacts.find({ contact_id: contact.id });
     assert.equal(found.name, "Compat Renamed");
+  });
+
+  it("contacts.search finds the contact by email and by owner_id, and pages", async () => {
+    const page = await eventually(async () => {
+      const p = await client.contacts.search({
+        query: {
+          operator: "AND",
+          value: [
+            { field: "email", operator: "=", value: email("main") },
+            { field: "owner_id", operator: "=", value: Number(teammate.id) },
+          ],
+        },
+        pagination: { per_page: 5 },
+      });
+      assert.equal(p.data.length, 1, `search finds the contact: ${JSON.stringify(p.data)}`);
+      return p;
+    });
+    assert.equal(page.data[0].id, contact.id);
+    assert.equal(page.data[0].owner_id, Number(teammate.id));
+    const seen = [];
+    for await (const c of page) seen.push(c.id);
+    assert.deepEqual(seen, [contact.id]);
+  });
+
+  it("admins.list, admins.find and admins.identify answer the teammate", async () => {
+    const list = await client.admins.list();
+    assert.equal(list.type, "admin.list");
+    const listed = list.admins.find((a) => a.id === teammate.id);
+    assert.ok(listed, `${teammate.id} is listed: ${JSON.stringify(list)}`);
+    assertAdmin(listed, teammate);
+    assertAdmin(await client.admins.find({ admin_id: Number(teammate.id) }), teammate);
+    await rejectsWith(client.admins.find({ admin_id: Number.MAX_SAFE_INTEGER }), 404, "admin_not_found");
+
+    const asTeammate = new IntercomClient({ token: teammate.token, baseUrl, version: "2.11", maxRetries: 0 });
+    const me = await asTeammate.admins.identify();
+    assertAdmin(me, teammate);
+    assert.equal(me.app?.type, "app");
+    assert.equal(me.app?.id_code, teammate.workspaceId);
+    const app = await client.admins.identify();
+    assert.equal(app.id, null, "a token bound to no teammate answers as the workspace's app");
+    assert.equal(app.app?.id_code, teammate.workspaceId);
   });
 
   it("a duplicate email or external_id rejects with 409 conflict", async () => {
@@ -213,9 +252,13 @@ describe("intercom-client v7 (Intercom-Version 2.11) against Tally", { timeout: 
     assert.equal(tier.full_name, `custom_attributes.${tierAttr}`);
     assert.equal(tier.model, "contact");
     assert.equal(tier.custom, true);
+    assert.equal(typeof tier.id, "number", "a data attribute's id is an integer in the spec");
+    assert.ok(Number.isSafeInteger(tier.id), `${tier.id} is exact in JavaScript`);
+    assert.equal(tier.description, "compat test attribute");
     const seats = attrs.data.find((a) => a.name === seatsAttr);
     assert.ok(seats, `${seatsAttr} (typed from its first value) is listed`);
     assert.equal(seats.data_type, "integer");
+    assert.equal(seats.description, "", "description is a string, empty when there is none");
   });
 
   it("contacts.delete answers deleted true, and find then rejects with 404", async () => {
@@ -276,5 +319,12 @@ describe("intercom-client v7 (Intercom-Version 2.11) against Tally", { timeout: 
     await rejectsWith(client.tags.find({ tag_id: tag.id }), 404, "not_found");
     await rejectsWith(client.tags.tagContact({ contact_id: tagged.id, id: tag.id }), 404, "not_found");
     assert.equal((await client.contacts.search(byTag)).data.length, 0, "a deleted tag matches nothing");
+  });
+
+  it("an Intercom-Version other than 2.x rejects with 400 naming the header", async () => {
+    const unstable = new IntercomClient({ token, baseUrl, version: "Unstable", maxRetries: 0 });
+    await rejectsWith(unstable.admins.list(), 400, "parameter_invalid");
+    const v214 = new IntercomClient({ token, baseUrl, maxRetries: 0 }); // v7's default, "2.14"
+    assert.equal((await v214.admins.list()).type, "admin.list");
   });
 });

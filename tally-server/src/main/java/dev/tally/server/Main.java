@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
       Main.Serve.class,
       Main.WorkspaceCmd.class,
       Main.TokenCmd.class,
+      Main.AdminCmd.class,
       Main.StatusCmd.class,
       Main.RebuildCmd.class,
       Main.VerifyCmd.class,
@@ -386,9 +387,16 @@ public final class Main implements Runnable {
       @Parameters(paramLabel = "WORKSPACE_ID")
       String id;
 
+      @Option(
+          names = "--admin-id",
+          paramLabel = "ADMIN_ID",
+          description =
+              "The teammate the token acts for (GET /me answers with it); without it the token acts as the workspace's app.")
+      String adminId;
+
       @Override
       int run(AdminOps ops) {
-        return ops.createToken(id);
+        return ops.createToken(id, adminId);
       }
     }
 
@@ -420,6 +428,76 @@ public final class Main implements Runnable {
       @Override
       int run(AdminOps ops) {
         return ops.revokeToken(id, tokenId);
+      }
+    }
+  }
+
+  @Command(
+      name = "admin",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create, list and delete a workspace's teammates (Intercom's admins: GET /admins, /me, owner_id).",
+      subcommands = {AdminCmd.Create.class, AdminCmd.ListCmd.class, AdminCmd.Delete.class})
+  static final class AdminCmd implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(System.out);
+    }
+
+    @Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        description = "Add a teammate to a workspace; prints it with its id.")
+    static final class Create extends AdminCommand {
+      @Parameters(paramLabel = "WORKSPACE_ID")
+      String id;
+
+      @Option(names = "--name", required = true, description = "The teammate's name.")
+      String name;
+
+      @Option(
+          names = "--email",
+          required = true,
+          description = "The teammate's email, unique in the workspace ignoring case.")
+      String email;
+
+      @Override
+      int run(AdminOps ops) {
+        return ops.createAdmin(id, name, email);
+      }
+    }
+
+    @Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = "List a workspace's teammates.")
+    static final class ListCmd extends AdminCommand {
+      @Parameters(paramLabel = "WORKSPACE_ID")
+      String id;
+
+      @Override
+      int run(AdminOps ops) {
+        return ops.listAdmins(id);
+      }
+    }
+
+    @Command(
+        name = "delete",
+        mixinStandardHelpOptions = true,
+        description =
+            "Delete a teammate; refused (exit 1) while it owns contacts or a token acts for it.")
+    static final class Delete extends AdminCommand {
+      @Parameters(index = "0", paramLabel = "WORKSPACE_ID")
+      String id;
+
+      @Parameters(index = "1", paramLabel = "ADMIN_ID")
+      String adminId;
+
+      @Override
+      int run(AdminOps ops) {
+        return ops.deleteAdmin(id, adminId);
       }
     }
   }

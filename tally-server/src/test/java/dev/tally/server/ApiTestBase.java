@@ -110,6 +110,28 @@ public abstract class ApiTestBase {
     return r.json().get("token").asText();
   }
 
+  /** The id of the workspace {@code token} belongs to (the first one, "default"). */
+  protected String defaultWorkspace() {
+    return http.call("GET", "/admin/workspaces", ADMIN, null)
+        .json()
+        .get("data")
+        .get(0)
+        .get("id")
+        .asText();
+  }
+
+  /** Adds a teammate to a workspace through the admin API and returns its id. */
+  protected long newAdmin(String workspaceId, String name, String email) {
+    TallyHttp.Res r =
+        http.call(
+            "POST",
+            "/admin/workspaces/" + workspaceId + "/admins",
+            ADMIN,
+            "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}");
+    assertEquals(201, r.status(), r.toString());
+    return Long.parseLong(r.json().get("id").asText());
+  }
+
   protected String createContact(String body) {
     TallyHttp.Res r = post("/contacts", body);
     assertEquals(200, r.status(), r.toString());

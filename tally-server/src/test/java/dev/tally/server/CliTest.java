@@ -110,4 +110,124 @@ class CliTest extends ApiTestBase {
           200, h.call("POST", "/contacts", token, "{\"email\":\"o@example.com\"}").status());
     }
   }
+
+  @Test
+  void teammatesOnARunningTally() {
+    String ws = defaultWorkspace();
+    Run made =
+        tally(
+            "admin",
+            "create",
+            ws,
+            "--name",
+            "Ann",
+            "--email",
+            "ann@example.com",
+            "--url",
+            url(),
+            "--admin-token",
+            ADMIN);
+    assertEquals(0, made.code(), made.err());
+    String id = made.json().get("id").asText();
+    assertEquals("Ann", made.json().get("name").asText());
+    Run dup =
+        tally(
+            "admin",
+            "create",
+            ws,
+            "--name",
+            "Ann",
+            "--email",
+            "ANN@example.com",
+            "--url",
+            url(),
+            "--admin-token",
+            ADMIN);
+    assertEquals(1, dup.code(), "a taken email is a problem: " + dup.err());
+    Run bad =
+        tally(
+            "admin",
+            "create",
+            ws,
+            "--name",
+            "X",
+            "--email",
+            "nope",
+            "--url",
+            url(),
+            "--admin-token",
+            ADMIN);
+    assertEquals(2, bad.code(), "a malformed email is bad usage: " + bad.err());
+    assertEquals(2, tally("admin", "create", ws, "--url", url(), "--admin-token", ADMIN).code());
+
+    Run list = tally("admin", "list", ws, "--url", url(), "--admin-token", ADMIN);
+    assertEquals(0, list.code(), list.err());
+    assertEquals(id, list.json().get("data").get(0).get("id").asText());
+
+    Run bound =
+        tally("token", "create", ws, "--admin-id", id, "--url", url(), "--admin-token", ADMIN);
+    assertEquals(0, bound.code(), bound.err());
+    assertEquals(id, bound.json().get("admin_id").asText());
+    TallyHttp.Res me = http.call("GET", "/me", bound.json().get("token").asText(), null);
+    assertEquals(id, me.json().get("id").asText());
+
+    Run refused = tally("admin", "delete", ws, id, "--url", url(), "--admin-token", ADMIN);
+    assertEquals(1, refused.code(), "a teammate a token acts for stays: " + refused.err());
+    assertTrue(refused.err().contains("token"), refused.err());
+    String tokenId = bound.json().get("id").asText();
+    assertEquals(
+        0, tally("token", "revoke", ws, tokenId, "--url", url(), "--admin-token", ADMIN).code());
+    assertEquals(
+        0, tally("admin", "delete", ws, id, "--url", url(), "--admin-token", ADMIN).code());
+    assertEquals(
+        1, tally("admin", "delete", ws, id, "--url", url(), "--admin-token", ADMIN).code());
+  }
+
+  @Test
+  void teammatesOnAStoppedTally(@TempDir Path stopped) throws Exception {
+    Run ws = tally("workspace", "create", "offline", "--data", stopped.toString());
+    assertEquals(0, ws.code(), ws.err());
+    String wsId = ws.json().get("id").asText();
+    Run made =
+        tally(
+            "admin",
+            "create",
+            wsId,
+            "--name",
+            "Bo",
+            "--email",
+            "bo@example.com",
+            "--data",
+            stopped.toString());
+    assertEquals(0, made.code(), made.err());
+    String id = made.json().get("id").asText();
+    assertTrue(Long.parseLong(id) > 0);
+    assertEquals(
+        2,
+        tally(
+                "admin",
+                "create",
+                wsId,
+                "--name",
+                "X",
+                "--email",
+                "bad",
+                "--data",
+                stopped.toString())
+            .code());
+    Run token = tally("token", "create", wsId, "--admin-id", id, "--data", stopped.toString());
+    assertEquals(0, token.code(), token.err());
+    assertEquals(
+        1,
+        tally("admin", "list", wsId + "9", "--data", stopped.toString()).code(),
+        "no such workspace");
+    assertEquals(
+        1, tally("admin", "list", wsId, "--data", stopped.toString()).json().get("data").size());
+    assertEquals(1, tally("admin", "delete", wsId, id, "--data", stopped.toString()).code());
+    try (TallyServer s = startTally(stopped, Map.of()).server()) {
+      TallyHttp h = new TallyHttp(s.port());
+      TallyHttp.Res me = h.call("GET", "/me", token.json().get("token").asText(), null);
+      assertEquals(id, me.json().get("id").asText());
+    }
+  }
 }

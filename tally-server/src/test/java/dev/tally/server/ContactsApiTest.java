@@ -13,20 +13,22 @@ class ContactsApiTest extends ApiTestBase {
 
   @Test
   void createReadUpdateDeleteInIntercomShape() {
+    long owner = newAdmin(defaultWorkspace(), "Olive", "olive@example.com");
     TallyHttp.Res created =
         post(
             "/contacts",
             "{\"email\":\"ann@example.com\",\"external_id\":\"ann-1\",\"name\":\"Ann\","
-                + "\"phone\":\"+1555\",\"avatar\":\"https://x/a.png\",\"owner_id\":42,\"signed_up_at\":1700000000,\"last_seen_at\":1700000100,"
+                + "\"phone\":\"+1555\",\"avatar\":\"https://x/a.png\",\"owner_id\":"
+                + owner
+                + ",\"signed_up_at\":1700000000,\"last_seen_at\":1700000100,"
                 + "\"unsubscribed_from_emails\":true,\"custom_attributes\":{\"plan\":\"pro\"},\"location\":{\"city\":\"Lyon\"}}");
     assertEquals(200, created.status(), created.toString());
     JsonNode c = created.json();
     assertEquals("contact", c.get("type").asText());
-    assertTrue(
-        c.get("id").isTextual()
-            && c.get("workspace_id").isTextual()
-            && c.get("owner_id").isTextual(),
-        "ids are strings");
+    assertTrue(c.get("id").isTextual() && c.get("workspace_id").isTextual(), "ids are strings");
+    assertTrue(c.get("owner_id").isIntegralNumber(), "owner_id is an integer, as in the spec");
+    assertEquals(owner, c.get("owner_id").longValue());
+    assertTrue(owner > (1L << 32) && owner < (1L << 53), "teammate ids: above 2^32, below 2^53");
     assertTrue(
         Long.parseLong(c.get("id").asText()) > (1L << 53),
         "ids above 2^53 keep every digit: " + c.get("id"));

@@ -357,7 +357,12 @@ class EventsAndAttributesApiTest extends ApiTestBase {
     assertEquals(200, made.status(), made.toString());
     assertEquals("custom_attributes.tier", made.json().get("full_name").asText());
     assertEquals("integer", made.json().get("data_type").asText());
-    assertTrue(made.json().get("id").isTextual());
+    JsonNode id = made.json().get("id");
+    assertTrue(id.isIntegralNumber(), "a data attribute's id is an integer in the spec: " + id);
+    assertTrue(
+        id.longValue() > (1L << 32) && id.longValue() < (1L << 53),
+        "above 2^32 with test offsets, below 2^53 so JavaScript reads it exactly: " + id);
+    assertEquals("Support tier", made.json().get("description").asText());
     TallyHttp.Res wrong =
         post(
             "/contacts", "{\"email\":\"a@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}");
@@ -369,6 +374,10 @@ class EventsAndAttributesApiTest extends ApiTestBase {
         "{\"email\":\"b@example.com\",\"custom_attributes\":{\"tier\":2,\"trial_ends_at\":1700000000}}");
     TallyHttp.Res list = get("/data_attributes?model=contact");
     assertEquals(2, list.json().get("data").size());
+    JsonNode inferred = list.json().get("data").get(1);
+    assertTrue(
+        inferred.get("description").isTextual() && inferred.get("description").asText().isEmpty(),
+        "description is a string in the spec: \"\" when there is none, never null: " + inferred);
     assertEquals("date", list.json().get("data").get(1).get("data_type").asText());
     assertEquals(0, get("/data_attributes?model=company").json().get("data").size());
     assertEquals(

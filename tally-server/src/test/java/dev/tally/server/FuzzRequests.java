@@ -58,6 +58,7 @@ final class FuzzRequests {
   private final Set<String> workspaceTokens = ConcurrentHashMap.newKeySet();
   private final List<String> contactIds = new ArrayList<>();
   private final List<String> workspaceIds = new ArrayList<>();
+  private final List<String> adminIds = new ArrayList<>();
   private final List<String> tokenIds = new ArrayList<>();
   private final List<String> cursors = new ArrayList<>();
   private long lastPosition;
@@ -109,6 +110,7 @@ final class FuzzRequests {
       case 13 -> client("bulk", bulk());
       case 14, 15 -> client("admin", admin());
       case 16 -> client("operations", operations());
+      case 17 -> client("teammates", teammates());
       default -> client("any-method-any-path", anyMethodAnyPath());
     };
   }
@@ -139,6 +141,14 @@ final class FuzzRequests {
     if (type.equals("workspace") && n.path("token").isTextual()) {
       remember(workspaceIds, n.get("id").asText(), 50);
       workspaceTokens.add(n.get("token").asText());
+    }
+    if (type.equals("admin") && n.path("id").isTextual()) {
+      remember(adminIds, n.get("id").asText(), 50);
+    }
+    if (type.equals("admin.list")) {
+      for (JsonNode a : n.path("admins")) {
+        remember(adminIds, a.path("id").asText(), 50);
+      }
     }
     if (type.equals("token") && n.path("token").isTextual()) {
       remember(tokenIds, n.get("id").asText(), 50);
@@ -540,6 +550,36 @@ final class FuzzRequests {
     return r;
   }
 
+  /** Teammates: the admin API that adds and removes them, and GET /admins, /admins/{id}, /me. */
+  private Req teammates() {
+    String adminAuth = odd(5) ? anyAuth() : "Bearer " + admin;
+    String ws = workspaceId();
+    String adminId = rnd.nextBoolean() && !adminIds.isEmpty() ? pick(adminIds) : oddId();
+    return switch (rnd.nextInt(8)) {
+      case 0, 1 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("name", odd(2) ? weird() : "fz-admin-" + rnd.nextInt(1000));
+        o.put("email", odd(3) ? weird() : "fz-admin" + rnd.nextInt(50) + "@example.com");
+        yield jsonReq("POST", "/admin/workspaces/" + ws + "/admins", adminAuth, maybeMutate(o));
+      }
+      case 2 -> req("GET", "/admin/workspaces/" + ws + "/admins", adminAuth, null);
+      case 3 -> req("DELETE", "/admin/workspaces/" + ws + "/admins/" + adminId, adminAuth, null);
+      case 4 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("admin_id", odd(3) ? oddId() : adminId);
+        yield jsonReq("POST", "/admin/workspaces/" + ws + "/tokens", adminAuth, maybeMutate(o));
+      }
+      case 5 ->
+          req(
+              "GET",
+              "/admins" + (odd(3) ? "?display_avatar=" + enc(weird()) : ""),
+              workspaceAuth(),
+              null);
+      case 6 -> req("GET", "/admins/" + adminId, workspaceAuth(), null);
+      default -> req("GET", "/me", workspaceAuth(), null);
+    };
+  }
+
   private Req admin() {
     String auth = odd(5) ? anyAuth() : "Bearer " + admin;
     String ws = workspaceId();
@@ -849,7 +889,10 @@ final class FuzzRequests {
       c.put("unsubscribed_from_emails", rnd.nextBoolean());
     }
     if (rnd.nextInt(8) == 0) {
-      c.put("owner_id", rnd.nextInt(1000));
+      // A teammate a strict request knows of (it may be another workspace's: a 400), else any.
+      c.put(
+          "owner_id",
+          strict && !adminIds.isEmpty() ? Long.parseLong(pick(adminIds)) : rnd.nextInt(1000));
     }
     if (rnd.nextInt(8) == 0) {
       c.put("avatar", "https://example.com/" + "a".repeat(rnd.nextInt(strict ? 1_000 : 3_000)));

@@ -59,7 +59,11 @@ class WorkspaceIsolationProperties {
     TAG_LIST,
     TAG_CONTACT,
     TAG_DELETE,
-    TAG_SEARCH
+    TAG_SEARCH,
+    ADMIN_GET,
+    ADMIN_LIST,
+    OWN,
+    ME
   }
 
   /** One step: which token acts, what it does, and on which (randomly chosen) contact or email. */
@@ -92,6 +96,27 @@ class WorkspaceIsolationProperties {
       assertEquals(201, r.status(), r.toString());
       tokens[w] = r.json().get("token").asText();
       wsIds[w] = r.json().get("id").asText();
+    }
+    // Each workspace's teammate, and a token of each that acts for it.
+    String[] adminIds = new String[WORKSPACES];
+    String[] adminTokens = new String[WORKSPACES];
+    for (int w = 0; w < WORKSPACES; w++) {
+      TallyHttp.Res r =
+          http.call(
+              "POST",
+              "/admin/workspaces/" + wsIds[w] + "/admins",
+              ApiTestBase.ADMIN,
+              "{\"name\":\"T" + w + "\",\"email\":\"t" + w + "@example.com\"}");
+      assertEquals(201, r.status(), r.toString());
+      adminIds[w] = r.json().get("id").asText();
+      TallyHttp.Res bound =
+          http.call(
+              "POST",
+              "/admin/workspaces/" + wsIds[w] + "/tokens",
+              ApiTestBase.ADMIN,
+              "{\"admin_id\":" + adminIds[w] + "}");
+      assertEquals(201, bound.status(), bound.toString());
+      adminTokens[w] = bound.json().get("token").asText();
     }
     // The model: contact id -> owning workspace, and each workspace's live emails.
     List<String> ids = new ArrayList<>();
@@ -259,6 +284,29 @@ class WorkspaceIsolationProperties {
               http.call(
                   "GET", "/events?type=user&intercom_user_id=" + id + "&summary=true", t, null);
           assertEquals(mine ? 200 : 404, r.status(), r.toString());
+        }
+        case ADMIN_GET -> {
+          int of = a.target() % WORKSPACES;
+          TallyHttp.Res r = http.call("GET", "/admins/" + adminIds[of], t, null);
+          assertEquals(of == a.actor() ? 200 : 404, r.status(), r.toString());
+        }
+        case ADMIN_LIST -> {
+          TallyHttp.Res r = http.call("GET", "/admins", t, null);
+          assertEquals(1, r.json().get("admins").size(), r.toString());
+          assertEquals(adminIds[a.actor()], r.json().get("admins").get(0).get("id").asText());
+        }
+        case OWN -> {
+          int of = a.email() % WORKSPACES;
+          TallyHttp.Res r =
+              http.call("PUT", "/contacts/" + id, t, "{\"owner_id\":" + adminIds[of] + "}");
+          int expected = !mine ? 404 : of == a.actor() ? 200 : 400;
+          assertEquals(expected, r.status(), r.toString());
+        }
+        case ME -> {
+          TallyHttp.Res r = http.call("GET", "/me", adminTokens[a.actor()], null);
+          assertEquals(200, r.status(), r.toString());
+          assertEquals(adminIds[a.actor()], r.json().get("id").asText());
+          assertEquals(wsIds[a.actor()], r.json().path("app").path("id_code").asText());
         }
         case SEARCH -> {
           // Finds: a search for an email finds only the actor's own contact with it.

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.TallyException;
+import dev.tally.core.model.Admin;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
 import dev.tally.core.model.ContactPatch;
@@ -21,6 +22,7 @@ import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.FieldType;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
+import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoredResponse;
@@ -1284,5 +1286,135 @@ public abstract class StoreContract {
     store = open(dir);
     assertEquals(List.of(vip), tagIdsOf(c.id()));
     assertEquals("VIP", store.tag(ws, vip).orElseThrow().name());
+  }
+
+  // ---- teammates (admins) ----
+
+  private Admin admin(long workspace, String name, String email) {
+    return store.write(tx -> tx.createAdmin(workspace, name, email)).value();
+  }
+
+  private static TallyException refusal(Store store, dev.tally.core.store.WriteWork<?> work) {
+    return assertThrows(TallyException.class, () -> store.write(work));
+  }
+
+  @Test
+  void teammatesArePerWorkspaceWithEmailsUniqueIgnoringCase() {
+    Admin ann = admin(ws, "Ann", "Ann@Example.com");
+    assertTrue(
+        ann.id() > (1L << 32) && ann.id() <= Admin.MAX_ID,
+        "teammate ids start above 2^32 under test offsets and stay below 2^53: " + ann.id());
+    assertEquals(List.of(ann), store.admins(ws));
+    assertEquals(ann, store.admin(ws, ann.id()).orElseThrow());
+    assertTrue(store.admin(other, ann.id()).isEmpty(), "another workspace's teammate");
+    TallyException dup = refusal(store, tx -> tx.createAdmin(ws, "Ann 2", "ann@example.COM"));
+    assertEquals(TallyException.Kind.CONFLICT, dup.kind());
+    assertTrue(dup.getMessage().contains(Long.toString(ann.id())), dup.getMessage());
+    Admin elsewhere = admin(other, "Ann", "ann@example.com");
+    assertNotEquals(ann.id(), elsewhere.id());
+    assertEquals(List.of(elsewhere), store.admins(other));
+    List<OplogEntry> log = store.oplog(0, 1000);
+    assertTrue(
+        log.stream()
+            .anyMatch(
+                e ->
+                    e.entity().equals(OplogEntry.ADMIN)
+                        && e.entityId() == ann.id()
+                        && e.op().equals(OplogEntry.CREATE)
+                        && e.version() == 1));
+  }
+
+  @Test
+  void aTokenActsForATeammateOfItsOwnWorkspace() {
+    Admin ann = admin(ws, "Ann", "ann@example.com");
+    TokenInfo bound = store.write(tx -> tx.addToken(ws, "hb", "tly_b", ann.id())).value();
+    assertEquals(ann.id(), bound.adminId());
+    assertEquals(ann.id(), store.token("hb").orElseThrow().adminId());
+    assertEquals(ws, store.token("hb").orElseThrow().workspaceId());
+    store.write(tx -> tx.addToken(ws, "hu", "tly_u"));
+    assertFalse(store.token("hu").orElseThrow().actsForAdmin());
+    TallyException cross = refusal(store, tx -> tx.addToken(other, "hx", "tly_x", ann.id()));
+    assertEquals("admin_id", cross.field());
+    assertTrue(store.token("hx").isEmpty(), "nothing written");
+  }
+
+  @Test
+  void ownerIdMustNameATeammateOfTheWorkspace() {
+    Admin ann = admin(ws, "Ann", "ann@example.com");
+    Admin globex = admin(other, "Gus", "gus@example.com");
+    TallyException none =
+        refusal(
+            store,
+            tx ->
+                tx.createContact(
+                    ws, patch("{\"email\":\"a@example.com\",\"owner_id\":" + globex.id() + "}")));
+    assertEquals("owner_id", none.field());
+    assertTrue(store.findContact(ws, ContactRef.byEmail("a@example.com")).isEmpty());
+    Contact c = create(ws, "{\"email\":\"a@example.com\",\"owner_id\":" + ann.id() + "}");
+    assertEquals(ann.id(), c.number(ContactField.OWNER_ID));
+    TallyException bad =
+        refusal(store, tx -> tx.updateContact(ws, c.id(), update("{\"owner_id\":12345}")));
+    assertEquals("owner_id", bad.field());
+    // Upserts check too.
+    TallyException upsert =
+        refusal(
+            store,
+            tx ->
+                tx.upsertContact(
+                    ws, "ext-1", patch("{\"external_id\":\"ext-1\",\"owner_id\":777}")));
+    assertEquals("owner_id", upsert.field());
+  }
+
+  @Test
+  void aTeammateIsDeletedOnlyWhenNothingRefersToIt() {
+    Admin ann = admin(ws, "Ann", "ann@example.com");
+    Contact owned = create(ws, "{\"email\":\"a@example.com\",\"owner_id\":" + ann.id() + "}");
+    TokenInfo t = store.write(tx -> tx.addToken(ws, "hb", "tly_b", ann.id())).value();
+
+    TallyException both = refusal(store, tx -> tx.deleteAdmin(ws, ann.id()));
+    assertEquals(TallyException.Kind.CONFLICT, both.kind());
+    assertTrue(both.getMessage().contains(Long.toString(owned.id())), both.getMessage());
+    assertTrue(both.getMessage().contains("token " + t.id()), both.getMessage());
+    assertEquals(
+        TallyException.Kind.NOT_FOUND,
+        refusal(store, tx -> tx.deleteAdmin(other, ann.id())).kind(),
+        "another workspace cannot delete it");
+
+    // Moving the contact to nobody, and deleting another owned one, release it.
+    Contact second = create(ws, "{\"email\":\"b@example.com\",\"owner_id\":" + ann.id() + "}");
+    store.write(tx -> tx.updateContact(ws, owned.id(), update("{\"owner_id\":null}")));
+    store.write(tx -> tx.deleteContact(ws, second.id()));
+    store.write(
+        tx -> {
+          tx.revokeToken(ws, t.id());
+          return null;
+        });
+    Admin gone = store.write(tx -> tx.deleteAdmin(ws, ann.id())).value();
+    assertEquals(ann.id(), gone.id());
+    assertTrue(store.admin(ws, ann.id()).isEmpty());
+    assertTrue(
+        store.oplog(0, 1000).stream()
+            .anyMatch(
+                e ->
+                    e.entity().equals(OplogEntry.ADMIN)
+                        && e.entityId() == ann.id()
+                        && e.op().equals(OplogEntry.DELETE)
+                        && e.version() == 2));
+    assertEquals(
+        TallyException.Kind.NOT_FOUND, refusal(store, tx -> tx.deleteAdmin(ws, ann.id())).kind());
+  }
+
+  @Test
+  void deletingAWorkspaceTakesItsTeammatesTokensAndOwners() {
+    Admin ann = admin(ws, "Ann", "ann@example.com");
+    create(ws, "{\"email\":\"a@example.com\",\"owner_id\":" + ann.id() + "}");
+    store.write(tx -> tx.addToken(ws, "hb", "tly_b", ann.id()));
+    store.write(
+        tx -> {
+          tx.deleteWorkspace(ws);
+          return null;
+        });
+    assertTrue(store.admins(ws).isEmpty());
+    assertTrue(store.token("hb").isEmpty());
   }
 }

@@ -80,6 +80,11 @@ public final class ContactPatchParser {
 
   private ContactPatchParser() {}
 
+  /** Whether {@code s} looks like an email address: one @, a domain of dotted labels, no spaces. */
+  public static boolean isEmail(String s) {
+    return EMAIL.matcher(s).matches();
+  }
+
   public static ContactPatch parse(JsonNode body, Mode mode) {
     if (body == null || !body.isObject()) {
       throw invalid("body", "the request body must be a JSON object with the contact's fields");
@@ -136,6 +141,11 @@ public final class ContactPatchParser {
       }
       case EMAIL -> {
         String s = Text.checked(name, string(name, value, MAX_STRING), false);
+        if (s.isEmpty()) {
+          // The contact object writes "" for no email (a string in the spec), so a client that
+          // sends back what it read means none.
+          yield null;
+        }
         if (!EMAIL.matcher(s).matches()) {
           throw invalid(
               name, "email must be an email address like name@example.com, got " + quote(s));

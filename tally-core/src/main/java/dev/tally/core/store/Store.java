@@ -1,6 +1,7 @@
 package dev.tally.core.store;
 
 import dev.tally.core.index.ContactDocument;
+import dev.tally.core.model.Admin;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactRef;
 import dev.tally.core.model.DataAttribute;
@@ -75,7 +76,18 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   List<TokenInfo> tokens(long workspaceId);
 
   /** The workspace a token (given by its hash) belongs to, if the token exists. */
-  OptionalLong workspaceForToken(String tokenHash);
+  default OptionalLong workspaceForToken(String tokenHash) {
+    return token(tokenHash).map(t -> OptionalLong.of(t.workspaceId())).orElse(OptionalLong.empty());
+  }
+
+  /** A workspace token (given by its hash), with the teammate it acts for, if it exists. */
+  Optional<TokenInfo> token(String tokenHash);
+
+  /** The workspace's teammates in id order. */
+  List<Admin> admins(long workspaceId);
+
+  /** A teammate of this workspace (another workspace's is not found). */
+  Optional<Admin> admin(long workspaceId, long adminId);
 
   boolean isAdminToken(String tokenHash);
 

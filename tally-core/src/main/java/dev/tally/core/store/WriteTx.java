@@ -1,5 +1,6 @@
 package dev.tally.core.store;
 
+import dev.tally.core.model.Admin;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.DataAttribute;
@@ -22,9 +23,27 @@ public interface WriteTx {
 
   TokenInfo addToken(long workspaceId, String tokenHash, String prefix);
 
+  /**
+   * Adds a token that acts for the teammate {@code adminId} of the workspace (0: for none); a 400
+   * naming admin_id when the workspace has no such teammate.
+   */
+  TokenInfo addToken(long workspaceId, String tokenHash, String prefix, long adminId);
+
   void revokeToken(long workspaceId, long tokenId);
 
   void addAdminToken(String tokenHash);
+
+  /**
+   * Adds a teammate; its email is unique in the workspace ignoring case (409 naming the holder).
+   */
+  Admin createAdmin(long workspaceId, String name, String email);
+
+  /**
+   * Deletes a teammate. Refused with a 409 that names what still refers to it while it owns
+   * contacts or a token acts for it, so no reference is ever left dangling; 404 when the workspace
+   * has no such teammate.
+   */
+  Admin deleteAdmin(long workspaceId, long adminId);
 
   Contact createContact(long workspaceId, ContactPatch patch);
 

@@ -34,10 +34,18 @@ public final class Provisioning {
   }
 
   public static NewToken createToken(Store store, long workspaceId) {
+    return createToken(store, workspaceId, 0);
+  }
+
+  /**
+   * A new token that acts for the teammate {@code adminId} (0: for none, as the workspace's app).
+   */
+  public static NewToken createToken(Store store, long workspaceId, long adminId) {
     String token = Tokens.generate("tly_");
     Written<TokenInfo> w =
         store.write(
-            tx -> tx.addToken(workspaceId, Tokens.hash(token), Tokens.displayPrefix(token)));
+            tx ->
+                tx.addToken(workspaceId, Tokens.hash(token), Tokens.displayPrefix(token), adminId));
     return new NewToken(w.value(), token, w.position());
   }
 

@@ -1,8 +1,8 @@
 package dev.tally.server.cli;
 
 /**
- * Workspace and token administration, on a running Tally (over HTTP) or on a stopped one (on its
- * data directory). Each method prints its result as JSON and returns the exit code.
+ * Workspace, token and teammate administration, on a running Tally (over HTTP) or on a stopped one
+ * (on its data directory). Each method prints its result as JSON and returns the exit code.
  */
 public interface AdminOps extends AutoCloseable {
   int createWorkspace(String name);
@@ -12,6 +12,15 @@ public interface AdminOps extends AutoCloseable {
   int deleteWorkspace(String workspaceId);
 
   int createToken(String workspaceId);
+
+  /** A token that acts for the teammate {@code adminId} (null: for none). */
+  int createToken(String workspaceId, String adminId);
+
+  int createAdmin(String workspaceId, String name, String email);
+
+  int listAdmins(String workspaceId);
+
+  int deleteAdmin(String workspaceId, String adminId);
 
   int listTokens(String workspaceId);
 

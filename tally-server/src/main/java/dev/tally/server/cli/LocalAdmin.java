@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
+import dev.tally.core.model.Admin;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Store;
 import dev.tally.server.auth.Provisioning;
 import dev.tally.server.http.AdminJson;
+import dev.tally.server.http.TeammateInput;
 import dev.tally.server.wiring.DataDir;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -76,11 +78,58 @@ public final class LocalAdmin implements AdminOps {
 
   @Override
   public int createToken(String workspaceId) {
+    return createToken(workspaceId, null);
+  }
+
+  @Override
+  public int createToken(String workspaceId, String adminId) {
     return run(
         () -> {
           Provisioning.NewToken made =
-              Provisioning.createToken(store, Ids.parsePath("workspace", workspaceId));
+              Provisioning.createToken(
+                  store,
+                  Ids.parsePath("workspace", workspaceId),
+                  adminId == null ? 0 : Ids.parseField("admin_id", adminId));
           return AdminJson.token(made.info()).put("token", made.token());
+        });
+  }
+
+  @Override
+  public int createAdmin(String workspaceId, String name, String email) {
+    return run(
+        () -> {
+          long ws = Ids.parsePath("workspace", workspaceId);
+          TeammateInput in = new TeammateInput(name, email);
+          Admin a = store.write(tx -> tx.createAdmin(ws, in.name(), in.email())).value();
+          return AdminJson.teammate(a);
+        });
+  }
+
+  @Override
+  public int listAdmins(String workspaceId) {
+    return run(
+        () -> {
+          long id = Ids.parsePath("workspace", workspaceId);
+          if (store.workspace(id).isEmpty()) {
+            throw TallyException.notFound("workspace", workspaceId);
+          }
+          ObjectNode o = AdminJson.object().put("type", "list");
+          ArrayNode data = o.putArray("data");
+          store.admins(id).forEach(a -> data.add(AdminJson.teammate(a)));
+          return o;
+        });
+  }
+
+  @Override
+  public int deleteAdmin(String workspaceId, String adminId) {
+    return run(
+        () -> {
+          long ws = Ids.parsePath("workspace", workspaceId);
+          long admin = Ids.parsePath("admin", adminId);
+          if (store.workspace(ws).isEmpty()) {
+            throw TallyException.notFound("workspace", workspaceId);
+          }
+          return AdminJson.deleted(store.write(tx -> tx.deleteAdmin(ws, admin)).value());
         });
   }
 

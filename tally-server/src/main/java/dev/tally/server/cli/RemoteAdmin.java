@@ -29,8 +29,40 @@ public final class RemoteAdmin implements AdminOps {
 
   @Override
   public int createToken(String workspaceId) {
+    return createToken(workspaceId, null);
+  }
+
+  @Override
+  public int createToken(String workspaceId, String adminId) {
     return client.send(
-        "POST", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens", "{}");
+        "POST",
+        "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens",
+        adminId == null ? "{}" : "{\"admin_id\":" + TallyClient.quote(adminId) + "}");
+  }
+
+  @Override
+  public int createAdmin(String workspaceId, String name, String email) {
+    return client.send(
+        "POST",
+        "/admin/workspaces/" + TallyClient.path(workspaceId) + "/admins",
+        "{\"name\":" + TallyClient.quote(name) + ",\"email\":" + TallyClient.quote(email) + "}");
+  }
+
+  @Override
+  public int listAdmins(String workspaceId) {
+    return client.send(
+        "GET", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/admins", null);
+  }
+
+  @Override
+  public int deleteAdmin(String workspaceId, String adminId) {
+    return client.send(
+        "DELETE",
+        "/admin/workspaces/"
+            + TallyClient.path(workspaceId)
+            + "/admins/"
+            + TallyClient.path(adminId),
+        null);
   }
 
   @Override

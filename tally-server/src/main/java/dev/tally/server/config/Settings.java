@@ -224,7 +224,7 @@ public final class Settings {
           "test-id-offsets",
           Setting.Type.BOOLEAN,
           "false",
-          "For tests: start every id sequence at its own offset above 2^53, so also above 2^32 (only takes effect on a new store).");
+          "For tests: start every id sequence at its own offset above 2^32: above 2^53 too, except teammates and data attributes, whose ids are JSON numbers and stay below 2^53 (only takes effect on a new store).");
   public static final Setting ADMIN_TOKEN =
       Setting.envOnly(
           "admin-token",

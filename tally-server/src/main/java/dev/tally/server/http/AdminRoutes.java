@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
+import dev.tally.core.model.Admin;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Written;
@@ -29,6 +30,9 @@ final class AdminRoutes {
     app.post("/admin/workspaces/{id}/tokens", this::createToken);
     app.get("/admin/workspaces/{id}/tokens", this::listTokens);
     app.delete("/admin/workspaces/{id}/tokens/{token_id}", this::revokeToken);
+    app.post("/admin/workspaces/{id}/admins", this::createAdmin);
+    app.get("/admin/workspaces/{id}/admins", this::listAdmins);
+    app.delete("/admin/workspaces/{id}/admins/{admin_id}", this::deleteAdmin);
     app.get("/admin/oplog", this::oplog);
   }
 
@@ -100,10 +104,83 @@ final class AdminRoutes {
   private void createToken(Context ctx) {
     refuseIdempotencyKey(ctx);
     long id = Ids.parsePath("workspace", ctx.pathParam("id"));
-    Provisioning.NewToken made = Provisioning.createToken(rc.store(), id);
+    Provisioning.NewToken made = Provisioning.createToken(rc.store(), id, tokenAdmin(ctx));
     ObjectNode o = AdminJson.token(made.info());
     o.put("token", made.token());
     RequestContext.send(ctx, 201, Json.write(o), made.position());
+  }
+
+  /**
+   * The teammate a new token acts for: {@code {"admin_id": N}} (a number or a string of digits); an
+   * empty body or {@code {}} for none.
+   */
+  private long tokenAdmin(Context ctx) {
+    if (rc.rawBody(ctx).length == 0) {
+      return 0;
+    }
+    JsonNode body = rc.body(ctx);
+    if (!body.isObject()) {
+      throw TallyException.invalid(
+          "body", "the request body must be a JSON object like {\"admin_id\": 7}, or empty");
+    }
+    body.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!f.equals("admin_id")) {
+                throw TallyException.invalid(
+                    f,
+                    "unknown field "
+                        + TallyException.quote(f)
+                        + "; a token takes only admin_id, the teammate it acts for");
+              }
+            });
+    JsonNode admin = body.get("admin_id");
+    if (admin == null || admin.isNull()) {
+      return 0;
+    }
+    if (admin.isIntegralNumber() && admin.canConvertToLong() && admin.longValue() > 0) {
+      return admin.longValue();
+    }
+    if (admin.isTextual()) {
+      return Ids.parseField("admin_id", admin.textValue());
+    }
+    throw TallyException.invalid(
+        "admin_id", "admin_id must be a teammate's id (a positive integer), got " + admin);
+  }
+
+  private void createAdmin(Context ctx) {
+    long ws = Ids.parsePath("workspace", ctx.pathParam("id"));
+    TeammateInput in = TeammateInput.parse(rc.body(ctx));
+    Written<Admin> w = rc.store().write(tx -> tx.createAdmin(ws, in.name(), in.email()));
+    RequestContext.send(ctx, 201, Json.write(AdminJson.teammate(w.value())), w.position());
+  }
+
+  private void listAdmins(Context ctx) {
+    long ws = Ids.parsePath("workspace", ctx.pathParam("id"));
+    if (rc.store().workspace(ws).isEmpty()) {
+      throw TallyException.notFound("workspace", ctx.pathParam("id"));
+    }
+    ObjectNode o = Json.object();
+    o.put("type", "list");
+    ArrayNode data = o.putArray("data");
+    rc.store().admins(ws).forEach(a -> data.add(AdminJson.teammate(a)));
+    RequestContext.json(ctx, 200, o);
+  }
+
+  private void deleteAdmin(Context ctx) {
+    long ws = Ids.parsePath("workspace", ctx.pathParam("id"));
+    String raw = ctx.pathParam("admin_id");
+    long adminId;
+    try {
+      adminId = Ids.parsePath("admin", raw);
+    } catch (TallyException e) {
+      throw AdminsRoutes.notFound(raw);
+    }
+    if (rc.store().workspace(ws).isEmpty()) {
+      throw TallyException.notFound("workspace", ctx.pathParam("id"));
+    }
+    Written<Admin> w = rc.store().write(tx -> tx.deleteAdmin(ws, adminId));
+    RequestContext.send(ctx, 200, Json.write(AdminJson.deleted(w.value())), w.position());
   }
 
   private void listTokens(Context ctx) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.TallyException;
 import dev.tally.core.index.IndexEngine;
+import dev.tally.core.model.TokenInfo;
 import dev.tally.core.store.Store;
 import dev.tally.server.auth.Tokens;
 import dev.tally.server.search.IndexManager;
@@ -16,7 +17,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -194,6 +195,7 @@ public final class Api {
     new EventRoutes(rc).register(app);
     new AttributeRoutes(rc).register(app);
     new TagRoutes(rc).register(app);
+    new AdminsRoutes(rc).register(app);
   }
 
   public Api start(String host, int port) {
@@ -248,6 +250,7 @@ public final class Api {
           "shutting_down", "this Tally is shutting down and takes no new requests", null);
     }
     String token = bearer(ctx);
+    checkVersion(ctx);
     if (path.equals("/admin") || path.startsWith("/admin/")) {
       if (!isAdmin(token)) {
         throw unauthorized(
@@ -255,12 +258,32 @@ public final class Api {
       }
       return;
     }
-    OptionalLong ws = store.workspaceForToken(Tokens.hash(token));
-    if (ws.isEmpty()) {
+    Optional<TokenInfo> t = store.token(Tokens.hash(token));
+    if (t.isEmpty()) {
       throw unauthorized(
           "Access Token Invalid: the token is not a workspace token, or it was revoked");
     }
-    ctx.attribute(RequestContext.WORKSPACE, ws.getAsLong());
+    ctx.attribute(RequestContext.WORKSPACE, t.get().workspaceId());
+    ctx.attribute(RequestContext.TOKEN_ADMIN, t.get().adminId());
+  }
+
+  /**
+   * The Intercom-Version header: absent, or a 2.x version such as "2.11" (whose shapes Tally
+   * serves).
+   */
+  static final String VERSION_HEADER = "Intercom-Version";
+
+  private static final java.util.regex.Pattern VERSION_2X =
+      java.util.regex.Pattern.compile("2\\.[0-9]{1,2}");
+
+  private static void checkVersion(Context ctx) {
+    String v = ctx.header(VERSION_HEADER);
+    if (v != null && !VERSION_2X.matcher(v.trim()).matches()) {
+      throw TallyException.invalid(
+          VERSION_HEADER,
+          "Tally serves Intercom's API 2.11: the Intercom-Version header must be a 2.x version such as \"2.11\" (or absent), got "
+              + TallyException.quote(v));
+    }
   }
 
   private boolean isAdmin(String token) {
@@ -271,16 +294,44 @@ public final class Api {
     return store.isAdminToken(hash);
   }
 
-  private static String bearer(Context ctx) {
+  /**
+   * The token of {@code Authorization: Bearer <token>}, or of {@code Authorization: Basic
+   * base64(<token>:)}: the token as the user name and an empty password, as Intercom accepts it and
+   * intercom-client 4 and 5 send it.
+   */
+  static String bearer(Context ctx) {
     String auth = ctx.header("Authorization");
     if (auth == null || auth.isBlank()) {
       throw unauthorized("Access Token Invalid: send the token as Authorization: Bearer <token>");
     }
+    if (auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return basic(auth.substring(6).trim());
+    }
     if (!auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
       throw unauthorized(
-          "Access Token Invalid: the Authorization header must be \"Bearer <token>\"");
+          "Access Token Invalid: the Authorization header must be \"Bearer <token>\" (or \"Basic\" with the token as the user name)");
     }
     return auth.substring(7).trim();
+  }
+
+  private static String basic(String credentials) {
+    String decoded;
+    try {
+      decoded =
+          new String(
+              java.util.Base64.getDecoder().decode(credentials),
+              java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw unauthorized(
+          "Access Token Invalid: Basic credentials must be base64 of \"<token>:\" (the token as the user name, an empty password)");
+    }
+    int colon = decoded.indexOf(':');
+    String user = colon < 0 ? decoded : decoded.substring(0, colon);
+    if (colon < 0 || user.isBlank() || colon != decoded.length() - 1) {
+      throw unauthorized(
+          "Access Token Invalid: Basic credentials must be \"<token>:\" (the token as the user name, an empty password)");
+    }
+    return user;
   }
 
   private static TallyException unauthorized(String message) {

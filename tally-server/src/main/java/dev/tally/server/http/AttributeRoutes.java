@@ -113,16 +113,13 @@ final class AttributeRoutes {
   static ObjectNode render(DataAttribute a) {
     ObjectNode o = Json.object();
     o.put("type", "data_attribute");
-    o.put("id", Ids.format(a.id()));
+    o.put("id", a.id()); // an integer in the spec; allocated below 2^53, exact in JavaScript
     o.put("model", "contact");
     o.put("name", a.name());
     o.put("full_name", "custom_attributes." + a.name());
     o.put("label", a.name());
-    if (a.description() == null) {
-      o.putNull("description");
-    } else {
-      o.put("description", a.description());
-    }
+    // A string in the spec (required, not nullable): an attribute without one has "".
+    o.put("description", a.description() == null ? "" : a.description());
     o.put("data_type", a.type().apiName());
     ArrayNode options = o.putArray("options");
     a.options().forEach(options::add);

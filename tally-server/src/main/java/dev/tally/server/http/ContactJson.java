@@ -6,10 +6,11 @@ import dev.tally.core.Ids;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Renders a contact as Intercom's contact object (API 2.11): every key present, null when unset,
- * ids as strings.
+ * ids as strings, except owner_id, a teammate's id, which the spec types as an integer.
  */
 final class ContactJson {
   private ContactJson() {}
@@ -26,9 +27,11 @@ final class ContactJson {
     o.put("workspace_id", Ids.format(c.workspaceId()));
     string(o, "external_id", c, ContactField.EXTERNAL_ID);
     o.put("role", c.role());
-    string(o, "email", c, ContactField.EMAIL);
-    string(o, "email_domain", c, ContactField.EMAIL_DOMAIN);
+    // email and email_domain are strings in the spec, not nullable: "" when the contact has none.
+    o.put("email", Objects.requireNonNullElse(c.string(ContactField.EMAIL), ""));
+    o.put("email_domain", Objects.requireNonNullElse(c.string(ContactField.EMAIL_DOMAIN), ""));
     string(o, "phone", c, ContactField.PHONE);
+    o.putNull("formatted_phone"); // Tally keeps the phone as written; it formats none
     string(o, "name", c, ContactField.NAME);
     String avatar = c.string(ContactField.AVATAR);
     if (avatar == null) {
@@ -40,7 +43,7 @@ final class ContactJson {
     if (owner == null) {
       o.putNull("owner_id");
     } else {
-      o.put("owner_id", Ids.format(owner));
+      o.put("owner_id", owner.longValue()); // a teammate's id: an integer (< 2^53) in the spec
     }
     o.putObject("social_profiles").put("type", "list").putArray("data");
     o.put("has_hard_bounced", false);
@@ -71,6 +74,17 @@ final class ContactJson {
     string(loc, "country", c, ContactField.LOCATION_COUNTRY);
     string(loc, "region", c, ContactField.LOCATION_REGION);
     string(loc, "city", c, ContactField.LOCATION_CITY);
+    loc.putNull("country_code");
+    loc.putNull("continent_code");
+    // Mobile SDK fields of the schema: Tally has no mobile SDK, so they are always null.
+    for (String platform : new String[] {"android", "ios"}) {
+      for (String f :
+          new String[] {
+            "_app_name", "_app_version", "_device", "_os_version", "_sdk_version", "_last_seen_at"
+          }) {
+        o.putNull(platform + f);
+      }
+    }
     ObjectNode custom = o.putObject("custom_attributes");
     c.custom().forEach((k, v) -> custom.set(k, Json.MAPPER.valueToTree(v)));
     ObjectNode tags = o.putObject("tags");

@@ -16,6 +16,7 @@ import java.util.function.Function;
  */
 final class RequestContext {
   static final String WORKSPACE = "tally.workspace";
+  static final String TOKEN_ADMIN = "tally.token_admin";
   static final String POSITION_HEADER = "Tally-Position";
   static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
@@ -37,6 +38,12 @@ final class RequestContext {
       throw new IllegalStateException("route " + ctx.path() + " reached without a workspace");
     }
     return ws;
+  }
+
+  /** The teammate the request's token acts for, or 0 when it acts as the workspace's app. */
+  static long tokenAdmin(Context ctx) {
+    Long admin = ctx.attribute(TOKEN_ADMIN);
+    return admin == null ? 0 : admin;
   }
 
   byte[] rawBody(Context ctx) {

@@ -3,6 +3,7 @@ package dev.tally.store.jdbc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.index.ContactDocument;
+import dev.tally.core.model.Admin;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactCodec;
 import dev.tally.core.model.ContactRef;
@@ -512,17 +513,61 @@ public final class JdbcReads {
     return out;
   }
 
+  private static final String TOKEN_COLUMNS =
+      "SELECT id, workspace_id, prefix, created_at, admin_id FROM workspace_tokens ";
+
   public List<TokenInfo> tokens(Sql db, long ws) throws SQLException {
     List<TokenInfo> out = new ArrayList<>();
     try (ResultSet rs =
-        db.prepare(
-                "SELECT id, prefix, created_at FROM workspace_tokens WHERE workspace_id = ? ORDER BY id",
-                ws)
-            .executeQuery()) {
+        db.prepare(TOKEN_COLUMNS + "WHERE workspace_id = ? ORDER BY id", ws).executeQuery()) {
       while (rs.next()) {
-        out.add(new TokenInfo(rs.getLong(1), ws, rs.getString(2), rs.getLong(3)));
+        out.add(token(rs));
       }
     }
     return out;
+  }
+
+  public Optional<TokenInfo> token(Sql db, String tokenHash) throws SQLException {
+    try (ResultSet rs =
+        db.prepare(TOKEN_COLUMNS + "WHERE token_hash = ?", tokenHash).executeQuery()) {
+      return rs.next() ? Optional.of(token(rs)) : Optional.empty();
+    }
+  }
+
+  private static TokenInfo token(ResultSet rs) throws SQLException {
+    return new TokenInfo(
+        rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5));
+  }
+
+  private static final String ADMIN_COLUMNS =
+      "SELECT id, workspace_id, name, email, version, created_at FROM admins ";
+
+  /** The workspace's teammates in id order. */
+  public List<Admin> admins(Sql db, long ws) throws SQLException {
+    List<Admin> out = new ArrayList<>();
+    try (ResultSet rs =
+        db.prepare(ADMIN_COLUMNS + "WHERE workspace_id = ? ORDER BY id", ws).executeQuery()) {
+      while (rs.next()) {
+        out.add(admin(rs));
+      }
+    }
+    return out;
+  }
+
+  public Optional<Admin> admin(Sql db, long ws, long id) throws SQLException {
+    try (ResultSet rs =
+        db.prepare(ADMIN_COLUMNS + "WHERE id = ? AND workspace_id = ?", id, ws).executeQuery()) {
+      return rs.next() ? Optional.of(admin(rs)) : Optional.empty();
+    }
+  }
+
+  private static Admin admin(ResultSet rs) throws SQLException {
+    return new Admin(
+        rs.getLong(1),
+        rs.getLong(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getLong(5),
+        rs.getLong(6));
   }
 }

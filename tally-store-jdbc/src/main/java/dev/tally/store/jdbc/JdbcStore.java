@@ -2,6 +2,7 @@ package dev.tally.store.jdbc;
 
 import dev.tally.core.TallyException;
 import dev.tally.core.index.ContactDocument;
+import dev.tally.core.model.Admin;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactRef;
 import dev.tally.core.model.DataAttribute;
@@ -24,7 +25,6 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * The store over JDBC, written once: writes go through the {@link GroupCommitWriter}, reads through
@@ -107,14 +107,18 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
-  public OptionalLong workspaceForToken(String tokenHash) {
-    Long ws =
-        read(
-            "check a token",
-            db ->
-                db.queryLong(
-                    "SELECT workspace_id FROM workspace_tokens WHERE token_hash = ?", tokenHash));
-    return ws == null ? OptionalLong.empty() : OptionalLong.of(ws);
+  public Optional<TokenInfo> token(String tokenHash) {
+    return read("check a token", db -> reads.token(db, tokenHash));
+  }
+
+  @Override
+  public List<Admin> admins(long workspaceId) {
+    return read("list teammates", db -> reads.admins(db, workspaceId));
+  }
+
+  @Override
+  public Optional<Admin> admin(long workspaceId, long adminId) {
+    return read("read a teammate", db -> reads.admin(db, workspaceId, adminId));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.tally.store.jdbc;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
+import dev.tally.core.model.Admin;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactCodec;
 import dev.tally.core.model.ContactField;
@@ -26,6 +27,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -137,12 +139,14 @@ public final class JdbcWriteTx implements WriteTx {
               "DELETE FROM events WHERE workspace_id = ?",
               "DELETE FROM event_names WHERE workspace_id = ?",
               "DELETE FROM contact_tags WHERE workspace_id = ?",
+              "DELETE FROM contact_owners WHERE workspace_id = ?",
               "DELETE FROM contacts WHERE workspace_id = ?",
               "DELETE FROM tags WHERE workspace_id = ?",
               "DELETE FROM data_attributes WHERE workspace_id = ?",
               "DELETE FROM segments WHERE workspace_id = ?",
               "DELETE FROM idempotency_keys WHERE workspace_id = ?",
               "DELETE FROM workspace_tokens WHERE workspace_id = ?",
+              "DELETE FROM admins WHERE workspace_id = ?",
               "DELETE FROM workspaces WHERE id = ?")) {
         update(sql, ws);
       }
@@ -154,16 +158,33 @@ public final class JdbcWriteTx implements WriteTx {
 
   @Override
   public TokenInfo addToken(long ws, String tokenHash, String prefix) {
+    return addToken(ws, tokenHash, prefix, 0);
+  }
+
+  @Override
+  public TokenInfo addToken(long ws, String tokenHash, String prefix, long adminId) {
     try {
       requireWorkspace(ws);
+      if (adminId != 0 && !adminExists(ws, adminId)) {
+        throw TallyException.invalid(
+            "admin_id",
+            "admin_id must name a teammate of workspace "
+                + Ids.format(ws)
+                + ", and it has no admin "
+                + Ids.format(adminId)
+                + " (GET /admin/workspaces/"
+                + Ids.format(ws)
+                + "/admins lists them)");
+      }
       long id =
           insert(
-              "INSERT INTO workspace_tokens (workspace_id, token_hash, prefix, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+              "INSERT INTO workspace_tokens (workspace_id, token_hash, prefix, created_at, admin_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
               ws,
               tokenHash,
               prefix,
-              now);
-      return new TokenInfo(id, ws, prefix, now);
+              now,
+              adminId == 0 ? null : adminId);
+      return new TokenInfo(id, ws, prefix, now, adminId);
     } catch (SQLException e) {
       throw wrap("add token", e);
     }
@@ -194,6 +215,164 @@ public final class JdbcWriteTx implements WriteTx {
     }
   }
 
+  // ---- teammates (admins) ----
+
+  @Override
+  public Admin createAdmin(long ws, String name, String email) {
+    try {
+      requireWorkspace(ws);
+      String key = email.toLowerCase(Locale.ROOT);
+      Long holder =
+          queryLong("SELECT id FROM admins WHERE workspace_id = ? AND email_key = ?", ws, key);
+      if (holder != null) {
+        throw TallyException.conflict(
+            "a teammate with email "
+                + TallyException.quote(email)
+                + " already exists in this workspace with id="
+                + Ids.format(holder));
+      }
+      long id =
+          insert(
+              "INSERT INTO admins (workspace_id, name, email, email_key, version, created_at) "
+                  + "VALUES (?, ?, ?, ?, 1, ?) RETURNING id",
+              ws,
+              name,
+              email,
+              key,
+              now);
+      requireExactInJavaScript("admins", id);
+      oplog(ws, OplogEntry.ADMIN, id, 1, OplogEntry.CREATE);
+      return new Admin(id, ws, name, email, 1, now);
+    } catch (SQLException e) {
+      throw wrap("create teammate", e);
+    }
+  }
+
+  /** How many referrers of a teammate a 409 names by id at most. */
+  private static final int REFERRERS_SHOWN = 10;
+
+  @Override
+  public Admin deleteAdmin(long ws, long adminId) {
+    try {
+      Admin admin =
+          reads
+              .admin(db, ws, adminId)
+              .orElseThrow(
+                  () ->
+                      new TallyException(
+                          TallyException.Kind.NOT_FOUND,
+                          "admin_not_found",
+                          null,
+                          "Admin for admin_id " + Ids.format(adminId) + " not found"));
+      long owned = count("SELECT COUNT(*) FROM contact_owners WHERE admin_id = ?", adminId);
+      long tokens = count("SELECT COUNT(*) FROM workspace_tokens WHERE admin_id = ?", adminId);
+      if (owned > 0 || tokens > 0) {
+        List<String> what = new java.util.ArrayList<>();
+        List<String> todo = new java.util.ArrayList<>();
+        if (owned > 0) {
+          what.add(
+              "it owns "
+                  + owned
+                  + (owned == 1 ? " contact" : " contacts")
+                  + " (owner_id of contact "
+                  + ids(
+                      "SELECT contact_id FROM contact_owners WHERE admin_id = ? ORDER BY contact_id LIMIT ?",
+                      adminId,
+                      owned)
+                  + ")");
+          todo.add("give those contacts another owner_id (or null)");
+        }
+        if (tokens > 0) {
+          what.add(
+              tokens
+                  + (tokens == 1 ? " token acts" : " tokens act")
+                  + " for it (token "
+                  + ids(
+                      "SELECT id FROM workspace_tokens WHERE admin_id = ? ORDER BY id LIMIT ?",
+                      adminId,
+                      tokens)
+                  + ")");
+          todo.add("revoke those tokens");
+        }
+        throw TallyException.conflict(
+            "admin "
+                + Ids.format(adminId)
+                + " is still referred to: "
+                + String.join("; ", what)
+                + ". To delete it, first "
+                + String.join(" and ", todo));
+      }
+      update("DELETE FROM admins WHERE id = ?", adminId);
+      oplog(ws, OplogEntry.ADMIN, adminId, admin.version() + 1, OplogEntry.DELETE);
+      return admin;
+    } catch (SQLException e) {
+      throw wrap("delete teammate " + adminId, e);
+    }
+  }
+
+  /** The first ids a query lists, comma-separated, and "…" when there are more than shown. */
+  private String ids(String sql, long id, long total) throws SQLException {
+    List<String> out = new java.util.ArrayList<>();
+    try (java.sql.ResultSet rs = db.prepare(sql, id, REFERRERS_SHOWN).executeQuery()) {
+      while (rs.next()) {
+        out.add(Ids.format(rs.getLong(1)));
+      }
+    }
+    return String.join(", ", out) + (total > out.size() ? ", …" : "");
+  }
+
+  /**
+   * Refuses an id Intercom's API writes as a JSON number (teammates, data attributes) once its
+   * sequence passes 2^53 - 1, where a JavaScript client would read another number. Never near in
+   * practice: these ids count up from 1 (from above 2^32 with --test-id-offsets).
+   */
+  private static void requireExactInJavaScript(String table, long id) {
+    if (id > Admin.MAX_ID) {
+      throw new TallyException(
+          TallyException.Kind.INTERNAL,
+          "server_error",
+          null,
+          "the "
+              + table
+              + " id sequence passed 2^53 - 1 ("
+              + Ids.format(id)
+              + "), beyond what a JavaScript client reads exactly; reset the sequence below 2^53");
+    }
+  }
+
+  private boolean adminExists(long ws, long adminId) throws SQLException {
+    return exists("SELECT 1 FROM admins WHERE id = ? AND workspace_id = ?", adminId, ws);
+  }
+
+  /** Refuses an owner_id that names no teammate of the workspace. */
+  private void requireOwner(long ws, ContactPatch patch) throws SQLException {
+    Object owner = patch.fields().get(ContactField.OWNER_ID);
+    if (owner != null && !adminExists(ws, (Long) owner)) {
+      throw TallyException.invalid(
+          "owner_id",
+          "owner_id must be the id of a teammate (admin) of this workspace, and it has no admin "
+              + Ids.format((Long) owner)
+              + " (GET /admins lists them)");
+    }
+  }
+
+  /** Keeps contact_owners equal to the documents' owner_id, in the same transaction. */
+  private void owners(long ws, long contactId, Long before, Long after) throws SQLException {
+    if (java.util.Objects.equals(before, after)) {
+      return;
+    }
+    if (before != null) {
+      update("DELETE FROM contact_owners WHERE contact_id = ?", contactId);
+    }
+    if (after != null) {
+      update(
+          "INSERT INTO contact_owners (contact_id, workspace_id, admin_id) VALUES (?, ?, ?)",
+          contactId,
+          ws,
+          after);
+    }
+  }
+
   // ---- contacts ----
 
   @Override
@@ -211,6 +390,7 @@ public final class JdbcWriteTx implements WriteTx {
   private record Inserted(Contact contact, ContactStatements.Result result) {}
 
   private Inserted insert(long ws, ContactPatch patch) throws SQLException {
+    requireOwner(ws, patch);
     Map<String, Object> custom = CustomAttributeTyping.resolve(patch.custom(), definitions(ws));
     Contact draft = patch.applyTo(new Contact(0, ws, 0, Map.of(), Map.of()), 1, now, custom);
     ContactStatements.Result r =
@@ -220,6 +400,7 @@ public final class JdbcWriteTx implements WriteTx {
       return new Inserted(null, r);
     }
     countChanges.merge(ws, 1L, Long::sum);
+    owners(ws, r.id(), null, draft.number(ContactField.OWNER_ID));
     lastPosition = r.position();
     return new Inserted(new Contact(r.id(), ws, 1, draft.fields(), draft.custom()), r);
   }
@@ -228,6 +409,7 @@ public final class JdbcWriteTx implements WriteTx {
   public Contact updateContact(long ws, long id, ContactPatch patch) {
     try {
       Contact before = loadContact(ws, id);
+      requireOwner(ws, patch);
       Map<String, Object> custom = CustomAttributeTyping.resolve(patch.custom(), definitions(ws));
       Contact after = patch.applyTo(before, before.version() + 1, now, custom);
       Identity.Change change = Identity.between(before, after);
@@ -242,6 +424,7 @@ public final class JdbcWriteTx implements WriteTx {
               change.claims(),
               now);
       refuse(ws, r);
+      owners(ws, id, before.number(ContactField.OWNER_ID), after.number(ContactField.OWNER_ID));
       lastPosition = r.position();
       return after;
     } catch (SQLException e) {
@@ -307,6 +490,7 @@ public final class JdbcWriteTx implements WriteTx {
     try {
       Contact before = loadContact(ws, id);
       update("DELETE FROM identities WHERE contact_id = ?", id);
+      owners(ws, id, before.number(ContactField.OWNER_ID), null);
       update("DELETE FROM event_summaries WHERE contact_id = ?", id);
       update("DELETE FROM events WHERE contact_id = ?", id);
       update("DELETE FROM contact_tags WHERE contact_id = ?", id);
@@ -594,6 +778,7 @@ public final class JdbcWriteTx implements WriteTx {
             messengerWritable,
             now,
             now);
+    requireExactInJavaScript("data_attributes", id);
     oplog(ws, OplogEntry.DATA_ATTRIBUTE, id, 1, OplogEntry.CREATE);
     defined.put(new AttributeTypes.Key(ws, name), type);
     return new DataAttribute(

@@ -41,7 +41,8 @@ public final class PostgresStore extends JdbcStore {
           new String[] {"data_attributes", "id"},
           new String[] {"segments", "id"},
           new String[] {"oplog", "position"},
-          new String[] {"tags", "id"});
+          new String[] {"tags", "id"},
+          new String[] {"admins", "id"});
 
   private final PostgresOptions options;
   private final HikariDataSource pool;
@@ -114,9 +115,7 @@ public final class PostgresStore extends JdbcStore {
     for (int i = 0; i < SEQUENCED_COLUMNS.size(); i++) {
       String[] tc = SEQUENCED_COLUMNS.get(i);
       String seq = db.queryString("SELECT pg_get_serial_sequence(?, ?)", tc[0], tc[1]);
-      // Above 2^53 and odd, so an id that passes through a double (JavaScript's number) loses its
-      // last digit.
-      long offset = (1L << 53) + ((long) (i + 1) << 36) + 1;
+      long offset = dev.tally.store.jdbc.TestIdOffsets.offset(tc[0], i);
       // Only a sequence never used: reopening a store must not rewind it. (seq is the catalog's
       // quoted name.)
       if (db.exists("SELECT 1 FROM " + seq + " WHERE NOT is_called")) {

@@ -222,11 +222,54 @@ class PostgresStoreIT extends StoreContract {
       s.execute("DROP TABLE " + schema + ".contact_tags");
       s.execute("DROP TABLE " + schema + ".tags");
       s.execute("DROP TABLE " + schema + ".event_names");
+      undoV7(s);
       s.execute(
-          "DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('5', '6', '8')");
+          "DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
     assertTrue(recordEvent(ws, "b1", "a", 2));
+  }
+
+  /** Back to the schema as V6 left it (V7__admins undone), so V7 runs again at the next open. */
+  private void undoV7(Statement s) throws java.sql.SQLException {
+    s.execute("DROP TABLE " + schema + ".contact_owners");
+    s.execute("ALTER TABLE " + schema + ".workspace_tokens DROP COLUMN admin_id");
+    s.execute("DROP TABLE " + schema + ".admins");
+  }
+
+  /**
+   * V7__admins: an owner_id stored before teammates existed named none; the migration removes it as
+   * an update through the oplog (version raised, entry appended), so the index follows.
+   */
+  @Test
+  void ownerIdsWrittenBeforeTeammatesAreRemovedThroughTheOplog() throws Exception {
+    Contact owned = create(ws, "{\"email\":\"a@example.com\",\"custom_attributes\":{\"n\":1.5}}");
+    Contact plain = create(ws, "{\"email\":\"b@example.com\"}");
+    long head = store.head();
+    store.close();
+    try (Connection c = PgTestDatabase.connect();
+        Statement s = c.createStatement()) {
+      undoV7(s);
+      s.execute("DELETE FROM " + schema + ".flyway_schema_history WHERE version = '7'");
+      s.execute(
+          "UPDATE "
+              + schema
+              + ".contacts SET doc = jsonb_set(doc::jsonb, '{f,owner_id}', '42')::text WHERE id = "
+              + owned.id());
+    }
+    store = open(dir);
+    Contact migrated = store.contact(ws, owned.id()).orElseThrow();
+    assertEquals(owned.version() + 1, migrated.version());
+    assertEquals(null, migrated.number(dev.tally.core.model.ContactField.OWNER_ID));
+    assertEquals("a@example.com", migrated.string(dev.tally.core.model.ContactField.EMAIL));
+    assertEquals(1.5, migrated.custom().get("n"));
+    assertEquals(plain.version(), store.contact(ws, plain.id()).orElseThrow().version());
+    var log = store.oplog(head, 10);
+    assertEquals(1, log.size(), log.toString());
+    assertEquals(owned.id(), log.get(0).entityId());
+    assertEquals(migrated.version(), log.get(0).version());
+    assertEquals("update", log.get(0).op());
+    assertTrue(log.get(0).position() > head);
   }
 }

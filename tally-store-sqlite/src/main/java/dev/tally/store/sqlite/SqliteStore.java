@@ -41,7 +41,8 @@ public final class SqliteStore extends JdbcStore {
           "data_attributes",
           "segments",
           "oplog",
-          "tags");
+          "tags",
+          "admins");
 
   private final SqliteOptions options;
   private final Connection writerConnection;
@@ -142,11 +143,13 @@ public final class SqliteStore extends JdbcStore {
     Sql db = new Sql(conn);
     for (int i = 0; i < SEQUENCED_TABLES.size(); i++) {
       String table = SEQUENCED_TABLES.get(i);
-      // Above 2^53 and odd, so an id that passes through a double (JavaScript's number) loses its
-      // last digit.
-      long offset = (1L << 53) + ((long) (i + 1) << 36) + 1;
-      if (db.queryLong("SELECT seq FROM sqlite_sequence WHERE name = ?", table) == null) {
+      long offset = dev.tally.store.jdbc.TestIdOffsets.offset(table, i);
+      Long seq = db.queryLong("SELECT seq FROM sqlite_sequence WHERE name = ?", table);
+      if (seq == null) {
         db.update("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", table, offset);
+      } else if (seq == 0) {
+        // A migration's INSERT ... SELECT that inserted nothing (V7's) leaves a row at 0: unused.
+        db.update("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", offset, table);
       }
     }
     db.close();

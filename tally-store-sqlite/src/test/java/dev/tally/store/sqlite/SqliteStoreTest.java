@@ -110,25 +110,78 @@ class SqliteStoreTest extends StoreContract {
    * summaries when it is migrated, so the cap counts the names it had.
    */
   @Test
-  void theMigrationCountsTheEventNamesAStoreHadBefore() throws Exception {
-    reopenWith(new WorkspaceLimits(2, 10));
-    create(ws, "{\"external_id\":\"b1\"}");
-    recordEvent(ws, "b1", "a", 1);
-    recordEvent(ws, "b1", "b", 1);
-    store.close();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
-        Statement s = c.createStatement()) {
-      // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
-      s.execute("DROP TABLE segments");
-      s.execute("DROP TABLE contact_tags");
-      s.execute("DROP TABLE tags");
-      s.execute("DROP TABLE event_names");
-      s.execute("DELETE FROM flyway_schema_history WHERE version IN ('5', '6', '8')");
+  void theMigrationCountsTheEventNamesAStoreHadBefore(@org.junit.jupiter.api.io.TempDir Path old)
+      throws Exception {
+    // A store as V4 left it, with a contact that did events "a" and "b": the migration (V5) runs
+    // at the first open.
+    Path file = old.resolve("tally.db");
+    org.sqlite.SQLiteDataSource src = new org.sqlite.SQLiteDataSource();
+    src.setUrl("jdbc:sqlite:" + file);
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(src)
+        .locations("classpath:db/sqlite")
+        .target("4")
+        .load()
+        .migrate();
+    try (Connection c = src.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("INSERT INTO workspaces (id, name, created_at) VALUES (1, 'w', 0)");
+      st.execute(
+          "INSERT INTO contacts (id, workspace_id, version, doc) VALUES (10, 1, 3, "
+              + "'{\"v\":1,\"f\":{\"external_id\":\"b1\",\"role\":\"user\"},\"c\":{}}')");
+      st.execute("INSERT INTO identities VALUES (1, 'external_id', 'b1', 10)");
+      st.execute("INSERT INTO event_summaries VALUES (10, 'a', 1, 1, 1, 1), (10, 'b', 1, 1, 1, 1)");
     }
-    store = open(dir, new WorkspaceLimits(2, 10));
-    TallyException refused =
-        assertThrows(TallyException.class, () -> recordEvent(ws, "b1", "c", 2));
+    store.close();
+    store =
+        SqliteStore.open(
+            SqliteOptions.defaults(file)
+                .withTestIdOffsets(true)
+                .withLimits(new WorkspaceLimits(2, 10)));
+    TallyException refused = assertThrows(TallyException.class, () -> recordEvent(1, "b1", "c", 2));
     assertEquals("event_name_limit_reached", refused.code());
-    assertTrue(recordEvent(ws, "b1", "a", 2));
+    assertTrue(recordEvent(1, "b1", "a", 2));
+  }
+
+  /**
+   * V7__admins: an owner_id stored before teammates existed named none; the migration removes it as
+   * an update through the oplog (version raised, entry appended), so the index follows.
+   */
+  @Test
+  void ownerIdsWrittenBeforeTeammatesAreRemovedThroughTheOplog(
+      @org.junit.jupiter.api.io.TempDir Path old) throws Exception {
+    Path file = old.resolve("tally.db");
+    org.sqlite.SQLiteDataSource src = new org.sqlite.SQLiteDataSource();
+    src.setUrl("jdbc:sqlite:" + file);
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(src)
+        .locations("classpath:db/sqlite")
+        .target("5")
+        .load()
+        .migrate();
+    try (Connection c = src.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("INSERT INTO workspaces (id, name, created_at) VALUES (1, 'w', 0)");
+      st.execute(
+          "INSERT INTO contacts (id, workspace_id, version, doc) VALUES "
+              + "(10, 1, 3, '{\"v\":1,\"f\":{\"email\":\"a@example.com\",\"owner_id\":42,\"role\":\"user\"},\"c\":{\"n\":1.5}}'), "
+              + "(11, 1, 1, '{\"v\":1,\"f\":{\"email\":\"b@example.com\",\"role\":\"user\"},\"c\":{}}')");
+    }
+    try (Store s = SqliteStore.open(SqliteOptions.defaults(file).withTestIdOffsets(true))) {
+      var owned = s.contact(1, 10).orElseThrow();
+      assertEquals(4, owned.version(), "raised");
+      assertEquals(null, owned.number(dev.tally.core.model.ContactField.OWNER_ID));
+      assertEquals("a@example.com", owned.string(dev.tally.core.model.ContactField.EMAIL));
+      assertEquals(1.5, owned.custom().get("n"));
+      assertEquals(1, s.contact(1, 11).orElseThrow().version(), "untouched");
+      var log = s.oplog(0, 10);
+      assertEquals(1, log.size(), log.toString());
+      assertEquals(10, log.get(0).entityId());
+      assertEquals(4, log.get(0).version());
+      assertEquals("update", log.get(0).op());
+      // The sequences the migration touched still start at their test offsets.
+      long ws = s.write(tx -> tx.createWorkspace("fresh")).value().id();
+      assertTrue(s.write(tx -> tx.createAdmin(ws, "A", "a@e.co")).value().id() > (1L << 32));
+    }
   }
 }
