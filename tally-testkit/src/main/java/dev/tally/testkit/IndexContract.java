@@ -300,6 +300,35 @@ public abstract class IndexContract {
   }
 
   @Test
+  void tagIdsAreASetOfExact64BitIdsAndAReprojectionReplacesThem() {
+    long t = (1L << 53) + 1; // (double) t == (double) (t - 1)
+    ContactDocument a = contact(WS, BASE_ID, 1, "a", null);
+    ContactDocument b = contact(WS, BASE_ID + 1, 1, "b", null);
+    apply(
+        upserts(
+            1,
+            new ContactDocument(a.contact(), a.events(), List.of(t, 7L)),
+            new ContactDocument(b.contact(), b.events(), List.of(t - 1))));
+    Field tag = new Field.TagId();
+    assertEquals(List.of(BASE_ID), ids(WS, new Query.Filter(tag, Operator.EQ, List.of(t), false)));
+    assertEquals(
+        List.of(BASE_ID + 1), ids(WS, new Query.Filter(tag, Operator.NE, List.of(t), false)));
+    assertEquals(
+        List.of(BASE_ID, BASE_ID + 1),
+        ids(WS, new Query.Filter(tag, Operator.IN, List.of(7L, t - 1), false)));
+    assertEquals(
+        List.of(), ids(WS, new Query.Filter(tag, Operator.NIN, List.of(7L, t - 1), false)));
+    assertEquals(List.of(), ids(OTHER_WS, new Query.Filter(tag, Operator.EQ, List.of(t), false)));
+    // Untagged: the next version has no tags, and the old ones no longer match.
+    ContactDocument a2 = contact(WS, BASE_ID, 2, "a", null);
+    apply(upserts(2, a2));
+    assertEquals(List.of(), ids(WS, new Query.Filter(tag, Operator.EQ, List.of(t), false)));
+    assertEquals(
+        List.of(BASE_ID, BASE_ID + 1),
+        ids(WS, new Query.Filter(tag, Operator.NE, List.of(t), false)));
+  }
+
+  @Test
   void idsAboveTwoToTheFiftyThreeStayExact() {
     long id = (1L << 53) + 1; // (double) id == (double) (id - 1)
     apply(
