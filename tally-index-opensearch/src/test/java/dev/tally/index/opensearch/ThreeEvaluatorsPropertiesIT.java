@@ -164,7 +164,7 @@ class ThreeEvaluatorsPropertiesIT {
   private static ContactDocument inWorkspace(ContactDocument d, long ws) {
     Contact c = d.contact();
     return new ContactDocument(
-        new Contact(c.id(), ws, c.version(), c.fields(), c.custom()), d.events());
+        new Contact(c.id(), ws, c.version(), c.fields(), c.custom()), d.events(), d.tagIds());
   }
 
   @AfterContainer
