@@ -114,6 +114,19 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   /** Every data attribute of the workspace, in id order (bounded by its custom-attribute cap). */
   List<DataAttribute> dataAttributes(long workspaceId);
 
+  /** One note of the workspace. */
+  java.util.Optional<dev.tally.core.model.Note> note(long workspaceId, long noteId);
+
+  /**
+   * A contact's notes, newest first, after the note {@code beforeId} (Long.MAX_VALUE: from the
+   * newest).
+   */
+  Page<dev.tally.core.model.Note> notes(long workspaceId, long contactId, long beforeId, int limit);
+
+  /** For each of these contacts with notes: how many, and the ids of the newest {@code shown}. */
+  java.util.Map<Long, dev.tally.core.model.Note.Summary> noteSummaries(
+      long workspaceId, java.util.Collection<Long> contactIds, int shown);
+
   /** The workspace's segments, by id. */
   List<Segment> segments(long workspaceId);
 

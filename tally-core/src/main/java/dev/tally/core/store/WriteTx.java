@@ -75,6 +75,16 @@ public interface WriteTx {
   DataAttribute createDataAttribute(long workspaceId, DataAttributeInput input);
 
   /**
+   * Adds a note to a contact (404 naming the contact when it is not the workspace's), written by
+   * the teammate {@code adminId} (null: the workspace's app; 404 naming {@code admin_id} when not
+   * the workspace's teammate).
+   */
+  dev.tally.core.model.Note createNote(long workspaceId, long contactId, Long adminId, String body);
+
+  /** The contact's notes as this transaction sees them: how many, and the newest ids. */
+  dev.tally.core.model.Note.Summary noteSummary(long workspaceId, long contactId, int shown);
+
+  /**
    * Changes a data attribute's description, options, messenger_writable or archived (name and type
    * never change); a 404 ({@code field_not_found}, as Intercom's) for one not in the workspace.
    */

@@ -190,6 +190,7 @@ public final class Api {
                 VerifyJson.of(indexes.verify(VerifyJson.repairRequested(ctx.bodyAsBytes())))));
     new SearchRoutes(rc, search).register(app);
     new SegmentRoutes(rc, search).register(app);
+    new NoteRoutes(rc).register(app);
     new BulkRoutes(rc, maxBulkBody).register(app);
     new ContactRoutes(rc).register(app);
     new EventRoutes(rc).register(app);

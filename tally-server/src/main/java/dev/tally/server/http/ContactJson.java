@@ -20,6 +20,14 @@ final class ContactJson {
 
   /** A contact and the ids of its live tags, ascending. */
   static ObjectNode render(Contact c, List<Long> tagIds) {
+    return render(c, tagIds, dev.tally.core.model.Note.Summary.NONE);
+  }
+
+  /** Intercom shows at most this many of a contact's notes in its object, newest first. */
+  static final int SHOWN_NOTES = 10;
+
+  /** A contact, its live tag ids (ascending) and its notes' count and newest ids. */
+  static ObjectNode render(Contact c, List<Long> tagIds, dev.tally.core.model.Note.Summary notes) {
     ObjectNode o = Json.object();
     String id = Ids.format(c.id());
     o.put("type", "contact");
@@ -99,7 +107,19 @@ final class ContactJson {
     tags.put("url", "/contacts/" + id + "/tags");
     tags.put("total_count", tagIds.size());
     tags.put("has_more", tagIds.size() > SHOWN_TAGS);
-    emptyList(o, "notes", "/contacts/" + id + "/notes");
+    ObjectNode noteList = o.putObject("notes");
+    noteList.put("type", "list");
+    ArrayNode noteData = noteList.putArray("data");
+    for (long noteId : notes.newestIds()) {
+      noteData
+          .addObject()
+          .put("type", "note")
+          .put("id", Ids.format(noteId))
+          .put("url", "/notes/" + Ids.format(noteId));
+    }
+    noteList.put("url", "/contacts/" + id + "/notes");
+    noteList.put("total_count", notes.count());
+    noteList.put("has_more", notes.count() > notes.newestIds().size());
     emptyList(o, "companies", "/contacts/" + id + "/companies");
     return o;
   }

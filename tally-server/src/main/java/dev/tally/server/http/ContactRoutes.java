@@ -9,6 +9,7 @@ import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
 import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.ContactPatchParser;
+import dev.tally.core.model.Note;
 import dev.tally.core.model.Page;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -53,7 +54,15 @@ final class ContactRoutes {
             .filter(doc -> doc.contact().workspaceId() == ws)
             .findFirst()
             .orElseThrow(() -> TallyException.notFound("contact", ctx.pathParam("id")));
-    RequestContext.json(ctx, 200, ContactJson.render(d.contact(), d.tagIds()));
+    RequestContext.json(
+        ctx,
+        200,
+        ContactJson.render(
+            d.contact(),
+            d.tagIds(),
+            rc.store()
+                .noteSummaries(ws, List.of(id), ContactJson.SHOWN_NOTES)
+                .getOrDefault(id, Note.Summary.NONE)));
   }
 
   private void update(Context ctx) {
@@ -66,7 +75,10 @@ final class ContactRoutes {
         tx -> {
           Contact c = tx.updateContact(ws, id, patch);
           List<Long> tagIds = tx.contactTags(ws, id).stream().map(t -> t.tag().id()).toList();
-          return new RequestContext.Reply(200, ContactJson.render(c, tagIds), c.id());
+          return new RequestContext.Reply(
+              200,
+              ContactJson.render(c, tagIds, tx.noteSummary(ws, id, ContactJson.SHOWN_NOTES)),
+              c.id());
         });
   }
 
@@ -103,8 +115,18 @@ final class ContactRoutes {
     ArrayNode data = o.putArray("data");
     Map<Long, List<Long>> tagIds =
         rc.store().contactTagIds(ws, page.items().stream().map(Contact::id).toList());
+    Map<Long, Note.Summary> notes =
+        rc.store()
+            .noteSummaries(
+                ws, page.items().stream().map(Contact::id).toList(), ContactJson.SHOWN_NOTES);
     page.items()
-        .forEach(c -> data.add(ContactJson.render(c, tagIds.getOrDefault(c.id(), List.of()))));
+        .forEach(
+            c ->
+                data.add(
+                    ContactJson.render(
+                        c,
+                        tagIds.getOrDefault(c.id(), List.of()),
+                        notes.getOrDefault(c.id(), Note.Summary.NONE))));
     o.put("total_count", total);
     o.set(
         "pages",

@@ -118,8 +118,20 @@ final class SearchRoutes {
     ObjectNode o = Json.object();
     o.put("type", "list");
     ArrayNode data = o.putArray("data");
+    java.util.Map<Long, dev.tally.core.model.Note.Summary> notes =
+        rc.store()
+            .noteSummaries(
+                ws,
+                r.contacts().stream().map(dev.tally.core.model.Contact::id).toList(),
+                ContactJson.SHOWN_NOTES);
     r.contacts()
-        .forEach(c -> data.add(ContactJson.render(c, r.tagIds().getOrDefault(c.id(), List.of()))));
+        .forEach(
+            c ->
+                data.add(
+                    ContactJson.render(
+                        c,
+                        r.tagIds().getOrDefault(c.id(), List.of()),
+                        notes.getOrDefault(c.id(), dev.tally.core.model.Note.Summary.NONE))));
     o.put("total_count", r.total());
     o.set(
         "pages",

@@ -11,6 +11,7 @@ import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.Event;
 import dev.tally.core.model.EventSummary;
 import dev.tally.core.model.FieldType;
+import dev.tally.core.model.Note;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Page;
 import dev.tally.core.model.Segment;
@@ -253,6 +254,73 @@ public final class JdbcReads {
       }
     }
     return out;
+  }
+
+  private static final String NOTE_COLUMNS =
+      "SELECT id, workspace_id, contact_id, admin_id, body, created_at FROM notes ";
+
+  public Optional<Note> note(Sql db, long ws, long id) throws SQLException {
+    try (ResultSet rs =
+        db.prepare(NOTE_COLUMNS + "WHERE workspace_id = ? AND id = ?", ws, id).executeQuery()) {
+      return rs.next() ? Optional.of(note(rs)) : Optional.empty();
+    }
+  }
+
+  public Page<Note> notes(Sql db, long ws, long contactId, long beforeId, int limit)
+      throws SQLException {
+    List<Note> out = new ArrayList<>();
+    try (ResultSet rs =
+        db.prepare(
+                NOTE_COLUMNS
+                    + "WHERE workspace_id = ? AND contact_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                ws,
+                contactId,
+                beforeId,
+                limit + 1)
+            .executeQuery()) {
+      while (rs.next()) {
+        out.add(note(rs));
+      }
+    }
+    boolean more = out.size() > limit;
+    return new Page<>(more ? out.subList(0, limit) : out, more);
+  }
+
+  /** Per contact with notes: how many, and the newest {@code shown} ids (newest first). */
+  public Map<Long, Note.Summary> noteSummaries(
+      Sql db, long ws, java.util.Collection<Long> contactIds, int shown) throws SQLException {
+    Map<Long, Note.Summary> out = new HashMap<>();
+    if (contactIds.isEmpty()) {
+      return out;
+    }
+    Map<Long, List<Long>> newest = new HashMap<>();
+    Map<Long, Long> counts = new HashMap<>();
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT contact_id, id FROM notes WHERE workspace_id = ? AND "
+                    + dialect.inIds("contact_id")
+                    + " ORDER BY contact_id, id DESC",
+                ws,
+                dialect.idSet(db.connection(), contactIds))
+            .executeQuery()) {
+      while (rs.next()) {
+        long contact = rs.getLong(1);
+        counts.merge(contact, 1L, Long::sum);
+        List<Long> ids = newest.computeIfAbsent(contact, k -> new ArrayList<>());
+        if (ids.size() < shown) {
+          ids.add(rs.getLong(2));
+        }
+      }
+    }
+    counts.forEach((contact, n) -> out.put(contact, new Note.Summary(n, newest.get(contact))));
+    return out;
+  }
+
+  private static Note note(ResultSet rs) throws SQLException {
+    long admin = rs.getLong(4);
+    Long adminId = rs.wasNull() ? null : admin;
+    return new Note(
+        rs.getLong(1), rs.getLong(2), rs.getLong(3), adminId, rs.getString(5), rs.getLong(6));
   }
 
   private static final String SEGMENT_COLUMNS =

@@ -164,6 +164,23 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public java.util.Optional<dev.tally.core.model.Note> note(long workspaceId, long noteId) {
+    return read("read a note", db -> reads.note(db, workspaceId, noteId));
+  }
+
+  @Override
+  public Page<dev.tally.core.model.Note> notes(
+      long workspaceId, long contactId, long beforeId, int limit) {
+    return read("list notes", db -> reads.notes(db, workspaceId, contactId, beforeId, limit));
+  }
+
+  @Override
+  public java.util.Map<Long, dev.tally.core.model.Note.Summary> noteSummaries(
+      long workspaceId, java.util.Collection<Long> contactIds, int shown) {
+    return read("summarise notes", db -> reads.noteSummaries(db, workspaceId, contactIds, shown));
+  }
+
+  @Override
   public List<Segment> segments(long workspaceId) {
     return read("list segments", db -> reads.segments(db, workspaceId));
   }

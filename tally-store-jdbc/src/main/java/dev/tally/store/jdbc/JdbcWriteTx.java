@@ -140,6 +140,7 @@ public final class JdbcWriteTx implements WriteTx {
               "DELETE FROM event_names WHERE workspace_id = ?",
               "DELETE FROM contact_tags WHERE workspace_id = ?",
               "DELETE FROM contact_owners WHERE workspace_id = ?",
+              "DELETE FROM notes WHERE workspace_id = ?",
               "DELETE FROM contacts WHERE workspace_id = ?",
               "DELETE FROM tags WHERE workspace_id = ?",
               "DELETE FROM data_attributes WHERE workspace_id = ?",
@@ -302,6 +303,8 @@ public final class JdbcWriteTx implements WriteTx {
                 + ". To delete it, first "
                 + String.join(" and ", todo));
       }
+      // Its notes stay, without an author: a note outlives who wrote it, and no id dangles.
+      update("UPDATE notes SET admin_id = NULL WHERE admin_id = ?", adminId);
       update("DELETE FROM admins WHERE id = ?", adminId);
       oplog(ws, OplogEntry.ADMIN, adminId, admin.version() + 1, OplogEntry.DELETE);
       return admin;
@@ -492,6 +495,7 @@ public final class JdbcWriteTx implements WriteTx {
       update("DELETE FROM identities WHERE contact_id = ?", id);
       owners(ws, id, before.number(ContactField.OWNER_ID), null);
       update("DELETE FROM event_summaries WHERE contact_id = ?", id);
+      update("DELETE FROM notes WHERE contact_id = ?", id);
       update("DELETE FROM events WHERE contact_id = ?", id);
       update("DELETE FROM contact_tags WHERE contact_id = ?", id);
       update("DELETE FROM contacts WHERE id = ?", id);
@@ -594,6 +598,48 @@ public final class JdbcWriteTx implements WriteTx {
     }
     update("INSERT INTO event_names (workspace_id, name) VALUES (?, ?)", ws, name);
     registered.add(key);
+  }
+
+  // ---- notes ----
+
+  @Override
+  public dev.tally.core.model.Note createNote(long ws, long contactId, Long adminId, String body) {
+    try {
+      loadContact(ws, contactId);
+      if (adminId != null && reads.admin(db, ws, adminId).isEmpty()) {
+        throw new TallyException(
+            TallyException.Kind.NOT_FOUND,
+            "admin_not_found",
+            "admin_id",
+            "admin_id "
+                + Ids.format(adminId)
+                + " is not a teammate of this workspace (GET /admins)");
+      }
+      long id =
+          insert(
+              "INSERT INTO notes (workspace_id, contact_id, admin_id, body, created_at) "
+                  + "VALUES (?, ?, ?, ?, ?) RETURNING id",
+              ws,
+              contactId,
+              adminId,
+              body,
+              now);
+      oplog(ws, OplogEntry.NOTE, id, 1, OplogEntry.CREATE);
+      return new dev.tally.core.model.Note(id, ws, contactId, adminId, body, now);
+    } catch (SQLException ex) {
+      throw wrap("create a note", ex);
+    }
+  }
+
+  @Override
+  public dev.tally.core.model.Note.Summary noteSummary(long ws, long contactId, int shown) {
+    try {
+      return reads
+          .noteSummaries(db, ws, List.of(contactId), shown)
+          .getOrDefault(contactId, dev.tally.core.model.Note.Summary.NONE);
+    } catch (SQLException ex) {
+      throw wrap("summarise notes", ex);
+    }
   }
 
   // ---- segments ----

@@ -42,7 +42,8 @@ public final class PostgresStore extends JdbcStore {
           new String[] {"segments", "id"},
           new String[] {"oplog", "position"},
           new String[] {"tags", "id"},
-          new String[] {"admins", "id"});
+          new String[] {"admins", "id"},
+          new String[] {"notes", "id"});
 
   private final PostgresOptions options;
   private final HikariDataSource pool;

@@ -218,13 +218,16 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
+      s.execute("DROP TABLE " + schema + ".notes");
       s.execute("DROP TABLE " + schema + ".segments");
       s.execute("DROP TABLE " + schema + ".contact_tags");
       s.execute("DROP TABLE " + schema + ".tags");
       s.execute("DROP TABLE " + schema + ".event_names");
       undoV7(s);
       s.execute(
-          "DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8')");
+          "DELETE FROM "
+              + schema
+              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
@@ -250,10 +253,12 @@ class PostgresStoreIT extends StoreContract {
     store.close();
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
-      // Back to the schema as V6 left it (V8 undone too, so V7 and V8 run again in order).
+      // Back to the schema as V6 left it (V8 and V9 undone too, so V7 on run again in order).
+      s.execute("DROP TABLE " + schema + ".notes");
       s.execute("DROP TABLE " + schema + ".segments");
       undoV7(s);
-      s.execute("DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('7', '8')");
+      s.execute(
+          "DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('7', '8', '9')");
       s.execute(
           "UPDATE "
               + schema

@@ -42,7 +42,8 @@ public final class SqliteStore extends JdbcStore {
           "segments",
           "oplog",
           "tags",
-          "admins");
+          "admins",
+          "notes");
 
   private final SqliteOptions options;
   private final Connection writerConnection;

@@ -1,0 +1,139 @@
+package dev.tally.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.Ids;
+import dev.tally.core.TallyException;
+import dev.tally.core.model.Admin;
+import dev.tally.core.model.Note;
+import dev.tally.core.model.Page;
+import dev.tally.core.model.Text;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * Notes teammates write about a contact (Intercom's notes): {@code POST /contacts/{id}/notes},
+ * {@code GET /contacts/{id}/notes} (newest first, in pages), {@code GET /notes/{id}}. The author is
+ * {@code admin_id} when given, else the teammate the token acts for, else none (the workspace's
+ * app).
+ */
+final class NoteRoutes {
+  private static final Set<String> FIELDS = Set.of("body", "admin_id", "contact_id");
+  private final RequestContext rc;
+
+  NoteRoutes(RequestContext rc) {
+    this.rc = rc;
+  }
+
+  void register(Javalin app) {
+    app.post("/contacts/{id}/notes", this::create);
+    app.get("/contacts/{id}/notes", this::list);
+    app.get("/notes/{id}", this::get);
+  }
+
+  private void create(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    long contactId = Ids.parsePath("contact", ctx.pathParam("id"));
+    JsonNode body = rc.body(ctx);
+    if (!body.isObject()) {
+      throw TallyException.invalid("body", "the request body must be a JSON object with body");
+    }
+    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!FIELDS.contains(k)) {
+        throw TallyException.invalid(
+            k, "unknown field " + TallyException.quote(k) + " in a note; expected body, admin_id");
+      }
+    }
+    JsonNode b = body.get("body");
+    if (b == null || b.isNull()) {
+      throw TallyException.missing("body", "body is required: the note's text");
+    }
+    if (!b.isTextual() || b.textValue().isBlank()) {
+      throw TallyException.invalid("body", "body must be a non-empty string");
+    }
+    String text = Text.bounded("body", b.textValue(), Note.MAX_BODY);
+    Long adminId = adminId(body.get("admin_id"));
+    if (adminId == null && RequestContext.tokenAdmin(ctx) != 0) {
+      adminId = RequestContext.tokenAdmin(ctx);
+    }
+    Long author = adminId;
+    rc.write(
+        ctx,
+        ws,
+        tx -> RequestContext.Reply.of(200, render(tx.createNote(ws, contactId, author, text))));
+  }
+
+  private Long adminId(JsonNode a) {
+    if (a == null || a.isNull()) {
+      return null;
+    }
+    if (!(a.isTextual() || a.isIntegralNumber())) {
+      throw TallyException.invalid(
+          "admin_id", "admin_id must be a teammate's id (GET /admins), got " + a);
+    }
+    return Ids.parseField("admin_id", a.asText());
+  }
+
+  private void list(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    long contactId = Ids.parsePath("contact", ctx.pathParam("id"));
+    if (rc.store().contact(ws, contactId).isEmpty()) {
+      throw TallyException.notFound("contact", ctx.pathParam("id"));
+    }
+    int perPage =
+        Cursor.perPage("per_page", ctx.queryParam("per_page"), 50, ContactRoutes.MAX_PER_PAGE);
+    String before = ctx.queryParam("starting_after");
+    long beforeId = before == null ? Long.MAX_VALUE : Ids.parseField("starting_after", before);
+    Page<Note> page = rc.store().notes(ws, contactId, beforeId, perPage);
+    ObjectNode o = Json.object().put("type", "list");
+    ArrayNode data = o.putArray("data");
+    page.items().forEach(n -> data.add(render(n)));
+    Note.Summary all =
+        rc.store()
+            .noteSummaries(ws, java.util.List.of(contactId), 0)
+            .getOrDefault(contactId, Note.Summary.NONE);
+    o.put("total_count", all.count());
+    ObjectNode pages = o.putObject("pages").put("type", "pages").put("per_page", perPage);
+    if (page.more()) {
+      pages
+          .putObject("next")
+          .put("per_page", perPage)
+          .put("starting_after", Ids.format(page.items().get(page.items().size() - 1).id()));
+    } else {
+      pages.putNull("next");
+    }
+    RequestContext.json(ctx, 200, o);
+  }
+
+  private void get(Context ctx) {
+    long ws = RequestContext.workspace(ctx);
+    long id = Ids.parsePath("note", ctx.pathParam("id"));
+    Note n =
+        rc.store()
+            .note(ws, id)
+            .orElseThrow(() -> TallyException.notFound("note", ctx.pathParam("id")));
+    RequestContext.json(ctx, 200, render(n));
+  }
+
+  private ObjectNode render(Note n) {
+    ObjectNode o =
+        Json.object()
+            .put("type", "note")
+            .put("id", Ids.format(n.id()))
+            .put("created_at", n.createdAt());
+    o.putObject("contact").put("type", "contact").put("id", Ids.format(n.contactId()));
+    Admin author =
+        n.adminId() == null ? null : rc.store().admin(n.workspaceId(), n.adminId()).orElse(null);
+    if (author == null) {
+      o.putNull("author");
+    } else {
+      o.set("author", AdminJson.admin(author));
+    }
+    o.put("body", n.body());
+    return o;
+  }
+}
