@@ -63,7 +63,12 @@ class WorkspaceIsolationProperties {
     ADMIN_GET,
     ADMIN_LIST,
     OWN,
-    ME
+    ME,
+    NOTE,
+    NOTE_GET,
+    SEGMENT,
+    SEGMENT_GET,
+    SEGMENT_SEARCH
   }
 
   /** One step: which token acts, what it does, and on which (randomly chosen) contact or email. */
@@ -128,6 +133,14 @@ class WorkspaceIsolationProperties {
     }
     Map<String, String> emailOf = new HashMap<>();
     long position = 0; // the newest write's Tally-Position, so searches see every write before them
+    // Notes: id -> (owning workspace, contact); segments: id -> (owning workspace, email it
+    // selects).
+    List<String> notes = new ArrayList<>();
+    Map<String, Integer> noteOwner = new HashMap<>();
+    Map<String, String> noteContact = new HashMap<>();
+    List<String> segments = new ArrayList<>();
+    Map<String, Integer> segmentOwner = new HashMap<>();
+    Map<String, String> segmentEmail = new HashMap<>();
     // Tags: every tag ever created (deleted ones stay in the list, to be asked for), its owner,
     // which are live, and each contact's tags.
     List<String> tagIds = new ArrayList<>();
@@ -301,6 +314,93 @@ class WorkspaceIsolationProperties {
               http.call("PUT", "/contacts/" + id, t, "{\"owner_id\":" + adminIds[of] + "}");
           int expected = !mine ? 404 : of == a.actor() ? 200 : 400;
           assertEquals(expected, r.status(), r.toString());
+        }
+        case NOTE -> {
+          TallyHttp.Res r =
+              http.call("POST", "/contacts/" + id + "/notes", t, "{\"body\":\"about " + id + "\"}");
+          assertEquals(mine ? 200 : 404, r.status(), r.toString());
+          if (mine) {
+            String note = r.json().get("id").asText();
+            notes.add(note);
+            noteOwner.put(note, a.actor());
+            noteContact.put(note, id);
+          }
+        }
+        case NOTE_GET -> {
+          if (notes.isEmpty()) {
+            break;
+          }
+          String note = notes.get(a.target() % notes.size());
+          // A note goes with its contact.
+          boolean visible =
+              noteOwner.get(note) == a.actor() && owner.containsKey(noteContact.get(note));
+          TallyHttp.Res r = http.call("GET", "/notes/" + note, t, null);
+          assertEquals(visible ? 200 : 404, r.status(), r.toString());
+          TallyHttp.Res listed = http.call("GET", "/contacts/" + id + "/notes", t, null);
+          assertEquals(mine ? 200 : 404, listed.status(), listed.toString());
+          if (mine) {
+            for (JsonNode listedNote : listed.json().get("data")) {
+              assertEquals(
+                  id, listedNote.get("contact").get("id").asText(), "a note of another contact");
+            }
+          }
+        }
+        case SEGMENT -> {
+          String email = "p" + a.email() + "@example.com";
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/segments",
+                  t,
+                  "{\"name\":\"s\",\"query\":{\"field\":\"email\",\"operator\":\"=\",\"value\":\""
+                      + email
+                      + "\"}}");
+          assertEquals(200, r.status(), r.toString());
+          String segment = r.json().get("id").asText();
+          segments.add(segment);
+          segmentOwner.put(segment, a.actor());
+          segmentEmail.put(segment, email);
+        }
+        case SEGMENT_GET -> {
+          if (segments.isEmpty()) {
+            break;
+          }
+          String segment = segments.get(a.target() % segments.size());
+          boolean ours = segmentOwner.get(segment) == a.actor();
+          TallyHttp.Res r =
+              http.call("GET", "/segments/" + segment + "?include_count=true", t, null);
+          assertEquals(ours ? 200 : 404, r.status(), r.toString());
+          for (JsonNode listed : http.call("GET", "/segments", t, null).json().get("segments")) {
+            assertEquals(
+                Integer.valueOf(a.actor()),
+                segmentOwner.get(listed.get("id").asText()),
+                "listed another workspace's segment: " + listed);
+          }
+        }
+        case SEGMENT_SEARCH -> {
+          if (segments.isEmpty()) {
+            break;
+          }
+          String segment = segments.get(a.target() % segments.size());
+          boolean ours = segmentOwner.get(segment) == a.actor();
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/contacts/search",
+                  t,
+                  "{\"query\":{\"field\":\"segment_id\",\"operator\":\"=\",\"value\":\""
+                      + segment
+                      + "\"}}",
+                  position == 0 ? Map.of() : Map.of("Tally-Min-Position", Long.toString(position)));
+          // Another workspace's segment is unknown here: a 400 naming the value, never its members.
+          assertEquals(ours ? 200 : 400, r.status(), r.toString());
+          if (ours) {
+            long expected = emails.get(a.actor()).contains(segmentEmail.get(segment)) ? 1 : 0;
+            assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
+            for (JsonNode c : r.json().get("data")) {
+              assertEquals(Integer.valueOf(a.actor()), owner.get(c.get("id").asText()));
+            }
+          }
         }
         case ME -> {
           TallyHttp.Res r = http.call("GET", "/me", adminTokens[a.actor()], null);
