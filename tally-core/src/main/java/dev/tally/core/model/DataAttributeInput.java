@@ -2,13 +2,10 @@ package dev.tally.core.model;
 
 import static dev.tally.core.TallyException.invalid;
 import static dev.tally.core.TallyException.missing;
-import static dev.tally.core.TallyException.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /** A validated create-data-attribute request (Intercom's POST /data_attributes). */
 public record DataAttributeInput(
@@ -22,22 +19,12 @@ public record DataAttributeInput(
   public static final int MAX_OPTIONS = 500;
 
   public static DataAttributeInput parse(JsonNode body) {
-    if (body == null || !body.isObject()) {
-      throw invalid(
-          "body", "the request body must be a JSON object with name, model and data_type");
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-      String key = it.next().getKey();
-      if (!List.of("name", "model", "data_type", "description", "options", "messenger_writable")
-          .contains(key)) {
-        throw invalid(
-            key,
-            "unknown field "
-                + quote(key)
-                + " in a data attribute; expected name, model, data_type, description, "
-                + "options, messenger_writable");
-      }
-    }
+    JsonFields.requireObject(body, "name, model and data_type");
+    JsonFields.onlyKnown(
+        body,
+        "",
+        List.of("name", "model", "data_type", "description", "options", "messenger_writable"),
+        "a data attribute");
     JsonNode name = body.get("name");
     if (name == null || name.isNull()) {
       throw missing("name", "name is required: the custom attribute's name");

@@ -1,12 +1,9 @@
 package dev.tally.core.model;
 
 import static dev.tally.core.TallyException.invalid;
-import static dev.tally.core.TallyException.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A validated PUT /data_attributes/{id} body: what to change (null: unchanged). Name and type never
@@ -15,28 +12,17 @@ import java.util.Set;
  */
 public record DataAttributeUpdate(
     String description, JsonNode options, Boolean messengerWritable, Boolean archived) {
-  private static final Set<String> FIELDS =
-      Set.of("description", "options", "messenger_writable", "archived");
+  private static final List<String> FIELDS =
+      List.of("description", "options", "messenger_writable", "archived");
 
   public static DataAttributeUpdate parse(JsonNode body) {
-    if (body == null || !body.isObject()) {
-      throw invalid(
-          "body",
-          "the request body must be a JSON object with description, options, messenger_writable or archived");
-    }
-    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!FIELDS.contains(key)) {
-        throw invalid(
-            key,
-            "unknown field "
-                + quote(key)
-                + " in a data attribute update; expected description, options, messenger_writable, archived"
-                + (key.equals("name") || key.equals("data_type")
-                    ? " (a data attribute's name and type never change)"
-                    : ""));
+    JsonFields.requireObject(body, "description, options, messenger_writable or archived");
+    for (String fixed : List.of("name", "data_type")) {
+      if (body.has(fixed)) {
+        throw invalid(fixed, "a data attribute's " + fixed + " never changes (Intercom's rule)");
       }
     }
+    JsonFields.onlyKnown(body, "", FIELDS, "a data attribute update");
     JsonNode options = body.get("options");
     if (options != null && !options.isNull()) {
       DataAttributeInput.options(options, FieldType.STRING); // the shape, checked now

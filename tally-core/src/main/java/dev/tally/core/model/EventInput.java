@@ -2,37 +2,22 @@ package dev.tally.core.model;
 
 import static dev.tally.core.TallyException.invalid;
 import static dev.tally.core.TallyException.missing;
-import static dev.tally.core.TallyException.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.core.Ids;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 
 /** A validated POST /events request: which contact, what happened, when, and its metadata. */
 public record EventInput(ContactRef contact, String name, long createdAt, String metadataJson) {
 
   public static final int MAX_METADATA_KEYS = 10;
-  private static final Set<String> FIELDS =
-      Set.of("event_name", "created_at", "user_id", "id", "email", "metadata", "type");
+  private static final java.util.List<String> FIELDS =
+      java.util.List.of("event_name", "created_at", "user_id", "id", "email", "metadata", "type");
 
   public static EventInput parse(JsonNode body) {
-    if (body == null || !body.isObject()) {
-      throw invalid(
-          "body",
-          "the request body must be a JSON object with event_name, created_at and one of user_id, id or email");
-    }
-    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!FIELDS.contains(key)) {
-        throw invalid(
-            key,
-            "unknown field "
-                + quote(key)
-                + " in an event; expected event_name, created_at, user_id, id, email, metadata");
-      }
-    }
+    JsonFields.requireObject(body, "event_name, created_at and one of user_id, id or email");
+    JsonFields.onlyKnown(body, "", FIELDS, "an event");
     String name = eventName(body.get("event_name"), "event_name");
     JsonNode created = body.get("created_at");
     if (created == null || created.isNull()) {

@@ -7,7 +7,6 @@ import static dev.tally.core.TallyException.quote;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -18,29 +17,17 @@ import java.util.Set;
  */
 public record EventSummariesInput(ContactRef contact, List<EventSummary> summaries) {
   public static final int MAX = 100;
-  private static final Set<String> FIELDS = Set.of("user_id", "id", "email", "event_summaries");
-  private static final Set<String> SUMMARY_FIELDS = Set.of("event_name", "count", "first", "last");
+  private static final List<String> FIELDS = List.of("user_id", "id", "email", "event_summaries");
+  private static final List<String> SUMMARY_FIELDS =
+      List.of("event_name", "count", "first", "last");
 
   public EventSummariesInput {
     summaries = List.copyOf(summaries);
   }
 
   public static EventSummariesInput parse(JsonNode body) {
-    if (body == null || !body.isObject()) {
-      throw invalid(
-          "body",
-          "the request body must be a JSON object with user_id and event_summaries {event_name, count, first, last}");
-    }
-    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!FIELDS.contains(key)) {
-        throw invalid(
-            key,
-            "unknown field "
-                + quote(key)
-                + "; expected user_id (or id, email) and event_summaries");
-      }
-    }
+    JsonFields.requireObject(body, "user_id and event_summaries {event_name, count, first, last}");
+    JsonFields.onlyKnown(body, "", FIELDS, "event summaries");
     JsonNode given = body.get("event_summaries");
     if (given == null || given.isNull()) {
       throw missing(
@@ -81,14 +68,7 @@ public record EventSummariesInput(ContactRef contact, List<EventSummary> summari
               + " must be an object {\"event_name\", \"count\", \"first\", \"last\"}, got "
               + ContactPatchParser.shown(node));
     }
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!SUMMARY_FIELDS.contains(key)) {
-        throw invalid(
-            path + "." + key,
-            "unknown field " + quote(key) + "; expected event_name, count, first, last");
-      }
-    }
+    JsonFields.onlyKnown(node, path, SUMMARY_FIELDS, "an event summary");
     String name = EventInput.eventName(node.get("event_name"), path + ".event_name");
     JsonNode count = node.get("count");
     if (count == null || count.isNull()) {

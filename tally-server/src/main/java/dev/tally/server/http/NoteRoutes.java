@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
 import dev.tally.core.model.Admin;
+import dev.tally.core.model.JsonFields;
 import dev.tally.core.model.Note;
 import dev.tally.core.model.Page;
 import dev.tally.core.model.Text;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.util.Iterator;
-import java.util.Set;
 
 /**
  * Notes teammates write about a contact (Intercom's notes): {@code POST /contacts/{id}/notes},
@@ -21,7 +20,8 @@ import java.util.Set;
  * app).
  */
 final class NoteRoutes {
-  private static final Set<String> FIELDS = Set.of("body", "admin_id", "contact_id");
+  private static final java.util.List<String> FIELDS =
+      java.util.List.of("body", "admin_id", "contact_id");
   private final RequestContext rc;
 
   NoteRoutes(RequestContext rc) {
@@ -38,16 +38,8 @@ final class NoteRoutes {
     long ws = RequestContext.workspace(ctx);
     long contactId = Ids.parsePath("contact", ctx.pathParam("id"));
     JsonNode body = rc.body(ctx);
-    if (!body.isObject()) {
-      throw TallyException.invalid("body", "the request body must be a JSON object with body");
-    }
-    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!FIELDS.contains(k)) {
-        throw TallyException.invalid(
-            k, "unknown field " + TallyException.quote(k) + " in a note; expected body, admin_id");
-      }
-    }
+    JsonFields.requireObject(body, "body and, optionally, admin_id");
+    JsonFields.onlyKnown(body, "", FIELDS, "a note");
     JsonNode b = body.get("body");
     if (b == null || b.isNull()) {
       throw TallyException.missing("body", "body is required: the note's text");
@@ -64,7 +56,10 @@ final class NoteRoutes {
     rc.write(
         ctx,
         ws,
-        tx -> RequestContext.Reply.of(200, render(tx.createNote(ws, contactId, author, text))));
+        tx ->
+            RequestContext.Reply.of(
+                200,
+                render(tx.createNote(ws, contactId, author, text), new java.util.HashMap<>())));
   }
 
   private Long adminId(JsonNode a) {
@@ -91,7 +86,8 @@ final class NoteRoutes {
     Page<Note> page = rc.store().notes(ws, contactId, beforeId, perPage);
     ObjectNode o = Json.object().put("type", "list");
     ArrayNode data = o.putArray("data");
-    page.items().forEach(n -> data.add(render(n)));
+    java.util.Map<Long, Admin> authors = new java.util.HashMap<>(); // one read per author
+    page.items().forEach(n -> data.add(render(n, authors)));
     Note.Summary all =
         rc.store()
             .noteSummaries(ws, java.util.List.of(contactId), 0)
@@ -116,10 +112,10 @@ final class NoteRoutes {
         rc.store()
             .note(ws, id)
             .orElseThrow(() -> TallyException.notFound("note", ctx.pathParam("id")));
-    RequestContext.json(ctx, 200, render(n));
+    RequestContext.json(ctx, 200, render(n, new java.util.HashMap<>()));
   }
 
-  private ObjectNode render(Note n) {
+  private ObjectNode render(Note n, java.util.Map<Long, Admin> authors) {
     ObjectNode o =
         Json.object()
             .put("type", "note")
@@ -127,7 +123,10 @@ final class NoteRoutes {
             .put("created_at", n.createdAt());
     o.putObject("contact").put("type", "contact").put("id", Ids.format(n.contactId()));
     Admin author =
-        n.adminId() == null ? null : rc.store().admin(n.workspaceId(), n.adminId()).orElse(null);
+        n.adminId() == null
+            ? null
+            : authors.computeIfAbsent(
+                n.adminId(), id -> rc.store().admin(n.workspaceId(), id).orElse(null));
     if (author == null) {
       o.putNull("author");
     } else {

@@ -6,16 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
 import dev.tally.core.index.ContactDocument;
+import dev.tally.core.model.JsonFields;
 import dev.tally.core.model.Segment;
 import dev.tally.core.model.Text;
 import dev.tally.core.query.Query;
+import dev.tally.core.query.QueryParser;
 import dev.tally.core.query.ReferenceEvaluator;
 import dev.tally.server.search.SearchService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Segments: a name and a query in the contact search language (Tally's extension: Intercom builds
@@ -24,7 +24,7 @@ import java.util.Set;
  * /contacts/{id}/segments} — so a segment is never staler than search.
  */
 final class SegmentRoutes {
-  private static final Set<String> FIELDS = Set.of("name", "query", "person_type");
+  private static final List<String> FIELDS = List.of("name", "query", "person_type");
   private final RequestContext rc;
   private final SearchService search;
 
@@ -46,20 +46,8 @@ final class SegmentRoutes {
   private record Input(String name, String personType, String queryJson) {}
 
   private Input input(long ws, JsonNode body, boolean create) {
-    if (!body.isObject()) {
-      throw TallyException.invalid(
-          "body", "the request body must be a JSON object with name, query and person_type");
-    }
-    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!FIELDS.contains(k)) {
-        throw TallyException.invalid(
-            k,
-            "unknown field "
-                + TallyException.quote(k)
-                + " in a segment; expected name, query, person_type");
-      }
-    }
+    JsonFields.requireObject(body, "name, query and person_type");
+    JsonFields.onlyKnown(body, "", FIELDS, "a segment");
     String name = null;
     JsonNode n = body.get("name");
     if (n != null && !n.isNull()) {
@@ -143,10 +131,11 @@ final class SegmentRoutes {
   private void list(Context ctx) {
     long ws = RequestContext.workspace(ctx);
     boolean count = includeCount(ctx);
+    QueryParser parser = search.parser(ws); // one read of the attributes for every segment
     ObjectNode o = Json.object().put("type", "segment.list");
     ArrayNode segments = o.putArray("segments");
     for (Segment s : rc.store().segments(ws)) {
-      segments.add(render(s, count ? count(ws, s) : null));
+      segments.add(render(s, count ? search.count(ws, membership(parser, s)) : null));
     }
     RequestContext.json(ctx, 200, o);
   }
@@ -154,7 +143,10 @@ final class SegmentRoutes {
   private void get(Context ctx) {
     long ws = RequestContext.workspace(ctx);
     Segment s = segment(ws, ctx.pathParam("id"));
-    RequestContext.json(ctx, 200, render(s, includeCount(ctx) ? count(ws, s) : null));
+    RequestContext.json(
+        ctx,
+        200,
+        render(s, includeCount(ctx) ? search.count(ws, membership(search.parser(ws), s)) : null));
   }
 
   /** The segments the contact is in now, judged on the store's current document. */
@@ -167,11 +159,12 @@ final class SegmentRoutes {
     }
     ContactDocument doc = docs.get(0);
     long now = System.currentTimeMillis() / 1000;
+    QueryParser parser = search.parser(ws);
     ObjectNode o = Json.object().put("type", "list");
     ArrayNode data = o.putArray("data");
     for (Segment s : rc.store().segments(ws)) {
       if (ReferenceEvaluator.matches(
-          membership(ws, s), doc.contact(), doc.events(), doc.tagIds(), now)) {
+          membership(parser, s), doc.contact(), doc.events(), doc.tagIds(), now)) {
         data.add(render(s, null));
       }
     }
@@ -184,18 +177,12 @@ final class SegmentRoutes {
   }
 
   /** The segment's query with its person type, as segment_id = its id expands to. */
-  private Query membership(long ws, Segment s) {
-    return search
-        .parser(ws)
-        .parse(
-            Json.object()
-                .put("field", "segment_id")
-                .put("operator", "=")
-                .put("value", Ids.format(s.id())));
-  }
-
-  private long count(long ws, Segment s) {
-    return search.count(ws, membership(ws, s));
+  private static Query membership(QueryParser parser, Segment s) {
+    return parser.parse(
+        Json.object()
+            .put("field", "segment_id")
+            .put("operator", "=")
+            .put("value", Ids.format(s.id())));
   }
 
   private static boolean includeCount(Context ctx) {
