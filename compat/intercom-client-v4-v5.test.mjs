@@ -109,6 +109,36 @@ for (const [version, lib] of [
       await rejectsWith(client.admins.find({ id: String(Number.MAX_SAFE_INTEGER) }), 404, "admin_not_found");
     });
 
+    it("companies: create, find, update, list, attach, listAttachedCompanies, scroll, detach, delete", async () => {
+      const key = `compat-co-v${version}-${run}`;
+      const made = await client.companies.create({ companyId: key, name: `Acme v${version}`, plan: "pro", size: 5 });
+      assert.equal(made.type, "company");
+      assert.equal(typeof made.id, "string");
+      assert.equal(made.company_id, key);
+      const found = await client.companies.find({ companyId: key });
+      assert.equal(found.id, made.id);
+      const updated = await client.companies.update({ companyId: made.id, industry: "anvils" });
+      assert.equal(updated.industry, "anvils");
+      assert.equal(updated.name, `Acme v${version}`);
+      const listed = await client.companies.list({ page: 1, perPage: 60, order: "desc" });
+      assert.equal(listed.type, "list");
+      assert.ok(typeof listed.total_count === "number" && listed.total_count >= 1);
+      const who = await client.contacts.createUser({ email: email("co") });
+      const attached = await client.companies.attachContact({ contactId: who.id, companyId: made.id });
+      assert.equal(attached.user_count, 1);
+      const theirs = await client.contacts.listAttachedCompanies({ id: who.id });
+      assert.deepEqual(theirs.data.map((c) => c.id), [made.id]);
+      const members = await client.companies.listAttachedContacts({ companyId: made.id });
+      assert.deepEqual(members.data.map((c) => c.id), [who.id]);
+      const all = await client.companies.scroll.each({});
+      assert.ok(all.some((c) => c.id === made.id), "scroll.each reaches the company");
+      const detached = await client.companies.detachContact({ contactId: who.id, companyId: made.id });
+      assert.equal(detached.user_count, 0);
+      const deleted = await client.companies.delete({ id: made.id });
+      assert.equal(deleted.deleted, true);
+      await rejectsWith(client.companies.find({ companyId: key }), 404, "company_not_found");
+    });
+
     it("contacts.delete, then find rejects with 404", async () => {
       const deleted = await client.contacts.delete({ id: contact.id });
       assert.equal(deleted.deleted, true);

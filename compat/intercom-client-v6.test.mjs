@@ -1,11 +1,12 @@
 // Compatibility test: the official Intercom Node client 6.x (npm alias intercom-client-v6), whose
 // default Intercom-Version is 2.11, unchanged against Tally: every call of the compat list it has
 // (contacts create/find/update/search/delete, events create/list, data attributes list/create,
-// admins list/find/identify). See intercom-client.test.mjs for how it runs.
+// admins list/find/identify, companies). See intercom-client.test.mjs for how it runs.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { IntercomClient, IntercomError } from "intercom-client-v6";
 import { baseUrl, token, newRun, newTeammate, eventually, assertAdmin } from "./tally.mjs";
+import { companiesRoundTrip } from "./companies.mjs";
 
 const run = newRun();
 const email = (tag) => `compat6-${tag}-${run}@example.com`;
@@ -100,6 +101,10 @@ describe("intercom-client v6 (default Intercom-Version 2.11) against Tally", { t
     const me = await new IntercomClient({ token: teammate.token, baseUrl, maxRetries: 0 }).admins.identify();
     assertAdmin(me, teammate);
     assert.equal(me.app?.id_code, teammate.workspaceId);
+  });
+
+  it("companies: the v7 round trip (v6 has the same calls)", async () => {
+    await companiesRoundTrip(client, rejectsWith, `v6-${run}`);
   });
 
   it("contacts.delete, then find rejects with 404", async () => {

@@ -13,10 +13,10 @@ import dev.tally.server.schedule.Scheduler;
 import dev.tally.server.search.IndexManager;
 import dev.tally.server.search.IndexReadiness;
 import dev.tally.server.search.LeaseKeeper;
+import dev.tally.server.search.MemberPurger;
 import dev.tally.server.search.OplogPruner;
 import dev.tally.server.search.SearchPool;
 import dev.tally.server.search.SearchService;
-import dev.tally.server.search.TagPurger;
 import dev.tally.server.wiring.DataDir;
 import dev.tally.server.wiring.Engines;
 import java.io.IOException;
@@ -87,7 +87,7 @@ public final class TallyServer implements AutoCloseable {
       opened.add(
           new OplogPruner(store, config.duration(Settings.OPLOG_RETENTION), InstantSource.system())
               .start(scheduler));
-      opened.add(new TagPurger(store, TagPurger.BATCH).start(scheduler));
+      opened.add(new MemberPurger(store, MemberPurger.BATCH).start(scheduler));
       LeaseKeeper projectorLease = null;
       if (!sqlite && lucene) {
         opened.add(Engines.embeddedIndexLease(store, scheduler));

@@ -1,6 +1,7 @@
 package dev.tally.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,6 +67,22 @@ class SegmentsApiTest extends ApiTestBase {
                 + "\"]}",
             leads.position());
     assertEquals(2, found.json().get("total_count").asInt(), found.toString());
+    // Not in the segment: everyone else, contacts without a plan and the pro lead included.
+    TallyHttp.Res outside =
+        search("{\"field\":\"segment_id\",\"operator\":\"!=\",\"value\":\"" + id + "\"}", position);
+    assertEquals(200, outside.status(), outside.toString());
+    assertEquals(2, outside.json().get("total_count").asInt(), outside.toString());
+    assertFalse(ids(outside).contains(pro));
+    assertTrue(ids(outside).contains(lead));
+    TallyHttp.Res inNeither =
+        search(
+            "{\"field\":\"segment_id\",\"operator\":\"NIN\",\"value\":[\""
+                + id
+                + "\",\""
+                + leadSegment
+                + "\"]}",
+            leads.position());
+    assertEquals(1, inNeither.json().get("total_count").asInt(), inNeither.toString());
 
     // Counts and a contact's segments follow a write at once.
     TallyHttp.Res list = get("/segments?include_count=true");
@@ -179,7 +196,7 @@ class SegmentsApiTest extends ApiTestBase {
     TallyHttp.Res negated =
         post(
             "/contacts/search",
-            "{\"query\":{\"field\":\"segment_id\",\"operator\":\"!=\",\"value\":\"" + id + "\"}}");
+            "{\"query\":{\"field\":\"segment_id\",\"operator\":\"~\",\"value\":\"" + id + "\"}}");
     assertEquals(400, negated.status());
     assertEquals("query.operator", negated.field());
     assertEquals(400, get("/segments?include_count=maybe").status());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.core.store.WriteTx;
-import dev.tally.server.search.TagPurger;
+import dev.tally.server.search.MemberPurger;
 import dev.tally.store.sqlite.SqliteOptions;
 import dev.tally.store.sqlite.SqliteStore;
 import dev.tally.testkit.Await;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TagDeletionRecoveryTest {
   @TempDir Path data;
 
-  private static final int CONTACTS = 2 * TagPurger.BATCH + 150;
+  private static final int CONTACTS = 2 * MemberPurger.BATCH + 150;
 
   @Test
   void aDeletionInterruptedBetweenBatchesIsFinishedAfterARestart() throws Exception {
@@ -66,8 +66,8 @@ class TagDeletionRecoveryTest {
       ws = store.workspaces().get(0).id();
       long t = Long.parseLong(tag);
       store.write(tx -> tx.deleteTag(ws, t));
-      WriteTx.TagPurge p = store.write(tx -> tx.purgeDeletedTag(TagPurger.BATCH)).value();
-      assertEquals(TagPurger.BATCH, p.contacts());
+      WriteTx.Purge p = store.write(tx -> tx.purgeDeletedTag(MemberPurger.BATCH)).value();
+      assertEquals(MemberPurger.BATCH, p.contacts());
       assertFalse(p.finished());
       assertEquals(1, store.pendingTagDeletions());
     }

@@ -68,7 +68,11 @@ class WorkspaceIsolationProperties {
     NOTE_GET,
     SEGMENT,
     SEGMENT_GET,
-    SEGMENT_SEARCH
+    SEGMENT_SEARCH,
+    COMPANY_CREATE,
+    COMPANY_GET,
+    COMPANY_ATTACH,
+    COMPANY_SEARCH
   }
 
   /** One step: which token acts, what it does, and on which (randomly chosen) contact or email. */
@@ -147,6 +151,10 @@ class WorkspaceIsolationProperties {
     Map<String, Integer> tagOwner = new HashMap<>();
     Set<String> liveTags = new HashSet<>();
     Map<String, Set<String>> tagsOf = new HashMap<>();
+    // Companies: every company created, its owner, and each contact's companies.
+    List<String> companyIds = new ArrayList<>();
+    Map<String, Integer> companyOwner = new HashMap<>();
+    Map<String, Set<String>> companiesOf = new HashMap<>();
     for (Action a : actions) {
       String t = tokens[a.actor()];
       String id = ids.isEmpty() ? "1" : ids.get(a.target() % ids.size());
@@ -155,7 +163,55 @@ class WorkspaceIsolationProperties {
       String tag = tagIds.isEmpty() ? "1" : tagIds.get((a.target() + a.email()) % tagIds.size());
       boolean myTag =
           liveTags.contains(tag) && Integer.valueOf(a.actor()).equals(tagOwner.get(tag));
+      String company =
+          companyIds.isEmpty() ? "1" : companyIds.get((a.target() + a.email()) % companyIds.size());
+      boolean myCompany = Integer.valueOf(a.actor()).equals(companyOwner.get(company));
       switch (a.kind()) {
+        case COMPANY_CREATE -> {
+          TallyHttp.Res r =
+              http.call("POST", "/companies", t, "{\"company_id\":\"c" + a.email() + "\"}");
+          assertEquals(200, r.status(), r.toString());
+          String companyId = r.json().get("id").asText();
+          Integer had = companyOwner.putIfAbsent(companyId, a.actor());
+          assertTrue(had == null || had == a.actor(), "a company of another workspace came back");
+          if (!companyIds.contains(companyId)) {
+            companyIds.add(companyId);
+          }
+        }
+        case COMPANY_GET -> {
+          TallyHttp.Res r = http.call("GET", "/companies/" + company, t, null);
+          assertEquals(myCompany ? 200 : 404, r.status(), r.toString());
+          TallyHttp.Res members = http.call("GET", "/companies/" + company + "/contacts", t, null);
+          assertEquals(myCompany ? 200 : 404, members.status(), members.toString());
+        }
+        case COMPANY_ATTACH -> {
+          TallyHttp.Res r =
+              http.call(
+                  "POST", "/contacts/" + id + "/companies", t, "{\"id\":\"" + company + "\"}");
+          assertEquals(mine && myCompany ? 200 : 404, r.status(), r.toString());
+          if (mine && myCompany) {
+            companiesOf.computeIfAbsent(id, k -> new HashSet<>()).add(company);
+            position = Math.max(position, r.position());
+          }
+        }
+        case COMPANY_SEARCH -> {
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/contacts/search",
+                  t,
+                  "{\"query\":{\"field\":\"company_id\",\"operator\":\"=\",\"value\":\""
+                      + company
+                      + "\"},\"pagination\":{\"per_page\":150}}",
+                  position == 0 ? Map.of() : Map.of("Tally-Min-Position", Long.toString(position)));
+          assertEquals(200, r.status(), r.toString());
+          long expected =
+              owner.entrySet().stream()
+                  .filter(e -> e.getValue() == a.actor())
+                  .filter(e -> companiesOf.getOrDefault(e.getKey(), Set.of()).contains(company))
+                  .count();
+          assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
+        }
         case TAG_CREATE -> {
           TallyHttp.Res r = http.call("POST", "/tags", t, "{\"name\":\"t" + a.email() + "\"}");
           assertEquals(200, r.status(), r.toString());
@@ -267,6 +323,7 @@ class WorkspaceIsolationProperties {
           if (mine) {
             owner.remove(id);
             tagsOf.remove(id);
+            companiesOf.remove(id);
             ids.remove(id);
             emails.get(a.actor()).remove(emailOf.remove(id));
             position = Math.max(position, r.position());

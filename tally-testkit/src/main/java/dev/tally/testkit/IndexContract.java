@@ -301,15 +301,33 @@ public abstract class IndexContract {
 
   @Test
   void tagIdsAreASetOfExact64BitIdsAndAReprojectionReplacesThem() {
-    long t = (1L << 53) + 1; // (double) t == (double) (t - 1)
     ContactDocument a = contact(WS, BASE_ID, 1, "a", null);
     ContactDocument b = contact(WS, BASE_ID + 1, 1, "b", null);
+    long t = (1L << 53) + 1;
     apply(
         upserts(
             1,
             new ContactDocument(a.contact(), a.events(), List.of(t, 7L)),
             new ContactDocument(b.contact(), b.events(), List.of(t - 1))));
-    Field tag = new Field.TagId();
+    membersAreASetOfExact64BitIds(Field.Members.TAGS);
+  }
+
+  @Test
+  void companyIdsAreASetOfExact64BitIdsAndAReprojectionReplacesThem() {
+    ContactDocument a = contact(WS, BASE_ID, 1, "a", null);
+    ContactDocument b = contact(WS, BASE_ID + 1, 1, "b", null);
+    long t = (1L << 53) + 1;
+    apply(
+        upserts(
+            1,
+            new ContactDocument(a.contact(), a.events(), List.of(5L), List.of(t, 7L)),
+            new ContactDocument(b.contact(), b.events(), List.of(t), List.of(t - 1))));
+    membersAreASetOfExact64BitIds(Field.Members.COMPANIES);
+  }
+
+  /** Contact BASE_ID has members t and 7 of the kind, BASE_ID + 1 has t - 1 (t = 2^53 + 1). */
+  private void membersAreASetOfExact64BitIds(Field tag) {
+    long t = (1L << 53) + 1; // (double) t == (double) (t - 1)
     assertEquals(List.of(BASE_ID), ids(WS, new Query.Filter(tag, Operator.EQ, List.of(t), false)));
     assertEquals(
         List.of(BASE_ID + 1), ids(WS, new Query.Filter(tag, Operator.NE, List.of(t), false)));

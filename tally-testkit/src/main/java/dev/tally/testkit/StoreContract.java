@@ -3,6 +3,7 @@ package dev.tally.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -1236,7 +1237,7 @@ public abstract class StoreContract {
     var p1 = store.write(tx -> tx.purgeDeletedTag(3)).value();
     assertEquals(3, p1.contacts());
     assertFalse(p1.finished());
-    assertEquals(vip, p1.tagId());
+    assertEquals(vip, p1.id());
     int raised = 0;
     for (int i = 0; i < ids.size(); i++) {
       raised += version(ws, ids.get(i)) == before.get(i) + 1 ? 1 : 0;
@@ -1248,8 +1249,7 @@ public abstract class StoreContract {
     assertTrue(last.finished());
     assertEquals(0, store.pendingTagDeletions());
     assertEquals(
-        dev.tally.core.store.WriteTx.TagPurge.NONE,
-        store.write(tx -> tx.purgeDeletedTag(3)).value());
+        dev.tally.core.store.WriteTx.Purge.NONE, store.write(tx -> tx.purgeDeletedTag(3)).value());
     for (int i = 0; i < ids.size(); i++) {
       assertEquals(
           before.get(i) + 1, version(ws, ids.get(i)), "every contact was re-projected once");
@@ -1416,5 +1416,144 @@ public abstract class StoreContract {
         });
     assertTrue(store.admins(ws).isEmpty());
     assertTrue(store.token("hb").isEmpty());
+  }
+
+  // ---- companies ----
+
+  protected dev.tally.core.model.Company company(long workspace, String json) {
+    return store
+        .write(
+            tx -> tx.upsertCompany(workspace, dev.tally.core.model.CompanyInput.parse(json(json))))
+        .value()
+        .company();
+  }
+
+  private List<Long> companyIdsOf(long contactId) {
+    return store.documents(List.of(contactId)).get(0).companyIds();
+  }
+
+  @Test
+  void companiesAreCreatedOrUpdatedByCompanyIdPerWorkspace() {
+    var acme = company(ws, "{\"company_id\":\"acme\",\"name\":\"Acme\",\"size\":10}");
+    assertEquals(1, acme.version());
+    var again =
+        store
+            .write(
+                tx ->
+                    tx.upsertCompany(
+                        ws,
+                        dev.tally.core.model.CompanyInput.parse(
+                            json("{\"company_id\":\"acme\",\"plan\":\"pro\",\"size\":null}"))))
+            .value();
+    assertFalse(again.created(), "the same company_id is the same company");
+    assertEquals(acme.id(), again.company().id());
+    assertEquals("Acme", again.company().name(), "a field not sent is kept");
+    assertEquals("pro", again.company().get("plan"));
+    assertNull(again.company().get("size"), "null clears a field");
+    assertEquals(2, again.company().version());
+    var elsewhere = company(other, "{\"company_id\":\"acme\"}");
+    assertNotEquals(acme.id(), elsewhere.id(), "each workspace has its own companies");
+    assertTrue(
+        store.company(other, acme.id()).isEmpty(), "another workspace's company is not found");
+    assertEquals(acme.id(), store.companyByCompanyId(ws, "acme").orElseThrow().id());
+    assertEquals(acme.id(), store.companyNamed(ws, "Acme").orElseThrow().id());
+    assertTrue(store.companyByCompanyId(ws, "ACME").isEmpty(), "company_id is exact");
+    TallyException noKey =
+        refusal(
+            store,
+            tx ->
+                tx.upsertCompany(
+                    ws, dev.tally.core.model.CompanyInput.parse(json("{\"name\":\"x\"}"))));
+    assertEquals("company_id", noKey.field());
+    TallyException rekey =
+        refusal(
+            store,
+            tx ->
+                tx.updateCompany(
+                    ws,
+                    acme.id(),
+                    dev.tally.core.model.CompanyInput.parse(json("{\"company_id\":\"other\"}"))));
+    assertEquals("company_id", rekey.field());
+    assertEquals(400, rekey.kind().status);
+    List<OplogEntry> entries =
+        store.oplog(0, 1000).stream().filter(e -> e.entity().equals(OplogEntry.COMPANY)).toList();
+    assertEquals(3, entries.size());
+    assertEquals(OplogEntry.CREATE, entries.get(0).op());
+    assertEquals(OplogEntry.UPDATE, entries.get(1).op());
+    assertEquals(2, store.companyCount(ws) + store.companyCount(other));
+  }
+
+  @Test
+  void attachingRaisesTheContactsVersionAndKeepsTheUserCount() {
+    Contact c = create(ws, "{\"email\":\"c@example.com\"}");
+    Contact d = create(ws, "{\"email\":\"d@example.com\"}");
+    var acme = company(ws, "{\"company_id\":\"acme\"}");
+    var beta = company(ws, "{\"company_id\":\"beta\"}");
+    long head = store.head();
+    var a = store.write(tx -> tx.attachCompany(ws, c.id(), acme.id(), "id")).value();
+    assertEquals(1, a.company().userCount());
+    assertEquals(2, version(ws, c.id()));
+    assertEquals(OplogEntry.CONTACT, store.oplog(head, 10).get(0).entity());
+    long head2 = store.head();
+    store.write(tx -> tx.attachCompany(ws, c.id(), acme.id(), "id"));
+    assertEquals(head2, store.head(), "attaching again changes nothing");
+    store.write(tx -> tx.attachCompany(ws, c.id(), beta.id(), "id"));
+    store.write(tx -> tx.attachCompany(ws, d.id(), acme.id(), "id"));
+    assertEquals(List.of(acme.id(), beta.id()), companyIdsOf(c.id()));
+    assertEquals(2, store.company(ws, acme.id()).orElseThrow().userCount());
+    assertEquals(
+        List.of(acme.id(), beta.id()),
+        store.contactCompanies(ws, c.id()).stream().map(x -> x.company().id()).toList());
+    assertEquals(List.of(c.id(), d.id()), store.companyContactIds(ws, acme.id(), 0, 0, 10).items());
+    assertEquals(List.of(d.id()), store.companyContactIds(ws, acme.id(), 0, 1, 10).items());
+    assertEquals(
+        List.of(acme.id()),
+        store
+            .memberIds(ws, dev.tally.core.query.Field.Members.Kind.COMPANY, List.of(d.id()))
+            .get(d.id()));
+    var detached = store.write(tx -> tx.detachCompany(ws, c.id(), acme.id())).value();
+    assertEquals(1, detached.userCount());
+    assertEquals(List.of(beta.id()), companyIdsOf(c.id()));
+    long v = version(ws, c.id());
+    store.write(tx -> tx.detachCompany(ws, c.id(), acme.id()));
+    assertEquals(v, version(ws, c.id()), "detaching what is not attached changes nothing");
+    store.write(tx -> tx.deleteContact(ws, d.id()));
+    assertEquals(
+        0, store.company(ws, acme.id()).orElseThrow().userCount(), "a deleted contact leaves");
+    var otherCompany = company(other, "{\"company_id\":\"x\"}");
+    TallyException foreign =
+        refusal(store, tx -> tx.attachCompany(ws, c.id(), otherCompany.id(), "id"));
+    assertEquals(404, foreign.kind().status);
+    assertEquals("company_not_found", foreign.code());
+    assertEquals("id", foreign.field());
+  }
+
+  @Test
+  void aDeletedCompanyGoesAtOnceForReadersAndItsContactsInBoundedBatches() {
+    var acme = company(ws, "{\"company_id\":\"acme\"}");
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      long id = create(ws, "{\"email\":\"k" + i + "@example.com\"}").id();
+      store.write(tx -> tx.attachCompany(ws, id, acme.id(), "id"));
+      ids.add(id);
+    }
+    store.write(tx -> tx.deleteCompany(ws, acme.id()));
+    assertTrue(store.company(ws, acme.id()).isEmpty());
+    assertTrue(companyIdsOf(ids.get(0)).isEmpty(), "readers never see a deleted company");
+    assertTrue(store.contactCompanies(ws, ids.get(0)).isEmpty());
+    var kind = dev.tally.core.query.Field.Members.Kind.COMPANY;
+    assertEquals(1, store.pendingDeletions(kind));
+    assertTrue(store.liveMemberIds(ws, kind, List.of(acme.id())).isEmpty());
+    var reborn = company(ws, "{\"company_id\":\"acme\"}");
+    assertNotEquals(acme.id(), reborn.id(), "the company_id is free at once");
+    long v = version(ws, ids.get(0));
+    var p = store.write(tx -> tx.purgeDeleted(kind, 3)).value();
+    assertEquals(3, p.contacts());
+    assertFalse(p.finished());
+    assertEquals(acme.id(), p.id());
+    assertTrue(store.write(tx -> tx.purgeDeleted(kind, 3)).value().finished());
+    assertEquals(0, store.pendingDeletions(kind));
+    assertEquals(v + 1, version(ws, ids.get(0)), "each contact was re-projected once");
+    assertEquals(0, store.pendingTagDeletions(), "tags are another kind");
   }
 }

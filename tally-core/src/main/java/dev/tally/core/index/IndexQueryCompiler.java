@@ -29,6 +29,7 @@ public abstract class IndexQueryCompiler<Q> {
         g.children().forEach(child -> children.add(node(child)));
         yield group(g.logic(), children);
       }
+      case Query.Not n -> negate(node(n.child()));
       case Query.Filter f -> filter(f);
     };
   }
@@ -53,7 +54,7 @@ public abstract class IndexQueryCompiler<Q> {
   private Q positive(Field field, Operator op, List<Object> values) {
     return switch (field) {
       case Field.Id id -> ids(op, values);
-      case Field.TagId t -> tags(op, values);
+      case Field.Members m -> members(m.path(), op, values);
       case Field.EventMetric e when e.metric() == Field.EventMetric.Metric.COUNT -> {
         // A contact that never did the event has count 0 and no indexed count.
         Q indexed = integers(field.path(), op, values);
@@ -92,8 +93,11 @@ public abstract class IndexQueryCompiler<Q> {
   /** A positive operator (=, IN, ~, ^, $) on a string at {@code path}. */
   protected abstract Q strings(String path, Operator op, List<Object> values);
 
-  /** A positive operator (= or IN) on the contact's tag ids: it has (one of) the tag(s). */
-  protected abstract Q tags(Operator op, List<Object> values);
+  /**
+   * A positive operator (= or IN) on one of the contact's id sets at {@code path} (tag_id,
+   * company_id): it has (one of) the id(s).
+   */
+  protected abstract Q members(String path, Operator op, List<Object> values);
 
   /** A positive operator on the contact id. */
   protected abstract Q ids(Operator op, List<Object> values);

@@ -62,7 +62,8 @@ public final class ContactCodec {
     return new Contact(id, workspaceId, version, fields, custom);
   }
 
-  private static Object javaValue(JsonNode v) {
+  /** A stored JSON value as the Java value documents hold (String, Long, Double, Boolean). */
+  public static Object javaValue(JsonNode v) {
     if (v.isTextual()) {
       return v.textValue();
     }

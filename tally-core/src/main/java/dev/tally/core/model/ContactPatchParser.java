@@ -225,7 +225,11 @@ public final class ContactPatchParser {
     }
   }
 
-  private static void parseCustom(JsonNode value, Map<String, JsonNode> custom) {
+  /**
+   * Checks a request's custom_attributes object (null: none) into {@code custom}, values still
+   * JSON.
+   */
+  public static void parseCustom(JsonNode value, Map<String, JsonNode> custom) {
     if (value.isNull()) {
       return;
     }

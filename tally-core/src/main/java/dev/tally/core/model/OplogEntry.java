@@ -21,6 +21,7 @@ public record OplogEntry(
   public static final String TAG = "tag";
   public static final String ADMIN = "admin";
   public static final String NOTE = "note";
+  public static final String COMPANY = "company";
 
   public static final String CREATE = "create";
   public static final String UPDATE = "update";

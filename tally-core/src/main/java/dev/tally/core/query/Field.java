@@ -27,16 +27,32 @@ public sealed interface Field {
   }
 
   /**
-   * The ids of the contact's tags, a set: {@code tag_id = X} holds when X is one of them, {@code !=
-   * X} when it is not (a contact without tags included); IN any of, NIN none of. Ids compare as
-   * 64-bit integers and are written as strings.
+   * A set of ids the contact belongs to: its tags ({@code tag_id}) or its companies ({@code
+   * company_id}, Tally's company id). {@code tag_id = X} holds when X is one of them, {@code != X}
+   * when it is not (a contact without tags included); IN any of, NIN none of. Ids compare as 64-bit
+   * integers and are written as strings.
    */
-  record TagId() implements Field {
-    public static final String PATH = "tag_id";
+  record Members(Kind kind) implements Field {
+    public static final Members TAGS = new Members(Kind.TAG);
+    public static final Members COMPANIES = new Members(Kind.COMPANY);
+
+    /** What the ids name. */
+    public enum Kind {
+      TAG("tag_id", "tag"),
+      COMPANY("company_id", "company");
+
+      public final String path;
+      public final String noun;
+
+      Kind(String path, String noun) {
+        this.path = path;
+        this.noun = noun;
+      }
+    }
 
     @Override
     public String path() {
-      return PATH;
+      return kind.path;
     }
 
     @Override

@@ -20,6 +20,13 @@ public sealed interface Query {
   }
 
   /**
+   * Contacts the child does not match. Not written in the language: {@code segment_id != X} and
+   * {@code NIN} become it (not in the segment), so every evaluator negates a whole query the same
+   * way it negates a filter.
+   */
+  record Not(Query child) implements Query {}
+
+  /**
    * One comparison. {@code values} holds the operand(s), typed for the field: String, Long (ids,
    * integers, dates), Double, Boolean or {@link RelativeTime}; empty with {@code isNull} for "has
    * no value" (= null) and "has a value" (!= null).

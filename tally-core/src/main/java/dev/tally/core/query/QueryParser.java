@@ -225,8 +225,15 @@ public final class QueryParser {
     JsonNode v = node.get("value");
     String vpath = path + ".value";
     if (v.isNull()) {
-      if (field instanceof Field.TagId) {
-        throw bad(vpath, vpath + " must be a tag id (a string of digits) for tag_id, got null");
+      if (field instanceof Field.Members m) {
+        throw bad(
+            vpath,
+            vpath
+                + " must be a "
+                + m.kind().noun
+                + " id (a string of digits) for "
+                + m.path()
+                + ", got null");
       }
       if (op != Operator.EQ && op != Operator.NE) {
         throw bad(vpath, vpath + " may be null only with = (has no value) or != (has a value)");
@@ -254,7 +261,8 @@ public final class QueryParser {
 
   /**
    * {@code segment_id = X} or {@code IN [X, ...]}: each segment's query AND its person type's role,
-   * ORed. Its filters count against this query's limits.
+   * ORed; {@code != X} and {@code NIN [...]} the negation of that (in none of them). Its filters
+   * count against this query's limits.
    */
   private Query segment(JsonNode node, String path, Budget budget) {
     if (segments == null) {
@@ -264,20 +272,27 @@ public final class QueryParser {
     }
     JsonNode o = node.get("operator");
     String op = o != null && o.isTextual() ? o.textValue() : null;
-    if (!"=".equals(op) && !"IN".equals(op)) {
+    if (!List.of("=", "!=", "IN", "NIN").contains(op)) {
       throw bad(
           path + ".operator",
-          "segment_id takes = or IN (a contact in the segment, or in one of them), got "
+          "segment_id takes =, !=, IN or NIN (a contact in the segment, not in it, in one of them,"
+              + " in none of them), got "
               + (op == null ? "nothing" : TallyException.quote(op)));
     }
+    boolean list = op.equals("IN") || op.equals("NIN");
+    boolean negated = op.equals("!=") || op.equals("NIN");
     JsonNode v = node.get("value");
     String vpath = path + ".value";
     List<JsonNode> ids = new ArrayList<>();
-    if (op.equals("IN")) {
+    if (list) {
       if (v == null || !v.isArray() || v.isEmpty() || v.size() > limits.maxGroupSize()) {
         throw bad(
             vpath,
-            vpath + " must be an array of 1 to " + limits.maxGroupSize() + " segment ids with IN");
+            vpath
+                + " must be an array of 1 to "
+                + limits.maxGroupSize()
+                + " segment ids with "
+                + op);
       }
       v.forEach(ids::add);
     } else {
@@ -285,7 +300,7 @@ public final class QueryParser {
     }
     List<Query> members = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
-      String ipath = op.equals("IN") ? vpath + "[" + i + "]" : vpath;
+      String ipath = list ? vpath + "[" + i + "]" : vpath;
       Long id = ids.get(i) == null ? null : integral(ids.get(i));
       dev.tally.core.model.Segment s = id == null || id <= 0 ? null : segments.apply(id);
       if (s == null) {
@@ -318,7 +333,8 @@ public final class QueryParser {
                       List.of(s.role()),
                       false))));
     }
-    return members.size() == 1 ? members.get(0) : new Query.Group(Query.Logic.OR, members);
+    Query any = members.size() == 1 ? members.get(0) : new Query.Group(Query.Logic.OR, members);
+    return negated ? new Query.Not(any) : any;
   }
 
   /** Whether the operator applies to the field's type. */
@@ -327,7 +343,7 @@ public final class QueryParser {
   }
 
   private static Set<Operator> allowed(Field field) {
-    if (field instanceof Field.Id || field instanceof Field.TagId) {
+    if (field instanceof Field.Id || field instanceof Field.Members) {
       return EQUALITY;
     }
     return switch (field.type()) {
@@ -346,8 +362,10 @@ public final class QueryParser {
     if (name.equals("id")) {
       return new Field.Id();
     }
-    if (name.equals(Field.TagId.PATH)) {
-      return new Field.TagId();
+    for (Field.Members.Kind kind : Field.Members.Kind.values()) {
+      if (name.equals(kind.path)) {
+        return new Field.Members(kind);
+      }
     }
     if (name.startsWith("custom_attributes.")) {
       String attr = name.substring("custom_attributes.".length());
@@ -386,7 +404,7 @@ public final class QueryParser {
           path,
           "unknown field "
               + TallyException.quote(name)
-              + "; search by a contact field (email, role, created_at, ...), id, tag_id, "
+              + "; search by a contact field (email, role, created_at, ...), id, tag_id, company_id, "
               + "custom_attributes.<name> or events.<name>.count|first|last");
     }
     return new Field.Standard(f);
@@ -403,10 +421,12 @@ public final class QueryParser {
       }
       return id;
     }
-    if (field instanceof Field.TagId) {
+    if (field instanceof Field.Members m) {
       Long id = integral(v);
       if (id == null || id <= 0) {
-        throw bad(path, path + " must be a tag id (a string of digits), got " + shown(v));
+        throw bad(
+            path,
+            path + " must be a " + m.kind().noun + " id (a string of digits), got " + shown(v));
       }
       return id;
     }

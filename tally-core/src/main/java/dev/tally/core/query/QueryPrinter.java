@@ -25,6 +25,14 @@ public final class QueryPrinter {
         g.children().forEach(c -> a.add(print(c)));
         yield o;
       }
+      case Query.Not n -> {
+        // Only segment_id != / NIN make one, and the language has no NOT: this form is for
+        // messages, and does not parse back.
+        ObjectNode o = F.objectNode();
+        o.put("operator", "NOT");
+        o.putArray("value").add(print(n.child()));
+        yield o;
+      }
       case Query.Filter f -> {
         ObjectNode o = F.objectNode();
         o.put("field", f.field().path());
@@ -43,7 +51,7 @@ public final class QueryPrinter {
   }
 
   private static JsonNode value(Field field, Object v) {
-    if (field instanceof Field.Id || field instanceof Field.TagId) {
+    if (field instanceof Field.Id || field instanceof Field.Members) {
       return F.textNode(Long.toString((Long) v));
     }
     if (v instanceof RelativeTime r) {

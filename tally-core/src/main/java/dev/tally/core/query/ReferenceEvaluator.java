@@ -25,52 +25,59 @@ public final class ReferenceEvaluator {
     return matches(q, c, events, List.of(), nowSeconds);
   }
 
-  /** Whether a contact with these event summaries and tag ids matches. */
+  /** Whether a contact with these event summaries and tag ids (and no companies) matches. */
   public static boolean matches(
       Query q,
       Contact c,
       Map<String, EventSummary> events,
       Collection<Long> tagIds,
       long nowSeconds) {
+    return matches(q, ContactView.of(c, events, tagIds), nowSeconds);
+  }
+
+  /** Whether a contact (with its summaries, tags and companies) matches. */
+  public static boolean matches(Query q, ContactView d, long nowSeconds) {
     return switch (q) {
       case Query.Group g -> {
         if (g.logic() == Query.Logic.AND) {
           for (Query child : g.children()) {
-            if (!matches(child, c, events, tagIds, nowSeconds)) {
+            if (!matches(child, d, nowSeconds)) {
               yield false;
             }
           }
           yield true;
         }
         for (Query child : g.children()) {
-          if (matches(child, c, events, tagIds, nowSeconds)) {
+          if (matches(child, d, nowSeconds)) {
             yield true;
           }
         }
         yield false;
       }
-      case Query.Filter f when f.field() instanceof Field.TagId -> tags(f, tagIds);
-      case Query.Filter f -> filter(f, valueOf(f.field(), c, events), nowSeconds);
+      case Query.Not n -> !matches(n.child(), d, nowSeconds);
+      case Query.Filter f when f.field() instanceof Field.Members m ->
+          members(f, d.members(m.kind()));
+      case Query.Filter f -> filter(f, valueOf(f.field(), d.contact(), d.events()), nowSeconds);
     };
   }
 
-  private static boolean tags(Query.Filter f, Collection<Long> tagIds) {
-    boolean any = f.values().stream().anyMatch(tagIds::contains);
+  private static boolean members(Query.Filter f, Collection<Long> ids) {
+    boolean any = f.values().stream().anyMatch(ids::contains);
     return switch (f.operator()) {
       case EQ, IN -> any;
       case NE, NIN -> !any;
-      default -> throw new IllegalArgumentException(f.operator() + " on tag_id");
+      default -> throw new IllegalArgumentException(f.operator() + " on " + f.field().path());
     };
   }
 
   /**
    * The document's value for a field: String, Long, Double, Boolean, or null when it has none. Not
-   * for tag_id, which has a set of values.
+   * for tag_id or company_id, which have sets of values.
    */
   public static Object valueOf(Field field, Contact c, Map<String, EventSummary> events) {
     return switch (field) {
       case Field.Id id -> c.id();
-      case Field.TagId t -> throw new IllegalArgumentException("tag_id has a set of values");
+      case Field.Members m -> throw new IllegalArgumentException(m.path() + " has a set of values");
       case Field.Standard s -> c.get(s.field());
       case Field.Custom cu -> c.custom().get(cu.name());
       case Field.EventMetric e -> {

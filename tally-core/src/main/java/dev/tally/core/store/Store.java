@@ -2,6 +2,7 @@ package dev.tally.core.store;
 
 import dev.tally.core.index.ContactDocument;
 import dev.tally.core.model.Admin;
+import dev.tally.core.model.Company;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactRef;
 import dev.tally.core.model.DataAttribute;
@@ -13,6 +14,7 @@ import dev.tally.core.model.Segment;
 import dev.tally.core.model.Tag;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
+import dev.tally.core.query.Field;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -155,16 +157,65 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   List<Tag.Applied> contactTags(long workspaceId, long contactId);
 
   /**
-   * The live tag ids of each of these contacts of the workspace (contacts without tags are left
-   * out), ascending; one query for the set.
+   * The live tag (company) ids of each of these contacts of the workspace (contacts without any are
+   * left out), ascending; one query for the set.
    */
-  java.util.Map<Long, List<Long>> contactTagIds(long workspaceId, Collection<Long> contactIds);
+  java.util.Map<Long, List<Long>> memberIds(
+      long workspaceId, Field.Members.Kind kind, Collection<Long> contactIds);
 
-  /** Which of these ids are live tags of the workspace; one query for the set. */
-  java.util.Set<Long> liveTagIds(long workspaceId, Collection<Long> tagIds);
+  default java.util.Map<Long, List<Long>> contactTagIds(
+      long workspaceId, Collection<Long> contactIds) {
+    return memberIds(workspaceId, Field.Members.Kind.TAG, contactIds);
+  }
 
-  /** How many deleted tags still wait for their contacts to be untagged (see WriteTx). */
-  long pendingTagDeletions();
+  /** Which of these ids are live tags (companies) of the workspace; one query for the set. */
+  java.util.Set<Long> liveMemberIds(
+      long workspaceId, Field.Members.Kind kind, Collection<Long> ids);
+
+  default java.util.Set<Long> liveTagIds(long workspaceId, Collection<Long> tagIds) {
+    return liveMemberIds(workspaceId, Field.Members.Kind.TAG, tagIds);
+  }
+
+  /**
+   * How many deleted tags (companies) still wait for their contacts to lose them (see {@link
+   * WriteTx#purgeDeleted}).
+   */
+  long pendingDeletions(Field.Members.Kind kind);
+
+  default long pendingTagDeletions() {
+    return pendingDeletions(Field.Members.Kind.TAG);
+  }
+
+  // ---- companies ----
+
+  /** A live company of the workspace by Tally's id. */
+  Optional<Company> company(long workspaceId, long id);
+
+  /** The workspace's live company with this company_id (the customer's key). */
+  Optional<Company> companyByCompanyId(long workspaceId, String companyId);
+
+  /** The workspace's live company with this name (the oldest, when several share it). */
+  Optional<Company> companyNamed(long workspaceId, String name);
+
+  /**
+   * One page of the workspace's live companies by id: those after {@code afterId} ascending, or
+   * before it descending (newest first; Long.MAX_VALUE to start), skipping {@code offset} of them.
+   */
+  Page<Company> companies(
+      long workspaceId, long afterId, boolean descending, int offset, int limit);
+
+  /** How many live companies the workspace has. */
+  long companyCount(long workspaceId);
+
+  /** The contact's live companies in company id order (empty when not the workspace's). */
+  List<Company.Attached> contactCompanies(long workspaceId, long contactId);
+
+  /**
+   * One page of the ids of the contacts attached to a company, ascending after {@code afterId},
+   * skipping {@code offset} of them.
+   */
+  Page<Long> companyContactIds(
+      long workspaceId, long companyId, long afterId, int offset, int limit);
 
   /**
    * The current documents (with event summaries) of these contacts, in any workspace; a contact

@@ -1,6 +1,8 @@
 package dev.tally.core.store;
 
 import dev.tally.core.model.Admin;
+import dev.tally.core.model.Company;
+import dev.tally.core.model.CompanyInput;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.DataAttribute;
@@ -12,6 +14,7 @@ import dev.tally.core.model.Segment;
 import dev.tally.core.model.Tag;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
+import dev.tally.core.query.Field;
 
 /** The operations of one write transaction. Each throws a TallyException for a client mistake. */
 public interface WriteTx {
@@ -142,18 +145,63 @@ public interface WriteTx {
   /** The contact's live tags in tag id order, as this transaction sees them. */
   java.util.List<Tag.Applied> contactTags(long workspaceId, long contactId);
 
-  /** What one {@link #purgeDeletedTag} did. */
-  record TagPurge(long workspaceId, long tagId, int contacts, boolean finished) {
-    public static final TagPurge NONE = new TagPurge(0, 0, 0, true);
+  /** What one {@link #purgeDeleted} did: {@code id} is the deleted tag's (company's). */
+  record Purge(long workspaceId, long id, int contacts, boolean finished) {
+    public static final Purge NONE = new Purge(0, 0, 0, true);
   }
 
   /**
-   * Takes one bounded step of removing deleted tags: up to {@code limit} contacts of the oldest
-   * deleted tag lose it, each with a raised version and an oplog entry (so the projector
-   * re-projects them); when none is left the tag's row goes. {@link TagPurge#NONE} when no deleted
-   * tag waits.
+   * Takes one bounded step of removing deleted tags (companies): up to {@code limit} contacts of
+   * the oldest deleted one lose it, each with a raised version and an oplog entry (so the projector
+   * re-projects them); when none is left its row goes. {@link Purge#NONE} when none waits.
    */
-  TagPurge purgeDeletedTag(int limit);
+  Purge purgeDeleted(Field.Members.Kind kind, int limit);
+
+  default Purge purgeDeletedTag(int limit) {
+    return purgeDeleted(Field.Members.Kind.TAG, limit);
+  }
+
+  // ---- companies ----
+
+  /** A company written by {@link #upsertCompany}, and whether it was created. */
+  record CompanyUpsert(Company company, boolean created) {}
+
+  /**
+   * Creates the company with the input's company_id, or updates the workspace's live company that
+   * has it (Intercom's POST /companies); a 400 naming company_id when the input has none. Custom
+   * attributes are typed by the workspace's company data attributes.
+   */
+  CompanyUpsert upsertCompany(long workspaceId, CompanyInput input);
+
+  /**
+   * Updates a live company by Tally's id; a company_id in the input must be the company's own (it
+   * never changes). 404 when the workspace has no such company.
+   */
+  Company updateCompany(long workspaceId, long companyId, CompanyInput input);
+
+  /**
+   * Deletes a live company at once for every reader (its contacts stop showing it, searches stop
+   * matching it, its company_id is free) and leaves detaching its contacts to {@link
+   * #purgeDeleted}; returns the company as it was.
+   */
+  Company deleteCompany(long workspaceId, long companyId);
+
+  /**
+   * Attaches a contact to a company (user_count + 1, the contact's version raised with an oplog
+   * entry) unless it is attached already (then nothing changes). 404 naming the contact or {@code
+   * companyField} when either is not the workspace's; 400 past {@link Company#MAX_PER_CONTACT}.
+   */
+  Company.Attached attachCompany(
+      long workspaceId, long contactId, long companyId, String companyField);
+
+  /**
+   * Detaches a contact from a company (user_count - 1, the contact's version raised) unless it was
+   * not attached (then nothing changes); 404 when either is not the workspace's.
+   */
+  Company detachCompany(long workspaceId, long contactId, long companyId);
+
+  /** The contact's live companies in id order, as this transaction sees them. */
+  java.util.List<Company.Attached> contactCompanies(long workspaceId, long contactId);
 
   /**
    * Removes oplog entries recorded before {@code beforeEpochSeconds}, never the newest one, and

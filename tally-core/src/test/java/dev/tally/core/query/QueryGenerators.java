@@ -17,7 +17,8 @@ final class QueryGenerators {
   static Arbitrary<Field> fields() {
     List<Field> all = new ArrayList<>();
     all.add(new Field.Id());
-    all.add(new Field.TagId());
+    all.add(Field.Members.TAGS);
+    all.add(Field.Members.COMPANIES);
     for (ContactField f : ContactField.values()) {
       all.add(new Field.Standard(f));
     }
@@ -29,7 +30,7 @@ final class QueryGenerators {
   }
 
   static Arbitrary<Object> values(Field f) {
-    if (f instanceof Field.Id || f instanceof Field.TagId) {
+    if (f instanceof Field.Id || f instanceof Field.Members) {
       return Arbitraries.longs().between(1, Long.MAX_VALUE).map(v -> v);
     }
     return switch (f.type()) {
@@ -79,7 +80,7 @@ final class QueryGenerators {
                         Arbitrary<Query> plain =
                             values(f).map(v -> new Query.Filter(f, op, List.of(v), false));
                         if ((op == Operator.EQ || op == Operator.NE)
-                            && !(f instanceof Field.TagId)) {
+                            && !(f instanceof Field.Members)) {
                           return Arbitraries.frequencyOf(
                               net.jqwik.api.Tuple.of(5, plain),
                               net.jqwik.api.Tuple.of(

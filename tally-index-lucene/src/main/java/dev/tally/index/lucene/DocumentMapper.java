@@ -31,6 +31,9 @@ final class DocumentMapper {
     for (long tagId : cd.tagIds()) {
       d.add(new LongPoint(Fields.TAGS, tagId));
     }
+    for (long companyId : cd.companyIds()) {
+      d.add(new LongPoint(Fields.COMPANIES, companyId));
+    }
     for (EventSummary s : cd.events().values()) {
       String base = "events." + s.name() + ".";
       add(d, base + "count", s.count());

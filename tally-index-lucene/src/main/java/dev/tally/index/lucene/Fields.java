@@ -12,7 +12,7 @@ import dev.tally.core.query.ReferenceEvaluator;
  *       documents (a deleted contact stays as a tombstone carrying its version, so a replayed older
  *       version cannot bring it back); {@code _v} (doc values) holds the version.
  *   <li>{@code tag_id} (a LongPoint per tag) holds the ids of the contact's tags (since layout
- *       lucene-2).
+ *       lucene-2), {@code company_id} those of its companies (since lucene-3).
  *   <li>{@code _has} (keyword, one per present path) answers "has a value" / "has no value".
  *   <li>Strings: {@code k.<path>} holds the case-folded value as one keyword (=, IN, ^ as a prefix
  *       query, ~ as a wildcard query); {@code r.<path>} holds it reversed, so $ is a prefix query.
@@ -32,6 +32,7 @@ public final class Fields {
   public static final String VERSION = "_v";
   public static final String HAS = "_has";
   public static final String TAGS = "tag_id";
+  public static final String COMPANIES = "company_id";
 
   private Fields() {}
 

@@ -53,7 +53,7 @@ public final class LuceneIndex implements SearchIndex, dev.tally.core.verify.Sca
    * with any change to the layout: `tally plan` then shows the rebuild that moves an older index to
    * it.
    */
-  public static final String LAYOUT = "lucene-2"; // 2: tag_id
+  public static final String LAYOUT = "lucene-3"; // 2: tag_id, 3: company_id
 
   private final Directory directory;
   private final IndexWriter writer;

@@ -60,8 +60,8 @@ final class QueryCompiler extends IndexQueryCompiler<org.apache.lucene.search.Qu
   }
 
   @Override
-  protected org.apache.lucene.search.Query tags(Operator op, List<Object> values) {
-    return longs(Fields.TAGS, op, values);
+  protected org.apache.lucene.search.Query members(String path, Operator op, List<Object> values) {
+    return longs(path, op, values);
   }
 
   @Override

@@ -28,6 +28,10 @@ public final class DocumentMapper {
       ArrayNode tags = d.putArray(Fields.TAGS);
       cd.tagIds().forEach(tags::add);
     }
+    if (!cd.companyIds().isEmpty()) {
+      ArrayNode companies = d.putArray(Fields.COMPANIES);
+      cd.companyIds().forEach(companies::add);
+    }
     for (EventSummary s : cd.events().values()) {
       String base = "events." + s.name() + ".";
       add(d, has, base + "count", s.count());

@@ -12,7 +12,7 @@ import dev.tally.core.query.ReferenceEvaluator;
  *   <li>{@code ws} (keyword) scopes every search to one workspace; {@code live} is false on the
  *       tombstone a deleted contact leaves, which keeps its version so an older replay is refused.
  *   <li>{@code tag_id} (long, one value per tag) holds the ids of the contact's tags (since layout
- *       opensearch-2).
+ *       opensearch-2), {@code company_id} those of its companies (since opensearch-3).
  *   <li>{@code has} (keyword, one value per present path) answers "has a value" / "has no value".
  *   <li>Strings: {@code k_<path>} holds the value case-folded in Java (the reference evaluator's
  *       folding, not OpenSearch's lowercase filter, which differs on characters such as U+0130);
@@ -35,6 +35,7 @@ public final class Fields {
   public static final String VERSION = "v";
   public static final String HAS = "has";
   public static final String TAGS = "tag_id";
+  public static final String COMPANIES = "company_id";
 
   /**
    * The document that records the applied oplog position; its _id is not a number, so no contact

@@ -45,7 +45,7 @@ public final class Mapping {
    * How contacts are laid out in this mapping; change it with any change to the mapping (see `tally
    * plan`).
    */
-  static final String LAYOUT = "opensearch-2"; // 2: tag_id
+  static final String LAYOUT = "opensearch-3"; // 2: tag_id, 3: company_id
 
   private static ObjectNode mappings() {
     ObjectNode m = OpenSearchHttp.JSON.createObjectNode();
@@ -60,6 +60,7 @@ public final class Mapping {
     props.putObject(Fields.VERSION).put("type", "long").put("index", false);
     props.putObject(Fields.HAS).put("type", "keyword");
     props.putObject(Fields.TAGS).put("type", "long").put("doc_values", false);
+    props.putObject(Fields.COMPANIES).put("type", "long").put("doc_values", false);
     props.putObject(Fields.POSITION).put("type", "long").put("index", false);
     ArrayNode templates = m.putArray("dynamic_templates");
     template(templates, "strings", "k_*", "keyword", true);

@@ -79,8 +79,8 @@ final class QueryCompiler extends IndexQueryCompiler<ObjectNode> {
   }
 
   @Override
-  protected ObjectNode tags(Operator op, List<Object> values) {
-    return longs(Fields.TAGS, op, values);
+  protected ObjectNode members(String path, Operator op, List<Object> values) {
+    return longs(path, op, values);
   }
 
   @Override

@@ -89,8 +89,7 @@ class ThreeEvaluatorsPropertiesIT {
                     : DifferentialQueryProperties.randomQuery(r, docs, 1 + r.nextInt(3));
         Set<Long> expected = new TreeSet<>();
         for (ContactDocument d : docs) {
-          if (ReferenceEvaluator.matches(
-              query, d.contact(), d.events(), d.tagIds(), DifferentialQueryProperties.NOW)) {
+          if (ReferenceEvaluator.matches(query, d, DifferentialQueryProperties.NOW)) {
             expected.add(d.contact().id());
           }
         }
@@ -164,7 +163,10 @@ class ThreeEvaluatorsPropertiesIT {
   private static ContactDocument inWorkspace(ContactDocument d, long ws) {
     Contact c = d.contact();
     return new ContactDocument(
-        new Contact(c.id(), ws, c.version(), c.fields(), c.custom()), d.events(), d.tagIds());
+        new Contact(c.id(), ws, c.version(), c.fields(), c.custom()),
+        d.events(),
+        d.tagIds(),
+        d.companyIds());
   }
 
   @AfterContainer

@@ -196,6 +196,7 @@ public final class Api {
     new EventRoutes(rc).register(app);
     new AttributeRoutes(rc).register(app);
     new TagRoutes(rc).register(app);
+    new CompanyRoutes(rc).register(app);
     new AdminsRoutes(rc).register(app);
   }
 

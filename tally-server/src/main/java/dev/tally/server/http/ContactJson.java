@@ -3,8 +3,10 @@ package dev.tally.server.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.Ids;
+import dev.tally.core.index.ContactDocument;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
+import dev.tally.core.model.Note;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,16 +20,17 @@ final class ContactJson {
   /** Intercom shows at most this many of a contact's tags in its object; the url lists them all. */
   static final int SHOWN_TAGS = 10;
 
-  /** A contact and the ids of its live tags, ascending. */
-  static ObjectNode render(Contact c, List<Long> tagIds) {
-    return render(c, tagIds, dev.tally.core.model.Note.Summary.NONE);
-  }
-
   /** Intercom shows at most this many of a contact's notes in its object, newest first. */
   static final int SHOWN_NOTES = 10;
 
-  /** A contact, its live tag ids (ascending) and its notes' count and newest ids. */
-  static ObjectNode render(Contact c, List<Long> tagIds, dev.tally.core.model.Note.Summary notes) {
+  /** A contact document (with its live tags and companies) and its notes' count and newest ids. */
+  static ObjectNode render(ContactDocument d, Note.Summary notes) {
+    return render(d.contact(), d.tagIds(), d.companyIds(), notes);
+  }
+
+  /** A contact, its live tag and company ids (ascending) and its notes' count and newest ids. */
+  static ObjectNode render(
+      Contact c, List<Long> tagIds, List<Long> companyIds, Note.Summary notes) {
     ObjectNode o = Json.object();
     String id = Ids.format(c.id());
     o.put("type", "contact");
@@ -95,18 +98,7 @@ final class ContactJson {
     }
     ObjectNode custom = o.putObject("custom_attributes");
     c.custom().forEach((k, v) -> custom.set(k, Json.MAPPER.valueToTree(v)));
-    ObjectNode tags = o.putObject("tags");
-    tags.put("type", "list");
-    ArrayNode data = tags.putArray("data");
-    for (long tagId : tagIds.subList(0, Math.min(SHOWN_TAGS, tagIds.size()))) {
-      data.addObject()
-          .put("type", "tag")
-          .put("id", Ids.format(tagId))
-          .put("url", "/tags/" + Ids.format(tagId));
-    }
-    tags.put("url", "/contacts/" + id + "/tags");
-    tags.put("total_count", tagIds.size());
-    tags.put("has_more", tagIds.size() > SHOWN_TAGS);
+    addressables(o, "tags", "tag", tagIds, "/contacts/" + id + "/tags", "/tags/");
     ObjectNode noteList = o.putObject("notes");
     noteList.put("type", "list");
     ArrayNode noteData = noteList.putArray("data");
@@ -120,17 +112,29 @@ final class ContactJson {
     noteList.put("url", "/contacts/" + id + "/notes");
     noteList.put("total_count", notes.count());
     noteList.put("has_more", notes.count() > notes.newestIds().size());
-    emptyList(o, "companies", "/contacts/" + id + "/companies");
+    addressables(
+        o, "companies", "company", companyIds, "/contacts/" + id + "/companies", "/companies/");
     return o;
   }
 
-  private static void emptyList(ObjectNode o, String name, String url) {
+  /**
+   * Intercom's list of addressable objects: the first {@link #SHOWN_TAGS} ids as {type, id, url},
+   * the url listing them all, the total and whether more exist than shown.
+   */
+  private static void addressables(
+      ObjectNode o, String name, String type, List<Long> ids, String url, String itemUrl) {
     ObjectNode l = o.putObject(name);
     l.put("type", "list");
-    l.putArray("data");
+    ArrayNode data = l.putArray("data");
+    for (long itemId : ids.subList(0, Math.min(SHOWN_TAGS, ids.size()))) {
+      data.addObject()
+          .put("type", type)
+          .put("id", Ids.format(itemId))
+          .put("url", itemUrl + Ids.format(itemId));
+    }
     l.put("url", url);
-    l.put("total_count", 0);
-    l.put("has_more", false);
+    l.put("total_count", ids.size());
+    l.put("has_more", ids.size() > SHOWN_TAGS);
   }
 
   private static void string(ObjectNode o, String key, Contact c, ContactField f) {

@@ -11,6 +11,7 @@ import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.ContactPatchParser;
 import dev.tally.core.model.Note;
 import dev.tally.core.model.Page;
+import dev.tally.core.query.Field;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.List;
@@ -41,7 +42,8 @@ final class ContactRoutes {
         ws,
         tx -> {
           Contact c = tx.createContact(ws, patch);
-          return new RequestContext.Reply(200, ContactJson.render(c, List.of()), c.id());
+          return new RequestContext.Reply(
+              200, ContactJson.render(c, List.of(), List.of(), Note.Summary.NONE), c.id());
         });
   }
 
@@ -58,8 +60,7 @@ final class ContactRoutes {
         ctx,
         200,
         ContactJson.render(
-            d.contact(),
-            d.tagIds(),
+            d,
             rc.store()
                 .noteSummaries(ws, List.of(id), ContactJson.SHOWN_NOTES)
                 .getOrDefault(id, Note.Summary.NONE)));
@@ -75,9 +76,12 @@ final class ContactRoutes {
         tx -> {
           Contact c = tx.updateContact(ws, id, patch);
           List<Long> tagIds = tx.contactTags(ws, id).stream().map(t -> t.tag().id()).toList();
+          List<Long> companyIds =
+              tx.contactCompanies(ws, id).stream().map(a -> a.company().id()).toList();
           return new RequestContext.Reply(
               200,
-              ContactJson.render(c, tagIds, tx.noteSummary(ws, id, ContactJson.SHOWN_NOTES)),
+              ContactJson.render(
+                  c, tagIds, companyIds, tx.noteSummary(ws, id, ContactJson.SHOWN_NOTES)),
               c.id());
         });
   }
@@ -113,12 +117,10 @@ final class ContactRoutes {
     ObjectNode o = Json.object();
     o.put("type", "list");
     ArrayNode data = o.putArray("data");
-    Map<Long, List<Long>> tagIds =
-        rc.store().contactTagIds(ws, page.items().stream().map(Contact::id).toList());
-    Map<Long, Note.Summary> notes =
-        rc.store()
-            .noteSummaries(
-                ws, page.items().stream().map(Contact::id).toList(), ContactJson.SHOWN_NOTES);
+    List<Long> ids = page.items().stream().map(Contact::id).toList();
+    Map<Long, List<Long>> tagIds = rc.store().memberIds(ws, Field.Members.Kind.TAG, ids);
+    Map<Long, List<Long>> companyIds = rc.store().memberIds(ws, Field.Members.Kind.COMPANY, ids);
+    Map<Long, Note.Summary> notes = rc.store().noteSummaries(ws, ids, ContactJson.SHOWN_NOTES);
     page.items()
         .forEach(
             c ->
@@ -126,6 +128,7 @@ final class ContactRoutes {
                     ContactJson.render(
                         c,
                         tagIds.getOrDefault(c.id(), List.of()),
+                        companyIds.getOrDefault(c.id(), List.of()),
                         notes.getOrDefault(c.id(), Note.Summary.NONE))));
     o.put("total_count", total);
     o.set(

@@ -13,7 +13,6 @@ import dev.tally.server.search.SearchService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Set;
 
 /** POST /contacts/search, with Intercom's request and response shapes. */
@@ -122,16 +121,16 @@ final class SearchRoutes {
         rc.store()
             .noteSummaries(
                 ws,
-                r.contacts().stream().map(dev.tally.core.model.Contact::id).toList(),
+                r.documents().stream().map(d -> d.contact().id()).toList(),
                 ContactJson.SHOWN_NOTES);
-    r.contacts()
+    r.documents()
         .forEach(
-            c ->
+            d ->
                 data.add(
                     ContactJson.render(
-                        c,
-                        r.tagIds().getOrDefault(c.id(), List.of()),
-                        notes.getOrDefault(c.id(), dev.tally.core.model.Note.Summary.NONE))));
+                        d,
+                        notes.getOrDefault(
+                            d.contact().id(), dev.tally.core.model.Note.Summary.NONE))));
     o.put("total_count", r.total());
     o.set(
         "pages",
@@ -173,9 +172,10 @@ final class SearchRoutes {
           "sort.field", "sort.field must name a field, such as \"created_at\"");
     }
     Field field = parser.resolve(f.textValue(), "sort.field");
-    if (field instanceof Field.TagId) {
+    if (field instanceof Field.Members m) {
       throw TallyException.invalid(
-          "sort.field", "sorting by tag_id is not supported; sort by id, a number or a date");
+          "sort.field",
+          "sorting by " + m.path() + " is not supported; sort by id, a number or a date");
     }
     boolean countField =
         field instanceof Field.EventMetric e && e.metric() == Field.EventMetric.Metric.COUNT;

@@ -163,8 +163,7 @@ final class SegmentRoutes {
     ObjectNode o = Json.object().put("type", "list");
     ArrayNode data = o.putArray("data");
     for (Segment s : rc.store().segments(ws)) {
-      if (ReferenceEvaluator.matches(
-          membership(parser, s), doc.contact(), doc.events(), doc.tagIds(), now)) {
+      if (ReferenceEvaluator.matches(membership(parser, s), doc, now)) {
         data.add(render(s, null));
       }
     }

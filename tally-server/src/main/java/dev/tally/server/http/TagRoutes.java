@@ -53,7 +53,7 @@ final class TagRoutes {
       String k = it.next();
       if (k.equals("companies")) {
         throw TallyException.invalid(
-            "companies", "tagging companies is not supported yet: Tally has no companies");
+            "companies", "tagging companies is not supported: Tally tags contacts only");
       }
       if (!Set.of("name", "id", "users").contains(k)) {
         throw TallyException.invalid(
@@ -157,8 +157,8 @@ final class TagRoutes {
 
   /**
    * Deletes the tag at once for every reader (contacts stop showing it, searches stop matching it);
-   * its contacts are re-projected in bounded batches afterwards (TagPurger). 200 without a body, as
-   * Intercom answers.
+   * its contacts are re-projected in bounded batches afterwards (MemberPurger). 200 without a body,
+   * as Intercom answers.
    */
   private void delete(Context ctx) {
     long ws = RequestContext.workspace(ctx);

@@ -5,13 +5,13 @@ import dev.tally.core.index.ContactDocument;
 import dev.tally.core.index.SearchIndex;
 import dev.tally.core.index.SearchPage;
 import dev.tally.core.index.SearchRequest;
-import dev.tally.core.model.Contact;
 import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.FieldType;
+import dev.tally.core.query.Field;
+import dev.tally.core.query.MemberFilters;
 import dev.tally.core.query.Query;
 import dev.tally.core.query.QueryLimits;
 import dev.tally.core.query.QueryParser;
-import dev.tally.core.query.TagFilters;
 import dev.tally.core.store.Store;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -72,15 +72,11 @@ public final class SearchService {
   }
 
   /**
-   * One page of results: contacts in order with their live tag ids, the total, where the next page
-   * starts (null at the end) and the position searched.
+   * One page of results: contact documents in order (with their live tags and companies), the
+   * total, where the next page starts (null at the end) and the position searched.
    */
   public record Result(
-      List<Contact> contacts,
-      Map<Long, List<Long>> tagIds,
-      long total,
-      SearchRequest.Cursor next,
-      long position) {}
+      List<ContactDocument> documents, long total, SearchRequest.Cursor next, long position) {}
 
   /** A parser that knows the workspace's custom attributes and segments. */
   public QueryParser parser(long workspaceId) {
@@ -106,7 +102,7 @@ public final class SearchService {
   /** How many contacts of the workspace match (the index's count; no contact is read). */
   public long count(long workspaceId, Query query) {
     requireReady(workspaceId);
-    SearchPage page = searchIndex(workspaceId, liveTagsOnly(workspaceId, query), null, 1, null);
+    SearchPage page = searchIndex(workspaceId, liveMembersOnly(workspaceId, query), null, 1, null);
     return page.total();
   }
 
@@ -121,44 +117,48 @@ public final class SearchService {
       awaitPosition(minPosition);
     }
     requireReady(workspaceId);
-    Query q = liveTagsOnly(workspaceId, query);
+    Query q = liveMembersOnly(workspaceId, query);
     long position = index.visiblePosition();
     SearchPage page = searchIndex(workspaceId, q, sort, perPage, after);
-    Map<Long, Contact> byId = new HashMap<>();
-    Map<Long, List<Long>> tagIds = new HashMap<>();
+    Map<Long, ContactDocument> byId = new HashMap<>();
     for (ContactDocument d : store.documents(page.ids())) {
       if (d.contact().workspaceId() == workspaceId) {
-        byId.put(d.contact().id(), d.contact());
-        tagIds.put(d.contact().id(), d.tagIds());
+        byId.put(d.contact().id(), d);
       }
     }
-    List<Contact> contacts = new ArrayList<>(page.ids().size());
+    List<ContactDocument> documents = new ArrayList<>(page.ids().size());
     for (long id : page.ids()) {
-      Contact c = byId.get(id);
-      if (c != null) { // deleted since the index saw it
-        contacts.add(c);
+      ContactDocument d = byId.get(id);
+      if (d != null) { // deleted since the index saw it
+        documents.add(d);
       }
     }
-    return new Result(contacts, tagIds, page.total(), page.next(), position);
+    return new Result(documents, page.total(), page.next(), position);
   }
 
   /**
-   * The query with tag_id filters kept to live tags: a deleted tag never matches, even while its
-   * contacts are still being re-projected. 503 when the serving index's layout has no tag_id.
+   * The query with tag_id and company_id filters kept to live tags and companies: a deleted one
+   * never matches, even while its contacts are still being re-projected. 503 when the serving
+   * index's layout has no such field.
    */
-  private Query liveTagsOnly(long workspaceId, Query query) {
-    if (TagFilters.tagIds(query).isEmpty()) {
-      return query;
+  private Query liveMembersOnly(long workspaceId, Query query) {
+    for (Field.Members.Kind kind : Field.Members.Kind.values()) {
+      if (MemberFilters.ids(query, kind).isEmpty()) {
+        continue;
+      }
+      if (!currentLayout.getAsBoolean()) {
+        throw TallyException.unavailable(
+            "index_layout_old",
+            "searching by "
+                + kind.path
+                + " needs the index layout this Tally writes, and the serving index has an "
+                + "older one (it keeps serving other searches); run tally plan, then tally apply",
+            null);
+      }
+      query =
+          MemberFilters.onlyLive(query, kind, ids -> store.liveMemberIds(workspaceId, kind, ids));
     }
-    if (!currentLayout.getAsBoolean()) {
-      throw TallyException.unavailable(
-          "index_layout_old",
-          "searching by tag_id needs the index layout this Tally writes, and the serving index "
-              + "has an older one (it keeps serving other searches); run tally plan, then "
-              + "tally apply",
-          null);
-    }
-    return TagFilters.onlyLive(query, ids -> store.liveTagIds(workspaceId, ids));
+    return query;
   }
 
   /** 503 unless the index may answer this workspace's searches (never a silently empty result). */

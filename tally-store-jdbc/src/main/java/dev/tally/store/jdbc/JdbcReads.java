@@ -40,6 +40,9 @@ import java.util.Set;
  * workspace. Sets of ids are read in one query (bound as one parameter), never one query per id.
  */
 public final class JdbcReads {
+  /** The reads of companies. */
+  final CompanyReads companies = new CompanyReads();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Dialect dialect;
@@ -125,7 +128,10 @@ public final class JdbcReads {
         + " FROM event_summaries s WHERE s.contact_id = c.id), (SELECT "
         + dialect.jsonArrays("t.tag_id")
         + " FROM contact_tags t JOIN tags g ON g.id = t.tag_id WHERE t.contact_id = c.id"
-        + " AND g.deleted_at IS NULL) FROM contacts c ";
+        + " AND g.deleted_at IS NULL), (SELECT "
+        + dialect.jsonArrays("m.company_id")
+        + " FROM contact_companies m JOIN companies y ON y.id = m.company_id"
+        + " WHERE m.contact_id = c.id AND y.deleted_at IS NULL) FROM contacts c ";
   }
 
   private List<ContactDocument> documents(PreparedStatement query) throws SQLException {
@@ -148,21 +154,27 @@ public final class JdbcReads {
             throw new SQLException("event summaries of contact " + c.id() + " are not JSON", e);
           }
         }
-        List<Long> tagIds = new ArrayList<>();
-        String tags = rs.getString(6);
-        if (tags != null) {
-          try {
-            for (JsonNode a : JSON.readTree(tags)) {
-              tagIds.add(a.get(0).asLong());
-            }
-          } catch (IOException e) {
-            throw new SQLException("tags of contact " + c.id() + " are not JSON", e);
-          }
-        }
-        out.add(new ContactDocument(c, events, tagIds));
+        out.add(
+            new ContactDocument(
+                c, events, ids(c, "tags", rs.getString(6)), ids(c, "companies", rs.getString(7))));
       }
     }
     return out;
+  }
+
+  /** The ids of a JSON array of one-element arrays, as jsonArrays writes them (null: none). */
+  private static List<Long> ids(Contact c, String what, String json) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    if (json != null) {
+      try {
+        for (JsonNode a : JSON.readTree(json)) {
+          ids.add(a.get(0).asLong());
+        }
+      } catch (IOException e) {
+        throw new SQLException(what + " of contact " + c.id() + " are not JSON", e);
+      }
+    }
+    return ids;
   }
 
   public List<VersionDigest> versionDigests(Sql db) throws SQLException {
@@ -411,19 +423,27 @@ public final class JdbcReads {
     return out;
   }
 
-  /** The live tag ids of each of these contacts of the workspace, ascending. */
-  public Map<Long, List<Long>> contactTagIds(Sql db, long ws, Collection<Long> contactIds)
-      throws SQLException {
+  /** The live tag (company) ids of each of these contacts of the workspace, ascending. */
+  public Map<Long, List<Long>> memberIds(
+      Sql db, long ws, MemberTable m, Collection<Long> contactIds) throws SQLException {
     Map<Long, List<Long>> out = new LinkedHashMap<>();
     if (contactIds.isEmpty()) {
       return out;
     }
     try (ResultSet rs =
         db.prepare(
-                "SELECT t.contact_id, t.tag_id FROM contact_tags t JOIN tags g ON g.id = t.tag_id "
-                    + "WHERE t.workspace_id = ? AND "
+                "SELECT t.contact_id, t."
+                    + m.column
+                    + " FROM "
+                    + m.links
+                    + " t JOIN "
+                    + m.table
+                    + " g ON g.id = t."
+                    + m.column
+                    + " WHERE t.workspace_id = ? AND "
                     + dialect.inIds("t.contact_id")
-                    + " AND g.deleted_at IS NULL ORDER BY t.contact_id, t.tag_id",
+                    + " AND g.deleted_at IS NULL ORDER BY t.contact_id, t."
+                    + m.column,
                 ws,
                 dialect.idSet(db.connection(), contactIds))
             .executeQuery()) {
@@ -434,19 +454,22 @@ public final class JdbcReads {
     return out;
   }
 
-  /** Which of these ids are live tags of the workspace. */
-  public Set<Long> liveTagIds(Sql db, long ws, Collection<Long> tagIds) throws SQLException {
+  /** Which of these ids are live tags (companies) of the workspace. */
+  public Set<Long> liveMemberIds(Sql db, long ws, MemberTable m, Collection<Long> ids)
+      throws SQLException {
     Set<Long> out = new HashSet<>();
-    if (tagIds.isEmpty()) {
+    if (ids.isEmpty()) {
       return out;
     }
     try (ResultSet rs =
         db.prepare(
-                "SELECT id FROM tags WHERE workspace_id = ? AND "
+                "SELECT id FROM "
+                    + m.table
+                    + " WHERE workspace_id = ? AND "
                     + dialect.inIds("id")
                     + " AND deleted_at IS NULL",
                 ws,
-                dialect.idSet(db.connection(), tagIds))
+                dialect.idSet(db.connection(), ids))
             .executeQuery()) {
       while (rs.next()) {
         out.add(rs.getLong(1));

@@ -3,6 +3,7 @@ package dev.tally.store.jdbc;
 import dev.tally.core.TallyException;
 import dev.tally.core.index.ContactDocument;
 import dev.tally.core.model.Admin;
+import dev.tally.core.model.Company;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactRef;
 import dev.tally.core.model.DataAttribute;
@@ -13,6 +14,7 @@ import dev.tally.core.model.Page;
 import dev.tally.core.model.Segment;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
+import dev.tally.core.query.Field;
 import dev.tally.core.store.Outcome;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreStatistics;
@@ -225,23 +227,76 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
-  public java.util.Map<Long, List<Long>> contactTagIds(
-      long workspaceId, Collection<Long> contactIds) {
-    return read("list contacts' tags", db -> reads.contactTagIds(db, workspaceId, contactIds));
+  public java.util.Map<Long, List<Long>> memberIds(
+      long workspaceId, Field.Members.Kind kind, Collection<Long> contactIds) {
+    return read(
+        "list contacts' " + kind.noun + " ids",
+        db -> reads.memberIds(db, workspaceId, MemberTable.of(kind), contactIds));
   }
 
   @Override
-  public java.util.Set<Long> liveTagIds(long workspaceId, Collection<Long> tagIds) {
-    return read("check tags", db -> reads.liveTagIds(db, workspaceId, tagIds));
+  public java.util.Set<Long> liveMemberIds(
+      long workspaceId, Field.Members.Kind kind, Collection<Long> ids) {
+    return read(
+        "check " + kind.noun + " ids",
+        db -> reads.liveMemberIds(db, workspaceId, MemberTable.of(kind), ids));
   }
 
   @Override
-  public long pendingTagDeletions() {
+  public long pendingDeletions(Field.Members.Kind kind) {
+    String table = MemberTable.of(kind).table;
     Long n =
         read(
-            "count deleted tags",
-            db -> db.queryLong("SELECT COUNT(*) FROM tags WHERE deleted_at IS NOT NULL"));
+            "count deleted " + table,
+            db -> db.queryLong("SELECT COUNT(*) FROM " + table + " WHERE deleted_at IS NOT NULL"));
     return n == null ? 0 : n;
+  }
+
+  // ---- companies ----
+
+  @Override
+  public Optional<Company> company(long workspaceId, long id) {
+    return read("read a company", db -> reads.companies.company(db, workspaceId, id));
+  }
+
+  @Override
+  public Optional<Company> companyByCompanyId(long workspaceId, String companyId) {
+    return read(
+        "find a company by company_id",
+        db -> reads.companies.byCompanyId(db, workspaceId, companyId));
+  }
+
+  @Override
+  public Optional<Company> companyNamed(long workspaceId, String name) {
+    return read("find a company by name", db -> reads.companies.named(db, workspaceId, name));
+  }
+
+  @Override
+  public Page<Company> companies(
+      long workspaceId, long afterId, boolean descending, int offset, int limit) {
+    return read(
+        "list companies",
+        db -> reads.companies.companies(db, workspaceId, afterId, descending, offset, limit));
+  }
+
+  @Override
+  public long companyCount(long workspaceId) {
+    return read("count companies", db -> reads.companies.count(db, workspaceId));
+  }
+
+  @Override
+  public List<Company.Attached> contactCompanies(long workspaceId, long contactId) {
+    return read(
+        "list a contact's companies",
+        db -> reads.companies.contactCompanies(db, workspaceId, contactId));
+  }
+
+  @Override
+  public Page<Long> companyContactIds(
+      long workspaceId, long companyId, long afterId, int offset, int limit) {
+    return read(
+        "list a company's contacts",
+        db -> reads.companies.contactIds(db, workspaceId, companyId, afterId, offset, limit));
   }
 
   /** One query: each document, its event summaries and its tags come from the same moment. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
 import dev.tally.core.model.Admin;
+import dev.tally.core.model.Company;
+import dev.tally.core.model.CompanyInput;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactCodec;
 import dev.tally.core.model.ContactField;
@@ -21,6 +23,7 @@ import dev.tally.core.model.Segment;
 import dev.tally.core.model.Tag;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
+import dev.tally.core.query.Field;
 import dev.tally.core.store.WorkspaceLimits;
 import dev.tally.core.store.WriteTx;
 import java.sql.SQLException;
@@ -71,6 +74,7 @@ public final class JdbcWriteTx implements WriteTx {
   private final Map<AttributeTypes.Key, FieldType> defined = new HashMap<>();
   private final Set<AttributeTypes.Key> registered = new HashSet<>();
   private final WorkspaceLimits limits;
+  private final CompanyWrites companies;
 
   JdbcWriteTx(
       Sql db,
@@ -86,6 +90,7 @@ public final class JdbcWriteTx implements WriteTx {
     this.batch = batch;
     this.now = nowSeconds;
     this.limits = limits;
+    this.companies = new CompanyWrites(this, db, reads, nowSeconds);
   }
 
   /**
@@ -139,6 +144,8 @@ public final class JdbcWriteTx implements WriteTx {
               "DELETE FROM events WHERE workspace_id = ?",
               "DELETE FROM event_names WHERE workspace_id = ?",
               "DELETE FROM contact_tags WHERE workspace_id = ?",
+              "DELETE FROM contact_companies WHERE workspace_id = ?",
+              "DELETE FROM companies WHERE workspace_id = ?",
               "DELETE FROM contact_owners WHERE workspace_id = ?",
               "DELETE FROM notes WHERE workspace_id = ?",
               "DELETE FROM contacts WHERE workspace_id = ?",
@@ -498,6 +505,7 @@ public final class JdbcWriteTx implements WriteTx {
       update("DELETE FROM notes WHERE contact_id = ?", id);
       update("DELETE FROM events WHERE contact_id = ?", id);
       update("DELETE FROM contact_tags WHERE contact_id = ?", id);
+      companies.forget(id);
       update("DELETE FROM contacts WHERE id = ?", id);
       countChanges.merge(ws, -1L, Long::sum);
       // A stored idempotent response may hold the contact's data: keep only its id.
@@ -513,6 +521,11 @@ public final class JdbcWriteTx implements WriteTx {
     } catch (SQLException e) {
       throw wrap("delete contact " + id, e);
     }
+  }
+
+  /** The workspace's contact, else a 404 naming it. */
+  Contact requireContact(long ws, long id) throws SQLException {
+    return loadContact(ws, id);
   }
 
   private Contact loadContact(long ws, long id) throws SQLException {
@@ -1016,44 +1029,118 @@ public final class JdbcWriteTx implements WriteTx {
   }
 
   @Override
-  public TagPurge purgeDeletedTag(int limit) {
+  public Purge purgeDeleted(Field.Members.Kind kind, int limit) {
+    MemberTable m = MemberTable.of(kind);
     try {
-      long tagId;
+      long memberId;
       long ws;
       try (var rs =
           db.prepare(
-                  "SELECT id, workspace_id FROM tags WHERE deleted_at IS NOT NULL ORDER BY id LIMIT 1")
+                  "SELECT id, workspace_id FROM "
+                      + m.table
+                      + " WHERE deleted_at IS NOT NULL ORDER BY id LIMIT 1")
               .executeQuery()) {
         if (!rs.next()) {
-          return TagPurge.NONE;
+          return Purge.NONE;
         }
-        tagId = rs.getLong(1);
+        memberId = rs.getLong(1);
         ws = rs.getLong(2);
       }
       List<Long> contactIds = new java.util.ArrayList<>();
       try (var rs =
           db.prepare(
-                  "SELECT contact_id FROM contact_tags WHERE tag_id = ? ORDER BY contact_id LIMIT ?",
-                  tagId,
+                  "SELECT contact_id FROM "
+                      + m.links
+                      + " WHERE "
+                      + m.column
+                      + " = ? ORDER BY contact_id LIMIT ?",
+                  memberId,
                   limit)
               .executeQuery()) {
         while (rs.next()) {
           contactIds.add(rs.getLong(1));
         }
       }
+      String unlink = "DELETE FROM " + m.links + " WHERE contact_id = ? AND " + m.column + " = ?";
       for (long contactId : contactIds) {
-        update("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", contactId, tagId);
+        update(unlink, contactId, memberId);
         Long version = queryLong("SELECT version FROM contacts WHERE id = ?", contactId);
         raiseVersion(ws, contactId, version + 1);
       }
       boolean finished = contactIds.size() < limit;
       if (finished) {
-        update("DELETE FROM tags WHERE id = ?", tagId);
+        update("DELETE FROM " + m.table + " WHERE id = ?", memberId);
       }
-      return new TagPurge(ws, tagId, contactIds.size(), finished);
+      return new Purge(ws, memberId, contactIds.size(), finished);
     } catch (SQLException e) {
-      throw wrap("purge a deleted tag", e);
+      throw wrap("purge a deleted " + kind.noun, e);
     }
+  }
+
+  // ---- companies ----
+
+  @Override
+  public CompanyUpsert upsertCompany(long ws, CompanyInput input) {
+    try {
+      return companies.upsert(ws, input);
+    } catch (SQLException e) {
+      throw wrap("create or update company", e);
+    }
+  }
+
+  @Override
+  public Company updateCompany(long ws, long companyId, CompanyInput input) {
+    try {
+      return companies.update(ws, companyId, input);
+    } catch (SQLException e) {
+      throw wrap("update company " + companyId, e);
+    }
+  }
+
+  @Override
+  public Company deleteCompany(long ws, long companyId) {
+    try {
+      return companies.delete(ws, companyId);
+    } catch (SQLException e) {
+      throw wrap("delete company " + companyId, e);
+    }
+  }
+
+  @Override
+  public Company.Attached attachCompany(
+      long ws, long contactId, long companyId, String companyField) {
+    try {
+      return companies.attach(ws, contactId, companyId, companyField);
+    } catch (SQLException e) {
+      throw wrap("attach contact " + contactId + " to company " + companyId, e);
+    }
+  }
+
+  @Override
+  public Company detachCompany(long ws, long contactId, long companyId) {
+    try {
+      return companies.detach(ws, contactId, companyId);
+    } catch (SQLException e) {
+      throw wrap("detach contact " + contactId + " from company " + companyId, e);
+    }
+  }
+
+  @Override
+  public List<Company.Attached> contactCompanies(long ws, long contactId) {
+    try {
+      return reads.companies.contactCompanies(db, ws, contactId);
+    } catch (SQLException e) {
+      throw wrap("list companies of contact " + contactId, e);
+    }
+  }
+
+  /**
+   * The company data attributes of the workspace, for typing company custom attributes. TODO(issue
+   * 12): per-model data attributes (model: company) land with the data-attribute change; until then
+   * company attributes share the contact attributes' definitions.
+   */
+  CustomAttributeTyping.Definitions companyDefinitions(long ws) {
+    return definitions(ws);
   }
 
   /**
@@ -1072,15 +1159,14 @@ public final class JdbcWriteTx implements WriteTx {
   }
 
   /** Raises a contact's version (its document is unchanged) and appends its oplog entry. */
-  private void raiseVersion(long ws, long contactId, long version) throws SQLException {
+  void raiseVersion(long ws, long contactId, long version) throws SQLException {
     update("UPDATE contacts SET version = ? WHERE id = ?", version, contactId);
     oplog(ws, OplogEntry.CONTACT, contactId, version, OplogEntry.UPDATE);
   }
 
   // ---- oplog and idempotency ----
 
-  private void oplog(long ws, String entity, long entityId, long version, String op)
-      throws SQLException {
+  void oplog(long ws, String entity, long entityId, long version, String op) throws SQLException {
     lastPosition = Oplog.append(db, ws, entity, entityId, version, op, now);
   }
 
@@ -1107,6 +1193,10 @@ public final class JdbcWriteTx implements WriteTx {
   }
 
   // ---- helpers ----
+
+  void requireWorkspaceExists(long ws) throws SQLException {
+    requireWorkspace(ws);
+  }
 
   private void requireWorkspace(long ws) throws SQLException {
     if (!exists("SELECT 1 FROM workspaces WHERE id = ?", ws)) {

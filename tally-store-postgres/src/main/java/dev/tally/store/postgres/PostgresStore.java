@@ -43,7 +43,8 @@ public final class PostgresStore extends JdbcStore {
           new String[] {"oplog", "position"},
           new String[] {"tags", "id"},
           new String[] {"admins", "id"},
-          new String[] {"notes", "id"});
+          new String[] {"notes", "id"},
+          new String[] {"companies", "id"});
 
   private final PostgresOptions options;
   private final HikariDataSource pool;

@@ -218,6 +218,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
+      undoV10(s);
       s.execute("DROP TABLE " + schema + ".notes");
       s.execute("DROP TABLE " + schema + ".segments");
       s.execute("DROP TABLE " + schema + ".contact_tags");
@@ -227,11 +228,17 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9')");
+              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
     assertTrue(recordEvent(ws, "b1", "a", 2));
+  }
+
+  /** V10__companies undone. */
+  private void undoV10(Statement s) throws java.sql.SQLException {
+    s.execute("DROP TABLE " + schema + ".contact_companies");
+    s.execute("DROP TABLE " + schema + ".companies");
   }
 
   /** Back to the schema as V6 left it (V7__admins undone), so V7 runs again at the next open. */
@@ -253,12 +260,15 @@ class PostgresStoreIT extends StoreContract {
     store.close();
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
-      // Back to the schema as V6 left it (V8 and V9 undone too, so V7 on run again in order).
+      // Back to the schema as V6 left it (V8 on undone too, so V7 on run again in order).
+      undoV10(s);
       s.execute("DROP TABLE " + schema + ".notes");
       s.execute("DROP TABLE " + schema + ".segments");
       undoV7(s);
       s.execute(
-          "DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('7', '8', '9')");
+          "DELETE FROM "
+              + schema
+              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10')");
       s.execute(
           "UPDATE "
               + schema

@@ -43,7 +43,8 @@ public final class SqliteStore extends JdbcStore {
           "oplog",
           "tags",
           "admins",
-          "notes");
+          "notes",
+          "companies");
 
   private final SqliteOptions options;
   private final Connection writerConnection;

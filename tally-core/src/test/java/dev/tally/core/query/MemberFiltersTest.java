@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * tag_id's set semantics in the reference evaluator, and how a deleted tag is kept from matching.
  */
-class TagFiltersTest {
+class MemberFiltersTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final QueryParser PARSER = new QueryParser(QueryLimits.DEFAULTS, name -> null);
   static final long BIG = (1L << 53) + 1; // a double would round it
@@ -53,11 +53,12 @@ class TagFiltersTest {
         parse(
             "{'operator':'OR','value':[{'field':'tag_id','operator':'=','value':'5'},"
                 + "{'field':'tag_id','operator':'NIN','value':['6','7']}]}");
-    assertEquals(Set.of(5L, 6L, 7L), TagFilters.tagIds(q));
+    assertEquals(Set.of(5L, 6L, 7L), MemberFilters.ids(q, Field.Members.Kind.TAG));
     AtomicInteger asked = new AtomicInteger();
     Query live =
-        TagFilters.onlyLive(
+        MemberFilters.onlyLive(
             q,
+            Field.Members.Kind.TAG,
             ids -> {
               asked.incrementAndGet();
               return Set.of(6L);
@@ -71,7 +72,10 @@ class TagFiltersTest {
         "= deleted matches nothing; NIN [live 6, deleted 7] is NIN [6]");
     assertTrue(ReferenceEvaluator.matches(live, C, Map.of(), stale, 0));
     Query none = parse("{'field':'email','operator':'=','value':'a'}");
-    assertSame(none, TagFilters.onlyLive(none, ids -> Set.of()), "no tag, no look-up");
+    assertSame(
+        none,
+        MemberFilters.onlyLive(none, Field.Members.Kind.TAG, ids -> Set.of()),
+        "no tag, no look-up");
   }
 
   @Test
