@@ -262,6 +262,23 @@ describe("intercom-client v7 (Intercom-Version 2.11) against Tally", { timeout: 
     assert.equal(seats.description, "", "description is a string, empty when there is none");
   });
 
+  it("dataAttributes.create({model: company}) and list({model: company}) with the built-ins", async () => {
+    const name = `compat-size-${run}`;
+    const made = await client.dataAttributes.create({ name, model: "company", data_type: "integer" });
+    assert.equal(made.model, "company");
+    assert.equal(made.custom, true);
+    const attrs = await client.dataAttributes.list({ model: "company" });
+    assert.equal(attrs.data.find((a) => a.name === name)?.id, made.id);
+    const builtIn = attrs.data.find((a) => a.full_name === "name");
+    assert.equal(builtIn.custom, false);
+    assert.equal(builtIn.model, "company");
+    assert.equal(builtIn.id, undefined, "built-ins have no id");
+    assert.ok(attrs.data.every((a) => a.model === "company"));
+    const contacts = await client.dataAttributes.list({ model: "contact" });
+    assert.ok(contacts.data.some((a) => a.full_name === "email" && a.custom === false));
+    assert.ok(!contacts.data.some((a) => a.name === name), "a company attribute is not a contact's");
+  });
+
   it("contacts.delete answers deleted true, and find then rejects with 404", async () => {
     const deleted = await client.contacts.delete({ contact_id: contact.id });
     assert.equal(deleted.id, contact.id);

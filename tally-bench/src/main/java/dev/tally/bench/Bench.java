@@ -40,6 +40,7 @@ public final class Bench {
     BENCHMARKS.put("verify", RecoveryBench::verify);
     BENCHMARKS.put("rebuild-under-writes", RecoveryBench::rebuildUnderWrites);
     BENCHMARKS.put("search-load", SearchLoadBench::run);
+    BENCHMARKS.put("tagging", TaggingBench::run);
   }
 
   static final String USAGE =
@@ -62,6 +63,9 @@ public final class Bench {
         verify         [--contacts 1000000] [--runs 5] [--divergent 100] [--dir DIR]
         rebuild-under-writes  [--contacts 300000] [--runs 3] [--max-rate-seconds 10] [--load-fraction 0.5] [--dir DIR]
         search-load    [--contacts 100000] [--seconds 20] [--clients 8] [--dir DIR]
+        """
+          + TaggingBench.USAGE.indent(2)
+          + """
         common to these: --out FILE   append the Markdown results to FILE
       """
           + WriteOptions.USAGE.indent(2);

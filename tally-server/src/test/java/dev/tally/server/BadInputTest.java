@@ -251,10 +251,17 @@ class BadInputTest extends ApiTestBase {
         c(
             "POST",
             "/data_attributes",
-            "{\"name\":\"x\",\"model\":\"company\",\"data_type\":\"string\"}",
+            "{\"name\":\"x\",\"model\":\"conversation\",\"data_type\":\"string\"}",
             400,
             P,
             "model"),
+        c(
+            "POST",
+            "/data_attributes",
+            "{\"name\":\"email\",\"model\":\"contact\",\"data_type\":\"string\"}",
+            400,
+            P,
+            "name"),
         c(
             "POST",
             "/data_attributes",

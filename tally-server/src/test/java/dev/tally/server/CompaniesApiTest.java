@@ -97,6 +97,35 @@ class CompaniesApiTest extends ApiTestBase {
   }
 
   @Test
+  void companyCustomAttributesAreTypedByTheCompanyModelAlone() {
+    company("{\"company_id\":\"a\",\"custom_attributes\":{\"tier\":\"gold\"}}");
+    // The same name on contacts is another attribute, typed by its own first value.
+    createContact("{\"email\":\"t@example.com\",\"custom_attributes\":{\"tier\":5}}");
+    TallyHttp.Res wrong =
+        post("/companies", "{\"company_id\":\"b\",\"custom_attributes\":{\"tier\":5}}");
+    assertEquals(400, wrong.status(), wrong.toString());
+    assertEquals("custom_attributes.tier", wrong.field());
+    JsonNode attrs = get("/data_attributes?model=company").json().get("data");
+    List<String> custom = new ArrayList<>();
+    attrs.forEach(
+        a -> {
+          if (a.get("custom").asBoolean()) {
+            custom.add(a.get("name").asText() + ":" + a.get("data_type").asText());
+          }
+        });
+    assertEquals(List.of("tier:string"), custom);
+    // Every standard company field Tally keeps is listed as a built-in (the plan as Intercom's
+    // plan.name).
+    Set<String> builtIn = new TreeSet<>();
+    attrs.forEach(a -> builtIn.add(a.get("name").asText()));
+    for (String field : dev.tally.core.model.Company.STANDARD.keySet()) {
+      assertTrue(
+          builtIn.contains(field) || builtIn.contains(field + ".name"),
+          field + " is listed: " + builtIn);
+    }
+  }
+
+  @Test
   void badInputIsAFourHundredNamingTheField() {
     Map<String, String> cases =
         Map.of(

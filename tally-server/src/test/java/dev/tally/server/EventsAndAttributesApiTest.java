@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.core.model.BuiltInAttributes;
+import dev.tally.core.model.ContactField;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -372,14 +374,15 @@ class EventsAndAttributesApiTest extends ApiTestBase {
         wrong.message().contains("integer") && wrong.message().contains("string"), wrong.message());
     createContact(
         "{\"email\":\"b@example.com\",\"custom_attributes\":{\"tier\":2,\"trial_ends_at\":1700000000}}");
-    TallyHttp.Res list = get("/data_attributes?model=contact");
-    assertEquals(2, list.json().get("data").size());
-    JsonNode inferred = list.json().get("data").get(1);
+    List<JsonNode> list = custom(get("/data_attributes?model=contact"));
+    assertEquals(2, list.size());
+    JsonNode inferred = list.get(1);
     assertTrue(
         inferred.get("description").isTextual() && inferred.get("description").asText().isEmpty(),
         "description is a string in the spec: \"\" when there is none, never null: " + inferred);
-    assertEquals("date", list.json().get("data").get(1).get("data_type").asText());
-    assertEquals(0, get("/data_attributes?model=company").json().get("data").size());
+    assertEquals("date", inferred.get("data_type").asText());
+    assertEquals("contact", inferred.get("model").asText());
+    assertEquals(0, custom(get("/data_attributes?model=company")).size());
     assertEquals(
         400,
         post(
@@ -405,37 +408,56 @@ class EventsAndAttributesApiTest extends ApiTestBase {
                   "{\"name\":\"" + name + "\",\"model\":\"contact\",\"data_type\":\"integer\"}")
               .status());
     }
+    // The built-ins of both models come first, then the custom attributes in id order.
+    int builtIns = ContactField.values().length + BuiltInAttributes.of("company").size();
     TallyHttp.Res whole = get("/data_attributes");
-    assertEquals(7, whole.json().get("data").size(), whole.toString());
+    assertEquals(builtIns + 7, whole.json().get("data").size(), whole.toString());
     assertFalse(whole.json().has("pages"), "Intercom's list has no pages");
-
-    List<String> seen = new ArrayList<>();
-    String query = "/data_attributes?per_page=3";
-    int pages = 0;
-    while (query != null) {
-      TallyHttp.Res page = get(query);
-      assertEquals(200, page.status(), page.toString());
-      pages++;
-      assertEquals("list", page.json().get("type").asText());
-      assertEquals(7, page.json().get("total_count").asInt());
-      JsonNode p = page.json().get("pages");
-      assertEquals("pages", p.get("type").asText());
-      assertEquals(pages, p.get("page").asInt());
-      assertEquals(3, p.get("per_page").asInt());
-      assertEquals(3, p.get("total_pages").asInt());
-      page.json().get("data").forEach(a -> seen.add(a.get("name").asText()));
-      query =
-          p.has("next")
-              ? "/data_attributes?per_page=3&starting_after="
-                  + p.get("next").get("starting_after").asText()
-              : null;
-    }
-    assertEquals(3, pages);
-    assertEquals(defined, seen);
+    List<String> expected = keys(whole);
     assertEquals(
-        List.of("attr0"),
+        defined,
+        custom(whole).stream().map(a -> a.get("name").asText()).toList(),
+        "the custom attributes last, in id order");
+
+    // Pages of 3 (the last built-ins and the first custom attributes share a page), then of 40
+    // (all the built-ins and some custom attributes on the first page).
+    for (int perPage : List.of(3, 40)) {
+      List<String> seen = new ArrayList<>();
+      String query = "/data_attributes?per_page=" + perPage;
+      int pages = 0;
+      int total = builtIns + 7;
+      while (query != null) {
+        TallyHttp.Res page = get(query);
+        assertEquals(200, page.status(), page.toString());
+        pages++;
+        assertEquals("list", page.json().get("type").asText());
+        assertEquals(total, page.json().get("total_count").asInt());
+        JsonNode p = page.json().get("pages");
+        assertEquals("pages", p.get("type").asText());
+        assertEquals(pages, p.get("page").asInt());
+        assertEquals(perPage, p.get("per_page").asInt());
+        assertEquals((total + perPage - 1) / perPage, p.get("total_pages").asInt());
+        assertTrue(
+            page.json().get("data").size() == perPage || !p.has("next"),
+            "only the last page is short: " + page);
+        seen.addAll(keys(page));
+        query =
+            p.has("next")
+                ? "/data_attributes?per_page="
+                    + perPage
+                    + "&starting_after="
+                    + p.get("next").get("starting_after").asText()
+                : null;
+      }
+      assertEquals((total + perPage - 1) / perPage, pages);
+      assertEquals(expected, seen, "per_page " + perPage);
+    }
+    assertEquals(
+        List.of("role"),
         names(get("/data_attributes?per_page=1&include_archived=false&model=contact")));
-    assertEquals(0, get("/data_attributes?per_page=5&model=company").json().get("data").size());
+    assertEquals(5, get("/data_attributes?per_page=5&model=company").json().get("data").size());
+    assertEquals(
+        0, get("/data_attributes?per_page=5&model=conversation").json().get("data").size());
 
     for (String bad : List.of("0", "151", "-1", "x", "1.5")) {
       TallyHttp.Res r = get("/data_attributes?per_page=" + bad);
@@ -445,6 +467,212 @@ class EventsAndAttributesApiTest extends ApiTestBase {
     TallyHttp.Res badCursor = get("/data_attributes?starting_after=not-a-cursor");
     assertEquals(400, badCursor.status(), badCursor.toString());
     assertEquals("starting_after", badCursor.field());
+  }
+
+  /**
+   * The built-in attributes of both models (issue 12): Intercom's shape, no id, {@code custom:
+   * false}; the model filter; conversation's list empty.
+   */
+  @Test
+  void builtInAttributesAreListedPerModel() throws Exception {
+    TallyHttp.Res company = get("/data_attributes?model=company");
+    assertEquals(200, company.status(), company.toString());
+    JsonNode name = company.json().get("data").get(0);
+    // Intercom's own example of the company's name attribute, as its 2.11 spec gives it.
+    assertEquals(
+        TallyHttp.JSON.readTree(
+            "{\"type\":\"data_attribute\",\"name\":\"name\",\"full_name\":\"name\","
+                + "\"label\":\"Company name\",\"description\":\"The name of a company\","
+                + "\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,"
+                + "\"messenger_writable\":true,\"custom\":false,\"archived\":false,"
+                + "\"model\":\"company\"}"),
+        name);
+    List<String> fullNames = new ArrayList<>();
+    company.json().get("data").forEach(a -> fullNames.add(a.get("full_name").asText()));
+    assertEquals(
+        List.of(
+            "name",
+            "company_id",
+            "plan.name",
+            "size",
+            "website",
+            "industry",
+            "monthly_spend",
+            "session_count",
+            "user_count",
+            "remote_created_at",
+            "created_at",
+            "updated_at",
+            "last_request_at"),
+        fullNames);
+    TallyHttp.Res contact = get("/data_attributes?model=contact");
+    assertEquals(ContactField.values().length, contact.json().get("data").size());
+    for (JsonNode a : contact.json().get("data")) {
+      assertEquals("contact", a.get("model").asText(), a.toString());
+      assertFalse(a.get("custom").asBoolean(), a.toString());
+      assertFalse(a.has("id"), "built-ins have no id: " + a);
+      assertTrue(a.get("label").asText().length() > 0, a.toString());
+      assertTrue(a.get("description").asText().length() > 0, a.toString());
+      ContactField f = ContactField.byName(a.get("full_name").asText());
+      assertEquals(f.type().apiName(), a.get("data_type").asText(), a.toString());
+      assertEquals(f.clientWritable(), a.get("api_writable").asBoolean(), a.toString());
+    }
+    JsonNode city =
+        custom(contact, false).stream()
+            .filter(a -> a.get("full_name").asText().equals("location.city"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("city", city.get("name").asText());
+    assertEquals(
+        ContactField.values().length + 13, get("/data_attributes").json().get("data").size());
+    TallyHttp.Res conversation = get("/data_attributes?model=conversation");
+    assertEquals(200, conversation.status());
+    assertEquals(0, conversation.json().get("data").size());
+    for (String bad : List.of("Contact", "companies", "")) {
+      TallyHttp.Res r = get("/data_attributes?model=" + bad);
+      assertEquals(400, r.status(), bad + ": " + r);
+      assertEquals("model", r.field(), bad);
+    }
+  }
+
+  /**
+   * Custom attributes of companies beside those of contacts (issue 12): names unique per model,
+   * Intercom's message for a second one; each model typed apart.
+   */
+  @Test
+  void companyAttributesAreDefinedBesideContactOnes() {
+    TallyHttp.Res company =
+        post(
+            "/data_attributes",
+            "{\"name\":\"tier\",\"model\":\"company\",\"data_type\":\"string\"}");
+    assertEquals(200, company.status(), company.toString());
+    assertEquals("company", company.json().get("model").asText());
+    assertEquals("custom_attributes.tier", company.json().get("full_name").asText());
+    assertTrue(company.json().get("custom").asBoolean());
+    TallyHttp.Res contact =
+        post(
+            "/data_attributes",
+            "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"integer\"}");
+    assertEquals(200, contact.status(), "another model's name is free: " + contact);
+    assertEquals("contact", contact.json().get("model").asText());
+    TallyHttp.Res again =
+        post(
+            "/data_attributes",
+            "{\"name\":\"tier\",\"model\":\"company\",\"data_type\":\"float\"}");
+    assertEquals(400, again.status(), again.toString());
+    assertEquals("name", again.field());
+    assertEquals("parameter_invalid", again.json().get("errors").get(0).get("code").asText());
+    assertTrue(
+        again.message().contains("You already have \"tier\" in your company data"),
+        again.message());
+    TallyHttp.Res people =
+        post(
+            "/data_attributes",
+            "{\"name\":\"tier\",\"model\":\"contact\",\"data_type\":\"string\"}");
+    assertTrue(people.message().contains("in your people data"), people.message());
+    // Contacts type against contact attributes only: tier is an integer there.
+    assertEquals(
+        200,
+        post("/contacts", "{\"email\":\"t@example.com\",\"custom_attributes\":{\"tier\":3}}")
+            .status());
+    assertEquals(
+        List.of("tier"),
+        custom(get("/data_attributes?model=company")).stream()
+            .map(a -> a.get("name").asText())
+            .toList());
+    assertEquals(2, custom(get("/data_attributes")).size());
+  }
+
+  /**
+   * Intercom's rule for a new attribute's name: alphanumerics, currency symbols and hyphens (and
+   * the spaces and underscores its examples use); not a built-in of the same model (issue 12).
+   */
+  @Test
+  void newAttributeNamesFollowIntercomsRule() {
+    for (String[] c :
+        new String[][] {
+          {"!nv@l!d n@me", "contact", "alphanumeric characters"},
+          {"a/b", "contact", "alphanumeric characters"},
+          {"a.b", "contact", "'.'"},
+          {"email", "contact", "one of our standard attributes for your people data"},
+          {"Email", "contact", "standard attributes"},
+          {"location", "contact", "standard attributes"},
+          {"website", "company", "one of our standard attributes for your company data"},
+          {"plan", "company", "standard attributes"},
+          {"   ", "contact", "not only spaces"},
+        }) {
+      TallyHttp.Res r =
+          post(
+              "/data_attributes",
+              "{\"name\":\"" + c[0] + "\",\"model\":\"" + c[1] + "\",\"data_type\":\"string\"}");
+      assertEquals(400, r.status(), c[0] + ": " + r);
+      assertEquals("name", r.field(), c[0]);
+      assertTrue(r.message().contains(c[2]), c[0] + ": " + r.message());
+    }
+    for (String[] c :
+        new String[][] {
+          {"Mithril Shirt", "company"},
+          {"paid_subscriber", "contact"},
+          {"price-\u20ac", "contact"},
+          {"größe", "contact"},
+          {"website", "contact"},
+          {"email", "company"},
+        }) {
+      TallyHttp.Res r =
+          post(
+              "/data_attributes",
+              "{\"name\":\"" + c[0] + "\",\"model\":\"" + c[1] + "\",\"data_type\":\"string\"}");
+      assertEquals(200, r.status(), c[0] + ": " + r);
+    }
+    // The same rule when a first value defines the attribute; nothing is written.
+    for (String name : List.of("bad!", "name", "Phone")) {
+      TallyHttp.Res r =
+          post(
+              "/contacts",
+              "{\"email\":\"n@example.com\",\"custom_attributes\":{\"" + name + "\":\"x\"}}");
+      assertEquals(400, r.status(), name + ": " + r);
+      assertEquals("custom_attributes." + name, r.field());
+    }
+    assertEquals(0, get("/contacts").json().get("data").size(), "nothing half-written");
+    TallyHttp.Res model =
+        post(
+            "/data_attributes",
+            "{\"name\":\"x\",\"model\":\"conversation\",\"data_type\":\"string\"}");
+    assertEquals(400, model.status());
+    assertEquals("model", model.field());
+    assertTrue(
+        model
+            .message()
+            .contains("The Data Attribute model field must be either contact or company"),
+        model.message());
+  }
+
+  /** The custom attributes a list answered, in order. */
+  private static List<JsonNode> custom(TallyHttp.Res r) {
+    return custom(r, true);
+  }
+
+  /** The attributes a list answered whose {@code custom} is {@code custom}, in order. */
+  private static List<JsonNode> custom(TallyHttp.Res r, boolean custom) {
+    List<JsonNode> out = new ArrayList<>();
+    r.json()
+        .get("data")
+        .forEach(
+            a -> {
+              if (a.get("custom").asBoolean() == custom) {
+                out.add(a);
+              }
+            });
+    return out;
+  }
+
+  /** Each listed attribute as model:full_name (unique, as names of built-ins are not). */
+  private static List<String> keys(TallyHttp.Res r) {
+    List<String> out = new ArrayList<>();
+    r.json()
+        .get("data")
+        .forEach(a -> out.add(a.get("model").asText() + ":" + a.get("full_name").asText()));
+    return out;
   }
 
   private static List<String> names(TallyHttp.Res r) {

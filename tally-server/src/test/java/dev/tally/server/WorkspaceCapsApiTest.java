@@ -53,11 +53,19 @@ class WorkspaceCapsApiTest extends ApiTestBase {
     return names;
   }
 
+  /** The names of the custom attributes (not the built-ins) the list answers, in order. */
   private List<String> attributeNames(String query) {
     TallyHttp.Res r = get("/data_attributes" + query);
     assertEquals(200, r.status(), r.toString());
     List<String> names = new ArrayList<>();
-    r.json().get("data").forEach(a -> names.add(a.get("name").asText()));
+    r.json()
+        .get("data")
+        .forEach(
+            a -> {
+              if (a.get("custom").asBoolean()) {
+                names.add(a.get("name").asText());
+              }
+            });
     return names;
   }
 

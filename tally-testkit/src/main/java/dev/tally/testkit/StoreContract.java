@@ -985,7 +985,12 @@ public abstract class StoreContract {
                         tx.createDataAttribute(
                             ws,
                             new DataAttributeInput(
-                                "z", FieldType.STRING, null, List.of(), false))));
+                                DataAttribute.MODEL_CONTACT,
+                                "z",
+                                FieldType.STRING,
+                                null,
+                                List.of(),
+                                false))));
     assertEquals("custom_data_limit_reached", defined.code());
     assertEquals("name", defined.field());
     assertEquals(3, store.dataAttributes(ws).size());
@@ -1070,28 +1075,124 @@ public abstract class StoreContract {
       store.write(
           tx ->
               tx.createDataAttribute(
-                  ws, new DataAttributeInput("p" + k, FieldType.INTEGER, null, List.of(), false)));
+                  ws, attribute(DataAttribute.MODEL_CONTACT, "p" + k, FieldType.INTEGER)));
     }
     store.write(
         tx ->
             tx.createDataAttribute(
-                other,
-                new DataAttributeInput("elsewhere", FieldType.STRING, null, List.of(), false)));
-    assertEquals(5, store.dataAttributeCount(ws, false));
-    assertEquals(5, store.dataAttributeCount(ws, true));
+                other, attribute(DataAttribute.MODEL_CONTACT, "elsewhere", FieldType.STRING)));
+    assertEquals(5, store.dataAttributeCount(ws, null, false));
+    assertEquals(5, store.dataAttributeCount(ws, null, true));
     List<String> seen = new ArrayList<>();
     long after = 0;
     boolean more = true;
     while (more) {
-      Page<DataAttribute> page = store.dataAttributes(ws, false, after, 2);
+      Page<DataAttribute> page = store.dataAttributes(ws, null, false, after, 2);
       assertTrue(page.items().size() == 2 || !page.more(), "only the last page is short");
       page.items().forEach(a -> seen.add(a.name()));
       after = page.items().get(page.items().size() - 1).id();
       more = page.more();
     }
     assertEquals(List.of("p0", "p1", "p2", "p3", "p4"), seen);
-    assertEquals(store.dataAttributes(ws), store.dataAttributes(ws, true, 0, 100).items());
-    assertTrue(store.dataAttributes(ws, false, after, 2).items().isEmpty());
+    assertEquals(store.dataAttributes(ws), store.dataAttributes(ws, null, true, 0, 100).items());
+    assertTrue(store.dataAttributes(ws, null, false, after, 2).items().isEmpty());
+  }
+
+  /**
+   * Types {@code custom} (name → JSON text) as a company's custom attributes, in a write of its
+   * own, as the companies' writes do: against the company definitions of the workspace.
+   */
+  protected java.util.Map<String, Object> typeCompany(
+      long workspace, java.util.Map<String, String> custom) {
+    java.util.Map<String, JsonNode> values = new java.util.LinkedHashMap<>();
+    custom.forEach((k, v) -> values.put(k, json(v)));
+    return store
+        .write(
+            tx ->
+                dev.tally.core.model.CustomAttributeTyping.resolve(
+                    values, tx.definitions(workspace, DataAttribute.MODEL_COMPANY)))
+        .value();
+  }
+
+  protected static DataAttributeInput attribute(String model, String name, FieldType type) {
+    return new DataAttributeInput(model, name, type, null, List.of(), false);
+  }
+
+  /** Defines a custom attribute of {@code model} by POST /data_attributes' write. */
+  protected DataAttribute define(long workspace, String model, String name, FieldType type) {
+    return store
+        .write(tx -> tx.createDataAttribute(workspace, attribute(model, name, type)))
+        .value();
+  }
+
+  /**
+   * A data attribute's name is unique per (workspace, model): a company attribute may share a
+   * contact attribute's name, each typed against its own model's definitions; the lists and counts
+   * filter by model; a second attribute of one model and name is refused, naming {@code name}.
+   */
+  @Test
+  void dataAttributeNamesAreUniquePerModel() {
+    DataAttribute contactTier = define(ws, DataAttribute.MODEL_CONTACT, "tier", FieldType.INTEGER);
+    DataAttribute companyTier = define(ws, DataAttribute.MODEL_COMPANY, "tier", FieldType.STRING);
+    assertEquals(DataAttribute.MODEL_CONTACT, contactTier.model());
+    assertEquals(DataAttribute.MODEL_COMPANY, companyTier.model());
+    TallyException again =
+        assertThrows(
+            TallyException.class,
+            () -> define(ws, DataAttribute.MODEL_COMPANY, "tier", FieldType.BOOLEAN));
+    assertEquals("name", again.field());
+    assertTrue(again.getMessage().contains("in your company data"), again.getMessage());
+    assertEquals(List.of(contactTier), store.dataAttributes(ws, DataAttribute.MODEL_CONTACT));
+    assertEquals(List.of(companyTier), store.dataAttributes(ws, DataAttribute.MODEL_COMPANY));
+    assertEquals(List.of(contactTier, companyTier), store.dataAttributes(ws));
+    assertEquals(1, store.dataAttributeCount(ws, DataAttribute.MODEL_COMPANY, false));
+    assertEquals(
+        List.of(companyTier),
+        store.dataAttributes(ws, DataAttribute.MODEL_COMPANY, false, 0, 10).items());
+
+    // Contacts are typed against contact definitions only: tier is an integer there.
+    assertThrows(
+        TallyException.class,
+        () ->
+            create(ws, "{\"email\":\"t@example.com\",\"custom_attributes\":{\"tier\":\"gold\"}}"));
+    create(ws, "{\"email\":\"t@example.com\",\"custom_attributes\":{\"tier\":3}}");
+    // Company values are typed against company definitions: tier is a string there, and a new
+    // name is defined as a company attribute, not a contact one.
+    var typed = typeCompany(ws, java.util.Map.of("tier", "\"gold\"", "seats", "12"));
+    assertEquals("gold", typed.get("tier"));
+    assertEquals(12L, ((Number) typed.get("seats")).longValue());
+    assertEquals(
+        Set.of("tier", "seats"),
+        store.dataAttributes(ws, DataAttribute.MODEL_COMPANY).stream()
+            .map(DataAttribute::name)
+            .collect(java.util.stream.Collectors.toSet()));
+    assertTrue(
+        store.dataAttributes(ws, DataAttribute.MODEL_CONTACT).stream()
+            .noneMatch(a -> a.name().equals("seats")));
+    TallyException mistyped =
+        assertThrows(TallyException.class, () -> typeCompany(ws, java.util.Map.of("tier", "3")));
+    assertEquals("custom_attributes.tier", mistyped.field());
+  }
+
+  /** The cap on custom attributes counts each model apart. */
+  @Test
+  void theCustomAttributeCapIsPerModel() {
+    reopenWith(new WorkspaceLimits(10, 2));
+    create(ws, "{\"email\":\"c@example.com\",\"custom_attributes\":{\"a\":1,\"b\":2}}");
+    TallyException full =
+        assertThrows(
+            TallyException.class,
+            () -> define(ws, DataAttribute.MODEL_CONTACT, "c", FieldType.STRING));
+    assertEquals("custom_data_limit_reached", full.code());
+    assertTrue(full.getMessage().contains("contact"), full.getMessage());
+    for (String name : List.of("a", "b")) {
+      define(ws, DataAttribute.MODEL_COMPANY, name, FieldType.STRING);
+    }
+    TallyException companies =
+        assertThrows(TallyException.class, () -> typeCompany(ws, java.util.Map.of("c", "1")));
+    assertEquals("custom_data_limit_reached", companies.code());
+    assertEquals("custom_attributes.c", companies.field());
+    assertEquals(4, store.dataAttributes(ws).size());
   }
 
   // ---- tags ----

@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A validated create-data-attribute request (Intercom's POST /data_attributes). */
+/**
+ * A validated create-data-attribute request (Intercom's POST /data_attributes): the name follows
+ * {@link DataAttributeNames#checkNew} for its model.
+ */
 public record DataAttributeInput(
+    String model,
     String name,
     FieldType type,
     String description,
@@ -32,17 +36,17 @@ public record DataAttributeInput(
     if (!name.isTextual()) {
       throw invalid("name", "name must be a string, got " + ContactPatchParser.shown(name));
     }
-    DataAttributeNames.check("name", name.textValue());
     JsonNode model = body.get("model");
     if (model == null || model.isNull()) {
-      throw missing("model", "model is required: \"contact\"");
+      throw missing("model", "model is required: \"contact\" or \"company\"");
     }
-    if (!model.isTextual() || !model.textValue().equals("contact")) {
+    if (!model.isTextual() || !DataAttribute.MODELS.contains(model.textValue())) {
       throw invalid(
           "model",
-          "model must be \"contact\" (Tally keeps no company data), got "
+          "The Data Attribute model field must be either contact or company, got "
               + ContactPatchParser.shown(model));
     }
+    DataAttributeNames.checkNew("name", model.textValue(), name.textValue());
     JsonNode dataType = body.get("data_type");
     if (dataType == null || dataType.isNull()) {
       throw missing(
@@ -60,6 +64,7 @@ public record DataAttributeInput(
     Boolean m = bool(body.get("messenger_writable"), "messenger_writable");
     boolean messengerWritable = m != null && m;
     return new DataAttributeInput(
+        model.textValue(),
         name.textValue(),
         type,
         description,

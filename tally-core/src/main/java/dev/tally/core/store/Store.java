@@ -113,8 +113,17 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
 
   List<EventSummary> eventSummaries(long workspaceId, long contactId);
 
-  /** Every data attribute of the workspace, in id order (bounded by its custom-attribute cap). */
-  List<DataAttribute> dataAttributes(long workspaceId);
+  /**
+   * The workspace's custom data attributes of {@code model} ({@link DataAttribute#MODEL_CONTACT},
+   * {@link DataAttribute#MODEL_COMPANY}; null: every model), in id order (bounded by the
+   * custom-attribute cap of each model).
+   */
+  List<DataAttribute> dataAttributes(long workspaceId, String model);
+
+  /** Every custom data attribute of the workspace, of every model, in id order. */
+  default List<DataAttribute> dataAttributes(long workspaceId) {
+    return dataAttributes(workspaceId, null);
+  }
 
   /** One note of the workspace. */
   java.util.Optional<dev.tally.core.model.Note> note(long workspaceId, long noteId);
@@ -136,16 +145,17 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   java.util.Optional<Segment> segment(long workspaceId, long segmentId);
 
   /**
-   * The workspace's data attributes in id order after {@code afterId}, archived ones only with
-   * {@code includeArchived}.
+   * The workspace's custom data attributes of {@code model} (null: every model) in id order after
+   * {@code afterId}, archived ones only with {@code includeArchived}.
    */
   Page<DataAttribute> dataAttributes(
-      long workspaceId, boolean includeArchived, long afterId, int limit);
+      long workspaceId, String model, boolean includeArchived, long afterId, int limit);
 
   /**
-   * How many data attributes the workspace has, archived ones only with {@code includeArchived}.
+   * How many custom data attributes of {@code model} (null: every model) the workspace has,
+   * archived ones only with {@code includeArchived}.
    */
-  long dataAttributeCount(long workspaceId, boolean includeArchived);
+  long dataAttributeCount(long workspaceId, String model, boolean includeArchived);
 
   /** The workspace's live tags in id order (at most {@link WorkspaceLimits#maxTags()}). */
   List<Tag> tags(long workspaceId);

@@ -13,8 +13,9 @@ import dev.tally.core.TallyException;
  * when the contacts that did it are deleted (as in Intercom, where only archiving frees a place).
  *
  * @param maxEventNames distinct event names per workspace ({@code --max-event-names})
- * @param maxCustomAttributes custom data attributes per workspace ({@code
- *     --max-custom-attributes}), whether defined by POST /data_attributes or by a first value
+ * @param maxCustomAttributes custom data attributes per workspace and model ({@code
+ *     --max-custom-attributes}: so many of contacts and so many of companies), whether defined by
+ *     POST /data_attributes or by a first value
  */
 public record WorkspaceLimits(int maxEventNames, int maxCustomAttributes) {
 
@@ -79,22 +80,25 @@ public record WorkspaceLimits(int maxEventNames, int maxCustomAttributes) {
   }
 
   /**
-   * The refusal of a new custom attribute in a workspace that has {@code have} already; {@code
-   * field} is where the request named it ({@code custom_attributes.<name>}, or {@code name} when
-   * defined by POST /data_attributes).
+   * The refusal of a new custom attribute of {@code model} in a workspace that has {@code have} of
+   * that model already; {@code field} is where the request named it ({@code
+   * custom_attributes.<name>}, or {@code name} when defined by POST /data_attributes).
    */
-  public TallyException customAttributesReached(String field, String name, long have) {
+  public TallyException customAttributesReached(
+      String field, String model, String name, long have) {
     return new TallyException(
         TallyException.Kind.BAD_REQUEST,
         "custom_data_limit_reached",
         field,
         "custom_attributes."
             + name
-            + " would be a new custom attribute, but this workspace has "
+            + " would be a new custom attribute of the "
+            + model
+            + " model, but this workspace has "
             + have
-            + " custom attributes and may have at most "
+            + " custom attributes of that model and may have at most "
             + maxCustomAttributes
-            + " (the setting --max-custom-attributes); the attributes it has can still be "
+            + " of each model (the setting --max-custom-attributes); the attributes it has can still be "
             + "written. Retrying will not help: leave the attribute out, use one the workspace "
             + "has, or ask the operator to raise --max-custom-attributes");
   }

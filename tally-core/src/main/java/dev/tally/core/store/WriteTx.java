@@ -5,6 +5,7 @@ import dev.tally.core.model.Company;
 import dev.tally.core.model.CompanyInput;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactPatch;
+import dev.tally.core.model.CustomAttributeTyping;
 import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.DataAttributeInput;
 import dev.tally.core.model.DataAttributeUpdate;
@@ -75,7 +76,27 @@ public interface WriteTx {
    */
   void setEventSummaries(long workspaceId, EventSummariesInput input);
 
+  /**
+   * Defines a custom attribute of {@code input.model()}: a 400 naming {@code name} when the
+   * workspace has one of that name and model (the other model's names are free), or {@code
+   * custom_data_limit_reached} when it has {@link WorkspaceLimits#maxCustomAttributes()} of that
+   * model.
+   */
   DataAttribute createDataAttribute(long workspaceId, DataAttributeInput input);
+
+  /**
+   * The workspace's custom-attribute definitions of one model, to type a document's {@code
+   * custom_attributes} inside this write: {@code CustomAttributeTyping.resolve(custom,
+   * tx.definitions(ws, DataAttribute.MODEL_COMPANY))} for a company's, {@code MODEL_CONTACT} for a
+   * contact's (what the contact writes here do). Each model is typed against its own definitions
+   * only. A name the model does not have is defined by its first value (a data_attributes row of
+   * that model and an oplog entry, in this transaction), if {@link
+   * dev.tally.core.model.DataAttributeNames#checkNew} allows the name and the model is under its
+   * cap ({@code custom_data_limit_reached} otherwise). Valid only inside this write.
+   *
+   * @param model {@link DataAttribute#MODEL_CONTACT} or {@link DataAttribute#MODEL_COMPANY}
+   */
+  CustomAttributeTyping.Definitions definitions(long workspaceId, String model);
 
   /**
    * Adds a note to a contact (404 naming the contact when it is not the workspace's), written by

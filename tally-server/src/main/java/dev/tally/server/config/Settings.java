@@ -202,8 +202,9 @@ public final class Settings {
           "max-custom-attributes",
           Setting.Type.INT,
           Integer.toString(WorkspaceLimits.DEFAULTS.maxCustomAttributes()),
-          "Most custom data attributes one workspace may have, however defined; a write that would define "
-              + "one more gets 400 custom_data_limit_reached (attributes it has still work).");
+          "Most custom data attributes one workspace may have of each model (contacts, companies), however "
+              + "defined; a write that would define one more gets 400 custom_data_limit_reached "
+              + "(attributes it has still work).");
   public static final Setting WRITE_TIMEOUT =
       Setting.of(
           "write-timeout",

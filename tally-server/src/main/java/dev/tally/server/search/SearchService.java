@@ -93,7 +93,7 @@ public final class SearchService {
 
   private Map<String, FieldType> attributeTypes(long workspaceId) {
     Map<String, FieldType> types = new HashMap<>();
-    for (DataAttribute a : store.dataAttributes(workspaceId)) {
+    for (DataAttribute a : store.dataAttributes(workspaceId, DataAttribute.MODEL_CONTACT)) {
       types.put(a.name(), a.type());
     }
     return types;

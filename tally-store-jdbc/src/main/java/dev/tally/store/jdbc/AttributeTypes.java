@@ -12,7 +12,8 @@ import java.util.Map;
  * (least recently used out first); used by the writer thread only.
  */
 final class AttributeTypes {
-  record Key(long workspaceId, String name) {}
+  /** An attribute name of one model ({@code contact}, {@code company}) of a workspace. */
+  record Key(long workspaceId, String model, String name) {}
 
   private final Map<Key, FieldType> types;
 

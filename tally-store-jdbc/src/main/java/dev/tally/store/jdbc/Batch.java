@@ -19,7 +19,7 @@ final class Batch {
   private final KnownEventNames committedNames;
   private final CountChanges counts = new CountChanges();
   private final Map<AttributeTypes.Key, FieldType> defined = new HashMap<>();
-  private final Set<AttributeTypes.Key> registered = new HashSet<>();
+  private final Set<KnownEventNames.Key> registered = new HashSet<>();
 
   Batch(AttributeTypes committed, KnownEventNames committedNames) {
     this.committed = committed;
@@ -46,7 +46,7 @@ final class Batch {
    * Whether the workspace has this event name as this batch sees it (a task's own are checked
    * before).
    */
-  boolean hasEventName(AttributeTypes.Key key) {
+  boolean hasEventName(KnownEventNames.Key key) {
     return registered.contains(key) || committedNames.contains(key);
   }
 
@@ -54,7 +54,7 @@ final class Batch {
    * Remembers an event name read from the database: committed data, since the batch's own names are
    * checked first.
    */
-  void learnedEventName(AttributeTypes.Key key) {
+  void learnedEventName(KnownEventNames.Key key) {
     committedNames.add(key);
   }
 
@@ -62,7 +62,7 @@ final class Batch {
   void merge(
       Map<Long, Long> taskCounts,
       Map<AttributeTypes.Key, FieldType> taskDefined,
-      Set<AttributeTypes.Key> taskRegistered) {
+      Set<KnownEventNames.Key> taskRegistered) {
     counts.add(taskCounts);
     defined.putAll(taskDefined);
     registered.addAll(taskRegistered);

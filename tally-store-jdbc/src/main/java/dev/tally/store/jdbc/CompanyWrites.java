@@ -7,6 +7,7 @@ import dev.tally.core.model.CompanyCodec;
 import dev.tally.core.model.CompanyInput;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.CustomAttributeTyping;
+import dev.tally.core.model.DataAttribute;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.store.WriteTx;
 import java.sql.SQLException;
@@ -178,8 +179,8 @@ final class CompanyWrites {
     if (in.custom().isEmpty()) {
       return Map.of();
     }
-    CustomAttributeTyping.Definitions defs = tx.companyDefinitions(ws);
-    return CustomAttributeTyping.resolve(in.custom(), defs);
+    return CustomAttributeTyping.resolve(
+        in.custom(), tx.definitions(ws, DataAttribute.MODEL_COMPANY));
   }
 
   /** {@code base} with {@code changes} applied: a null value removes the key. */

@@ -484,12 +484,31 @@ public final class JdbcReads {
 
   private static final String DATA_ATTRIBUTE_COLUMNS =
       "SELECT id, name, data_type, description, options, messenger_writable, archived, created_at, "
-          + "updated_at FROM data_attributes ";
+          + "updated_at, model FROM data_attributes ";
 
-  public List<DataAttribute> dataAttributes(Sql db, long ws) throws SQLException {
+  /** The condition on model: every model when null. */
+  private static String modelIs(String model) {
+    return model == null ? "" : "AND model = ? ";
+  }
+
+  /** {@code args} with the model spliced in after the workspace when there is one. */
+  private static Object[] withModel(String model, Object ws, Object... rest) {
+    List<Object> args = new ArrayList<>();
+    args.add(ws);
+    if (model != null) {
+      args.add(model);
+    }
+    args.addAll(List.of(rest));
+    return args.toArray();
+  }
+
+  /** The workspace's data attributes of {@code model} (null: every model), in id order. */
+  public List<DataAttribute> dataAttributes(Sql db, long ws, String model) throws SQLException {
     List<DataAttribute> out = new ArrayList<>();
     try (ResultSet rs =
-        db.prepare(DATA_ATTRIBUTE_COLUMNS + "WHERE workspace_id = ? ORDER BY id", ws)
+        db.prepare(
+                DATA_ATTRIBUTE_COLUMNS + "WHERE workspace_id = ? " + modelIs(model) + "ORDER BY id",
+                withModel(model, ws))
             .executeQuery()) {
       while (rs.next()) {
         out.add(dataAttribute(rs, ws));
@@ -499,22 +518,20 @@ public final class JdbcReads {
   }
 
   /**
-   * A page of data attributes in id order; archived ones are left out in SQL (not after), so a page
-   * is never short while more follow.
+   * A page of data attributes of {@code model} (null: every model) in id order; archived ones are
+   * left out in SQL (not after), so a page is never short while more follow.
    */
   public Page<DataAttribute> dataAttributes(
-      Sql db, long ws, boolean includeArchived, long afterId, int limit) throws SQLException {
+      Sql db, long ws, String model, boolean includeArchived, long afterId, int limit)
+      throws SQLException {
     List<DataAttribute> out = new ArrayList<>();
     try (ResultSet rs =
         db.prepare(
                 DATA_ATTRIBUTE_COLUMNS
-                    + "WHERE workspace_id = ? AND id > ? AND (archived = ? OR archived = ?) "
-                    + "ORDER BY id LIMIT ?",
-                ws,
-                afterId,
-                false,
-                includeArchived,
-                limit + 1)
+                    + "WHERE workspace_id = ? "
+                    + modelIs(model)
+                    + "AND id > ? AND (archived = ? OR archived = ?) ORDER BY id LIMIT ?",
+                withModel(model, ws, afterId, false, includeArchived, limit + 1))
             .executeQuery()) {
       while (rs.next()) {
         out.add(dataAttribute(rs, ws));
@@ -524,14 +541,14 @@ public final class JdbcReads {
     return new Page<>(more ? out.subList(0, limit) : out, more);
   }
 
-  public long dataAttributeCount(Sql db, long ws, boolean includeArchived) throws SQLException {
+  public long dataAttributeCount(Sql db, long ws, String model, boolean includeArchived)
+      throws SQLException {
     Long n =
         db.queryLong(
             "SELECT COUNT(*) FROM data_attributes WHERE workspace_id = ? "
+                + modelIs(model)
                 + "AND (archived = ? OR archived = ?)",
-            ws,
-            false,
-            includeArchived);
+            withModel(model, ws, false, includeArchived));
     return n == null ? 0 : n;
   }
 
@@ -556,6 +573,7 @@ public final class JdbcReads {
     return new DataAttribute(
         rs.getLong(1),
         ws,
+        rs.getString(10),
         rs.getString(2),
         FieldType.fromApiName(rs.getString(3)),
         rs.getString(4),

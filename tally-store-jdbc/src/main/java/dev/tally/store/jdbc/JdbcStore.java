@@ -193,22 +193,23 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
-  public List<DataAttribute> dataAttributes(long workspaceId) {
-    return read("list data attributes", db -> reads.dataAttributes(db, workspaceId));
+  public List<DataAttribute> dataAttributes(long workspaceId, String model) {
+    return read("list data attributes", db -> reads.dataAttributes(db, workspaceId, model));
   }
 
   @Override
   public Page<DataAttribute> dataAttributes(
-      long workspaceId, boolean includeArchived, long afterId, int limit) {
+      long workspaceId, String model, boolean includeArchived, long afterId, int limit) {
     return read(
         "list data attributes",
-        db -> reads.dataAttributes(db, workspaceId, includeArchived, afterId, limit));
+        db -> reads.dataAttributes(db, workspaceId, model, includeArchived, afterId, limit));
   }
 
   @Override
-  public long dataAttributeCount(long workspaceId, boolean includeArchived) {
+  public long dataAttributeCount(long workspaceId, String model, boolean includeArchived) {
     return read(
-        "count data attributes", db -> reads.dataAttributeCount(db, workspaceId, includeArchived));
+        "count data attributes",
+        db -> reads.dataAttributeCount(db, workspaceId, model, includeArchived));
   }
 
   @Override

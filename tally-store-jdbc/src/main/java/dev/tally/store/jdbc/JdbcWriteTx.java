@@ -59,9 +59,9 @@ public final class JdbcWriteTx implements WriteTx {
   public static final String EVENT_NAME_COUNT =
       "SELECT COUNT(*) FROM event_names WHERE workspace_id = ?";
 
-  /** How many custom attributes a workspace has. */
+  /** How many custom attributes of one model a workspace has (the cap is per model). */
   public static final String ATTRIBUTE_COUNT =
-      "SELECT COUNT(*) FROM data_attributes WHERE workspace_id = ?";
+      "SELECT COUNT(*) FROM data_attributes WHERE workspace_id = ? AND model = ?";
 
   private final Sql db;
   private final Dialect dialect;
@@ -72,7 +72,7 @@ public final class JdbcWriteTx implements WriteTx {
   private long lastPosition;
   private final Map<Long, Long> countChanges = new HashMap<>();
   private final Map<AttributeTypes.Key, FieldType> defined = new HashMap<>();
-  private final Set<AttributeTypes.Key> registered = new HashSet<>();
+  private final Set<KnownEventNames.Key> registered = new HashSet<>();
   private final WorkspaceLimits limits;
   private final CompanyWrites companies;
 
@@ -401,7 +401,8 @@ public final class JdbcWriteTx implements WriteTx {
 
   private Inserted insert(long ws, ContactPatch patch) throws SQLException {
     requireOwner(ws, patch);
-    Map<String, Object> custom = CustomAttributeTyping.resolve(patch.custom(), definitions(ws));
+    Map<String, Object> custom =
+        CustomAttributeTyping.resolve(patch.custom(), definitions(ws, DataAttribute.MODEL_CONTACT));
     Contact draft = patch.applyTo(new Contact(0, ws, 0, Map.of(), Map.of()), 1, now, custom);
     ContactStatements.Result r =
         contacts.insert(
@@ -420,7 +421,9 @@ public final class JdbcWriteTx implements WriteTx {
     try {
       Contact before = loadContact(ws, id);
       requireOwner(ws, patch);
-      Map<String, Object> custom = CustomAttributeTyping.resolve(patch.custom(), definitions(ws));
+      Map<String, Object> custom =
+          CustomAttributeTyping.resolve(
+              patch.custom(), definitions(ws, DataAttribute.MODEL_CONTACT));
       Contact after = patch.applyTo(before, before.version() + 1, now, custom);
       Identity.Change change = Identity.between(before, after);
       ContactStatements.Result r =
@@ -597,7 +600,7 @@ public final class JdbcWriteTx implements WriteTx {
    * workspace has {@link WorkspaceLimits#maxEventNames()}.
    */
   private void requireEventName(long ws, String name) throws SQLException {
-    AttributeTypes.Key key = new AttributeTypes.Key(ws, name);
+    KnownEventNames.Key key = new KnownEventNames.Key(ws, name);
     if (registered.contains(key) || batch.hasEventName(key)) {
       return;
     }
@@ -750,24 +753,35 @@ public final class JdbcWriteTx implements WriteTx {
     try {
       requireWorkspace(ws);
       if (exists(
-          "SELECT 1 FROM data_attributes WHERE workspace_id = ? AND name = ?", ws, in.name())) {
+          "SELECT 1 FROM data_attributes WHERE workspace_id = ? AND model = ? AND name = ?",
+          ws,
+          in.model(),
+          in.name())) {
+        String data = DataAttribute.dataWord(in.model());
         throw TallyException.invalid(
             "name",
             "You already have "
                 + TallyException.quote(in.name())
-                + " in your contact data; choose another name");
+                + " in your "
+                + data
+                + " data. To save this as new "
+                + data
+                + " data, use a different name");
       }
       return defineAttribute(
-          ws, "name", in.name(), in.type(), in.description(), in.options(), in.messengerWritable());
+          ws,
+          in.model(),
+          "name",
+          in.name(),
+          in.type(),
+          in.description(),
+          in.options(),
+          in.messengerWritable());
     } catch (SQLException e) {
       throw wrap("create data attribute", e);
     }
   }
 
-  /**
-   * Defines an attribute the workspace does not have, unless it has {@link
-   * WorkspaceLimits#maxCustomAttributes()} already; {@code field} is where the request named it.
-   */
   @Override
   public DataAttribute updateDataAttribute(long ws, long id, DataAttributeUpdate change) {
     try {
@@ -786,6 +800,7 @@ public final class JdbcWriteTx implements WriteTx {
           new DataAttribute(
               id,
               ws,
+              old.model(),
               old.name(),
               old.type(),
               change.description() == null ? old.description() : change.description(),
@@ -812,8 +827,14 @@ public final class JdbcWriteTx implements WriteTx {
     }
   }
 
+  /**
+   * Defines an attribute of {@code model} the workspace does not have, unless it has {@link
+   * WorkspaceLimits#maxCustomAttributes()} of that model already; {@code field} is where the
+   * request named it.
+   */
   private DataAttribute defineAttribute(
       long ws,
+      String model,
       String field,
       String name,
       FieldType type,
@@ -821,15 +842,17 @@ public final class JdbcWriteTx implements WriteTx {
       List<String> options,
       boolean messengerWritable)
       throws SQLException {
-    long have = count(ATTRIBUTE_COUNT, ws);
+    long have = count(ATTRIBUTE_COUNT, ws, model);
     if (have >= limits.maxCustomAttributes()) {
-      throw limits.customAttributesReached(field, name, have);
+      throw limits.customAttributesReached(field, model, name, have);
     }
     long id =
         insert(
-            "INSERT INTO data_attributes (workspace_id, name, data_type, description, options, messenger_writable, "
-                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO data_attributes (workspace_id, model, name, data_type, description, "
+                + "options, messenger_writable, created_at, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             ws,
+            model,
             name,
             type.apiName(),
             description,
@@ -839,20 +862,29 @@ public final class JdbcWriteTx implements WriteTx {
             now);
     requireExactInJavaScript("data_attributes", id);
     oplog(ws, OplogEntry.DATA_ATTRIBUTE, id, 1, OplogEntry.CREATE);
-    defined.put(new AttributeTypes.Key(ws, name), type);
+    defined.put(new AttributeTypes.Key(ws, model, name), type);
     return new DataAttribute(
-        id, ws, name, type, description, options, messengerWritable, false, now, now);
+        id, ws, model, name, type, description, options, messengerWritable, false, now, now);
   }
 
   /**
-   * Attribute types as this task sees them: its own definitions, its batch's, the writer's cache,
-   * then the database.
+   * {@inheritDoc}
+   *
+   * <p>Types are read as this task sees them: its own definitions, its batch's, the writer's cache
+   * (keyed by workspace, model and name), then the database.
    */
-  private CustomAttributeTyping.Definitions definitions(long ws) {
+  @Override
+  public CustomAttributeTyping.Definitions definitions(long ws, String model) {
+    DataAttribute.requireModel(model);
     return new CustomAttributeTyping.Definitions() {
       @Override
+      public String model() {
+        return model;
+      }
+
+      @Override
       public FieldType typeOf(String name) {
-        AttributeTypes.Key key = new AttributeTypes.Key(ws, name);
+        AttributeTypes.Key key = new AttributeTypes.Key(ws, model, name);
         FieldType known = defined.get(key);
         if (known == null) {
           known = batch.typeOf(key);
@@ -863,8 +895,10 @@ public final class JdbcWriteTx implements WriteTx {
         try {
           String t =
               db.queryString(
-                  "SELECT data_type FROM data_attributes WHERE workspace_id = ? AND name = ?",
+                  "SELECT data_type FROM data_attributes "
+                      + "WHERE workspace_id = ? AND model = ? AND name = ?",
                   ws,
+                  model,
                   name);
           if (t == null) {
             return null;
@@ -881,7 +915,8 @@ public final class JdbcWriteTx implements WriteTx {
       public void define(String name, FieldType type) {
         try {
           requireWorkspace(ws);
-          defineAttribute(ws, "custom_attributes." + name, name, type, null, List.of(), false);
+          defineAttribute(
+              ws, model, "custom_attributes." + name, name, type, null, List.of(), false);
         } catch (SQLException e) {
           throw wrap("define data attribute", e);
         }
@@ -1132,15 +1167,6 @@ public final class JdbcWriteTx implements WriteTx {
     } catch (SQLException e) {
       throw wrap("list companies of contact " + contactId, e);
     }
-  }
-
-  /**
-   * The company data attributes of the workspace, for typing company custom attributes. TODO(issue
-   * 12): per-model data attributes (model: company) land with the data-attribute change; until then
-   * company attributes share the contact attributes' definitions.
-   */
-  CustomAttributeTyping.Definitions companyDefinitions(long ws) {
-    return definitions(ws);
   }
 
   /**

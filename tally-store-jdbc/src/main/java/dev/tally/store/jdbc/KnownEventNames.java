@@ -11,23 +11,26 @@ import java.util.Map;
  * Bounded (least recently used out first); used by the writer thread only.
  */
 final class KnownEventNames {
-  private final Map<AttributeTypes.Key, Boolean> names;
+  /** An event name of a workspace. */
+  record Key(long workspaceId, String name) {}
+
+  private final Map<Key, Boolean> names;
 
   KnownEventNames(int capacity) {
     this.names =
         new LinkedHashMap<>(256, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<AttributeTypes.Key, Boolean> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<Key, Boolean> eldest) {
             return size() > capacity;
           }
         };
   }
 
-  boolean contains(AttributeTypes.Key key) {
+  boolean contains(Key key) {
     return names.get(key) != null; // get, not containsKey: a hit counts as a use
   }
 
-  void add(AttributeTypes.Key key) {
+  void add(Key key) {
     names.put(key, Boolean.TRUE);
   }
 }

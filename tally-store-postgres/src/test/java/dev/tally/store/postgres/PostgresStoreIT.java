@@ -218,6 +218,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
+      undoV12(s);
       undoV10(s);
       s.execute("DROP TABLE " + schema + ".notes");
       s.execute("DROP TABLE " + schema + ".segments");
@@ -228,7 +229,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10')");
+              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '12')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
@@ -239,6 +240,53 @@ class PostgresStoreIT extends StoreContract {
   private void undoV10(Statement s) throws java.sql.SQLException {
     s.execute("DROP TABLE " + schema + ".contact_companies");
     s.execute("DROP TABLE " + schema + ".companies");
+  }
+
+  /** Back to the schema before V12__data_attribute_models: one name per workspace, no model. */
+  private void undoV12(Statement s) throws java.sql.SQLException {
+    s.execute(
+        "ALTER TABLE "
+            + schema
+            + ".data_attributes DROP CONSTRAINT data_attributes_workspace_model_name");
+    s.execute("ALTER TABLE " + schema + ".data_attributes DROP COLUMN model");
+    s.execute(
+        "ALTER TABLE "
+            + schema
+            + ".data_attributes ADD CONSTRAINT data_attributes_workspace_id_name_key "
+            + "UNIQUE (workspace_id, name)");
+  }
+
+  /**
+   * V12__data_attribute_models: the attributes a store had become contact attributes with their
+   * ids; a company attribute may then take a contact attribute's name, a second contact one may
+   * not.
+   */
+  @Test
+  void theAttributesAStoreHadBecomeContactAttributes() throws Exception {
+    create(ws, "{\"email\":\"a@example.com\",\"custom_attributes\":{\"plan\":\"pro\"}}");
+    var before = store.dataAttributes(ws);
+    store.close();
+    try (Connection c = PgTestDatabase.connect();
+        Statement s = c.createStatement()) {
+      undoV12(s);
+      s.execute("DELETE FROM " + schema + ".flyway_schema_history WHERE version = '12'");
+    }
+    store = open(dir);
+    var after = store.dataAttributes(ws);
+    assertEquals(before, after);
+    assertEquals("contact", after.get(0).model());
+    store.write(
+        tx ->
+            tx.createDataAttribute(
+                ws, attribute("company", "plan", dev.tally.core.model.FieldType.STRING)));
+    assertEquals(1, store.dataAttributes(ws, "company").size());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        dev.tally.core.TallyException.class,
+        () ->
+            store.write(
+                tx ->
+                    tx.createDataAttribute(
+                        ws, attribute("contact", "plan", dev.tally.core.model.FieldType.STRING))));
   }
 
   /** Back to the schema as V6 left it (V7__admins undone), so V7 runs again at the next open. */
@@ -260,7 +308,8 @@ class PostgresStoreIT extends StoreContract {
     store.close();
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
-      // Back to the schema as V6 left it (V8 on undone too, so V7 on run again in order).
+      // Back to the schema as V6 left it (V8 on undone too, so V7 and on run again in order).
+      undoV12(s);
       undoV10(s);
       s.execute("DROP TABLE " + schema + ".notes");
       s.execute("DROP TABLE " + schema + ".segments");
@@ -268,7 +317,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10')");
+              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '12')");
       s.execute(
           "UPDATE "
               + schema

@@ -115,14 +115,7 @@ class SqliteStoreTest extends StoreContract {
     // A store as V4 left it, with a contact that did events "a" and "b": the migration (V5) runs
     // at the first open.
     Path file = old.resolve("tally.db");
-    org.sqlite.SQLiteDataSource src = new org.sqlite.SQLiteDataSource();
-    src.setUrl("jdbc:sqlite:" + file);
-    org.flywaydb.core.Flyway.configure()
-        .dataSource(src)
-        .locations("classpath:db/sqlite")
-        .target("4")
-        .load()
-        .migrate();
+    org.sqlite.SQLiteDataSource src = migratedTo(file, "4");
     try (Connection c = src.getConnection();
         Statement st = c.createStatement()) {
       st.execute("INSERT INTO workspaces (id, name, created_at) VALUES (1, 'w', 0)");
@@ -151,14 +144,7 @@ class SqliteStoreTest extends StoreContract {
   void ownerIdsWrittenBeforeTeammatesAreRemovedThroughTheOplog(
       @org.junit.jupiter.api.io.TempDir Path old) throws Exception {
     Path file = old.resolve("tally.db");
-    org.sqlite.SQLiteDataSource src = new org.sqlite.SQLiteDataSource();
-    src.setUrl("jdbc:sqlite:" + file);
-    org.flywaydb.core.Flyway.configure()
-        .dataSource(src)
-        .locations("classpath:db/sqlite")
-        .target("5")
-        .load()
-        .migrate();
+    org.sqlite.SQLiteDataSource src = migratedTo(file, "5");
     try (Connection c = src.getConnection();
         Statement st = c.createStatement()) {
       st.execute("INSERT INTO workspaces (id, name, created_at) VALUES (1, 'w', 0)");
@@ -183,5 +169,82 @@ class SqliteStoreTest extends StoreContract {
       long ws = s.write(tx -> tx.createWorkspace("fresh")).value().id();
       assertTrue(s.write(tx -> tx.createAdmin(ws, "A", "a@e.co")).value().id() > (1L << 32));
     }
+  }
+
+  /**
+   * V12__data_attribute_models: the attributes a store had become contact attributes with their
+   * ids, and the table's sequence goes on where it was (ids never reused); a company attribute may
+   * then take a contact attribute's name, a second contact one may not.
+   */
+  @Test
+  void theAttributesAStoreHadBecomeContactAttributes(@org.junit.jupiter.api.io.TempDir Path old)
+      throws Exception {
+    // The schema before V12 (V10 and V11 are other tables; the merge renumbers as needed).
+    Path file = old.resolve("tally.db");
+    org.sqlite.SQLiteDataSource src = migratedTo(file, "9");
+    long first = (1L << 32) + 7;
+    try (Connection c = src.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("INSERT INTO workspaces (id, name, created_at) VALUES (1, 'w', 0)");
+      st.execute(
+          "INSERT INTO data_attributes (id, workspace_id, name, data_type, description, options, "
+              + "messenger_writable, archived, created_at, updated_at) VALUES "
+              + "("
+              + first
+              + ", 1, 'plan', 'string', 'the plan', '[\"a\",\"b\"]', 1, 0, 5, 6), "
+              + "("
+              + (first + 1)
+              + ", 1, 'seats', 'integer', NULL, '[]', 0, 1, 7, 8)");
+      // The sequence had gone further than the rows (an attribute undone, say).
+      st.execute(
+          "UPDATE sqlite_sequence SET seq = " + (first + 10) + " WHERE name = 'data_attributes'");
+    }
+    try (Store s = SqliteStore.open(SqliteOptions.defaults(file))) {
+      var attributes = s.dataAttributes(1);
+      assertEquals(2, attributes.size());
+      var plan = attributes.get(0);
+      assertEquals(first, plan.id());
+      assertEquals("contact", plan.model());
+      assertEquals("plan", plan.name());
+      assertEquals("the plan", plan.description());
+      assertEquals(java.util.List.of("a", "b"), plan.options());
+      assertTrue(plan.messengerWritable());
+      assertEquals(5, plan.createdAt());
+      assertTrue(attributes.get(1).archived());
+      assertEquals("contact", attributes.get(1).model());
+      var company =
+          s.write(
+                  tx ->
+                      tx.createDataAttribute(
+                          1, attribute("company", "plan", dev.tally.core.model.FieldType.STRING)))
+              .value();
+      assertEquals(first + 11, company.id(), "the sequence went on where it was");
+      TallyException twice =
+          assertThrows(
+              TallyException.class,
+              () ->
+                  s.write(
+                      tx ->
+                          tx.createDataAttribute(
+                              1,
+                              attribute(
+                                  "contact", "plan", dev.tally.core.model.FieldType.STRING))));
+      assertEquals("name", twice.field());
+    }
+  }
+
+  /**
+   * A store file migrated only up to {@code version} (as an older Tally left it), to write into.
+   */
+  private static org.sqlite.SQLiteDataSource migratedTo(Path file, String version) {
+    org.sqlite.SQLiteDataSource src = new org.sqlite.SQLiteDataSource();
+    src.setUrl("jdbc:sqlite:" + file);
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(src)
+        .locations("classpath:db/sqlite")
+        .target(version)
+        .load()
+        .migrate();
+    return src;
   }
 }
