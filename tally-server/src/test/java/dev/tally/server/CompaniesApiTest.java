@@ -117,7 +117,7 @@ class CompaniesApiTest extends ApiTestBase {
     // Every standard company field Tally keeps is listed as a built-in (the plan as Intercom's
     // plan.name).
     Set<String> builtIn = new TreeSet<>();
-    attrs.forEach(a -> builtIn.add(a.get("name").asText()));
+    attrs.forEach(a -> builtIn.add(a.get("full_name").asText()));
     for (String field : dev.tally.core.model.Company.STANDARD.keySet()) {
       assertTrue(
           builtIn.contains(field) || builtIn.contains(field + ".name"),
