@@ -132,6 +132,24 @@ public abstract class ApiTestBase {
     return Long.parseLong(r.json().get("id").asText());
   }
 
+  /** Searches with {@code query} (up to 150 results), once the index has applied a position. */
+  protected TallyHttp.Res searchAt(String query, long minPosition) {
+    return http.call(
+        "POST",
+        "/contacts/search",
+        token,
+        "{\"query\":" + query + ",\"pagination\":{\"per_page\":150}}",
+        Map.of("Tally-Min-Position", Long.toString(minPosition)));
+  }
+
+  /** The ids of a search's results (asserting it answered 200), sorted. */
+  protected static java.util.Set<String> found(TallyHttp.Res r) {
+    assertEquals(200, r.status(), r.toString());
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    r.json().get("data").forEach(c -> ids.add(c.get("id").asText()));
+    return ids;
+  }
+
   protected String createContact(String body) {
     TallyHttp.Res r = post("/contacts", body);
     assertEquals(200, r.status(), r.toString());

@@ -111,6 +111,7 @@ final class FuzzRequests {
       case 14, 15 -> client("admin", admin());
       case 16 -> client("operations", operations());
       case 17 -> client("teammates", teammates());
+      case 18 -> client("contact-lifecycle", contactLifecycle());
       default -> client("any-method-any-path", anyMethodAnyPath());
     };
   }
@@ -548,6 +549,20 @@ final class FuzzRequests {
       r.head().put("Content-Type", "application/x-ndjson");
     }
     return r;
+  }
+
+  /** Archive, unarchive and merge of known or odd contacts, with bodies mutated at times. */
+  private Req contactLifecycle() {
+    return switch (rnd.nextInt(3)) {
+      case 0 -> req("POST", "/contacts/" + contactId() + "/archive", workspaceAuth(), null);
+      case 1 -> req("POST", "/contacts/" + contactId() + "/unarchive", workspaceAuth(), null);
+      default -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("from", odd(4) ? weird() : contactId());
+        o.put("into", odd(4) ? weird() : contactId());
+        yield jsonReq("POST", "/contacts/merge", workspaceAuth(), maybeMutate(o));
+      }
+    };
   }
 
   /** Teammates: the admin API that adds and removes them, and GET /admins, /admins/{id}, /me. */

@@ -11,27 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** Intercom's tag endpoints, the contact's tags list and tag_id in search, through HTTP. */
 class TagsApiTest extends ApiTestBase {
-
-  private TallyHttp.Res search(String query, long minPosition) {
-    return http.call(
-        "POST",
-        "/contacts/search",
-        token,
-        "{\"query\":" + query + ",\"pagination\":{\"per_page\":150}}",
-        Map.of("Tally-Min-Position", Long.toString(minPosition)));
-  }
-
-  private Set<String> found(TallyHttp.Res r) {
-    assertEquals(200, r.status(), r.toString());
-    Set<String> ids = new TreeSet<>();
-    r.json().get("data").forEach(c -> ids.add(c.get("id").asText()));
-    return ids;
-  }
 
   private static String tagIs(String op, String tagId) {
     return "{\"field\":\"tag_id\",\"operator\":\"" + op + "\",\"value\":\"" + tagId + "\"}";
@@ -168,12 +151,12 @@ class TagsApiTest extends ApiTestBase {
                 assertEquals(
                     1, c.get("tags").get("total_count").asInt(), "listed contacts show tags"));
 
-    assertEquals(Set.of(ann), found(search(tagIs("=", vip), p)));
-    assertEquals(Set.of(bob), found(search(tagIs("!=", vip), p)));
+    assertEquals(Set.of(ann), found(searchAt(tagIs("=", vip), p)));
+    assertEquals(Set.of(bob), found(searchAt(tagIs("!=", vip), p)));
     assertEquals(
         Set.of(ann, bob),
         found(
-            search(
+            searchAt(
                 "{\"field\":\"tag_id\",\"operator\":\"IN\",\"value\":[\""
                     + vip
                     + "\",\""
@@ -183,25 +166,25 @@ class TagsApiTest extends ApiTestBase {
     assertEquals(
         Set.of(),
         found(
-            search(
+            searchAt(
                 "{\"field\":\"tag_id\",\"operator\":\"NIN\",\"value\":[\""
                     + vip
                     + "\",\""
                     + gold
                     + "\"]}",
                 p)));
-    JsonNode hit = search(tagIs("=", vip), p).json().get("data").get(0);
+    JsonNode hit = searchAt(tagIs("=", vip), p).json().get("data").get(0);
     assertEquals(1, hit.get("tags").get("total_count").asInt(), "search results show tags");
 
     TallyHttp.Res untagged = http.call("DELETE", "/contacts/" + ann + "/tags/" + vip, token, null);
     assertEquals(200, untagged.status(), untagged.toString());
     assertEquals(vip, untagged.json().get("id").asText());
-    assertEquals(Set.of(), found(search(tagIs("=", vip), untagged.position())));
+    assertEquals(Set.of(), found(searchAt(tagIs("=", vip), untagged.position())));
     assertEquals(0, get("/contacts/" + ann).json().get("tags").get("total_count").asInt());
 
     // Renaming changes no contact: the position does not move contacts' versions.
     TallyHttp.Res renamed = post("/tags", "{\"id\":\"" + gold + "\",\"name\":\"Golden\"}");
-    assertEquals(Set.of(bob), found(search(tagIs("=", gold), renamed.position())));
+    assertEquals(Set.of(bob), found(searchAt(tagIs("=", gold), renamed.position())));
 
     TallyHttp.Res verify = http.call("POST", "/admin/index/verify", ADMIN, "{}");
     assertEquals(200, verify.status(), verify.toString());
@@ -222,7 +205,7 @@ class TagsApiTest extends ApiTestBase {
     assertEquals(200, ok.status(), ok.toString());
     assertEquals("Beta", ok.json().get("name").asText());
     assertEquals(
-        Set.of(a, b), found(search(tagIs("=", ok.json().get("id").asText()), ok.position())));
+        Set.of(a, b), found(searchAt(tagIs("=", ok.json().get("id").asText()), ok.position())));
   }
 
   @Test
@@ -256,7 +239,7 @@ class TagsApiTest extends ApiTestBase {
     assertEquals(
         "Secret", http.call("GET", "/tags/" + theirTag, theirs, null).json().get("name").asText());
     // Searching by another workspace's tag finds nothing here.
-    assertEquals(Set.of(), found(search(tagIs("=", theirTag), server.store().head())));
+    assertEquals(Set.of(), found(searchAt(tagIs("=", theirTag), server.store().head())));
   }
 
   @Test
@@ -269,12 +252,12 @@ class TagsApiTest extends ApiTestBase {
       ids.add(id);
       p = post("/contacts/" + id + "/tags", "{\"id\":\"" + vip + "\"}").position();
     }
-    assertEquals(30, found(search(tagIs("=", vip), p)).size());
+    assertEquals(30, found(searchAt(tagIs("=", vip), p)).size());
     TallyHttp.Res deleted = http.call("DELETE", "/tags/" + vip, token, null);
     assertEquals(200, deleted.status());
     // At once, whether or not its contacts have been re-projected yet:
-    assertEquals(Set.of(), found(search(tagIs("=", vip), deleted.position())));
-    assertEquals(30, found(search(tagIs("!=", vip), deleted.position())).size());
+    assertEquals(Set.of(), found(searchAt(tagIs("=", vip), deleted.position())));
+    assertEquals(30, found(searchAt(tagIs("!=", vip), deleted.position())).size());
     assertEquals(0, get("/contacts/" + ids.get(0)).json().get("tags").get("total_count").asInt());
     assertTrue(get("/contacts/" + ids.get(0) + "/tags").json().get("data").isEmpty());
     // The purger re-projects every contact (each a version higher), and verify agrees.
@@ -284,7 +267,7 @@ class TagsApiTest extends ApiTestBase {
         () -> server.store().pendingTagDeletions(),
         n -> n == 0);
     long head = server.store().head();
-    assertEquals(Set.of(), found(search(tagIs("=", vip), head)));
+    assertEquals(Set.of(), found(searchAt(tagIs("=", vip), head)));
     TallyHttp.Res verify = http.call("POST", "/admin/index/verify", ADMIN, "{}");
     assertTrue(verify.json().get("agree").asBoolean(), verify.toString());
     String again = createTag("VIP");

@@ -72,7 +72,23 @@ class WorkspaceIsolationProperties {
     COMPANY_CREATE,
     COMPANY_GET,
     COMPANY_ATTACH,
-    COMPANY_SEARCH
+    COMPANY_SEARCH,
+    ARCHIVE,
+    UNARCHIVE,
+    MERGE
+  }
+
+  /** How many of the workspace's live (not archived) contacts have this email: 0 or 1. */
+  private static long liveWithEmail(
+      Map<String, Integer> owner,
+      Map<String, String> emailOf,
+      Set<String> archived,
+      int workspace,
+      String email) {
+    return owner.entrySet().stream()
+        .filter(e -> e.getValue() == workspace && !archived.contains(e.getKey()))
+        .filter(e -> email.equals(emailOf.get(e.getKey())))
+        .count();
   }
 
   /** One step: which token acts, what it does, and on which (randomly chosen) contact or email. */
@@ -136,6 +152,9 @@ class WorkspaceIsolationProperties {
       emails.add(new HashSet<>());
     }
     Map<String, String> emailOf = new HashMap<>();
+    // Archived contacts (out of lists and searches, identities kept) and leads (made to be merged).
+    Set<String> archived = new HashSet<>();
+    Set<String> leads = new HashSet<>();
     long position = 0; // the newest write's Tally-Position, so searches see every write before them
     // Notes: id -> (owning workspace, contact); segments: id -> (owning workspace, email it
     // selects).
@@ -207,7 +226,7 @@ class WorkspaceIsolationProperties {
           assertEquals(200, r.status(), r.toString());
           long expected =
               owner.entrySet().stream()
-                  .filter(e -> e.getValue() == a.actor())
+                  .filter(e -> e.getValue() == a.actor() && !archived.contains(e.getKey()))
                   .filter(e -> companiesOf.getOrDefault(e.getKey(), Set.of()).contains(company))
                   .count();
           assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
@@ -271,6 +290,7 @@ class WorkspaceIsolationProperties {
           long expected =
               owner.entrySet().stream()
                   .filter(e -> e.getValue() == a.actor())
+                  .filter(e -> !archived.contains(e.getKey()))
                   .filter(e -> tagsOf.getOrDefault(e.getKey(), Set.of()).contains(tag))
                   .count();
           assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
@@ -322,6 +342,8 @@ class WorkspaceIsolationProperties {
           assertEquals(mine ? 200 : 404, r.status(), r.toString());
           if (mine) {
             owner.remove(id);
+            archived.remove(id);
+            leads.remove(id);
             tagsOf.remove(id);
             companiesOf.remove(id);
             ids.remove(id);
@@ -331,7 +353,10 @@ class WorkspaceIsolationProperties {
         }
         case LIST -> {
           TallyHttp.Res r = http.call("GET", "/contacts?per_page=150", t, null);
-          long expected = owner.values().stream().filter(w -> w == a.actor()).count();
+          long expected =
+              owner.entrySet().stream()
+                  .filter(e -> e.getValue() == a.actor() && !archived.contains(e.getKey()))
+                  .count();
           assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
           for (JsonNode c : r.json().get("data")) {
             assertEquals(
@@ -452,7 +477,8 @@ class WorkspaceIsolationProperties {
           // Another workspace's segment is unknown here: a 400 naming the value, never its members.
           assertEquals(ours ? 200 : 400, r.status(), r.toString());
           if (ours) {
-            long expected = emails.get(a.actor()).contains(segmentEmail.get(segment)) ? 1 : 0;
+            long expected =
+                liveWithEmail(owner, emailOf, archived, a.actor(), segmentEmail.get(segment));
             assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
             for (JsonNode c : r.json().get("data")) {
               assertEquals(Integer.valueOf(a.actor()), owner.get(c.get("id").asText()));
@@ -481,13 +507,71 @@ class WorkspaceIsolationProperties {
                       + "@\"}]}}",
                   position == 0 ? Map.of() : Map.of("Tally-Min-Position", Long.toString(position)));
           assertEquals(200, r.status(), r.toString());
-          long expected = emails.get(a.actor()).contains(email) ? 1 : 0;
+          long expected = liveWithEmail(owner, emailOf, archived, a.actor(), email);
           assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
           for (JsonNode c : r.json().get("data")) {
             assertEquals(
                 Integer.valueOf(a.actor()),
                 owner.get(c.get("id").asText()),
                 "found a contact it does not own: " + c);
+          }
+        }
+        case ARCHIVE, UNARCHIVE -> {
+          boolean archive = a.kind() == Kind.ARCHIVE;
+          TallyHttp.Res r =
+              http.call("POST", "/contacts/" + id + (archive ? "/archive" : "/unarchive"), t, null);
+          assertEquals(mine ? 200 : 404, r.status(), r.toString());
+          if (mine) {
+            assertEquals(archive, r.json().get("archived").asBoolean(), r.toString());
+            if (archive) {
+              archived.add(id);
+            } else {
+              archived.remove(id);
+            }
+            position = Math.max(position, r.position());
+          } else {
+            assertEquals(null, r.json().get("archived"), "nothing of another's contact: " + r);
+          }
+        }
+        case MERGE -> {
+          // A fresh lead of the actor's, merged into the chosen contact: another workspace's is a
+          // 404 naming into (and the lead stays), a lead is a 400 naming into.
+          TallyHttp.Res created = http.call("POST", "/contacts", t, "{\"role\":\"lead\"}");
+          assertEquals(200, created.status(), created.toString());
+          String lead = created.json().get("id").asText();
+          ids.add(lead);
+          owner.put(lead, a.actor());
+          leads.add(lead);
+          position = Math.max(position, created.position());
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/contacts/merge",
+                  t,
+                  "{\"from\":\"" + lead + "\",\"into\":\"" + id + "\"}");
+          int expected = !mine ? 404 : leads.contains(id) ? 400 : 200;
+          assertEquals(expected, r.status(), r.toString());
+          if (expected == 200) {
+            assertEquals(id, r.json().get("id").asText());
+            owner.remove(lead);
+            ids.remove(lead);
+            leads.remove(lead);
+            position = Math.max(position, r.position());
+            assertEquals(404, http.call("GET", "/contacts/" + lead, t, null).status());
+          } else {
+            assertEquals("into", r.field(), r.toString());
+          }
+          // Another workspace's lead cannot be merged into the actor's contact either.
+          int other = (a.actor() + 1) % WORKSPACES;
+          TallyHttp.Res theirs =
+              http.call(
+                  "POST",
+                  "/contacts/merge",
+                  tokens[other],
+                  "{\"from\":\"" + lead + "\",\"into\":\"" + id + "\"}");
+          if (owner.containsKey(lead)) {
+            assertEquals(404, theirs.status(), theirs.toString());
+            assertEquals("from", theirs.field(), theirs.toString());
           }
         }
       }

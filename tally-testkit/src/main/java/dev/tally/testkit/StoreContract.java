@@ -1657,4 +1657,297 @@ public abstract class StoreContract {
     assertEquals(v + 1, version(ws, ids.get(0)), "each contact was re-projected once");
     assertEquals(0, store.pendingTagDeletions(), "tags are another kind");
   }
+
+  // ---- archive and merge (issue 12, V11) ----
+
+  private List<Long> ids(List<dev.tally.core.index.ContactDocument> docs) {
+    return docs.stream().map(d -> d.contact().id()).toList();
+  }
+
+  private List<OplogEntry> oplogAfter(long position) {
+    return store.oplog(position, 100);
+  }
+
+  private boolean recordEventOf(long workspace, long contactId, String name, long at) {
+    return store
+        .write(
+            tx ->
+                tx.recordEvent(
+                    workspace, new EventInput(ContactRef.byId(contactId), name, at, "{}")))
+        .value();
+  }
+
+  private dev.tally.core.model.Note note(long workspace, long contactId, String body) {
+    return store.write(tx -> tx.createNote(workspace, contactId, null, body)).value();
+  }
+
+  @Test
+  void anArchivedContactLeavesListsCountsDocumentsAndVersionsAndKeepsItsDataAndIdentities() {
+    Contact a = create(ws, "{\"external_id\":\"ar1\",\"email\":\"ar1@example.com\"}");
+    Contact b = create(ws, "{\"external_id\":\"ar2\"}");
+    recordEvent(ws, "ar1", "paid", 100);
+    long vip = tag(ws, "VIP");
+    tagContact(ws, a.id(), vip);
+    note(ws, a.id(), "kept");
+    long v = version(ws, a.id());
+    long head = store.head();
+
+    Written<Contact> archived = store.write(tx -> tx.archiveContact(ws, a.id()));
+    assertEquals(v + 1, archived.value().version());
+    assertEquals(v + 1, version(ws, a.id()));
+    List<OplogEntry> log = oplogAfter(head);
+    assertEquals(1, log.size(), log.toString());
+    assertEquals(OplogEntry.CONTACT, log.get(0).entity());
+    assertEquals(a.id(), log.get(0).entityId());
+    assertEquals(v + 1, log.get(0).version());
+    assertEquals(OplogEntry.ARCHIVE, log.get(0).op());
+    assertEquals(archived.position(), log.get(0).position());
+
+    // Gone from what lists, search and verify read...
+    assertEquals(1, store.contactCount(ws));
+    assertEquals(
+        List.of(b.id()), store.contacts(ws, 0, 10).items().stream().map(Contact::id).toList());
+    assertEquals(List.of(b.id()), ids(store.documents(List.of(a.id(), b.id()))));
+    assertFalse(ids(store.documentsAfter(0, 100)).contains(a.id()));
+    assertFalse(store.contactIds(0, 100).contains(a.id()));
+    List<IdVersion> versions = store.versions(Long.MIN_VALUE, Long.MAX_VALUE);
+    assertFalse(versions.stream().anyMatch(iv -> iv.id() == a.id()), versions.toString());
+    VersionDigest.Builder expected = new VersionDigest.Builder();
+    versions.forEach(iv -> expected.add(iv.id(), iv.version()));
+    assertEquals(expected.build(), store.versionDigests(), "digests agree with the versions");
+    // ...and everything kept.
+    assertTrue(store.contact(ws, a.id()).isPresent());
+    var doc = store.document(ws, a.id()).orElseThrow();
+    assertEquals(List.of(vip), doc.tagIds());
+    assertEquals(1, doc.events().get("paid").count());
+    assertEquals(1, store.events(ws, a.id(), Long.MAX_VALUE, 10).items().size());
+    assertEquals(1, store.notes(ws, a.id(), Long.MAX_VALUE, 10).items().size());
+    assertTrue(store.document(other, a.id()).isEmpty(), "another workspace reads nothing");
+
+    // Its identities stay reserved, and the refusal says the holder is archived.
+    for (String taken : List.of("{\"email\":\"AR1@example.com\"}", "{\"external_id\":\"ar1\"}")) {
+      TallyException e = refusal(store, tx -> tx.createContact(ws, patch(taken)));
+      assertEquals("conflict", e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("archived"), e.getMessage());
+      assertTrue(e.getMessage().contains(dev.tally.core.Ids.format(a.id())), e.getMessage());
+    }
+    TallyException live =
+        refusal(store, tx -> tx.createContact(ws, patch("{\"external_id\":\"ar2\"}")));
+    assertFalse(live.getMessage().contains("archived"), live.getMessage());
+
+    // Archiving again changes nothing; writes to an archived contact are kept, and it stays out.
+    long at = store.head();
+    assertEquals(v + 1, store.write(tx -> tx.archiveContact(ws, a.id())).value().version());
+    assertEquals(at, store.head(), "no oplog entry");
+    store.write(tx -> tx.updateContact(ws, a.id(), update("{\"name\":\"Ann\"}")));
+    assertTrue(recordEvent(ws, "ar1", "paid", 200));
+    assertEquals(1, store.contactCount(ws));
+    assertTrue(store.documents(List.of(a.id())).isEmpty());
+    assertEquals(2, store.document(ws, a.id()).orElseThrow().events().get("paid").count());
+
+    // Unarchived: back everywhere, one version up; unarchiving again changes nothing.
+    long before = version(ws, a.id());
+    at = store.head();
+    assertEquals(before + 1, store.write(tx -> tx.unarchiveContact(ws, a.id())).value().version());
+    assertEquals(OplogEntry.UNARCHIVE, oplogAfter(at).get(0).op());
+    at = store.head();
+    store.write(tx -> tx.unarchiveContact(ws, a.id()));
+    assertEquals(at, store.head());
+    assertEquals(2, store.contactCount(ws));
+    assertEquals(List.of(a.id(), b.id()), ids(store.documents(List.of(a.id(), b.id()))));
+    assertEquals("Ann", store.contact(ws, a.id()).orElseThrow().string(ContactField.NAME));
+    assertTrue(
+        store.versions(Long.MIN_VALUE, Long.MAX_VALUE).contains(new IdVersion(a.id(), before + 1)));
+
+    // Deleting an archived contact leaves the live count right; another workspace's is a 404.
+    store.write(tx -> tx.archiveContact(ws, b.id()));
+    assertEquals(1, store.contactCount(ws));
+    store.write(tx -> tx.deleteContact(ws, b.id()));
+    assertEquals(1, store.contactCount(ws));
+    for (dev.tally.core.store.WriteWork<?> w :
+        List.<dev.tally.core.store.WriteWork<?>>of(
+            tx -> tx.archiveContact(other, a.id()), tx -> tx.unarchiveContact(other, a.id()))) {
+      assertEquals(TallyException.Kind.NOT_FOUND, refusal(store, w).kind());
+    }
+    store.write(tx -> tx.archiveContact(ws, a.id()));
+    store.close();
+    store = open(dir);
+    assertEquals(0, store.contactCount(ws), "survives a reopen");
+    assertTrue(store.documents(List.of(a.id())).isEmpty());
+  }
+
+  @Test
+  void aMergeMovesTheLeadsEventsTagsNotesAndIdentitiesIntoTheUserAndDeletesTheLead() {
+    Contact user =
+        create(
+            ws,
+            "{\"external_id\":\"mu\",\"name\":\"User\","
+                + "\"custom_attributes\":{\"plan\":\"pro\"}}");
+    Contact lead =
+        create(
+            ws,
+            "{\"role\":\"lead\",\"email\":\"Lead@Example.com\",\"name\":\"Lead\","
+                + "\"phone\":\"123\",\"custom_attributes\":{\"plan\":\"free\",\"seats\":3}}");
+    recordEventOf(ws, user.id(), "login", 100);
+    recordEventOf(ws, user.id(), "buy", 200);
+    recordEventOf(ws, lead.id(), "login", 100); // the user has it: dropped, not counted twice
+    recordEventOf(ws, lead.id(), "login", 150);
+    recordEventOf(ws, lead.id(), "visit", 300);
+    long both = tag(ws, "both");
+    long leadOnly = tag(ws, "lead-only");
+    tagContact(ws, user.id(), both);
+    tagContact(ws, lead.id(), both);
+    tagContact(ws, lead.id(), leadOnly);
+    note(ws, lead.id(), "met at the fair");
+    long count = store.contactCount(ws);
+    long userVersion = version(ws, user.id());
+    long leadVersion = version(ws, lead.id());
+    long head = store.head();
+
+    Written<Contact> w = store.write(tx -> tx.mergeContacts(ws, lead.id(), user.id()));
+    Contact merged = w.value();
+    assertEquals(user.id(), merged.id());
+    assertEquals(userVersion + 1, merged.version());
+    assertEquals("user", merged.role());
+    assertEquals("User", merged.string(ContactField.NAME), "the user's own field is kept");
+    assertEquals("Lead@Example.com", merged.string(ContactField.EMAIL), "an empty one is filled");
+    assertEquals("example.com", merged.string(ContactField.EMAIL_DOMAIN));
+    assertEquals("123", merged.string(ContactField.PHONE));
+    assertEquals("pro", merged.custom().get("plan"));
+    assertEquals(3L, merged.custom().get("seats"));
+    assertEquals(merged, store.contact(ws, user.id()).orElseThrow());
+
+    assertTrue(store.contact(ws, lead.id()).isEmpty(), "the lead is gone");
+    assertEquals(
+        user.id(),
+        store.findContact(ws, ContactRef.byEmail("lead@example.com")).orElseThrow().id(),
+        "the lead's email is the user's identity now");
+    assertEquals(count - 1, store.contactCount(ws));
+    assertFalse(
+        store.versions(Long.MIN_VALUE, Long.MAX_VALUE).stream()
+            .anyMatch(iv -> iv.id() == lead.id()));
+
+    List<String> events =
+        store.events(ws, user.id(), Long.MAX_VALUE, 10).items().stream()
+            .map(e -> e.name() + "@" + e.createdAt())
+            .sorted()
+            .toList();
+    assertEquals(List.of("buy@200", "login@100", "login@150", "visit@300"), events);
+    assertEquals(
+        List.of(
+            new EventSummary("buy", 1, 200, 200),
+            new EventSummary("login", 2, 100, 150),
+            new EventSummary("visit", 1, 300, 300)),
+        store.eventSummaries(ws, user.id()));
+    assertEquals(List.of(both, leadOnly), tagIdsOf(user.id()));
+    assertEquals(
+        List.of("met at the fair"),
+        store.notes(ws, user.id(), Long.MAX_VALUE, 10).items().stream()
+            .map(dev.tally.core.model.Note::body)
+            .toList());
+
+    List<OplogEntry> log = oplogAfter(head);
+    assertEquals(2, log.size(), log.toString());
+    assertTrue(
+        log.stream()
+            .anyMatch(
+                e ->
+                    e.entityId() == user.id()
+                        && e.op().equals(OplogEntry.UPDATE)
+                        && e.version() == userVersion + 1),
+        log.toString());
+    assertTrue(
+        log.stream()
+            .anyMatch(
+                e ->
+                    e.entityId() == lead.id()
+                        && e.op().equals(OplogEntry.MERGE)
+                        && e.version() == leadVersion + 1),
+        log.toString());
+    assertEquals(log.get(1).position(), w.position());
+  }
+
+  @Test
+  void aMergeIsRefusedNamingTheFieldAndWritesNothing() {
+    Contact user = create(ws, "{\"external_id\":\"ru\"}");
+    Contact user2 = create(ws, "{\"external_id\":\"ru2\",\"email\":\"held@example.com\"}");
+    Contact lead = create(ws, "{\"role\":\"lead\",\"email\":\"held@example.com\"}");
+    Contact otherLead = create(other, "{\"role\":\"lead\"}");
+    Contact otherUser = create(other, "{\"external_id\":\"ou\"}");
+    recordEventOf(ws, lead.id(), "visit", 1);
+    long head = store.head();
+    record Case(long from, long into, TallyException.Kind kind, String field) {}
+    for (Case c :
+        List.of(
+            new Case(lead.id(), lead.id(), TallyException.Kind.BAD_REQUEST, "into"),
+            new Case(user2.id(), user.id(), TallyException.Kind.BAD_REQUEST, "from"),
+            new Case(lead.id(), lead.id() + 1_000_000, TallyException.Kind.NOT_FOUND, "into"),
+            new Case(otherLead.id(), user.id(), TallyException.Kind.NOT_FOUND, "from"),
+            new Case(lead.id(), otherUser.id(), TallyException.Kind.NOT_FOUND, "into"))) {
+      TallyException e = refusal(store, tx -> tx.mergeContacts(ws, c.from(), c.into()));
+      assertEquals(c.kind(), e.kind(), c + ": " + e.getMessage());
+      assertEquals(c.field(), e.field(), c + ": " + e.getMessage());
+    }
+    Contact lead2 = create(ws, "{\"role\":\"lead\"}");
+    TallyException notAUser = refusal(store, tx -> tx.mergeContacts(ws, lead.id(), lead2.id()));
+    assertEquals("into", notAUser.field(), notAUser.getMessage());
+    head = store.head();
+    // The lead's email is a third user's identity: a 409, and nothing moved.
+    TallyException held = refusal(store, tx -> tx.mergeContacts(ws, lead.id(), user.id()));
+    assertEquals("conflict", held.code(), held.getMessage());
+    assertEquals(head, store.head());
+    assertTrue(store.contact(ws, lead.id()).isPresent());
+    assertEquals(1, store.events(ws, lead.id(), Long.MAX_VALUE, 10).items().size());
+    assertTrue(store.events(ws, user.id(), Long.MAX_VALUE, 10).items().isEmpty());
+  }
+
+  @Test
+  void aLeadWithTenThousandEventsMergesInOneShortTransaction() {
+    Contact user = create(ws, "{\"external_id\":\"bigu\"}");
+    Contact lead = create(ws, "{\"role\":\"lead\"}");
+    int n = 10_000;
+    for (int chunk = 0; chunk < n; chunk += 1_000) { // writes of 1,000: each within the timeout
+      int from = chunk;
+      store.write(
+          tx -> {
+            for (int i = from; i < from + 1_000; i++) {
+              tx.recordEvent(
+                  ws, new EventInput(ContactRef.byId(lead.id()), "e" + (i % 7), 1_000 + i, "{}"));
+            }
+            return null;
+          });
+    }
+    store.write(
+        tx -> {
+          // The user's at 950..1049, named as the lead's would be at that time: the 50 from 1000
+          // on are the lead's too (same name and created_at).
+          for (int i = 0; i < 100; i++) {
+            tx.recordEvent(
+                ws,
+                new EventInput(
+                    ContactRef.byId(user.id()),
+                    "e" + ((950 + i - 1_000) % 7 + 7) % 7,
+                    950 + i,
+                    "{}"));
+          }
+          return null;
+        });
+    long started = System.nanoTime();
+    store.write(tx -> tx.mergeContacts(ws, lead.id(), user.id()));
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    System.out.println(
+        getClass().getSimpleName() + ": merged a lead with " + n + " events in " + millis + " ms");
+    // A generous bound that catches a row-at-a-time merge on a busy machine, not a benchmark.
+    assertTrue(millis < 5_000, "the merge took " + millis + " ms");
+    long total = store.eventSummaries(ws, user.id()).stream().mapToLong(EventSummary::count).sum();
+    assertEquals(n + 50, total, "every event once, the 50 duplicates not counted twice");
+    long rows = 0;
+    long before = Long.MAX_VALUE;
+    for (Page<dev.tally.core.model.Event> p;
+        !(p = store.events(ws, user.id(), before, 1000)).items().isEmpty(); ) {
+      rows += p.items().size();
+      before = p.items().get(p.items().size() - 1).id();
+    }
+    assertEquals(n + 50, rows);
+  }
 }

@@ -26,4 +26,18 @@ public record OplogEntry(
   public static final String CREATE = "create";
   public static final String UPDATE = "update";
   public static final String DELETE = "delete";
+
+  /**
+   * A contact left search and lists; its data and identities stay (POST /contacts/{id}/archive).
+   */
+  public static final String ARCHIVE = "archive";
+
+  /** An archived contact came back to search and lists. */
+  public static final String UNARCHIVE = "unarchive";
+
+  /**
+   * A lead was merged into a user and is gone (a delete); the user's entry of the same transaction
+   * is an {@link #UPDATE}.
+   */
+  public static final String MERGE = "merge";
 }

@@ -38,7 +38,8 @@ import java.util.OptionalLong;
  *       identity: exactly one wins, the others get a conflict naming the winner.
  *   <li>Reads never see another workspace's data.
  *   <li>Version digests ({@link dev.tally.core.verify.VersionSource}) are computed without reading
- *       documents.
+ *       documents, over the contacts the index must hold: archived contacts are left out there, as
+ *       in {@link #documents}, {@link #contacts} and {@link #contactCount}.
  * </ul>
  */
 public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSource {
@@ -95,14 +96,24 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
 
   boolean hasAdminToken();
 
+  /** A contact of the workspace, archived or not. */
   Optional<Contact> contact(long workspaceId, long contactId);
+
+  /**
+   * One contact's document with its event summaries and live tags, read in one query, archived or
+   * not (unlike {@link #documents}); empty when the contact is not the workspace's.
+   */
+  Optional<ContactDocument> document(long workspaceId, long contactId);
 
   Optional<Contact> findContact(long workspaceId, ContactRef ref);
 
-  /** Contacts in id order after {@code afterId}. */
+  /** The workspace's live (not archived) contacts in id order after {@code afterId}. */
   Page<Contact> contacts(long workspaceId, long afterId, int limit);
 
-  /** The workspace's contact count, kept in the write transactions (no scan). */
+  /**
+   * The workspace's count of live (not archived) contacts, kept in the write transactions (no
+   * scan): what lists, search and the index count.
+   */
   long contactCount(long workspaceId);
 
   /**
@@ -229,17 +240,20 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
 
   /**
    * The current documents (with event summaries) of these contacts, in any workspace; a contact
-   * that does not exist is left out. The projector's one read: "bring these ids up to their current
-   * version".
+   * that does not exist or is archived is left out (the index holds no archived contact). The
+   * projector's one read: "bring these ids up to their current version".
    */
   List<ContactDocument> documents(Collection<Long> contactIds);
 
-  /** Contact ids of every workspace in id order after {@code afterId}, for rebuilding the index. */
+  /**
+   * Live (not archived) contact ids of every workspace in id order after {@code afterId}, for
+   * rebuilding the index.
+   */
   List<Long> contactIds(long afterId, int limit);
 
   /**
    * The documents of every workspace in id order after {@code afterId}, read as one snapshot, for
-   * bulk loads.
+   * bulk loads; archived contacts are left out, as in {@link #documents}.
    */
   List<ContactDocument> documentsAfter(long afterId, int limit);
 

@@ -65,6 +65,32 @@ public interface WriteTx {
    */
   Contact deleteContact(long workspaceId, long contactId);
 
+  /**
+   * Archives a contact: it leaves search, segments, lists and the workspace's contact count, keeps
+   * all its data, and its identities stay reserved. Raises the contact's version with an {@code
+   * archive} oplog entry, so the index drops it; archiving an archived contact changes nothing. 404
+   * when the contact is not the workspace's.
+   */
+  Contact archiveContact(long workspaceId, long contactId);
+
+  /**
+   * Brings an archived contact back (version raised, {@code unarchive} oplog entry, re-projected);
+   * unarchiving a live contact changes nothing. 404 when the contact is not the workspace's.
+   */
+  Contact unarchiveContact(long workspaceId, long contactId);
+
+  /**
+   * Merges the lead {@code fromId} into the user {@code intoId} of the same workspace, in this one
+   * transaction: the user gains the lead's events (a duplicate of one it has is dropped), event
+   * summaries, tags and notes; the lead's fields and custom attributes fill only the user's empty
+   * ones (its email and external_id so become the user's identities where the user has none, with
+   * no moment where neither holds them); the lead is deleted (oplog {@code merge}) and the user
+   * updated (oplog {@code update}). 400 naming {@code from} or {@code into} when it is not a lead
+   * or a user, or both are one contact; 404 naming it when it is not the workspace's; 409 when an
+   * identity the user would gain is held by a third contact. Returns the merged user.
+   */
+  Contact mergeContacts(long workspaceId, long fromId, long intoId);
+
   /** Records an event; false when the same (contact, name, created_at) was recorded before. */
   boolean recordEvent(long workspaceId, EventInput event);
 

@@ -191,6 +191,7 @@ public final class Api {
     new SearchRoutes(rc, search).register(app);
     new SegmentRoutes(rc, search).register(app);
     new NoteRoutes(rc).register(app);
+    new ContactLifecycleRoutes(rc).register(app);
     new BulkRoutes(rc, maxBulkBody).register(app);
     new ContactRoutes(rc).register(app);
     new EventRoutes(rc).register(app);

@@ -117,6 +117,32 @@ final class ContactJson {
     return o;
   }
 
+  /** The contact as a write transaction sees it, with its tags, companies and notes. */
+  static ObjectNode render(dev.tally.core.store.WriteTx tx, long ws, Contact c) {
+    List<Long> tagIds = tx.contactTags(ws, c.id()).stream().map(t -> t.tag().id()).toList();
+    List<Long> companyIds =
+        tx.contactCompanies(ws, c.id()).stream().map(a -> a.company().id()).toList();
+    return render(c, tagIds, companyIds, tx.noteSummary(ws, c.id(), SHOWN_NOTES));
+  }
+
+  /**
+   * Intercom's short answer about one contact ({@code contact_deleted}, {@code contact_archived},
+   * {@code contact_unarchived}): its id, external_id (null when it has none), type and one flag.
+   */
+  static ObjectNode flagged(Contact c, String flag, boolean value) {
+    ObjectNode o = Json.object();
+    o.put("id", Ids.format(c.id()));
+    String externalId = c.string(ContactField.EXTERNAL_ID);
+    if (externalId == null) {
+      o.putNull("external_id");
+    } else {
+      o.put("external_id", externalId);
+    }
+    o.put("type", "contact");
+    o.put(flag, value);
+    return o;
+  }
+
   /**
    * Intercom's list of addressable objects: the first {@link #SHOWN_TAGS} ids as {type, id, url},
    * the url listing them all, the total and whether more exist than shown.

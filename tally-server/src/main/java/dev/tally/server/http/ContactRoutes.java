@@ -6,7 +6,6 @@ import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
 import dev.tally.core.index.ContactDocument;
 import dev.tally.core.model.Contact;
-import dev.tally.core.model.ContactField;
 import dev.tally.core.model.ContactPatch;
 import dev.tally.core.model.ContactPatchParser;
 import dev.tally.core.model.Note;
@@ -50,11 +49,10 @@ final class ContactRoutes {
   private void get(Context ctx) {
     long ws = RequestContext.workspace(ctx);
     long id = Ids.parsePath("contact", ctx.pathParam("id"));
-    // One read: the document and its tags from the same moment.
+    // One read: the document and its tags from the same moment (an archived contact's too).
     ContactDocument d =
-        rc.store().documents(List.of(id)).stream()
-            .filter(doc -> doc.contact().workspaceId() == ws)
-            .findFirst()
+        rc.store()
+            .document(ws, id)
             .orElseThrow(() -> TallyException.notFound("contact", ctx.pathParam("id")));
     RequestContext.json(
         ctx,
@@ -75,14 +73,7 @@ final class ContactRoutes {
         ws,
         tx -> {
           Contact c = tx.updateContact(ws, id, patch);
-          List<Long> tagIds = tx.contactTags(ws, id).stream().map(t -> t.tag().id()).toList();
-          List<Long> companyIds =
-              tx.contactCompanies(ws, id).stream().map(a -> a.company().id()).toList();
-          return new RequestContext.Reply(
-              200,
-              ContactJson.render(
-                  c, tagIds, companyIds, tx.noteSummary(ws, id, ContactJson.SHOWN_NOTES)),
-              c.id());
+          return new RequestContext.Reply(200, ContactJson.render(tx, ws, c), c.id());
         });
   }
 
@@ -92,20 +83,9 @@ final class ContactRoutes {
     rc.write(
         ctx,
         ws,
-        tx -> {
-          Contact c = tx.deleteContact(ws, id);
-          ObjectNode o = Json.object();
-          o.put("id", Ids.format(id));
-          String externalId = c.string(ContactField.EXTERNAL_ID);
-          if (externalId == null) {
-            o.putNull("external_id");
-          } else {
-            o.put("external_id", externalId);
-          }
-          o.put("type", "contact");
-          o.put("deleted", true);
-          return new RequestContext.Reply(200, o, id);
-        });
+        tx ->
+            new RequestContext.Reply(
+                200, ContactJson.flagged(tx.deleteContact(ws, id), "deleted", true), id));
   }
 
   private void list(Context ctx) {

@@ -153,16 +153,20 @@ final class SegmentRoutes {
   private void ofContact(Context ctx) {
     long ws = RequestContext.workspace(ctx);
     long id = Ids.parsePath("contact", ctx.pathParam("id"));
-    List<ContactDocument> docs = rc.store().documents(List.of(id));
-    if (docs.isEmpty() || docs.get(0).contact().workspaceId() != ws) {
+    // Live documents only: an archived contact is in no segment, as it is in no search.
+    List<ContactDocument> docs =
+        rc.store().documents(List.of(id)).stream()
+            .filter(d -> d.contact().workspaceId() == ws)
+            .toList();
+    if (docs.isEmpty() && rc.store().contact(ws, id).isEmpty()) {
       throw TallyException.notFound("contact", ctx.pathParam("id"));
     }
-    ContactDocument doc = docs.get(0);
     long now = System.currentTimeMillis() / 1000;
     QueryParser parser = search.parser(ws);
     ObjectNode o = Json.object().put("type", "list");
     ArrayNode data = o.putArray("data");
-    for (Segment s : rc.store().segments(ws)) {
+    for (Segment s : docs.isEmpty() ? List.<Segment>of() : rc.store().segments(ws)) {
+      ContactDocument doc = docs.get(0);
       if (ReferenceEvaluator.matches(membership(parser, s), doc, now)) {
         data.add(render(s, null));
       }

@@ -166,6 +166,25 @@ final class CompanyWrites {
     return withUserCount(company, company.userCount() - 1);
   }
 
+  /**
+   * Attaches contact {@code intoId} to every company {@code fromId} has (a merge): user_count + 1
+   * where it was not attached already. The caller raises its version.
+   */
+  void join(long fromId, long intoId) throws SQLException {
+    db.update(
+        "UPDATE companies SET user_count = user_count + 1 WHERE id IN "
+            + "(SELECT company_id FROM contact_companies WHERE contact_id = ?) AND id NOT IN "
+            + "(SELECT company_id FROM contact_companies WHERE contact_id = ?)",
+        fromId,
+        intoId);
+    db.update(
+        "INSERT INTO contact_companies (contact_id, company_id, workspace_id, attached_at) "
+            + "SELECT ?, company_id, workspace_id, attached_at FROM contact_companies "
+            + "WHERE contact_id = ? ON CONFLICT (contact_id, company_id) DO NOTHING",
+        intoId,
+        fromId);
+  }
+
   /** Detaches a contact that is being deleted from all its companies (no version raised). */
   void forget(long contactId) throws SQLException {
     db.update(

@@ -54,6 +54,12 @@ public final class JdbcReads {
     this.documents = documentsQuery();
   }
 
+  /**
+   * The condition of a live (not archived) contact, in every read of what the index must hold:
+   * lists, documents, ids, versions. Partial indexes (V11) hold only these rows.
+   */
+  static final String LIVE = "archived_at IS NULL";
+
   public Optional<Contact> contact(Sql db, long ws, long id) throws SQLException {
     try (ResultSet rs =
         db.prepare("SELECT version, doc FROM contacts WHERE id = ? AND workspace_id = ?", id, ws)
@@ -88,7 +94,9 @@ public final class JdbcReads {
     List<Contact> out = new ArrayList<>();
     try (ResultSet rs =
         db.prepare(
-                "SELECT id, version, doc FROM contacts WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
+                "SELECT id, version, doc FROM contacts WHERE workspace_id = ? AND "
+                    + LIVE
+                    + " AND id > ? ORDER BY id LIMIT ?",
                 ws,
                 afterId,
                 limit + 1)
@@ -102,9 +110,10 @@ public final class JdbcReads {
   }
 
   /**
-   * The documents of these contacts, each with its event summaries and live tag ids, in one query:
-   * one statement sees one snapshot on every database, so no transaction is needed to keep a
+   * The documents of these live contacts, each with its event summaries and live tag ids, in one
+   * query: one statement sees one snapshot on every database, so no transaction is needed to keep a
    * document, its summaries and its tags from different moments, and the set is one round trip.
+   * Archived contacts are left out: this is what the index must hold.
    */
   public List<ContactDocument> documents(Sql db, Collection<Long> ids) throws SQLException {
     if (ids.isEmpty()) {
@@ -112,14 +121,27 @@ public final class JdbcReads {
     }
     return documents(
         db.prepare(
-            documents + "WHERE " + dialect.inIds("c.id") + " ORDER BY c.id",
+            documents + "WHERE " + dialect.inIds("c.id") + " AND c." + LIVE + " ORDER BY c.id",
             dialect.idSet(db.connection(), ids)));
   }
 
-  /** The documents of every workspace in id order after {@code afterId}, for bulk loads. */
+  /** One contact's document, archived or not, in one query. */
+  public Optional<ContactDocument> document(Sql db, long ws, long id) throws SQLException {
+    return documents(db.prepare(documents + "WHERE c.id = ? AND c.workspace_id = ?", id, ws))
+        .stream()
+        .findFirst();
+  }
+
+  /** The live documents of every workspace in id order after {@code afterId}, for bulk loads. */
   public List<ContactDocument> documentsAfter(Sql db, long afterId, int limit) throws SQLException {
     return documents(
-        db.prepare(documents + "WHERE c.id > ? ORDER BY c.id LIMIT ?", afterId, limit));
+        db.prepare(
+            documents + "WHERE c.id > ? AND c." + LIVE + " ORDER BY c.id LIMIT ?", afterId, limit));
+  }
+
+  /** Whether the contact is archived (false when it is live or does not exist). */
+  public boolean archived(Sql db, long id) throws SQLException {
+    return db.exists("SELECT 1 FROM contacts WHERE id = ? AND archived_at IS NOT NULL", id);
   }
 
   private String documentsQuery() {
@@ -216,7 +238,10 @@ public final class JdbcReads {
   public List<Long> contactIds(Sql db, long afterId, int limit) throws SQLException {
     List<Long> out = new ArrayList<>();
     try (ResultSet rs =
-        db.prepare("SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?", afterId, limit)
+        db.prepare(
+                "SELECT id FROM contacts WHERE id > ? AND " + LIVE + " ORDER BY id LIMIT ?",
+                afterId,
+                limit)
             .executeQuery()) {
       while (rs.next()) {
         out.add(rs.getLong(1));

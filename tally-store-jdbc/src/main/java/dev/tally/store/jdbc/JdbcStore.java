@@ -146,6 +146,11 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public Optional<ContactDocument> document(long workspaceId, long contactId) {
+    return read("read a document", db -> reads.document(db, workspaceId, contactId));
+  }
+
+  @Override
   public Page<Contact> contacts(long workspaceId, long afterId, int limit) {
     return read("list contacts", db -> reads.contacts(db, workspaceId, afterId, limit));
   }

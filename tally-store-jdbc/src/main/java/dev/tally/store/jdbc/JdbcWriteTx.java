@@ -425,40 +425,58 @@ public final class JdbcWriteTx implements WriteTx {
           CustomAttributeTyping.resolve(
               patch.custom(), definitions(ws, DataAttribute.MODEL_CONTACT));
       Contact after = patch.applyTo(before, before.version() + 1, now, custom);
-      Identity.Change change = Identity.between(before, after);
-      ContactStatements.Result r =
-          contacts.update(
-              db,
-              ws,
-              id,
-              after.version(),
-              ContactCodec.encode(after),
-              change.releases(),
-              change.claims(),
-              now);
-      refuse(ws, r);
-      owners(ws, id, before.number(ContactField.OWNER_ID), after.number(ContactField.OWNER_ID));
-      lastPosition = r.position();
+      rewrite(ws, before, after);
       return after;
     } catch (SQLException e) {
       throw wrap("update contact " + id, e);
     }
   }
 
-  /** Throws the client's mistake when a contact write wrote nothing because of it. */
-  private static void refuse(long ws, ContactStatements.Result r) {
+  /**
+   * Writes a contact's new document with its identities (released and claimed as they change) and
+   * its owner, and appends its update entry; refuses when a claimed identity is held.
+   */
+  private void rewrite(long ws, Contact before, Contact after) throws SQLException {
+    Identity.Change change = Identity.between(before, after);
+    ContactStatements.Result r =
+        contacts.update(
+            db,
+            ws,
+            after.id(),
+            after.version(),
+            ContactCodec.encode(after),
+            change.releases(),
+            change.claims(),
+            now);
+    refuse(ws, r);
+    owners(
+        ws, after.id(), before.number(ContactField.OWNER_ID), after.number(ContactField.OWNER_ID));
+    lastPosition = r.position();
+  }
+
+  /**
+   * Throws the client's mistake when a contact write wrote nothing because of it. An archived
+   * holder keeps its identities, and the message says it is archived (it is in no list or search).
+   */
+  private void refuse(long ws, ContactStatements.Result r) throws SQLException {
     if (r.noWorkspace()) {
       throw TallyException.notFound("workspace", Ids.format(ws));
     }
     if (r.held() != null) {
+      String holder = Ids.format(r.holder());
       throw TallyException.conflict(
           "A contact matching those details already exists with id="
-              + Ids.format(r.holder())
+              + holder
               + " ("
               + r.held().kind()
               + " "
               + TallyException.quote(r.held().value())
-              + " belongs to it)");
+              + " belongs to it)"
+              + (reads.archived(db, r.holder())
+                  ? "; that contact is archived, and keeps its identities: POST /contacts/"
+                      + holder
+                      + "/unarchive brings it back"
+                  : ""));
     }
   }
 
@@ -502,24 +520,7 @@ public final class JdbcWriteTx implements WriteTx {
   public Contact deleteContact(long ws, long id) {
     try {
       Contact before = loadContact(ws, id);
-      update("DELETE FROM identities WHERE contact_id = ?", id);
-      owners(ws, id, before.number(ContactField.OWNER_ID), null);
-      update("DELETE FROM event_summaries WHERE contact_id = ?", id);
-      update("DELETE FROM notes WHERE contact_id = ?", id);
-      update("DELETE FROM events WHERE contact_id = ?", id);
-      update("DELETE FROM contact_tags WHERE contact_id = ?", id);
-      companies.forget(id);
-      update("DELETE FROM contacts WHERE id = ?", id);
-      countChanges.merge(ws, -1L, Long::sum);
-      // A stored idempotent response may hold the contact's data: keep only its id.
-      String redacted =
-          JSON.createObjectNode()
-              .put("type", "contact")
-              .put("id", Ids.format(id))
-              .put("deleted", true)
-              .toString();
-      update("UPDATE idempotency_keys SET body = ? WHERE contact_id = ?", redacted, id);
-      oplog(ws, OplogEntry.CONTACT, id, before.version() + 1, OplogEntry.DELETE);
+      erase(ws, before, OplogEntry.DELETE);
       return before;
     } catch (SQLException e) {
       throw wrap("delete contact " + id, e);
@@ -529,6 +530,210 @@ public final class JdbcWriteTx implements WriteTx {
   /** The workspace's contact, else a 404 naming it. */
   Contact requireContact(long ws, long id) throws SQLException {
     return loadContact(ws, id);
+  }
+
+  /**
+   * Erases a contact and every row of it (what a merge moved away is no longer there), counts it
+   * off the workspace's live contacts unless it was archived, and appends its oplog entry ({@code
+   * op}: a delete, or a merge).
+   */
+  private void erase(long ws, Contact before, String op) throws SQLException {
+    long id = before.id();
+    boolean archived = reads.archived(db, id);
+    update("DELETE FROM identities WHERE contact_id = ?", id);
+    owners(ws, id, before.number(ContactField.OWNER_ID), null);
+    update("DELETE FROM event_summaries WHERE contact_id = ?", id);
+    update("DELETE FROM notes WHERE contact_id = ?", id);
+    update("DELETE FROM events WHERE contact_id = ?", id);
+    update("DELETE FROM contact_tags WHERE contact_id = ?", id);
+    companies.forget(id);
+    update("DELETE FROM contacts WHERE id = ?", id);
+    if (!archived) {
+      countChanges.merge(ws, -1L, Long::sum);
+    }
+    // A stored idempotent response may hold the contact's data: keep only its id.
+    String redacted =
+        JSON.createObjectNode()
+            .put("type", "contact")
+            .put("id", Ids.format(id))
+            .put("deleted", true)
+            .toString();
+    update("UPDATE idempotency_keys SET body = ? WHERE contact_id = ?", redacted, id);
+    oplog(ws, OplogEntry.CONTACT, id, before.version() + 1, op);
+  }
+
+  // ---- archive ----
+
+  @Override
+  public Contact archiveContact(long ws, long id) {
+    return setArchived(ws, id, true);
+  }
+
+  @Override
+  public Contact unarchiveContact(long ws, long id) {
+    return setArchived(ws, id, false);
+  }
+
+  /**
+   * Archives or unarchives: the document is unchanged; the version is raised with an oplog entry so
+   * that the projector drops the contact from the index or puts it back (the store's reads of what
+   * the index holds leave archived contacts out), and the workspace's live count follows. Nothing
+   * changes when the contact is already so.
+   */
+  private Contact setArchived(long ws, long id, boolean archive) {
+    try {
+      Contact before = loadContact(ws, id);
+      if (reads.archived(db, id) == archive) {
+        return before;
+      }
+      long version = before.version() + 1;
+      update(
+          "UPDATE contacts SET archived_at = ?, version = ? WHERE id = ?",
+          archive ? now : null,
+          version,
+          id);
+      countChanges.merge(ws, archive ? -1L : 1L, Long::sum);
+      oplog(
+          ws, OplogEntry.CONTACT, id, version, archive ? OplogEntry.ARCHIVE : OplogEntry.UNARCHIVE);
+      return new Contact(id, ws, version, before.fields(), before.custom());
+    } catch (SQLException e) {
+      throw wrap((archive ? "archive" : "unarchive") + " contact " + id, e);
+    }
+  }
+
+  // ---- merge ----
+
+  /** Fields a merge never copies from the lead: who it is and the user's own history. */
+  private static final Set<ContactField> NOT_MERGED =
+      Set.of(
+          ContactField.ROLE,
+          ContactField.CREATED_AT,
+          ContactField.UPDATED_AT,
+          ContactField.EMAIL_DOMAIN);
+
+  /**
+   * Set-based, so a lead with many events merges in one short transaction: one UPDATE moves every
+   * event the user does not have at the same (name, created_at) (the UNIQUE key of events), one
+   * statement each merges summaries and tags, and the lead's left-overs go with it.
+   */
+  @Override
+  public Contact mergeContacts(long ws, long fromId, long intoId) {
+    try {
+      if (fromId == intoId) {
+        throw TallyException.invalid(
+            "into", "from and into are the same contact; merge a lead into another contact");
+      }
+      Contact lead = mergeSide(ws, fromId, "from", Contact.Role.LEAD);
+      Contact user = mergeSide(ws, intoId, "into", Contact.Role.USER);
+
+      // The lead's fields fill only the user's empty ones; its email and external_id so become the
+      // user's identities where the user has none (a lead holds no identity rows, so nothing is
+      // released: no moment where neither holds them, and the transaction is all or nothing).
+      Map<ContactField, Object> fill = new java.util.LinkedHashMap<>();
+      lead.fields()
+          .forEach(
+              (f, v) -> {
+                if (!NOT_MERGED.contains(f) && user.get(f) == null) {
+                  fill.put(f, v);
+                }
+              });
+      Map<String, Object> customFill = new java.util.LinkedHashMap<>();
+      lead.custom()
+          .forEach(
+              (k, v) -> {
+                if (!user.custom().containsKey(k)) {
+                  customFill.put(k, v);
+                }
+              });
+      Contact merged =
+          new ContactPatch(fill, Map.of()).applyTo(user, user.version() + 1, now, customFill);
+
+      // Events: per name, how many of the lead's the user has already (dropped, not counted twice).
+      Map<String, Long> duplicates = new HashMap<>();
+      try (var rs =
+          db.prepare(
+                  "SELECT name, COUNT(*) FROM events WHERE contact_id = ? AND EXISTS (SELECT 1 FROM "
+                      + "events u WHERE u.workspace_id = events.workspace_id AND u.contact_id = ? "
+                      + "AND u.name = events.name AND u.created_at = events.created_at) GROUP BY name",
+                  fromId,
+                  intoId)
+              .executeQuery()) {
+        while (rs.next()) {
+          duplicates.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      update(
+          "UPDATE events SET contact_id = ? WHERE contact_id = ? AND NOT EXISTS (SELECT 1 FROM "
+              + "events u WHERE u.workspace_id = events.workspace_id AND u.contact_id = ? "
+              + "AND u.name = events.name AND u.created_at = events.created_at)",
+          intoId,
+          fromId,
+          intoId);
+      update(
+          "INSERT INTO event_summaries (contact_id, name, workspace_id, count, first_at, last_at) "
+              + "SELECT ?, name, workspace_id, count, first_at, last_at FROM event_summaries "
+              + "WHERE contact_id = ? ON CONFLICT (contact_id, name) DO UPDATE SET "
+              + "count = event_summaries.count + excluded.count, "
+              + "first_at = CASE WHEN excluded.first_at < event_summaries.first_at "
+              + "THEN excluded.first_at ELSE event_summaries.first_at END, "
+              + "last_at = CASE WHEN excluded.last_at > event_summaries.last_at "
+              + "THEN excluded.last_at ELSE event_summaries.last_at END",
+          intoId,
+          fromId);
+      for (Map.Entry<String, Long> d : duplicates.entrySet()) {
+        update(
+            "UPDATE event_summaries SET count = count - ? WHERE contact_id = ? AND name = ?",
+            d.getValue(),
+            intoId,
+            d.getKey());
+      }
+      // Tags: the user keeps its own applied_at where it has the tag already.
+      update(
+          "INSERT INTO contact_tags (contact_id, tag_id, workspace_id, applied_at) "
+              + "SELECT ?, tag_id, workspace_id, applied_at FROM contact_tags WHERE contact_id = ? "
+              + "ON CONFLICT (contact_id, tag_id) DO NOTHING",
+          intoId,
+          fromId);
+      update("UPDATE notes SET contact_id = ? WHERE contact_id = ?", intoId, fromId);
+      // Companies: the user joins the lead's (keeping its own attached_at where it has one);
+      // erasing the lead then takes the lead's memberships and their user_count away.
+      companies.join(fromId, intoId);
+
+      rewrite(ws, user, merged);
+      erase(ws, lead, OplogEntry.MERGE);
+      return merged;
+    } catch (SQLException e) {
+      throw wrap("merge contact " + fromId + " into " + intoId, e);
+    }
+  }
+
+  /** A side of a merge: the workspace's contact with that role, else a 404 or 400 naming it. */
+  private Contact mergeSide(long ws, long id, String field, String role) throws SQLException {
+    Contact c =
+        reads
+            .contact(db, ws, id)
+            .orElseThrow(
+                () ->
+                    new TallyException(
+                        TallyException.Kind.NOT_FOUND,
+                        "not_found",
+                        field,
+                        field
+                            + ": contact "
+                            + TallyException.quote(Ids.format(id))
+                            + " not found in this workspace"));
+    if (!role.equals(c.role())) {
+      throw TallyException.invalid(
+          field,
+          field
+              + " must be a "
+              + role
+              + " (Intercom merges a lead into a user), and contact "
+              + Ids.format(id)
+              + " is a "
+              + c.role());
+    }
+    return c;
   }
 
   private Contact loadContact(long ws, long id) throws SQLException {

@@ -16,10 +16,14 @@ import java.util.Collection;
 enum PgDialect implements Dialect {
   INSTANCE;
 
-  // Index-only scans of contacts_versions (id INCLUDE version) come without asking.
+  // Index-only scans of contacts_versions (id INCLUDE version, partial: live contacts only since
+  // V11) come without asking.
   private static final Forms FORMS =
       new Forms(
-          "%s = ANY (?)", "contacts", "json_agg(json_build_array(%s))", new PgContactStatements());
+          "%s = ANY (?)",
+          "(SELECT id, version FROM contacts WHERE archived_at IS NULL) AS live",
+          "json_agg(json_build_array(%s))",
+          new PgContactStatements());
 
   /**
    * By SQLSTATE, anywhere in the cause chain: connection exceptions (08), shutdown and start-up

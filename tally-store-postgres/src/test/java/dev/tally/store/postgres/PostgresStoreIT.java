@@ -219,6 +219,7 @@ class PostgresStoreIT extends StoreContract {
         Statement s = c.createStatement()) {
       // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
       undoV12(s);
+      undoV11(s);
       undoV10(s);
       s.execute("DROP TABLE " + schema + ".notes");
       s.execute("DROP TABLE " + schema + ".segments");
@@ -229,7 +230,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '12')");
+              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
@@ -289,6 +290,15 @@ class PostgresStoreIT extends StoreContract {
                         ws, attribute("contact", "plan", dev.tally.core.model.FieldType.STRING))));
   }
 
+  /**
+   * Back to the schema as V9 left it (V11__archived_contacts undone: its column goes, and with it
+   * its partial indexes; V2's index of versions comes back).
+   */
+  private void undoV11(Statement s) throws java.sql.SQLException {
+    s.execute("ALTER TABLE " + schema + ".contacts DROP COLUMN archived_at");
+    s.execute("CREATE INDEX contacts_versions ON " + schema + ".contacts (id) INCLUDE (version)");
+  }
+
   /** Back to the schema as V6 left it (V7__admins undone), so V7 runs again at the next open. */
   private void undoV7(Statement s) throws java.sql.SQLException {
     s.execute("DROP TABLE " + schema + ".contact_owners");
@@ -310,6 +320,7 @@ class PostgresStoreIT extends StoreContract {
         Statement s = c.createStatement()) {
       // Back to the schema as V6 left it (V8 on undone too, so V7 and on run again in order).
       undoV12(s);
+      undoV11(s);
       undoV10(s);
       s.execute("DROP TABLE " + schema + ".notes");
       s.execute("DROP TABLE " + schema + ".segments");
@@ -317,7 +328,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '12')");
+              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12')");
       s.execute(
           "UPDATE "
               + schema

@@ -16,11 +16,15 @@ import org.sqlite.SQLiteException;
 enum SqliteDialect implements Dialect {
   INSTANCE;
 
-  // INDEXED BY: the covering (id, version) index, so no document page is read.
+  // INDEXED BY: the covering (id, version) index of live contacts (V11: partial, WHERE archived_at
+  // IS NULL, with archived_at in it so that SQLite sees it covers the query), so no document page
+  // is
+  // read and archived contacts are not counted.
   private static final Forms FORMS =
       new Forms(
           "%s IN (SELECT value FROM json_each(?))",
-          "contacts INDEXED BY contacts_versions",
+          "(SELECT id, version FROM contacts INDEXED BY contacts_versions WHERE archived_at IS NULL)"
+              + " AS live",
           "json_group_array(json_array(%s))",
           new PortableContactStatements());
 
