@@ -139,6 +139,18 @@ for (const [version, lib] of [
       await rejectsWith(client.companies.find({ companyId: key }), 404, "company_not_found");
     });
 
+    it("contacts.archive, unarchive and mergeLeadInUser", async () => {
+      const user = await client.contacts.createUser({ email: email("life"), externalId: extId("life") });
+      const archived = await client.contacts.archive({ id: user.id });
+      assert.equal(archived.archived, true);
+      assert.equal((await client.contacts.unarchive({ id: user.id })).archived, false);
+      const lead = await client.contacts.createLead({ name: `Lead v${version}` });
+      const merged = await client.contacts.mergeLeadInUser({ leadId: lead.id, userId: user.id });
+      assert.equal(merged.id, user.id);
+      assert.equal(merged.name, `Lead v${version}`);
+      await rejectsWith(client.contacts.find({ id: lead.id }), 404, "not_found");
+    });
+
     it("contacts.delete, then find rejects with 404", async () => {
       const deleted = await client.contacts.delete({ id: contact.id });
       assert.equal(deleted.deleted, true);

@@ -6,7 +6,7 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { IntercomClient, IntercomError } from "intercom-client-v6";
 import { baseUrl, token, newRun, newTeammate, eventually, assertAdmin } from "./tally.mjs";
-import { companiesRoundTrip } from "./companies.mjs";
+import { archiveAndMergeRoundTrip, companiesRoundTrip } from "./companies.mjs";
 
 const run = newRun();
 const email = (tag) => `compat6-${tag}-${run}@example.com`;
@@ -104,7 +104,11 @@ describe("intercom-client v6 (default Intercom-Version 2.11) against Tally", { t
   });
 
   it("companies: the v7 round trip (v6 has the same calls)", async () => {
-    await companiesRoundTrip(client, rejectsWith, `v6-${run}`);
+    await companiesRoundTrip(client, rejectsWith, `v6-${run}`, { updateSendsBody: false });
+  });
+
+  it("contacts.archive, unarchive and mergeLeadInUser", async () => {
+    await archiveAndMergeRoundTrip(client, rejectsWith, `v6-${run}`);
   });
 
   it("contacts.delete, then find rejects with 404", async () => {

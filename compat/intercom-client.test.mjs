@@ -9,7 +9,7 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { IntercomClient, IntercomError } from "intercom-client";
 import { baseUrl, token, newRun, newTeammate, eventually, assertAdmin } from "./tally.mjs";
-import { companiesRoundTrip } from "./companies.mjs";
+import { archiveAndMergeRoundTrip, companiesRoundTrip } from "./companies.mjs";
 
 const run = newRun();
 const email = (tag) => `compat-${tag}-${run}@example.com`;
@@ -341,6 +341,10 @@ describe("intercom-client v7 (Intercom-Version 2.11) against Tally", { timeout: 
 
   it("companies: createOrUpdate, find, retrieve, update, attach, list, scroll, search, detach, delete", async () => {
     await companiesRoundTrip(client, rejectsWith, `v7-${run}`);
+  });
+
+  it("contacts.archive, unarchive and mergeLeadInUser", async () => {
+    await archiveAndMergeRoundTrip(client, rejectsWith, `v7-${run}`);
   });
 
   it("an Intercom-Version other than 2.x rejects with 400 naming the header", async () => {

@@ -41,6 +41,7 @@ public final class Bench {
     BENCHMARKS.put("rebuild-under-writes", RecoveryBench::rebuildUnderWrites);
     BENCHMARKS.put("search-load", SearchLoadBench::run);
     BENCHMARKS.put("tagging", TaggingBench::run);
+    BENCHMARKS.put("merge", MergeBench::run);
   }
 
   static final String USAGE =
@@ -65,6 +66,7 @@ public final class Bench {
         search-load    [--contacts 100000] [--seconds 20] [--clients 8] [--dir DIR]
         """
           + TaggingBench.USAGE.indent(2)
+          + MergeBench.USAGE.indent(2)
           + """
         common to these: --out FILE   append the Markdown results to FILE
       """

@@ -82,6 +82,9 @@ class CompaniesApiTest extends ApiTestBase {
     TallyHttp.Res put = http.call("PUT", "/companies/" + id, token, "{\"name\":\"Acme Inc\"}");
     assertEquals(200, put.status(), put.toString());
     assertEquals("Acme Inc", put.json().get("name").asText());
+    TallyHttp.Res bodiless = http.call("PUT", "/companies/" + id, token, null);
+    assertEquals(200, bodiless.status(), "a PUT without a body (v6 sends none) changes nothing");
+    assertEquals("Acme Inc", bodiless.json().get("name").asText());
     TallyHttp.Res rekey =
         http.call("PUT", "/companies/" + id, token, "{\"company_id\":\"acme-2\"}");
     assertEquals(400, rekey.status());
