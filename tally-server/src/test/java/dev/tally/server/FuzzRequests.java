@@ -60,6 +60,8 @@ final class FuzzRequests {
   private final List<String> workspaceIds = new ArrayList<>();
   private final List<String> adminIds = new ArrayList<>();
   private final List<String> tokenIds = new ArrayList<>();
+  private final List<String> companyIds = new ArrayList<>();
+  private final List<String> memberIds = new ArrayList<>(); // tags', notes' and segments' ids
   private final List<String> cursors = new ArrayList<>();
   private long lastPosition;
 
@@ -97,7 +99,7 @@ final class FuzzRequests {
       return raw();
     }
     strict = rnd.nextInt(100) < 45;
-    int k = rnd.nextInt(20);
+    int k = rnd.nextInt(22);
     return switch (k) {
       case 0, 1, 2 -> client("contact-create", contactCreate());
       case 3, 4 -> client("contact-update", contactUpdate());
@@ -112,6 +114,8 @@ final class FuzzRequests {
       case 16 -> client("operations", operations());
       case 17 -> client("teammates", teammates());
       case 18 -> client("contact-lifecycle", contactLifecycle());
+      case 19 -> client("companies", companies());
+      case 20 -> client("tags-notes-segments", tagsNotesSegments());
       default -> client("any-method-any-path", anyMethodAnyPath());
     };
   }
@@ -138,6 +142,13 @@ final class FuzzRequests {
       if (next != null) {
         remember(cursors, next, 50);
       }
+    }
+    if (type.equals("company") && n.path("id").isTextual()) {
+      remember(companyIds, n.get("id").asText(), 100);
+    }
+    if ((type.equals("tag") || type.equals("note") || type.equals("segment"))
+        && n.path("id").isTextual()) {
+      remember(memberIds, n.get("id").asText(), 100);
     }
     if (type.equals("workspace") && n.path("token").isTextual()) {
       remember(workspaceIds, n.get("id").asText(), 50);
@@ -562,6 +573,129 @@ final class FuzzRequests {
         o.put("into", odd(4) ? weird() : contactId());
         yield jsonReq("POST", "/contacts/merge", workspaceAuth(), maybeMutate(o));
       }
+    };
+  }
+
+  /** Companies: create or update, read, list, scroll, attach, detach, delete, odd ids at times. */
+  private Req companies() {
+    String company =
+        (strict || rnd.nextInt(3) != 0) && !companyIds.isEmpty() ? pick(companyIds) : oddId();
+    return switch (rnd.nextInt(9)) {
+      case 0, 1 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("company_id", odd(5) ? weird() : "fz-co-" + rnd.nextInt(30));
+        if (rnd.nextBoolean()) {
+          o.put("name", odd(5) ? weird() : "Co " + rnd.nextInt(10));
+        }
+        if (rnd.nextBoolean()) {
+          o.set("size", value(rnd.nextInt(5)));
+        }
+        if (rnd.nextBoolean()) {
+          o.set("monthly_spend", value(rnd.nextInt(5)));
+        }
+        if (rnd.nextBoolean()) {
+          o.putObject("custom_attributes").set("fz_" + rnd.nextInt(4), value(rnd.nextInt(5)));
+        }
+        yield jsonReq("POST", "/companies", workspaceAuth(), maybeMutate(o));
+      }
+      case 2 -> req("GET", "/companies/" + company, workspaceAuth(), null);
+      case 3 ->
+          req(
+              pick("GET", "POST"),
+              pick("/companies", "/companies/list", "/companies/scroll")
+                  + pick(
+                      "",
+                      "?page=" + pick("1", "2", "0", "x", "99999"),
+                      "?per_page=" + pick("1", "60", "61", "-1"),
+                      "?scroll_param=" + weird(),
+                      "?company_id=fz-co-1",
+                      "?name=" + weird()),
+              workspaceAuth(),
+              null);
+      case 4 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("id", odd(4) ? weird() : company);
+        yield jsonReq(
+            "POST", "/contacts/" + contactId() + "/companies", workspaceAuth(), maybeMutate(o));
+      }
+      case 5 ->
+          req(
+              "DELETE",
+              "/contacts/" + contactId() + "/companies/" + company,
+              workspaceAuth(),
+              null);
+      case 6 ->
+          req(
+              "GET",
+              pick(
+                  "/contacts/" + contactId() + "/companies",
+                  "/companies/" + company + "/contacts",
+                  "/companies/" + company + "/segments"),
+              workspaceAuth(),
+              null);
+      case 7 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("name", odd(4) ? weird() : "Renamed");
+        yield jsonReq("PUT", "/companies/" + company, workspaceAuth(), maybeMutate(o));
+      }
+      default -> req("DELETE", "/companies/" + company, workspaceAuth(), null);
+    };
+  }
+
+  /** Tags, notes and segments: create, apply, read and delete, with bodies mutated at times. */
+  private Req tagsNotesSegments() {
+    String member = !memberIds.isEmpty() && rnd.nextInt(4) != 0 ? pick(memberIds) : oddId();
+    return switch (rnd.nextInt(8)) {
+      case 0 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("name", odd(4) ? weird() : "fz-tag-" + rnd.nextInt(10));
+        yield jsonReq("POST", "/tags", workspaceAuth(), maybeMutate(o));
+      }
+      case 1 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("id", member);
+        yield jsonReq(
+            "POST", "/contacts/" + contactId() + "/tags", workspaceAuth(), maybeMutate(o));
+      }
+      case 2 -> req("DELETE", pick("/tags/", "/segments/") + member, workspaceAuth(), null);
+      case 3 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("body", odd(4) ? weird() : "a note");
+        yield jsonReq(
+            "POST", "/contacts/" + contactId() + "/notes", workspaceAuth(), maybeMutate(o));
+      }
+      case 4 ->
+          req(
+              "GET",
+              pick(
+                  "/notes/" + member,
+                  "/tags/" + member,
+                  "/segments/" + member,
+                  "/contacts/" + contactId() + "/notes",
+                  "/contacts/" + contactId() + "/segments",
+                  "/contacts/" + contactId() + "/tags",
+                  "/segments?include_count=" + pick("true", "x")),
+              workspaceAuth(),
+              null);
+      case 5 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("name", odd(4) ? weird() : "fz-seg-" + rnd.nextInt(10));
+        ObjectNode q = o.putObject("query");
+        q.put("field", pick("email", "segment_id", "company_id", "tag_id", "custom_attributes.x"));
+        q.put("operator", pick("=", "!=", "IN", "~"));
+        q.set("value", value(rnd.nextInt(5)));
+        yield jsonReq("POST", "/segments", workspaceAuth(), maybeMutate(o));
+      }
+      case 6 -> {
+        ObjectNode o = NODES.objectNode();
+        ObjectNode q = o.putObject("query");
+        q.put("field", pick("segment_id", "company_id", "tag_id"));
+        q.put("operator", pick("=", "!=", "IN", "NIN", "<"));
+        q.put("value", odd(3) ? weird() : member);
+        yield jsonReq("POST", "/contacts/search", workspaceAuth(), maybeMutate(o));
+      }
+      default ->
+          req("DELETE", "/contacts/" + contactId() + "/tags/" + member, workspaceAuth(), null);
     };
   }
 
