@@ -1,13 +1,24 @@
 // Compatibility test: the official Intercom Node clients 4.x and 5.x (npm aliases
 // intercom-client-v4 and -v5), unchanged against Tally. They send the token as HTTP Basic
 // credentials (the token as user name, an empty password) and no Intercom-Version header; their API
-// is camelCase. Every call of the compat list they have: contacts createUser/find/update/search/
-// delete, events create/listBy, dataAttributes list/create, admins list/find (they have no /me).
+// is camelCase. Every issue-12 call they have (the table per version is in compat/README.md):
+// contacts, events create/listBy, data attributes list/create/update, admins list/find, tags (no
+// tags.find), companies, notes, segments, archive, merge. They have no /me, no events.summaries and
+// no GET /companies/{id}.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import * as v4 from "intercom-client-v4";
 import * as v5 from "intercom-client-v5";
-import { baseUrl, token, newRun, newTeammate, eventually, assertAdmin } from "./tally.mjs";
+import {
+  assertAdmin,
+  assertDigits,
+  baseUrl,
+  createSegment,
+  eventually,
+  newRun,
+  newTeammate,
+  token,
+} from "./tally.mjs";
 
 for (const [version, lib] of [
   ["4", v4],
@@ -117,6 +128,7 @@ for (const [version, lib] of [
       assert.equal(made.company_id, key);
       const found = await client.companies.find({ companyId: key });
       assert.equal(found.id, made.id);
+      assert.equal((await client.companies.find({ name: `Acme v${version}` })).id, made.id, "found by name");
       const updated = await client.companies.update({ companyId: made.id, industry: "anvils" });
       assert.equal(updated.industry, "anvils");
       assert.equal(updated.name, `Acme v${version}`);
@@ -130,6 +142,7 @@ for (const [version, lib] of [
       assert.deepEqual(theirs.data.map((c) => c.id), [made.id]);
       const members = await client.companies.listAttachedContacts({ companyId: made.id });
       assert.deepEqual(members.data.map((c) => c.id), [who.id]);
+      assert.deepEqual((await client.companies.listAttachedSegments({ companyId: made.id })).data, []);
       const all = await client.companies.scroll.each({});
       assert.ok(all.some((c) => c.id === made.id), "scroll.each reaches the company");
       const detached = await client.companies.detachContact({ contactId: who.id, companyId: made.id });
@@ -149,6 +162,93 @@ for (const [version, lib] of [
       assert.equal(merged.id, user.id);
       assert.equal(merged.name, `Lead v${version}`);
       await rejectsWith(client.contacts.find({ id: lead.id }), 404, "not_found");
+    });
+
+    it("tags: create, update (rename), list, tagContact, listAttachedTags, untagContact, delete", async () => {
+      const name = `compat-tag-v${version}-${run}`;
+      const made = await client.tags.create({ name });
+      assert.equal(made.type, "tag");
+      assertDigits(made.id, "tag.id");
+      assert.equal(made.name, name);
+      const renamed = await client.tags.update({ id: made.id, name: `${name}-renamed` });
+      assert.equal(renamed.id, made.id);
+      assert.equal(renamed.name, `${name}-renamed`);
+      const list = await client.tags.list();
+      assert.equal(list.type, "list");
+      assert.ok(list.data.some((t) => t.id === made.id && t.name === `${name}-renamed`), "listed renamed");
+      const who = await client.contacts.createUser({ email: email("tagged") });
+      const applied = await client.tags.tagContact({ contactId: who.id, tagId: made.id });
+      assert.equal(applied.id, made.id);
+      assert.equal(typeof applied.applied_at, "number");
+      const theirs = await client.contacts.listAttachedTags({ id: who.id });
+      assert.deepEqual(theirs.data.map((t) => t.id), [made.id]);
+      assert.equal((await client.tags.untagContact({ contactId: who.id, tagId: made.id })).id, made.id);
+      assert.deepEqual((await client.contacts.listAttachedTags({ id: who.id })).data, []);
+      await client.tags.delete({ id: made.id });
+      assert.ok(!(await client.tags.list()).data.some((t) => t.id === made.id), "a deleted tag is not listed");
+      await rejectsWith(client.tags.tagContact({ contactId: who.id, tagId: made.id }), 404, "not_found");
+    });
+
+    it("notes: create, list by page, find", async () => {
+      const who = await client.contacts.createUser({ email: email("notes") });
+      const first = await client.notes.create({ contactId: who.id, body: "First", adminId: teammate.id });
+      assert.equal(first.type, "note");
+      assertDigits(first.id, "note.id");
+      assert.equal(first.contact.id, who.id);
+      assertAdmin(first.author, teammate);
+      for (const n of [2, 3]) await client.notes.create({ contactId: who.id, body: `Note ${n}` });
+      const page1 = await client.notes.list({ contactId: who.id, perPage: 2 });
+      assert.equal(page1.type, "list");
+      assert.equal(page1.total_count, 3);
+      assert.deepEqual(page1.data.map((n) => n.body), ["Note 3", "Note 2"], "newest first");
+      const page2 = await client.notes.list({ contactId: who.id, perPage: 2, page: 2 });
+      assert.deepEqual(page2.data.map((n) => n.body), ["First"]);
+      const found = await client.notes.find({ id: first.id });
+      assert.equal(found.body, "First");
+      assert.equal(found.author.id, teammate.id);
+      await rejectsWith(client.notes.find({ id: "999999999" }), 404, "not_found");
+    });
+
+    it("segments: list with includeCount, find, contacts.listAttachedSegments", async () => {
+      const who = await client.contacts.createUser({ email: email("seg") });
+      const segment = await createSegment(`Compat v${version} ${run}`, {
+        field: "email",
+        operator: "=",
+        value: email("seg"),
+      });
+      await eventually(async () => {
+        const list = await client.segments.list({ includeCount: true });
+        assert.equal(list.type, "segment.list");
+        assert.equal(list.segments.find((s) => s.id === segment.id)?.count, 1, JSON.stringify(list));
+      });
+      const found = await client.segments.find({ id: segment.id });
+      assert.equal(found.type, "segment");
+      assert.equal(found.name, `Compat v${version} ${run}`);
+      assert.equal(found.person_type, "user");
+      assert.equal(found.count, undefined, "no count unless asked");
+      assert.equal((await client.segments.find({ id: segment.id, includeCount: true })).count, 1);
+      await rejectsWith(client.segments.find({ id: "999999999" }), 404, "not_found");
+      const theirs = await client.contacts.listAttachedSegments({ id: who.id });
+      assert.equal(theirs.type, "list");
+      assert.deepEqual(theirs.data.map((s) => s.id), [segment.id]);
+    });
+
+    it("dataAttributes.update: description, options, archived (listed with includeArchived)", async () => {
+      const made = await client.dataAttributes.create({ name: `${attrName}-stage`, model: "contact", dataType: "string" });
+      const changed = await client.dataAttributes.update({
+        id: made.id,
+        description: "Stage",
+        options: [{ value: "trial" }, { value: "paid" }],
+      });
+      assert.equal(changed.id, made.id);
+      assert.equal(changed.description, "Stage");
+      assert.deepEqual(changed.options, ["trial", "paid"]);
+      assert.equal((await client.dataAttributes.update({ id: made.id, archived: true })).archived, true);
+      const live = await client.dataAttributes.list({ model: "contact" });
+      assert.ok(!live.data.some((a) => a.id === made.id), "an archived attribute leaves the list");
+      const all = await client.dataAttributes.list({ model: "contact", includeArchived: true });
+      assert.equal(all.data.find((a) => a.id === made.id)?.archived, true);
+      await rejectsWith(client.dataAttributes.update({ id: 999_999_999, description: "x" }), 404, "field_not_found");
     });
 
     it("contacts.delete, then find rejects with 404", async () => {

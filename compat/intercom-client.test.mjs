@@ -3,6 +3,7 @@
 //
 //   TALLY_URL=http://127.0.0.1:7400 TALLY_TOKEN=tly_... TALLY_ADMIN_TOKEN=... node --test compat/
 //
+// Every issue-12 call v7 has (the table of calls per version is in compat/README.md).
 // bin/compat-test starts a throwaway Tally and runs this file. Every run uses fresh, unique emails,
 // external ids and attribute names, so it can also run against a Tally that already holds data.
 import { describe, it, before } from "node:test";
@@ -10,6 +11,7 @@ import assert from "node:assert/strict";
 import { IntercomClient, IntercomError } from "intercom-client";
 import { baseUrl, token, newRun, newTeammate, eventually, assertAdmin } from "./tally.mjs";
 import { archiveAndMergeRoundTrip, companiesRoundTrip } from "./companies.mjs";
+import { contactExtrasTests } from "./contact-extras.mjs";
 
 const run = newRun();
 const email = (tag) => `compat-${tag}-${run}@example.com`;
@@ -293,50 +295,12 @@ describe("intercom-client v7 (Intercom-Version 2.11) against Tally", { timeout: 
     await rejectsWith(bad.contacts.create({ email: email("unauthorized") }), 401, "unauthorized");
   });
 
-  it("tags: create, list, find, tag a contact, find it by tag_id, untag, delete", async () => {
-    const name = `compat-tag-${run}`;
-    const tag = await client.tags.create({ name });
-    assert.equal(tag.type, "tag");
-    assertStringId(tag.id, "tag.id");
-    assert.equal(tag.name, name);
-    const same = await client.tags.create({ name: name.toUpperCase() });
-    assert.equal(same.id, tag.id, "tag names are case insensitive");
-
-    const list = await client.tags.list();
-    assert.equal(list.type, "list");
-    assert.ok(list.data.some((t) => t.id === tag.id && t.name === name), "the tag is listed");
-    const found = await client.tags.find({ tag_id: tag.id });
-    assert.equal(found.name, name);
-
-    const tagged = await client.contacts.create({ email: email("tagged"), external_id: extId("tagged") });
-    const applied = await client.tags.tagContact({ contact_id: tagged.id, id: tag.id });
-    assert.equal(applied.type, "tag");
-    assert.equal(applied.id, tag.id);
-    assert.equal(typeof applied.applied_at, "number");
-    const attached = await client.contacts.listAttachedTags({ contact_id: tagged.id });
-    assert.deepEqual(attached.data.map((t) => t.id), [tag.id]);
-    const read = await client.contacts.find({ contact_id: tagged.id });
-    assert.equal(read.tags.total_count, 1);
-    assert.equal(read.tags.data[0].id, tag.id);
-
-    // Search is searchable within a moment; the client cannot send Tally-Min-Position, so poll.
-    const byTag = { query: { field: "tag_id", operator: "=", value: tag.id } };
-    let hits = [];
-    for (let i = 0; i < 100 && hits.length === 0; i++) {
-      const page = await client.contacts.search(byTag);
-      hits = page.data.map((c) => c.id);
-      if (hits.length === 0) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.deepEqual(hits, [tagged.id], "the tagged contact is found by tag_id");
-
-    const removed = await client.tags.untagContact({ contact_id: tagged.id, tag_id: tag.id });
-    assert.equal(removed.id, tag.id);
-    assert.equal((await client.contacts.listAttachedTags({ contact_id: tagged.id })).data.length, 0);
-
-    await client.tags.delete({ tag_id: tag.id });
-    await rejectsWith(client.tags.find({ tag_id: tag.id }), 404, "not_found");
-    await rejectsWith(client.tags.tagContact({ contact_id: tagged.id, id: tag.id }), 404, "not_found");
-    assert.equal((await client.contacts.search(byTag)).data.length, 0, "a deleted tag matches nothing");
+  contactExtrasTests({
+    client,
+    rejectsWith,
+    tag: `v7-${run}`,
+    teammate: () => teammate,
+    updateAttribute: (c, id, body) => c.dataAttributes.update({ data_attribute_id: id, body }),
   });
 
   it("companies: createOrUpdate, find, retrieve, update, attach, list, scroll, search, detach, delete", async () => {

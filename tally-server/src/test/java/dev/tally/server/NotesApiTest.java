@@ -61,6 +61,34 @@ class NotesApiTest extends ApiTestBase {
     assertEquals(404, get("/notes/" + note.get("id").asText()).status());
   }
 
+  /**
+   * The 2.11 spec lists a contact's notes by page number, and the v6 and v7 clients' pagers ask for
+   * page 2, 3, … until a page is empty: each page must be the next one, never the first again.
+   */
+  @Test
+  void notesArePagedByPageNumberUntilAnEmptyPage() {
+    String contact = createContact("{\"external_id\":\"n3\"}");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(
+          200, post("/contacts/" + contact + "/notes", "{\"body\":\"p" + i + "\"}").status());
+    }
+    String list = "/contacts/" + contact + "/notes?per_page=2&page=";
+    assertEquals(List.of("p4", "p3"), get(list + 1).json().get("data").findValuesAsText("body"));
+    JsonNode second = get(list + 2).json();
+    assertEquals(List.of("p2", "p1"), second.get("data").findValuesAsText("body"));
+    assertEquals(2, second.get("pages").get("page").asInt(), second.toString());
+    assertEquals(3, second.get("pages").get("total_pages").asInt(), second.toString());
+    assertEquals(5, second.get("total_count").asInt());
+    assertEquals(List.of("p0"), get(list + 3).json().get("data").findValuesAsText("body"));
+    assertEquals(0, get(list + 4).json().get("data").size(), "past the last page: empty");
+    assertEquals(0, get(list + 40).json().get("data").size());
+    for (String bad : new String[] {"0", "x", "-1", "1&starting_after=5"}) {
+      TallyHttp.Res r = get(list + bad);
+      assertEquals(400, r.status(), bad + ": " + r);
+      assertEquals("page", r.field(), bad + ": " + r);
+    }
+  }
+
   @Test
   void badNotesAreNamedAndOtherWorkspacesSeeNone() {
     String contact = createContact("{\"external_id\":\"n2\"}");

@@ -299,30 +299,7 @@ final class CompanyRoutes {
 
   /** Reads page: an integer from 1, no deeper than {@link #MAX_OFFSET} items. */
   private static int pageNumber(String raw, int perPage) {
-    if (raw == null || raw.isEmpty()) {
-      return 1;
-    }
-    int page;
-    try {
-      page = Integer.parseInt(raw.trim());
-    } catch (NumberFormatException e) {
-      page = 0;
-    }
-    if (page < 1) {
-      throw TallyException.invalid(
-          "page", "page must be an integer from 1, got " + TallyException.quote(raw));
-    }
-    if ((long) (page - 1) * perPage > MAX_OFFSET) {
-      throw TallyException.invalid(
-          "page",
-          "page "
-              + page
-              + " starts past the first "
-              + MAX_OFFSET
-              + " items; page numbers reach no further (use GET /companies/scroll, or "
-              + "starting_after, to go through everything)");
-    }
-    return page;
+    return Cursor.pageNumber(raw, perPage, MAX_OFFSET, "GET /companies/scroll, or starting_after");
   }
 
   private Company company(long ws, String raw) {

@@ -71,4 +71,36 @@ record Cursor(long afterId, int page, long sortKey, boolean missing) {
         field,
         field + " must be an integer from 1 to " + max + ", got " + TallyException.quote(raw));
   }
+
+  /**
+   * Reads page: an integer from 1 (1 when absent) whose first item is no deeper than {@code
+   * maxOffset}; past it, the 400 points to {@code deeper}, the way to go further.
+   */
+  static int pageNumber(String raw, int perPage, int maxOffset, String deeper) {
+    if (raw == null || raw.isEmpty()) {
+      return 1;
+    }
+    int page;
+    try {
+      page = Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      page = 0;
+    }
+    if (page < 1) {
+      throw TallyException.invalid(
+          "page", "page must be an integer from 1, got " + TallyException.quote(raw));
+    }
+    if ((long) (page - 1) * perPage > maxOffset) {
+      throw TallyException.invalid(
+          "page",
+          "page "
+              + page
+              + " starts past the first "
+              + maxOffset
+              + " items; page numbers reach no further (use "
+              + deeper
+              + " to go through everything)");
+    }
+    return page;
+  }
 }

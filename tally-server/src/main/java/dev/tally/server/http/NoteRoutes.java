@@ -15,9 +15,9 @@ import io.javalin.http.Context;
 
 /**
  * Notes teammates write about a contact (Intercom's notes): {@code POST /contacts/{id}/notes},
- * {@code GET /contacts/{id}/notes} (newest first, in pages), {@code GET /notes/{id}}. The author is
- * {@code admin_id} when given, else the teammate the token acts for, else none (the workspace's
- * app).
+ * {@code GET /contacts/{id}/notes} (newest first, in pages by {@code starting_after} or, as the
+ * 2.11 spec has it, by {@code page} number), {@code GET /notes/{id}}. The author is {@code
+ * admin_id} when given, else the teammate the token acts for, else none (the workspace's app).
  */
 final class NoteRoutes {
   private static final java.util.List<String> FIELDS =
@@ -82,7 +82,17 @@ final class NoteRoutes {
     int perPage =
         Cursor.perPage("per_page", ctx.queryParam("per_page"), 50, ContactRoutes.MAX_PER_PAGE);
     String before = ctx.queryParam("starting_after");
-    long beforeId = before == null ? Long.MAX_VALUE : Ids.parseField("starting_after", before);
+    String pageParam = ctx.queryParam("page");
+    if (before != null && pageParam != null) {
+      throw TallyException.invalid(
+          "page", "give page (a page number) or starting_after (a cursor), not both");
+    }
+    int pageNumber =
+        Cursor.pageNumber(pageParam, perPage, CompanyRoutes.MAX_OFFSET, "starting_after");
+    long beforeId =
+        before == null
+            ? skipNewest(ws, contactId, (pageNumber - 1) * perPage)
+            : Ids.parseField("starting_after", before);
     Page<Note> page = rc.store().notes(ws, contactId, beforeId, perPage);
     ObjectNode o = Json.object().put("type", "list");
     ArrayNode data = o.putArray("data");
@@ -94,6 +104,9 @@ final class NoteRoutes {
             .getOrDefault(contactId, Note.Summary.NONE);
     o.put("total_count", all.count());
     ObjectNode pages = o.putObject("pages").put("type", "pages").put("per_page", perPage);
+    if (pageParam != null) {
+      pages.put("page", pageNumber).put("total_pages", (all.count() + perPage - 1) / perPage);
+    }
     if (page.more()) {
       pages
           .putObject("next")
@@ -103,6 +116,28 @@ final class NoteRoutes {
       pages.putNull("next");
     }
     RequestContext.json(ctx, 200, o);
+  }
+
+  /**
+   * The id to list notes before so that the newest {@code skip} are passed over (the 2.11 spec's
+   * {@code page}, which the generated clients' pagers send): read in pages, so a deep page costs
+   * reads but never memory. 0 (nothing before it) when the contact has no more notes.
+   */
+  private long skipNewest(long ws, long contactId, int skip) {
+    long before = Long.MAX_VALUE;
+    while (skip > 0) {
+      Page<Note> passed =
+          rc.store().notes(ws, contactId, before, Math.min(skip, ContactRoutes.MAX_PER_PAGE));
+      if (passed.items().isEmpty()) {
+        return 0;
+      }
+      before = passed.items().get(passed.items().size() - 1).id();
+      skip -= passed.items().size();
+      if (skip > 0 && !passed.more()) {
+        return 0;
+      }
+    }
+    return before;
   }
 
   private void get(Context ctx) {
