@@ -123,7 +123,11 @@ final class ContactRoutes {
     RequestContext.json(ctx, 200, o);
   }
 
-  /** Intercom's cursor pages object; {@code next} is left out on the last page so clients stop. */
+  /**
+   * Intercom's cursor pages object; {@code next} is left out on the last page so clients stop. Its
+   * {@code next} is the spec's {@code starting_after_paging} ({@code per_page} required), plus the
+   * next page's number.
+   */
   static ObjectNode pages(int page, int perPage, long total, Cursor next) {
     ObjectNode p = Json.object();
     p.put("type", "pages");
@@ -131,7 +135,10 @@ final class ContactRoutes {
     p.put("per_page", perPage);
     p.put("total_pages", (total + perPage - 1) / perPage);
     if (next != null) {
-      p.putObject("next").put("page", page + 1).put("starting_after", next.encode());
+      p.putObject("next")
+          .put("page", page + 1)
+          .put("per_page", perPage)
+          .put("starting_after", next.encode());
     }
     return p;
   }
