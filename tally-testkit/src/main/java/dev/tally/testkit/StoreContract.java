@@ -1950,4 +1950,204 @@ public abstract class StoreContract {
     }
     assertEquals(n + 50, rows);
   }
+
+  // ---- messaging: campaigns and the send queue (issue 13) ----
+
+  private dev.tally.core.model.Campaign runningCampaign(long workspace) {
+    var c = store.write(tx -> tx.createCampaign(workspace, "c", "{\"steps\":[]}")).value();
+    return store
+        .write(tx -> tx.setCampaignState(workspace, c.id(), dev.tally.core.model.Campaign.RUNNING))
+        .value();
+  }
+
+  private static dev.tally.core.model.Send.New due(
+      long workspace, long campaign, long contact, long occurrence, long dueAt) {
+    return new dev.tally.core.model.Send.New(
+        workspace, campaign, 0, contact, occurrence, dueAt, dueAt + 86_400_000L);
+  }
+
+  @Test
+  void aCampaignStartsAtTheOplogHeadAndMovesOnlyAsAllowed() {
+    var draft = store.write(tx -> tx.createCampaign(ws, "Welcome", "{\"steps\":[]}")).value();
+    assertEquals(dev.tally.core.model.Campaign.DRAFT, draft.state());
+    TallyException early =
+        refusal(
+            store, tx -> tx.setCampaignState(ws, draft.id(), dev.tally.core.model.Campaign.PAUSED));
+    assertEquals(409, early.kind().status);
+    long head = store.head();
+    var running =
+        store
+            .write(tx -> tx.setCampaignState(ws, draft.id(), dev.tally.core.model.Campaign.RUNNING))
+            .value();
+    assertEquals(head, running.startPosition(), "fan-out reads an index at least this far");
+    assertEquals(2, running.version());
+    var paused =
+        store
+            .write(tx -> tx.setCampaignState(ws, draft.id(), dev.tally.core.model.Campaign.PAUSED))
+            .value();
+    assertEquals(head, paused.startPosition(), "pausing keeps the start");
+    assertEquals(List.of(draft.id()), store.campaigns(ws).stream().map(c -> c.id()).toList());
+    assertTrue(store.campaign(other, draft.id()).isEmpty(), "another workspace's is not found");
+    assertEquals(
+        404,
+        refusal(
+                store,
+                tx -> tx.setCampaignState(other, draft.id(), dev.tally.core.model.Campaign.RUNNING))
+            .kind()
+            .status);
+    assertEquals(
+        3,
+        store.oplog(0, 10_000).stream()
+            .filter(e -> e.entity().equals(OplogEntry.CAMPAIGN) && e.entityId() == draft.id())
+            .count());
+  }
+
+  @Test
+  void aSendIsQueuedAtMostOncePerCampaignStepContactAndOccurrence() {
+    var c = runningCampaign(ws);
+    Contact a = create(ws, "{\"email\":\"q@example.com\"}");
+    var first = due(ws, c.id(), a.id(), 7, 1_000);
+    assertEquals(1, store.write(tx -> tx.queueSends(List.of(first))).value());
+    assertEquals(0, store.write(tx -> tx.queueSends(List.of(first))).value(), "the same key again");
+    assertEquals(
+        1,
+        store.write(tx -> tx.queueSends(List.of(first, due(ws, c.id(), a.id(), 8, 1_000)))).value(),
+        "another occurrence is another send; the known one is left alone");
+    assertEquals(java.util.Map.of("queued", 2L), store.sendCounts(c.id()));
+  }
+
+  @Test
+  void claimsTakeDueSendsOfRunningCampaignsOnceUntilTheirLeaseRunsOut() {
+    var c = runningCampaign(ws);
+    Contact a = create(ws, "{\"email\":\"c1@example.com\"}");
+    store.write(
+        tx ->
+            tx.queueSends(
+                List.of(due(ws, c.id(), a.id(), 1, 1_000), due(ws, c.id(), a.id(), 2, 5_000))));
+    var claimed = store.write(tx -> tx.claimSends("p1", 2_000, 12_000, 10)).value();
+    assertEquals(1, claimed.size(), "only what is due");
+    long id = claimed.get(0).id();
+    assertTrue(
+        store.write(tx -> tx.claimSends("p2", 3_000, 13_000, 10)).value().isEmpty(),
+        "a live claim keeps it from another sender");
+    var taken = store.write(tx -> tx.claimSends("p2", 12_001, 22_001, 10)).value();
+    assertTrue(
+        taken.stream().anyMatch(s -> s.id() == id),
+        "once the lease ran out another sender may take it");
+    assertFalse(
+        store
+            .write(tx -> tx.recordSend(id, "p1", dev.tally.core.model.Send.Outcome.sent(200, null)))
+            .value(),
+        "the first sender lost its claim: its outcome is not recorded");
+    var next = new dev.tally.core.model.Send.New(ws, c.id(), 1, a.id(), 1, 50_000, 90_000);
+    assertTrue(
+        store
+            .write(tx -> tx.recordSend(id, "p2", dev.tally.core.model.Send.Outcome.sent(204, next)))
+            .value());
+    var sent = store.send(id).orElseThrow();
+    assertEquals("sent", sent.state());
+    assertEquals(204, sent.lastStatus());
+    assertEquals(1, sent.attempts());
+    assertEquals(1, store.sentSince(ws, a.id(), 0));
+    assertFalse(
+        store
+            .write(
+                tx -> tx.recordSend(id, "p2", dev.tally.core.model.Send.Outcome.failed(400, "x")))
+            .value(),
+        "a final send changes no more");
+    assertEquals(
+        java.util.Map.of("queued", 2L, "sent", 1L),
+        store.sendCounts(c.id()),
+        "the next step was queued with the outcome");
+  }
+
+  @Test
+  void aRetryIsDueAgainLaterAndPausesStopClaimsButKeepTheQueue() {
+    var c = runningCampaign(ws);
+    Contact a = create(ws, "{\"email\":\"r@example.com\"}");
+    store.write(tx -> tx.queueSends(List.of(due(ws, c.id(), a.id(), 1, 1_000))));
+    long id = store.write(tx -> tx.claimSends("p", 1_000, 2_000, 1)).value().get(0).id();
+    store.write(
+        tx -> tx.recordSend(id, "p", dev.tally.core.model.Send.Outcome.retry(9_000, "503", 503)));
+    var retried = store.send(id).orElseThrow();
+    assertEquals("queued", retried.state());
+    assertEquals(9_000, retried.dueAt());
+    assertEquals(1, retried.attempts());
+    assertTrue(store.write(tx -> tx.claimSends("p", 8_999, 20_000, 1)).value().isEmpty());
+    store.write(
+        tx -> {
+          tx.setMessagingPaused(ws, true);
+          return null;
+        });
+    assertEquals(java.util.Set.of(ws), store.messagingPaused());
+    assertTrue(
+        store.write(tx -> tx.claimSends("p", 10_000, 20_000, 1)).value().isEmpty(),
+        "a paused workspace delivers nothing");
+    store.write(
+        tx -> {
+          tx.setMessagingPaused(ws, false);
+          tx.setMessagingPaused(0, true);
+          return null;
+        });
+    assertTrue(
+        store.write(tx -> tx.claimSends("p", 10_000, 20_000, 1)).value().isEmpty(),
+        "the global switch stops every workspace");
+    store.write(
+        tx -> {
+          tx.setMessagingPaused(0, false);
+          tx.setCampaignState(ws, c.id(), dev.tally.core.model.Campaign.PAUSED);
+          return null;
+        });
+    assertTrue(
+        store.write(tx -> tx.claimSends("p", 10_000, 20_000, 1)).value().isEmpty(),
+        "a paused campaign delivers nothing");
+    store.write(tx -> tx.setCampaignState(ws, c.id(), dev.tally.core.model.Campaign.RUNNING));
+    assertEquals(1, store.write(tx -> tx.claimSends("p", 10_000, 20_000, 1)).value().size());
+  }
+
+  @Test
+  void concurrentSendersNeverClaimTheSameSend() throws Exception {
+    var c = runningCampaign(ws);
+    List<dev.tally.core.model.Send.New> queue = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      queue.add(due(ws, c.id(), 1_000_000 + i, i, 1_000));
+    }
+    store.write(tx -> tx.queueSends(queue));
+    java.util.Map<Long, String> owner = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Thread> senders = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    for (int t = 0; t < 4; t++) {
+      String holder = "s" + t;
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    var got = store.write(tx -> tx.claimSends(holder, 2_000, 60_000, 7)).value();
+                    if (got.isEmpty()) {
+                      return;
+                    }
+                    for (var s : got) {
+                      String had = owner.putIfAbsent(s.id(), holder);
+                      if (had != null) {
+                        throw new AssertionError(s.id() + " claimed by " + had + " and " + holder);
+                      }
+                    }
+                  }
+                } catch (Throwable e) {
+                  failure.set(e);
+                }
+              });
+      senders.add(th);
+      th.start();
+    }
+    for (Thread th : senders) {
+      th.join();
+    }
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    assertEquals(200, owner.size(), "every send claimed, each once");
+  }
 }

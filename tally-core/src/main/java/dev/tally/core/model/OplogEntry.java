@@ -22,6 +22,8 @@ public record OplogEntry(
   public static final String ADMIN = "admin";
   public static final String NOTE = "note";
   public static final String COMPANY = "company";
+  public static final String CAMPAIGN = "campaign";
+  public static final String SEND = "send";
 
   public static final String CREATE = "create";
   public static final String UPDATE = "update";

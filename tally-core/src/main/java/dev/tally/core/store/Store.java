@@ -207,6 +207,33 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
     return pendingDeletions(Field.Members.Kind.TAG);
   }
 
+  // ---- messaging (docs/messaging.md) ----
+
+  /** A campaign of the workspace. */
+  Optional<dev.tally.core.model.Campaign> campaign(long workspaceId, long campaignId);
+
+  /** The workspace's campaigns in id order. */
+  List<dev.tally.core.model.Campaign> campaigns(long workspaceId);
+
+  /** How many sends of the campaign are in each state (states without any left out). */
+  java.util.Map<String, Long> sendCounts(long campaignId);
+
+  /** One page of a campaign's sends in id order after {@code afterId}, of one state (null: all). */
+  Page<dev.tally.core.model.Send> sends(
+      long workspaceId, long campaignId, String state, long afterId, int limit);
+
+  /** A send by id, in any workspace. */
+  Optional<dev.tally.core.model.Send> send(long sendId);
+
+  /**
+   * How many sends the contact was sent since {@code sinceMillis}, across the workspace's
+   * campaigns.
+   */
+  long sentSince(long workspaceId, long contactId, long sinceMillis);
+
+  /** The workspaces whose messaging is paused; 0 among them: every workspace's is. */
+  java.util.Set<Long> messagingPaused();
+
   // ---- companies ----
 
   /** A live company of the workspace by Tally's id. */

@@ -255,4 +255,40 @@ public interface WriteTx {
    * raises the oplog's floor to the highest position removed; returns how many were removed.
    */
   int pruneOplog(long beforeEpochSeconds);
+
+  // ---- messaging (docs/messaging.md) ----
+
+  /** Creates a campaign in state draft with its checked definition (JSON). */
+  dev.tally.core.model.Campaign createCampaign(
+      long workspaceId, String name, String definitionJson);
+
+  /**
+   * Moves a campaign: draft → running (records the oplog head as its start position), running →
+   * paused, paused → running; the state it is in already changes nothing; another move is a 409
+   * naming both states; 404 for a campaign not in the workspace.
+   */
+  dev.tally.core.model.Campaign setCampaignState(long workspaceId, long campaignId, String state);
+
+  /**
+   * Queues each send unless one with its key (campaign, step, contact, occurrence) exists: running
+   * twice queues nothing twice. Returns how many were queued.
+   */
+  int queueSends(java.util.List<dev.tally.core.model.Send.New> sendsToQueue);
+
+  /**
+   * Claims up to {@code limit} sends due by {@code nowMillis} (queued or held) of running campaigns
+   * in workspaces whose messaging is not paused and that no live claim holds, oldest due first, for
+   * {@code holder} until {@code leaseUntilMillis}.
+   */
+  java.util.List<dev.tally.core.model.Send> claimSends(
+      String holder, long nowMillis, long leaseUntilMillis, int limit);
+
+  /**
+   * Records what became of a send {@code holder} claimed, queueing the outcome's next step with it;
+   * false, with nothing written, when that claim no longer holds the send.
+   */
+  boolean recordSend(long sendId, String holder, dev.tally.core.model.Send.Outcome outcome);
+
+  /** The kill switch: pauses or resumes delivery for a workspace (0: for every workspace). */
+  void setMessagingPaused(long workspaceId, boolean paused);
 }

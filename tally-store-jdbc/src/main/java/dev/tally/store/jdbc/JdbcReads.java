@@ -43,6 +43,9 @@ public final class JdbcReads {
   /** The reads of companies. */
   final CompanyReads companies = new CompanyReads();
 
+  /** The reads of campaigns and the send queue. */
+  final MessagingReads messaging = new MessagingReads();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Dialect dialect;

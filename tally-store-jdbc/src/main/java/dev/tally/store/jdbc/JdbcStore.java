@@ -258,6 +258,48 @@ public abstract class JdbcStore implements Store {
     return n == null ? 0 : n;
   }
 
+  // ---- messaging ----
+
+  @Override
+  public Optional<dev.tally.core.model.Campaign> campaign(long workspaceId, long campaignId) {
+    return read("read a campaign", db -> reads.messaging.campaign(db, workspaceId, campaignId));
+  }
+
+  @Override
+  public List<dev.tally.core.model.Campaign> campaigns(long workspaceId) {
+    return read("list campaigns", db -> reads.messaging.campaigns(db, workspaceId));
+  }
+
+  @Override
+  public java.util.Map<String, Long> sendCounts(long campaignId) {
+    return read("count a campaign's sends", db -> reads.messaging.sendCounts(db, campaignId));
+  }
+
+  @Override
+  public Page<dev.tally.core.model.Send> sends(
+      long workspaceId, long campaignId, String state, long afterId, int limit) {
+    return read(
+        "list a campaign's sends",
+        db -> reads.messaging.sends(db, workspaceId, campaignId, state, afterId, limit));
+  }
+
+  @Override
+  public Optional<dev.tally.core.model.Send> send(long sendId) {
+    return read("read a send", db -> reads.messaging.send(db, sendId));
+  }
+
+  @Override
+  public long sentSince(long workspaceId, long contactId, long sinceMillis) {
+    return read(
+        "count a contact's sends",
+        db -> reads.messaging.sentSince(db, workspaceId, contactId, sinceMillis));
+  }
+
+  @Override
+  public java.util.Set<Long> messagingPaused() {
+    return read("read the messaging pauses", db -> reads.messaging.paused(db));
+  }
+
   // ---- companies ----
 
   @Override

@@ -75,6 +75,7 @@ public final class JdbcWriteTx implements WriteTx {
   private final Set<KnownEventNames.Key> registered = new HashSet<>();
   private final WorkspaceLimits limits;
   private final CompanyWrites companies;
+  private final MessagingWrites messaging;
 
   JdbcWriteTx(
       Sql db,
@@ -91,6 +92,7 @@ public final class JdbcWriteTx implements WriteTx {
     this.now = nowSeconds;
     this.limits = limits;
     this.companies = new CompanyWrites(this, db, reads, nowSeconds);
+    this.messaging = new MessagingWrites(this, db, reads.messaging, nowSeconds);
   }
 
   /**
@@ -145,6 +147,9 @@ public final class JdbcWriteTx implements WriteTx {
               "DELETE FROM event_names WHERE workspace_id = ?",
               "DELETE FROM contact_tags WHERE workspace_id = ?",
               "DELETE FROM contact_companies WHERE workspace_id = ?",
+              "DELETE FROM sends WHERE workspace_id = ?",
+              "DELETE FROM campaigns WHERE workspace_id = ?",
+              "DELETE FROM messaging_pauses WHERE workspace_id = ?",
               "DELETE FROM companies WHERE workspace_id = ?",
               "DELETE FROM contact_owners WHERE workspace_id = ?",
               "DELETE FROM notes WHERE workspace_id = ?",
@@ -1314,6 +1319,63 @@ public final class JdbcWriteTx implements WriteTx {
       return new Purge(ws, memberId, contactIds.size(), finished);
     } catch (SQLException e) {
       throw wrap("purge a deleted " + kind.noun, e);
+    }
+  }
+
+  // ---- messaging ----
+
+  @Override
+  public dev.tally.core.model.Campaign createCampaign(long ws, String name, String definition) {
+    try {
+      return messaging.create(ws, name, definition);
+    } catch (SQLException e) {
+      throw wrap("create campaign", e);
+    }
+  }
+
+  @Override
+  public dev.tally.core.model.Campaign setCampaignState(long ws, long campaignId, String state) {
+    try {
+      return messaging.setState(ws, campaignId, state);
+    } catch (SQLException e) {
+      throw wrap("make campaign " + campaignId + " " + state, e);
+    }
+  }
+
+  @Override
+  public int queueSends(List<dev.tally.core.model.Send.New> sends) {
+    try {
+      return messaging.queue(sends);
+    } catch (SQLException e) {
+      throw wrap("queue " + sends.size() + " sends", e);
+    }
+  }
+
+  @Override
+  public List<dev.tally.core.model.Send> claimSends(
+      String holder, long nowMillis, long leaseUntilMillis, int limit) {
+    try {
+      return messaging.claim(holder, nowMillis, leaseUntilMillis, limit);
+    } catch (SQLException e) {
+      throw wrap("claim due sends", e);
+    }
+  }
+
+  @Override
+  public boolean recordSend(long sendId, String holder, dev.tally.core.model.Send.Outcome outcome) {
+    try {
+      return messaging.record(sendId, holder, outcome);
+    } catch (SQLException e) {
+      throw wrap("record send " + sendId, e);
+    }
+  }
+
+  @Override
+  public void setMessagingPaused(long ws, boolean paused) {
+    try {
+      messaging.setPaused(ws, paused);
+    } catch (SQLException e) {
+      throw wrap((paused ? "pause" : "resume") + " messaging", e);
     }
   }
 

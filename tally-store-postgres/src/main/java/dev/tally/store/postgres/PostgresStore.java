@@ -44,7 +44,9 @@ public final class PostgresStore extends JdbcStore {
           new String[] {"tags", "id"},
           new String[] {"admins", "id"},
           new String[] {"notes", "id"},
-          new String[] {"companies", "id"});
+          new String[] {"companies", "id"},
+          new String[] {"campaigns", "id"},
+          new String[] {"sends", "id"});
 
   private final PostgresOptions options;
   private final HikariDataSource pool;

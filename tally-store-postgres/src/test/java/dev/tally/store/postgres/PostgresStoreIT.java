@@ -218,6 +218,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
+      undoV13(s);
       undoV12(s);
       undoV11(s);
       undoV10(s);
@@ -230,11 +231,18 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12')");
+              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
     assertTrue(recordEvent(ws, "b1", "a", 2));
+  }
+
+  /** V13__messaging undone. */
+  private void undoV13(Statement s) throws java.sql.SQLException {
+    s.execute("DROP TABLE " + schema + ".messaging_pauses");
+    s.execute("DROP TABLE " + schema + ".sends");
+    s.execute("DROP TABLE " + schema + ".campaigns");
   }
 
   /** V10__companies undone. */
@@ -269,8 +277,9 @@ class PostgresStoreIT extends StoreContract {
     store.close();
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
+      undoV13(s);
       undoV12(s);
-      s.execute("DELETE FROM " + schema + ".flyway_schema_history WHERE version = '12'");
+      s.execute("DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('12', '13')");
     }
     store = open(dir);
     var after = store.dataAttributes(ws);
@@ -319,6 +328,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V6 left it (V8 on undone too, so V7 and on run again in order).
+      undoV13(s);
       undoV12(s);
       undoV11(s);
       undoV10(s);
@@ -328,7 +338,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12')");
+              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13')");
       s.execute(
           "UPDATE "
               + schema

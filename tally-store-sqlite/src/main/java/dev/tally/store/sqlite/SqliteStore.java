@@ -44,7 +44,9 @@ public final class SqliteStore extends JdbcStore {
           "tags",
           "admins",
           "notes",
-          "companies");
+          "companies",
+          "campaigns",
+          "sends");
 
   private final SqliteOptions options;
   private final Connection writerConnection;

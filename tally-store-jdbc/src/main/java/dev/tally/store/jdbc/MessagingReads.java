@@ -1,0 +1,158 @@
+package dev.tally.store.jdbc;
+
+import dev.tally.core.model.Campaign;
+import dev.tally.core.model.Page;
+import dev.tally.core.model.Send;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The reads of campaigns, the send queue and the kill switch, for every dialect. */
+final class MessagingReads {
+  private static final String CAMPAIGN_COLUMNS =
+      "SELECT id, workspace_id, name, state, definition, version, created_at, updated_at, "
+          + "started_at, start_position FROM campaigns ";
+
+  static final String SEND_COLUMNS =
+      "SELECT s.id, s.workspace_id, s.campaign_id, s.step, s.contact_id, s.occurrence, s.state, "
+          + "s.reason, s.due_at, s.expires_at, s.attempts, s.last_status, s.created_at, "
+          + "s.updated_at, s.sent_at FROM sends s ";
+
+  Optional<Campaign> campaign(Sql db, long ws, long id) throws SQLException {
+    List<Campaign> c =
+        campaigns(db.prepare(CAMPAIGN_COLUMNS + "WHERE id = ? AND workspace_id = ?", id, ws));
+    return c.isEmpty() ? Optional.empty() : Optional.of(c.get(0));
+  }
+
+  List<Campaign> campaigns(Sql db, long ws) throws SQLException {
+    return campaigns(db.prepare(CAMPAIGN_COLUMNS + "WHERE workspace_id = ? ORDER BY id", ws));
+  }
+
+  /** How many sends of the campaign are in each state (states without any are left out). */
+  Map<String, Long> sendCounts(Sql db, long campaignId) throws SQLException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT state, COUNT(*) FROM sends WHERE campaign_id = ? GROUP BY state ORDER BY state",
+                campaignId)
+            .executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return out;
+  }
+
+  Page<Send> sends(Sql db, long ws, long campaignId, String state, long afterId, int limit)
+      throws SQLException {
+    List<Send> out =
+        sends(
+            state == null
+                ? db.prepare(
+                    SEND_COLUMNS
+                        + "WHERE s.campaign_id = ? AND s.workspace_id = ? AND s.id > ? "
+                        + "ORDER BY s.id LIMIT ?",
+                    campaignId,
+                    ws,
+                    afterId,
+                    limit + 1)
+                : db.prepare(
+                    SEND_COLUMNS
+                        + "WHERE s.campaign_id = ? AND s.workspace_id = ? AND s.state = ? "
+                        + "AND s.id > ? ORDER BY s.id LIMIT ?",
+                    campaignId,
+                    ws,
+                    state,
+                    afterId,
+                    limit + 1));
+    boolean more = out.size() > limit;
+    return new Page<>(more ? out.subList(0, limit) : out, more);
+  }
+
+  Optional<Send> send(Sql db, long id) throws SQLException {
+    List<Send> s = sends(db.prepare(SEND_COLUMNS + "WHERE s.id = ?", id));
+    return s.isEmpty() ? Optional.empty() : Optional.of(s.get(0));
+  }
+
+  /** How many sends were delivered to the contact since {@code sinceMillis}, in any campaign. */
+  long sentSince(Sql db, long ws, long contactId, long sinceMillis) throws SQLException {
+    Long n =
+        db.queryLong(
+            "SELECT COUNT(*) FROM sends WHERE workspace_id = ? AND contact_id = ? "
+                + "AND state = 'sent' AND sent_at >= ?",
+            ws,
+            contactId,
+            sinceMillis);
+    return n == null ? 0 : n;
+  }
+
+  /** The workspaces whose messaging is paused; 0 among them: every workspace's. */
+  Set<Long> paused(Sql db) throws SQLException {
+    Set<Long> out = new HashSet<>();
+    try (ResultSet rs = db.prepare("SELECT workspace_id FROM messaging_pauses").executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+
+  static List<Send> sends(PreparedStatement query) throws SQLException {
+    List<Send> out = new ArrayList<>();
+    try (ResultSet rs = query.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new Send(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getInt(4),
+                rs.getLong(5),
+                rs.getLong(6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getLong(9),
+                rs.getLong(10),
+                rs.getInt(11),
+                (Integer) nullable(rs, 12, rs.getInt(12)),
+                rs.getLong(13),
+                rs.getLong(14),
+                (Long) nullable(rs, 15, rs.getLong(15))));
+      }
+    }
+    return out;
+  }
+
+  private static List<Campaign> campaigns(PreparedStatement query) throws SQLException {
+    List<Campaign> out = new ArrayList<>();
+    try (ResultSet rs = query.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new Campaign(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getLong(6),
+                rs.getLong(7),
+                rs.getLong(8),
+                (Long) nullable(rs, 9, rs.getLong(9)),
+                (Long) nullable(rs, 10, rs.getLong(10))));
+      }
+    }
+    return out;
+  }
+
+  /** {@code value} (just read from column {@code column}), or null when that column was NULL. */
+  private static Object nullable(ResultSet rs, int column, Object value) throws SQLException {
+    return rs.wasNull() ? null : value;
+  }
+}

@@ -1,0 +1,211 @@
+package dev.tally.store.jdbc;
+
+import dev.tally.core.Ids;
+import dev.tally.core.TallyException;
+import dev.tally.core.model.Campaign;
+import dev.tally.core.model.OplogEntry;
+import dev.tally.core.model.Send;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The messaging writes of one write task ({@link JdbcWriteTx} hands them here): campaigns and their
+ * states, queueing sends at most once by their key, claiming due sends with a lease, recording
+ * outcomes, and the kill switch. Every change of a campaign or a send appends an oplog entry.
+ */
+final class MessagingWrites {
+  private final JdbcWriteTx tx;
+  private final Sql db;
+  private final MessagingReads reads;
+  private final long nowMillis;
+
+  MessagingWrites(JdbcWriteTx tx, Sql db, MessagingReads reads, long nowSeconds) {
+    this.tx = tx;
+    this.db = db;
+    this.reads = reads;
+    this.nowMillis = nowSeconds * 1000;
+  }
+
+  Campaign create(long ws, String name, String definitionJson) throws SQLException {
+    tx.requireWorkspaceExists(ws);
+    long now = nowMillis / 1000;
+    long id =
+        db.insert(
+            false,
+            "INSERT INTO campaigns (workspace_id, name, state, definition, version, created_at, "
+                + "updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
+            ws,
+            name,
+            Campaign.DRAFT,
+            definitionJson,
+            now,
+            now);
+    tx.oplog(ws, OplogEntry.CAMPAIGN, id, 1, OplogEntry.CREATE);
+    return new Campaign(id, ws, name, Campaign.DRAFT, definitionJson, 1, now, now, null, null);
+  }
+
+  /**
+   * draft → running (start: the oplog head is recorded as its start position), running → paused,
+   * paused → running. Asking for the state it is in changes nothing; any other move is a 409 that
+   * names both states.
+   */
+  Campaign setState(long ws, long id, String state) throws SQLException {
+    Campaign c =
+        reads
+            .campaign(db, ws, id)
+            .orElseThrow(() -> TallyException.notFound("campaign", Ids.format(id)));
+    if (c.state().equals(state)) {
+      return c;
+    }
+    boolean allowed =
+        state.equals(Campaign.RUNNING)
+            || (state.equals(Campaign.PAUSED) && c.state().equals(Campaign.RUNNING));
+    if (!allowed) {
+      throw TallyException.conflict(
+          "campaign "
+              + Ids.format(id)
+              + " is "
+              + c.state()
+              + "; it cannot become "
+              + state
+              + (c.state().equals(Campaign.DRAFT) ? " before it is started" : ""));
+    }
+    long now = nowMillis / 1000;
+    long version = c.version() + 1;
+    boolean starting = c.state().equals(Campaign.DRAFT);
+    Long startedAt = starting ? now : c.startedAt();
+    Long startPosition = c.startPosition();
+    if (starting) {
+      Long head = db.queryLong("SELECT MAX(position) FROM oplog");
+      startPosition = head == null ? 0 : head;
+    }
+    db.update(
+        "UPDATE campaigns SET state = ?, version = ?, updated_at = ?, started_at = ?, "
+            + "start_position = ? WHERE id = ?",
+        state,
+        version,
+        now,
+        startedAt,
+        startPosition,
+        id);
+    tx.oplog(ws, OplogEntry.CAMPAIGN, id, version, OplogEntry.UPDATE);
+    return new Campaign(
+        id,
+        ws,
+        c.name(),
+        state,
+        c.definitionJson(),
+        version,
+        c.createdAt(),
+        now,
+        startedAt,
+        startPosition);
+  }
+
+  /** Queues each send unless one with its key exists; returns how many were queued. */
+  int queue(List<Send.New> sends) throws SQLException {
+    int queued = 0;
+    for (Send.New s : sends) {
+      long id =
+          db.insert(
+              true,
+              "INSERT INTO sends (workspace_id, campaign_id, step, contact_id, occurrence, state, "
+                  + "due_at, expires_at, attempts, version, created_at, updated_at) "
+                  + "VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, 0, 1, ?, ?) "
+                  + "ON CONFLICT (campaign_id, step, contact_id, occurrence) DO NOTHING RETURNING id",
+              s.workspaceId(),
+              s.campaignId(),
+              s.step(),
+              s.contactId(),
+              s.occurrence(),
+              s.dueAt(),
+              s.expiresAt(),
+              nowMillis,
+              nowMillis);
+      if (id != 0) {
+        tx.oplog(s.workspaceId(), OplogEntry.SEND, id, 1, OplogEntry.CREATE);
+        queued++;
+      }
+    }
+    return queued;
+  }
+
+  /**
+   * Claims up to {@code limit} sends due by {@code now} (queued or held) of running campaigns in
+   * workspaces whose messaging is not paused, that no live claim holds, oldest due first; each is
+   * held by {@code holder} until {@code leaseUntil}.
+   */
+  List<Send> claim(String holder, long now, long leaseUntil, int limit) throws SQLException {
+    List<Send> due =
+        MessagingReads.sends(
+            db.prepare(
+                MessagingReads.SEND_COLUMNS
+                    + "JOIN campaigns c ON c.id = s.campaign_id "
+                    + "WHERE s.state IN ('queued', 'held') AND s.due_at <= ? "
+                    + "AND (s.claimed_until IS NULL OR s.claimed_until < ?) "
+                    + "AND c.state = 'running' "
+                    + "AND NOT EXISTS (SELECT 1 FROM messaging_pauses p "
+                    + "WHERE p.workspace_id IN (0, s.workspace_id)) "
+                    + "ORDER BY s.due_at, s.id LIMIT ?",
+                now,
+                now,
+                limit));
+    for (Send s : due) {
+      db.update(
+          "UPDATE sends SET claimed_by = ?, claimed_until = ? WHERE id = ?",
+          holder,
+          leaseUntil,
+          s.id());
+    }
+    return due;
+  }
+
+  /**
+   * Records what became of a send {@code holder} claimed, and queues the next step's send with it;
+   * false, and nothing written, when the send is not held by that claim any more (its lease ran out
+   * and another sender took it, or it is final).
+   */
+  boolean record(long sendId, String holder, Send.Outcome o) throws SQLException {
+    Send s = reads.send(db, sendId).orElse(null);
+    String claimedBy = db.queryString("SELECT claimed_by FROM sends WHERE id = ?", sendId);
+    if (s == null || s.isFinal() || !holder.equals(claimedBy)) {
+      return false;
+    }
+    long version = db.queryLong("SELECT version FROM sends WHERE id = ?", sendId) + 1;
+    int attempts = s.attempts() + (o.attempted() ? 1 : 0);
+    boolean sent = o.state().equals(Send.SENT);
+    db.update(
+        "UPDATE sends SET state = ?, reason = ?, last_status = ?, due_at = ?, attempts = ?, "
+            + "claimed_by = NULL, claimed_until = NULL, version = ?, updated_at = ?, sent_at = ? "
+            + "WHERE id = ?",
+        o.state(),
+        o.reason(),
+        o.status(),
+        o.dueAt() == null ? s.dueAt() : o.dueAt(),
+        attempts,
+        version,
+        nowMillis,
+        sent ? nowMillis : null,
+        sendId);
+    tx.oplog(s.workspaceId(), OplogEntry.SEND, sendId, version, OplogEntry.UPDATE);
+    if (o.next() != null) {
+      queue(List.of(o.next()));
+    }
+    return true;
+  }
+
+  void setPaused(long ws, boolean paused) throws SQLException {
+    if (ws != 0) {
+      tx.requireWorkspaceExists(ws);
+    }
+    if (paused) {
+      db.update(
+          "INSERT INTO messaging_pauses (workspace_id, paused_at) VALUES (?, ?) "
+              + "ON CONFLICT (workspace_id) DO NOTHING",
+          ws,
+          nowMillis);
+    } else {
+      db.update("DELETE FROM messaging_pauses WHERE workspace_id = ?", ws);
+    }
+  }
+}
