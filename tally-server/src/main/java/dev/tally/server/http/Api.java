@@ -150,6 +150,7 @@ public final class Api {
           ctx.result(metrics.scrape());
         });
     new AdminRoutes(rc).register(app);
+    new MessagingAdminRoutes(rc).register(app);
     app.post(
         "/admin/index/rebuild",
         ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.startRebuild())));
@@ -393,6 +394,17 @@ public final class Api {
       String layoutWarning = indexes.layoutWarning();
       if (layoutWarning != null) {
         warnings.add(layoutWarning);
+      }
+      java.util.Set<Long> paused = this.store.messagingPaused();
+      if (!paused.isEmpty()) {
+        warnings.add(
+            paused.contains(0L)
+                ? "messaging: paused for every workspace (kill switch): sends stay queued and "
+                    + "nothing is delivered; POST /admin/messaging/resume delivers again"
+                : "messaging: paused for "
+                    + paused.size()
+                    + " workspace(s) (kill switch): their sends stay queued; GET /admin/messaging"
+                    + " lists them");
       }
     } catch (RuntimeException e) {
       o.putNull("oplog_floor");
