@@ -6,9 +6,10 @@ import dev.tally.core.query.Query;
 import dev.tally.core.query.ReferenceEvaluator;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.Objects;
 
 /**
@@ -193,11 +194,14 @@ public final class FinalCheck {
     if (!quiet.contains(local.toLocalTime())) {
       return null;
     }
-    LocalDate day = local.toLocalDate();
-    ZonedDateTime end = ZonedDateTime.of(day, quiet.end(), zone);
-    if (!end.isAfter(local)) {
-      end = ZonedDateTime.of(day.plusDays(1), quiet.end(), zone);
+    LocalDateTime end = local.toLocalDate().atTime(quiet.end());
+    if (!end.isAfter(local.toLocalDateTime())) {
+      end = end.plusDays(1);
     }
-    return end.toInstant();
+    ZoneOffsetTransition gap = zone.getRules().getTransition(end);
+    if (gap != null && gap.isGap()) {
+      return gap.getInstant(); // the wall clock jumps from before the end to after it
+    }
+    return end.atZone(zone).toInstant();
   }
 }
