@@ -37,7 +37,7 @@ public record EventInput(ContactRef contact, String name, long createdAt, String
   }
 
   /** An event's name at {@code path}: required, 1 to 255 characters, no control characters. */
-  static String eventName(JsonNode name, String path) {
+  public static String eventName(JsonNode name, String path) {
     if (name == null || name.isNull()) {
       throw missing(path, path + " is required, e.g. \"placed-order\"");
     }

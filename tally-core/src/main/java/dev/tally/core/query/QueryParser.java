@@ -77,7 +77,15 @@ public final class QueryParser {
   }
 
   public Query parse(JsonNode node) {
-    return parse(node, "query", 1, new Budget());
+    return parse(node, "query");
+  }
+
+  /**
+   * Parses a query found at {@code path} of a request ({@code audience}, {@code
+   * steps[1].exit_when}), so that a refusal names the path the client wrote.
+   */
+  public Query parse(JsonNode node, String path) {
+    return parse(node, path, 1, new Budget());
   }
 
   /**

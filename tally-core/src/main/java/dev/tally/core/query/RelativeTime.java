@@ -20,16 +20,7 @@ public record RelativeTime(long offsetSeconds, String text) {
     if (s.length() < 6 || (s.charAt(3) != '-' && s.charAt(3) != '+')) {
       return null;
     }
-    char unit = s.charAt(s.length() - 1);
-    long factor =
-        switch (unit) {
-          case 's' -> 1;
-          case 'm' -> 60;
-          case 'h' -> 3600;
-          case 'd' -> 86_400;
-          case 'w' -> 604_800;
-          default -> 0;
-        };
+    long factor = unitSeconds(s.charAt(s.length() - 1));
     String digits = s.substring(4, s.length() - 1);
     if (factor == 0
         || digits.isEmpty()
@@ -39,5 +30,20 @@ public record RelativeTime(long offsetSeconds, String text) {
     }
     long n = Long.parseLong(digits) * factor;
     return new RelativeTime(s.charAt(3) == '-' ? -n : n, s);
+  }
+
+  /**
+   * The seconds in one of the time units the language writes (s, m, h, d, w), or 0 for any other
+   * character. Campaign durations ("2h", "7d") use the same units.
+   */
+  public static long unitSeconds(char unit) {
+    return switch (unit) {
+      case 's' -> 1;
+      case 'm' -> 60;
+      case 'h' -> 3600;
+      case 'd' -> 86_400;
+      case 'w' -> 604_800;
+      default -> 0;
+    };
   }
 }
