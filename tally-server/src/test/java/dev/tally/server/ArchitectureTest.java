@@ -10,7 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The architecture, enforced: the core imports no backend; only the store module touches the store.
+ * The architecture, enforced: the core imports no backend and no channel; only the store module
+ * touches the store; the channels know neither the store nor the index.
  */
 class ArchitectureTest {
   private static JavaClasses tally;
@@ -44,9 +45,38 @@ class ArchitectureTest {
             "jakarta.servlet..",
             "java.net.http..",
             "picocli..",
+            "jakarta.mail..",
+            "org.eclipse.angus..",
             "dev.tally.store..",
             "dev.tally.index..",
+            "dev.tally.messaging..",
             "dev.tally.server..")
+        .check(tally);
+  }
+
+  /**
+   * A channel delivers what the final check passed and answers what happened; reading the store or
+   * the index, or recording the outcome, is the sender's job (the one door), never a channel's.
+   */
+  @Test
+  void theChannelsKnowNeitherTheStoreNorTheIndex() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.tally.messaging..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.tally.store..", "dev.tally.index..", "dev.tally.server..")
+        .check(tally);
+  }
+
+  @Test
+  void onlyTheEmailChannelSpeaksMail() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.tally.messaging.email..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("jakarta.mail..", "org.eclipse.angus..")
         .check(tally);
   }
 
