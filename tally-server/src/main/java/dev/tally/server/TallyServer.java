@@ -141,6 +141,10 @@ public final class TallyServer implements AutoCloseable {
                   InstantSource.system(),
                   pool)
               .layoutCheck(indexes::servesCurrentLayout);
+      opened.add(
+          new dev.tally.server.messaging.FanOut(
+                  store, search, LeaseKeeper.processName(), InstantSource.system())
+              .start(scheduler));
       EnginesInUse engines =
           new EnginesInUse(
               config.store().setting(),

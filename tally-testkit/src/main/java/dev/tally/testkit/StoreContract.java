@@ -2150,4 +2150,30 @@ public abstract class StoreContract {
     }
     assertEquals(200, owner.size(), "every send claimed, each once");
   }
+
+  @Test
+  void fanOutKeepsItsCursorAndMarksABroadcastDoneOnce() {
+    var c = runningCampaign(ws);
+    assertEquals(null, store.runningCampaigns().get(0).fannedOutAt());
+    assertTrue(store.messagingCursor("events").isEmpty());
+    store.write(
+        tx -> {
+          tx.markFannedOut(c.id());
+          tx.setMessagingCursor("events", 41);
+          tx.setMessagingCursor("events", 42);
+          return null;
+        });
+    long at = store.runningCampaigns().get(0).fannedOutAt();
+    store.write(
+        tx -> {
+          tx.markFannedOut(c.id());
+          return null;
+        });
+    assertEquals(at, store.campaign(ws, c.id()).orElseThrow().fannedOutAt(), "the first time only");
+    assertEquals(42, store.messagingCursor("events").getAsLong());
+    Contact a = create(ws, "{\"external_id\":\"ev\"}");
+    recordEvent(ws, "ev", "bought", 7);
+    var e = store.events(ws, a.id(), Long.MAX_VALUE, 10).items().get(0);
+    assertEquals(List.of(e), store.eventsById(List.of(e.id(), 999_999_999L)));
+  }
 }

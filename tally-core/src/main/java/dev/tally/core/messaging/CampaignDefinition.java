@@ -109,6 +109,29 @@ public record CampaignDefinition(
    * The exit conditions in force at step {@code index}: those of the {@link Step.ExitWhen} steps
    * before it.
    */
+  /** The send step a contact reaches next, and how long after the previous one it is due. */
+  public record NextSend(int step, Duration after) {}
+
+  /**
+   * The first send step after step {@code previous} (-1: the campaign's first), with the waits
+   * between summed; empty when no send follows (the contact's pass is over).
+   */
+  public java.util.Optional<NextSend> nextSend(int previous) {
+    Duration wait = Duration.ZERO;
+    for (int i = previous + 1; i < steps.size(); i++) {
+      switch (steps.get(i)) {
+        case Step.Wait w -> wait = wait.plus(w.duration());
+        case Step.Send s -> {
+          return java.util.Optional.of(new NextSend(i, wait));
+        }
+        case Step.ExitWhen e -> {
+          // checked at each later send's final check
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   public List<Condition> exitConditionsBefore(int index) {
     List<Condition> out = new ArrayList<>();
     for (int i = 0; i < index && i < steps.size(); i++) {

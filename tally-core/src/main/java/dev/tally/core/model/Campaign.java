@@ -5,7 +5,8 @@ import java.util.Set;
 /**
  * A campaign of one workspace as the store keeps it: its name, its state ({@link #DRAFT}, {@link
  * #RUNNING}, {@link #PAUSED}), its checked definition (JSON: trigger, audience, steps, limits) and,
- * once started, when and at which oplog position (fan-out reads an index at least that far).
+ * once started, when and at which oplog position (fan-out reads an index at least that far), and
+ * for a broadcast when its audience was fanned out (null: not yet).
  */
 public record Campaign(
     long id,
@@ -17,7 +18,34 @@ public record Campaign(
     long createdAt,
     long updatedAt,
     Long startedAt,
-    Long startPosition) {
+    Long startPosition,
+    Long fannedOutAt) {
+
+  /** A campaign whose audience has not been fanned out (or that has none to fan out). */
+  public Campaign(
+      long id,
+      long workspaceId,
+      String name,
+      String state,
+      String definitionJson,
+      long version,
+      long createdAt,
+      long updatedAt,
+      Long startedAt,
+      Long startPosition) {
+    this(
+        id,
+        workspaceId,
+        name,
+        state,
+        definitionJson,
+        version,
+        createdAt,
+        updatedAt,
+        startedAt,
+        startPosition,
+        null);
+  }
 
   public static final String DRAFT = "draft";
   public static final String RUNNING = "running";

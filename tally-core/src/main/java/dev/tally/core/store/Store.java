@@ -231,6 +231,15 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
    */
   long sentSince(long workspaceId, long contactId, long sinceMillis);
 
+  /** Every workspace's running campaigns, in id order. */
+  List<dev.tally.core.model.Campaign> runningCampaigns();
+
+  /** How far the fan-out called {@code name} has read the oplog (empty: it never started). */
+  java.util.OptionalLong messagingCursor(String name);
+
+  /** These events, in any workspace (ids not found left out), in id order; one query. */
+  List<dev.tally.core.model.Event> eventsById(Collection<Long> eventIds);
+
   /** The workspaces whose messaging is paused; 0 among them: every workspace's is. */
   java.util.Set<Long> messagingPaused();
 

@@ -289,6 +289,12 @@ public interface WriteTx {
    */
   boolean recordSend(long sendId, String holder, dev.tally.core.model.Send.Outcome outcome);
 
+  /** Records that a broadcast's audience is queued (the first time only). */
+  void markFannedOut(long campaignId);
+
+  /** Records how far the fan-out called {@code name} has read the oplog. */
+  void setMessagingCursor(String name, long position);
+
   /** The kill switch: pauses or resumes delivery for a workspace (0: for every workspace). */
   void setMessagingPaused(long workspaceId, boolean paused);
 }

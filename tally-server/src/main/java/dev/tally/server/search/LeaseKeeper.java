@@ -79,7 +79,7 @@ public final class LeaseKeeper implements AutoCloseable {
    * This process, as lease holders are named: host, pid and a random part (a restarted process is
    * another holder).
    */
-  static String processName() {
+  public static String processName() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();

@@ -106,6 +106,18 @@ public final class SearchService {
     return page.total();
   }
 
+  /**
+   * One page of the ids of the workspace's contacts that match, in id order, from an index that has
+   * applied at least {@code minPosition} (waiting for it as a search with Tally-Min-Position does)
+   * and is ready for the workspace: what fan-out reads, no document with it.
+   */
+  public SearchPage ids(
+      long workspaceId, Query query, int limit, SearchRequest.Cursor after, long minPosition) {
+    awaitPosition(minPosition);
+    requireReady(workspaceId);
+    return searchIndex(workspaceId, liveMembersOnly(workspaceId, query), null, limit, after);
+  }
+
   public Result search(
       long workspaceId,
       Query query,

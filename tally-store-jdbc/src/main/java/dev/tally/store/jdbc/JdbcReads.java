@@ -258,6 +258,33 @@ public final class JdbcReads {
     return n == null ? 0 : n;
   }
 
+  /** These events, in any workspace (ids not found are left out), in id order. */
+  public List<Event> eventsById(Sql db, Collection<Long> ids) throws SQLException {
+    List<Event> out = new ArrayList<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT id, workspace_id, contact_id, name, created_at, metadata FROM events WHERE "
+                    + dialect.inIds("id")
+                    + " ORDER BY id",
+                dialect.idSet(db.connection(), ids))
+            .executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new Event(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getString(4),
+                rs.getLong(5),
+                rs.getString(6)));
+      }
+    }
+    return out;
+  }
+
   public Page<Event> events(Sql db, long ws, long contactId, long beforeId, int limit)
       throws SQLException {
     List<Event> out = new ArrayList<>();

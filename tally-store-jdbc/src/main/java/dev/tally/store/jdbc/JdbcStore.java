@@ -296,6 +296,22 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public List<dev.tally.core.model.Campaign> runningCampaigns() {
+    return read("list running campaigns", db -> reads.messaging.running(db));
+  }
+
+  @Override
+  public java.util.OptionalLong messagingCursor(String name) {
+    Long p = read("read a messaging cursor", db -> reads.messaging.cursor(db, name));
+    return p == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(p);
+  }
+
+  @Override
+  public List<dev.tally.core.model.Event> eventsById(Collection<Long> eventIds) {
+    return read("read events", db -> reads.eventsById(db, eventIds));
+  }
+
+  @Override
   public java.util.Set<Long> messagingPaused() {
     return read("read the messaging pauses", db -> reads.messaging.paused(db));
   }

@@ -1371,6 +1371,24 @@ public final class JdbcWriteTx implements WriteTx {
   }
 
   @Override
+  public void markFannedOut(long campaignId) {
+    try {
+      messaging.markFannedOut(campaignId);
+    } catch (SQLException e) {
+      throw wrap("mark campaign " + campaignId + " fanned out", e);
+    }
+  }
+
+  @Override
+  public void setMessagingCursor(String name, long position) {
+    try {
+      messaging.setCursor(name, position);
+    } catch (SQLException e) {
+      throw wrap("record messaging cursor " + name, e);
+    }
+  }
+
+  @Override
   public void setMessagingPaused(long ws, boolean paused) {
     try {
       messaging.setPaused(ws, paused);

@@ -18,7 +18,7 @@ import java.util.Set;
 final class MessagingReads {
   private static final String CAMPAIGN_COLUMNS =
       "SELECT id, workspace_id, name, state, definition, version, created_at, updated_at, "
-          + "started_at, start_position FROM campaigns ";
+          + "started_at, start_position, fanned_out_at FROM campaigns ";
 
   static final String SEND_COLUMNS =
       "SELECT s.id, s.workspace_id, s.campaign_id, s.step, s.contact_id, s.occurrence, s.state, "
@@ -29,6 +29,16 @@ final class MessagingReads {
     List<Campaign> c =
         campaigns(db.prepare(CAMPAIGN_COLUMNS + "WHERE id = ? AND workspace_id = ?", id, ws));
     return c.isEmpty() ? Optional.empty() : Optional.of(c.get(0));
+  }
+
+  /** Every workspace's running campaigns, in id order. */
+  List<Campaign> running(Sql db) throws SQLException {
+    return campaigns(db.prepare(CAMPAIGN_COLUMNS + "WHERE state = 'running' ORDER BY id"));
+  }
+
+  /** How far the fan-out called {@code name} has read the oplog (null: never started). */
+  Long cursor(Sql db, String name) throws SQLException {
+    return db.queryLong("SELECT position FROM messaging_cursors WHERE name = ?", name);
   }
 
   List<Campaign> campaigns(Sql db, long ws) throws SQLException {
@@ -145,7 +155,8 @@ final class MessagingReads {
                 rs.getLong(7),
                 rs.getLong(8),
                 (Long) nullable(rs, 9, rs.getLong(9)),
-                (Long) nullable(rs, 10, rs.getLong(10))));
+                (Long) nullable(rs, 10, rs.getLong(10)),
+                (Long) nullable(rs, 11, rs.getLong(11))));
       }
     }
     return out;

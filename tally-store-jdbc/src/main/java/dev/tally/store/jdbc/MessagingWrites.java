@@ -194,6 +194,21 @@ final class MessagingWrites {
     return true;
   }
 
+  void markFannedOut(long campaignId) throws SQLException {
+    db.update(
+        "UPDATE campaigns SET fanned_out_at = ? WHERE id = ? AND fanned_out_at IS NULL",
+        nowMillis / 1000,
+        campaignId);
+  }
+
+  void setCursor(String name, long position) throws SQLException {
+    db.update(
+        "INSERT INTO messaging_cursors (name, position) VALUES (?, ?) "
+            + "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+        name,
+        position);
+  }
+
   void setPaused(long ws, boolean paused) throws SQLException {
     if (ws != 0) {
       tx.requireWorkspaceExists(ws);

@@ -218,6 +218,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
+      undoV14(s);
       undoV13(s);
       undoV12(s);
       undoV11(s);
@@ -231,11 +232,17 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13')");
+              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13', '14')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
     assertTrue(recordEvent(ws, "b1", "a", 2));
+  }
+
+  /** V14__messaging_fanout undone. */
+  private void undoV14(Statement s) throws java.sql.SQLException {
+    s.execute("DROP TABLE " + schema + ".messaging_cursors");
+    s.execute("ALTER TABLE " + schema + ".campaigns DROP COLUMN fanned_out_at");
   }
 
   /** V13__messaging undone. */
@@ -277,9 +284,11 @@ class PostgresStoreIT extends StoreContract {
     store.close();
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
+      undoV14(s);
       undoV13(s);
       undoV12(s);
-      s.execute("DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('12', '13')");
+      s.execute(
+          "DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('12', '13', '14')");
     }
     store = open(dir);
     var after = store.dataAttributes(ws);
@@ -328,6 +337,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V6 left it (V8 on undone too, so V7 and on run again in order).
+      undoV14(s);
       undoV13(s);
       undoV12(s);
       undoV11(s);
@@ -338,7 +348,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13')");
+              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13', '14')");
       s.execute(
           "UPDATE "
               + schema

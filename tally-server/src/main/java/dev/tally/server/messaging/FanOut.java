@@ -1,0 +1,244 @@
+package dev.tally.server.messaging;
+
+import dev.tally.core.TallyException;
+import dev.tally.core.index.ContactDocument;
+import dev.tally.core.index.SearchPage;
+import dev.tally.core.index.SearchRequest;
+import dev.tally.core.messaging.CampaignDefinition;
+import dev.tally.core.messaging.Trigger;
+import dev.tally.core.model.Campaign;
+import dev.tally.core.model.Event;
+import dev.tally.core.model.OplogEntry;
+import dev.tally.core.model.Send;
+import dev.tally.core.query.Query;
+import dev.tally.core.query.ReferenceEvaluator;
+import dev.tally.core.store.Store;
+import dev.tally.server.schedule.Scheduler;
+import dev.tally.server.search.SearchService;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Queues the first send of each contact that enters a running campaign (docs/messaging.md). One
+ * process at a time does it (a lease in the store); queueing is idempotent by the send's key, so a
+ * run that a crash interrupted is simply run again.
+ *
+ * <ul>
+ *   <li><b>Broadcast</b>: every contact matching the audience when the campaign started, read from
+ *       the index once it has applied the campaign's start position and is ready for the workspace
+ *       (it waits, and says so, rather than fan out from an index that is behind or empty); one
+ *       occurrence (0) per contact. Marked fanned out when the last page is queued.
+ *   <li><b>Event</b>: each new event of the trigger's name recorded after the campaign started,
+ *       read from the oplog (not from search), for a contact whose store document matches the
+ *       audience then; the event's id is the occurrence. A cursor in the store says how far the
+ *       oplog was read.
+ * </ul>
+ *
+ * Segment-entry campaigns are not fanned out yet.
+ */
+public final class FanOut implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FanOut.class);
+
+  static final String LEASE = "messaging-fanout";
+  static final String EVENTS_CURSOR = "events";
+
+  /** Contacts queued per transaction, and oplog entries read per step. */
+  static final int PAGE = 1000;
+
+  private final Store store;
+  private final SearchService search;
+  private final String holder;
+  private final InstantSource clock;
+  private Scheduler.Task task;
+
+  public FanOut(Store store, SearchService search, String holder, InstantSource clock) {
+    this.store = store;
+    this.search = search;
+    this.holder = holder;
+    this.clock = clock;
+  }
+
+  public FanOut start(Scheduler scheduler) {
+    task = scheduler.every("messaging-fanout", Duration.ZERO, Duration.ofSeconds(1), this::run);
+    return this;
+  }
+
+  /** One round: the broadcasts not yet fanned out, then the events recorded since the last. */
+  public void run() {
+    if (!store.acquireLease(LEASE, holder, Duration.ofSeconds(30))) {
+      return;
+    }
+    List<Campaign> running = store.runningCampaigns();
+    for (Campaign c : running) {
+      if (c.fannedOutAt() == null) {
+        CampaignDefinition d = definition(c);
+        if (d.trigger() instanceof Trigger.Broadcast) {
+          broadcast(c, d);
+        }
+      }
+    }
+    events(running);
+  }
+
+  private CampaignDefinition definition(Campaign c) {
+    return CampaignDefinition.fromStored(c.definitionJson(), search.parser(c.workspaceId()));
+  }
+
+  private void broadcast(Campaign c, CampaignDefinition d) {
+    Optional<CampaignDefinition.NextSend> first = d.nextSend(-1);
+    if (first.isPresent()) {
+      Query audience =
+          d.audience() == null ? new Query.Group(Query.Logic.AND, List.of()) : d.audience().query();
+      SearchRequest.Cursor after = null;
+      try {
+        do {
+          SearchPage page = search.ids(c.workspaceId(), audience, PAGE, after, c.startPosition());
+          List<Send.New> batch = new ArrayList<>(page.ids().size());
+          for (long contactId : page.ids()) {
+            batch.add(first(c, d, first.get(), contactId, 0));
+          }
+          store.write(tx -> tx.queueSends(batch));
+          after = page.next();
+        } while (after != null);
+      } catch (TallyException e) {
+        if (e.retriable()) {
+          LOG.atInfo()
+              .addKeyValue("campaign", c.id())
+              .addKeyValue("reason", e.getMessage())
+              .log("broadcast waits for the index");
+          return;
+        }
+        throw e;
+      }
+    }
+    store.write(
+        tx -> {
+          tx.markFannedOut(c.id());
+          return null;
+        });
+    LOG.atInfo().addKeyValue("campaign", c.id()).log("broadcast fanned out");
+  }
+
+  /** Campaigns by (workspace, event name) of the running event-triggered ones. */
+  private Map<String, List<Map.Entry<Campaign, CampaignDefinition>>> byEvent(
+      List<Campaign> running) {
+    Map<String, List<Map.Entry<Campaign, CampaignDefinition>>> out = new HashMap<>();
+    for (Campaign c : running) {
+      CampaignDefinition d = definition(c);
+      if (d.trigger() instanceof Trigger.Event e) {
+        out.computeIfAbsent(c.workspaceId() + "\n" + e.eventName(), k -> new ArrayList<>())
+            .add(Map.entry(c, d));
+      }
+    }
+    return out;
+  }
+
+  private void events(List<Campaign> running) {
+    Map<String, List<Map.Entry<Campaign, CampaignDefinition>>> campaigns = byEvent(running);
+    long cursor = store.messagingCursor(EVENTS_CURSOR).orElse(-1);
+    if (cursor < 0 || campaigns.isEmpty()) {
+      // Nothing to look at before now: only events after a campaign's start enter it.
+      long head = store.head();
+      store.write(
+          tx -> {
+            tx.setMessagingCursor(EVENTS_CURSOR, head);
+            return null;
+          });
+      return;
+    }
+    long floor = store.oplogFloor();
+    if (cursor < floor) {
+      LOG.atWarn()
+          .addKeyValue("cursor", cursor)
+          .addKeyValue("floor", floor)
+          .log(
+              "event fan-out fell behind the oplog's retention: events up to the floor were never looked at");
+      cursor = floor;
+    }
+    while (true) {
+      List<OplogEntry> entries = store.oplog(cursor, PAGE);
+      if (entries.isEmpty()) {
+        return;
+      }
+      Map<Long, Long> positionOf = new HashMap<>();
+      for (OplogEntry e : entries) {
+        if (e.entity().equals(OplogEntry.EVENT) && e.op().equals(OplogEntry.CREATE)) {
+          positionOf.put(e.entityId(), e.position());
+        }
+      }
+      List<Send.New> batch = new ArrayList<>();
+      List<Event> events = store.eventsById(positionOf.keySet());
+      Set<Long> contactIds = new LinkedHashSet<>();
+      events.forEach(ev -> contactIds.add(ev.contactId()));
+      Map<Long, ContactDocument> docs = new HashMap<>();
+      if (!contactIds.isEmpty()) {
+        // Live contacts only: an archived or deleted one enters no campaign.
+        store.documents(contactIds).forEach(d -> docs.put(d.contact().id(), d));
+      }
+      long now = clock.instant().getEpochSecond();
+      for (Event ev : events) {
+        ContactDocument doc = docs.get(ev.contactId());
+        List<Map.Entry<Campaign, CampaignDefinition>> targets =
+            campaigns.get(ev.workspaceId() + "\n" + ev.name());
+        if (doc == null || targets == null) {
+          continue;
+        }
+        for (Map.Entry<Campaign, CampaignDefinition> t : targets) {
+          Campaign c = t.getKey();
+          CampaignDefinition d = t.getValue();
+          boolean afterStart = positionOf.get(ev.id()) > c.startPosition();
+          boolean audience =
+              d.audience() == null || ReferenceEvaluator.matches(d.audience().query(), doc, now);
+          Optional<CampaignDefinition.NextSend> first = d.nextSend(-1);
+          if (afterStart && audience && first.isPresent()) {
+            batch.add(first(c, d, first.get(), ev.contactId(), ev.id()));
+          }
+        }
+      }
+      long last = entries.get(entries.size() - 1).position();
+      store.write(
+          tx -> {
+            tx.queueSends(batch);
+            tx.setMessagingCursor(EVENTS_CURSOR, last);
+            return null;
+          });
+      cursor = last;
+      if (entries.size() < PAGE) {
+        return;
+      }
+    }
+  }
+
+  private Send.New first(
+      Campaign c,
+      CampaignDefinition d,
+      CampaignDefinition.NextSend next,
+      long contactId,
+      long occurrence) {
+    long due = clock.millis() + next.after().toMillis();
+    return new Send.New(
+        c.workspaceId(),
+        c.id(),
+        next.step(),
+        contactId,
+        occurrence,
+        due,
+        due + d.expiresAfter().toMillis());
+  }
+
+  @Override
+  public void close() {
+    if (task != null) {
+      task.close();
+    }
+  }
+}
