@@ -21,32 +21,6 @@ public record Campaign(
     Long startPosition,
     Long fannedOutAt) {
 
-  /** A campaign whose audience has not been fanned out (or that has none to fan out). */
-  public Campaign(
-      long id,
-      long workspaceId,
-      String name,
-      String state,
-      String definitionJson,
-      long version,
-      long createdAt,
-      long updatedAt,
-      Long startedAt,
-      Long startPosition) {
-    this(
-        id,
-        workspaceId,
-        name,
-        state,
-        definitionJson,
-        version,
-        createdAt,
-        updatedAt,
-        startedAt,
-        startPosition,
-        null);
-  }
-
   public static final String DRAFT = "draft";
   public static final String RUNNING = "running";
   public static final String PAUSED = "paused";

@@ -41,7 +41,8 @@ final class MessagingWrites {
             now,
             now);
     tx.oplog(ws, OplogEntry.CAMPAIGN, id, 1, OplogEntry.CREATE);
-    return new Campaign(id, ws, name, Campaign.DRAFT, definitionJson, 1, now, now, null, null);
+    return new Campaign(
+        id, ws, name, Campaign.DRAFT, definitionJson, 1, now, now, null, null, null);
   }
 
   /**
@@ -99,7 +100,8 @@ final class MessagingWrites {
         c.createdAt(),
         now,
         startedAt,
-        startPosition);
+        startPosition,
+        c.fannedOutAt());
   }
 
   /** Queues each send unless one with its key exists; returns how many were queued. */
