@@ -146,13 +146,16 @@ public final class FanOut implements AutoCloseable {
     Map<String, List<Map.Entry<Campaign, CampaignDefinition>>> campaigns = byEvent(running);
     long cursor = store.messagingCursor(EVENTS_CURSOR).orElse(-1);
     if (cursor < 0 || campaigns.isEmpty()) {
-      // Nothing to look at before now: only events after a campaign's start enter it.
+      // Nothing to look at before now: only events after a campaign's start enter it. (Written
+      // only when it moves, so an idle Tally does not write every second.)
       long head = store.head();
-      store.write(
-          tx -> {
-            tx.setMessagingCursor(EVENTS_CURSOR, head);
-            return null;
-          });
+      if (head != cursor) {
+        store.write(
+            tx -> {
+              tx.setMessagingCursor(EVENTS_CURSOR, head);
+              return null;
+            });
+      }
       return;
     }
     long floor = store.oplogFloor();
