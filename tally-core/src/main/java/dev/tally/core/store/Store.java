@@ -231,6 +231,12 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
    */
   long sentSince(long workspaceId, long contactId, long sinceMillis);
 
+  /**
+   * The sends due by {@code nowMillis} and still queued or held, across every workspace (paused
+   * ones included), with the oldest one's due time: one indexed read, for metrics.
+   */
+  dev.tally.core.model.Send.Backlog sendBacklog(long nowMillis);
+
   /** The workspaces whose messaging is paused; 0 among them: every workspace's is. */
   java.util.Set<Long> messagingPaused();
 
