@@ -9,6 +9,7 @@ import dev.tally.server.config.Config;
 import dev.tally.server.config.Settings;
 import dev.tally.server.http.Api;
 import dev.tally.server.http.EnginesInUse;
+import dev.tally.server.messaging.Sender;
 import dev.tally.server.schedule.Scheduler;
 import dev.tally.server.search.IndexManager;
 import dev.tally.server.search.IndexReadiness;
@@ -161,6 +162,20 @@ public final class TallyServer implements AutoCloseable {
                   engines)
               .start(config.string(Settings.HOST), config.port(Settings.PORT));
       registerTaskMetrics(api, scheduler);
+      // Delivers the send queue: the final check reads the store only, so it runs whatever the
+      // index's state. Closed before the store, after the API.
+      opened.add(
+          new Sender(
+                  store,
+                  search::parser,
+                  Sender.Options.of(
+                      config.duration(Settings.SENDER_INTERVAL),
+                      config.integer(Settings.SENDER_THREADS),
+                      config.duration(Settings.WEBHOOK_TIMEOUT)),
+                  InstantSource.system(),
+                  new java.util.Random(),
+                  api.metricsRegistry())
+              .start(scheduler));
       registerSearchMetrics(api, pool);
       if (store.poolStatistics().isPresent()) {
         registerPoolMetrics(api, store);

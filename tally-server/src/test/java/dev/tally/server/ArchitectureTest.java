@@ -178,6 +178,24 @@ class ArchitectureTest {
         .check(tally);
   }
 
+  /**
+   * One path for every send: only the sender speaks to a channel, after the final check, and
+   * records the outcome through the one door; a route or a command that delivered on its own would
+   * skip both.
+   */
+  @Test
+  void onlyTheSenderDelivers() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.tally.server..")
+        .and()
+        .resideOutsideOfPackage("dev.tally.server.messaging..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.tally.messaging..")
+        .check(tally);
+  }
+
   @Test
   void theIndexBackendsAreIndependentOfEachOther() {
     noClasses()

@@ -40,6 +40,12 @@ public record Send(
     return FINAL.contains(state);
   }
 
+  /**
+   * The sends due by a moment (queued or held, due at or before it) across every workspace, and
+   * when the oldest of them was due (0 when none is): what the sender has not caught up with.
+   */
+  public record Backlog(long due, long oldestDueAt) {}
+
   /** A send to queue (its key and when it is due and expires). */
   public record New(
       long workspaceId,

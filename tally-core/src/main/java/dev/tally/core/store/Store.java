@@ -240,6 +240,12 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   /** These events, in any workspace (ids not found left out), in id order; one query. */
   List<dev.tally.core.model.Event> eventsById(Collection<Long> eventIds);
 
+  /**
+   * The sends due by {@code nowMillis} and still queued or held, across every workspace (paused
+   * ones included), with the oldest one's due time: one indexed read, for metrics.
+   */
+  dev.tally.core.model.Send.Backlog sendBacklog(long nowMillis);
+
   /** The workspaces whose messaging is paused; 0 among them: every workspace's is. */
   java.util.Set<Long> messagingPaused();
 

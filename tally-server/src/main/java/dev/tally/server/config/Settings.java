@@ -217,6 +217,24 @@ public final class Settings {
           Setting.Type.DURATION,
           "30s",
           "On SIGTERM, how long in-flight requests may take to finish before Tally stops.");
+  public static final Setting SENDER_INTERVAL =
+      Setting.of(
+          "sender-interval",
+          Setting.Type.DURATION,
+          "200ms",
+          "How often the sender claims the sends that are due, checks each against the store and delivers it (0s: this process delivers nothing).");
+  public static final Setting SENDER_THREADS =
+      Setting.of(
+          "sender-threads",
+          Setting.Type.INT,
+          "8",
+          "Deliveries in flight at once in this process; a receiver that hangs holds at most its destination's share of them.");
+  public static final Setting WEBHOOK_TIMEOUT =
+      Setting.of(
+          "webhook-timeout",
+          Setting.Type.DURATION,
+          "10s",
+          "How long a webhook receiver has to answer a delivery before it is retried later with the same Idempotency-Key.");
   public static final Setting LOG_FORMAT =
       Setting.choice(
           "log-format", "json", "Log lines on standard error: json or text.", "json", "text");
@@ -269,6 +287,9 @@ public final class Settings {
           SEARCH_THREADS,
           SEARCH_QUEUE,
           SEARCH_TIMEOUT,
+          SENDER_INTERVAL,
+          SENDER_THREADS,
+          WEBHOOK_TIMEOUT,
           LOG_FORMAT,
           TEST_ID_OFFSETS,
           ADMIN_TOKEN);

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
 public final class Scheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
-  /** More than the tasks a Tally runs (seven), so that no task waits for a thread. */
+  /**
+   * More than the tasks a Tally runs (eight, the sender included), so that no task waits for a
+   * thread.
+   */
   static final int MAX_THREADS = 10;
 
   private final ScheduledExecutorService executor;

@@ -312,6 +312,11 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public dev.tally.core.model.Send.Backlog sendBacklog(long nowMillis) {
+    return read("read the send backlog", db -> reads.messaging.backlog(db, nowMillis));
+  }
+
+  @Override
   public java.util.Set<Long> messagingPaused() {
     return read("read the messaging pauses", db -> reads.messaging.paused(db));
   }

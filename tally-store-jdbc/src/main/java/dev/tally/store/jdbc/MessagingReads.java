@@ -103,6 +103,24 @@ final class MessagingReads {
     return n == null ? 0 : n;
   }
 
+  /**
+   * The sends due by {@code nowMillis} and not final, and the oldest due time; the partial index
+   * sends_due (due_at, id) WHERE state IN ('queued', 'held') answers it without reading rows.
+   */
+  Send.Backlog backlog(Sql db, long nowMillis) throws SQLException {
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT COUNT(*), MIN(due_at) FROM sends "
+                    + "WHERE state IN ('queued', 'held') AND due_at <= ?",
+                nowMillis)
+            .executeQuery()) {
+      rs.next();
+      long due = rs.getLong(1);
+      long oldest = rs.getLong(2);
+      return new Send.Backlog(due, rs.wasNull() ? 0 : oldest);
+    }
+  }
+
   /** The workspaces whose messaging is paused; 0 among them: every workspace's. */
   Set<Long> paused(Sql db) throws SQLException {
     Set<Long> out = new HashSet<>();

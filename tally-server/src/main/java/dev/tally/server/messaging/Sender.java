@@ -1,0 +1,354 @@
+package dev.tally.server.messaging;
+
+import dev.tally.core.index.ContactDocument;
+import dev.tally.core.messaging.Backoff;
+import dev.tally.core.messaging.CampaignDefinition;
+import dev.tally.core.messaging.FinalCheck;
+import dev.tally.core.messaging.Message;
+import dev.tally.core.messaging.Step;
+import dev.tally.core.model.Campaign;
+import dev.tally.core.model.Contact;
+import dev.tally.core.model.Send;
+import dev.tally.core.query.QueryParser;
+import dev.tally.core.store.Store;
+import dev.tally.messaging.Delivery;
+import dev.tally.messaging.webhook.WebhookChannel;
+import dev.tally.messaging.webhook.WebhookSend;
+import dev.tally.server.schedule.Scheduler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the send queue (docs/messaging.md, "The path of one send"). Every {@code interval} it
+ * claims, with a lease, as many due sends as it has free delivery threads, and hands each to its
+ * own thread: claim, final check on the store, deliver, record. A receiver that hangs holds one
+ * thread for at most the webhook timeout, and the webhook channel refuses more than its bound of
+ * deliveries to one destination at once ({@code Retry}), so other campaigns' receivers are still
+ * served.
+ *
+ * <p>Hazards, and what keeps invariant 9 (a message goes out only if the contact matches at send
+ * time; nothing is silently lost):
+ *
+ * <ul>
+ *   <li>The final check reads the store only: the contact's current document, the campaign, the
+ *       segment, the frequency cap's count. The index is never asked, so search being down stops no
+ *       checked send.
+ *   <li>Anything that throws between the claim and the record (the store away, a campaign that no
+ *       longer parses) leaves the send as it is: its lease expires, another run claims it again. It
+ *       is held, never dropped and never sent blind; once past {@code expires_at} it is recorded
+ *       {@code expired} with its last reason.
+ *   <li>A crash between delivering and recording delivers again after the lease, with the same
+ *       {@code Idempotency-Key} (the send's id): the only way a send can repeat.
+ *   <li>The outcome is recorded only while this holder's claim holds ({@code recordSend} false
+ *       otherwise): a sender that was too slow and lost its lease writes nothing.
+ * </ul>
+ *
+ * <p>Not yet: the workspace's own time zone (UTC stands for it), subscription types (a campaign
+ * that names one skips every send as {@code not_subscribed} until the store knows subscriptions),
+ * and email (held with the reason below until the server is given an SMTP server).
+ */
+public final class Sender implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+
+  /** The reason of an email send held because no SMTP server is configured. */
+  public static final String NO_SMTP = "no SMTP server configured (--smtp-url)";
+
+  /** The reason an expired send gets when it had none before. */
+  public static final String NOT_DELIVERED = "not delivered before expires_at";
+
+  /**
+   * How the sender runs.
+   *
+   * @param interval between the end of one claim and the next (0: never on its own)
+   * @param lease how long a claim holds a send; longer than a delivery can take
+   * @param threads deliveries in flight at once
+   * @param webhookTimeout how long one webhook attempt may take
+   * @param heldFor when a send held for a reason of Tally's (no SMTP server) is looked at again
+   * @param backoff retries of refused deliveries
+   */
+  public record Options(
+      Duration interval,
+      Duration lease,
+      int threads,
+      Duration webhookTimeout,
+      Duration heldFor,
+      Backoff backoff) {
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_HELD_FOR = Duration.ofMinutes(1);
+
+    public Options {
+      if (threads < 1) {
+        throw new IllegalArgumentException("sender threads: expected 1 or more, got " + threads);
+      }
+      if (lease.compareTo(webhookTimeout.multipliedBy(2)) < 0) {
+        throw new IllegalArgumentException(
+            "the sender's lease ("
+                + lease
+                + ") must be at least twice the webhook timeout ("
+                + webhookTimeout
+                + "), or a slow delivery could be claimed again while in flight");
+      }
+    }
+
+    public static Options of(Duration interval, int threads, Duration webhookTimeout) {
+      Duration lease =
+          DEFAULT_LEASE.compareTo(webhookTimeout.multipliedBy(2)) >= 0
+              ? DEFAULT_LEASE
+              : webhookTimeout.multipliedBy(2);
+      return new Options(
+          interval, lease, threads, webhookTimeout, DEFAULT_HELD_FOR, Backoff.DEFAULT);
+    }
+  }
+
+  private final Store store;
+  private final Definitions definitions;
+  private final Options options;
+  private final InstantSource clock;
+  private final RandomGenerator random;
+  private final WebhookChannel webhooks;
+  private final SenderMetrics metrics;
+  private final String holder;
+  private final ExecutorService executor;
+  private final Semaphore free;
+  private Scheduler.Task task;
+
+  /**
+   * @param parsers a query parser for each workspace (its attributes and segments now)
+   * @param registry where the sender's metrics go (null: nowhere)
+   */
+  public Sender(
+      Store store,
+      LongFunction<QueryParser> parsers,
+      Options options,
+      InstantSource clock,
+      RandomGenerator random,
+      PrometheusRegistry registry) {
+    this.store = store;
+    this.definitions = new Definitions(store, parsers);
+    this.options = options;
+    this.clock = clock;
+    this.random = random;
+    this.webhooks =
+        new WebhookChannel(
+            options.webhookTimeout(), WebhookChannel.DEFAULT_CONCURRENCY_PER_DESTINATION, clock);
+    this.metrics = new SenderMetrics(store, clock, registry);
+    this.holder = "sender-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+    AtomicInteger threads = new AtomicInteger();
+    this.executor =
+        Executors.newFixedThreadPool(
+            options.threads(),
+            r -> {
+              Thread t = new Thread(r, "tally-sender-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.free = new Semaphore(options.threads());
+  }
+
+  /** Claims on {@code scheduler} every {@code interval}. */
+  public Sender start(Scheduler scheduler) {
+    task = scheduler.every("sender", options.interval(), options.interval(), this::runOnce);
+    return this;
+  }
+
+  /** This process's holder id in the store's claims. */
+  public String holder() {
+    return holder;
+  }
+
+  /**
+   * Claims as many due sends as there are free delivery threads and starts delivering them; returns
+   * how many it claimed. A store that cannot be read throws (the scheduler logs and counts it).
+   */
+  public int runOnce() {
+    int slots = free.availablePermits();
+    if (slots == 0) {
+      return 0;
+    }
+    long now = clock.millis();
+    List<Send> claimed =
+        store
+            .write(tx -> tx.claimSends(holder, now, now + options.lease().toMillis(), slots))
+            .value();
+    for (Send s : claimed) {
+      free.acquireUninterruptibly(); // never waits: only this method takes permits
+      executor.execute(
+          () -> {
+            try {
+              process(s);
+            } finally {
+              free.release();
+            }
+          });
+    }
+    return claimed.size();
+  }
+
+  /** Waits until no delivery is in flight (for tests and shutdown); false on timeout. */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    if (!free.tryAcquire(options.threads(), timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    free.release(options.threads());
+    return true;
+  }
+
+  /** One claimed send, from the check to the record; a failure leaves it for its lease. */
+  private void process(Send s) {
+    try {
+      Send.Outcome outcome = decide(s);
+      boolean recorded = store.write(tx -> tx.recordSend(s.id(), holder, outcome)).value();
+      if (recorded) {
+        metrics.recorded(outcome);
+      } else {
+        LOG.atInfo()
+            .addKeyValue("send", s.id())
+            .addKeyValue("campaign", s.campaignId())
+            .addKeyValue("state", outcome.state())
+            .log("send not recorded: this sender's claim on it lapsed and another holds it");
+      }
+    } catch (RuntimeException e) {
+      metrics.left();
+      LOG.atWarn()
+          .addKeyValue("send", s.id())
+          .addKeyValue("campaign", s.campaignId())
+          .addKeyValue("workspace", s.workspaceId())
+          .addKeyValue("error", String.valueOf(e.getMessage()))
+          .setCause(e)
+          .log(
+              "send left as it was: it is claimed again when its lease expires, and is never sent"
+                  + " unchecked");
+    }
+  }
+
+  private Send.Outcome decide(Send s) {
+    Instant now = clock.instant();
+    if (now.toEpochMilli() > s.expiresAt()) {
+      return Send.Outcome.expired(s.reason() != null ? s.reason() : NOT_DELIVERED);
+    }
+    Campaign campaign =
+        store
+            .campaign(s.workspaceId(), s.campaignId())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "send " + s.id() + " names campaign " + s.campaignId() + ", not stored"));
+    Definitions.Loaded loaded = definitions.load(campaign);
+    CampaignDefinition def = loaded.definition();
+    if (s.step() >= def.steps().size() || !(def.steps().get(s.step()) instanceof Step.Send step)) {
+      throw new IllegalStateException(
+          "send "
+              + s.id()
+              + " is at step "
+              + s.step()
+              + " of campaign "
+              + s.campaignId()
+              + ", which is not a send step; only send steps are queued (Flow)");
+    }
+    Optional<ContactDocument> live =
+        store.documents(List.of(s.contactId())).stream()
+            .filter(d -> d.contact().workspaceId() == s.workspaceId())
+            .findFirst();
+    // documents() leaves archived contacts out (as the index does); contact() has them too.
+    Contact archived =
+        live.isPresent() ? null : store.contact(s.workspaceId(), s.contactId()).orElse(null);
+    ContactDocument doc =
+        live.orElse(archived == null ? null : new ContactDocument(archived, Map.of()));
+    long sentInWindow =
+        def.frequencyCap() == null || doc == null
+            ? 0
+            : store.sentSince(
+                s.workspaceId(), s.contactId(), now.minus(def.frequencyCap().per()).toEpochMilli());
+    FinalCheck.Facts facts =
+        new FinalCheck.Facts(
+            doc,
+            archived != null,
+            loaded.segment(),
+            null, // subscription types are not in the store yet: a campaign naming one skips
+            sentInWindow,
+            ZoneOffset.UTC); // the workspace's time zone is not in the store yet
+    return switch (FinalCheck.decide(def, s.step(), facts, now)) {
+      case FinalCheck.Verdict.Skip skip -> Send.Outcome.skipped(skip.reason().code(), null);
+      case FinalCheck.Verdict.Defer defer ->
+          Send.Outcome.held(defer.until().toEpochMilli(), SenderMetrics.QUIET_HOURS);
+      case FinalCheck.Verdict.Send ignored -> deliver(s, def, step.message(), live.orElseThrow());
+    };
+  }
+
+  private Send.Outcome deliver(
+      Send s, CampaignDefinition def, Message message, ContactDocument doc) {
+    if (!(message instanceof Message.Webhook hook)) {
+      return Send.Outcome.held(clock.instant().plus(options.heldFor()).toEpochMilli(), NO_SMTP);
+    }
+    WebhookSend w =
+        new WebhookSend(
+            hook.url(),
+            hook.secret(),
+            s.id(),
+            s.campaignId(),
+            s.occurrence(),
+            hook.body().render(doc.contact()),
+            ContactPayload.of(doc));
+    long started = System.nanoTime();
+    Delivery d = webhooks.deliver(w);
+    metrics.delivered("webhook", d, System.nanoTime() - started);
+    Instant now = clock.instant();
+    return switch (d) {
+      case Delivery.Delivered ok ->
+          Send.Outcome.sent(ok.status(), Flow.after(s, def, now.toEpochMilli()));
+      case Delivery.Failed f ->
+          new Send.Outcome(Send.FAILED, f.reason(), f.status(), null, true, null);
+      case Delivery.Retry r -> retry(s, r, now);
+    };
+  }
+
+  /** Due again after a backoff (at least the receiver's Retry-After), or expired. */
+  private Send.Outcome retry(Send s, Delivery.Retry r, Instant now) {
+    Instant expires = Instant.ofEpochMilli(s.expiresAt());
+    Optional<Instant> next = options.backoff().next(s.attempts() + 1, now, expires, random);
+    if (next.isEmpty()) {
+      return new Send.Outcome(Send.EXPIRED, r.reason(), r.status(), null, true, null);
+    }
+    Instant due = next.get();
+    if (r.retryAfter() != null && due.isBefore(now.plus(r.retryAfter()))) {
+      Instant asked = now.plus(r.retryAfter());
+      due = asked.isAfter(expires) ? expires : asked;
+    }
+    return Send.Outcome.retry(due.toEpochMilli(), r.reason(), r.status());
+  }
+
+  /** Stops claiming, lets deliveries in flight finish (up to the webhook timeout), closes. */
+  @Override
+  public void close() {
+    if (task != null) {
+      task.close();
+    }
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(
+          options.webhookTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    webhooks.close();
+  }
+}
