@@ -61,6 +61,7 @@ final class FuzzRequests {
   private final List<String> adminIds = new ArrayList<>();
   private final List<String> tokenIds = new ArrayList<>();
   private final List<String> companyIds = new ArrayList<>();
+  private final List<String> campaignIds = new ArrayList<>();
   private final List<String> memberIds = new ArrayList<>(); // tags', notes' and segments' ids
   private final List<String> cursors = new ArrayList<>();
   private long lastPosition;
@@ -99,7 +100,7 @@ final class FuzzRequests {
       return raw();
     }
     strict = rnd.nextInt(100) < 45;
-    int k = rnd.nextInt(22);
+    int k = rnd.nextInt(23);
     return switch (k) {
       case 0, 1, 2 -> client("contact-create", contactCreate());
       case 3, 4 -> client("contact-update", contactUpdate());
@@ -116,6 +117,7 @@ final class FuzzRequests {
       case 18 -> client("contact-lifecycle", contactLifecycle());
       case 19 -> client("companies", companies());
       case 20 -> client("tags-notes-segments", tagsNotesSegments());
+      case 21 -> client("campaigns", campaigns());
       default -> client("any-method-any-path", anyMethodAnyPath());
     };
   }
@@ -145,6 +147,9 @@ final class FuzzRequests {
     }
     if (type.equals("company") && n.path("id").isTextual()) {
       remember(companyIds, n.get("id").asText(), 100);
+    }
+    if (type.equals("campaign") && n.path("id").isTextual()) {
+      remember(campaignIds, n.get("id").asText(), 100);
     }
     if ((type.equals("tag") || type.equals("note") || type.equals("segment"))
         && n.path("id").isTextual()) {
@@ -640,6 +645,91 @@ final class FuzzRequests {
       }
       default -> req("DELETE", "/companies/" + company, workspaceAuth(), null);
     };
+  }
+
+  /**
+   * Campaigns: create (every trigger, step and limit, bent at times), list, read, start, pause,
+   * resume, and their sends by state and cursor; odd ids at times.
+   */
+  private Req campaigns() {
+    String campaign =
+        (strict || rnd.nextInt(3) != 0) && !campaignIds.isEmpty() ? pick(campaignIds) : oddId();
+    return switch (rnd.nextInt(6)) {
+      case 0, 1 -> jsonReq("POST", "/campaigns", workspaceAuth(), maybeMutate(campaignBody()));
+      case 2 -> req("GET", pick("/campaigns", "/campaigns/" + campaign), workspaceAuth(), null);
+      case 3 ->
+          req(
+              "POST",
+              "/campaigns/" + campaign + pick("/start", "/pause", "/resume"),
+              workspaceAuth(),
+              odd(4) ? "{}".getBytes(StandardCharsets.UTF_8) : null);
+      default ->
+          req(
+              "GET",
+              "/campaigns/"
+                  + campaign
+                  + "/sends"
+                  + pick(
+                      "",
+                      "?state=" + pick("queued", "held", "sent", "skipped", "expired", "failed"),
+                      "?state=" + enc(weird()),
+                      "?per_page=" + pick("1", "150", "151", "0", "x"),
+                      "?starting_after="
+                          + (cursors.isEmpty() || odd(3) ? enc(weird()) : pick(cursors))),
+              workspaceAuth(),
+              null);
+    };
+  }
+
+  private ObjectNode campaignBody() {
+    ObjectNode o = NODES.objectNode();
+    o.put("name", odd(5) ? weird() : "fz-campaign-" + rnd.nextInt(10));
+    ObjectNode t = o.putObject("trigger");
+    switch (rnd.nextInt(3)) {
+      case 0 -> t.put("type", "event").put("event_name", odd(5) ? weird() : "placed-order");
+      case 1 ->
+          t.put("type", "segment_entry")
+              .put("segment_id", !memberIds.isEmpty() && !odd(3) ? pick(memberIds) : oddId());
+      default -> t.put("type", "broadcast");
+    }
+    if (rnd.nextBoolean()) {
+      o.set("audience", query(0));
+    }
+    ArrayNode steps = o.putArray("steps");
+    for (int i = rnd.nextInt(3); i > 0; i--) {
+      if (rnd.nextBoolean()) {
+        steps.addObject().put("wait", pick("2h", "30m", "1d", "0s", "soon"));
+      } else {
+        steps.addObject().set("exit_when", query(0));
+      }
+    }
+    ObjectNode send = steps.addObject().putObject("send");
+    if (rnd.nextBoolean()) {
+      send.put("channel", "webhook")
+          .put("url", odd(4) ? weird() : "https://example.com/hook/" + rnd.nextInt(5))
+          .put("secret", "s3cret")
+          .put("body", pick("Hi {{name}}", "{{custom_attributes.plan}}", "{{nope}}", "{{"));
+    } else {
+      send.put("channel", "email")
+          .put("from", odd(4) ? weird() : "team@example.com")
+          .put("subject", "Hello {{name}}")
+          .put("body", "Welcome {{email}}");
+    }
+    if (rnd.nextBoolean()) {
+      o.put("expires_after", pick("2h", "1m", "30d", "31d", "x"));
+    }
+    if (rnd.nextBoolean()) {
+      o.putObject("frequency_cap").put("max", rnd.nextInt(4)).put("per", pick("7d", "1w", "0s"));
+    }
+    if (rnd.nextBoolean()) {
+      o.putObject("quiet_hours")
+          .put("start", pick("21:00", "24:00", "08:00"))
+          .put("end", pick("08:00", "7"));
+    }
+    if (rnd.nextInt(4) == 0) {
+      o.set("subscription_type_id", value(rnd.nextInt(3)));
+    }
+    return o;
   }
 
   /** Tags, notes and segments: create, apply, read and delete, with bodies mutated at times. */

@@ -73,6 +73,8 @@ class WorkspaceIsolationProperties {
     COMPANY_GET,
     COMPANY_ATTACH,
     COMPANY_SEARCH,
+    CAMPAIGN_CREATE,
+    CAMPAIGN_USE,
     ARCHIVE,
     UNARCHIVE,
     MERGE
@@ -174,6 +176,9 @@ class WorkspaceIsolationProperties {
     List<String> companyIds = new ArrayList<>();
     Map<String, Integer> companyOwner = new HashMap<>();
     Map<String, Set<String>> companiesOf = new HashMap<>();
+    // Campaigns: every campaign created and its owner.
+    List<String> campaigns = new ArrayList<>();
+    Map<String, Integer> campaignOwner = new HashMap<>();
     for (Action a : actions) {
       String t = tokens[a.actor()];
       String id = ids.isEmpty() ? "1" : ids.get(a.target() % ids.size());
@@ -230,6 +235,43 @@ class WorkspaceIsolationProperties {
                   .filter(e -> companiesOf.getOrDefault(e.getKey(), Set.of()).contains(company))
                   .count();
           assertEquals(expected, r.json().get("total_count").asLong(), r.toString());
+        }
+        case CAMPAIGN_CREATE -> {
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/campaigns",
+                  t,
+                  "{\"name\":\"c\",\"trigger\":{\"type\":\"broadcast\"},\"steps\":[{\"send\":"
+                      + "{\"channel\":\"email\",\"from\":\"a@example.com\",\"subject\":\"s\","
+                      + "\"body\":\"b\"}}]}");
+          assertEquals(200, r.status(), r.toString());
+          campaigns.add(r.json().get("id").asText());
+          campaignOwner.put(r.json().get("id").asText(), a.actor());
+        }
+        case CAMPAIGN_USE -> {
+          if (campaigns.isEmpty()) {
+            break;
+          }
+          String campaign = campaigns.get(a.target() % campaigns.size());
+          boolean ours = campaignOwner.get(campaign) == a.actor();
+          String move = List.of("/start", "/pause", "/resume").get(a.email() % 3);
+          TallyHttp.Res moved = http.call("POST", "/campaigns/" + campaign + move, t, null);
+          // Ours: moved, or a 409 for a move its state does not allow; theirs: not found.
+          assertTrue(
+              ours ? moved.status() == 200 || moved.status() == 409 : moved.status() == 404,
+              moved.toString());
+          for (String path :
+              List.of("/campaigns/" + campaign, "/campaigns/" + campaign + "/sends")) {
+            TallyHttp.Res r = http.call("GET", path, t, null);
+            assertEquals(ours ? 200 : 404, r.status(), r.toString());
+          }
+          for (JsonNode listed : http.call("GET", "/campaigns", t, null).json().get("data")) {
+            assertEquals(
+                Integer.valueOf(a.actor()),
+                campaignOwner.get(listed.get("id").asText()),
+                "listed another workspace's campaign: " + listed);
+          }
         }
         case TAG_CREATE -> {
           TallyHttp.Res r = http.call("POST", "/tags", t, "{\"name\":\"t" + a.email() + "\"}");

@@ -2003,6 +2003,34 @@ public abstract class StoreContract {
   }
 
   @Test
+  void startingMovesADraftOnlyAndResumingAPausedCampaignOnly() {
+    String draftState = dev.tally.core.model.Campaign.DRAFT;
+    String running = dev.tally.core.model.Campaign.RUNNING;
+    String paused = dev.tally.core.model.Campaign.PAUSED;
+    var c = store.write(tx -> tx.createCampaign(ws, "Moves", "{\"steps\":[]}")).value();
+    TallyException resumeDraft = refusal(store, tx -> tx.moveCampaign(ws, c.id(), paused, running));
+    assertEquals(409, resumeDraft.kind().status);
+    assertTrue(resumeDraft.getMessage().contains("is draft"), resumeDraft.getMessage());
+    assertTrue(resumeDraft.getMessage().contains("running"), resumeDraft.getMessage());
+    assertEquals(
+        running,
+        store.write(tx -> tx.moveCampaign(ws, c.id(), draftState, running)).value().state());
+    long version = store.campaign(ws, c.id()).orElseThrow().version();
+    assertEquals(
+        version,
+        store.write(tx -> tx.moveCampaign(ws, c.id(), draftState, running)).value().version(),
+        "starting a running campaign changes nothing");
+    store.write(tx -> tx.moveCampaign(ws, c.id(), running, paused));
+    TallyException restart = refusal(store, tx -> tx.moveCampaign(ws, c.id(), draftState, running));
+    assertEquals(409, restart.kind().status);
+    assertTrue(restart.getMessage().contains("is paused"), restart.getMessage());
+    assertEquals(
+        running, store.write(tx -> tx.moveCampaign(ws, c.id(), paused, running)).value().state());
+    assertEquals(
+        404, refusal(store, tx -> tx.moveCampaign(other, c.id(), paused, running)).kind().status);
+  }
+
+  @Test
   void aSendIsQueuedAtMostOncePerCampaignStepContactAndOccurrence() {
     var c = runningCampaign(ws);
     Contact a = create(ws, "{\"email\":\"q@example.com\"}");

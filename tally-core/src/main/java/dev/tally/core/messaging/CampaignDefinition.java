@@ -36,6 +36,9 @@ public record CampaignDefinition(
     QuietHours quietHours,
     Long subscriptionTypeId) {
 
+  /** The fields of a definition's JSON, in the order {@link #toJson()} writes them. */
+  public static final List<String> FIELDS = DefinitionCodec.FIELDS;
+
   public static final int MAX_STEPS = 20;
   public static final Duration DEFAULT_EXPIRES_AFTER = Duration.ofHours(24);
 

@@ -270,6 +270,14 @@ public interface WriteTx {
   dev.tally.core.model.Campaign setCampaignState(long workspaceId, long campaignId, String state);
 
   /**
+   * As {@link #setCampaignState}, but the campaign must be in state {@code from} (or already in
+   * {@code to}, which changes nothing): starting moves a draft only, resuming a paused campaign
+   * only. Any other state is a 409 naming both.
+   */
+  dev.tally.core.model.Campaign moveCampaign(
+      long workspaceId, long campaignId, String from, String to);
+
+  /**
    * Queues each send unless one with its key (campaign, step, contact, occurrence) exists: running
    * twice queues nothing twice. Returns how many were queued.
    */

@@ -191,6 +191,7 @@ public final class Api {
                 VerifyJson.of(indexes.verify(VerifyJson.repairRequested(ctx.bodyAsBytes())))));
     new SearchRoutes(rc, search).register(app);
     new SegmentRoutes(rc, search).register(app);
+    new CampaignRoutes(rc, search).register(app);
     new NoteRoutes(rc).register(app);
     new ContactLifecycleRoutes(rc).register(app);
     new BulkRoutes(rc, maxBulkBody).register(app);

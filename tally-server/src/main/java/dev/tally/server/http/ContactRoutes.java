@@ -15,6 +15,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /** Intercom's /contacts endpoints. */
 final class ContactRoutes {
@@ -111,16 +112,19 @@ final class ContactRoutes {
                         companyIds.getOrDefault(c.id(), List.of()),
                         notes.getOrDefault(c.id(), Note.Summary.NONE))));
     o.put("total_count", total);
-    o.set(
-        "pages",
-        pages(
-            cursor.page() + 1,
-            perPage,
-            total,
-            page.more()
-                ? new Cursor(page.items().get(page.items().size() - 1).id(), cursor.page() + 1)
-                : null));
+    o.set("pages", pages(cursor, perPage, total, page, Contact::id));
     RequestContext.json(ctx, 200, o);
+  }
+
+  /** The pages object of the page after {@code cursor}: its next starts after its last id. */
+  static <T> ObjectNode pages(
+      Cursor cursor, int perPage, long total, Page<T> page, ToLongFunction<T> id) {
+    Cursor next =
+        page.more()
+            ? new Cursor(
+                id.applyAsLong(page.items().get(page.items().size() - 1)), cursor.page() + 1)
+            : null;
+    return pages(cursor.page() + 1, perPage, total, next);
   }
 
   /**

@@ -85,6 +85,15 @@ final class Json {
     }
   }
 
+  /** Reads JSON Tally stored itself ({@code what} names it): not JSON is a fault of the store. */
+  static JsonNode stored(String json, String what) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalStateException("a stored " + what + " is not JSON", e);
+    }
+  }
+
   static String write(JsonNode node) {
     return node.toString();
   }

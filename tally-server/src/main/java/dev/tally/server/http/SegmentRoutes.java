@@ -209,18 +209,10 @@ final class SegmentRoutes {
             .put("created_at", s.createdAt())
             .put("updated_at", s.updatedAt())
             .put("person_type", s.personType());
-    o.set("query", Json.MAPPER.valueToTree(parse(s.queryJson())));
+    o.set("query", Json.stored(s.queryJson(), "segment query"));
     if (count != null) {
       o.put("count", count);
     }
     return o;
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return Json.MAPPER.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("a stored segment query is not JSON", e);
-    }
   }
 }

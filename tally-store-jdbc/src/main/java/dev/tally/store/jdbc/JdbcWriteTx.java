@@ -1336,9 +1336,19 @@ public final class JdbcWriteTx implements WriteTx {
   @Override
   public dev.tally.core.model.Campaign setCampaignState(long ws, long campaignId, String state) {
     try {
-      return messaging.setState(ws, campaignId, state);
+      return messaging.setState(ws, campaignId, null, state);
     } catch (SQLException e) {
       throw wrap("make campaign " + campaignId + " " + state, e);
+    }
+  }
+
+  @Override
+  public dev.tally.core.model.Campaign moveCampaign(
+      long ws, long campaignId, String from, String to) {
+    try {
+      return messaging.setState(ws, campaignId, from, to);
+    } catch (SQLException e) {
+      throw wrap("move campaign " + campaignId + " from " + from + " to " + to, e);
     }
   }
 

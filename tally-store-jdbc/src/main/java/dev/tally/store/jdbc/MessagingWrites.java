@@ -47,10 +47,10 @@ final class MessagingWrites {
 
   /**
    * draft → running (start: the oplog head is recorded as its start position), running → paused,
-   * paused → running. Asking for the state it is in changes nothing; any other move is a 409 that
-   * names both states.
+   * paused → running; with {@code from} (null: any of those), only from that state. Asking for the
+   * state it is in changes nothing; any other move is a 409 that names both states.
    */
-  Campaign setState(long ws, long id, String state) throws SQLException {
+  Campaign setState(long ws, long id, String from, String state) throws SQLException {
     Campaign c =
         reads
             .campaign(db, ws, id)
@@ -59,8 +59,22 @@ final class MessagingWrites {
       return c;
     }
     boolean allowed =
-        state.equals(Campaign.RUNNING)
-            || (state.equals(Campaign.PAUSED) && c.state().equals(Campaign.RUNNING));
+        (from == null || c.state().equals(from))
+            && (state.equals(Campaign.RUNNING)
+                || (state.equals(Campaign.PAUSED) && c.state().equals(Campaign.RUNNING)));
+    if (!allowed && from != null) {
+      throw TallyException.conflict(
+          "campaign "
+              + Ids.format(id)
+              + " is "
+              + c.state()
+              + "; it can become "
+              + state
+              + " only from "
+              + from
+              + (c.state().equals(Campaign.DRAFT) ? " (start it first)" : "")
+              + (c.state().equals(Campaign.PAUSED) ? " (resume it instead)" : ""));
+    }
     if (!allowed) {
       throw TallyException.conflict(
           "campaign "
