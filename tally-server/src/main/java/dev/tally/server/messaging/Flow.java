@@ -1,9 +1,7 @@
 package dev.tally.server.messaging;
 
 import dev.tally.core.messaging.CampaignDefinition;
-import dev.tally.core.messaging.Step;
 import dev.tally.core.model.Send;
-import java.time.Duration;
 
 /**
  * A contact's way through a campaign's steps: only send steps become rows of the send queue; the
@@ -13,29 +11,12 @@ import java.time.Duration;
 public final class Flow {
   private Flow() {}
 
-  /** The first send step at or after {@code from} and the waits before it; null when none is. */
-  public record Next(int step, Duration after) {}
-
-  public static Next sendAtOrAfter(CampaignDefinition definition, int from) {
-    Duration wait = Duration.ZERO;
-    for (int i = Math.max(0, from); i < definition.steps().size(); i++) {
-      switch (definition.steps().get(i)) {
-        case Step.Send s -> {
-          return new Next(i, wait);
-        }
-        case Step.Wait w -> wait = wait.plus(w.duration());
-        case Step.ExitWhen e -> {}
-      }
-    }
-    return null;
-  }
-
   /**
    * The send to queue after {@code done} was sent at {@code nowMillis}: the next send step, due
    * after the waits between the two, expiring {@code expires_after} later; null at the flow's end.
    */
   public static Send.New after(Send done, CampaignDefinition definition, long nowMillis) {
-    Next next = sendAtOrAfter(definition, done.step() + 1);
+    CampaignDefinition.NextSend next = definition.nextSend(done.step()).orElse(null);
     if (next == null) {
       return null;
     }
