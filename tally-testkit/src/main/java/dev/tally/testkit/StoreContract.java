@@ -2204,4 +2204,44 @@ public abstract class StoreContract {
     var e = store.events(ws, a.id(), Long.MAX_VALUE, 10).items().get(0);
     assertEquals(List.of(e), store.eventsById(List.of(e.id(), 999_999_999L)));
   }
+
+  @Test
+  void segmentEntryMembersAreRecordedOnceAndForgotten() {
+    var c = runningCampaign(ws);
+    var other = runningCampaign(ws);
+    Contact a = create(ws, "{\"external_id\":\"sa\"}");
+    Contact b = create(ws, "{\"external_id\":\"sb\"}");
+    store.write(
+        tx -> {
+          tx.addSegmentEntryMember(c.id(), a.id(), 0);
+          tx.addSegmentEntryMember(c.id(), b.id(), 17);
+          tx.addSegmentEntryMember(c.id(), b.id(), 99); // already a member: kept as it was
+          tx.addSegmentEntryMember(other.id(), a.id(), 5);
+          return null;
+        });
+    assertEquals(
+        java.util.Map.of(a.id(), 0L, b.id(), 17L),
+        store.segmentEntryMembers(c.id(), List.of(a.id(), b.id(), 999_999_999L)));
+    assertEquals(List.of(a.id(), b.id()), store.segmentEntryMembersAfter(c.id(), 0, 10));
+    assertEquals(List.of(b.id()), store.segmentEntryMembersAfter(c.id(), a.id(), 10));
+    assertEquals(List.of(a.id()), store.segmentEntryMembersAfter(c.id(), 0, 1));
+    store.write(
+        tx -> {
+          tx.removeSegmentEntryMember(c.id(), a.id());
+          tx.removeSegmentEntryMember(c.id(), a.id()); // not a member any more: nothing
+          return null;
+        });
+    assertEquals(
+        java.util.Map.of(b.id(), 17L), store.segmentEntryMembers(c.id(), List.of(a.id(), b.id())));
+    store.write(
+        tx -> {
+          tx.clearSegmentEntryMembers(c.id());
+          return null;
+        });
+    assertEquals(List.of(), store.segmentEntryMembersAfter(c.id(), 0, 10));
+    assertEquals(
+        java.util.Map.of(a.id(), 5L),
+        store.segmentEntryMembers(other.id(), List.of(a.id())),
+        "another campaign's members stay");
+  }
 }

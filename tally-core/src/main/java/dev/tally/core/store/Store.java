@@ -237,6 +237,18 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   /** How far the fan-out called {@code name} has read the oplog (empty: it never started). */
   java.util.OptionalLong messagingCursor(String name);
 
+  /**
+   * Of these contacts, the members of a segment-entry campaign recorded by fan-out, each with the
+   * occurrence it entered with (0: a member at the start); one query.
+   */
+  java.util.Map<Long, Long> segmentEntryMembers(long campaignId, Collection<Long> contactIds);
+
+  /**
+   * Up to {@code limit} recorded members of a segment-entry campaign after {@code afterId}, in id
+   * order.
+   */
+  List<Long> segmentEntryMembersAfter(long campaignId, long afterId, int limit);
+
   /** These events, in any workspace (ids not found left out), in id order; one query. */
   List<dev.tally.core.model.Event> eventsById(Collection<Long> eventIds);
 

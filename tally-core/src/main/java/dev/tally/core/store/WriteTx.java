@@ -303,6 +303,20 @@ public interface WriteTx {
   /** Records how far the fan-out called {@code name} has read the oplog. */
   void setMessagingCursor(String name, long position);
 
+  /**
+   * Records the contact as a member of the segment-entry campaign's segment since {@code
+   * occurrence} (nothing if it already is one).
+   */
+  void addSegmentEntryMember(long campaignId, long contactId, long occurrence);
+
+  /**
+   * Records that the contact left the segment-entry campaign's segment (nothing if not a member).
+   */
+  void removeSegmentEntryMember(long campaignId, long contactId);
+
+  /** Forgets every recorded member of the segment-entry campaign (before it is seeded again). */
+  void clearSegmentEntryMembers(long campaignId);
+
   /** The kill switch: pauses or resumes delivery for a workspace (0: for every workspace). */
   void setMessagingPaused(long workspaceId, boolean paused);
 }

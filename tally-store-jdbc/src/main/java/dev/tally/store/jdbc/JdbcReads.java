@@ -259,6 +259,49 @@ public final class JdbcReads {
   }
 
   /** These events, in any workspace (ids not found are left out), in id order. */
+  /**
+   * Of these contacts, the campaign's recorded segment members with the occurrence they entered
+   * with.
+   */
+  public java.util.Map<Long, Long> segmentEntryMembers(
+      Sql db, long campaignId, Collection<Long> contactIds) throws SQLException {
+    java.util.Map<Long, Long> out = new java.util.HashMap<>();
+    if (contactIds.isEmpty()) {
+      return out;
+    }
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT contact_id, since FROM segment_entry_members WHERE campaign_id = ? AND "
+                    + dialect.inIds("contact_id"),
+                campaignId,
+                dialect.idSet(db.connection(), contactIds))
+            .executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getLong(1), rs.getLong(2));
+      }
+    }
+    return out;
+  }
+
+  /** A page of the campaign's recorded segment members after {@code afterId}, in id order. */
+  public List<Long> segmentEntryMembersAfter(Sql db, long campaignId, long afterId, int limit)
+      throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT contact_id FROM segment_entry_members WHERE campaign_id = ? "
+                    + "AND contact_id > ? ORDER BY contact_id LIMIT ?",
+                campaignId,
+                afterId,
+                limit)
+            .executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+
   public List<Event> eventsById(Sql db, Collection<Long> ids) throws SQLException {
     List<Event> out = new ArrayList<>();
     if (ids.isEmpty()) {

@@ -307,6 +307,21 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public java.util.Map<Long, Long> segmentEntryMembers(
+      long campaignId, Collection<Long> contactIds) {
+    return read(
+        "read a campaign's segment members",
+        db -> reads.segmentEntryMembers(db, campaignId, contactIds));
+  }
+
+  @Override
+  public List<Long> segmentEntryMembersAfter(long campaignId, long afterId, int limit) {
+    return read(
+        "read a campaign's segment members",
+        db -> reads.segmentEntryMembersAfter(db, campaignId, afterId, limit));
+  }
+
+  @Override
   public List<dev.tally.core.model.Event> eventsById(Collection<Long> eventIds) {
     return read("read events", db -> reads.eventsById(db, eventIds));
   }

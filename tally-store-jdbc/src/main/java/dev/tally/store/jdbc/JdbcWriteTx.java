@@ -1399,6 +1399,34 @@ public final class JdbcWriteTx implements WriteTx {
   }
 
   @Override
+  public void addSegmentEntryMember(long campaignId, long contactId, long occurrence) {
+    try {
+      messaging.addMember(campaignId, contactId, occurrence);
+    } catch (SQLException e) {
+      throw wrap("record contact " + contactId + " in campaign " + campaignId + "'s segment", e);
+    }
+  }
+
+  @Override
+  public void removeSegmentEntryMember(long campaignId, long contactId) {
+    try {
+      messaging.removeMember(campaignId, contactId);
+    } catch (SQLException e) {
+      throw wrap(
+          "record contact " + contactId + " out of campaign " + campaignId + "'s segment", e);
+    }
+  }
+
+  @Override
+  public void clearSegmentEntryMembers(long campaignId) {
+    try {
+      messaging.clearMembers(campaignId);
+    } catch (SQLException e) {
+      throw wrap("forget campaign " + campaignId + "'s segment members", e);
+    }
+  }
+
+  @Override
   public void setMessagingPaused(long ws, boolean paused) {
     try {
       messaging.setPaused(ws, paused);

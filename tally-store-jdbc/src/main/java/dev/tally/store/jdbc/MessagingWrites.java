@@ -225,6 +225,26 @@ final class MessagingWrites {
         position);
   }
 
+  void addMember(long campaignId, long contactId, long since) throws SQLException {
+    db.update(
+        "INSERT INTO segment_entry_members (campaign_id, contact_id, since) VALUES (?, ?, ?) "
+            + "ON CONFLICT (campaign_id, contact_id) DO NOTHING",
+        campaignId,
+        contactId,
+        since);
+  }
+
+  void removeMember(long campaignId, long contactId) throws SQLException {
+    db.update(
+        "DELETE FROM segment_entry_members WHERE campaign_id = ? AND contact_id = ?",
+        campaignId,
+        contactId);
+  }
+
+  void clearMembers(long campaignId) throws SQLException {
+    db.update("DELETE FROM segment_entry_members WHERE campaign_id = ?", campaignId);
+  }
+
   void setPaused(long ws, boolean paused) throws SQLException {
     if (ws != 0) {
       tx.requireWorkspaceExists(ws);
