@@ -144,7 +144,11 @@ public final class TallyServer implements AutoCloseable {
               .layoutCheck(indexes::servesCurrentLayout);
       opened.add(
           new dev.tally.server.messaging.FanOut(
-                  store, search, LeaseKeeper.processName(), InstantSource.system())
+                  store,
+                  search,
+                  LeaseKeeper.processName(),
+                  InstantSource.system(),
+                  config.duration(Settings.SEGMENT_RECHECK_INTERVAL))
               .start(scheduler));
       EnginesInUse engines =
           new EnginesInUse(

@@ -223,6 +223,12 @@ public final class Settings {
           Setting.Type.DURATION,
           "200ms",
           "How often the sender claims the sends that are due, checks each against the store and delivers it (0s: this process delivers nothing).");
+  public static final Setting SEGMENT_RECHECK_INTERVAL =
+      Setting.of(
+          "segment-recheck-interval",
+          Setting.Type.DURATION,
+          "60s",
+          "How often segment-entry campaigns whose segment uses relative times (now-7d) judge its members again, so a contact the clock moves into the segment is an entry (0s: never).");
   public static final Setting SENDER_THREADS =
       Setting.of(
           "sender-threads",
@@ -288,6 +294,7 @@ public final class Settings {
           SEARCH_QUEUE,
           SEARCH_TIMEOUT,
           SENDER_INTERVAL,
+          SEGMENT_RECHECK_INTERVAL,
           SENDER_THREADS,
           WEBHOOK_TIMEOUT,
           LOG_FORMAT,

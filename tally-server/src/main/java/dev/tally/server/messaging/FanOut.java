@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  *       read from the oplog (not from search), for a contact whose store document matches the
  *       audience then; the event's id is the occurrence. A cursor in the store says how far the
  *       oplog was read.
+ *   <li><b>Segment entry</b>: each time a contact goes from not in to in the campaign's segment,
+ *       judged on the store's documents of the contacts the oplog says changed, and for
+ *       relative-time segments by a periodic re-check ({@link SegmentEntries}); the oplog position
+ *       of the entry is the occurrence. The members at the start are recorded, not sent to.
  * </ul>
- *
- * Segment-entry campaigns are not fanned out yet.
  */
 public final class FanOut implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FanOut.class);
@@ -58,13 +60,28 @@ public final class FanOut implements AutoCloseable {
   private final SearchService search;
   private final String holder;
   private final InstantSource clock;
+  private final SegmentEntries segmentEntries;
   private Scheduler.Task task;
 
   public FanOut(Store store, SearchService search, String holder, InstantSource clock) {
+    this(store, search, holder, clock, Duration.ofSeconds(60));
+  }
+
+  /**
+   * @param segmentRecheck how often relative-time segments are judged again for their campaigns (0:
+   *     never)
+   */
+  public FanOut(
+      Store store,
+      SearchService search,
+      String holder,
+      InstantSource clock,
+      Duration segmentRecheck) {
     this.store = store;
     this.search = search;
     this.holder = holder;
     this.clock = clock;
+    this.segmentEntries = new SegmentEntries(store, search, clock, segmentRecheck);
   }
 
   public FanOut start(Scheduler scheduler) {
@@ -72,7 +89,10 @@ public final class FanOut implements AutoCloseable {
     return this;
   }
 
-  /** One round: the broadcasts not yet fanned out, then the events recorded since the last. */
+  /**
+   * One round: the broadcasts not yet fanned out, the events recorded since the last, then segment
+   * entries.
+   */
   public void run() {
     if (!store.acquireLease(LEASE, holder, Duration.ofSeconds(30))) {
       return;
@@ -87,6 +107,7 @@ public final class FanOut implements AutoCloseable {
       }
     }
     events(running);
+    segmentEntries.run(running);
   }
 
   private CampaignDefinition definition(Campaign c) {

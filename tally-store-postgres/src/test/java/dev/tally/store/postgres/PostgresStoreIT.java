@@ -295,7 +295,9 @@ class PostgresStoreIT extends StoreContract {
       undoV13(s);
       undoV12(s);
       s.execute(
-          "DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('12', '13', '14', '15')");
+          "DELETE FROM "
+              + schema
+              + ".flyway_schema_history WHERE version IN ('12', '13', '14', '15')");
     }
     store = open(dir);
     var after = store.dataAttributes(ws);
