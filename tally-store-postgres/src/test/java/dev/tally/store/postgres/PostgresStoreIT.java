@@ -218,6 +218,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
+      undoV15(s);
       undoV14(s);
       undoV13(s);
       undoV12(s);
@@ -232,11 +233,16 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13', '14')");
+              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
     assertTrue(recordEvent(ws, "b1", "a", 2));
+  }
+
+  /** V15__server_keys undone. */
+  private void undoV15(Statement s) throws java.sql.SQLException {
+    s.execute("DROP TABLE " + schema + ".server_keys");
   }
 
   /** V14__messaging_fanout undone. */
@@ -284,11 +290,14 @@ class PostgresStoreIT extends StoreContract {
     store.close();
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
+      undoV15(s);
       undoV14(s);
       undoV13(s);
       undoV12(s);
       s.execute(
-          "DELETE FROM " + schema + ".flyway_schema_history WHERE version IN ('12', '13', '14')");
+          "DELETE FROM "
+              + schema
+              + ".flyway_schema_history WHERE version IN ('12', '13', '14', '15')");
     }
     store = open(dir);
     var after = store.dataAttributes(ws);
@@ -337,6 +346,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V6 left it (V8 on undone too, so V7 and on run again in order).
+      undoV15(s);
       undoV14(s);
       undoV13(s);
       undoV12(s);
@@ -348,7 +358,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13', '14')");
+              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13', '14', '15')");
       s.execute(
           "UPDATE "
               + schema
