@@ -176,6 +176,7 @@ public final class TallyServer implements AutoCloseable {
                       config.duration(Settings.SENDER_INTERVAL),
                       config.integer(Settings.SENDER_THREADS),
                       config.duration(Settings.WEBHOOK_TIMEOUT)),
+                  email(config, api.port()),
                   InstantSource.system(),
                   new java.util.Random(),
                   api.metricsRegistry())
@@ -212,6 +213,28 @@ public final class TallyServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Where email goes (null without --smtp-url: email sends are held). --public-url defaults to this
+   * process's own address, which only a local mailbox can reach.
+   */
+  private static Sender.Email email(Config config, int port) {
+    String smtp = config.string(Settings.SMTP_URL);
+    if (smtp == null) {
+      return null;
+    }
+    String publicUrl = config.string(Settings.PUBLIC_URL);
+    if (publicUrl == null) {
+      String host = config.string(Settings.HOST);
+      if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+        host = "localhost";
+      } else if (host.contains(":") && !host.startsWith("[")) {
+        host = "[" + host + "]";
+      }
+      publicUrl = "http://" + host + ":" + port;
+    }
+    return Sender.Email.of(smtp, publicUrl);
   }
 
   /**

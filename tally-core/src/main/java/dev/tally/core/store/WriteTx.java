@@ -38,6 +38,13 @@ public interface WriteTx {
   void addAdminToken(String tokenHash);
 
   /**
+   * The server's key named {@code name}: the stored one, else {@code candidate}, stored now. The
+   * first writer wins, so every process that asks reads the same key (the unsubscribe links' HMAC
+   * key, for one).
+   */
+  String serverKey(String name, String candidate);
+
+  /**
    * Adds a teammate; its email is unique in the workspace ignoring case (409 naming the holder).
    */
   Admin createAdmin(long workspaceId, String name, String email);

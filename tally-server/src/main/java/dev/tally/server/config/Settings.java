@@ -241,6 +241,21 @@ public final class Settings {
           Setting.Type.DURATION,
           "10s",
           "How long a webhook receiver has to answer a delivery before it is retried later with the same Idempotency-Key.");
+  public static final Setting SMTP_URL =
+      Setting.of(
+          "smtp-url",
+          Setting.Type.SECRET,
+          null,
+          "The SMTP server email sends go through: smtp://user:password@host:587 (STARTTLS when offered) or "
+              + "smtps://… (TLS, port 465 by default); user and password percent-encoded. Unset: email sends are "
+              + "held. It carries a password: better given as TALLY_SMTP_URL than on the command line; never logged.");
+  public static final Setting PUBLIC_URL =
+      Setting.of(
+          "public-url",
+          Setting.Type.STRING,
+          null,
+          "The URL this Tally is reached at from the internet, e.g. https://tally.example.com: the one-click "
+              + "unsubscribe links in emails point below it. Default: http://<host>:<port>, right for local use only.");
   public static final Setting LOG_FORMAT =
       Setting.choice(
           "log-format", "json", "Log lines on standard error: json or text.", "json", "text");
@@ -297,6 +312,8 @@ public final class Settings {
           SEGMENT_RECHECK_INTERVAL,
           SENDER_THREADS,
           WEBHOOK_TIMEOUT,
+          SMTP_URL,
+          PUBLIC_URL,
           LOG_FORMAT,
           TEST_ID_OFFSETS,
           ADMIN_TOKEN);

@@ -192,6 +192,7 @@ public final class Api {
     new SearchRoutes(rc, search).register(app);
     new SegmentRoutes(rc, search).register(app);
     new CampaignRoutes(rc, search).register(app);
+    new UnsubscribeRoutes(store).register(app);
     new NoteRoutes(rc).register(app);
     new ContactLifecycleRoutes(rc).register(app);
     new BulkRoutes(rc, maxBulkBody).register(app);
@@ -253,6 +254,9 @@ public final class Api {
       ctx.header("Retry-After", "1");
       throw TallyException.unavailable(
           "shutting_down", "this Tally is shutting down and takes no new requests", null);
+    }
+    if (path.equals("/unsubscribe")) {
+      return; // the link's own signed token authorizes it (UnsubscribeRoutes)
     }
     String token = bearer(ctx);
     checkVersion(ctx);

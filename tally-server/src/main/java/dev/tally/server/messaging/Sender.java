@@ -8,14 +8,19 @@ import dev.tally.core.messaging.Message;
 import dev.tally.core.messaging.Step;
 import dev.tally.core.model.Campaign;
 import dev.tally.core.model.Contact;
+import dev.tally.core.model.ContactField;
 import dev.tally.core.model.Send;
 import dev.tally.core.query.QueryParser;
 import dev.tally.core.store.Store;
 import dev.tally.messaging.Delivery;
+import dev.tally.messaging.email.EmailChannel;
+import dev.tally.messaging.email.EmailSend;
+import dev.tally.messaging.email.SmtpUrl;
 import dev.tally.messaging.webhook.WebhookChannel;
 import dev.tally.messaging.webhook.WebhookSend;
 import dev.tally.server.schedule.Scheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -59,15 +64,50 @@ import org.slf4j.LoggerFactory;
  *       otherwise): a sender that was too slow and lost its lease writes nothing.
  * </ul>
  *
+ * <p>Email goes through the SMTP server of {@code --smtp-url} ({@link Email}); without one, email
+ * sends are held with the reason {@link #NO_SMTP}. Each email carries a one-click unsubscribe link
+ * ({@link UnsubscribeTokens}) below {@code --public-url}. A contact without an email address is
+ * {@code skipped unsubscribed}: there is no address to send to, and waiting would not make one.
+ *
  * <p>Not yet: the workspace's own time zone (UTC stands for it), subscription types (a campaign
- * that names one skips every send as {@code not_subscribed} until the store knows subscriptions),
- * and email (held with the reason below until the server is given an SMTP server).
+ * that names one skips every send as {@code not_subscribed} until the store knows subscriptions).
  */
 public final class Sender implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
 
   /** The reason of an email send held because no SMTP server is configured. */
   public static final String NO_SMTP = "no SMTP server configured (--smtp-url)";
+
+  /**
+   * Where email goes and where its unsubscribe links point.
+   *
+   * @param smtp the SMTP server ({@code --smtp-url})
+   * @param publicUrl the base of the unsubscribe links ({@code --public-url}), absolute http(s)
+   * @param timeout connecting, and each read or write, to the SMTP server
+   */
+  public record Email(SmtpUrl smtp, URI publicUrl, Duration timeout) {
+    /**
+     * From the settings' text; an {@link IllegalArgumentException} names the setting and what was
+     * expected, and never shows the SMTP password.
+     */
+    public static Email of(String smtpUrl, String publicUrl) {
+      URI base;
+      try {
+        base = new URI(publicUrl);
+      } catch (java.net.URISyntaxException e) {
+        base = null;
+      }
+      if (base == null
+          || base.getHost() == null
+          || !("http".equals(base.getScheme()) || "https".equals(base.getScheme()))) {
+        throw new IllegalArgumentException(
+            "--public-url: expected an absolute http(s) URL such as https://tally.example.com, got \""
+                + publicUrl
+                + "\"");
+      }
+      return new Email(SmtpUrl.parse(smtpUrl), base, EmailChannel.DEFAULT_TIMEOUT);
+    }
+  }
 
   /** The reason an expired send gets when it had none before. */
   public static final String NOT_DELIVERED = "not delivered before expires_at";
@@ -122,6 +162,9 @@ public final class Sender implements AutoCloseable {
   private final InstantSource clock;
   private final RandomGenerator random;
   private final WebhookChannel webhooks;
+  private final EmailChannel emails;
+  private final URI publicUrl;
+  private final UnsubscribeTokens unsubscribe;
   private final SenderMetrics metrics;
   private final String holder;
   private final ExecutorService executor;
@@ -139,7 +182,24 @@ public final class Sender implements AutoCloseable {
       InstantSource clock,
       RandomGenerator random,
       PrometheusRegistry registry) {
+    this(store, parsers, options, null, clock, random, registry);
+  }
+
+  /**
+   * @param email where email goes (null: email sends are held, {@link #NO_SMTP})
+   */
+  public Sender(
+      Store store,
+      LongFunction<QueryParser> parsers,
+      Options options,
+      Email email,
+      InstantSource clock,
+      RandomGenerator random,
+      PrometheusRegistry registry) {
     this.store = store;
+    this.emails = email == null ? null : new EmailChannel(email.smtp(), email.timeout(), clock);
+    this.publicUrl = email == null ? null : email.publicUrl();
+    this.unsubscribe = email == null ? null : UnsubscribeTokens.of(store);
     this.definitions = new Definitions(store, parsers);
     this.options = options;
     this.clock = clock;
@@ -293,8 +353,11 @@ public final class Sender implements AutoCloseable {
 
   private Send.Outcome deliver(
       Send s, CampaignDefinition def, Message message, ContactDocument doc) {
+    if (message instanceof Message.Email mail) {
+      return email(s, def, mail, doc);
+    }
     if (!(message instanceof Message.Webhook hook)) {
-      return Send.Outcome.held(clock.instant().plus(options.heldFor()).toEpochMilli(), NO_SMTP);
+      throw new IllegalStateException("send " + s.id() + ": no channel for " + message);
     }
     WebhookSend w =
         new WebhookSend(
@@ -308,6 +371,35 @@ public final class Sender implements AutoCloseable {
     long started = System.nanoTime();
     Delivery d = webhooks.deliver(w);
     metrics.delivered("webhook", d, System.nanoTime() - started);
+    return outcome(s, def, d);
+  }
+
+  private Send.Outcome email(
+      Send s, CampaignDefinition def, Message.Email mail, ContactDocument doc) {
+    if (emails == null) {
+      return Send.Outcome.held(clock.instant().plus(options.heldFor()).toEpochMilli(), NO_SMTP);
+    }
+    Contact contact = doc.contact();
+    String to = contact.string(ContactField.EMAIL);
+    if (to == null || to.isBlank()) {
+      // Nothing to send to, and waiting would not make an address: as good as unsubscribed.
+      return Send.Outcome.skipped(FinalCheck.Reason.UNSUBSCRIBED.code(), null);
+    }
+    EmailSend e =
+        new EmailSend(
+            s.id(),
+            mail.from(),
+            to,
+            mail.subject().renderLine(contact),
+            mail.body().render(contact),
+            unsubscribe.url(publicUrl, s.workspaceId(), s.contactId()));
+    long started = System.nanoTime();
+    Delivery d = emails.deliver(e);
+    metrics.delivered("email", d, System.nanoTime() - started);
+    return outcome(s, def, d);
+  }
+
+  private Send.Outcome outcome(Send s, CampaignDefinition def, Delivery d) {
     Instant now = clock.instant();
     return switch (d) {
       case Delivery.Delivered ok ->

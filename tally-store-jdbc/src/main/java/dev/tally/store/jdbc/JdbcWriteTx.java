@@ -228,6 +228,20 @@ public final class JdbcWriteTx implements WriteTx {
     }
   }
 
+  @Override
+  public String serverKey(String name, String candidate) {
+    try {
+      update(
+          "INSERT INTO server_keys (name, secret, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+          name,
+          candidate,
+          now);
+      return db.queryString("SELECT secret FROM server_keys WHERE name = ?", name);
+    } catch (SQLException e) {
+      throw wrap("read or create the server key " + name, e);
+    }
+  }
+
   // ---- teammates (admins) ----
 
   @Override

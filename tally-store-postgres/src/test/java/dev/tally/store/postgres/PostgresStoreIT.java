@@ -218,6 +218,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
+      undoV16(s);
       undoV15(s);
       undoV14(s);
       undoV13(s);
@@ -233,7 +234,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15')");
+              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
@@ -243,6 +244,11 @@ class PostgresStoreIT extends StoreContract {
   /** V15__segment_entry undone. */
   private void undoV15(Statement s) throws java.sql.SQLException {
     s.execute("DROP TABLE " + schema + ".segment_entry_members");
+  }
+
+  /** V16__server_keys undone. */
+  private void undoV16(Statement s) throws java.sql.SQLException {
+    s.execute("DROP TABLE " + schema + ".server_keys");
   }
 
   /** V14__messaging_fanout undone. */
@@ -290,6 +296,7 @@ class PostgresStoreIT extends StoreContract {
     store.close();
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
+      undoV16(s);
       undoV15(s);
       undoV14(s);
       undoV13(s);
@@ -297,7 +304,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('12', '13', '14', '15')");
+              + ".flyway_schema_history WHERE version IN ('12', '13', '14', '15', '16')");
     }
     store = open(dir);
     var after = store.dataAttributes(ws);
@@ -346,6 +353,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V6 left it (V8 on undone too, so V7 and on run again in order).
+      undoV16(s);
       undoV15(s);
       undoV14(s);
       undoV13(s);
@@ -358,7 +366,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13', '14', '15')");
+              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13', '14', '15', '16')");
       s.execute(
           "UPDATE "
               + schema
