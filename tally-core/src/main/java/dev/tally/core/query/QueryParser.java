@@ -280,7 +280,7 @@ public final class QueryParser {
     }
     JsonNode o = node.get("operator");
     String op = o != null && o.isTextual() ? o.textValue() : null;
-    if (!List.of("=", "!=", "IN", "NIN").contains(op)) {
+    if (op == null || !List.of("=", "!=", "IN", "NIN").contains(op)) { // List.of: no nulls
       throw bad(
           path + ".operator",
           "segment_id takes =, !=, IN or NIN (a contact in the segment, not in it, in one of them,"

@@ -168,4 +168,25 @@ class QueryParserTest {
     f = (Query.Filter) parse("{'field':'location.city','operator':'=','value':null}");
     assertTrue(f.isNull());
   }
+
+  /** segment_id's operator is checked before anything else: a missing one is a 400, never a 500. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{'field':'segment_id','value':'NaN'}                   | query.operator",
+        "{'field':'segment_id','operator':null,'value':'1'}     | query.operator",
+        "{'field':'segment_id','operator':'~','value':'1'}      | query.operator",
+        "{'field':'segment_id','operator':'!=','value':'99'}    | query.value",
+        "{'field':'segment_id','operator':'NIN','value':[]}     | query.value"
+      })
+  void segmentIdMistakesNameTheirPath(String json, String path) throws Exception {
+    QueryParser withSegments = new QueryParser(QueryLimits.DEFAULTS, ATTRS::get, id -> null);
+    dev.tally.core.TallyException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.tally.core.TallyException.class,
+            () -> withSegments.parse(JSON.readTree(json.replace('\'', '"'))));
+    assertEquals(path, e.field());
+    assertEquals(400, e.kind().status);
+  }
 }
