@@ -150,6 +150,31 @@ public abstract class ApiTestBase {
     return ids;
   }
 
+  /** How many times the server's periodic task {@code task} has run (from /metrics). */
+  protected long taskRuns(String task) {
+    String prefix = "tally_task_runs_total{task=\"" + task + "\"} ";
+    for (String line : http.call("GET", "/metrics", null, null).raw().body().split("\n")) {
+      if (line.startsWith(prefix)) {
+        return (long) Double.parseDouble(line.substring(prefix.length()).trim());
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Waits (deadline 30 s) until the server's periodic task {@code task} has run {@code rounds} more
+   * whole times: what "nothing more happens" assertions wait for, instead of a sleep.
+   */
+  protected void awaitTaskRounds(String task, int rounds) {
+    // +1: a run under way when asked may have started before the state being checked.
+    long target = taskRuns(task) + rounds + 1;
+    dev.tally.testkit.Await.until(
+        rounds + " more runs of " + task,
+        java.time.Duration.ofSeconds(30),
+        () -> taskRuns(task),
+        n -> n >= target);
+  }
+
   protected String createContact(String body) {
     TallyHttp.Res r = post("/contacts", body);
     assertEquals(200, r.status(), r.toString());

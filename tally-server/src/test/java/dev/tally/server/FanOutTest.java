@@ -95,7 +95,7 @@ class FanOutTest extends ApiTestBase {
     assertEquals(Duration.ofHours(24).toMillis(), s.expiresAt() - s.dueAt());
     // Later rounds change nothing: a contact that matches now did not match when it started.
     createContact("{\"email\":\"d@example.com\",\"custom_attributes\":{\"plan\":\"pro\"}}");
-    Thread.sleep(2_500); // two more rounds of the server's FanOut
+    awaitTaskRounds("messaging-fanout", 2);
     assertEquals(Set.of(pro1, pro2), queuedContacts(c.id()));
     assertEquals(Map.of("queued", 2L), server.store().sendCounts(c.id()));
   }
@@ -123,7 +123,7 @@ class FanOutTest extends ApiTestBase {
         Duration.ofSeconds(30),
         () -> server.store().sends(workspace(), c.id(), null, 0, 100).items().size(),
         n -> n >= 2);
-    Thread.sleep(2_500);
+    awaitTaskRounds("messaging-fanout", 2);
     var sends = server.store().sends(workspace(), c.id(), null, 0, 100).items();
     assertEquals(2, sends.size(), sends.toString());
     assertEquals(Set.of(pro), queuedContacts(c.id()));

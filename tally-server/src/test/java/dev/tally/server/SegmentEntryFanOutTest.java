@@ -103,7 +103,7 @@ class SegmentEntryFanOutTest extends ApiTestBase {
     Await.until("the exit recorded", Duration.ofSeconds(30), () -> member(c, later), m -> !m);
     plan(later, "pro");
     Await.until("a second entry", Duration.ofSeconds(30), () -> sends(c).size(), n -> n >= 2);
-    Thread.sleep(2_500); // more rounds of the server's FanOut change nothing
+    awaitTaskRounds("messaging-fanout", 2); // more rounds of the server's FanOut change nothing
     List<Send> sends = sends(c);
     assertEquals(2, sends.size(), sends.toString());
     for (Send s : sends) {
@@ -120,7 +120,7 @@ class SegmentEntryFanOutTest extends ApiTestBase {
               tx.setMessagingCursor("segments", campaign.startPosition() - 1);
               return null;
             });
-    Thread.sleep(2_500);
+    awaitTaskRounds("messaging-fanout", 2);
     assertEquals(sends, sends(c));
   }
 
@@ -128,11 +128,11 @@ class SegmentEntryFanOutTest extends ApiTestBase {
   void theClockMovesAContactIntoARelativeTimeSegmentAndTheRecheckFindsIt() throws Exception {
     long c = started(segment("{\"field\":\"created_at\",\"operator\":\"<\",\"value\":\"now-3s\"}"));
     String fresh = createContact("{\"email\":\"n@example.com\"}");
-    Thread.sleep(1_500);
+    awaitTaskRounds("messaging-fanout", 1);
     assertEquals(List.of(), sends(c), "created just now: not yet in");
     Await.until(
         "the clock moved it in", Duration.ofSeconds(30), () -> sends(c).size(), n -> n >= 1);
-    Thread.sleep(2_500);
+    awaitTaskRounds("messaging-fanout", 2);
     assertEquals(1, sends(c).size());
     assertEquals(Long.parseLong(fresh), sends(c).get(0).contactId());
   }

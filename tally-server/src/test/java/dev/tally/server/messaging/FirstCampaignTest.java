@@ -78,7 +78,8 @@ class FirstCampaignTest extends ApiTestBase {
           Duration.ofSeconds(30),
           () -> get("/campaigns/" + id).json().get("counts").get("sent").asLong(),
           n -> n == 1);
-      Thread.sleep(1_500); // more rounds of fan-out and sending: nothing more goes out
+      // more rounds of fan-out and sending: nothing more goes out
+      awaitTaskRounds("messaging-fanout", 2);
       assertEquals(1, receiver.received().size(), "Bob is outside the audience; Ann once");
       JsonNode sends = get("/campaigns/" + id + "/sends?state=sent").json();
       assertEquals(1, sends.get("data").size());
