@@ -165,28 +165,9 @@ public final class FanOut implements AutoCloseable {
 
   private void events(List<Campaign> running) {
     Map<String, List<Map.Entry<Campaign, CampaignDefinition>>> campaigns = byEvent(running);
-    long cursor = store.messagingCursor(EVENTS_CURSOR).orElse(-1);
-    if (cursor < 0 || campaigns.isEmpty()) {
-      // Nothing to look at before now: only events after a campaign's start enter it. (Written
-      // only when it moves, so an idle Tally does not write every second.)
-      long head = store.head();
-      if (head != cursor) {
-        store.write(
-            tx -> {
-              tx.setMessagingCursor(EVENTS_CURSOR, head);
-              return null;
-            });
-      }
+    long cursor = OplogCursor.start(store, EVENTS_CURSOR, !campaigns.isEmpty(), "events");
+    if (cursor < 0) {
       return;
-    }
-    long floor = store.oplogFloor();
-    if (cursor < floor) {
-      LOG.atWarn()
-          .addKeyValue("cursor", cursor)
-          .addKeyValue("floor", floor)
-          .log(
-              "event fan-out fell behind the oplog's retention: events up to the floor were never looked at");
-      cursor = floor;
     }
     while (true) {
       List<OplogEntry> entries = store.oplog(cursor, PAGE);

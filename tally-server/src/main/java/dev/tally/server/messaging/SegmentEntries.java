@@ -150,26 +150,9 @@ final class SegmentEntries {
 
   /** The oplog after the cursor: contacts that changed, judged again for each seeded campaign. */
   private void changes(List<Campaign> campaigns) {
-    long cursor = store.messagingCursor(CURSOR).orElse(-1);
-    if (cursor < 0 || campaigns.isEmpty()) {
-      long head = store.head();
-      if (head != cursor) {
-        store.write(
-            tx -> {
-              tx.setMessagingCursor(CURSOR, head);
-              return null;
-            });
-      }
+    long cursor = OplogCursor.start(store, CURSOR, !campaigns.isEmpty(), "contact changes");
+    if (cursor < 0) {
       return;
-    }
-    long floor = store.oplogFloor();
-    if (cursor < floor) {
-      LOG.atWarn()
-          .addKeyValue("cursor", cursor)
-          .addKeyValue("floor", floor)
-          .log(
-              "segment-entry fan-out fell behind the oplog's retention: changes up to the floor were never looked at");
-      cursor = floor;
     }
     List<Target> targets = new ArrayList<>();
     for (Campaign c : campaigns) {
