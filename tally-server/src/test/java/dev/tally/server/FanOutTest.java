@@ -36,11 +36,18 @@ class FanOutTest extends ApiTestBase {
   }
 
   private Campaign started(String trigger) throws Exception {
+    return startedWith(
+        trigger,
+        ",\"audience\":{\"field\":\"custom_attributes.plan\",\"operator\":\"=\","
+            + "\"value\":\"pro\"}");
+  }
+
+  private Campaign startedWith(String trigger, String audience) throws Exception {
     String body =
         "{\"name\":\"c\",\"trigger\":"
             + trigger
-            + ",\"audience\":{\"field\":\"custom_attributes.plan\",\"operator\":\"=\","
-            + "\"value\":\"pro\"},\"steps\":[{\"wait\":\"1h\"},"
+            + audience
+            + ",\"steps\":[{\"wait\":\"1h\"},"
             + SEND
             + "]}";
     String definition = CampaignDefinition.parse(JSON.readTree(body), PARSER).toJson().toString();
@@ -69,6 +76,19 @@ class FanOutTest extends ApiTestBase {
                 + at
                 + "}");
     assertEquals(202, r.status(), r.toString());
+  }
+
+  @Test
+  void aBroadcastWithoutAnAudienceReachesEveryContact() throws Exception {
+    String a = createContact("{\"email\":\"a@example.com\"}");
+    String b = createContact("{\"email\":\"b@example.com\",\"role\":\"lead\"}");
+    Campaign c = startedWith("{\"type\":\"broadcast\"}", "");
+    Await.until(
+        "the broadcast fanned out",
+        Duration.ofSeconds(30),
+        () -> server.store().campaign(workspace(), c.id()).orElseThrow().fannedOutAt(),
+        at -> at != null);
+    assertEquals(Set.of(a, b), queuedContacts(c.id()));
   }
 
   @Test

@@ -202,6 +202,19 @@ public abstract class IndexContract {
     assertEquals(3, index.count(WS));
   }
 
+  /**
+   * As the reference evaluator: an AND of nothing is everyone (a broadcast without an audience), an
+   * OR of nothing no one. Lucene's BooleanQuery without clauses matches nothing, which once made
+   * such a broadcast reach no contact.
+   */
+  @Test
+  void anEmptyAndMatchesEveryoneAndAnEmptyOrNoOne() {
+    apply(upserts(1, contact(WS, BASE_ID, 1, "ann", 1L), contact(WS, BASE_ID + 1, 1, "bob", 2L)));
+    assertEquals(
+        List.of(BASE_ID, BASE_ID + 1), ids(WS, new Query.Group(Query.Logic.AND, List.of())));
+    assertEquals(List.of(), ids(WS, new Query.Group(Query.Logic.OR, List.of())));
+  }
+
   @Test
   void searchesAndCountsSeeOneWorkspace() {
     apply(

@@ -43,6 +43,11 @@ final class QueryCompiler extends IndexQueryCompiler<org.apache.lucene.search.Qu
   @Override
   protected org.apache.lucene.search.Query group(
       Query.Logic logic, List<org.apache.lucene.search.Query> children) {
+    if (children.isEmpty()) {
+      // As the reference evaluator: all() / any() of nothing. A BooleanQuery without clauses
+      // matches nothing, so an empty AND (a broadcast without an audience) would reach no one.
+      return logic == Query.Logic.AND ? new MatchAllDocsQuery() : new MatchNoDocsQuery();
+    }
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     Occur occur = logic == Query.Logic.AND ? Occur.FILTER : Occur.SHOULD;
     children.forEach(child -> b.add(child, occur));
