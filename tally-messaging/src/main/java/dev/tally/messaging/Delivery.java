@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * What became of one delivery attempt, as the send's next state needs it: {@link Delivered} (the
  * receiver took it: the send is {@code sent}), {@link Retry} (it may take it later: queue the send
- * again, with the same idempotency key, until it expires) or {@link Failed} (it refused it for
- * good: the send is {@code failed}). A channel never throws for a receiver's behaviour; it answers
- * one of these.
+ * again, with the same idempotency key, until it expires), {@link Busy} (not attempted: the
+ * destination had its bound in flight) or {@link Failed} (it refused it for good: the send is
+ * {@code failed}). A channel never throws for a receiver's behaviour; it answers one of these.
  *
  * <p>{@code status} is the receiver's reply code: an HTTP status for webhooks, an SMTP reply code
  * for email; null when no reply came (a timeout, a refused connection).
@@ -20,8 +20,7 @@ public sealed interface Delivery {
 
   /**
    * The receiver could not take the message now (HTTP 5xx or 429, an SMTP 4xx, a timeout, a refused
-   * or reset connection, a name that did not resolve, the destination busy with other deliveries);
-   * trying again later can help.
+   * or reset connection, a name that did not resolve); trying again later can help.
    *
    * @param reason for the send's record, in words an operator understands
    * @param status the reply code, or null when no reply came
@@ -35,6 +34,17 @@ public sealed interface Delivery {
 
     public Retry(String reason, Integer status) {
       this(reason, status, null);
+    }
+  }
+
+  /**
+   * Not attempted: the destination already had its bound of deliveries in flight for as long as the
+   * channel waits for a place. Nothing reached the receiver, so it is not an attempt: the send is
+   * due again at once, and its backoff does not grow (a busy receiver is not a failing one).
+   */
+  record Busy(String reason) implements Delivery {
+    public Busy {
+      Objects.requireNonNull(reason, "reason");
     }
   }
 

@@ -149,7 +149,7 @@ public final class TallyServer implements AutoCloseable {
                   LeaseKeeper.processName(),
                   InstantSource.system(),
                   config.duration(Settings.SEGMENT_RECHECK_INTERVAL))
-              .start(scheduler));
+              .start(scheduler, config.duration(Settings.FANOUT_INTERVAL)));
       EnginesInUse engines =
           new EnginesInUse(
               config.store().setting(),

@@ -28,15 +28,18 @@ import java.util.concurrent.TimeoutException;
  *   <li>An attempt takes at most the request timeout, connecting included; then it is abandoned and
  *       answered {@link Delivery.Retry}.
  *   <li><b>Isolation.</b> At most {@code concurrencyPerDestination} attempts are in flight to one
- *       destination (scheme, host, port); another is refused at once with {@code Retry("destination
- *       busy")} instead of waiting. A receiver that is down or slow therefore holds at most that
- *       many sender threads for at most the timeout, and delays only its own sends.
+ *       destination (scheme, host, port); another waits at most {@link #BUSY_WAIT} for a place,
+ *       then is answered {@link Delivery.Busy} (not attempted). A receiver that is down or slow
+ *       therefore holds at most that many sender threads for at most the timeout (and others for
+ *       that short wait), and delays only its own sends.
  *   <li>Redirects are not followed: a 3xx is {@link Delivery.Failed} with its status. Following one
  *       would send a signed message to an address the campaign's author never configured (possibly
  *       inside Tally's own network), and 301/302/303 would turn the {@code POST} into a bodiless
  *       {@code GET}; the author should configure the final URL.
- *   <li>At most {@value #REASON_BYTES} bytes of an unsuccessful answer are read, for the reason; a
- *       2xx answer's body is not read at all.
+ *   <li>At most {@value #REASON_BYTES} bytes of an answer are read: an unsuccessful one's for the
+ *       reason; a 2xx answer's are read only so that a short body (the usual one) ends the exchange
+ *       and the connection goes back to the pool for the next delivery. A longer body is cut off
+ *       and that connection closed.
  * </ul>
  *
  * <p>HTTP/1.1 only: every receiver speaks it, and on plain {@code http} it spares receivers the
@@ -50,6 +53,14 @@ public final class WebhookChannel implements AutoCloseable {
   public static final int DEFAULT_CONCURRENCY_PER_DESTINATION = 4;
 
   static final int REASON_BYTES = 2048;
+
+  /**
+   * How long a delivery waits for a place among its destination's deliveries in flight before it
+   * answers {@link Delivery.Busy}: long enough that sends to one fast receiver queue for it rather
+   * than bounce, short enough that a hanging receiver's sends hold other threads only briefly.
+   */
+  static final Duration BUSY_WAIT = Duration.ofMillis(250);
+
   private static final int REASON_CHARS = 300;
 
   private final Duration requestTimeout;
@@ -91,15 +102,14 @@ public final class WebhookChannel implements AutoCloseable {
    */
   public Delivery deliver(WebhookSend send) {
     Destination destination = Destination.of(send.url());
-    try (DestinationLimits.Permit permit = limits.tryAcquire(destination)) {
+    try (DestinationLimits.Permit permit = limits.tryAcquire(destination, BUSY_WAIT)) {
       if (permit == null) {
-        return new Delivery.Retry(
+        return new Delivery.Busy(
             "destination busy: "
                 + limits.perDestination()
                 + " deliveries to "
                 + destination
-                + " already in flight",
-            null);
+                + " already in flight");
       }
       return exchange(send, destination);
     }
@@ -118,8 +128,7 @@ public final class WebhookChannel implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     CompletableFuture<HttpResponse<String>> response =
-        client.sendAsync(
-            request, info -> new BoundedBody(isSuccess(info.statusCode()) ? 0 : REASON_BYTES));
+        client.sendAsync(request, info -> new BoundedBody(REASON_BYTES));
     try {
       return answer(response.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS), destination);
     } catch (TimeoutException e) {

@@ -223,6 +223,12 @@ public final class Settings {
           Setting.Type.DURATION,
           "200ms",
           "How often the sender claims the sends that are due, checks each against the store and delivers it (0s: this process delivers nothing).");
+  public static final Setting FANOUT_INTERVAL =
+      Setting.of(
+          "fanout-interval",
+          Setting.Type.DURATION,
+          "200ms",
+          "How often running campaigns are fanned out: new events and segment entries read from the oplog and queued as sends, broadcasts read from the index (0s: this process fans out nothing). One process at a time does it.");
   public static final Setting SEGMENT_RECHECK_INTERVAL =
       Setting.of(
           "segment-recheck-interval",
@@ -309,6 +315,7 @@ public final class Settings {
           SEARCH_QUEUE,
           SEARCH_TIMEOUT,
           SENDER_INTERVAL,
+          FANOUT_INTERVAL,
           SEGMENT_RECHECK_INTERVAL,
           SENDER_THREADS,
           WEBHOOK_TIMEOUT,

@@ -52,6 +52,7 @@ public final class FanOut implements AutoCloseable {
 
   static final String LEASE = "messaging-fanout";
   static final String EVENTS_CURSOR = "events";
+  private static final Duration LEASE_TTL = Duration.ofSeconds(30);
 
   /** Contacts queued per transaction, and oplog entries read per step. */
   static final int PAGE = 1000;
@@ -62,6 +63,7 @@ public final class FanOut implements AutoCloseable {
   private final InstantSource clock;
   private final SegmentEntries segmentEntries;
   private Scheduler.Task task;
+  private long leaseRenewAt; // System.nanoTime() from which the lease must be renewed; 0: not held
 
   public FanOut(Store store, SearchService search, String holder, InstantSource clock) {
     this(store, search, holder, clock, Duration.ofSeconds(60));
@@ -84,9 +86,37 @@ public final class FanOut implements AutoCloseable {
     this.segmentEntries = new SegmentEntries(store, search, clock, segmentRecheck);
   }
 
+  /** Runs a round every second (tests). */
   public FanOut start(Scheduler scheduler) {
-    task = scheduler.every("messaging-fanout", Duration.ZERO, Duration.ofSeconds(1), this::run);
+    return start(scheduler, Duration.ofSeconds(1));
+  }
+
+  /**
+   * Runs a round every {@code interval}: an event is queued for its campaigns at most about that
+   * long after it is recorded (0: this process fans out nothing).
+   */
+  public FanOut start(Scheduler scheduler, Duration interval) {
+    task = scheduler.every("messaging-fanout", Duration.ZERO, interval, this::run);
     return this;
+  }
+
+  /**
+   * Takes or renews the fan-out lease, a store write, only when less than half of it is left by
+   * this process's own monotonic clock: a round every 200 ms would otherwise cost a durable write
+   * each. Between renewals the lease is surely still ours (nobody may take it before it expires,
+   * and half of it has not yet passed since the store granted it).
+   */
+  private boolean holdLease() {
+    long now = System.nanoTime();
+    if (leaseRenewAt != 0 && now - leaseRenewAt < 0) {
+      return true;
+    }
+    if (!store.acquireLease(LEASE, holder, LEASE_TTL)) {
+      leaseRenewAt = 0;
+      return false;
+    }
+    leaseRenewAt = now + LEASE_TTL.toNanos() / 2;
+    return true;
   }
 
   /**
@@ -94,7 +124,7 @@ public final class FanOut implements AutoCloseable {
    * entries.
    */
   public void run() {
-    if (!store.acquireLease(LEASE, holder, Duration.ofSeconds(30))) {
+    if (!holdLease()) {
       return;
     }
     List<Campaign> running = store.runningCampaigns();

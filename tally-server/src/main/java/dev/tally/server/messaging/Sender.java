@@ -42,10 +42,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers the send queue (docs/messaging.md, "The path of one send"). Every {@code interval} it
  * claims, with a lease, as many due sends as it has free delivery threads, and hands each to its
- * own thread: claim, final check on the store, deliver, record. A receiver that hangs holds one
- * thread for at most the webhook timeout, and the webhook channel refuses more than its bound of
- * deliveries to one destination at once ({@code Retry}), so other campaigns' receivers are still
- * served.
+ * own thread: claim, final check on the store, deliver, record; while claims come back full it
+ * claims again as threads come free, so a backlog goes out back to back. A receiver that hangs
+ * holds one thread for at most the webhook timeout, and the webhook channel refuses more than its
+ * bound of deliveries to one destination at once ({@code Retry}), so other campaigns' receivers are
+ * still served.
  *
  * <p>Hazards, and what keeps invariant 9 (a message goes out only if the contact matches at send
  * time; nothing is silently lost):
@@ -169,6 +170,8 @@ public final class Sender implements AutoCloseable {
   private final String holder;
   private final ExecutorService executor;
   private final Semaphore free;
+  private final Object freed = new Object(); // notified each time a delivery thread comes free
+  private volatile boolean closing;
   private Scheduler.Task task;
 
   /**
@@ -221,10 +224,49 @@ public final class Sender implements AutoCloseable {
     this.free = new Semaphore(options.threads());
   }
 
-  /** Claims on {@code scheduler} every {@code interval}. */
+  /** Delivers what is due on {@code scheduler}, looking every {@code interval} when idle. */
   public Sender start(Scheduler scheduler) {
-    task = scheduler.every("sender", options.interval(), options.interval(), this::runOnce);
+    task = scheduler.every("sender", options.interval(), options.interval(), this::deliverDue);
     return this;
+  }
+
+  /**
+   * Claims and starts deliveries for as long as each claim fills every free thread (more may be
+   * due), waiting between claims for half the threads to come free, so that a backlog is delivered
+   * back to back at the receivers' pace rather than a batch per interval; returns when a claim
+   * finds fewer due sends than free threads, leaving the rest to the next run.
+   */
+  public void deliverDue() {
+    int wanted = Math.max(1, options.threads() / 2);
+    while (!closing) {
+      int slots = free.availablePermits();
+      if (runOnce() < slots || slots == 0) {
+        return;
+      }
+      if (!awaitFreeThreads(wanted, options.interval())) {
+        return;
+      }
+    }
+  }
+
+  /** Waits up to {@code max} for {@code wanted} free delivery threads; false if interrupted. */
+  private boolean awaitFreeThreads(int wanted, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (freed) {
+      while (free.availablePermits() < wanted) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return true;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(freed, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** This process's holder id in the store's claims. */
@@ -254,6 +296,9 @@ public final class Sender implements AutoCloseable {
               process(s);
             } finally {
               free.release();
+              synchronized (freed) {
+                freed.notifyAll();
+              }
             }
           });
     }
@@ -298,6 +343,7 @@ public final class Sender implements AutoCloseable {
   }
 
   private Send.Outcome decide(Send s) {
+    long checkStarted = System.nanoTime();
     Instant now = clock.instant();
     if (now.toEpochMilli() > s.expiresAt()) {
       return Send.Outcome.expired(s.reason() != null ? s.reason() : NOT_DELIVERED);
@@ -343,7 +389,9 @@ public final class Sender implements AutoCloseable {
             null, // subscription types are not in the store yet: a campaign naming one skips
             sentInWindow,
             ZoneOffset.UTC); // the workspace's time zone is not in the store yet
-    return switch (FinalCheck.decide(def, s.step(), facts, now)) {
+    FinalCheck.Verdict verdict = FinalCheck.decide(def, s.step(), facts, now);
+    metrics.finalCheck(System.nanoTime() - checkStarted);
+    return switch (verdict) {
       case FinalCheck.Verdict.Skip skip -> Send.Outcome.skipped(skip.reason().code(), null);
       case FinalCheck.Verdict.Defer defer ->
           Send.Outcome.held(defer.until().toEpochMilli(), SenderMetrics.QUIET_HOURS);
@@ -407,7 +455,20 @@ public final class Sender implements AutoCloseable {
       case Delivery.Failed f ->
           new Send.Outcome(Send.FAILED, f.reason(), f.status(), null, true, null);
       case Delivery.Retry r -> retry(s, r, now);
+      case Delivery.Busy b -> busy(s, b, now);
     };
+  }
+
+  /**
+   * Not attempted (the destination had its bound in flight): due again after one or two sender
+   * intervals, its attempts and backoff as they were, or expired.
+   */
+  private Send.Outcome busy(Send s, Delivery.Busy b, Instant now) {
+    long due = now.toEpochMilli() + options.interval().toMillis() * (1 + random.nextInt(2));
+    if (due > s.expiresAt()) {
+      return Send.Outcome.expired(b.reason());
+    }
+    return new Send.Outcome(Send.QUEUED, b.reason(), null, due, false, null);
   }
 
   /** Due again after a backoff (at least the receiver's Retry-After), or expired. */
@@ -428,6 +489,7 @@ public final class Sender implements AutoCloseable {
   /** Stops claiming, lets deliveries in flight finish (up to the webhook timeout), closes. */
   @Override
   public void close() {
+    closing = true;
     if (task != null) {
       task.close();
     }
