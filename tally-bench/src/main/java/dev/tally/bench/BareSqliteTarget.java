@@ -43,13 +43,7 @@ final class BareSqliteTarget implements LoadTarget {
 
   /** The same settings as SqliteStore's writer connection. */
   private static SQLiteConfig tallyPragmas() {
-    SQLiteConfig c = new SQLiteConfig();
-    c.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    c.setBusyTimeout(5_000);
-    c.enforceForeignKeys(true);
-    c.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
-    return c;
+    return dev.tally.bench.common.SqlitePragmas.tallyWriter();
   }
 
   /**

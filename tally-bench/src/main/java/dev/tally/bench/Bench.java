@@ -1,6 +1,9 @@
 package dev.tally.bench;
 
 import dev.tally.bench.common.BenchOptions;
+import dev.tally.bench.messaging.DeliveryBench;
+import dev.tally.bench.messaging.EventWebhookBench;
+import dev.tally.bench.messaging.FanOutBench;
 import dev.tally.bench.search.FreshnessBench;
 import dev.tally.bench.search.OpenSearchRebuildBench;
 import dev.tally.bench.search.OpenSearchSegmentBench;
@@ -42,6 +45,9 @@ public final class Bench {
     BENCHMARKS.put("search-load", SearchLoadBench::run);
     BENCHMARKS.put("tagging", TaggingBench::run);
     BENCHMARKS.put("merge", MergeBench::run);
+    BENCHMARKS.put("fanout", FanOutBench::run);
+    BENCHMARKS.put("delivery", DeliveryBench::run);
+    BENCHMARKS.put("event-webhook", EventWebhookBench::run);
   }
 
   static final String USAGE =
@@ -67,6 +73,9 @@ public final class Bench {
         """
           + TaggingBench.USAGE.indent(2)
           + MergeBench.USAGE.indent(2)
+          + FanOutBench.USAGE.indent(2)
+          + DeliveryBench.USAGE.indent(2)
+          + EventWebhookBench.USAGE.indent(2)
           + """
         common to these: --out FILE   append the Markdown results to FILE
       """

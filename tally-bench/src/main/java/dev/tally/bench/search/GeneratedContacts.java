@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * from a seeded random source so that every run loads the same, written through the store's own
  * path ({@code Store.writeEach}, chunks of 2,000).
  */
-final class GeneratedContacts {
+public final class GeneratedContacts {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] PLANS = {"free", "starter", "pro", "enterprise"};
   private static final String[] COUNTRIES = {
@@ -38,7 +38,7 @@ final class GeneratedContacts {
    * Creates contacts {@code from} ..< {@code from + n} in workspace {@code ws}; returns the seconds
    * it took.
    */
-  static double load(Store store, long ws, int from, int n) throws Exception {
+  public static double load(Store store, long ws, int from, int n) throws Exception {
     long t0 = System.nanoTime();
     SplittableRandom rnd = new SplittableRandom(7 + from);
     for (int at = from; at < from + n; at += 2000) {

@@ -73,7 +73,8 @@ public final class RecoveryBench {
    * Tally serving the loaded store (stopped on close), the workspace, and how long loading and the
    * first start took.
    */
-  record Prepared(InProcessTally tally, long workspace, double loadSeconds, double startupSeconds)
+  public record Prepared(
+      InProcessTally tally, long workspace, double loadSeconds, double startupSeconds)
       implements AutoCloseable {
     @Override
     public void close() throws Exception {
@@ -86,7 +87,7 @@ public final class RecoveryBench {
    * with {@code Store.writeEach} in chunks of 2,000 (the index directory removed meanwhile); start
    * again: Tally finds the store full and the index missing and rebuilds it (timed until ready).
    */
-  static Prepared prepare(Path data, int n) throws Exception {
+  public static Prepared prepare(Path data, int n) throws Exception {
     String token;
     try (InProcessTally first = InProcessTally.start(data, BACKGROUND_OFF)) {
       token = first.token();
