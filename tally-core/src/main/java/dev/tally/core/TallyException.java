@@ -79,6 +79,11 @@ public final class TallyException extends RuntimeException {
         Kind.NOT_FOUND, "not_found", null, what + " " + quote(id) + " not found");
   }
 
+  /** A 404 {@code not_found} naming the request field that held the id ({@code field}). */
+  public static TallyException notFoundAt(String field, String message) {
+    return new TallyException(Kind.NOT_FOUND, "not_found", field, message);
+  }
+
   public static TallyException conflict(String message) {
     return new TallyException(Kind.CONFLICT, "conflict", null, message);
   }

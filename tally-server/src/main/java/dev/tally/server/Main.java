@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       Main.WorkspaceCmd.class,
       Main.TokenCmd.class,
       Main.AdminCmd.class,
+      Main.SubscriptionTypeCmd.class,
       Main.StatusCmd.class,
       Main.RebuildCmd.class,
       Main.VerifyCmd.class,
@@ -319,7 +320,8 @@ public final class Main implements Runnable {
       subcommands = {
         WorkspaceCmd.Create.class,
         WorkspaceCmd.ListCmd.class,
-        WorkspaceCmd.Delete.class
+        WorkspaceCmd.Delete.class,
+        WorkspaceCmd.TimeZone.class
       })
   static final class WorkspaceCmd implements Runnable {
     @Spec CommandSpec spec;
@@ -362,6 +364,94 @@ public final class Main implements Runnable {
       @Override
       int run(AdminOps ops) {
         return ops.deleteWorkspace(id);
+      }
+    }
+
+    @Command(
+        name = "time-zone",
+        mixinStandardHelpOptions = true,
+        description =
+            "Set a workspace's time zone (an IANA name such as Europe/Paris): campaigns' quiet"
+                + " hours fall back to it for contacts without custom_attributes.time_zone.")
+    static final class TimeZone extends AdminCommand {
+      @Parameters(index = "0", paramLabel = "WORKSPACE_ID")
+      String id;
+
+      @Parameters(index = "1", paramLabel = "ZONE")
+      String zone;
+
+      @Override
+      int run(AdminOps ops) {
+        return ops.setTimeZone(id, zone);
+      }
+    }
+  }
+
+  @Command(
+      name = "subscription-type",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create and list a workspace's subscription types (Intercom's: GET /subscription_types;"
+              + " a campaign's subscription_type_id).",
+      subcommands = {SubscriptionTypeCmd.Create.class, SubscriptionTypeCmd.ListCmd.class})
+  static final class SubscriptionTypeCmd implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(System.out);
+    }
+
+    @Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        description = "Create a subscription type; prints it with its id.")
+    static final class Create extends AdminCommand {
+      @Parameters(paramLabel = "WORKSPACE_ID")
+      String id;
+
+      @Option(names = "--name", required = true, description = "Its name, shown to contacts.")
+      String name;
+
+      @Option(
+          names = "--consent-type",
+          required = true,
+          description =
+              "opt_in (messages go only to contacts who opted in) or opt_out (they go unless the"
+                  + " contact opted out).")
+      String consentType;
+
+      @Option(names = "--description", description = "What it is about (default: empty).")
+      String description;
+
+      @Option(
+          names = "--content-type",
+          description = "email or sms_message; repeat for both (default: email).")
+      List<String> contentTypes;
+
+      @Option(names = "--state", description = "live (default), draft or archived.")
+      String state;
+
+      @Override
+      int run(AdminOps ops) {
+        return ops.createSubscriptionType(
+            id,
+            new dev.tally.server.cli.SubscriptionTypeBody(
+                name, consentType, description, contentTypes, state));
+      }
+    }
+
+    @Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = "List a workspace's subscription types.")
+    static final class ListCmd extends AdminCommand {
+      @Parameters(paramLabel = "WORKSPACE_ID")
+      String id;
+
+      @Override
+      int run(AdminOps ops) {
+        return ops.listSubscriptionTypes(id);
       }
     }
   }

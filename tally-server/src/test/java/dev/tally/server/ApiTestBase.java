@@ -132,6 +132,23 @@ public abstract class ApiTestBase {
     return Long.parseLong(r.json().get("id").asText());
   }
 
+  /**
+   * Creates a live email subscription type in a workspace through the admin API ({@code
+   * consentType}: opt_in or opt_out) and returns its id.
+   */
+  protected String newSubscriptionType(String workspaceId, String consentType) {
+    return newSubscriptionTypeFrom(
+        workspaceId, "{\"name\":\"News\",\"consent_type\":\"" + consentType + "\"}");
+  }
+
+  /** Creates a subscription type from the admin API's {@code body}; returns its id. */
+  protected String newSubscriptionTypeFrom(String workspaceId, String body) {
+    TallyHttp.Res r =
+        http.call("POST", "/admin/workspaces/" + workspaceId + "/subscription_types", ADMIN, body);
+    assertEquals(201, r.status(), r.toString());
+    return r.json().get("id").asText();
+  }
+
   /** Searches with {@code query} (up to 150 results), once the index has applied a position. */
   protected TallyHttp.Res searchAt(String query, long minPosition) {
     return http.call(

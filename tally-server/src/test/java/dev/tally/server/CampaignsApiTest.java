@@ -56,6 +56,7 @@ class CampaignsApiTest extends ApiTestBase {
   @Test
   void createsADraftWithEveryFieldEchoedInItsCanonicalForm() {
     String seg = segment();
+    String news = newSubscriptionType(defaultWorkspace(), "opt_in");
     JsonNode c =
         campaign(
             "{\"name\":\"Pro onboarding\","
@@ -71,7 +72,9 @@ class CampaignsApiTest extends ApiTestBase {
                 + "\"subject\":\"Hello {{name}}\",\"body\":\"Welcome, {{custom_attributes.plan}}\"}}],"
                 + "\"expires_after\":\"2h\",\"frequency_cap\":{\"max\":2,\"per\":\"7d\"},"
                 + "\"quiet_hours\":{\"start\":\"21:00\",\"end\":\"08:00\"},"
-                + "\"subscription_type_id\":123}");
+                + "\"subscription_type_id\":"
+                + news
+                + "}");
     assertEquals("campaign", c.get("type").asText());
     assertTrue(c.get("id").isTextual(), "ids are strings: " + c);
     assertTrue(Long.parseLong(c.get("id").asText()) > (1L << 32), "ids above 2^32: " + c);
@@ -92,7 +95,7 @@ class CampaignsApiTest extends ApiTestBase {
     assertEquals("1w", c.get("frequency_cap").get("per").asText(), "7d, canonical");
     assertEquals("21:00", c.get("quiet_hours").get("start").asText());
     assertEquals("08:00", c.get("quiet_hours").get("end").asText());
-    assertEquals("123", c.get("subscription_type_id").textValue());
+    assertEquals(news, c.get("subscription_type_id").textValue(), "a JSON number, as a string");
     assertCounts(c.get("counts"), Map.of());
     long now = System.currentTimeMillis() / 1000;
     assertTrue(Math.abs(c.get("created_at").asLong() - now) < 60, "Unix seconds: " + c);

@@ -230,4 +230,66 @@ class CliTest extends ApiTestBase {
       assertEquals(id, me.json().get("id").asText());
     }
   }
+
+  @Test
+  void subscriptionTypesAndTimeZonesOnARunningTallyAndAStoppedOne(@TempDir Path stopped) {
+    String running = defaultWorkspace();
+    Run offline = tally("workspace", "create", "offline", "--data", stopped.toString());
+    assertEquals(0, offline.code(), offline.err());
+    String stoppedWs = offline.json().get("id").asText();
+    for (String[] target :
+        new String[][] {
+          {running, "--url", url(), "--admin-token", ADMIN},
+          {stoppedWs, "--data", stopped.toString()}
+        }) {
+      String ws = target[0];
+      String[] where = java.util.Arrays.copyOfRange(target, 1, target.length);
+      Run made =
+          tally(
+              concat(
+                  new String[] {
+                    "subscription-type",
+                    "create",
+                    ws,
+                    "--name",
+                    "News",
+                    "--consent-type",
+                    "opt_in",
+                    "--content-type",
+                    "email",
+                    "--content-type",
+                    "sms_message"
+                  },
+                  where));
+      assertEquals(0, made.code(), made.err());
+      assertEquals("opt_in", made.json().get("consent_type").asText());
+      assertEquals("live", made.json().get("state").asText());
+      assertEquals(2, made.json().get("content_types").size());
+      Run bad =
+          tally(
+              concat(
+                  new String[] {
+                    "subscription-type", "create", ws, "--name", "X", "--consent-type", "maybe"
+                  },
+                  where));
+      assertEquals(2, bad.code(), "a bad consent type is bad usage: " + bad.err());
+      assertTrue(bad.err().contains("consent_type"), bad.err());
+      Run list = tally(concat(new String[] {"subscription-type", "list", ws}, where));
+      assertEquals(0, list.code(), list.err());
+      assertEquals(1, list.json().get("data").size(), list.out());
+
+      Run zone = tally(concat(new String[] {"workspace", "time-zone", ws, "Asia/Tokyo"}, where));
+      assertEquals(0, zone.code(), zone.err());
+      assertEquals("Asia/Tokyo", zone.json().get("time_zone").asText());
+      Run badZone = tally(concat(new String[] {"workspace", "time-zone", ws, "Nowhere"}, where));
+      assertEquals(2, badZone.code(), badZone.err());
+      assertTrue(badZone.err().contains("time_zone"), badZone.err());
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }

@@ -62,6 +62,7 @@ final class FuzzRequests {
   private final List<String> tokenIds = new ArrayList<>();
   private final List<String> companyIds = new ArrayList<>();
   private final List<String> campaignIds = new ArrayList<>();
+  private final List<String> subscriptionIds = new ArrayList<>();
   private final List<String> memberIds = new ArrayList<>(); // tags', notes' and segments' ids
   private final List<String> cursors = new ArrayList<>();
   private long lastPosition;
@@ -100,7 +101,7 @@ final class FuzzRequests {
       return raw();
     }
     strict = rnd.nextInt(100) < 45;
-    int k = rnd.nextInt(23);
+    int k = rnd.nextInt(24);
     return switch (k) {
       case 0, 1, 2 -> client("contact-create", contactCreate());
       case 3, 4 -> client("contact-update", contactUpdate());
@@ -118,6 +119,7 @@ final class FuzzRequests {
       case 19 -> client("companies", companies());
       case 20 -> client("tags-notes-segments", tagsNotesSegments());
       case 21 -> client("campaigns", campaigns());
+      case 22 -> client("subscriptions", subscriptions());
       default -> client("any-method-any-path", anyMethodAnyPath());
     };
   }
@@ -147,6 +149,9 @@ final class FuzzRequests {
     }
     if (type.equals("company") && n.path("id").isTextual()) {
       remember(companyIds, n.get("id").asText(), 100);
+    }
+    if (type.equals("subscription") && n.path("id").isTextual()) {
+      remember(subscriptionIds, n.get("id").asText(), 50);
     }
     if (type.equals("campaign") && n.path("id").isTextual()) {
       remember(campaignIds, n.get("id").asText(), 100);
@@ -727,9 +732,64 @@ final class FuzzRequests {
           .put("end", pick("08:00", "7"));
     }
     if (rnd.nextInt(4) == 0) {
-      o.set("subscription_type_id", value(rnd.nextInt(3)));
+      o.set(
+          "subscription_type_id",
+          !subscriptionIds.isEmpty() && !odd(3)
+              ? NODES.textNode(pick(subscriptionIds))
+              : value(rnd.nextInt(3)));
     }
     return o;
+  }
+
+  /**
+   * Subscription types: the admin API that creates them, the workspace's list, a contact's choices
+   * (attach with either consent type, list, detach), and the workspace's time zone; odd ids and
+   * bodies at times.
+   */
+  private Req subscriptions() {
+    String type =
+        !subscriptionIds.isEmpty() && rnd.nextInt(4) != 0 ? pick(subscriptionIds) : oddId();
+    String adminAuth = odd(5) ? anyAuth() : "Bearer " + admin;
+    return switch (rnd.nextInt(7)) {
+      case 0 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("name", odd(4) ? weird() : "fz-sub-" + rnd.nextInt(10));
+        o.put("consent_type", pick("opt_in", "opt_out", "maybe"));
+        if (rnd.nextBoolean()) {
+          o.putArray("content_types").add(pick("email", "sms_message", "push"));
+        }
+        if (rnd.nextBoolean()) {
+          o.put("state", pick("live", "draft", "archived", "gone"));
+        }
+        yield jsonReq(
+            "POST",
+            "/admin/workspaces/" + workspaceId() + "/subscription_types",
+            adminAuth,
+            maybeMutate(o));
+      }
+      case 1 -> req("GET", "/subscription_types", workspaceAuth(), null);
+      case 2, 3 -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("id", type);
+        o.put("consent_type", pick("opt_in", "opt_out", "x"));
+        yield jsonReq(
+            "POST", "/contacts/" + contactId() + "/subscriptions", workspaceAuth(), maybeMutate(o));
+      }
+      case 4 -> req("GET", "/contacts/" + contactId() + "/subscriptions", workspaceAuth(), null);
+      case 5 ->
+          req(
+              "DELETE",
+              "/contacts/" + contactId() + "/subscriptions/" + type,
+              workspaceAuth(),
+              null);
+      default -> {
+        ObjectNode o = NODES.objectNode();
+        o.put("time_zone", pick("UTC", "Europe/Paris", "Mars/Olympus", "+02:00", ""));
+        yield odd(3)
+            ? req("GET", "/admin/workspaces/" + workspaceId(), adminAuth, null)
+            : jsonReq("PUT", "/admin/workspaces/" + workspaceId(), adminAuth, maybeMutate(o));
+      }
+    };
   }
 
   /** Tags, notes and segments: create, apply, read and delete, with bodies mutated at times. */

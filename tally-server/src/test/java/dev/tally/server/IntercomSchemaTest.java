@@ -140,6 +140,32 @@ class IntercomSchemaTest extends ApiTestBase {
     assertTrue(applied.json().has("applied_at"), "a tagging operation's tag has applied_at");
     check("tag_list", "GET", "/contacts/{contact_id}/tags", "/contacts/" + joe + "/tags");
 
+    // Subscription types: the workspace's list, a contact's choices, attached and detached.
+    String news = newSubscriptionType(ws, "opt_in");
+    check("subscription_type_list", "GET", "/subscription_types", "/subscription_types");
+    check(
+        "subscription_type",
+        "POST",
+        "/contacts/{contact_id}/subscriptions",
+        "/contacts/" + joe + "/subscriptions",
+        "{\"id\":\"" + news + "\",\"consent_type\":\"opt_in\"}");
+    check(
+        "subscription_type_list",
+        "GET",
+        "/contacts/{contact_id}/subscriptions",
+        "/contacts/" + joe + "/subscriptions");
+    check(
+        "subscription_type",
+        "DELETE",
+        "/contacts/{contact_id}/subscriptions/{subscription_id}",
+        "/contacts/" + joe + "/subscriptions/" + news);
+    check(
+        "error",
+        "POST",
+        "/contacts/{contact_id}/subscriptions",
+        "/contacts/" + joe + "/subscriptions",
+        "{\"id\":\"invalid_id\",\"consent_type\":\"opt_in\"}");
+
     // Companies: the object, lists, scroll, attached both ways, deleted.
     TallyHttp.Res company =
         check(

@@ -75,6 +75,8 @@ class WorkspaceIsolationProperties {
     COMPANY_SEARCH,
     CAMPAIGN_CREATE,
     CAMPAIGN_USE,
+    SUBSCRIPTION_CREATE,
+    SUBSCRIPTION_USE,
     ARCHIVE,
     UNARCHIVE,
     MERGE
@@ -179,6 +181,10 @@ class WorkspaceIsolationProperties {
     // Campaigns: every campaign created and its owner.
     List<String> campaigns = new ArrayList<>();
     Map<String, Integer> campaignOwner = new HashMap<>();
+    // Subscription types: every type created, its owner and its consent type.
+    List<String> subscriptionTypes = new ArrayList<>();
+    Map<String, Integer> subscriptionOwner = new HashMap<>();
+    Map<String, String> consentOf = new HashMap<>();
     for (Action a : actions) {
       String t = tokens[a.actor()];
       String id = ids.isEmpty() ? "1" : ids.get(a.target() % ids.size());
@@ -271,6 +277,50 @@ class WorkspaceIsolationProperties {
                 Integer.valueOf(a.actor()),
                 campaignOwner.get(listed.get("id").asText()),
                 "listed another workspace's campaign: " + listed);
+          }
+        }
+        case SUBSCRIPTION_CREATE -> {
+          String consent = a.email() % 2 == 0 ? "opt_in" : "opt_out";
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/admin/workspaces/" + wsIds[a.actor()] + "/subscription_types",
+                  ApiTestBase.ADMIN,
+                  "{\"name\":\"s\",\"consent_type\":\"" + consent + "\"}");
+          assertEquals(201, r.status(), r.toString());
+          subscriptionTypes.add(r.json().get("id").asText());
+          subscriptionOwner.put(r.json().get("id").asText(), a.actor());
+          consentOf.put(r.json().get("id").asText(), consent);
+        }
+        case SUBSCRIPTION_USE -> {
+          String type =
+              subscriptionTypes.isEmpty()
+                  ? "1"
+                  : subscriptionTypes.get((a.target() + a.email()) % subscriptionTypes.size());
+          boolean myType = Integer.valueOf(a.actor()).equals(subscriptionOwner.get(type));
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/contacts/" + id + "/subscriptions",
+                  t,
+                  "{\"id\":\""
+                      + type
+                      + "\",\"consent_type\":\""
+                      + consentOf.getOrDefault(type, "opt_in")
+                      + "\"}");
+          assertEquals(mine && myType ? 200 : 404, r.status(), r.toString());
+          TallyHttp.Res listed = http.call("GET", "/contacts/" + id + "/subscriptions", t, null);
+          assertEquals(mine ? 200 : 404, listed.status(), listed.toString());
+          List<JsonNode> seen = new ArrayList<>();
+          if (mine) {
+            listed.json().get("data").forEach(seen::add);
+          }
+          http.call("GET", "/subscription_types", t, null).json().get("data").forEach(seen::add);
+          for (JsonNode x : seen) {
+            assertEquals(
+                Integer.valueOf(a.actor()),
+                subscriptionOwner.get(x.get("id").asText()),
+                "another workspace's subscription type: " + x);
           }
         }
         case TAG_CREATE -> {

@@ -2244,4 +2244,132 @@ public abstract class StoreContract {
         store.segmentEntryMembers(other.id(), List.of(a.id())),
         "another campaign's members stay");
   }
+
+  // ---- subscription types and the workspace's time zone ----
+
+  private dev.tally.core.model.SubscriptionType subscriptionType(
+      long workspace, String consentType) {
+    return store
+        .write(
+            tx ->
+                tx.createSubscriptionType(
+                    workspace,
+                    new dev.tally.core.model.SubscriptionType.New(
+                        "News",
+                        "Monthly",
+                        "en",
+                        consentType,
+                        List.of("email", "sms_message"),
+                        "live")))
+        .value();
+  }
+
+  @Test
+  void subscriptionTypesArePerWorkspaceWithSixtyFourBitIds() {
+    var t = subscriptionType(ws, "opt_in");
+    assertTrue(t.id() > (1L << 32), "ids start above 2^32 under test offsets: " + t.id());
+    assertEquals(List.of("email", "sms_message"), t.contentTypes());
+    assertEquals(List.of(t), store.subscriptionTypes(ws));
+    assertEquals(t, store.subscriptionType(ws, t.id()).orElseThrow());
+    assertTrue(store.subscriptionType(other, t.id()).isEmpty(), "another workspace's");
+    assertEquals(List.of(), store.subscriptionTypes(other));
+    assertTrue(
+        store.oplog(0, 10_000).stream()
+            .anyMatch(
+                e ->
+                    e.entity().equals(OplogEntry.SUBSCRIPTION_TYPE)
+                        && e.entityId() == t.id()
+                        && e.op().equals(OplogEntry.CREATE)));
+  }
+
+  @Test
+  void aContactsSubscriptionChoiceIsRecordedOnceAndRaisesItsVersion() {
+    var optIn = subscriptionType(ws, "opt_in");
+    var optOut = subscriptionType(ws, "opt_out");
+    Contact a = create(ws, "{\"email\":\"sub@example.com\"}");
+    store.write(tx -> tx.addContactSubscription(ws, a.id(), optOut.id(), "opt_out"));
+    store.write(tx -> tx.addContactSubscription(ws, a.id(), optIn.id(), "opt_in"));
+    long version = store.contact(ws, a.id()).orElseThrow().version();
+    assertEquals(a.version() + 2, version, "each choice raises the contact's version");
+    long head = store.head();
+    store.write(tx -> tx.addContactSubscription(ws, a.id(), optIn.id(), "opt_in"));
+    assertEquals(head, store.head(), "recorded already: nothing written");
+    assertEquals(List.of(optIn, optOut), store.contactSubscriptions(ws, a.id()));
+    assertTrue(store.hasContactSubscription(ws, a.id(), optIn.id()));
+    assertFalse(store.hasContactSubscription(other, a.id(), optIn.id()), "another workspace");
+    store.write(tx -> tx.removeContactSubscription(ws, a.id(), optIn.id()));
+    store.write(tx -> tx.removeContactSubscription(ws, a.id(), optIn.id())); // none left: nothing
+    assertEquals(version + 1, store.contact(ws, a.id()).orElseThrow().version());
+    assertEquals(List.of(optOut), store.contactSubscriptions(ws, a.id()));
+    assertFalse(store.hasContactSubscription(ws, a.id(), optIn.id()));
+  }
+
+  @Test
+  void aSubscriptionChoiceNeedsTheTypesOwnConsentTypeAndTheWorkspacesContactAndType() {
+    var optIn = subscriptionType(ws, "opt_in");
+    var theirs = subscriptionType(other, "opt_in");
+    Contact a = create(ws, "{\"email\":\"c@example.com\"}");
+    Contact b = create(other, "{\"email\":\"c@example.com\"}");
+    long head = store.head();
+    TallyException wrong =
+        refusal(store, tx -> tx.addContactSubscription(ws, a.id(), optIn.id(), "opt_out"));
+    assertEquals(400, wrong.kind().status);
+    assertEquals("consent_type", wrong.field());
+    assertTrue(wrong.getMessage().contains("opt_in"), wrong.getMessage());
+    TallyException notOurs =
+        refusal(store, tx -> tx.addContactSubscription(ws, a.id(), theirs.id(), "opt_in"));
+    assertEquals(404, notOurs.kind().status);
+    assertEquals("id", notOurs.field());
+    assertEquals(
+        404,
+        refusal(store, tx -> tx.addContactSubscription(ws, b.id(), optIn.id(), "opt_in"))
+            .kind()
+            .status);
+    assertEquals(
+        404,
+        refusal(store, tx -> tx.removeContactSubscription(ws, a.id(), theirs.id())).kind().status);
+    assertEquals(head, store.head(), "nothing written");
+    assertEquals(List.of(), store.contactSubscriptions(ws, a.id()));
+  }
+
+  @Test
+  void subscriptionChoicesGoWithTheirContactAndMoveToTheUserInAMerge() {
+    var optIn = subscriptionType(ws, "opt_in");
+    var optOut = subscriptionType(ws, "opt_out");
+    Contact lead = create(ws, "{\"role\":\"lead\",\"name\":\"L\"}");
+    Contact user = create(ws, "{\"external_id\":\"u-sub\"}");
+    Contact gone = create(ws, "{\"external_id\":\"g-sub\"}");
+    store.write(tx -> tx.addContactSubscription(ws, lead.id(), optIn.id(), "opt_in"));
+    store.write(tx -> tx.addContactSubscription(ws, user.id(), optOut.id(), "opt_out"));
+    store.write(tx -> tx.addContactSubscription(ws, gone.id(), optIn.id(), "opt_in"));
+    store.write(tx -> tx.mergeContacts(ws, lead.id(), user.id()));
+    assertEquals(List.of(optIn, optOut), store.contactSubscriptions(ws, user.id()));
+    store.write(tx -> tx.deleteContact(ws, gone.id()));
+    assertFalse(store.hasContactSubscription(ws, gone.id(), optIn.id()));
+    store.write(
+        tx -> {
+          tx.deleteWorkspace(ws);
+          return null;
+        });
+    assertEquals(List.of(), store.subscriptionTypes(ws));
+  }
+
+  @Test
+  void aWorkspaceKeepsItsTimeZoneWithAnOplogEntryPerChange() {
+    assertEquals("UTC", store.workspace(ws).orElseThrow().timeZone());
+    var set = store.write(tx -> tx.setWorkspaceTimeZone(ws, "Asia/Tokyo")).value();
+    assertEquals("Asia/Tokyo", set.timeZone());
+    assertEquals(java.time.ZoneId.of("Asia/Tokyo"), store.workspace(ws).orElseThrow().zone());
+    assertEquals("UTC", store.workspace(other).orElseThrow().timeZone(), "another workspace");
+    long head = store.head();
+    store.write(tx -> tx.setWorkspaceTimeZone(ws, "Asia/Tokyo"));
+    assertEquals(head, store.head(), "the zone it has: nothing written");
+    var updates =
+        store.oplog(0, 10_000).stream()
+            .filter(e -> e.entity().equals(OplogEntry.WORKSPACE) && e.entityId() == ws)
+            .toList();
+    assertEquals(List.of(1L, 2L), updates.stream().map(OplogEntry::version).toList());
+    assertEquals(
+        404, refusal(store, tx -> tx.setWorkspaceTimeZone(999_999_999L, "UTC")).kind().status);
+  }
 }

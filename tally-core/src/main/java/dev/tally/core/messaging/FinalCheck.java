@@ -28,7 +28,8 @@ import java.util.Objects;
  *       segment's query, by {@link ReferenceEvaluator} on the document at {@code now}.
  *   <li>{@code exited}: the {@code exit_when} conditions of the steps before this one.
  *   <li>{@code unsubscribed} (email only: the document's {@code unsubscribed_from_emails}), then
- *       {@code not_subscribed} (the campaign's subscription type).
+ *       {@code not_subscribed} (the campaign's subscription type: see {@link Subscription#allows};
+ *       a type the store does not know lets nothing through).
  *   <li>Quiet hours: {@link Verdict.Defer} to their end in the contact's time zone.
  *   <li>{@code frequency_capped}: the sends already {@code sent} to the contact in the window.
  * </ol>
@@ -83,11 +84,29 @@ public final class FinalCheck {
     NONE
   }
 
-  /** A contact's standing with the campaign's subscription type. */
-  public record Subscription(ConsentType type, Choice choice) {
+  /**
+   * A contact's standing with the campaign's subscription type.
+   *
+   * @param live whether the type is live: a draft or archived type lets no message through (a draft
+   *     is not yet offered to contacts, an archived one no longer is, so neither can stand for
+   *     their consent)
+   * @param coversEmail whether the type's {@code content_types} include {@code email}: an email
+   *     send needs it; a webhook send is not asked, since no content type names Tally's own channel
+   */
+  public record Subscription(ConsentType type, Choice choice, boolean live, boolean coversEmail) {
+    /** A live type that covers email. */
+    public Subscription(ConsentType type, Choice choice) {
+      this(type, choice, true, true);
+    }
+
     /** Opted in, or made no choice on an opt-out type. */
     public boolean subscribed() {
       return choice == Choice.OPTED_IN || (choice == Choice.NONE && type == ConsentType.OPT_OUT);
+    }
+
+    /** Whether {@code message} may go to the contact under this type. */
+    public boolean allows(Message message) {
+      return live && (coversEmail || !(message instanceof Message.Email)) && subscribed();
     }
   }
 
@@ -154,7 +173,7 @@ public final class FinalCheck {
       return new Verdict.Skip(Reason.UNSUBSCRIBED);
     }
     if (campaign.subscriptionTypeId() != null
-        && (facts.subscription() == null || !facts.subscription().subscribed())) {
+        && (facts.subscription() == null || !facts.subscription().allows(send.message()))) {
       return new Verdict.Skip(Reason.NOT_SUBSCRIBED);
     }
     if (campaign.quietHours() != null) {

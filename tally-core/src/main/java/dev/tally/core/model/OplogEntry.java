@@ -24,6 +24,7 @@ public record OplogEntry(
   public static final String COMPANY = "company";
   public static final String CAMPAIGN = "campaign";
   public static final String SEND = "send";
+  public static final String SUBSCRIPTION_TYPE = "subscription_type";
 
   public static final String CREATE = "create";
   public static final String UPDATE = "update";

@@ -261,6 +261,22 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   /** The workspaces whose messaging is paused; 0 among them: every workspace's is. */
   java.util.Set<Long> messagingPaused();
 
+  /** The workspace's subscription types in id order. */
+  List<dev.tally.core.model.SubscriptionType> subscriptionTypes(long workspaceId);
+
+  /** A subscription type of the workspace (another workspace's is not found). */
+  Optional<dev.tally.core.model.SubscriptionType> subscriptionType(long workspaceId, long typeId);
+
+  /**
+   * The subscription types the contact made an explicit choice on (opted in to an opt-in type, out
+   * of an opt-out one), in type id order; empty when the contact is not the workspace's.
+   */
+  List<dev.tally.core.model.SubscriptionType> contactSubscriptions(
+      long workspaceId, long contactId);
+
+  /** Whether the contact made an explicit choice on the subscription type (see above). */
+  boolean hasContactSubscription(long workspaceId, long contactId, long typeId);
+
   // ---- companies ----
 
   /** A live company of the workspace by Tally's id. */

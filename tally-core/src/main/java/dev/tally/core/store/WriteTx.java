@@ -25,6 +25,13 @@ public interface WriteTx {
   /** Deletes a workspace and everything in it. */
   void deleteWorkspace(long workspaceId);
 
+  /**
+   * Sets the workspace's time zone (an IANA name the caller checked with {@link
+   * Workspace#checkTimeZone}); raises its version with an oplog entry unless it had that zone. 404
+   * for a workspace that does not exist.
+   */
+  Workspace setWorkspaceTimeZone(long workspaceId, String timeZone);
+
   TokenInfo addToken(long workspaceId, String tokenHash, String prefix);
 
   /**
@@ -326,4 +333,27 @@ public interface WriteTx {
 
   /** The kill switch: pauses or resumes delivery for a workspace (0: for every workspace). */
   void setMessagingPaused(long workspaceId, boolean paused);
+
+  // ---- subscription types (docs/messaging.md, "Subscription types") ----
+
+  /** Creates a subscription type (its fields checked by the caller); 404 for no such workspace. */
+  dev.tally.core.model.SubscriptionType createSubscriptionType(
+      long workspaceId, dev.tally.core.model.SubscriptionType.New type);
+
+  /**
+   * Records the contact's explicit choice on a subscription type (Intercom's attach: opted in to an
+   * opt-in type, opted out of an opt-out one), raising the contact's version with an oplog entry;
+   * already recorded: nothing changes. {@code consentType} must be the type's own (400 naming
+   * {@code consent_type} otherwise). 404 naming the contact, or {@code id}, when either is not the
+   * workspace's.
+   */
+  dev.tally.core.model.SubscriptionType addContactSubscription(
+      long workspaceId, long contactId, long typeId, String consentType);
+
+  /**
+   * Removes the contact's choice on a subscription type (back to the type's default), raising the
+   * contact's version unless it had none. 404 when the contact or the type is not the workspace's.
+   */
+  dev.tally.core.model.SubscriptionType removeContactSubscription(
+      long workspaceId, long contactId, long typeId);
 }

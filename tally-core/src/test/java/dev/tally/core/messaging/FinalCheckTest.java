@@ -164,6 +164,22 @@ class FinalCheckTest {
   }
 
   @Test
+  void aTypeThatIsNotLiveOrDoesNotCoverEmailLetsNoEmailThrough() {
+    CampaignDefinition c = campaign("'subscription_type_id':'9'");
+    Subscription archived = new Subscription(ConsentType.OPT_OUT, Choice.NONE, false, true);
+    Subscription smsOnly = new Subscription(ConsentType.OPT_IN, Choice.OPTED_IN, true, false);
+    // Step 0 is a webhook, step 2 an email.
+    assertEquals(skip(Reason.NOT_SUBSCRIBED), decide(c, 0, withSubscription(archived)));
+    assertEquals(skip(Reason.NOT_SUBSCRIBED), decide(c, 2, withSubscription(archived)));
+    assertEquals(SEND, decide(c, 0, withSubscription(smsOnly)));
+    assertEquals(skip(Reason.NOT_SUBSCRIBED), decide(c, 2, withSubscription(smsOnly)));
+  }
+
+  static Facts withSubscription(Subscription s) {
+    return new Facts(pro(), false, null, s, 0, ZoneOffset.UTC);
+  }
+
+  @Test
   void theFrequencyCapCountsSendsAlreadySent() {
     CampaignDefinition c = campaign("'frequency_cap':{'max':2,'per':'7d'}");
     assertEquals(SEND, decide(c, 0, new Facts(pro(), false, null, null, 1, ZoneOffset.UTC)));

@@ -22,6 +22,17 @@ public interface AdminOps extends AutoCloseable {
 
   int deleteAdmin(String workspaceId, String adminId);
 
+  /** Sets the workspace's time zone (an IANA name; quiet hours fall back to it). */
+  int setTimeZone(String workspaceId, String timeZone);
+
+  /**
+   * Creates a subscription type from the admin API's body ({@link SubscriptionTypeBody}), checked
+   * the same way on both sides.
+   */
+  int createSubscriptionType(String workspaceId, SubscriptionTypeBody body);
+
+  int listSubscriptionTypes(String workspaceId);
+
   int listTokens(String workspaceId);
 
   int revokeToken(String workspaceId, String tokenId);

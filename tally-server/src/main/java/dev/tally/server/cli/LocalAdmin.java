@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.Ids;
 import dev.tally.core.TallyException;
 import dev.tally.core.model.Admin;
+import dev.tally.core.model.SubscriptionType;
 import dev.tally.core.model.TokenInfo;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.store.Store;
 import dev.tally.server.auth.Provisioning;
 import dev.tally.server.http.AdminJson;
+import dev.tally.server.http.SubscriptionJson;
 import dev.tally.server.http.TeammateInput;
 import dev.tally.server.wiring.DataDir;
 import java.io.IOException;
@@ -147,6 +149,40 @@ public final class LocalAdmin implements AdminOps {
             data.add(AdminJson.token(t));
           }
           return o;
+        });
+  }
+
+  @Override
+  public int setTimeZone(String workspaceId, String timeZone) {
+    return run(
+        () -> {
+          long ws = Ids.parsePath("workspace", workspaceId);
+          String zone = Workspace.checkTimeZone("time_zone", timeZone);
+          Workspace w = store.write(tx -> tx.setWorkspaceTimeZone(ws, zone)).value();
+          return AdminJson.workspace(w).put("contact_count", store.contactCount(ws));
+        });
+  }
+
+  @Override
+  public int createSubscriptionType(String workspaceId, SubscriptionTypeBody body) {
+    return run(
+        () -> {
+          long ws = Ids.parsePath("workspace", workspaceId);
+          SubscriptionType.New in = SubscriptionJson.input(body.json());
+          return SubscriptionJson.type(
+              store.write(tx -> tx.createSubscriptionType(ws, in)).value());
+        });
+  }
+
+  @Override
+  public int listSubscriptionTypes(String workspaceId) {
+    return run(
+        () -> {
+          long ws = Ids.parsePath("workspace", workspaceId);
+          if (store.workspace(ws).isEmpty()) {
+            throw TallyException.notFound("workspace", workspaceId);
+          }
+          return SubscriptionJson.list(store.subscriptionTypes(ws));
         });
   }
 

@@ -66,6 +66,28 @@ public final class RemoteAdmin implements AdminOps {
   }
 
   @Override
+  public int setTimeZone(String workspaceId, String timeZone) {
+    return client.send(
+        "PUT",
+        "/admin/workspaces/" + TallyClient.path(workspaceId),
+        "{\"time_zone\":" + TallyClient.quote(timeZone) + "}");
+  }
+
+  @Override
+  public int createSubscriptionType(String workspaceId, SubscriptionTypeBody body) {
+    return client.send(
+        "POST",
+        "/admin/workspaces/" + TallyClient.path(workspaceId) + "/subscription_types",
+        body.json().toString());
+  }
+
+  @Override
+  public int listSubscriptionTypes(String workspaceId) {
+    return client.send(
+        "GET", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/subscription_types", null);
+  }
+
+  @Override
   public int listTokens(String workspaceId) {
     return client.send(
         "GET", "/admin/workspaces/" + TallyClient.path(workspaceId) + "/tokens", null);

@@ -15,7 +15,8 @@ public final class AdminJson {
         .put("type", "workspace")
         .put("id", Ids.format(ws.id()))
         .put("name", ws.name())
-        .put("created_at", ws.createdAt());
+        .put("created_at", ws.createdAt())
+        .put("time_zone", ws.timeZone());
   }
 
   public static ObjectNode token(TokenInfo t) {

@@ -26,6 +26,8 @@ final class AdminRoutes {
   void register(Javalin app) {
     app.post("/admin/workspaces", this::createWorkspace);
     app.get("/admin/workspaces", this::listWorkspaces);
+    app.get("/admin/workspaces/{id}", this::getWorkspace);
+    app.put("/admin/workspaces/{id}", this::updateWorkspace);
     app.delete("/admin/workspaces/{id}", this::deleteWorkspace);
     app.post("/admin/workspaces/{id}/tokens", this::createToken);
     app.get("/admin/workspaces/{id}/tokens", this::listTokens);
@@ -85,6 +87,48 @@ final class AdminRoutes {
       data.add(AdminJson.workspace(ws).put("contact_count", rc.store().contactCount(ws.id())));
     }
     RequestContext.json(ctx, 200, o);
+  }
+
+  private void getWorkspace(Context ctx) {
+    long id = Ids.parsePath("workspace", ctx.pathParam("id"));
+    Workspace ws =
+        rc.store()
+            .workspace(id)
+            .orElseThrow(() -> TallyException.notFound("workspace", ctx.pathParam("id")));
+    RequestContext.json(
+        ctx, 200, AdminJson.workspace(ws).put("contact_count", rc.store().contactCount(id)));
+  }
+
+  /** {@code {"time_zone": "Europe/Paris"}}: what of a workspace may change. */
+  private void updateWorkspace(Context ctx) {
+    long id = Ids.parsePath("workspace", ctx.pathParam("id"));
+    JsonNode body = rc.body(ctx);
+    if (!body.isObject()) {
+      throw TallyException.invalid(
+          "body", "the request body must be a JSON object like {\"time_zone\": \"Europe/Paris\"}");
+    }
+    body.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!f.equals("time_zone")) {
+                throw TallyException.invalid(
+                    f,
+                    "unknown field "
+                        + TallyException.quote(f)
+                        + (f.equals("name") ? "; a workspace's name does not change" : "")
+                        + "; a workspace's time_zone may change");
+              }
+            });
+    JsonNode zone = body.get("time_zone");
+    if (zone == null || zone.isNull()) {
+      throw TallyException.missing(
+          "time_zone", "time_zone is required: an IANA time zone name such as \"Europe/Paris\"");
+    }
+    String checked =
+        Workspace.checkTimeZone("time_zone", zone.isTextual() ? zone.textValue() : zone.toString());
+    Written<Workspace> w = rc.store().write(tx -> tx.setWorkspaceTimeZone(id, checked));
+    ObjectNode o = AdminJson.workspace(w.value()).put("contact_count", rc.store().contactCount(id));
+    RequestContext.send(ctx, 200, Json.write(o), w.position());
   }
 
   private void deleteWorkspace(Context ctx) {

@@ -151,6 +151,7 @@ public final class Api {
         });
     new AdminRoutes(rc).register(app);
     new MessagingAdminRoutes(rc).register(app);
+    new SubscriptionAdminRoutes(rc).register(app);
     app.post(
         "/admin/index/rebuild",
         ctx -> RequestContext.json(ctx, 202, rebuildJson(indexes.startRebuild())));
@@ -200,6 +201,7 @@ public final class Api {
     new EventRoutes(rc).register(app);
     new AttributeRoutes(rc).register(app);
     new TagRoutes(rc).register(app);
+    new SubscriptionRoutes(rc).register(app);
     new CompanyRoutes(rc).register(app);
     new AdminsRoutes(rc).register(app);
   }

@@ -65,6 +65,15 @@ final class CampaignRoutes {
               + TallyException.quote(Ids.format(se.segmentId()))
               + " is not a segment of this workspace (GET /segments lists them)");
     }
+    if (d.subscriptionTypeId() != null
+        && rc.store().subscriptionType(ws, d.subscriptionTypeId()).isEmpty()) {
+      throw TallyException.invalid(
+          "subscription_type_id",
+          "subscription_type_id "
+              + TallyException.quote(Ids.format(d.subscriptionTypeId()))
+              + " is not a subscription type of this workspace (GET /subscription_types lists"
+              + " them)");
+    }
     String definition = d.toJson().toString();
     rc.write(
         ctx,

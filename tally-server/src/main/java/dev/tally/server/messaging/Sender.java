@@ -10,6 +10,7 @@ import dev.tally.core.model.Campaign;
 import dev.tally.core.model.Contact;
 import dev.tally.core.model.ContactField;
 import dev.tally.core.model.Send;
+import dev.tally.core.model.Workspace;
 import dev.tally.core.query.QueryParser;
 import dev.tally.core.store.Store;
 import dev.tally.messaging.Delivery;
@@ -24,6 +25,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +72,10 @@ import org.slf4j.LoggerFactory;
  * ({@link UnsubscribeTokens}) below {@code --public-url}. A contact without an email address is
  * {@code skipped unsubscribed}: there is no address to send to, and waiting would not make one.
  *
- * <p>Not yet: the workspace's own time zone (UTC stands for it), subscription types (a campaign
- * that names one skips every send as {@code not_subscribed} until the store knows subscriptions).
+ * <p>A campaign's subscription type is read from the store at each send ({@link
+ * SubscriptionStanding}): a contact who opted out (or did not opt in) after the send was queued is
+ * {@code skipped not_subscribed}. Quiet hours fall back to the workspace's time zone, read with the
+ * rest.
  */
 public final class Sender implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
@@ -381,14 +385,16 @@ public final class Sender implements AutoCloseable {
             ? 0
             : store.sentSince(
                 s.workspaceId(), s.contactId(), now.minus(def.frequencyCap().per()).toEpochMilli());
+    Long typeId = def.subscriptionTypeId();
+    FinalCheck.Subscription subscription =
+        typeId == null || doc == null
+            ? null
+            : SubscriptionStanding.read(store, s.workspaceId(), s.contactId(), typeId);
+    ZoneId workspaceZone =
+        store.workspace(s.workspaceId()).map(Workspace::zone).orElse(ZoneOffset.UTC);
     FinalCheck.Facts facts =
         new FinalCheck.Facts(
-            doc,
-            archived != null,
-            loaded.segment(),
-            null, // subscription types are not in the store yet: a campaign naming one skips
-            sentInWindow,
-            ZoneOffset.UTC); // the workspace's time zone is not in the store yet
+            doc, archived != null, loaded.segment(), subscription, sentInWindow, workspaceZone);
     FinalCheck.Verdict verdict = FinalCheck.decide(def, s.step(), facts, now);
     metrics.finalCheck(System.nanoTime() - checkStarted);
     return switch (verdict) {

@@ -117,8 +117,14 @@ class SenderTest extends ApiTestBase {
 
   /** A running broadcast campaign to plan = pro with these steps. */
   private long campaign(String... steps) {
+    return campaignWith("", steps);
+  }
+
+  /** As {@link #campaign}, with more fields ({@code "quiet_hours":…,}, ending in a comma). */
+  private long campaignWith(String fields, String... steps) {
     String json =
         "{\"name\":\"c\",\"trigger\":{\"type\":\"broadcast\"},"
+            + fields
             + "\"audience\":{\"field\":\"custom_attributes.plan\",\"operator\":\"=\",\"value\":\"pro\"},"
             + "\"steps\":["
             + String.join(",", steps)
@@ -381,6 +387,135 @@ class SenderTest extends ApiTestBase {
     run();
     assertTrue(sends(c).stream().allMatch(x -> Send.SENT.equals(x.state())), sends(c).toString());
     assertEquals(2, r.received().size());
+  }
+
+  // ---- subscription types and the workspace's time zone, read from the store at send ----
+
+  private String subscriptionType(String body) {
+    return newSubscriptionTypeFrom(Long.toString(ws), body);
+  }
+
+  private void choose(long contact, String type, String consentType) {
+    TallyHttp.Res r =
+        post(
+            "/contacts/" + contact + "/subscriptions",
+            "{\"id\":\"" + type + "\",\"consent_type\":\"" + consentType + "\"}");
+    assertEquals(200, r.status(), r.toString());
+  }
+
+  private void unchoose(long contact, String type) {
+    TallyHttp.Res r =
+        http.call("DELETE", "/contacts/" + contact + "/subscriptions/" + type, token, null);
+    assertEquals(200, r.status(), r.toString());
+  }
+
+  private Map<Long, Send> byContact(long campaign) {
+    Map<Long, Send> out = new java.util.HashMap<>();
+    sends(campaign).forEach(s -> out.put(s.contactId(), s));
+    return out;
+  }
+
+  @Test
+  void anOptInTypeSendsOnlyToContactsOptedInWhenTheSendGoesOut() throws Exception {
+    WebhookReceiver r = receiver(WebhookReceiver.answering(200));
+    String news = subscriptionType("{\"name\":\"News\",\"consent_type\":\"opt_in\"}");
+    long c = campaignWith("\"subscription_type_id\":\"" + news + "\",", webhookStep(r));
+    long ada = contact("Ada", "pro");
+    long bob = contact("Bob", "pro");
+    long cy = contact("Cy", "pro");
+    choose(ada, news, "opt_in");
+    choose(cy, news, "opt_in");
+    queue(c, ada);
+    queue(c, bob);
+    queue(c, cy);
+    unchoose(cy, news); // after queueing: the send checks the store's choice, not the queue's
+
+    run();
+
+    Map<Long, Send> s = byContact(c);
+    assertEquals(Send.SENT, s.get(ada).state(), s.get(ada).toString());
+    for (long skipped : List.of(bob, cy)) {
+      assertEquals(Send.SKIPPED, s.get(skipped).state(), s.get(skipped).toString());
+      assertEquals("not_subscribed", s.get(skipped).reason());
+    }
+    assertEquals(1, r.received().size());
+  }
+
+  @Test
+  void anOptOutTypeSendsUnlessTheContactOptedOutBeforeTheSendWentOut() throws Exception {
+    WebhookReceiver r = receiver(WebhookReceiver.answering(200));
+    String tips = subscriptionType("{\"name\":\"Tips\",\"consent_type\":\"opt_out\"}");
+    long c = campaignWith("\"subscription_type_id\":\"" + tips + "\",", webhookStep(r));
+    long ada = contact("Ada", "pro");
+    long bob = contact("Bob", "pro");
+    queue(c, ada);
+    queue(c, bob);
+    choose(bob, tips, "opt_out");
+
+    run();
+
+    Map<Long, Send> s = byContact(c);
+    assertEquals(Send.SENT, s.get(ada).state(), "no choice on an opt-out type: subscribed");
+    assertEquals(Send.SKIPPED, s.get(bob).state());
+    assertEquals("not_subscribed", s.get(bob).reason());
+    assertEquals(1, r.received().size());
+  }
+
+  @Test
+  void anArchivedTypeOrOneWithoutEmailLetsNothingThrough() throws Exception {
+    WebhookReceiver r = receiver(WebhookReceiver.answering(200));
+    String archived =
+        subscriptionType("{\"name\":\"Old\",\"consent_type\":\"opt_out\",\"state\":\"archived\"}");
+    String smsOnly =
+        subscriptionType(
+            "{\"name\":\"Texts\",\"consent_type\":\"opt_out\","
+                + "\"content_types\":[\"sms_message\"]}");
+    long hook = campaignWith("\"subscription_type_id\":\"" + archived + "\",", webhookStep(r));
+    long mail =
+        campaignWith(
+            "\"subscription_type_id\":\"" + smsOnly + "\",",
+            "{\"send\":{\"channel\":\"email\",\"from\":\"team@example.com\","
+                + "\"subject\":\"Hi\",\"body\":\"Hello\"}}");
+    long ada = contact("Ada", "pro");
+    queue(hook, ada);
+    queue(mail, ada);
+
+    run();
+
+    for (long c : List.of(hook, mail)) {
+      Send s = only(c);
+      assertEquals(Send.SKIPPED, s.state(), s.toString());
+      assertEquals("not_subscribed", s.reason());
+    }
+    assertEquals(0, r.received().size());
+  }
+
+  @Test
+  void quietHoursFallBackToTheWorkspacesTimeZone() throws Exception {
+    WebhookReceiver r = receiver(WebhookReceiver.answering(200));
+    now.set(Instant.parse("2030-06-03T12:00:00Z")); // 21:00 in Tokyo
+    TallyHttp.Res zone =
+        http.call("PUT", "/admin/workspaces/" + ws, ADMIN, "{\"time_zone\":\"Asia/Tokyo\"}");
+    assertEquals(200, zone.status(), zone.toString());
+    long c =
+        campaignWith("\"quiet_hours\":{\"start\":\"20:00\",\"end\":\"08:00\"},", webhookStep(r));
+    long ada = contact("Ada", "pro");
+    TallyHttp.Res utc =
+        post(
+            "/contacts",
+            "{\"role\":\"user\",\"email\":\"utc@example.com\",\"custom_attributes\":"
+                + "{\"plan\":\"pro\",\"time_zone\":\"UTC\"}}");
+    assertEquals(200, utc.status(), utc.toString());
+    long inUtc = Long.parseLong(utc.json().get("id").asText());
+    queue(c, ada);
+    queue(c, inUtc);
+
+    run();
+
+    Map<Long, Send> s = byContact(c);
+    assertEquals(Send.HELD, s.get(ada).state(), "quiet in the workspace's Tokyo");
+    assertEquals(Instant.parse("2030-06-03T23:00:00Z").toEpochMilli(), s.get(ada).dueAt());
+    assertEquals(Send.SENT, s.get(inUtc).state(), "the contact's own zone wins: noon in UTC");
   }
 
   @Test

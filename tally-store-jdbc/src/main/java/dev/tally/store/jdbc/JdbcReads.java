@@ -46,6 +46,8 @@ public final class JdbcReads {
   /** The reads of campaigns and the send queue. */
   final MessagingReads messaging = new MessagingReads();
 
+  final SubscriptionReads subscriptions = new SubscriptionReads();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Dialect dialect;
@@ -709,12 +711,12 @@ public final class JdbcReads {
   public List<Workspace> workspaces(Sql db, Long onlyId) throws SQLException {
     List<Workspace> out = new ArrayList<>();
     String sql =
-        "SELECT id, name, created_at FROM workspaces"
+        "SELECT id, name, created_at, time_zone FROM workspaces"
             + (onlyId == null ? " ORDER BY id" : " WHERE id = ?");
     try (ResultSet rs =
         (onlyId == null ? db.prepare(sql) : db.prepare(sql, onlyId)).executeQuery()) {
       while (rs.next()) {
-        out.add(new Workspace(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+        out.add(new Workspace(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
       }
     }
     return out;

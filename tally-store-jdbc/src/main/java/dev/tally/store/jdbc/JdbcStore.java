@@ -258,6 +258,35 @@ public abstract class JdbcStore implements Store {
     return n == null ? 0 : n;
   }
 
+  // ---- subscription types ----
+
+  @Override
+  public List<dev.tally.core.model.SubscriptionType> subscriptionTypes(long workspaceId) {
+    return read("list subscription types", db -> reads.subscriptions.types(db, workspaceId));
+  }
+
+  @Override
+  public Optional<dev.tally.core.model.SubscriptionType> subscriptionType(
+      long workspaceId, long typeId) {
+    return read(
+        "read a subscription type", db -> reads.subscriptions.type(db, workspaceId, typeId));
+  }
+
+  @Override
+  public List<dev.tally.core.model.SubscriptionType> contactSubscriptions(
+      long workspaceId, long contactId) {
+    return read(
+        "list a contact's subscriptions",
+        db -> reads.subscriptions.ofContact(db, workspaceId, contactId));
+  }
+
+  @Override
+  public boolean hasContactSubscription(long workspaceId, long contactId, long typeId) {
+    return read(
+        "read a contact's subscription",
+        db -> reads.subscriptions.chosen(db, workspaceId, contactId, typeId));
+  }
+
   // ---- messaging ----
 
   @Override

@@ -76,6 +76,7 @@ public final class JdbcWriteTx implements WriteTx {
   private final WorkspaceLimits limits;
   private final CompanyWrites companies;
   private final MessagingWrites messaging;
+  private final SubscriptionWrites subscriptions;
 
   JdbcWriteTx(
       Sql db,
@@ -93,6 +94,7 @@ public final class JdbcWriteTx implements WriteTx {
     this.limits = limits;
     this.companies = new CompanyWrites(this, db, reads, nowSeconds);
     this.messaging = new MessagingWrites(this, db, reads.messaging, nowSeconds);
+    this.subscriptions = new SubscriptionWrites(this, db, reads.subscriptions, nowSeconds);
   }
 
   /**
@@ -138,7 +140,7 @@ public final class JdbcWriteTx implements WriteTx {
   @Override
   public void deleteWorkspace(long ws) {
     try {
-      requireWorkspace(ws);
+      long version = workspaceVersion(ws);
       for (String sql :
           List.of(
               "DELETE FROM identities WHERE workspace_id = ?",
@@ -147,6 +149,8 @@ public final class JdbcWriteTx implements WriteTx {
               "DELETE FROM event_names WHERE workspace_id = ?",
               "DELETE FROM contact_tags WHERE workspace_id = ?",
               "DELETE FROM contact_companies WHERE workspace_id = ?",
+              "DELETE FROM contact_subscriptions WHERE workspace_id = ?",
+              "DELETE FROM subscription_types WHERE workspace_id = ?",
               "DELETE FROM sends WHERE workspace_id = ?",
               "DELETE FROM campaigns WHERE workspace_id = ?",
               "DELETE FROM messaging_pauses WHERE workspace_id = ?",
@@ -163,10 +167,39 @@ public final class JdbcWriteTx implements WriteTx {
               "DELETE FROM workspaces WHERE id = ?")) {
         update(sql, ws);
       }
-      oplog(ws, OplogEntry.WORKSPACE, ws, 2, OplogEntry.DELETE);
+      oplog(ws, OplogEntry.WORKSPACE, ws, version + 1, OplogEntry.DELETE);
     } catch (SQLException e) {
       throw wrap("delete workspace " + ws, e);
     }
+  }
+
+  @Override
+  public Workspace setWorkspaceTimeZone(long ws, String timeZone) {
+    try {
+      long version = workspaceVersion(ws);
+      Workspace before = reads.workspaces(db, ws).get(0);
+      if (before.timeZone().equals(timeZone)) {
+        return before;
+      }
+      update(
+          "UPDATE workspaces SET time_zone = ?, version = ? WHERE id = ?",
+          timeZone,
+          version + 1,
+          ws);
+      oplog(ws, OplogEntry.WORKSPACE, ws, version + 1, OplogEntry.UPDATE);
+      return new Workspace(ws, before.name(), before.createdAt(), timeZone);
+    } catch (SQLException e) {
+      throw wrap("set workspace " + ws + "'s time zone", e);
+    }
+  }
+
+  /** The workspace's version, else a 404. */
+  private long workspaceVersion(long ws) throws SQLException {
+    Long version = queryLong("SELECT version FROM workspaces WHERE id = ?", ws);
+    if (version == null) {
+      throw TallyException.notFound("workspace", Ids.format(ws));
+    }
+    return version;
   }
 
   @Override
@@ -566,6 +599,7 @@ public final class JdbcWriteTx implements WriteTx {
     update("DELETE FROM events WHERE contact_id = ?", id);
     update("DELETE FROM contact_tags WHERE contact_id = ?", id);
     companies.forget(id);
+    subscriptions.forget(id);
     update("DELETE FROM contacts WHERE id = ?", id);
     if (!archived) {
       countChanges.merge(ws, -1L, Long::sum);
@@ -717,6 +751,7 @@ public final class JdbcWriteTx implements WriteTx {
       // Companies: the user joins the lead's (keeping its own attached_at where it has one);
       // erasing the lead then takes the lead's memberships and their user_count away.
       companies.join(fromId, intoId);
+      subscriptions.join(fromId, intoId);
 
       rewrite(ws, user, merged);
       erase(ws, lead, OplogEntry.MERGE);
@@ -1446,6 +1481,38 @@ public final class JdbcWriteTx implements WriteTx {
       messaging.setPaused(ws, paused);
     } catch (SQLException e) {
       throw wrap((paused ? "pause" : "resume") + " messaging", e);
+    }
+  }
+
+  // ---- subscription types ----
+
+  @Override
+  public dev.tally.core.model.SubscriptionType createSubscriptionType(
+      long ws, dev.tally.core.model.SubscriptionType.New type) {
+    try {
+      return subscriptions.create(ws, type);
+    } catch (SQLException e) {
+      throw wrap("create a subscription type", e);
+    }
+  }
+
+  @Override
+  public dev.tally.core.model.SubscriptionType addContactSubscription(
+      long ws, long contactId, long typeId, String consentType) {
+    try {
+      return subscriptions.add(ws, contactId, typeId, consentType);
+    } catch (SQLException e) {
+      throw wrap("subscribe contact " + contactId, e);
+    }
+  }
+
+  @Override
+  public dev.tally.core.model.SubscriptionType removeContactSubscription(
+      long ws, long contactId, long typeId) {
+    try {
+      return subscriptions.remove(ws, contactId, typeId);
+    } catch (SQLException e) {
+      throw wrap("remove a subscription of contact " + contactId, e);
     }
   }
 

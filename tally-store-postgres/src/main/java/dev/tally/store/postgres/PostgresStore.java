@@ -46,7 +46,8 @@ public final class PostgresStore extends JdbcStore {
           new String[] {"notes", "id"},
           new String[] {"companies", "id"},
           new String[] {"campaigns", "id"},
-          new String[] {"sends", "id"});
+          new String[] {"sends", "id"},
+          new String[] {"subscription_types", "id"});
 
   private final PostgresOptions options;
   private final HikariDataSource pool;

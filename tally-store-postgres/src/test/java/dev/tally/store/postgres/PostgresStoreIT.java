@@ -218,6 +218,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
+      undoV17(s);
       undoV16(s);
       undoV15(s);
       undoV14(s);
@@ -234,7 +235,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16')");
+              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
@@ -244,6 +245,14 @@ class PostgresStoreIT extends StoreContract {
   /** V15__segment_entry undone. */
   private void undoV15(Statement s) throws java.sql.SQLException {
     s.execute("DROP TABLE " + schema + ".segment_entry_members");
+  }
+
+  /** V17__subscriptions undone. */
+  private void undoV17(Statement s) throws java.sql.SQLException {
+    s.execute("DROP TABLE " + schema + ".contact_subscriptions");
+    s.execute("DROP TABLE " + schema + ".subscription_types");
+    s.execute("ALTER TABLE " + schema + ".workspaces DROP COLUMN time_zone");
+    s.execute("ALTER TABLE " + schema + ".workspaces DROP COLUMN version");
   }
 
   /** V16__server_keys undone. */
@@ -296,6 +305,7 @@ class PostgresStoreIT extends StoreContract {
     store.close();
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
+      undoV17(s);
       undoV16(s);
       undoV15(s);
       undoV14(s);
@@ -304,7 +314,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('12', '13', '14', '15', '16')");
+              + ".flyway_schema_history WHERE version IN ('12', '13', '14', '15', '16', '17')");
     }
     store = open(dir);
     var after = store.dataAttributes(ws);
@@ -353,6 +363,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V6 left it (V8 on undone too, so V7 and on run again in order).
+      undoV17(s);
       undoV16(s);
       undoV15(s);
       undoV14(s);
@@ -366,7 +377,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13', '14', '15', '16')");
+              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17')");
       s.execute(
           "UPDATE "
               + schema

@@ -46,7 +46,8 @@ public final class SqliteStore extends JdbcStore {
           "notes",
           "companies",
           "campaigns",
-          "sends");
+          "sends",
+          "subscription_types");
 
   private final SqliteOptions options;
   private final Connection writerConnection;
