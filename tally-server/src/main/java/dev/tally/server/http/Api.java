@@ -192,6 +192,7 @@ public final class Api {
     new SearchRoutes(rc, search).register(app);
     new SegmentRoutes(rc, search).register(app);
     new CampaignRoutes(rc, search).register(app);
+    new MessageRoutes(rc).register(app);
     new UnsubscribeRoutes(store).register(app);
     new NoteRoutes(rc).register(app);
     new ContactLifecycleRoutes(rc).register(app);
