@@ -75,6 +75,7 @@ class WorkspaceIsolationProperties {
     COMPANY_SEARCH,
     CAMPAIGN_CREATE,
     CAMPAIGN_USE,
+    MESSAGE,
     ARCHIVE,
     UNARCHIVE,
     MERGE
@@ -249,6 +250,32 @@ class WorkspaceIsolationProperties {
           campaigns.add(r.json().get("id").asText());
           campaignOwner.put(r.json().get("id").asText(), a.actor());
         }
+        case MESSAGE -> {
+          // From some workspace's teammate to the chosen contact: only our teammate to our contact.
+          int from = a.email() % WORKSPACES;
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/messages",
+                  t,
+                  "{\"message_type\":\"email\",\"subject\":\"s\",\"body\":\"b\","
+                      + "\"from\":{\"type\":\"admin\",\"id\":"
+                      + adminIds[from]
+                      + "},\"to\":{\"type\":\"user\",\"id\":\""
+                      + id
+                      + "\"}}");
+          boolean allowed = mine && from == a.actor();
+          if (allowed && archived.contains(id)) {
+            assertTrue(r.status() == 200 || r.status() == 404, r.toString());
+          } else {
+            assertEquals(allowed ? 200 : 404, r.status(), r.toString());
+          }
+          if (r.status() == 200) {
+            // A message is readable as a campaign of its workspace, never listed.
+            campaigns.add(r.json().get("id").asText());
+            campaignOwner.put(r.json().get("id").asText(), a.actor());
+          }
+        }
         case CAMPAIGN_USE -> {
           if (campaigns.isEmpty()) {
             break;
@@ -267,6 +294,9 @@ class WorkspaceIsolationProperties {
             assertEquals(ours ? 200 : 404, r.status(), r.toString());
           }
           for (JsonNode listed : http.call("GET", "/campaigns", t, null).json().get("data")) {
+            assertTrue(
+                !"message".equals(listed.path("trigger").path("type").asText()),
+                "listed a message among the campaigns: " + listed);
             assertEquals(
                 Integer.valueOf(a.actor()),
                 campaignOwner.get(listed.get("id").asText()),

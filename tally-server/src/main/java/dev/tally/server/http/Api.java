@@ -49,6 +49,8 @@ public final class Api {
    */
   private volatile java.util.function.Supplier<String> projectorRole = () -> "leading";
 
+  private volatile MessagingStatus messaging = new MessagingStatus(false, false);
+
   private final Javalin app;
 
   /**
@@ -217,6 +219,15 @@ public final class Api {
   /** Stops taking new work: readiness turns false and new requests get 503. */
   public void startDraining() {
     draining = true;
+  }
+
+  /**
+   * Tells readiness whether this process runs a sender ({@code --sender-interval} above 0) and has
+   * an SMTP server ({@code --smtp-url}).
+   */
+  public Api messagingSender(boolean sending, boolean smtp) {
+    this.messaging = new MessagingStatus(sending, smtp);
+    return this;
   }
 
   /** Tells readiness this process's part in projecting the oplog (see {@link #projectorRole}). */
@@ -412,6 +423,7 @@ public final class Api {
                     + " workspace(s) (kill switch): their sends stay queued; GET /admin/messaging"
                     + " lists them");
       }
+      o.set("messaging", messaging.toJson(this.store, System.currentTimeMillis()));
     } catch (RuntimeException e) {
       o.putNull("oplog_floor");
     }
