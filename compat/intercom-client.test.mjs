@@ -166,6 +166,46 @@ describe("intercom-client v7 (Intercom-Version 2.11) against Tally", { timeout: 
     assert.equal(app.app?.id_code, teammate.workspaceId);
   });
 
+  it("messages.create sends an admin's email and answers an admin_message", async () => {
+    const to = await client.contacts.create({ email: email("msg"), name: "Ada" });
+    const m = await client.messages.create({
+      message_type: "email",
+      subject: "Hi {{name}}",
+      body: "Hello there",
+      template: "plain",
+      from: { type: "admin", id: Number(teammate.id) },
+      to: { type: "user", id: to.id },
+    });
+    assert.equal(m.type, "admin_message");
+    assert.equal(typeof m.id, "string");
+    assert.equal(m.message_type, "email");
+    assert.equal(m.subject, "Hi {{name}}");
+    assert.equal(m.body, "Hello there");
+    assert.equal(typeof m.created_at, "number");
+    await rejectsWith(
+      client.messages.create({
+        message_type: "email",
+        subject: "s",
+        body: "b",
+        template: "plain",
+        from: { type: "admin", id: Number.MAX_SAFE_INTEGER },
+        to: { type: "user", id: to.id },
+      }),
+      404,
+      "admin_not_found",
+    );
+    await rejectsWith(
+      client.messages.create({
+        message_type: "in_app",
+        body: "b",
+        from: { type: "admin", id: Number(teammate.id) },
+        to: { type: "user", id: to.id },
+      }),
+      400,
+      "parameter_invalid",
+    );
+  });
+
   it("a duplicate email or external_id rejects with 409 conflict", async () => {
     await rejectsWith(client.contacts.create({ email: email("main") }), 409, "conflict");
     await rejectsWith(

@@ -596,7 +596,7 @@ public final class Main implements Runnable {
       name = "status",
       mixinStandardHelpOptions = true,
       description =
-          "Say, in plain words, whether a running Tally is ready and why not: index lag, counts per workspace. With "
+          "Say, in plain words, whether a running Tally is ready and why not: index lag, counts per workspace, and whether messaging delivers, is paused or holds sends and why. With "
               + "--offline, the same for a stopped Tally's store and index, named by the settings below as for tally serve.")
   static final class StatusCmd implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -168,6 +168,8 @@ public final class TallyServer implements AutoCloseable {
       registerTaskMetrics(api, scheduler);
       // Delivers the send queue: the final check reads the store only, so it runs whatever the
       // index's state. Closed before the store, after the API.
+      Sender.Email email = email(config, api.port());
+      api.messagingSender(!config.duration(Settings.SENDER_INTERVAL).isZero(), email != null);
       opened.add(
           new Sender(
                   store,
@@ -176,7 +178,7 @@ public final class TallyServer implements AutoCloseable {
                       config.duration(Settings.SENDER_INTERVAL),
                       config.integer(Settings.SENDER_THREADS),
                       config.duration(Settings.WEBHOOK_TIMEOUT)),
-                  email(config, api.port()),
+                  email,
                   InstantSource.system(),
                   new java.util.Random(),
                   api.metricsRegistry())

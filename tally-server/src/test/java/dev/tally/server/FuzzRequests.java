@@ -101,7 +101,7 @@ final class FuzzRequests {
       return raw();
     }
     strict = rnd.nextInt(100) < 45;
-    int k = rnd.nextInt(24);
+    int k = rnd.nextInt(25);
     return switch (k) {
       case 0, 1, 2 -> client("contact-create", contactCreate());
       case 3, 4 -> client("contact-update", contactUpdate());
@@ -120,6 +120,7 @@ final class FuzzRequests {
       case 20 -> client("tags-notes-segments", tagsNotesSegments());
       case 21 -> client("campaigns", campaigns());
       case 22 -> client("subscriptions", subscriptions());
+      case 23 -> client("messages", messages());
       default -> client("any-method-any-path", anyMethodAnyPath());
     };
   }
@@ -153,7 +154,7 @@ final class FuzzRequests {
     if (type.equals("subscription") && n.path("id").isTextual()) {
       remember(subscriptionIds, n.get("id").asText(), 50);
     }
-    if (type.equals("campaign") && n.path("id").isTextual()) {
+    if ((type.equals("campaign") || type.equals("admin_message")) && n.path("id").isTextual()) {
       remember(campaignIds, n.get("id").asText(), 100);
     }
     if ((type.equals("tag") || type.equals("note") || type.equals("segment"))
@@ -686,15 +687,49 @@ final class FuzzRequests {
     };
   }
 
+  /**
+   * Admin messages (POST /messages): from a teammate or an odd id, to a contact by id, user_id or
+   * email or an odd one, every field bent at times.
+   */
+  private Req messages() {
+    ObjectNode o = NODES.objectNode();
+    o.put("message_type", odd(6) ? pick("in_app", "inapp", weird()) : "email");
+    if (!odd(8)) {
+      o.put("subject", odd(5) ? weird() : "Hi {{name}}");
+    }
+    o.put("body", odd(5) ? pick(weird(), "{{nope}}", "{{") : "Hello {{custom_attributes.plan}}");
+    if (rnd.nextBoolean()) {
+      o.put("template", odd(4) ? weird() : pick("plain", "personal"));
+    }
+    String admin = !adminIds.isEmpty() && !odd(4) ? pick(adminIds) : oddId();
+    ObjectNode from = o.putObject("from").put("type", odd(6) ? pick("user", "lead") : "admin");
+    if (rnd.nextBoolean()) {
+      from.put("id", admin);
+    } else {
+      from.set("id", value(rnd.nextInt(3)));
+    }
+    ObjectNode to = o.putObject("to").put("type", pick("user", "lead", "contact"));
+    switch (rnd.nextInt(4)) {
+      case 0 -> to.put("user_id", odd(3) ? weird() : "fz-" + rnd.nextInt(10));
+      case 1 -> to.put("email", odd(3) ? weird() : "fz" + rnd.nextInt(10) + "@example.com");
+      default -> to.put("id", contactId());
+    }
+    if (odd(8)) {
+      o.put("create_conversation_without_contact_reply", rnd.nextBoolean());
+    }
+    return jsonReq("POST", "/messages", workspaceAuth(), maybeMutate(o));
+  }
+
   private ObjectNode campaignBody() {
     ObjectNode o = NODES.objectNode();
     o.put("name", odd(5) ? weird() : "fz-campaign-" + rnd.nextInt(10));
     ObjectNode t = o.putObject("trigger");
-    switch (rnd.nextInt(3)) {
+    switch (rnd.nextInt(4)) {
       case 0 -> t.put("type", "event").put("event_name", odd(5) ? weird() : "placed-order");
       case 1 ->
           t.put("type", "segment_entry")
               .put("segment_id", !memberIds.isEmpty() && !odd(3) ? pick(memberIds) : oddId());
+      case 2 -> t.put("type", odd(6) ? "message" : "broadcast"); // message: internal only
       default -> t.put("type", "broadcast");
     }
     if (rnd.nextBoolean()) {

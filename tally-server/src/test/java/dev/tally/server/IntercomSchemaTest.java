@@ -222,6 +222,19 @@ class IntercomSchemaTest extends ApiTestBase {
     check("note", "GET", "/notes/{note_id}", "/notes/" + noteId);
     check("note_list", "GET", "/contacts/{contact_id}/notes", "/contacts/" + joe + "/notes");
 
+    // An admin message (email) from the teammate to the contact.
+    check(
+        "message",
+        "POST",
+        "/messages",
+        "/messages",
+        "{\"message_type\":\"email\",\"subject\":\"Hi\",\"body\":\"Hello\","
+            + "\"template\":\"plain\",\"from\":{\"type\":\"admin\",\"id\":"
+            + ann
+            + "},\"to\":{\"type\":\"user\",\"id\":\""
+            + joe
+            + "\"}}");
+
     // Segments (Tally's query is an extra field the schema tolerates).
     TallyHttp.Res segment =
         call(

@@ -57,7 +57,8 @@ final class IntercomSpec {
           "admin",
           "admin_with_app",
           "app",
-          "data_attribute");
+          "data_attribute",
+          "message");
 
   /**
    * Properties a schema lists that Tally leaves out, on purpose: schema name to property names. The
@@ -85,10 +86,17 @@ final class IntercomSpec {
   /**
    * Properties Tally answers {@code null} where the schema has no {@code nullable}, on purpose:
    * Tally records no Messenger requests, so {@code last_request_at} is null
-   * (docs/intercom-api-notes.md j2) rather than a made-up time.
+   * (docs/intercom-api-notes.md j2) rather than a made-up time; an admin message's {@code
+   * conversation_id} is null (no inbox).
    */
   static final Map<String, Set<String>> NULL_ON_PURPOSE =
-      Map.of("company", Set.of("last_request_at"));
+      Map.of(
+          "company",
+          Set.of("last_request_at"),
+          // An admin message has no conversation until the contact replies (the spec says so of
+          // Intercom's), and Tally has no inbox: conversation_id is null, not a made-up id.
+          "message",
+          Set.of("conversation_id"));
 
   /**
    * Not decided yet, so tolerated here and reported rather than changed: a company created with

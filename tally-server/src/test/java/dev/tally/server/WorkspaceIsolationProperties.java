@@ -77,6 +77,7 @@ class WorkspaceIsolationProperties {
     CAMPAIGN_USE,
     SUBSCRIPTION_CREATE,
     SUBSCRIPTION_USE,
+    MESSAGE,
     ARCHIVE,
     UNARCHIVE,
     MERGE
@@ -255,6 +256,32 @@ class WorkspaceIsolationProperties {
           campaigns.add(r.json().get("id").asText());
           campaignOwner.put(r.json().get("id").asText(), a.actor());
         }
+        case MESSAGE -> {
+          // From some workspace's teammate to the chosen contact: only our teammate to our contact.
+          int from = a.email() % WORKSPACES;
+          TallyHttp.Res r =
+              http.call(
+                  "POST",
+                  "/messages",
+                  t,
+                  "{\"message_type\":\"email\",\"subject\":\"s\",\"body\":\"b\","
+                      + "\"from\":{\"type\":\"admin\",\"id\":"
+                      + adminIds[from]
+                      + "},\"to\":{\"type\":\"user\",\"id\":\""
+                      + id
+                      + "\"}}");
+          boolean allowed = mine && from == a.actor();
+          if (allowed && archived.contains(id)) {
+            assertTrue(r.status() == 200 || r.status() == 404, r.toString());
+          } else {
+            assertEquals(allowed ? 200 : 404, r.status(), r.toString());
+          }
+          if (r.status() == 200) {
+            // A message is readable as a campaign of its workspace, never listed.
+            campaigns.add(r.json().get("id").asText());
+            campaignOwner.put(r.json().get("id").asText(), a.actor());
+          }
+        }
         case CAMPAIGN_USE -> {
           if (campaigns.isEmpty()) {
             break;
@@ -273,6 +300,9 @@ class WorkspaceIsolationProperties {
             assertEquals(ours ? 200 : 404, r.status(), r.toString());
           }
           for (JsonNode listed : http.call("GET", "/campaigns", t, null).json().get("data")) {
+            assertTrue(
+                !"message".equals(listed.path("trigger").path("type").asText()),
+                "listed a message among the campaigns: " + listed);
             assertEquals(
                 Integer.valueOf(a.actor()),
                 campaignOwner.get(listed.get("id").asText()),

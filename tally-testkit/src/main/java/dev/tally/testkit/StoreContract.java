@@ -2090,6 +2090,60 @@ public abstract class StoreContract {
   }
 
   @Test
+  void anAdminMessageIsARunningCampaignOfItsOwnWithItsOneSendQueuedAndHiddenFromTheLists() {
+    var campaign = runningCampaign(ws);
+    Contact a = create(ws, "{\"email\":\"m@example.com\"}");
+    long head = store.head();
+    var m = store.write(tx -> tx.createMessage(ws, "m", "{\"steps\":[]}", a.id(), 60_000)).value();
+    assertEquals(dev.tally.core.model.Campaign.RUNNING, m.state());
+    assertEquals(head, m.startPosition());
+    assertTrue(m.fannedOutAt() != null, "nothing to fan out");
+    assertEquals(m, store.campaign(ws, m.id()).orElseThrow());
+    assertTrue(store.campaign(other, m.id()).isEmpty());
+    assertEquals(List.of(campaign.id()), store.campaigns(ws).stream().map(c -> c.id()).toList());
+    assertEquals(
+        List.of(campaign.id()), store.runningCampaigns().stream().map(c -> c.id()).toList());
+    var sends = store.sends(ws, m.id(), null, 0, 10).items();
+    assertEquals(1, sends.size());
+    var s = sends.get(0);
+    assertEquals(List.of(0, a.id(), 0L), List.of(s.step(), s.contactId(), s.occurrence()));
+    assertEquals(s.dueAt() + 60_000, s.expiresAt());
+    assertEquals(
+        List.of(new dev.tally.core.model.Send.Waiting("queued", null, 1)), store.waitingSends());
+    assertEquals(
+        404,
+        refusal(store, tx -> tx.createMessage(ws, "m", "{\"steps\":[]}", a.id() + 99, 60_000))
+            .kind()
+            .status);
+    assertEquals(
+        404,
+        refusal(store, tx -> tx.createMessage(other, "m", "{\"steps\":[]}", a.id(), 60_000))
+            .kind()
+            .status,
+        "another workspace's contact");
+    assertEquals(1, store.waitingSends().get(0).count(), "a refused message queued nothing");
+    var claimed = store.write(tx -> tx.claimSends("p", s.dueAt(), s.dueAt() + 1_000, 5)).value();
+    assertEquals(List.of(s.id()), claimed.stream().map(c -> c.id()).toList());
+    store.write(
+        tx ->
+            tx.recordSend(
+                s.id(),
+                "p",
+                dev.tally.core.model.Send.Outcome.held(s.dueAt() + 5, "no SMTP server")));
+    assertEquals(
+        List.of(new dev.tally.core.model.Send.Waiting("held", "no SMTP server", 1)),
+        store.waitingSends());
+    store.write(
+        tx -> {
+          tx.setMessagingPaused(ws, true);
+          return null;
+        });
+    var pauses = store.messagingPauses();
+    assertEquals(java.util.Set.of(ws), pauses.keySet());
+    assertTrue(pauses.get(ws) > 0, "when it was paused: " + pauses);
+  }
+
+  @Test
   void aRetryIsDueAgainLaterAndPausesStopClaimsButKeepTheQueue() {
     var c = runningCampaign(ws);
     Contact a = create(ws, "{\"email\":\"r@example.com\"}");

@@ -71,6 +71,22 @@ public record CampaignDefinition(
     return DefinitionCodec.parse(body, parser);
   }
 
+  /**
+   * An admin message's definition ({@code POST /messages}): trigger {@link Trigger.Message}, no
+   * audience, one email step, the default expiry, no cap and no quiet hours (sent now, on purpose).
+   */
+  public static CampaignDefinition message(String name, Message.Email email) {
+    return new CampaignDefinition(
+        name,
+        new Trigger.Message(),
+        null,
+        List.of(new Step.Send(email)),
+        DEFAULT_EXPIRES_AFTER,
+        null,
+        null,
+        null);
+  }
+
   /** The canonical JSON the store keeps; {@link #parse} of it gives an equal definition. */
   public JsonNode toJson() {
     return DefinitionCodec.print(this);
@@ -94,7 +110,7 @@ public record CampaignDefinition(
           e);
     }
     try {
-      return parse(node, parser);
+      return DefinitionCodec.parse(node, parser, true);
     } catch (TallyException e) {
       throw new TallyException(
           TallyException.Kind.INTERNAL,

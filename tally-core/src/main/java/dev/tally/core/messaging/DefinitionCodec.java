@@ -58,10 +58,18 @@ final class DefinitionCodec {
   private DefinitionCodec() {}
 
   static CampaignDefinition parse(JsonNode body, QueryParser parser) {
+    return parse(body, parser, false);
+  }
+
+  /**
+   * As {@link #parse(JsonNode, QueryParser)}; {@code stored}: the store's text, where the trigger
+   * {@code message} of an admin message is allowed.
+   */
+  static CampaignDefinition parse(JsonNode body, QueryParser parser, boolean stored) {
     JsonFields.requireObject(body, "name, trigger and steps");
     JsonFields.onlyKnown(body, "", FIELDS, "a campaign");
     String name = name(body.get("name"));
-    Trigger trigger = trigger(body.get("trigger"));
+    Trigger trigger = trigger(body.get("trigger"), stored);
     JsonNode a = body.get("audience");
     Condition audience = present(a) ? new Condition(a, parser.parse(a, "audience")) : null;
     List<Step> steps = steps(body.get("steps"), parser);
@@ -93,6 +101,7 @@ final class DefinitionCodec {
       case Trigger.SegmentEntry se ->
           t.put("type", "segment_entry").put("segment_id", Ids.format(se.segmentId()));
       case Trigger.Broadcast b -> t.put("type", "broadcast");
+      case Trigger.Message m -> t.put("type", "message");
     }
     if (d.audience() != null) {
       o.set("audience", d.audience().json());
@@ -137,7 +146,7 @@ final class DefinitionCodec {
     return o;
   }
 
-  private static boolean present(JsonNode n) {
+  static boolean present(JsonNode n) {
     return n != null && !n.isNull();
   }
 
@@ -151,7 +160,7 @@ final class DefinitionCodec {
     return Text.bounded("name", n.textValue(), 255);
   }
 
-  private static Trigger trigger(JsonNode t) {
+  private static Trigger trigger(JsonNode t, boolean stored) {
     String expected =
         "{\"type\": \"event\", \"event_name\": ...}, {\"type\": \"segment_entry\","
             + " \"segment_id\": ...} or {\"type\": \"broadcast\"}";
@@ -166,6 +175,10 @@ final class DefinitionCodec {
       throw missing("trigger.type", "trigger.type is required: event, segment_entry or broadcast");
     }
     String kind = type.isTextual() ? type.textValue() : "";
+    if (stored && kind.equals("message")) {
+      JsonFields.onlyKnown(t, "trigger", List.of("type"), "a message trigger");
+      return new Trigger.Message();
+    }
     switch (kind) {
       case "event" -> {
         JsonFields.onlyKnown(t, "trigger", List.of("type", "event_name"), "an event trigger");
@@ -277,7 +290,7 @@ final class DefinitionCodec {
   }
 
   /** A required non-blank string of at most {@code max} characters; {@code what} describes it. */
-  private static String text(JsonNode n, String path, int max, String what) {
+  static String text(JsonNode n, String path, int max, String what) {
     if (!present(n)) {
       throw missing(path, path + " is required: " + what);
     }
@@ -287,7 +300,7 @@ final class DefinitionCodec {
     return Text.bounded(path, n.textValue(), max);
   }
 
-  private static Template template(JsonNode n, String path, int max) {
+  static Template template(JsonNode n, String path, int max) {
     return Template.parse(text(n, path, max, "a text that may use " + Template.KNOWN), path);
   }
 

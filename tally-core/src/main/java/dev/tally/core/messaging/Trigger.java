@@ -17,4 +17,11 @@ public sealed interface Trigger {
 
   /** One occurrence for every contact matching when the campaign starts. */
   record Broadcast() implements Trigger {}
+
+  /**
+   * An admin's one message ({@code POST /messages}): its one send is queued when it is created, to
+   * one contact with occurrence 0; there is nothing to fan out. Read from the store only: {@code
+   * POST /campaigns} refuses it.
+   */
+  record Message() implements Trigger {}
 }

@@ -21,6 +21,12 @@ public record ContactRef(Kind kind, String value, long id) {
     return new ContactRef(Kind.EMAIL, email, 0);
   }
 
+  /** The 404 for a contact this names that is not in the workspace. */
+  public dev.tally.core.TallyException notFound() {
+    return new dev.tally.core.TallyException(
+        dev.tally.core.TallyException.Kind.NOT_FOUND, "not_found", null, describe() + " not found");
+  }
+
   public String describe() {
     return switch (kind) {
       case ID -> "contact with id " + dev.tally.core.TallyException.quote(value);

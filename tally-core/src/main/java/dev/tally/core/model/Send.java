@@ -46,6 +46,12 @@ public record Send(
    */
   public record Backlog(long due, long oldestDueAt) {}
 
+  /**
+   * How many sends wait (queued or held, due or not) in one state with one reason (null: none): the
+   * queue's depth, by why.
+   */
+  public record Waiting(String state, String reason, long count) {}
+
   /** A send to queue (its key and when it is due and expires). */
   public record New(
       long workspaceId,

@@ -212,7 +212,10 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   /** A campaign of the workspace. */
   Optional<dev.tally.core.model.Campaign> campaign(long workspaceId, long campaignId);
 
-  /** The workspace's campaigns in id order. */
+  /**
+   * The workspace's campaigns in id order (kind campaign: admin messages, kind message, are left
+   * out; {@link #campaign} reads both).
+   */
   List<dev.tally.core.model.Campaign> campaigns(long workspaceId);
 
   /** How many sends of the campaign are in each state (states without any left out). */
@@ -231,7 +234,7 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
    */
   long sentSince(long workspaceId, long contactId, long sinceMillis);
 
-  /** Every workspace's running campaigns, in id order. */
+  /** Every workspace's running campaigns (kind campaign, not messages), in id order. */
   List<dev.tally.core.model.Campaign> runningCampaigns();
 
   /** How far the fan-out called {@code name} has read the oplog (empty: it never started). */
@@ -259,7 +262,21 @@ public interface Store extends AutoCloseable, dev.tally.core.verify.VersionSourc
   dev.tally.core.model.Send.Backlog sendBacklog(long nowMillis);
 
   /** The workspaces whose messaging is paused; 0 among them: every workspace's is. */
-  java.util.Set<Long> messagingPaused();
+  default java.util.Set<Long> messagingPaused() {
+    return messagingPauses().keySet();
+  }
+
+  /**
+   * The workspaces whose messaging is paused, each with when it was paused (epoch milliseconds); 0
+   * among them: every workspace's is.
+   */
+  java.util.Map<Long, Long> messagingPauses();
+
+  /**
+   * The send queue's depth: the sends not final (queued or held, due or not) across every
+   * workspace, counted by state and reason; one grouped read of the partial index's rows.
+   */
+  List<dev.tally.core.model.Send.Waiting> waitingSends();
 
   /** The workspace's subscription types in id order. */
   List<dev.tally.core.model.SubscriptionType> subscriptionTypes(long workspaceId);

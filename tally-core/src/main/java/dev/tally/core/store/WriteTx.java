@@ -277,6 +277,19 @@ public interface WriteTx {
       long workspaceId, String name, String definitionJson);
 
   /**
+   * An admin message (docs/messaging.md, "Admin messages"): a campaign of kind message, running and
+   * already fanned out, with its one send (step 0, occurrence 0) to the contact queued in the same
+   * transaction, due now and expiring {@code expiresAfterMillis} later. 404 for a contact not in
+   * the workspace.
+   */
+  dev.tally.core.model.Campaign createMessage(
+      long workspaceId,
+      String name,
+      String definitionJson,
+      long contactId,
+      long expiresAfterMillis);
+
+  /**
    * Moves a campaign: draft → running (records the oplog head as its start position), running →
    * paused, paused → running; the state it is in already changes nothing; another move is a 409
    * naming both states; 404 for a campaign not in the workspace.

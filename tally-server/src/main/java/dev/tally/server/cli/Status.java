@@ -43,6 +43,7 @@ public final class Status {
             + "; entries up to "
             + j.path("oplog_floor").asText("0")
             + " were pruned by retention.");
+    printMessaging(j.path("messaging"));
     for (JsonNode warning : j.path("warnings")) {
       System.out.println("  WARNING: " + warning.asText());
     }
@@ -187,6 +188,76 @@ public final class Status {
                       + "takes over within seconds if that one stops.";
               default -> "this process applies the oplog to its own embedded index.";
             });
+  }
+
+  /**
+   * Whether messaging delivers, is paused (for every workspace or which, since when) or holds sends
+   * and why; the queue by state; the oldest due send's wait. Nothing for an older Tally.
+   */
+  static void printMessaging(JsonNode m) {
+    if (m.isMissingNode() || m.isNull()) {
+      return;
+    }
+    JsonNode q = m.path("queue");
+    long waiting = q.path("queued").asLong() + q.path("held").asLong();
+    String queue =
+        waiting == 0
+            ? "no send waits"
+            : waiting
+                + " send(s) wait ("
+                + q.path("queued").asLong()
+                + " queued, of which "
+                + q.path("retrying").asLong()
+                + " retrying a refused delivery; "
+                + q.path("held").asLong()
+                + " held), "
+                + m.path("due").asLong()
+                + " due now"
+                + (m.path("due").asLong() == 0
+                    ? ""
+                    : ", the oldest waiting "
+                        + m.path("oldest_due_age_seconds").asLong()
+                        + " s past its due time");
+    String headline =
+        switch (m.path("state").asText()) {
+          case "paused" ->
+              "PAUSED for every workspace since "
+                  + when(m.path("paused_since"))
+                  + " (kill switch): nothing is delivered; POST /admin/messaging/resume delivers again";
+          case "held" -> "HOLDING sends (see why below); the rest is delivered";
+          case "not_sending" ->
+              "NOT SENDING from this process (--sender-interval 0s); another process may deliver";
+          case "idle" -> "DELIVERING (nothing is due)";
+          default -> "DELIVERING";
+        };
+    System.out.println("  Messaging: " + headline + "; " + queue + ".");
+    for (JsonNode w : m.path("paused_workspaces")) {
+      System.out.println(
+          "    Paused for workspace "
+              + w.path("id").asText()
+              + " since "
+              + when(w.path("paused_since"))
+              + ": its sends wait; POST /admin/workspaces/"
+              + w.path("id").asText()
+              + "/messaging/resume delivers them.");
+    }
+    for (JsonNode h : m.path("held")) {
+      String reason = h.path("reason").asText();
+      System.out.println(
+          "    Held: "
+              + h.path("count").asLong()
+              + " send(s): "
+              + (reason.isEmpty() ? "no reason recorded" : reason)
+              + (reason.contains("--smtp-url") && !m.path("sender").path("smtp").asBoolean()
+                  ? " (this process has none: start it with --smtp-url to deliver them)"
+                  : ""));
+    }
+  }
+
+  private static String when(JsonNode unixSeconds) {
+    return unixSeconds.canConvertToLong()
+        ? java.time.Instant.ofEpochSecond(unixSeconds.asLong()).toString()
+        : "(unknown)";
   }
 
   private static String storeWords(String engine) {

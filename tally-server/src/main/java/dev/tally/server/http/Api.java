@@ -49,6 +49,8 @@ public final class Api {
    */
   private volatile java.util.function.Supplier<String> projectorRole = () -> "leading";
 
+  private volatile MessagingStatus messaging = new MessagingStatus(false, false);
+
   private final Javalin app;
 
   /**
@@ -193,6 +195,7 @@ public final class Api {
     new SearchRoutes(rc, search).register(app);
     new SegmentRoutes(rc, search).register(app);
     new CampaignRoutes(rc, search).register(app);
+    new MessageRoutes(rc).register(app);
     new UnsubscribeRoutes(store).register(app);
     new NoteRoutes(rc).register(app);
     new ContactLifecycleRoutes(rc).register(app);
@@ -218,6 +221,15 @@ public final class Api {
   /** Stops taking new work: readiness turns false and new requests get 503. */
   public void startDraining() {
     draining = true;
+  }
+
+  /**
+   * Tells readiness whether this process runs a sender ({@code --sender-interval} above 0) and has
+   * an SMTP server ({@code --smtp-url}).
+   */
+  public Api messagingSender(boolean sending, boolean smtp) {
+    this.messaging = new MessagingStatus(sending, smtp);
+    return this;
   }
 
   /** Tells readiness this process's part in projecting the oplog (see {@link #projectorRole}). */
@@ -413,6 +425,7 @@ public final class Api {
                     + " workspace(s) (kill switch): their sends stay queued; GET /admin/messaging"
                     + " lists them");
       }
+      o.set("messaging", messaging.toJson(this.store, System.currentTimeMillis()));
     } catch (RuntimeException e) {
       o.putNull("oplog_floor");
     }

@@ -86,16 +86,7 @@ final class EventRoutes {
           "type", "type must be \"user\", got " + TallyException.quote(type));
     }
     ContactRef ref = ref(ctx);
-    Contact c =
-        rc.store()
-            .findContact(ws, ref)
-            .orElseThrow(
-                () ->
-                    new TallyException(
-                        TallyException.Kind.NOT_FOUND,
-                        "not_found",
-                        null,
-                        ref.describe() + " not found"));
+    Contact c = rc.store().findContact(ws, ref).orElseThrow(ref::notFound);
     boolean summary = bool("summary", ctx.queryParam("summary"));
     ObjectNode o = Json.object();
     if (summary) {

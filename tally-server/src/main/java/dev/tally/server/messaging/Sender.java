@@ -425,7 +425,7 @@ public final class Sender implements AutoCloseable {
     long started = System.nanoTime();
     Delivery d = webhooks.deliver(w);
     metrics.delivered("webhook", d, System.nanoTime() - started);
-    return outcome(s, def, d);
+    return outcome(s, def, d, "webhook");
   }
 
   private Send.Outcome email(
@@ -450,11 +450,14 @@ public final class Sender implements AutoCloseable {
     long started = System.nanoTime();
     Delivery d = emails.deliver(e);
     metrics.delivered("email", d, System.nanoTime() - started);
-    return outcome(s, def, d);
+    return outcome(s, def, d, "email");
   }
 
-  private Send.Outcome outcome(Send s, CampaignDefinition def, Delivery d) {
+  private Send.Outcome outcome(Send s, CampaignDefinition def, Delivery d, String channel) {
     Instant now = clock.instant();
+    if (d instanceof Delivery.Delivered) {
+      metrics.sentAfterDue(channel, now.toEpochMilli() - s.dueAt());
+    }
     return switch (d) {
       case Delivery.Delivered ok ->
           Send.Outcome.sent(ok.status(), Flow.after(s, def, now.toEpochMilli()));

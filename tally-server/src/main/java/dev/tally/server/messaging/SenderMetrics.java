@@ -15,7 +15,9 @@ import java.time.InstantSource;
  * lease after a failure, the backlog of due sends and the age of the oldest (one indexed store read
  * per scrape), the final check's duration, and delivery latency by channel and result. Reasons are
  * labels only where they are a short fixed set (the skip reasons, {@code quiet_hours}, {@code
- * no_smtp}); a receiver's free text stays in the send's record.
+ * no_smtp}, {@code retry} for a send queued again after a refused delivery); a receiver's free text
+ * stays in the send's record. Also the queue's depth by state and reason, the kill switch, and how
+ * long after its due time each send went out.
  */
 final class SenderMetrics {
   static final String QUIET_HOURS = "quiet_hours";
@@ -24,6 +26,7 @@ final class SenderMetrics {
   private final Counter left;
   private final Histogram latency;
   private final Summary finalCheck;
+  private final Histogram sentAfterDue;
 
   SenderMetrics(Store store, InstantSource clock, PrometheusRegistry registry) {
     PrometheusRegistry r = registry == null ? new PrometheusRegistry() : registry;
@@ -59,6 +62,63 @@ final class SenderMetrics {
             .quantile(0.999, 0.0001)
             .maxAgeSeconds(600)
             .register(r);
+    sentAfterDue =
+        Histogram.builder()
+            .name("tally_messaging_sent_after_due_seconds")
+            .help(
+                "How long after its due time (the last one: a retry moves it) each send was delivered, by channel")
+            .labelNames("channel")
+            .register(r);
+    GaugeWithCallback.builder()
+        .name("tally_messaging_sends_waiting")
+        .help(
+            "The send queue's depth: sends queued or held (due or not), by state and reason (retry, no_smtp, quiet_hours, \"\")")
+        .labelNames("state", "reason")
+        .callback(
+            cb -> {
+              try {
+                // Always a queued and a no_smtp sample, 0 when none, so alerts see the series.
+                java.util.Map<java.util.List<String>, Long> by = new java.util.LinkedHashMap<>();
+                by.put(java.util.List.of(Send.QUEUED, ""), 0L);
+                by.put(java.util.List.of(Send.HELD, "no_smtp"), 0L);
+                for (Send.Waiting w : store.waitingSends()) {
+                  by.merge(
+                      java.util.List.of(w.state(), reasonLabel(w.state(), w.reason())),
+                      w.count(),
+                      Long::sum);
+                }
+                by.forEach((k, n) -> cb.call(n, k.get(0), k.get(1)));
+              } catch (RuntimeException e) {
+                // the store is unreachable: no sample
+              }
+            })
+        .register(r);
+    GaugeWithCallback.builder()
+        .name("tally_messaging_paused")
+        .help(
+            "The kill switch: 1 while messaging is paused for every workspace (nothing is delivered), else 0")
+        .callback(
+            cb -> {
+              try {
+                cb.call(store.messagingPauses().containsKey(0L) ? 1 : 0);
+              } catch (RuntimeException e) {
+                // the store is unreachable: no sample
+              }
+            })
+        .register(r);
+    GaugeWithCallback.builder()
+        .name("tally_messaging_paused_workspaces")
+        .help("How many workspaces' messaging is paused on its own (their sends wait)")
+        .callback(
+            cb -> {
+              try {
+                java.util.Set<Long> paused = store.messagingPauses().keySet();
+                cb.call(paused.size() - (paused.contains(0L) ? 1 : 0));
+              } catch (RuntimeException e) {
+                // the store is unreachable: no sample
+              }
+            })
+        .register(r);
     GaugeWithCallback.builder()
         .name("tally_messaging_sends_due")
         .help(
@@ -89,7 +149,12 @@ final class SenderMetrics {
   }
 
   void recorded(Send.Outcome o) {
-    recorded.labelValues(o.state(), reasonLabel(o)).inc();
+    recorded.labelValues(o.state(), reasonLabel(o.state(), o.reason())).inc();
+  }
+
+  /** A send went out {@code millis} after it was due. */
+  void sentAfterDue(String channel, long millis) {
+    sentAfterDue.labelValues(channel).observe(Math.max(0, millis) / 1000.0);
   }
 
   void finalCheck(long nanos) {
@@ -111,10 +176,11 @@ final class SenderMetrics {
     latency.labelValues(channel, result).observe(nanos / 1e9);
   }
 
-  private static String reasonLabel(Send.Outcome o) {
-    return switch (o.state()) {
-      case Send.SKIPPED -> o.reason();
-      case Send.HELD -> QUIET_HOURS.equals(o.reason()) ? QUIET_HOURS : "no_smtp";
+  private static String reasonLabel(String state, String reason) {
+    return switch (state) {
+      case Send.SKIPPED -> reason;
+      case Send.HELD -> QUIET_HOURS.equals(reason) ? QUIET_HOURS : "no_smtp";
+      case Send.QUEUED -> reason == null ? "" : "retry";
       default -> "";
     };
   }

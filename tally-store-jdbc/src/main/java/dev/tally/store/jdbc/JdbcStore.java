@@ -361,8 +361,13 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
-  public java.util.Set<Long> messagingPaused() {
+  public java.util.Map<Long, Long> messagingPauses() {
     return read("read the messaging pauses", db -> reads.messaging.paused(db));
+  }
+
+  @Override
+  public List<dev.tally.core.model.Send.Waiting> waitingSends() {
+    return read("count the waiting sends", db -> reads.messaging.waiting(db));
   }
 
   // ---- companies ----

@@ -817,15 +817,7 @@ public final class JdbcWriteTx implements WriteTx {
 
   /** The contact {@code ref} names in the workspace, or a 404 naming it. */
   private Contact requireContact(long ws, dev.tally.core.model.ContactRef ref) throws SQLException {
-    return reads
-        .findContact(db, ws, ref)
-        .orElseThrow(
-            () ->
-                new TallyException(
-                    TallyException.Kind.NOT_FOUND,
-                    "not_found",
-                    null,
-                    ref.describe() + " not found"));
+    return reads.findContact(db, ws, ref).orElseThrow(ref::notFound);
   }
 
   @Override
@@ -1379,6 +1371,17 @@ public final class JdbcWriteTx implements WriteTx {
       return messaging.create(ws, name, definition);
     } catch (SQLException e) {
       throw wrap("create campaign", e);
+    }
+  }
+
+  @Override
+  public dev.tally.core.model.Campaign createMessage(
+      long ws, String name, String definition, long contactId, long expiresAfterMillis) {
+    try {
+      requireContact(ws, contactId);
+      return messaging.createMessage(ws, name, definition, contactId, expiresAfterMillis);
+    } catch (SQLException e) {
+      throw wrap("create message", e);
     }
   }
 

@@ -7,12 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** The reads of campaigns, the send queue and the kill switch, for every dialect. */
 final class MessagingReads {
@@ -33,7 +31,8 @@ final class MessagingReads {
 
   /** Every workspace's running campaigns, in id order. */
   List<Campaign> running(Sql db) throws SQLException {
-    return campaigns(db.prepare(CAMPAIGN_COLUMNS + "WHERE state = 'running' ORDER BY id"));
+    return campaigns(
+        db.prepare(CAMPAIGN_COLUMNS + "WHERE state = 'running' AND kind = 'campaign' ORDER BY id"));
   }
 
   /** How far the fan-out called {@code name} has read the oplog (null: never started). */
@@ -42,7 +41,9 @@ final class MessagingReads {
   }
 
   List<Campaign> campaigns(Sql db, long ws) throws SQLException {
-    return campaigns(db.prepare(CAMPAIGN_COLUMNS + "WHERE workspace_id = ? ORDER BY id", ws));
+    return campaigns(
+        db.prepare(
+            CAMPAIGN_COLUMNS + "WHERE workspace_id = ? AND kind = 'campaign' ORDER BY id", ws));
   }
 
   /** How many sends of the campaign are in each state (states without any are left out). */
@@ -121,12 +122,29 @@ final class MessagingReads {
     }
   }
 
-  /** The workspaces whose messaging is paused; 0 among them: every workspace's. */
-  Set<Long> paused(Sql db) throws SQLException {
-    Set<Long> out = new HashSet<>();
-    try (ResultSet rs = db.prepare("SELECT workspace_id FROM messaging_pauses").executeQuery()) {
+  /** The workspaces whose messaging is paused, with when; 0 among them: every workspace's. */
+  Map<Long, Long> paused(Sql db) throws SQLException {
+    Map<Long, Long> out = new LinkedHashMap<>();
+    try (ResultSet rs =
+        db.prepare("SELECT workspace_id, paused_at FROM messaging_pauses ORDER BY workspace_id")
+            .executeQuery()) {
       while (rs.next()) {
-        out.add(rs.getLong(1));
+        out.put(rs.getLong(1), rs.getLong(2));
+      }
+    }
+    return out;
+  }
+
+  /** The sends not final, by state and reason: the rows of the partial index sends_due. */
+  List<Send.Waiting> waiting(Sql db) throws SQLException {
+    List<Send.Waiting> out = new ArrayList<>();
+    try (ResultSet rs =
+        db.prepare(
+                "SELECT state, reason, COUNT(*) FROM sends WHERE state IN ('queued', 'held') "
+                    + "GROUP BY state, reason ORDER BY state, reason")
+            .executeQuery()) {
+      while (rs.next()) {
+        out.add(new Send.Waiting(rs.getString(1), rs.getString(2), rs.getLong(3)));
       }
     }
     return out;

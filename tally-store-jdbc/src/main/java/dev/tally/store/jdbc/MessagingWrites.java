@@ -46,6 +46,39 @@ final class MessagingWrites {
   }
 
   /**
+   * An admin message: a campaign of kind message, running from now at the oplog head and fanned
+   * out, with its one send queued (step 0, occurrence 0, due now) in this transaction.
+   */
+  Campaign createMessage(
+      long ws, String name, String definitionJson, long contactId, long expiresAfterMillis)
+      throws SQLException {
+    tx.requireWorkspaceExists(ws);
+    long now = nowMillis / 1000;
+    Long head = db.queryLong("SELECT MAX(position) FROM oplog");
+    long position = head == null ? 0 : head;
+    long id =
+        db.insert(
+            false,
+            "INSERT INTO campaigns (workspace_id, kind, name, state, definition, version, "
+                + "created_at, updated_at, started_at, start_position, fanned_out_at) "
+                + "VALUES (?, 'message', ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING id",
+            ws,
+            name,
+            Campaign.RUNNING,
+            definitionJson,
+            now,
+            now,
+            now,
+            position,
+            now);
+    tx.oplog(ws, OplogEntry.CAMPAIGN, id, 1, OplogEntry.CREATE);
+    queue(
+        List.of(new Send.New(ws, id, 0, contactId, 0, nowMillis, nowMillis + expiresAfterMillis)));
+    return new Campaign(
+        id, ws, name, Campaign.RUNNING, definitionJson, 1, now, now, now, position, now);
+  }
+
+  /**
    * draft → running (start: the oplog head is recorded as its start position), running → paused,
    * paused → running; with {@code from} (null: any of those), only from that state. Asking for the
    * state it is in changes nothing; any other move is a 409 that names both states.

@@ -218,6 +218,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V4 left it: the migrations from V5 on run again at the next open.
+      undoV18(s);
       undoV17(s);
       undoV16(s);
       undoV15(s);
@@ -235,7 +236,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17')");
+              + ".flyway_schema_history WHERE version IN ('5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17', '18')");
     }
     store = open(dir, new WorkspaceLimits(2, 10));
     assertFalse(refusedAtCap(() -> recordEvent(ws, "b1", "c", 2)));
@@ -253,6 +254,13 @@ class PostgresStoreIT extends StoreContract {
     s.execute("DROP TABLE " + schema + ".subscription_types");
     s.execute("ALTER TABLE " + schema + ".workspaces DROP COLUMN time_zone");
     s.execute("ALTER TABLE " + schema + ".workspaces DROP COLUMN version");
+  }
+
+  /** V18__admin_messages undone. */
+  private void undoV18(Statement s) throws java.sql.SQLException {
+    s.execute("DROP INDEX " + schema + ".campaigns_running");
+    s.execute("DROP INDEX " + schema + ".campaigns_ws_kind");
+    s.execute("ALTER TABLE " + schema + ".campaigns DROP COLUMN kind");
   }
 
   /** V16__server_keys undone. */
@@ -305,6 +313,7 @@ class PostgresStoreIT extends StoreContract {
     store.close();
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
+      undoV18(s);
       undoV17(s);
       undoV16(s);
       undoV15(s);
@@ -314,7 +323,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('12', '13', '14', '15', '16', '17')");
+              + ".flyway_schema_history WHERE version IN ('12', '13', '14', '15', '16', '17', '18')");
     }
     store = open(dir);
     var after = store.dataAttributes(ws);
@@ -363,6 +372,7 @@ class PostgresStoreIT extends StoreContract {
     try (Connection c = PgTestDatabase.connect();
         Statement s = c.createStatement()) {
       // Back to the schema as V6 left it (V8 on undone too, so V7 and on run again in order).
+      undoV18(s);
       undoV17(s);
       undoV16(s);
       undoV15(s);
@@ -377,7 +387,7 @@ class PostgresStoreIT extends StoreContract {
       s.execute(
           "DELETE FROM "
               + schema
-              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17')");
+              + ".flyway_schema_history WHERE version IN ('7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17', '18')");
       s.execute(
           "UPDATE "
               + schema
