@@ -13,11 +13,14 @@ import java.time.InstantSource;
  * What the sender shows on /metrics: outcomes recorded by state and reason, sends left for their
  * lease after a failure, the backlog of due sends and the age of the oldest (one indexed store read
  * per scrape), and delivery latency by channel and result. Reasons are labels only where they are a
- * short fixed set (the skip reasons, {@code quiet_hours}, {@code no_smtp}); a receiver's free text
- * stays in the send's record.
+ * short fixed set (the skip reasons, {@code quiet_hours}, {@code paused}, {@code no_smtp}); a
+ * receiver's free text stays in the send's record.
  */
 final class SenderMetrics {
   static final String QUIET_HOURS = "quiet_hours";
+
+  /** Held because its campaign or its workspace's messaging was paused after it was claimed. */
+  static final String PAUSED = "paused";
 
   private final Counter recorded;
   private final Counter left;
@@ -29,7 +32,7 @@ final class SenderMetrics {
         Counter.builder()
             .name("tally_messaging_sends_recorded_total")
             .help(
-                "Send outcomes this process recorded, by state (sent, skipped, queued for a retry, held, expired, failed) and reason (skips, quiet_hours, no_smtp)")
+                "Send outcomes this process recorded, by state (sent, skipped, queued for a retry, held, expired, failed) and reason (skips, quiet_hours, paused, no_smtp)")
             .labelNames("state", "reason")
             .register(r);
     left =
@@ -94,7 +97,8 @@ final class SenderMetrics {
   private static String reasonLabel(Send.Outcome o) {
     return switch (o.state()) {
       case Send.SKIPPED -> o.reason();
-      case Send.HELD -> QUIET_HOURS.equals(o.reason()) ? QUIET_HOURS : "no_smtp";
+      case Send.HELD ->
+          QUIET_HOURS.equals(o.reason()) || PAUSED.equals(o.reason()) ? o.reason() : "no_smtp";
       default -> "";
     };
   }
