@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
  *       {@code expired} with its last reason.
  *   <li>A crash between delivering and recording delivers again after the lease, with the same
  *       {@code Idempotency-Key} (the send's id): the only way a send can repeat.
+ *   <li>A pause of the campaign or the kill switch that lands after the claim is seen by the check:
+ *       the send is held ({@code paused}) until the pause lifts, never delivered through it.
  *   <li>The outcome is recorded only while this holder's claim holds ({@code recordSend} false
  *       otherwise): a sender that was too slow and lost its lease writes nothing.
  * </ul>

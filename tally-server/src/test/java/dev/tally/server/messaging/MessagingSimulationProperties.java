@@ -28,7 +28,9 @@ class MessagingSimulationProperties {
         new MessagingSimulation(
             clock ->
                 SqliteStore.open(
-                    SqliteOptions.defaults(data.resolve("tally.db")).withClock(clock)));
+                    SqliteOptions.defaults(data.resolve("tally.db"))
+                        .withTestIdOffsets(true)
+                        .withClock(clock)));
   }
 
   @AfterContainer
@@ -69,7 +71,7 @@ class MessagingSimulationProperties {
     }
   }
 
-  @Property(tries = 100)
+  @Property(tries = 60)
   void everySendMatchedAtItsSendTimeAndNoneIsLost(
       @ForAll("scripts") List<MessagingSimulation.Cmd> script) {
     sim.run(script);
