@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
  *       {@code expired} with its last reason.
  *   <li>A crash between delivering and recording delivers again after the lease, with the same
  *       {@code Idempotency-Key} (the send's id): the only way a send can repeat.
+ *   <li>A pause of the campaign or the kill switch that lands after the claim is seen by the check:
+ *       the send is held ({@code paused}) until the pause lifts, never delivered through it.
  *   <li>The outcome is recorded only while this holder's claim holds ({@code recordSend} false
  *       otherwise): a sender that was too slow and lost its lease writes nothing.
  * </ul>
@@ -359,6 +361,18 @@ public final class Sender implements AutoCloseable {
                 () ->
                     new IllegalStateException(
                         "send " + s.id() + " names campaign " + s.campaignId() + ", not stored"));
+    // The claim took only sends of running campaigns whose workspace's messaging was not paused,
+    // but a pause (of the campaign, its workspace or every workspace) may have landed between the
+    // claim and now: it wins. The send is held, due now, so it goes the moment the pause lifts (the
+    // claim passes over it until then). Found by the messaging simulation
+    // (MessagingSimulationProperties#aPauseBetweenTheClaimAndTheCheckHoldsTheSend).
+    if (!Campaign.RUNNING.equals(campaign.state())) {
+      return Send.Outcome.held(now.toEpochMilli(), SenderMetrics.PAUSED);
+    }
+    java.util.Set<Long> paused = store.messagingPaused();
+    if (paused.contains(0L) || paused.contains(s.workspaceId())) {
+      return Send.Outcome.held(now.toEpochMilli(), SenderMetrics.PAUSED);
+    }
     Definitions.Loaded loaded = definitions.load(campaign);
     CampaignDefinition def = loaded.definition();
     if (s.step() >= def.steps().size() || !(def.steps().get(s.step()) instanceof Step.Send step)) {

@@ -15,12 +15,16 @@ import java.time.InstantSource;
  * lease after a failure, the backlog of due sends and the age of the oldest (one indexed store read
  * per scrape), the final check's duration, and delivery latency by channel and result. Reasons are
  * labels only where they are a short fixed set (the skip reasons, {@code quiet_hours}, {@code
- * no_smtp}, {@code retry} for a send queued again after a refused delivery); a receiver's free text
- * stays in the send's record. Also the queue's depth by state and reason, the kill switch, and how
- * long after its due time each send went out.
+ * paused}, {@code no_smtp}, {@code retry} for a send queued again after a refused delivery, {@code
+ * busy} for one whose destination had its bound in flight); a receiver's free text stays in the
+ * send's record. Also the queue's depth by state and reason, the kill switch, and how long after
+ * its due time each send went out.
  */
 final class SenderMetrics {
   static final String QUIET_HOURS = "quiet_hours";
+
+  /** Held because its campaign or its workspace's messaging was paused after it was claimed. */
+  static final String PAUSED = "paused";
 
   private final Counter recorded;
   private final Counter left;
@@ -34,7 +38,7 @@ final class SenderMetrics {
         Counter.builder()
             .name("tally_messaging_sends_recorded_total")
             .help(
-                "Send outcomes this process recorded, by state (sent, skipped, queued for a retry, held, expired, failed) and reason (skips, quiet_hours, no_smtp)")
+                "Send outcomes this process recorded, by state (sent, skipped, queued for a retry, held, expired, failed) and reason (skips, quiet_hours, paused, no_smtp)")
             .labelNames("state", "reason")
             .register(r);
     left =
@@ -179,8 +183,9 @@ final class SenderMetrics {
   private static String reasonLabel(String state, String reason) {
     return switch (state) {
       case Send.SKIPPED -> reason;
-      case Send.HELD -> QUIET_HOURS.equals(reason) ? QUIET_HOURS : "no_smtp";
-      case Send.QUEUED -> reason == null ? "" : "retry";
+      case Send.HELD -> QUIET_HOURS.equals(reason) || PAUSED.equals(reason) ? reason : "no_smtp";
+      case Send.QUEUED ->
+          reason == null ? "" : reason.startsWith("destination busy") ? "busy" : "retry";
       default -> "";
     };
   }

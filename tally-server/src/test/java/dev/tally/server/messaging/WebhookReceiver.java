@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A real local webhook receiver: answers each request with the next scripted status (then with the
@@ -33,10 +34,17 @@ final class WebhookReceiver implements AutoCloseable {
   private final ConcurrentLinkedQueue<Integer> script = new ConcurrentLinkedQueue<>();
   private final boolean hang;
   private final CountDownLatch released = new CountDownLatch(1);
+  private final Function<Request, Integer> answer;
   private volatile int last;
 
   private WebhookReceiver(boolean hang, int... statuses) throws IOException {
+    this(hang, null, statuses);
+  }
+
+  private WebhookReceiver(boolean hang, Function<Request, Integer> answer, int... statuses)
+      throws IOException {
     this.hang = hang;
+    this.answer = answer;
     for (int s : statuses) {
       script.add(s);
       last = s;
@@ -50,6 +58,14 @@ final class WebhookReceiver implements AutoCloseable {
   /** Answers these statuses in turn, then the last one again. */
   static WebhookReceiver answering(int... statuses) throws IOException {
     return new WebhookReceiver(false, statuses);
+  }
+
+  /**
+   * Answers each request with the status {@code answer} gives (called on the receiver's thread
+   * while the sender waits for the answer: what it reads is the world at the moment of delivery).
+   */
+  static WebhookReceiver answeringWith(Function<Request, Integer> answer) throws IOException {
+    return new WebhookReceiver(false, answer, 200);
   }
 
   /** Never answers (until closed). */
@@ -67,7 +83,8 @@ final class WebhookReceiver implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
-    received.add(new Request(exchange.getRequestHeaders(), body));
+    Request request = new Request(exchange.getRequestHeaders(), body);
+    received.add(request);
     if (hang) {
       try {
         released.await(60, TimeUnit.SECONDS);
@@ -75,7 +92,7 @@ final class WebhookReceiver implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    Integer status = script.poll();
+    Integer status = answer != null ? answer.apply(request) : script.poll();
     exchange.sendResponseHeaders(status == null ? last : status, -1);
     try (OutputStream out = exchange.getResponseBody()) {
       out.flush();
