@@ -177,7 +177,8 @@ public final class TallyServer implements AutoCloseable {
                   Sender.Options.of(
                       config.duration(Settings.SENDER_INTERVAL),
                       config.integer(Settings.SENDER_THREADS),
-                      config.duration(Settings.WEBHOOK_TIMEOUT)),
+                      config.duration(Settings.WEBHOOK_TIMEOUT),
+                      config.integer(Settings.WEBHOOK_CONCURRENCY)),
                   email,
                   InstantSource.system(),
                   new java.util.Random(),

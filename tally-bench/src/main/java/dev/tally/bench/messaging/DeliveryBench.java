@@ -5,10 +5,12 @@ import dev.tally.bench.common.BenchOptions;
 import dev.tally.bench.common.InProcessTally;
 import dev.tally.bench.common.Report;
 import dev.tally.bench.search.GeneratedContacts;
+import dev.tally.server.config.Setting;
 import dev.tally.server.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,25 +19,37 @@ import java.util.Map;
  * Issue 13, "Measure": delivery to a local webhook receiver, sends per second against the
  * receiver's own ceiling measured by wrk in the same run; and the final check's p99.
  *
- * <p>Tally runs in this process on SQLite and Lucene with its default sender settings (8 delivery
- * threads, at most 4 deliveries in flight to one destination, a claim every 200 ms when idle), and
- * the receiver ({@link WebhookSink}) in this process too. Each round queues one broadcast to the
- * {@code --sends} contacts with messaging paused (the kill switch), then resumes it: Tally's time
- * runs from the resume to the last send recorded {@code sent} in the store, and includes for each
- * send the claim, the final check on the store, the signed delivery and the record (with its oplog
- * entry). The first round warms up and is not counted. wrk then sends the very body Tally sent,
- * with the same headers, to the same receiver, at 4 connections (Tally's bound per destination) and
- * at 16; the higher rate is the receiver's ceiling. The final check's quantiles are Tally's own
- * summary metric ({@code tally_messaging_final_check_duration_seconds}) over all rounds.
+ * <p>Tally runs in this process on SQLite and Lucene with its default sender settings (32 delivery
+ * threads, at most 16 deliveries in flight to one destination, a claim every 200 ms when idle)
+ * unless {@code --sender-threads} and {@code --webhook-concurrency} say otherwise, and the receiver
+ * ({@link WebhookSink}) in this process too. Each round queues one broadcast to the {@code --sends}
+ * contacts with messaging paused (the kill switch), then resumes it: Tally's time runs from the
+ * resume to the last send recorded {@code sent} in the store, and includes for each send the claim,
+ * the final check on the store, the signed delivery and the record (with its oplog entry). The
+ * first round warms up and is not counted. wrk then sends the very body Tally sent, with the same
+ * headers, to the same receiver, at 4 connections (Tally's bound per destination) and at 16; the
+ * higher rate is the receiver's ceiling. The final check's quantiles are Tally's own summary metric
+ * ({@code tally_messaging_final_check_duration_seconds}) over all rounds.
  */
 public final class DeliveryBench {
   private DeliveryBench() {}
 
   public static final String USAGE =
-      "delivery       [--sends 20000] [--rounds 2] [--wrk-seconds 10] [--dir DIR]";
+      "delivery       [--sends 20000] [--rounds 2] [--wrk-seconds 10] [--sender-threads N]\n"
+          + "               [--webhook-concurrency N] [--dir DIR]";
 
   public static void run(BenchOptions o) throws Exception {
-    o.allowOnly("sends", "rounds", "wrk-seconds", "dir", "out");
+    o.allowOnly(
+        "sends", "rounds", "wrk-seconds", "sender-threads", "webhook-concurrency", "dir", "out");
+    Map<Setting, String> settings =
+        new HashMap<>(Map.of(Settings.SNAPSHOT_INTERVAL, "0s", Settings.VERIFY_INTERVAL, "0s"));
+    if (o.has("sender-threads")) {
+      settings.put(Settings.SENDER_THREADS, Integer.toString(o.positive("sender-threads", 0)));
+    }
+    if (o.has("webhook-concurrency")) {
+      settings.put(
+          Settings.WEBHOOK_CONCURRENCY, Integer.toString(o.positive("webhook-concurrency", 0)));
+    }
     int n = o.positive("sends", 20_000);
     int rounds = o.positive("rounds", 2);
     int wrkSeconds = o.positive("wrk-seconds", 10);
@@ -54,9 +68,7 @@ public final class DeliveryBench {
     double wrk4;
     double wrk16;
     try (WebhookSink sink = new WebhookSink(4);
-        InProcessTally tally =
-            InProcessTally.start(
-                data, Map.of(Settings.SNAPSHOT_INTERVAL, "0s", Settings.VERIFY_INTERVAL, "0s"))) {
+        InProcessTally tally = InProcessTally.start(data, settings)) {
       CampaignClient api = new CampaignClient(tally);
       Report.progress("loading " + n + " contacts");
       GeneratedContacts.load(api.store(), api.workspace, 0, n);
@@ -83,8 +95,11 @@ public final class DeliveryBench {
     double best = tallyRates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
     double worst = tallyRates.stream().mapToDouble(Double::doubleValue).min().orElse(0);
     report.line(
-        "- Tally in process on SQLite + Lucene, default sender settings (8 threads, 4 in flight per"
-            + " destination); the receiver in the same process (JDK HTTP server, 4 threads, 200"
+        "- Tally in process on SQLite + Lucene, sender threads "
+            + settings.getOrDefault(Settings.SENDER_THREADS, "32 (default)")
+            + ", in flight per destination "
+            + settings.getOrDefault(Settings.WEBHOOK_CONCURRENCY, "16 (default)")
+            + "; the receiver in the same process (JDK HTTP server, 4 threads, 200"
             + " with an empty body); wrk sends Tally's own delivery body and headers");
     List<List<String>> rows = new ArrayList<>();
     for (int i = 0; i < tallyRates.size(); i++) {

@@ -239,7 +239,7 @@ public final class Settings {
       Setting.of(
           "sender-threads",
           Setting.Type.INT,
-          "8",
+          "32",
           "Deliveries in flight at once in this process; a receiver that hangs holds at most its destination's share of them.");
   public static final Setting WEBHOOK_TIMEOUT =
       Setting.of(
@@ -247,6 +247,12 @@ public final class Settings {
           Setting.Type.DURATION,
           "10s",
           "How long a webhook receiver has to answer a delivery before it is retried later with the same Idempotency-Key.");
+  public static final Setting WEBHOOK_CONCURRENCY =
+      Setting.of(
+          "webhook-concurrency",
+          Setting.Type.INT,
+          "16",
+          "Deliveries in flight at once to one webhook receiver (scheme, host, port) from this process; more wait briefly, then are queued again. Bounds what a receiver that hangs can hold of --sender-threads.");
   public static final Setting SMTP_URL =
       Setting.of(
           "smtp-url",
@@ -319,6 +325,7 @@ public final class Settings {
           SEGMENT_RECHECK_INTERVAL,
           SENDER_THREADS,
           WEBHOOK_TIMEOUT,
+          WEBHOOK_CONCURRENCY,
           SMTP_URL,
           PUBLIC_URL,
           LOG_FORMAT,

@@ -135,13 +135,18 @@ public final class Sender implements AutoCloseable {
       int threads,
       Duration webhookTimeout,
       Duration heldFor,
-      Backoff backoff) {
+      Backoff backoff,
+      int perDestination) {
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
     public static final Duration DEFAULT_HELD_FOR = Duration.ofMinutes(1);
 
     public Options {
       if (threads < 1) {
         throw new IllegalArgumentException("sender threads: expected 1 or more, got " + threads);
+      }
+      if (perDestination < 1) {
+        throw new IllegalArgumentException(
+            "deliveries in flight per destination: expected 1 or more, got " + perDestination);
       }
       if (lease.compareTo(webhookTimeout.multipliedBy(2)) < 0) {
         throw new IllegalArgumentException(
@@ -153,13 +158,43 @@ public final class Sender implements AutoCloseable {
       }
     }
 
+    /** With the webhook channel's default bound of deliveries in flight per destination. */
+    public Options(
+        Duration interval,
+        Duration lease,
+        int threads,
+        Duration webhookTimeout,
+        Duration heldFor,
+        Backoff backoff) {
+      this(
+          interval,
+          lease,
+          threads,
+          webhookTimeout,
+          heldFor,
+          backoff,
+          WebhookChannel.DEFAULT_CONCURRENCY_PER_DESTINATION);
+    }
+
     public static Options of(Duration interval, int threads, Duration webhookTimeout) {
+      return of(
+          interval, threads, webhookTimeout, WebhookChannel.DEFAULT_CONCURRENCY_PER_DESTINATION);
+    }
+
+    public static Options of(
+        Duration interval, int threads, Duration webhookTimeout, int perDestination) {
       Duration lease =
           DEFAULT_LEASE.compareTo(webhookTimeout.multipliedBy(2)) >= 0
               ? DEFAULT_LEASE
               : webhookTimeout.multipliedBy(2);
       return new Options(
-          interval, lease, threads, webhookTimeout, DEFAULT_HELD_FOR, Backoff.DEFAULT);
+          interval,
+          lease,
+          threads,
+          webhookTimeout,
+          DEFAULT_HELD_FOR,
+          Backoff.DEFAULT,
+          perDestination);
     }
   }
 
@@ -213,9 +248,7 @@ public final class Sender implements AutoCloseable {
     this.options = options;
     this.clock = clock;
     this.random = random;
-    this.webhooks =
-        new WebhookChannel(
-            options.webhookTimeout(), WebhookChannel.DEFAULT_CONCURRENCY_PER_DESTINATION, clock);
+    this.webhooks = new WebhookChannel(options.webhookTimeout(), options.perDestination(), clock);
     this.metrics = new SenderMetrics(store, clock, registry);
     this.holder = "sender-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
     AtomicInteger threads = new AtomicInteger();

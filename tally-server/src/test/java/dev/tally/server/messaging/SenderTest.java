@@ -47,7 +47,9 @@ class SenderTest extends ApiTestBase {
 
   @Override
   protected Map<Setting, String> settings() {
-    return Map.of(Settings.SENDER_INTERVAL, "0s");
+    // This test queues the sends itself: the server's own sender and fan-out stay off (its
+    // campaigns are broadcasts, which the server's fan-out would otherwise queue first).
+    return Map.of(Settings.SENDER_INTERVAL, "0s", Settings.FANOUT_INTERVAL, "0s");
   }
 
   @BeforeEach
