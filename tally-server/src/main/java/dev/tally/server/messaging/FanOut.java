@@ -63,7 +63,8 @@ public final class FanOut implements AutoCloseable {
   private final InstantSource clock;
   private final SegmentEntries segmentEntries;
   private Scheduler.Task task;
-  private long leaseRenewAt; // System.nanoTime() from which the lease must be renewed; 0: not held
+  private volatile long
+      leaseRenewAt; // System.nanoTime() from which the lease must be renewed; 0: not held
 
   public FanOut(Store store, SearchService search, String holder, InstantSource clock) {
     this(store, search, holder, clock, Duration.ofSeconds(60));
@@ -274,6 +275,19 @@ public final class FanOut implements AutoCloseable {
   public void close() {
     if (task != null) {
       task.close();
+    }
+    // Hand the lease back on a clean stop, so that the next process (or this one restarted) fans
+    // out at once instead of waiting out the lease; a run still finishing only queues what is
+    // idempotent anyway.
+    if (leaseRenewAt != 0) {
+      leaseRenewAt = 0;
+      try {
+        store.releaseLease(LEASE, holder);
+      } catch (RuntimeException e) {
+        LOG.atInfo()
+            .addKeyValue("error", String.valueOf(e.getMessage()))
+            .log("the fan-out lease was not handed back; it expires on its own");
+      }
     }
   }
 }

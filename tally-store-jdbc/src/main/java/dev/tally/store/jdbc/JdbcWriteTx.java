@@ -1603,6 +1603,14 @@ public final class JdbcWriteTx implements WriteTx {
     lastPosition = Oplog.append(db, ws, entity, entityId, version, op, now);
   }
 
+  /** A create entry (version 1) for each {id, workspace id}, in their order, in few statements. */
+  void oplogCreates(String entity, List<long[]> created) throws SQLException {
+    long last = Oplog.appendCreates(db, entity, created, now);
+    if (last != 0) {
+      lastPosition = last;
+    }
+  }
+
   // ---- retention ----
 
   @Override

@@ -5,7 +5,9 @@ import dev.tally.core.TallyException;
 import dev.tally.core.model.Campaign;
 import dev.tally.core.model.OplogEntry;
 import dev.tally.core.model.Send;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -154,29 +156,52 @@ final class MessagingWrites {
   /** Queues each send unless one with its key exists; returns how many were queued. */
   int queue(List<Send.New> sends) throws SQLException {
     int queued = 0;
-    for (Send.New s : sends) {
-      long id =
-          db.insert(
-              true,
-              "INSERT INTO sends (workspace_id, campaign_id, step, contact_id, occurrence, state, "
-                  + "due_at, expires_at, attempts, version, created_at, updated_at) "
-                  + "VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, 0, 1, ?, ?) "
-                  + "ON CONFLICT (campaign_id, step, contact_id, occurrence) DO NOTHING RETURNING id",
-              s.workspaceId(),
-              s.campaignId(),
-              s.step(),
-              s.contactId(),
-              s.occurrence(),
-              s.dueAt(),
-              s.expiresAt(),
-              nowMillis,
-              nowMillis);
-      if (id != 0) {
-        tx.oplog(s.workspaceId(), OplogEntry.SEND, id, 1, OplogEntry.CREATE);
-        queued++;
+    int at = 0;
+    // Many rows per statement (a fan-out queues pages of 1,000): one round trip per chunk instead
+    // of two per send. Chunks of 100, 10 and 1 keep the statement cache to three texts.
+    for (int chunk : new int[] {100, 10, 1}) {
+      while (sends.size() - at >= chunk) {
+        queued += queueChunk(sends.subList(at, at + chunk));
+        at += chunk;
       }
     }
     return queued;
+  }
+
+  private static final String QUEUE_COLUMNS =
+      "INSERT INTO sends (workspace_id, campaign_id, step, contact_id, occurrence, state, "
+          + "due_at, expires_at, attempts, version, created_at, updated_at) VALUES ";
+  private static final String QUEUE_ROW = "(?, ?, ?, ?, ?, 'queued', ?, ?, 0, 1, ?, ?)";
+
+  /** Inserts the sends not queued yet and an oplog entry for each; how many were new. */
+  private int queueChunk(List<Send.New> chunk) throws SQLException {
+    String sql =
+        QUEUE_COLUMNS
+            + String.join(", ", java.util.Collections.nCopies(chunk.size(), QUEUE_ROW))
+            + " ON CONFLICT (campaign_id, step, contact_id, occurrence) DO NOTHING"
+            + " RETURNING id, workspace_id";
+    Object[] args = new Object[chunk.size() * 9];
+    int i = 0;
+    for (Send.New s : chunk) {
+      args[i++] = s.workspaceId();
+      args[i++] = s.campaignId();
+      args[i++] = s.step();
+      args[i++] = s.contactId();
+      args[i++] = s.occurrence();
+      args[i++] = s.dueAt();
+      args[i++] = s.expiresAt();
+      args[i++] = nowMillis;
+      args[i++] = nowMillis;
+    }
+    List<long[]> created = new ArrayList<>(chunk.size());
+    try (ResultSet rs = db.prepare(sql, args).executeQuery()) {
+      while (rs.next()) {
+        created.add(new long[] {rs.getLong(1), rs.getLong(2)});
+      }
+    }
+    created.sort(java.util.Comparator.comparingLong(r -> r[0])); // oplog in id order
+    tx.oplogCreates(OplogEntry.SEND, created);
+    return created.size();
   }
 
   /**
