@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +64,15 @@ public final class FanOut implements AutoCloseable {
   private final InstantSource clock;
   private final SegmentEntries segmentEntries;
   private Scheduler.Task task;
-  private volatile long
-      leaseRenewAt; // System.nanoTime() from which the lease must be renewed; 0: not held
+  // System.nanoTime() from which the lease must be renewed; 0: not held
+  private volatile long leaseRenewAt;
+  private final java.util.concurrent.ExecutorService pageWriter =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "tally-fanout-writer");
+            t.setDaemon(true);
+            return t;
+          });
 
   public FanOut(Store store, SearchService search, String holder, InstantSource clock) {
     this(store, search, holder, clock, Duration.ofSeconds(60));
@@ -151,6 +159,9 @@ public final class FanOut implements AutoCloseable {
       Query audience =
           d.audience() == null ? new Query.Group(Query.Logic.AND, List.of()) : d.audience().query();
       SearchRequest.Cursor after = null;
+      // One page's write overlaps the next page's search: the write waits on a durable commit,
+      // the search on the index, and neither needs the other.
+      CompletableFuture<?> writing = CompletableFuture.completedFuture(null);
       try {
         do {
           SearchPage page = search.ids(c.workspaceId(), audience, PAGE, after, c.startPosition());
@@ -158,10 +169,14 @@ public final class FanOut implements AutoCloseable {
           for (long contactId : page.ids()) {
             batch.add(first(c, d, first.get(), contactId, 0));
           }
-          store.write(tx -> tx.queueSends(batch));
+          awaitWrite(writing);
+          writing =
+              CompletableFuture.runAsync(() -> store.write(tx -> tx.queueSends(batch)), pageWriter);
           after = page.next();
         } while (after != null);
+        awaitWrite(writing);
       } catch (TallyException e) {
+        awaitQuietly(writing);
         if (e.retriable()) {
           LOG.atInfo()
               .addKeyValue("campaign", c.id())
@@ -178,6 +193,27 @@ public final class FanOut implements AutoCloseable {
           return null;
         });
     LOG.atInfo().addKeyValue("campaign", c.id()).log("broadcast fanned out");
+  }
+
+  /** Waits for a page's write; its failure is thrown as it was. */
+  private static void awaitWrite(CompletableFuture<?> writing) {
+    try {
+      writing.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** Lets a page's write finish before the round ends (it is idempotent; its failure is moot). */
+  private static void awaitQuietly(CompletableFuture<?> writing) {
+    try {
+      writing.join();
+    } catch (RuntimeException ignored) {
+      // the next round queues that page again
+    }
   }
 
   /** Campaigns by (workspace, event name) of the running event-triggered ones. */
@@ -276,6 +312,7 @@ public final class FanOut implements AutoCloseable {
     if (task != null) {
       task.close();
     }
+    pageWriter.shutdown();
     // Hand the lease back on a clean stop, so that the next process (or this one restarted) fans
     // out at once instead of waiting out the lease; a run still finishing only queues what is
     // idempotent anyway.
