@@ -27,14 +27,27 @@ public sealed interface Delivery {
    * @param status the reply code, or null when no reply came
    * @param retryAfter how long the receiver asked to be left alone (HTTP {@code Retry-After}), or
    *     null when it did not say; the sender's backoff should wait at least this long
+   * @param attempted false when nothing was sent at all (the channel already had its bound of
+   *     deliveries in flight to the destination): not a failed attempt, so neither counted nor
+   *     backed off
    */
-  record Retry(String reason, Integer status, Duration retryAfter) implements Delivery {
+  record Retry(String reason, Integer status, Duration retryAfter, boolean attempted)
+      implements Delivery {
     public Retry {
       Objects.requireNonNull(reason, "reason");
     }
 
+    public Retry(String reason, Integer status, Duration retryAfter) {
+      this(reason, status, retryAfter, true);
+    }
+
     public Retry(String reason, Integer status) {
       this(reason, status, null);
+    }
+
+    /** Refused before anything was sent (the destination busy with this channel's deliveries). */
+    public static Retry notAttempted(String reason) {
+      return new Retry(reason, null, null, false);
     }
   }
 

@@ -93,13 +93,12 @@ public final class WebhookChannel implements AutoCloseable {
     Destination destination = Destination.of(send.url());
     try (DestinationLimits.Permit permit = limits.tryAcquire(destination)) {
       if (permit == null) {
-        return new Delivery.Retry(
+        return Delivery.Retry.notAttempted(
             "destination busy: "
                 + limits.perDestination()
                 + " deliveries to "
                 + destination
-                + " already in flight",
-            null);
+                + " already in flight");
       }
       return exchange(send, destination);
     }

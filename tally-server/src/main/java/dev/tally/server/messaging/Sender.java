@@ -412,6 +412,13 @@ public final class Sender implements AutoCloseable {
 
   /** Due again after a backoff (at least the receiver's Retry-After), or expired. */
   private Send.Outcome retry(Send s, Delivery.Retry r, Instant now) {
+    if (!r.attempted()) {
+      // Nothing went out (the destination already had its bound of deliveries in flight from this
+      // process): due again at once, neither counted as an attempt nor backed off. Counting it
+      // gave a healthy receiver's sends of a campaign larger than the bound "attempts: 2" and
+      // growing backoffs (MessagingEnginesIT found it); its expiry still applies, in decide().
+      return new Send.Outcome(Send.QUEUED, r.reason(), null, now.toEpochMilli(), false, null);
+    }
     Instant expires = Instant.ofEpochMilli(s.expiresAt());
     Optional<Instant> next = options.backoff().next(s.attempts() + 1, now, expires, random);
     if (next.isEmpty()) {
