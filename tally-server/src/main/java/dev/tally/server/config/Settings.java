@@ -241,6 +241,12 @@ public final class Settings {
           Setting.Type.DURATION,
           "10s",
           "How long a webhook receiver has to answer a delivery before it is retried later with the same Idempotency-Key.");
+  public static final Setting SENDER_LEASE =
+      Setting.of(
+          "sender-lease",
+          Setting.Type.DURATION,
+          "60s",
+          "How long a sender's claim on a send holds: after a crash, the sends that were in flight are delivered again (with the same Idempotency-Key) once it runs out. At least twice --webhook-timeout.");
   public static final Setting SMTP_URL =
       Setting.of(
           "smtp-url",
@@ -312,6 +318,7 @@ public final class Settings {
           SEGMENT_RECHECK_INTERVAL,
           SENDER_THREADS,
           WEBHOOK_TIMEOUT,
+          SENDER_LEASE,
           SMTP_URL,
           PUBLIC_URL,
           LOG_FORMAT,

@@ -138,9 +138,9 @@ public final class Sender implements AutoCloseable {
       }
       if (lease.compareTo(webhookTimeout.multipliedBy(2)) < 0) {
         throw new IllegalArgumentException(
-            "the sender's lease ("
+            "the sender's lease (--sender-lease, "
                 + lease
-                + ") must be at least twice the webhook timeout ("
+                + ") must be at least twice the webhook timeout (--webhook-timeout, "
                 + webhookTimeout
                 + "), or a slow delivery could be claimed again while in flight");
       }
