@@ -174,11 +174,7 @@ public final class TallyServer implements AutoCloseable {
           new Sender(
                   store,
                   search::parser,
-                  Sender.Options.of(
-                      config.duration(Settings.SENDER_INTERVAL),
-                      config.integer(Settings.SENDER_THREADS),
-                      config.duration(Settings.WEBHOOK_TIMEOUT),
-                      config.integer(Settings.WEBHOOK_CONCURRENCY)),
+                  senderOptions(config),
                   email,
                   InstantSource.system(),
                   new java.util.Random(),
@@ -216,6 +212,27 @@ public final class TallyServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The sender's settings; Sender.Options refuses a --sender-lease shorter than twice the
+   * --webhook-timeout.
+   */
+  private static Sender.Options senderOptions(Config config) {
+    Duration timeout = config.duration(Settings.WEBHOOK_TIMEOUT);
+    Sender.Options defaults =
+        Sender.Options.of(
+            config.duration(Settings.SENDER_INTERVAL),
+            config.integer(Settings.SENDER_THREADS),
+            timeout);
+    return new Sender.Options(
+        defaults.interval(),
+        config.duration(Settings.SENDER_LEASE),
+        defaults.threads(),
+        timeout,
+        defaults.heldFor(),
+        defaults.backoff(),
+        config.integer(Settings.WEBHOOK_CONCURRENCY));
   }
 
   /**

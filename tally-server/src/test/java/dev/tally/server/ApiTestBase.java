@@ -169,6 +169,11 @@ public abstract class ApiTestBase {
 
   /** How many times the server's periodic task {@code task} has run (from /metrics). */
   protected long taskRuns(String task) {
+    return taskRuns(http, task);
+  }
+
+  /** How many times the periodic task {@code task} of the Tally at {@code http} has run. */
+  public static long taskRuns(TallyHttp http, String task) {
     String prefix = "tally_task_runs_total{task=\"" + task + "\"} ";
     for (String line : http.call("GET", "/metrics", null, null).raw().body().split("\n")) {
       if (line.startsWith(prefix)) {
@@ -183,12 +188,17 @@ public abstract class ApiTestBase {
    * whole times: what "nothing more happens" assertions wait for, instead of a sleep.
    */
   protected void awaitTaskRounds(String task, int rounds) {
+    awaitTaskRounds(http, task, rounds);
+  }
+
+  /** {@link #awaitTaskRounds(String, int)} for the Tally at {@code http}. */
+  public static void awaitTaskRounds(TallyHttp http, String task, int rounds) {
     // +1: a run under way when asked may have started before the state being checked.
-    long target = taskRuns(task) + rounds + 1;
+    long target = taskRuns(http, task) + rounds + 1;
     dev.tally.testkit.Await.until(
         rounds + " more runs of " + task,
         java.time.Duration.ofSeconds(30),
-        () -> taskRuns(task),
+        () -> taskRuns(http, task),
         n -> n >= target);
   }
 

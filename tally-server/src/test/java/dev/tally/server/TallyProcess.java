@@ -27,7 +27,12 @@ final class TallyProcess implements AutoCloseable {
     this.token = token;
   }
 
-  static TallyProcess start(Path data, Path log) throws Exception {
+  /**
+   * Starts Tally on {@code data} (SQLite and Lucene unless {@code extra} says otherwise), its
+   * stderr appended to {@code log}; {@code extra} are more serve flags, e.g. "--sender-interval",
+   * "100ms".
+   */
+  static TallyProcess start(Path data, Path log, String... extra) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -50,6 +55,7 @@ final class TallyProcess implements AutoCloseable {
                 "true",
                 "--log-format",
                 "text"));
+    cmd.addAll(List.of(extra));
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("TALLY_ADMIN_TOKEN", ApiTestBase.ADMIN);

@@ -253,6 +253,12 @@ public final class Settings {
           Setting.Type.INT,
           "16",
           "Deliveries in flight at once to one webhook receiver (scheme, host, port) from this process; more wait briefly, then are queued again. Bounds what a receiver that hangs can hold of --sender-threads.");
+  public static final Setting SENDER_LEASE =
+      Setting.of(
+          "sender-lease",
+          Setting.Type.DURATION,
+          "60s",
+          "How long a sender's claim on a send holds: after a crash, the sends that were in flight are delivered again (with the same Idempotency-Key) once it runs out. At least twice --webhook-timeout.");
   public static final Setting SMTP_URL =
       Setting.of(
           "smtp-url",
@@ -326,6 +332,7 @@ public final class Settings {
           SENDER_THREADS,
           WEBHOOK_TIMEOUT,
           WEBHOOK_CONCURRENCY,
+          SENDER_LEASE,
           SMTP_URL,
           PUBLIC_URL,
           LOG_FORMAT,

@@ -150,9 +150,9 @@ public final class Sender implements AutoCloseable {
       }
       if (lease.compareTo(webhookTimeout.multipliedBy(2)) < 0) {
         throw new IllegalArgumentException(
-            "the sender's lease ("
+            "the sender's lease (--sender-lease, "
                 + lease
-                + ") must be at least twice the webhook timeout ("
+                + ") must be at least twice the webhook timeout (--webhook-timeout, "
                 + webhookTimeout
                 + "), or a slow delivery could be claimed again while in flight");
       }
@@ -517,7 +517,8 @@ public final class Sender implements AutoCloseable {
 
   /**
    * Not attempted (the destination had its bound in flight): due again after one or two sender
-   * intervals, its attempts and backoff as they were, or expired.
+   * intervals, its attempts and backoff as they were, or expired. (Counting it as an attempt gave a
+   * healthy receiver's sends "attempts: 2" and growing backoffs; MessagingEnginesIT saw it too.)
    */
   private Send.Outcome busy(Send s, Delivery.Busy b, Instant now) {
     long due = now.toEpochMilli() + options.interval().toMillis() * (1 + random.nextInt(2));

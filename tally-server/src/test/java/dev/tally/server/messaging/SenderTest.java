@@ -303,6 +303,77 @@ class SenderTest extends ApiTestBase {
   }
 
   @Test
+  void aRateLimitIsRetriedNoSoonerThanItsRetryAfterThenSent() throws Exception {
+    WebhookReceiver r =
+        receiver(
+            WebhookReceiver.answering(
+                WebhookReceiver.Answer.status(429).header("Retry-After", "120"),
+                WebhookReceiver.Answer.status(200)));
+    long c = campaign(webhookStep(r));
+    queue(c, contact("Ada", "pro"));
+    Instant first = now.get();
+    run();
+    Send limited = only(c);
+    assertEquals(Send.QUEUED, limited.state(), limited.toString());
+    assertEquals(429, limited.lastStatus());
+    assertTrue(limited.dueAt() >= first.plusSeconds(120).toEpochMilli(), limited.toString());
+    now.set(first.plusSeconds(119));
+    assertEquals(0, run(), "not before Retry-After");
+    now.set(first.plusSeconds(121));
+    run();
+    Send sent = only(c);
+    assertEquals(Send.SENT, sent.state(), sent.toString());
+    assertEquals(2, sent.attempts());
+    assertEquals(
+        r.received().get(0).header("Idempotency-Key"),
+        r.received().get(1).header("Idempotency-Key"));
+  }
+
+  @Test
+  void aTimedOutDeliveryIsRetriedWithTheSameKeyThenSent() throws Exception {
+    sender = sender(Duration.ofSeconds(1));
+    WebhookReceiver r =
+        receiver(
+            WebhookReceiver.answering(
+                WebhookReceiver.Answer.status(200).after(Duration.ofSeconds(3)),
+                WebhookReceiver.Answer.status(200)));
+    long c = campaign(webhookStep(r));
+    queue(c, contact("Ada", "pro"));
+    run();
+    Send timedOut = only(c);
+    assertEquals(Send.QUEUED, timedOut.state(), timedOut.toString());
+    assertEquals(1, timedOut.attempts());
+    assertNotNull(timedOut.reason());
+    now.set(now.get().plus(Backoff.DEFAULT.ceiling(1)).plusMillis(1));
+    run();
+    Send sent = only(c);
+    assertEquals(Send.SENT, sent.state(), sent.toString());
+    assertEquals(2, sent.attempts());
+    assertEquals(2, r.received().size());
+    assertEquals(
+        r.received().get(0).header("Idempotency-Key"),
+        r.received().get(1).header("Idempotency-Key"));
+  }
+
+  @Test
+  void retriesThatRunPastExpiresAfterEndExpiredWithTheLastAnswer() throws Exception {
+    WebhookReceiver r = receiver(WebhookReceiver.answering(500));
+    long c = campaign(webhookStep(r));
+    long t = now.get().toEpochMilli();
+    queue(c, contact("Ada", "pro"), t, t + Duration.ofMinutes(1).toMillis());
+    for (int i = 0; i < 20 && !only(c).isFinal(); i++) {
+      run();
+      now.set(Instant.ofEpochMilli(Math.max(now.get().toEpochMilli(), only(c).dueAt()) + 1));
+    }
+    Send s = only(c);
+    assertEquals(Send.EXPIRED, s.state(), s.toString());
+    assertEquals(500, s.lastStatus(), "the last answer stays on the expired send");
+    assertTrue(s.reason().contains("500"), s.toString());
+    assertTrue(s.attempts() >= 1);
+    assertEquals(s.attempts(), r.received().size());
+  }
+
+  @Test
   void goneIsFailedForGood() throws Exception {
     WebhookReceiver r = receiver(WebhookReceiver.answering(410));
     long c = campaign(webhookStep(r));

@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,36 +20,56 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A real local webhook receiver: answers each request with the next scripted status (then with the
+ * A real local webhook receiver: answers each request with the next scripted answer (then with the
  * last one), or hangs until closed; records what it got.
  */
-final class WebhookReceiver implements AutoCloseable {
-  record Request(Headers headers, byte[] body) {
-    String header(String name) {
+public final class WebhookReceiver implements AutoCloseable {
+  public record Request(Headers headers, byte[] body) {
+    public String header(String name) {
       return headers.getFirst(name);
+    }
+  }
+
+  /**
+   * One scripted answer: a status after a delay (longer than the sender's webhook timeout: a timed
+   * out delivery), with headers such as Retry-After.
+   */
+  public record Answer(int status, Duration delay, Map<String, String> headers) {
+    public static Answer status(int status) {
+      return new Answer(status, Duration.ZERO, Map.of());
+    }
+
+    public Answer after(Duration delay) {
+      return new Answer(status, delay, headers);
+    }
+
+    public Answer header(String name, String value) {
+      Map<String, String> h = new java.util.HashMap<>(headers);
+      h.put(name, value);
+      return new Answer(status, delay, Map.copyOf(h));
     }
   }
 
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final List<Request> received = new CopyOnWriteArrayList<>();
-  private final ConcurrentLinkedQueue<Integer> script = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
   private final boolean hang;
   private final CountDownLatch released = new CountDownLatch(1);
-  private final Function<Request, Integer> answer;
-  private volatile int last;
+  private final Function<Request, Integer> answer; // null: the script answers
+  private volatile Answer last;
 
-  private WebhookReceiver(boolean hang, int... statuses) throws IOException {
-    this(hang, null, statuses);
+  private WebhookReceiver(boolean hang, Answer... answers) throws IOException {
+    this(hang, null, answers);
   }
 
-  private WebhookReceiver(boolean hang, Function<Request, Integer> answer, int... statuses)
+  private WebhookReceiver(boolean hang, Function<Request, Integer> answer, Answer... answers)
       throws IOException {
     this.hang = hang;
     this.answer = answer;
-    for (int s : statuses) {
-      script.add(s);
-      last = s;
+    for (Answer a : answers) {
+      script.add(a);
+      last = a;
     }
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(threads);
@@ -56,8 +78,14 @@ final class WebhookReceiver implements AutoCloseable {
   }
 
   /** Answers these statuses in turn, then the last one again. */
-  static WebhookReceiver answering(int... statuses) throws IOException {
-    return new WebhookReceiver(false, statuses);
+  public static WebhookReceiver answering(int... statuses) throws IOException {
+    return new WebhookReceiver(
+        false, java.util.Arrays.stream(statuses).mapToObj(Answer::status).toArray(Answer[]::new));
+  }
+
+  /** Answers these in turn, then the last one again. */
+  public static WebhookReceiver answering(Answer... answers) throws IOException {
+    return new WebhookReceiver(false, answers);
   }
 
   /**
@@ -65,19 +93,19 @@ final class WebhookReceiver implements AutoCloseable {
    * while the sender waits for the answer: what it reads is the world at the moment of delivery).
    */
   static WebhookReceiver answeringWith(Function<Request, Integer> answer) throws IOException {
-    return new WebhookReceiver(false, answer, 200);
+    return new WebhookReceiver(false, answer, Answer.status(200));
   }
 
   /** Never answers (until closed). */
-  static WebhookReceiver hanging() throws IOException {
-    return new WebhookReceiver(true, 200);
+  public static WebhookReceiver hanging() throws IOException {
+    return new WebhookReceiver(true, Answer.status(200));
   }
 
-  URI url() {
+  public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
   }
 
-  List<Request> received() {
+  public List<Request> received() {
     return received;
   }
 
@@ -92,8 +120,19 @@ final class WebhookReceiver implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    Integer status = answer != null ? answer.apply(request) : script.poll();
-    exchange.sendResponseHeaders(status == null ? last : status, -1);
+    Answer answer = this.answer != null ? Answer.status(this.answer.apply(request)) : script.poll();
+    if (answer == null) {
+      answer = last;
+    }
+    if (!answer.delay().isZero()) {
+      try {
+        Thread.sleep(answer.delay());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    answer.headers().forEach(exchange.getResponseHeaders()::add);
+    exchange.sendResponseHeaders(answer.status(), -1);
     try (OutputStream out = exchange.getResponseBody()) {
       out.flush();
     }

@@ -248,13 +248,17 @@ final class MessagingWrites {
     long version = db.queryLong("SELECT version FROM sends WHERE id = ?", sendId) + 1;
     int attempts = s.attempts() + (o.attempted() ? 1 : 0);
     boolean sent = o.state().equals(Send.SENT);
+    // An outcome decided without an attempt (expired on claim, skipped, held) keeps the last
+    // receiver's status: a send that expired after retries on 503s must still say 503
+    // (MessagingSearchDownIT found it recorded as null).
+    Integer status = o.status() == null && !o.attempted() ? s.lastStatus() : o.status();
     db.update(
         "UPDATE sends SET state = ?, reason = ?, last_status = ?, due_at = ?, attempts = ?, "
             + "claimed_by = NULL, claimed_until = NULL, version = ?, updated_at = ?, sent_at = ? "
             + "WHERE id = ?",
         o.state(),
         o.reason(),
-        o.status(),
+        status,
         o.dueAt() == null ? s.dueAt() : o.dueAt(),
         attempts,
         version,
