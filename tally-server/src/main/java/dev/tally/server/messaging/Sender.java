@@ -12,7 +12,9 @@ import dev.tally.core.model.ContactField;
 import dev.tally.core.model.Send;
 import dev.tally.core.model.Workspace;
 import dev.tally.core.query.QueryParser;
+import dev.tally.core.store.Outcome;
 import dev.tally.core.store.Store;
+import dev.tally.core.store.WriteWork;
 import dev.tally.messaging.Delivery;
 import dev.tally.messaging.email.EmailChannel;
 import dev.tally.messaging.email.EmailSend;
@@ -27,12 +29,14 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -210,7 +214,14 @@ public final class Sender implements AutoCloseable {
   private final SenderMetrics metrics;
   private final String holder;
   private final ExecutorService executor;
-  private final Semaphore free;
+  private final Semaphore free; // places for claimed sends not yet recorded
+  private final int capacity;
+  private final ExecutorService recorder;
+  private final LinkedBlockingQueue<Decided> decided = new LinkedBlockingQueue<>();
+
+  /** Outcomes recorded in one commit at most. */
+  private static final int RECORD_BATCH = 256;
+
   private final Object freed = new Object(); // notified each time a delivery thread comes free
   private volatile boolean closing;
   private Scheduler.Task task;
@@ -260,7 +271,18 @@ public final class Sender implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.free = new Semaphore(options.threads());
+    // Twice as many sends may be claimed as there are threads: the delivery threads keep busy
+    // while outcomes wait for their commit. A claimed send waits at most a webhook timeout or two
+    // for a thread, well within its lease (at least twice the timeout).
+    this.capacity = options.threads() * 2;
+    this.free = new Semaphore(capacity);
+    this.recorder =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "tally-sender-recorder");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Delivers what is due on {@code scheduler}, looking every {@code interval} when idle. */
@@ -276,7 +298,7 @@ public final class Sender implements AutoCloseable {
    * finds fewer due sends than free threads, leaving the rest to the next run.
    */
   public void deliverDue() {
-    int wanted = Math.max(1, options.threads() / 2);
+    int wanted = Math.max(1, capacity / 2);
     while (!closing) {
       int slots = free.availablePermits();
       if (runOnce() < slots || slots == 0) {
@@ -329,56 +351,114 @@ public final class Sender implements AutoCloseable {
             .value();
     for (Send s : claimed) {
       free.acquireUninterruptibly(); // never waits: only this method takes permits
-      executor.execute(
-          () -> {
-            try {
-              process(s);
-            } finally {
-              free.release();
-              synchronized (freed) {
-                freed.notifyAll();
-              }
-            }
-          });
+      executor.execute(() -> process(s, now)); // its permit comes back once recorded (or left)
     }
     return claimed.size();
   }
 
-  /** Waits until no delivery is in flight (for tests and shutdown); false on timeout. */
+  /** Gives back the places of {@code n} claimed sends that are recorded or left. */
+  private void release(int n) {
+    free.release(n);
+    synchronized (freed) {
+      freed.notifyAll();
+    }
+  }
+
+  /** Waits until no claimed send is left unrecorded (tests and shutdown); false on timeout. */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
-    if (!free.tryAcquire(options.threads(), timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!free.tryAcquire(capacity, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       return false;
     }
-    free.release(options.threads());
+    free.release(capacity);
     return true;
   }
 
-  /** One claimed send, from the check to the record; a failure leaves it for its lease. */
-  private void process(Send s) {
-    try {
-      Send.Outcome outcome = decide(s);
-      boolean recorded = store.write(tx -> tx.recordSend(s.id(), holder, outcome)).value();
-      if (recorded) {
-        metrics.recorded(outcome);
-      } else {
-        LOG.atInfo()
-            .addKeyValue("send", s.id())
-            .addKeyValue("campaign", s.campaignId())
-            .addKeyValue("state", outcome.state())
-            .log("send not recorded: this sender's claim on it lapsed and another holds it");
-      }
-    } catch (RuntimeException e) {
-      metrics.left();
-      LOG.atWarn()
+  /** A send checked (and delivered, or not), waiting for its outcome to be recorded. */
+  private record Decided(Send send, Send.Outcome outcome) {}
+
+  /**
+   * One claimed send on a delivery thread: the final check and the delivery; the outcome is then
+   * recorded by the recorder with others in one commit, and the thread takes the next send. A
+   * failure leaves the send for its lease.
+   */
+  private void process(Send s, long claimedAt) {
+    // A claimed send may wait for a thread. One whose claim could lapse before a delivery started
+    // now would end (lease minus the webhook timeout) is not delivered: another sender may claim
+    // it once the lease runs out, and both would deliver it. It is left for its lease.
+    if (clock.millis()
+        > claimedAt + options.lease().toMillis() - options.webhookTimeout().toMillis()) {
+      LOG.atInfo()
           .addKeyValue("send", s.id())
           .addKeyValue("campaign", s.campaignId())
-          .addKeyValue("workspace", s.workspaceId())
-          .addKeyValue("error", String.valueOf(e.getMessage()))
-          .setCause(e)
           .log(
-              "send left as it was: it is claimed again when its lease expires, and is never sent"
-                  + " unchecked");
+              "send not delivered: its claim is too old to finish before it lapses; left for its lease");
+      release(1);
+      return;
     }
+    Send.Outcome outcome;
+    try {
+      outcome = decide(s);
+    } catch (RuntimeException e) {
+      left(s, e);
+      release(1);
+      return;
+    }
+    decided.add(new Decided(s, outcome));
+    recorder.execute(this::recordDecided);
+  }
+
+  /**
+   * Records the outcomes waiting, up to {@link #RECORD_BATCH} of them in one {@code writeEach} (one
+   * durable commit for all, each recorded or refused on its own): a commit per send made the
+   * store's commits the bottleneck of delivery. Runs on the one recorder thread. An outcome is
+   * recorded only while this sender's claim holds; one that cannot be recorded leaves its send for
+   * its lease, after which it is delivered again with the same Idempotency-Key.
+   */
+  private void recordDecided() {
+    List<Decided> batch = new ArrayList<>();
+    decided.drainTo(batch, RECORD_BATCH);
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      List<WriteWork<Boolean>> works = new ArrayList<>(batch.size());
+      for (Decided d : batch) {
+        works.add(tx -> tx.recordSend(d.send().id(), holder, d.outcome()));
+      }
+      List<Outcome<Boolean>> results = store.writeEach(works);
+      for (int i = 0; i < batch.size(); i++) {
+        Decided d = batch.get(i);
+        Outcome<Boolean> r = results.get(i);
+        if (!r.ok()) {
+          left(d.send(), r.error());
+        } else if (r.written().value()) {
+          metrics.recorded(d.outcome());
+        } else {
+          LOG.atInfo()
+              .addKeyValue("send", d.send().id())
+              .addKeyValue("campaign", d.send().campaignId())
+              .addKeyValue("state", d.outcome().state())
+              .log("send not recorded: this sender's claim on it lapsed and another holds it");
+        }
+      }
+    } catch (RuntimeException e) {
+      batch.forEach(d -> left(d.send(), e));
+    } finally {
+      release(batch.size());
+    }
+  }
+
+  private void left(Send s, RuntimeException e) {
+    metrics.left();
+    LOG.atWarn()
+        .addKeyValue("send", s.id())
+        .addKeyValue("campaign", s.campaignId())
+        .addKeyValue("workspace", s.workspaceId())
+        .addKeyValue("error", String.valueOf(e.getMessage()))
+        .setCause(e)
+        .log(
+            "send left as it was: it is claimed again when its lease expires, and is never sent"
+                + " unchecked");
   }
 
   private Send.Outcome decide(Send s) {
@@ -556,8 +636,13 @@ public final class Sender implements AutoCloseable {
           options.webhookTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
         executor.shutdownNow();
       }
+      recorder.shutdown(); // after the deliveries: what they decided is still recorded
+      if (!recorder.awaitTermination(options.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        recorder.shutdownNow();
+      }
     } catch (InterruptedException e) {
       executor.shutdownNow();
+      recorder.shutdownNow();
       Thread.currentThread().interrupt();
     }
     webhooks.close();
