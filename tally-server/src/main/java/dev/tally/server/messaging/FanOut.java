@@ -58,6 +58,13 @@ public final class FanOut implements AutoCloseable {
   /** Contacts queued per transaction, and oplog entries read per step. */
   static final int PAGE = 1000;
 
+  /**
+   * Contacts a broadcast reads from the index per search: each search after a cursor visits the
+   * audience's matches again, so fewer, larger pages cost less at a million contacts (queued in
+   * transactions of {@link #PAGE}).
+   */
+  static final int SEARCH_PAGE = 10_000;
+
   private final Store store;
   private final SearchService search;
   private final String holder;
@@ -164,14 +171,19 @@ public final class FanOut implements AutoCloseable {
       CompletableFuture<?> writing = CompletableFuture.completedFuture(null);
       try {
         do {
-          SearchPage page = search.ids(c.workspaceId(), audience, PAGE, after, c.startPosition());
-          List<Send.New> batch = new ArrayList<>(page.ids().size());
-          for (long contactId : page.ids()) {
-            batch.add(first(c, d, first.get(), contactId, 0));
+          SearchPage page =
+              search.ids(c.workspaceId(), audience, SEARCH_PAGE, after, c.startPosition());
+          List<Long> ids = page.ids();
+          for (int at = 0; at < ids.size(); at += PAGE) {
+            List<Send.New> batch = new ArrayList<>(PAGE);
+            for (long contactId : ids.subList(at, Math.min(ids.size(), at + PAGE))) {
+              batch.add(first(c, d, first.get(), contactId, 0));
+            }
+            awaitWrite(writing);
+            writing =
+                CompletableFuture.runAsync(
+                    () -> store.write(tx -> tx.queueSends(batch)), pageWriter);
           }
-          awaitWrite(writing);
-          writing =
-              CompletableFuture.runAsync(() -> store.write(tx -> tx.queueSends(batch)), pageWriter);
           after = page.next();
         } while (after != null);
         awaitWrite(writing);
