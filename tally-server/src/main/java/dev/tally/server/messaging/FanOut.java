@@ -61,9 +61,10 @@ public final class FanOut implements AutoCloseable {
   /**
    * Contacts a broadcast reads from the index per search: each search after a cursor visits the
    * audience's matches again, so fewer, larger pages cost less at a million contacts (queued in
-   * transactions of {@link #PAGE}).
+   * transactions of {@link #PAGE}). Below OpenSearch's default result window (10,000, which a page
+   * of 10,000 and the one more it asks for to know whether a next page exists would pass).
    */
-  static final int SEARCH_PAGE = 10_000;
+  static final int SEARCH_PAGE = 5_000;
 
   private final Store store;
   private final SearchService search;
