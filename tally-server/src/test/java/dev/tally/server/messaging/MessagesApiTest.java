@@ -73,19 +73,17 @@ class MessagesApiTest extends ApiTestBase {
   }
 
   /** The message's one send once it is final (the server's own sender delivers it). */
-  private JsonNode finalSend(String messageId) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      TallyHttp.Res r = get("/campaigns/" + messageId + "/sends");
-      assertEquals(200, r.status(), r.toString());
-      assertEquals(1, r.json().get("data").size(), "one send per message: " + r);
-      JsonNode s = r.json().get("data").get(0);
-      if (List.of("sent", "skipped", "expired", "failed").contains(s.get("state").asText())) {
-        return s;
-      }
-      assertTrue(System.nanoTime() < deadline, "the send is still " + s);
-      Thread.sleep(50);
-    }
+  private JsonNode finalSend(String messageId) {
+    return dev.tally.testkit.Await.until(
+        "the message's send is final",
+        Duration.ofSeconds(30),
+        () -> {
+          TallyHttp.Res r = get("/campaigns/" + messageId + "/sends");
+          assertEquals(200, r.status(), r.toString());
+          assertEquals(1, r.json().get("data").size(), "one send per message: " + r);
+          return r.json().get("data").get(0);
+        },
+        s -> List.of("sent", "skipped", "expired", "failed").contains(s.get("state").asText()));
   }
 
   @Test
